@@ -1,0 +1,6 @@
+// The only module that imports @huggingface/transformers (processors, tokenizers, Hub cache).
+// ./ort must be evaluated first so transformers.js adopts our ORT instance and wasm location.
+import './ort';
+import { env } from '@huggingface/transformers';
+
+export const transformersVersion: string = env.version;

@@ -1,0 +1,44 @@
+import type { Plugin } from 'vite';
+import { defineConfig } from 'vitest/config';
+import react from '@vitejs/plugin-react';
+
+// Multi-threaded WASM needs SharedArrayBuffer, which browsers only give a cross-origin isolated page.
+// Without these headers the app still runs, with ORT on one thread.
+export const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+// transformers.js points ORT at a CDN unless wasmPaths is already set. src/engine/runtime/ort.ts sets it to
+// the wasm this site serves, so the CDN default is dead code; removing it from the bundle lets the build
+// test prove that no CDN URL ships. Failing loudly here catches a transformers.js upgrade that moves it.
+const CDN_PREFIX = 'https://cdn.jsdelivr.net/npm/onnxruntime-web@${ONNX_ENV.versions.web}/dist/';
+function stripTransformersCdnDefault(): Plugin {
+  return {
+    name: 'damro:strip-transformers-cdn-default',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!/@huggingface[\\/]transformers[\\/]dist[\\/]transformers\.web\.js$/.test(id)) return null;
+      if (!code.includes(CDN_PREFIX)) {
+        throw new Error(`transformers.js no longer contains the expected ORT CDN default; update stripTransformersCdnDefault in vite.config.ts`);
+      }
+      return { code: code.replace(CDN_PREFIX, 'ort-wasm-path-must-be-set-by-the-app/'), map: null };
+    },
+  };
+}
+
+export default defineConfig({
+  base: './',
+  plugins: [react(), stripTransformersCdnDefault()],
+  worker: { format: 'es', plugins: () => [stripTransformersCdnDefault()] },
+  build: { target: 'esnext', chunkSizeWarningLimit: 4096 },
+  optimizeDeps: { exclude: ['onnxruntime-web', '@huggingface/transformers'] },
+  server: { headers: isolationHeaders },
+  preview: { headers: isolationHeaders },
+  test: {
+    include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx', 'test/engine/**/*.test.ts'],
+    environment: 'node',
+    pool: 'forks',
+    testTimeout: 60_000,
+  },
+});
