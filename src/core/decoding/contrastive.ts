@@ -1,0 +1,59 @@
+// DAMRO step 2 (damro-spec §1.3 steps 3–4). It runs every decoding step over a ~50k vocabulary, so it makes
+// exactly two passes (max, then mask + combine) and allocates only the score vector.
+import { LensError } from '../../protocol/errors';
+import { logSumExp, maxLogit } from '../tensor/softmax';
+import { topK } from '../tensor/topk';
+
+export interface DamroParams {
+  /** Contrast strength; s = (1+α)·l − α·c. */
+  readonly alpha: number;
+  /** Plausibility: keep v iff p_v ≥ β·max p under the full branch. */
+  readonly beta: number;
+}
+
+export interface DamroScores {
+  /** (1+α)·l − α·c on kept tokens, −∞ elsewhere: feed straight to the sampler. */
+  readonly scores: Float32Array;
+  /** max(l) + ln β over the full branch's raw logits. */
+  readonly cutoff: number;
+  /** How many tokens passed the cutoff. */
+  readonly kept: number;
+}
+
+/** Combines full-branch logits l and outlier-branch logits c as DAMRO does; writes into `out` when given. */
+export function damroScores(full: ArrayLike<number>, outlier: ArrayLike<number>, params: DamroParams, out = new Float32Array(full.length)): DamroScores {
+  const { alpha, beta } = params;
+  if (full.length !== outlier.length) {
+    throw new LensError('bad-request', `The two branches disagree on the vocabulary size (${full.length} vs ${outlier.length}); both must come from the same model.`);
+  }
+  if (!(alpha >= 0 && Number.isFinite(alpha))) throw new LensError('bad-request', `DAMRO α must be a finite number ≥ 0, got ${alpha}.`);
+  if (!(beta > 0 && beta <= 1)) throw new LensError('bad-request', `DAMRO β must be in (0, 1], got ${beta}.`);
+  const cutoff = maxLogit(full) + Math.log(beta);
+  let kept = 0;
+  for (let v = 0; v < full.length; v++) {
+    const l = full[v];
+    if (l < cutoff) {
+      out[v] = -Infinity;
+      continue;
+    }
+    const s = (1 + alpha) * l - alpha * outlier[v];
+    if (!(s < Infinity)) {
+      throw new LensError('bad-request', `The outlier branch's logit for token ${v} is ${outlier[v]}; it must be finite wherever the full branch finds the token plausible.`);
+    }
+    out[v] = s;
+    kept++;
+  }
+  return { scores: out, cutoff, kept };
+}
+
+export interface Candidate {
+  readonly id: number;
+  readonly logit: number;
+  readonly probability: number;
+}
+
+/** The n most likely tokens of a logit vector with their softmax probabilities, for the step inspector. */
+export function topCandidates(logits: ArrayLike<number>, n: number): Candidate[] {
+  const lse = logSumExp(logits);
+  return topK(logits, n).map((id) => ({ id, logit: logits[id], probability: Math.exp(logits[id] - lse) }));
+}
