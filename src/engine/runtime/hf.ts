@@ -1,5 +1,5 @@
 // The only module that imports @huggingface/transformers (processors, tokenizers, Hub cache).
-// ./ort must be evaluated first so transformers.js adopts our ORT instance and wasm location.
+// ./ort must be evaluated first so transformers.js finds the wasm location already set.
 import './ort';
 import { env } from '@huggingface/transformers';
 

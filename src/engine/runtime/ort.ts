@@ -3,10 +3,10 @@
 import * as ort from 'onnxruntime-web/webgpu';
 import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 
-// Set before transformers.js evaluates: it only installs its CDN default when wasmPaths is empty,
-// and it reuses an ORT instance registered under this symbol instead of importing its own.
+// Set before transformers.js evaluates: it only installs its CDN default when wasmPaths is empty.
+// (Registering ORT under Symbol.for('onnxruntime') is not used: transformers.js then knows no devices and
+// refuses every `device`; the bundler's dedupe already gives one copy, and the build test proves it.)
 ort.env.wasm.wasmPaths = { wasm: wasmUrl };
-(globalThis as Record<symbol, unknown>)[Symbol.for('onnxruntime')] = ort;
 
 export { ort };
 export const ortVersion: string = ort.env.versions.web ?? 'unknown';
