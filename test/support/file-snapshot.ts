@@ -37,7 +37,7 @@ export function fileSnapshot(name: string, actual: string, artifacts: Readonly<R
   return { matches: false, message: `Snapshot ${name} changed; compare it with ${changedPath(name)} (and its artifacts) and replace the old file if the change is intended.` };
 }
 
-export const sha256 = (bytes: ArrayBufferView): string => createHash('sha256').update(bytes).digest('hex');
+export const sha256 = (bytes: ArrayBufferView): string => createHash('sha256').update(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)).digest('hex');
 
 /** JSON with every float rounded to 3 decimals, so snapshots do not churn on the last bits of a computation. */
 export function stableJson(value: unknown): string {
