@@ -3,8 +3,11 @@ import { createEngine } from '../src/engine/engine';
 import { ortVersion } from '../src/engine/runtime/ort';
 import { transformersVersion } from '../src/engine/runtime/hf';
 import { createServer } from '../src/engine/server';
+import { browserModelLoader } from '../src/engine/load/browser-loader';
 
 const scope = self as DedicatedWorkerGlobalScope;
-const engine = createEngine({ gpu: scope.navigator.gpu, crossOriginIsolated: scope.crossOriginIsolated, ortVersion, transformersVersion });
-const serve = createServer(engine, (message, transfer) => scope.postMessage(message, transfer));
+const post = (message: Parameters<typeof scope.postMessage>[0], transfer: Transferable[] = []) => scope.postMessage(message, transfer);
+const env = { gpu: scope.navigator.gpu, crossOriginIsolated: scope.crossOriginIsolated, ortVersion, transformersVersion };
+const engine = createEngine({ env, loadModel: browserModelLoader(scope.location.href, env), emit: (event, transfer) => post({ kind: 'event', event }, transfer) });
+const serve = createServer(engine, post);
 scope.addEventListener('message', (event: MessageEvent<unknown>) => void serve(event.data));

@@ -4,7 +4,16 @@
 export type ErrorCode =
   | 'bad-request'
   | 'unknown-method'
-  | 'no-webgpu'
+  | 'no-model'
+  | 'model-not-found'
+  | 'unsupported-model'
+  | 'attention-unavailable'
+  | 'bad-image'
+  | 'image-too-large'
+  | 'out-of-memory'
+  | 'device-lost'
+  | 'busy'
+  | 'unknown-run'
   | 'internal';
 
 export interface WireError {

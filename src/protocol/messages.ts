@@ -1,10 +1,12 @@
 // Wire types between the UI thread and the inference worker. Requests are keyed by method so that a
-// method's params and result are tied together at compile time; replies carry the request's id.
+// method's params and result are tied together at compile time; replies carry the request's id, and
+// streamed events carry the run id. Typed arrays in messages are transferred, never copied.
 import type { WireError } from './errors';
 
 export const PROTOCOL_VERSION = 1;
 
 export type Backend = 'webgpu' | 'wasm';
+export type Dtype = 'fp32' | 'q4' | 'fp16' | 'q4f16';
 
 export interface GpuAdapterSummary {
   readonly vendor: string;
@@ -25,8 +27,81 @@ export interface Capabilities {
   readonly transformersVersion: string;
 }
 
+export interface Grid {
+  readonly rows: number;
+  readonly cols: number;
+}
+
+/** How the vision encoder's outlier score was computed; `faithful` is false for any adaptation of the paper. */
+export interface OutlierScorerInfo {
+  readonly name: string;
+  readonly faithful: boolean;
+  readonly label: string;
+}
+
+export interface ModelInfo {
+  readonly id: string;
+  readonly dtype: Dtype;
+  readonly backend: Backend;
+  /** A generated model with random weights: its captions mean nothing. */
+  readonly synthetic: boolean;
+  readonly family: string;
+  /** What the processor resizes and crops the image to, so overlays map back to the original pixels. */
+  readonly processor: { readonly shortestEdge: number; readonly crop: { readonly height: number; readonly width: number } };
+  /** The grid of LLM image tokens; decoder attention and outliers live on it. */
+  readonly tokenGrid: Grid;
+  readonly scorer: OutlierScorerInfo;
+  readonly decoder: { readonly layers: number; readonly heads: number; readonly vocabSize: number };
+}
+
+export type ImageInput =
+  | { readonly kind: 'encoded'; readonly bytes: ArrayBuffer; readonly mime: string }
+  | { readonly kind: 'rgba'; readonly width: number; readonly height: number; readonly data: Uint8ClampedArray };
+
+export type CaptionKind = 'baseline' | 'damro';
+
+export type Decoding =
+  | { readonly mode: 'greedy' }
+  /** The paper's mode is temperature 1 with no top-p: pure ancestral sampling. */
+  | { readonly mode: 'sample'; readonly seed: number; readonly temperature: number; readonly topP: number };
+
+export interface DamroSettings {
+  readonly alpha: number;
+  readonly beta: number;
+  readonly k: number;
+}
+
+export interface AttentionSelection {
+  /** Decoder layers [layerFrom, layerTo) averaged into the streamed frames. */
+  readonly layerFrom: number;
+  readonly layerTo: number;
+  readonly head: 'mean' | number;
+}
+
+export interface RunParams {
+  readonly image: ImageInput;
+  readonly prompt: string;
+  readonly captions: readonly CaptionKind[];
+  readonly damro: DamroSettings;
+  readonly decoding: Decoding;
+  readonly maxNewTokens: number;
+  readonly attention: AttentionSelection;
+}
+
+export interface Candidate {
+  readonly tokenId: number;
+  readonly text: string;
+  readonly score: number;
+  readonly probability: number;
+}
+
 export interface Methods {
   'engine/hello': { params: { protocolVersion: number }; result: { protocolVersion: number; capabilities: Capabilities } };
+  'model/load': { params: { modelId: string; dtype: Dtype }; result: ModelInfo };
+  'run/start': { params: RunParams; result: { runId: number } };
+  'run/cancel': { params: { runId: number }; result: { cancelled: boolean } };
+  /** Every layer's and head's attention of one generated token over the image tokens: [layers, heads, imageTokens]. */
+  'attn/detail': { params: { runId: number; caption: CaptionKind; step: number }; result: { dims: readonly [number, number, number]; data: Float32Array } };
 }
 
 export type Method = keyof Methods;
@@ -39,7 +114,28 @@ export type Response =
   | { readonly id: number; readonly ok: true; readonly result: unknown }
   | { readonly id: number; readonly ok: false; readonly error: WireError };
 
-/** Worker → UI push messages that are not replies. Later features add their events here. */
-export type WorkerEvent = { readonly type: 'log'; readonly level: 'info' | 'warn'; readonly message: string };
+export type StopReason = 'eos' | 'max-tokens' | 'cancelled';
+
+export type WorkerEvent =
+  | { readonly type: 'load/progress'; readonly file: string; readonly loaded: number; readonly total: number; readonly cached: boolean }
+  | { readonly type: 'run/outliers'; readonly runId: number; readonly grid: Grid; readonly scores: Float32Array; readonly indices: Int32Array; readonly scorer: OutlierScorerInfo }
+  | { readonly type: 'run/token'; readonly runId: number; readonly caption: CaptionKind; readonly step: number; readonly tokenId: number; readonly text: string }
+  | { readonly type: 'run/attention'; readonly runId: number; readonly caption: CaptionKind; readonly step: number; readonly grid: Grid; readonly values: Float32Array; readonly outlierShare: number }
+  | {
+      readonly type: 'run/step';
+      readonly runId: number;
+      readonly step: number;
+      readonly full: readonly Candidate[];
+      readonly outlier: readonly Candidate[];
+      readonly combined: readonly Candidate[];
+      /** Tokens that passed the β plausibility cutoff, and the cutoff on the full branch's raw logits. */
+      readonly kept: number;
+      readonly cutoff: number;
+      /** Whether DAMRO's preferred (highest-scoring) token differs from the full branch's. */
+      readonly changed: boolean;
+    }
+  | { readonly type: 'run/done'; readonly runId: number; readonly caption: CaptionKind; readonly reason: StopReason; readonly tokens: number }
+  | { readonly type: 'run/finished'; readonly runId: number; readonly timings: { readonly visionMs: number; readonly prefillMs: number; readonly decodeMs: number; readonly steps: number } }
+  | { readonly type: 'run/error'; readonly runId: number; readonly error: WireError };
 
 export type FromWorker = { readonly kind: 'response'; readonly response: Response } | { readonly kind: 'event'; readonly event: WorkerEvent };

@@ -6,10 +6,18 @@ import { PROTOCOL_VERSION, type FromWorker } from '../../../src/protocol/message
 import { loopback } from '../../support/loopback';
 
 const nodeEnv = { gpu: undefined, crossOriginIsolated: false, ortVersion: 'ort-x', transformersVersion: 'tjs-y' };
+const engine = () =>
+  createEngine({
+    env: nodeEnv,
+    emit: () => {},
+    loadModel: async () => {
+      throw new LensError('model-not-found', 'no models in this test');
+    },
+  });
 
 describe('typed RPC between client and worker server', () => {
   it('answers hello with the capabilities of the host', async () => {
-    const { client } = loopback(createEngine(nodeEnv));
+    const { client } = loopback(engine());
     const reply = await client.call('engine/hello', { protocolVersion: PROTOCOL_VERSION });
     expect(reply.protocolVersion).toBe(PROTOCOL_VERSION);
     expect(reply.capabilities).toMatchObject({ backend: 'wasm', ortVersion: 'ort-x', transformersVersion: 'tjs-y', crossOriginIsolated: false });
@@ -17,7 +25,7 @@ describe('typed RPC between client and worker server', () => {
   });
 
   it('rehydrates a typed error whose message says what to do', async () => {
-    const { client } = loopback(createEngine(nodeEnv));
+    const { client } = loopback(engine());
     const failure = client.call('engine/hello', { protocolVersion: PROTOCOL_VERSION + 1 });
     await expect(failure).rejects.toBeInstanceOf(LensError);
     await expect(failure).rejects.toMatchObject({ code: 'bad-request', message: expect.stringMatching(/Reload the page/) });
@@ -28,6 +36,7 @@ describe('typed RPC between client and worker server', () => {
     const gate = new Promise<void>((resolve) => (release = resolve));
     let calls = 0;
     const api: EngineApi = {
+      ...engine(),
       async 'engine/hello'({ protocolVersion }) {
         calls += 1;
         if (calls === 1) await gate; // the first request answers last
@@ -45,7 +54,7 @@ describe('typed RPC between client and worker server', () => {
 
   it('refuses messages that are not requests and unknown methods with typed errors', async () => {
     const posted: FromWorker[] = [];
-    const serve = createServer(createEngine(nodeEnv), (message) => posted.push(message));
+    const serve = createServer(engine(), (message) => posted.push(message));
     await serve('hello');
     await serve({ id: 7, method: 'engine/selfDestruct', params: {} });
     expect(posted).toEqual([
@@ -56,7 +65,12 @@ describe('typed RPC between client and worker server', () => {
 
   it('turns an unexpected throw into an internal error that keeps its text', async () => {
     const posted: FromWorker[] = [];
-    const api: EngineApi = { async 'engine/hello'() { throw new RangeError('boom'); } };
+    const api: EngineApi = {
+      ...engine(),
+      async 'engine/hello'() {
+        throw new RangeError('boom');
+      },
+    };
     await createServer(api, (message) => posted.push(message))({ id: 3, method: 'engine/hello', params: { protocolVersion: 1 } });
     expect(posted[0]).toMatchObject({ response: { id: 3, ok: false, error: { code: 'internal', message: expect.stringContaining('boom') } } });
   });

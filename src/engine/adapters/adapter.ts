@@ -1,0 +1,26 @@
+import type { Backend, Dtype } from '../../protocol/messages';
+import type { FileSource } from '../load/file-source';
+import type { LoadedModel, LoadProgress } from '../model';
+
+export interface AdapterContext {
+  readonly modelId: string;
+  readonly dtype: Dtype;
+  readonly backend: Backend;
+  readonly source: FileSource;
+  readonly onProgress: (progress: LoadProgress) => void;
+}
+
+/** What config.json says about the model, as far as the adapters care. */
+export interface ModelConfig {
+  readonly model_type?: string;
+  readonly [key: string]: unknown;
+}
+
+/** One model family: recognises its configs and turns a model folder into a LoadedModel. */
+export interface ModelAdapter {
+  readonly family: string;
+  load(ctx: AdapterContext, config: ModelConfig): Promise<LoadedModel>;
+}
+
+/** transformers.js's file-name suffix per dtype (browser-stack.md §1.1). */
+export const DTYPE_SUFFIX: Record<Dtype, string> = { fp32: '', fp16: '_fp16', q4: '_q4', q4f16: '_q4f16' };

@@ -1,0 +1,4 @@
+import type { ModelAdapter } from './adapter';
+
+/** Model families by config.json `model_type`; one small adapter file each. */
+export const ADAPTERS: Readonly<Record<string, ModelAdapter>> = {};

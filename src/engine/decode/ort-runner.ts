@@ -1,0 +1,117 @@
+// The DecoderRunner over an Optimum-layout decoder (inputs_embeds, attention_mask, position_ids,
+// past_key_values.* → logits, present.*): rows of different lengths run as ONE batch with left padding and
+// position ids from the mask, so the baseline and both DAMRO branches cost one decoder call per step.
+import { ort } from '../runtime/ort';
+import type { DecoderRunner, RowSpec, StepOutput } from './runner';
+
+type Tensor = ort.Tensor;
+type Session = Pick<ort.InferenceSession, 'run' | 'inputNames' | 'outputNames'>;
+
+export interface DecoderLayout {
+  readonly layers: number;
+  readonly kvHeads: number;
+  readonly headDim: number;
+  readonly hidden: number;
+  readonly vocabSize: number;
+  /** Token id fed to finished rows; their outputs are never read. */
+  readonly padTokenId: number;
+}
+
+/** Reads one row's attention over a span of key positions from a step's outputs: [layers, heads, span]. */
+export interface DecoderTapReader {
+  read(outputs: Record<string, Tensor>, row: number, keyStart: number, keyCount: number): Float32Array;
+}
+
+export interface OrtRunnerParts {
+  readonly decoder: Session;
+  readonly embed: Session;
+  readonly layout: DecoderLayout;
+  readonly tap?: DecoderTapReader;
+}
+
+const int64 = (values: ArrayLike<number>, dims: number[]) => new ort.Tensor('int64', BigInt64Array.from(Array.from(values, BigInt)), dims);
+
+export class OrtDecoderRunner implements DecoderRunner {
+  private past: Tensor[] = [];
+  private mask: number[][] = [];
+  private nextPosition: number[] = [];
+  /** Left padding of each row, so image spans map to key positions. */
+  private padding: number[] = [];
+  private rows: readonly RowSpec[] = [];
+
+  constructor(private readonly parts: OrtRunnerParts) {}
+
+  async prefill(rows: readonly RowSpec[]): Promise<StepOutput> {
+    const { hidden, layers, kvHeads, headDim } = this.parts.layout;
+    this.rows = rows;
+    const width = Math.max(...rows.map((row) => row.length));
+    const embeds = new Float32Array(rows.length * width * hidden);
+    const positions: number[] = [];
+    this.mask = [];
+    this.padding = [];
+    rows.forEach((row, r) => {
+      const pad = width - row.length;
+      embeds.set(row.embeds.subarray(0, row.length * hidden), (r * width + pad) * hidden);
+      this.padding.push(pad);
+      this.mask.push([...new Array<number>(pad).fill(0), ...new Array<number>(row.length).fill(1)]);
+      // Padding positions get 1, as HF does; they are masked anyway.
+      for (let t = 0; t < width; t++) positions.push(t < pad ? 1 : t - pad);
+    });
+    this.nextPosition = rows.map((row) => row.length);
+    const empty = new Float32Array(0);
+    this.past = [];
+    for (let l = 0; l < layers; l++) {
+      this.past.push(new ort.Tensor('float32', empty, [rows.length, kvHeads, 0, headDim]), new ort.Tensor('float32', empty, [rows.length, kvHeads, 0, headDim]));
+    }
+    return this.run(new ort.Tensor('float32', embeds, [rows.length, width, hidden]), int64(positions, [rows.length, width]), width);
+  }
+
+  async step(tokens: readonly (number | null)[]): Promise<StepOutput> {
+    const { padTokenId } = this.parts.layout;
+    const ids = tokens.map((token) => token ?? padTokenId);
+    const embedded = await this.parts.embed.run({ input_ids: int64(ids, [ids.length, 1]) });
+    const embeds = embedded[this.parts.embed.outputNames[0]];
+    this.mask.forEach((row) => row.push(1));
+    const positions = this.nextPosition.map((p) => p);
+    this.nextPosition = this.nextPosition.map((p) => p + 1);
+    try {
+      return await this.run(embeds, int64(positions, [ids.length, 1]), 1);
+    } finally {
+      embeds.dispose();
+    }
+  }
+
+  private async run(embeds: Tensor, positionIds: Tensor, queryLength: number): Promise<StepOutput> {
+    const { layers, vocabSize } = this.parts.layout;
+    const batch = this.mask.length;
+    const keyLength = this.mask[0].length;
+    const feeds: Record<string, Tensor> = {
+      inputs_embeds: embeds,
+      attention_mask: int64(this.mask.flat(), [batch, keyLength]),
+      position_ids: positionIds,
+    };
+    for (let l = 0; l < layers; l++) {
+      feeds[`past_key_values.${l}.key`] = this.past[2 * l];
+      feeds[`past_key_values.${l}.value`] = this.past[2 * l + 1];
+    }
+    const outputs = await this.parts.decoder.run(feeds);
+    for (const tensor of this.past) tensor.dispose();
+    this.past = [];
+    for (let l = 0; l < layers; l++) this.past.push(outputs[`present.${l}.key`], outputs[`present.${l}.value`]);
+
+    const logitsTensor = outputs.logits;
+    const all = (await logitsTensor.getData()) as Float32Array;
+    const logits = this.rows.map((_, r) => all.slice(((r + 1) * queryLength - 1) * vocabSize, (r + 1) * queryLength * vocabSize));
+    const attention = this.rows.map((row, r) => {
+      if (!row.imageSpan || !this.parts.tap) return undefined;
+      return this.parts.tap.read(outputs, r, this.padding[r] + row.imageSpan.start, row.imageSpan.length);
+    });
+    for (const [name, tensor] of Object.entries(outputs)) if (!name.startsWith('present.')) tensor.dispose();
+    return { logits, attention };
+  }
+
+  async dispose(): Promise<void> {
+    for (const tensor of this.past) tensor.dispose();
+    this.past = [];
+  }
+}

@@ -1,0 +1,37 @@
+import type { Dtype, ImageInput, ModelInfo } from '../protocol/messages';
+import type { DecoderRunner, RowSpec } from './decode/runner';
+
+/** The vision encoder's output for one image, computed once and reused by every run on that image. */
+export interface EncodedImage {
+  /** Projected image features, [imageTokens, hidden], in the LLM's embedding space. */
+  readonly features: Float32Array;
+  readonly imageTokens: number;
+  readonly hidden: number;
+  /** Outlier score per image token (for a CLS encoder: the CLS attention it receives). */
+  readonly scores: Float32Array;
+}
+
+/** A loaded LVLM as the engine sees it; one implementation per model family lives in engine/adapters. */
+export interface LoadedModel {
+  readonly info: ModelInfo;
+  readonly eosTokenIds: readonly number[];
+  encodeImage(image: ImageInput): Promise<EncodedImage>;
+  /**
+   * The decoder rows for a prompt: every image token, and (when outliers are given) only the outlier tokens
+   * in the given order, dropped rather than masked, so positions stay contiguous.
+   */
+  buildRows(prompt: string, image: EncodedImage, outliers?: Int32Array): Promise<{ full: RowSpec; outlier?: RowSpec }>;
+  createRunner(): DecoderRunner;
+  /** Text of a generated token sequence, special tokens skipped. */
+  detokenize(ids: readonly number[]): string;
+  dispose(): Promise<void>;
+}
+
+export interface LoadProgress {
+  readonly file: string;
+  readonly loaded: number;
+  readonly total: number;
+  readonly cached: boolean;
+}
+
+export type ModelLoader = (modelId: string, dtype: Dtype, onProgress: (progress: LoadProgress) => void) => Promise<LoadedModel>;

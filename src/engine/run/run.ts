@@ -1,0 +1,96 @@
+// One captioning run: the vision pass (cached per image), DAMRO's outlier selection, the shared decode loop,
+// and the translation of its events into wire events for the UI.
+import { topK } from '../../core/tensor/topk';
+import { LensError } from '../../protocol/errors';
+import type { CaptionKind, RunParams, WorkerEvent } from '../../protocol/messages';
+import { summariseFrame } from '../attention/extract';
+import { decode } from '../decode/loop';
+import type { EncodedImage, LoadedModel } from '../model';
+import type { AttentionStore } from './attention-store';
+
+export type Emit = (event: WorkerEvent, transfer?: Transferable[]) => void;
+
+export interface RunContext {
+  readonly runId: number;
+  readonly model: LoadedModel;
+  readonly params: RunParams;
+  readonly signal: AbortSignal;
+  readonly emit: Emit;
+  readonly attention: AttentionStore;
+  /** The vision pass for this image, computed on first use and then reused by later runs. */
+  readonly encode: () => Promise<EncodedImage>;
+}
+
+const INSPECT_TOP = 5;
+
+export async function executeRun(ctx: RunContext): Promise<void> {
+  const { runId, model, params, emit } = ctx;
+  const { tokenGrid } = model.info;
+  const started = performance.now();
+  const image = await ctx.encode();
+  const visionMs = performance.now() - started;
+
+  const wantsDamro = params.captions.includes('damro');
+  if (params.damro.k < 1 || params.damro.k > image.imageTokens) {
+    throw new LensError('bad-request', `DAMRO's k must be between 1 and the ${image.imageTokens} image tokens of this model; got ${params.damro.k}.`);
+  }
+  const outliers = Int32Array.from(topK(image.scores, params.damro.k));
+  const scores = image.scores.slice();
+  emit({ type: 'run/outliers', runId, grid: tokenGrid, scores, indices: outliers.slice(), scorer: model.info.scorer }, [scores.buffer]);
+
+  const rows = await model.buildRows(params.prompt, image, wantsDamro ? outliers : undefined);
+  const runner = model.createRunner();
+  const texts = new Map<CaptionKind, { ids: number[]; text: string }>(params.captions.map((c) => [c, { ids: [], text: '' }]));
+  const prefillStarted = performance.now();
+  let decodeStarted = prefillStarted;
+  let steps = 0;
+  try {
+    const events = decode(
+      runner,
+      {
+        captions: params.captions,
+        fullRow: rows.full,
+        outlierRow: rows.outlier,
+        damro: params.damro,
+        decoding: params.decoding,
+        maxNewTokens: params.maxNewTokens,
+        eosTokenIds: model.eosTokenIds,
+        inspectTop: INSPECT_TOP,
+      },
+      ctx.signal,
+    );
+    for await (const event of events) {
+      if (steps === 0) decodeStarted = performance.now();
+      switch (event.type) {
+        case 'token': {
+          steps = Math.max(steps, event.step + 1);
+          const caption = texts.get(event.caption)!;
+          caption.ids.push(event.tokenId);
+          // Detokenising the whole caption and sending the new suffix keeps word-piece spacing right.
+          const text = model.detokenize(caption.ids);
+          emit({ type: 'run/token', runId, caption: event.caption, step: event.step, tokenId: event.tokenId, text: text.slice(caption.text.length) });
+          caption.text = text;
+          break;
+        }
+        case 'attention': {
+          ctx.attention.put(runId, event.caption, event.step, event.data);
+          const frame = summariseFrame(event.data, model.info.decoder, params.attention, outliers);
+          emit({ type: 'run/attention', runId, caption: event.caption, step: event.step, grid: tokenGrid, values: frame.values, outlierShare: frame.outlierShare }, [frame.values.buffer]);
+          break;
+        }
+        case 'step': {
+          const named = (list: typeof event.full) => list.map((c) => ({ tokenId: c.id, text: model.detokenize([c.id]), score: c.logit, probability: c.probability }));
+          emit({ type: 'run/step', runId, step: event.step, full: named(event.full), outlier: named(event.outlier), combined: named(event.combined), kept: event.kept, cutoff: event.cutoff, changed: event.changed });
+          break;
+        }
+        case 'done':
+          emit({ type: 'run/done', runId, caption: event.caption, reason: event.reason, tokens: event.tokens });
+          break;
+      }
+    }
+  } finally {
+    await runner.dispose();
+  }
+  const now = performance.now();
+  emit({ type: 'run/finished', runId, timings: { visionMs, prefillMs: decodeStarted - prefillStarted, decodeMs: now - decodeStarted, steps } });
+}
