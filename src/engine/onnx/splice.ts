@@ -1,0 +1,118 @@
+// Appends nodes and graph outputs to a serialized model without re-encoding it. Protobuf concatenates
+// repeated fields in the order they appear, so new NodeProto (GraphProto field 1) and ValueInfoProto (field
+// 12) entries written after the graph's existing fields extend graph.node and graph.output. Only the graph's
+// length varint changes; every other byte, weights included, is copied as is into one new buffer.
+import type { ScannedModel } from './scan';
+import { putVarint, varintSize, WireWriter } from './wire';
+
+const GRAPH_NODE = 1;
+const GRAPH_OUTPUT = 12;
+const NODE = { input: 1, output: 2, name: 3, opType: 4, attribute: 5, domain: 7 } as const;
+const ATTRIBUTE = { name: 1, f: 2, i: 3, t: 5, ints: 8, type: 20 } as const;
+const ATTRIBUTE_TYPE = { FLOAT: 1, INT: 2, TENSOR: 4, INTS: 7 } as const;
+const TENSOR = { dims: 1, dataType: 2, rawData: 9 } as const;
+const INT64 = 7;
+
+export type AttributeSpec =
+  | { readonly name: string; readonly int: number }
+  | { readonly name: string; readonly float: number }
+  | { readonly name: string; readonly ints: readonly number[] }
+  /** An int64 tensor (Constant's `value`). */
+  | { readonly name: string; readonly int64Tensor: readonly number[]; readonly dims: readonly number[] };
+
+export interface NodeSpec {
+  readonly name: string;
+  readonly opType: string;
+  readonly domain?: string;
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
+  readonly attributes?: readonly AttributeSpec[];
+}
+
+export interface GraphAdditions {
+  readonly nodes: readonly NodeSpec[];
+  /** Tensor names to append to graph.output; ORT infers their type and shape (browser-stack.md §3). */
+  readonly outputs: readonly string[];
+}
+
+export class SpliceError extends Error {
+  override readonly name = 'SpliceError';
+}
+
+function writeInt64Tensor(w: WireWriter, values: readonly number[], dims: readonly number[]): void {
+  for (const d of dims) w.varintField(TENSOR.dims, d);
+  w.varintField(TENSOR.dataType, INT64);
+  const raw = new DataView(new ArrayBuffer(values.length * 8));
+  values.forEach((v, i) => raw.setBigInt64(i * 8, BigInt(v), true));
+  w.bytesField(TENSOR.rawData, new Uint8Array(raw.buffer));
+}
+
+function writeAttribute(w: WireWriter, a: AttributeSpec): void {
+  w.stringField(ATTRIBUTE.name, a.name);
+  if ('int' in a) w.varintField(ATTRIBUTE.type, ATTRIBUTE_TYPE.INT).varintField(ATTRIBUTE.i, a.int);
+  else if ('float' in a) w.varintField(ATTRIBUTE.type, ATTRIBUTE_TYPE.FLOAT).floatField(ATTRIBUTE.f, a.float);
+  else if ('ints' in a) {
+    w.varintField(ATTRIBUTE.type, ATTRIBUTE_TYPE.INTS);
+    for (const v of a.ints) w.varintField(ATTRIBUTE.ints, v);
+  } else {
+    w.varintField(ATTRIBUTE.type, ATTRIBUTE_TYPE.TENSOR).messageField(ATTRIBUTE.t, (t) => writeInt64Tensor(t, a.int64Tensor, a.dims));
+  }
+}
+
+export function encodeNode(node: NodeSpec): Uint8Array {
+  const w = new WireWriter();
+  for (const input of node.inputs) w.stringField(NODE.input, input);
+  for (const output of node.outputs) w.stringField(NODE.output, output);
+  w.stringField(NODE.name, node.name).stringField(NODE.opType, node.opType);
+  for (const a of node.attributes ?? []) w.messageField(NODE.attribute, (inner) => writeAttribute(inner, a));
+  if (node.domain) w.stringField(NODE.domain, node.domain);
+  return w.finish();
+}
+
+function checkNames(model: ScannedModel, additions: GraphAdditions): void {
+  const { graph } = model;
+  const known = new Set<string>([...graph.inputs, ...graph.initializers.map((t) => t.name), ...graph.nodes.flatMap((n) => n.outputs)]);
+  const nodeNames = new Set(graph.nodes.map((n) => n.name));
+  for (const node of additions.nodes) {
+    if (nodeNames.has(node.name)) throw new SpliceError(`a node named '${node.name}' already exists`);
+    nodeNames.add(node.name);
+    for (const input of node.inputs) if (input && !known.has(input)) throw new SpliceError(`node '${node.name}' reads '${input}', which nothing produces`);
+    for (const output of node.outputs) {
+      if (known.has(output)) throw new SpliceError(`node '${node.name}' writes '${output}', which already exists`);
+      known.add(output);
+    }
+  }
+  const outputs = new Set(graph.outputs);
+  for (const name of additions.outputs) {
+    if (!known.has(name)) throw new SpliceError(`cannot expose '${name}': no tensor of that name`);
+    if (outputs.has(name)) throw new SpliceError(`'${name}' is already a graph output`);
+    outputs.add(name);
+  }
+}
+
+/**
+ * The model with `additions` appended to its graph. Peak memory is the input plus the output: the result is
+ * written once into a buffer of its final size.
+ */
+export function spliceGraph(bytes: Uint8Array, model: ScannedModel, additions: GraphAdditions): Uint8Array {
+  checkNames(model, additions);
+  const appended = appendedBytes(additions);
+
+  const { lengthStart, payload } = model.graphField;
+  const graphLength = payload.end - payload.start + appended.length;
+  const out = new Uint8Array(lengthStart + varintSize(graphLength) + graphLength + (bytes.length - payload.end));
+  out.set(bytes.subarray(0, lengthStart));
+  let at = putVarint(out, lengthStart, graphLength);
+  out.set(bytes.subarray(payload.start, payload.end), at);
+  at += payload.end - payload.start;
+  out.set(appended, at);
+  out.set(bytes.subarray(payload.end), at + appended.length);
+  return out;
+}
+
+function appendedBytes(additions: GraphAdditions): Uint8Array {
+  const w = new WireWriter();
+  for (const node of additions.nodes) w.bytesField(GRAPH_NODE, encodeNode(node));
+  for (const name of additions.outputs) w.messageField(GRAPH_OUTPUT, (info) => info.stringField(1, name));
+  return w.finish();
+}

@@ -1,0 +1,207 @@
+// Protocol-buffer wire format (https://protobuf.dev/programming-guides/encoding/), just enough to walk an ONNX
+// model without a schema library: tags, varints, length-delimited spans. Reading never copies: a
+// length-delimited field is returned as a [start, end) range of the caller's buffer, so a multi-gigabyte
+// initializer costs one varint read to step over.
+
+export const WireType = { VARINT: 0, I64: 1, LEN: 2, SGROUP: 3, EGROUP: 4, I32: 5 } as const;
+export type WireTypeCode = (typeof WireType)[keyof typeof WireType];
+
+export class WireError extends Error {
+  override readonly name = 'WireError';
+}
+
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A cursor over bytes[start, end). */
+export class WireReader {
+  pos: number;
+
+  constructor(
+    readonly bytes: Uint8Array,
+    start = 0,
+    readonly end = bytes.length,
+  ) {
+    this.pos = start;
+  }
+
+  get done(): boolean {
+    return this.pos >= this.end;
+  }
+
+  /** A varint as a number; exact up to 2^53, which covers every length and count in a model file. */
+  varint(): number {
+    let result = 0;
+    let scale = 1;
+    for (let i = 0; i < 10; i++) {
+      if (this.pos >= this.end) throw new WireError(`varint runs past the end of its message at byte ${this.pos}`);
+      const byte = this.bytes[this.pos++]!;
+      result += (byte & 0x7f) * scale;
+      if (byte < 0x80) return result;
+      scale *= 128;
+    }
+    throw new WireError(`varint longer than 10 bytes at byte ${this.pos}`);
+  }
+
+  /** A varint reinterpreted as a two's-complement int64 (negative ONNX ints such as axis = -1). */
+  int64(): number {
+    const start = this.pos;
+    const unsigned = this.varint();
+    if (this.pos - start < 10) return unsigned;
+    // Ten bytes means the sign bit is set; doubles cannot hold value + 2^64, so redo it in BigInt.
+    let bits = 0n;
+    for (let i = 9; i >= 0; i--) bits = (bits << 7n) | BigInt(this.bytes[start + i]! & 0x7f);
+    return Number(BigInt.asIntN(64, bits));
+  }
+
+  /** Reads a tag; returns field number and wire type. */
+  tag(): { field: number; wireType: WireTypeCode } {
+    const key = this.varint();
+    const wireType = (key % 8) as WireTypeCode;
+    const field = Math.floor(key / 8);
+    if (field === 0 || wireType > 5) throw new WireError(`invalid tag ${key} at byte ${this.pos}`);
+    return { field, wireType };
+  }
+
+  /** A length-delimited field's payload range; the cursor moves past it. */
+  span(): Span {
+    const length = this.varint();
+    const start = this.pos;
+    const end = start + length;
+    if (end > this.end) throw new WireError(`a field of ${length} bytes at byte ${start} runs past the end of its message (${this.end})`);
+    this.pos = end;
+    return { start, end };
+  }
+
+  string(): string {
+    const { start, end } = this.span();
+    return utf8.decode(this.bytes.subarray(start, end));
+  }
+
+  float32(): number {
+    if (this.pos + 4 > this.end) throw new WireError(`fixed32 runs past the end of its message at byte ${this.pos}`);
+    const value = new DataView(this.bytes.buffer, this.bytes.byteOffset + this.pos, 4).getFloat32(0, true);
+    this.pos += 4;
+    return value;
+  }
+
+  /** Steps over a field's value without looking at it. */
+  skip(wireType: WireTypeCode): void {
+    switch (wireType) {
+      case WireType.VARINT:
+        this.varint();
+        return;
+      case WireType.I64:
+        this.pos += 8;
+        break;
+      case WireType.LEN:
+        this.span();
+        return;
+      case WireType.I32:
+        this.pos += 4;
+        break;
+      default:
+        throw new WireError(`groups (wire type ${wireType}) do not occur in ONNX files; byte ${this.pos}`);
+    }
+    if (this.pos > this.end) throw new WireError(`a fixed-width field runs past the end of its message (${this.end})`);
+  }
+}
+
+/** Bytes a varint of this non-negative value takes. */
+export function varintSize(value: number): number {
+  let size = 1;
+  while (value >= 128) {
+    value = Math.floor(value / 128);
+    size++;
+  }
+  return size;
+}
+
+/** Writes value as a varint at out[at..]; returns the position after it. */
+export function putVarint(out: Uint8Array, at: number, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0) throw new WireError(`cannot encode ${value} as an unsigned varint`);
+  while (value >= 128) {
+    out[at++] = (value % 128) | 0x80;
+    value = Math.floor(value / 128);
+  }
+  out[at++] = value;
+  return at;
+}
+
+const utf8Encoder = new TextEncoder();
+
+/** An append-only encoder for the small messages a splice adds (nodes, value infos). */
+export class WireWriter {
+  private buffer = new Uint8Array(256);
+  private length = 0;
+
+  private reserve(extra: number): void {
+    if (this.length + extra <= this.buffer.length) return;
+    const grown = new Uint8Array(Math.max(this.buffer.length * 2, this.length + extra));
+    grown.set(this.buffer.subarray(0, this.length));
+    this.buffer = grown;
+  }
+
+  varint(value: number): this {
+    this.reserve(10);
+    this.length = putVarint(this.buffer, this.length, value);
+    return this;
+  }
+
+  /** A signed int64 varint (ten bytes when negative, as protobuf encodes int64). */
+  int64(value: number): this {
+    if (value >= 0) return this.varint(value);
+    if (!Number.isSafeInteger(value)) throw new WireError(`cannot encode ${value} as an int64`);
+    this.reserve(10);
+    let rest = BigInt.asUintN(64, BigInt(value));
+    for (let i = 0; i < 9; i++) {
+      this.buffer[this.length++] = Number(rest & 0x7fn) | 0x80;
+      rest >>= 7n;
+    }
+    this.buffer[this.length++] = Number(rest);
+    return this;
+  }
+
+  tag(field: number, wireType: WireTypeCode): this {
+    return this.varint(field * 8 + wireType);
+  }
+
+  varintField(field: number, value: number): this {
+    return this.tag(field, WireType.VARINT).int64(value);
+  }
+
+  bytesField(field: number, bytes: Uint8Array): this {
+    this.tag(field, WireType.LEN).varint(bytes.length);
+    this.reserve(bytes.length);
+    this.buffer.set(bytes, this.length);
+    this.length += bytes.length;
+    return this;
+  }
+
+  stringField(field: number, value: string): this {
+    return this.bytesField(field, utf8Encoder.encode(value));
+  }
+
+  floatField(field: number, value: number): this {
+    this.tag(field, WireType.I32);
+    this.reserve(4);
+    new DataView(this.buffer.buffer, this.length, 4).setFloat32(0, value, true);
+    this.length += 4;
+    return this;
+  }
+
+  /** A nested message written by `write` into a fresh writer. */
+  messageField(field: number, write: (inner: WireWriter) => void): this {
+    const inner = new WireWriter();
+    write(inner);
+    return this.bytesField(field, inner.finish());
+  }
+
+  finish(): Uint8Array {
+    return this.buffer.slice(0, this.length);
+  }
+}
