@@ -1,0 +1,55 @@
+// Where the objects that are really in an image come from. Sources are tried in a fixed order (the first one
+// that knows the image wins): (a) the CHAIR ground-truth sets of the COCO val2014 images, (b) the person's
+// own list, (c) later, an in-browser COCO-80 detector. Every object carries its evidence so a grounded label
+// can say why it is grounded; a detector's evidence is its boxes with confidences.
+
+export interface Box {
+  /** Pixels in the original image: left, top, width, height. */
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface Detection {
+  readonly box: Box;
+  readonly confidence: number;
+}
+
+export type GroundTruthEvidence =
+  | { readonly kind: 'coco-annotations'; readonly imageId: number }
+  | { readonly kind: 'user-list'; readonly entry: string }
+  | { readonly kind: 'detector'; readonly detections: readonly Detection[] };
+
+export type GroundTruthKind = GroundTruthEvidence['kind'];
+
+export interface GroundTruth {
+  readonly kind: GroundTruthKind;
+  /** Node word → why it is believed to be in the image. */
+  readonly objects: ReadonlyMap<string, GroundTruthEvidence>;
+}
+
+/** What is known about the image: its file name, an id the person typed, its pixels for a detector. */
+export interface ImageRef {
+  readonly fileName?: string;
+  readonly cocoId?: string | number;
+}
+
+export interface GroundTruthSource {
+  readonly kind: GroundTruthKind;
+  /** The image's objects, or undefined when this source knows nothing about the image. */
+  resolve(image: ImageRef): Promise<GroundTruth | undefined>;
+}
+
+/** The first source, in the given order, that knows the image. */
+export async function resolveGroundTruth(sources: readonly GroundTruthSource[], image: ImageRef): Promise<GroundTruth | undefined> {
+  for (const source of sources) {
+    const found = await source.resolve(image);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+export function groundTruthNodes(truth: GroundTruth): ReadonlySet<string> {
+  return new Set(truth.objects.keys());
+}
