@@ -25,6 +25,9 @@ const SPLIT_WORDS: ReadonlyArray<readonly [string, number]> = [['cannot', 3], ['
 
 /** Lower-cases character by character, keeping a character whose lower case would change the length. */
 export function lowerKeepingLength(text: string): string {
+  const fast = text.toLowerCase();
+  // Lower-casing never shortens a character, so an unchanged total length means no character changed length.
+  if (fast.length === text.length) return fast;
   let out = '';
   for (const ch of text) {
     const low = ch.toLowerCase();
@@ -36,12 +39,12 @@ export function lowerKeepingLength(text: string): string {
 export function tokenize(original: string): Token[] {
   const text = lowerKeepingLength(original);
   const tokens: Token[] = [];
+  const textEnd = text.trimEnd().length;
   const chunk = /\S+/g;
   for (let m = chunk.exec(text); m; m = chunk.exec(text)) {
     const start = m.index;
     const end = start + m[0].length;
-    const atTextEnd = text.slice(end).trim() === '';
-    splitChunk(text, start, end, atTextEnd, tokens);
+    splitChunk(text, start, end, end === textEnd, tokens);
   }
   return tokens;
 }
@@ -97,7 +100,6 @@ function periodEndsSentence(word: string, atTextEnd: boolean): boolean {
 
 function splitInner(text: string, start: number, end: number, out: Token[]): void {
   let pieceStart = start;
-  const flush = (upTo: number) => { splitWord(text, pieceStart, upTo, out); };
   let i = start;
   while (i < end) {
     const ch = text[i];
@@ -108,12 +110,12 @@ function splitInner(text: string, start: number, end: number, out: Token[]): voi
     else if (ch === '-' && next === '-') width = 2;
     else if (ch === '.' && next === '.') { width = 2; while (i + width < end && text[i + width] === '.') width++; }
     if (width === 0) { i++; continue; }
-    flush(i);
+    splitWord(text, pieceStart, i, out);
     push(out, text, i, i + width);
     i += width;
     pieceStart = i;
   }
-  flush(end);
+  splitWord(text, pieceStart, end, out);
 }
 
 function splitWord(text: string, start: number, end: number, out: Token[]): void {

@@ -6,7 +6,8 @@
 // 1.0 MB gzipped, so import this module lazily. It speaks Universal Dependencies tags, mapped to WordNet's
 // classes in wordnet-pos.ts. Lemmatisation is NOT wink's: morphy.ts reproduces NLTK's exactly.
 //
-// The caption is tagged as one lower-cased text (NLTK also tags the lower-cased caption) and wink's tokens are
+// The caption is tagged as one lower-cased sequence without sentence splitting, as CHAIR passes all of a
+// caption's tokens to one pos_tag call; wink's tokens are
 // aligned to ours by character overlap: each of our tokens takes the tag of the wink token that overlaps it
 // most, the first on a tie.
 import winkNLP from 'wink-nlp';
@@ -16,7 +17,7 @@ import { lowerKeepingLength, type Token } from './tokenize';
 import { taggedFromUniversal, type TaggedToken } from './wordnet-pos';
 
 export function createWinkTagger(): PosTagger {
-  const nlp = winkNLP(model, ['sbd', 'pos']);
+  const nlp = winkNLP(model, ['pos']);
   const its = nlp.its;
   return {
     tag(text: string, tokens: readonly Token[]): TaggedToken[] {

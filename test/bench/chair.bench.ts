@@ -1,0 +1,61 @@
+// CHAIR throughput: 10,000 generated captions (seeded), each tokenised, tagged, lemmatised, matched and
+// labelled against the CHAIR ground truth of one of the 500 images, then scored together.
+// Run: npm run bench:chair
+import { readFileSync } from 'node:fs';
+import { createCocoGroundTruthSource } from '../../src/core/labels/coco-source';
+import { labelCaption } from '../../src/core/labels/label';
+import { scoreChair } from '../../src/core/metrics/chair';
+import { createChairExtractor } from '../../src/core/metrics/chair-mentions';
+import { parseSynonymTable } from '../../src/core/metrics/chair-synonyms';
+import { createLemmatizer } from '../../src/core/text/morphy';
+import { createWinkTagger } from '../../src/core/text/wink-tagger';
+import { wordNetChairLexicon } from '../../src/core/text/wordnet-chair-lexicon';
+
+const SHARED = new URL('../../../shared/data/', import.meta.url);
+const CAPTIONS = 10_000;
+
+function mulberry32(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const t0 = performance.now();
+const synonyms = parseSynonymTable(readFileSync(new URL('LisaAnne__Hallucination/data/synonyms.txt', SHARED), 'utf8'));
+const gt: Record<string, string[]> = JSON.parse(readFileSync(new URL('coder-gx__DAMRO/derived/chair_gt_objects_500.json', SHARED), 'utf8'));
+const extract = createChairExtractor({ synonyms, tagger: createWinkTagger(), lemmatize: createLemmatizer(wordNetChairLexicon()) });
+const coco = createCocoGroundTruthSource(gt);
+const setupMs = performance.now() - t0;
+
+const random = mulberry32(42);
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
+const objects = [...synonyms.vocabulary].filter((w) => /^[a-z]+( [a-z]+)?$/.test(w));
+const plural = (w: string) => (w.endsWith('s') || w.endsWith('x') ? `${w}es` : w.endsWith('y') ? `${w.slice(0, -1)}ies` : `${w}s`);
+const adjectives = ['large', 'small', 'red', 'wooden', 'orange', 'white', 'old', 'busy'];
+const verbs = ['sits on', 'stands next to', 'is parked near', 'is seated beside', 'lies under', 'is skiing past'];
+const places = ['in a kitchen', 'on a street', 'in a park', 'at the beach', 'in a living room', 'on a snowy hill'];
+const noun = () => (random() < 0.3 ? `two ${plural(pick(objects))}` : `a ${pick(adjectives)} ${pick(objects)}`);
+const ids = Object.keys(gt);
+const items = Array.from({ length: CAPTIONS }, () => ({
+  id: pick(ids),
+  caption: `The image shows ${noun()} that ${pick(verbs)} ${noun()} ${pick(places)}, with ${noun()} and ${noun()} in the background.`,
+}));
+
+const t1 = performance.now();
+const samples = [];
+for (const { id, caption } of items) {
+  const truth = await coco.resolve({ cocoId: id });
+  if (!truth) throw new Error(`no ground truth for ${id}`);
+  const labels = labelCaption(extract(caption), truth);
+  samples.push({ nodes: labels.labels.flatMap((l) => (l.kind === 'unverifiable' ? [] : [l.mention.node])), groundTruth: new Set(truth.objects.keys()) });
+}
+const scores = scoreChair(samples);
+const ms = performance.now() - t1;
+
+console.log(`setup (synonyms, wink model, WordNet subset): ${setupMs.toFixed(0)} ms`);
+console.log(`${CAPTIONS} captions (avg ${(items.reduce((s, i) => s + i.caption.length, 0) / CAPTIONS).toFixed(0)} chars) labelled and scored in ${ms.toFixed(0)} ms: ${Math.round((CAPTIONS / ms) * 1000)} captions/s`);
+console.log(`CHAIR_s ${(scores.chairS * 100).toFixed(1)}  CHAIR_i ${(scores.chairI * 100).toFixed(1)}  recall ${(scores.recall * 100).toFixed(1)}  (${scores.mentions} mentions)`);
