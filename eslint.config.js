@@ -3,7 +3,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const LAYERS = ['protocol', 'core', 'engine', 'client', 'state', 'viz', 'components', 'app'];
+const LAYERS = ['protocol', 'core', 'engine', 'client', 'state', 'viz', 'components', 'app', 'factory'];
 // Which layers each layer may import from (besides itself).
 const ALLOWED = {
   protocol: [],
@@ -14,10 +14,12 @@ const ALLOWED = {
   viz: ['core', 'protocol'],
   components: ['state', 'viz', 'client', 'core', 'protocol'],
   app: ['components', 'client', 'state', 'viz', 'core', 'protocol'],
+  // Build-time model factory (Node): pure logic plus node:*, nothing from the site.
+  factory: ['core', 'protocol'],
 };
 
 const FUNNELS = [
-  { pattern: '^onnxruntime-web(/.*)?$', owner: 'src/engine/runtime/ort.ts', name: 'onnxruntime-web' },
+  { pattern: '^(onnxruntime-web(/.*)?|#onnxruntime-web)$', owner: 'src/engine/runtime/ort.ts', name: 'onnxruntime-web' },
   { pattern: '^@huggingface/transformers(/.*)?$', owner: 'src/engine/runtime/hf.ts', name: '@huggingface/transformers' },
   { pattern: '^zustand(/.*)?$', owner: 'src/state/store.ts', name: 'zustand' },
 ];

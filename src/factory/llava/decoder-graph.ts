@@ -1,0 +1,120 @@
+// onnx/decoder_model_merged.onnx: a Llama decoder with the IO of an Optimum text-generation-with-past export
+// (no If node, no num_logits_to_keep). Inputs: inputs_embeds [batch, seq, hidden], attention_mask
+// [batch, total] int64, position_ids [batch, seq] int64, past_key_values.{i}.key/value
+// [batch_size, heads, past, headDim]. Outputs: logits [batch, seq, vocab] and present.{i}.key/value
+// [batch, heads, total, headDim] (keys stored after rotary, as transformers' cache does).
+// The additive mask is built from the 2-D attention_mask: causal over absolute positions (the past comes
+// first) and zero where attention_mask is 0, so left-padded batches are right.
+import { GraphBuilder } from '../onnx/graph-builder';
+import { DataType } from '../onnx/schema';
+import { headDim } from './dims';
+import { emitLinear, type WeightFormat } from './linear-node';
+import { DECODER_TENSORS as T, TEXT_LAYER_SCOPE } from './tensor-names';
+import type { LlavaWeights, TextLayerWeights } from './weights';
+
+/** torch.finfo(float32).min, the value transformers fills masked scores with. */
+export const MASK_MIN = -3.4028234663852886e38;
+
+const MODEL = '/language_model/model';
+const W = 'language_model.model';
+
+function rmsNorm(g: GraphBuilder, scope: string, x: string, weight: Float32Array, name: string, eps: number): string {
+  const variance = g.op(scope, 'ReduceMean', [g.op(scope, 'Pow', [x, g.constF([2], [])])], { axes: { ints: [-1] }, keepdims: { i: 1 } });
+  const rms = g.op(scope, 'Sqrt', [g.op(scope, 'Add', [variance, g.constF([eps], [])])]);
+  return g.op(scope, 'Mul', [g.initializer(`${name}.weight`, weight, [weight.length]), g.op(scope, 'Div', [x, rms])]);
+}
+
+/** [batch, 1, seq, total] additive mask: 0 where a query may attend to a key, MASK_MIN elsewhere. */
+function attentionMask(g: GraphBuilder, embeds: string, mask2d: string): string {
+  const s = `${MODEL}/mask`;
+  const scalar = (shapeOf: string, axis: number) => g.op(s, 'Gather', [g.op(s, 'Shape', [shapeOf]), g.constI64([axis], [])]);
+  const total = scalar(mask2d, 1);
+  const past = g.op(s, 'Sub', [total, scalar(embeds, 1)]);
+  const one = g.constI64([1], []);
+  const queryPos = g.op(s, 'Unsqueeze', [g.op(s, 'Range', [past, total, one]), g.constI64([1])]);
+  const keyPos = g.op(s, 'Unsqueeze', [g.op(s, 'Range', [g.constI64([0], []), total, one]), g.constI64([0])]);
+  const causal = g.op(s, 'Cast', [g.op(s, 'LessOrEqual', [keyPos, queryPos])], { to: { i: DataType.FLOAT } });
+  const padding = g.op(s, 'Unsqueeze', [g.op(s, 'Cast', [mask2d], { to: { i: DataType.FLOAT } }), g.constI64([1, 2])]);
+  const allowed = g.op(s, 'Mul', [causal, padding]);
+  return g.op(s, 'Mul', [g.op(s, 'Sub', [g.constF([1], []), allowed]), g.constF([MASK_MIN], [])]);
+}
+
+/** Rotary embedding with precomputed tables: x·cos + rotate_half(x)·sin. */
+function rotary(g: GraphBuilder, scope: string, x: string, cos: string, sin: string, dim: number): string {
+  const half = dim / 2;
+  const slice = (start: number, end: number) => g.op(scope, 'Slice', [x, g.constI64([start]), g.constI64([end]), g.constI64([3])]);
+  const rotated = g.op(scope, 'Concat', [g.op(scope, 'Neg', [slice(half, dim)]), slice(0, half)], { axis: { i: -1 } });
+  return g.op(scope, 'Add', [g.op(scope, 'Mul', [x, cos]), g.op(scope, 'Mul', [rotated, sin])]);
+}
+
+interface LayerContext {
+  g: GraphBuilder;
+  weights: LlavaWeights;
+  format: WeightFormat;
+  mask: string;
+  cos: string;
+  sin: string;
+}
+
+function decoderLayer(c: LayerContext, x: string, layer: number, w: TextLayerWeights): string {
+  const { g, format } = c;
+  const t = c.weights.dims.text;
+  const d = headDim(t.hidden, t.heads);
+  const scope = TEXT_LAYER_SCOPE(layer);
+  const attn = `${scope}/self_attn`;
+  const name = `${W}.layers.${layer}`;
+  const heads = (y: string) => g.op(attn, 'Transpose', [g.op(attn, 'Reshape', [y, g.constI64([0, -1, t.heads, d])])], { perm: { ints: [0, 2, 1, 3] } });
+
+  const normed = rmsNorm(g, `${scope}/input_layernorm`, x, w.inputNorm, `${name}.input_layernorm`, t.rmsNormEps);
+  const q = rotary(g, attn, heads(emitLinear(g, `${attn}/q_proj`, normed, w.q, `${name}.self_attn.q_proj`, format)), c.cos, c.sin, d);
+  const k = rotary(g, attn, heads(emitLinear(g, `${attn}/k_proj`, normed, w.k, `${name}.self_attn.k_proj`, format)), c.cos, c.sin, d);
+  const v = heads(emitLinear(g, `${attn}/v_proj`, normed, w.v, `${name}.self_attn.v_proj`, format));
+  const keys = g.node(attn, 'Concat', [T.pastKey(layer), k], { attrs: { axis: { i: 2 } }, outputNames: [T.presentKey(layer)] })[0]!;
+  const values = g.node(attn, 'Concat', [T.pastValue(layer), v], { attrs: { axis: { i: 2 } }, outputNames: [T.presentValue(layer)] })[0]!;
+
+  const scores = g.op(attn, 'Mul', [g.op(attn, 'MatMul', [q, g.op(attn, 'Transpose', [keys], { perm: { ints: [0, 1, 3, 2] } })]), g.constF([1 / Math.sqrt(d)], [])]);
+  const probs = g.op(attn, 'Softmax', [g.op(attn, 'Add', [scores, c.mask])], { axis: { i: -1 } });
+  if (probs !== T.softmax(layer)) throw new Error('decoder softmax tensor name drifted from tensor-names.ts');
+  const context = g.op(attn, 'Reshape', [g.op(attn, 'Transpose', [g.op(attn, 'MatMul', [probs, values])], { perm: { ints: [0, 2, 1, 3] } }), g.constI64([0, -1, t.hidden])]);
+  const residual = g.op(scope, 'Add', [x, emitLinear(g, `${attn}/o_proj`, context, w.o, `${name}.self_attn.o_proj`, format)]);
+
+  const normed2 = rmsNorm(g, `${scope}/post_attention_layernorm`, residual, w.postAttentionNorm, `${name}.post_attention_layernorm`, t.rmsNormEps);
+  const gate = emitLinear(g, `${scope}/mlp/gate_proj`, normed2, w.gate, `${name}.mlp.gate_proj`, format);
+  const up = emitLinear(g, `${scope}/mlp/up_proj`, normed2, w.up, `${name}.mlp.up_proj`, format);
+  const act = `${scope}/mlp/act_fn`;
+  const silu = g.op(act, 'Mul', [gate, g.op(act, 'Sigmoid', [gate])]);
+  const down = emitLinear(g, `${scope}/mlp/down_proj`, g.op(`${scope}/mlp`, 'Mul', [silu, up]), w.down, `${name}.mlp.down_proj`, format);
+  return g.op(scope, 'Add', [residual, down]);
+}
+
+export function buildDecoderGraph(weights: LlavaWeights, format: WeightFormat): Uint8Array {
+  const t = weights.dims.text;
+  const d = headDim(t.hidden, t.heads);
+  const g = new GraphBuilder('main_graph');
+  const embeds = g.input(T.inputsEmbeds, DataType.FLOAT, ['batch_size', 'sequence_length', t.hidden]);
+  const mask2d = g.input(T.attentionMask, DataType.INT64, ['batch_size', 'total_sequence_length']);
+  const positions = g.input(T.positionIds, DataType.INT64, ['batch_size', 'sequence_length']);
+  for (let l = 0; l < t.layers; l++) {
+    g.input(T.pastKey(l), DataType.FLOAT, ['batch_size', t.heads, 'past_sequence_length', d]);
+    g.input(T.pastValue(l), DataType.FLOAT, ['batch_size', t.heads, 'past_sequence_length', d]);
+  }
+
+  const rope = `${MODEL}/rotary_emb`;
+  const table = (name: string, data: Float32Array) =>
+    g.op(rope, 'Unsqueeze', [g.op(rope, 'Gather', [g.initializer(`${W}.rotary_emb.${name}_cached`, data, [t.maxPositions, d]), positions]), g.constI64([1])]);
+  const context: LayerContext = { g, weights, format, mask: attentionMask(g, embeds, mask2d), cos: table('cos', weights.text.ropeCos), sin: table('sin', weights.text.ropeSin) };
+
+  let x = embeds;
+  for (let l = 0; l < t.layers; l++) x = decoderLayer(context, x, l, weights.text.layers[l]!);
+  const normed = rmsNorm(g, `${MODEL}/norm`, x, weights.text.norm, `${W}.norm`, t.rmsNormEps);
+  const head = weights.text.lmHead;
+  const logits = emitLinear(g, '/language_model/lm_head', normed, head, 'language_model.lm_head', format);
+  g.node('/language_model/lm_head', 'Identity', [logits], { outputNames: [T.logits] });
+
+  g.output(T.logits, DataType.FLOAT, ['batch_size', 'sequence_length', t.vocabSize]);
+  for (let l = 0; l < t.layers; l++) {
+    g.output(T.presentKey(l), DataType.FLOAT, ['batch_size', t.heads, 'total_sequence_length', d]);
+    g.output(T.presentValue(l), DataType.FLOAT, ['batch_size', t.heads, 'total_sequence_length', d]);
+  }
+  return g.encode();
+}

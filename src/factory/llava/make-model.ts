@@ -1,0 +1,48 @@
+// The model folder transformers.js loads for `model_type: "llava"`, as in-memory files.
+import { configJson, generationConfigJson, preprocessorConfigJson, processorConfigJson } from './config-files';
+import { buildDecoderGraph } from './decoder-graph';
+import { parameterCount, SIZES, type ModelSize } from './dims';
+import { buildEmbedGraph } from './embed-graph';
+import type { WeightFormat } from './linear-node';
+import { tokenizerConfigJson, tokenizerJson } from './tokenizer-files';
+import { buildVisionGraph } from './vision-graph';
+import { makeWeights, type LlavaWeights } from './weights';
+
+export const DEFAULT_SEED = 42;
+
+/** transformers.js's file suffix per dtype (DEFAULT_DTYPE_SUFFIX_MAPPING). */
+const SUFFIX: Record<WeightFormat, string> = { fp32: '', q4: '_q4' };
+
+export interface MakeLlavaOptions {
+  size: ModelSize;
+  dtype: WeightFormat;
+  seed?: number;
+}
+
+export interface LlavaModel {
+  /** Relative path inside the model folder → file contents. */
+  files: Map<string, Uint8Array>;
+  /** The fp32 weights the graphs were built from (q4 graphs hold their quantised form). */
+  weights: LlavaWeights;
+  parameters: number;
+}
+
+const json = (value: unknown) => new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`);
+
+export function makeLlavaModel({ size, dtype, seed = DEFAULT_SEED }: MakeLlavaOptions): LlavaModel {
+  const dims = SIZES[size];
+  const weights = makeWeights(dims, seed);
+  const suffix = SUFFIX[dtype];
+  const files = new Map<string, Uint8Array>([
+    ['config.json', json(configJson(dims, size, dtype, seed))],
+    ['generation_config.json', json(generationConfigJson())],
+    ['preprocessor_config.json', json(preprocessorConfigJson(dims))],
+    ['processor_config.json', json(processorConfigJson(dims))],
+    ['tokenizer.json', json(tokenizerJson())],
+    ['tokenizer_config.json', json(tokenizerConfigJson(dims.text.maxPositions))],
+    [`onnx/vision_encoder${suffix}.onnx`, buildVisionGraph(weights, dtype)],
+    [`onnx/embed_tokens${suffix}.onnx`, buildEmbedGraph(weights)],
+    [`onnx/decoder_model_merged${suffix}.onnx`, buildDecoderGraph(weights, dtype)],
+  ]);
+  return { files, weights, parameters: parameterCount(dims) };
+}

@@ -1,0 +1,51 @@
+// A small readable vocabulary: synthetic captions come out as words, and COCO object names give the CHAIR
+// labeller something to match. Ids are positions in VOCABULARY.
+
+export const SPECIAL_TOKENS = { unk: '<unk>', bos: '<s>', eos: '</s>', pad: '<pad>', image: '<image>' } as const;
+
+const SPECIALS = [SPECIAL_TOKENS.unk, SPECIAL_TOKENS.bos, SPECIAL_TOKENS.eos, SPECIAL_TOKENS.pad, SPECIAL_TOKENS.image];
+
+// The chat template's role words and punctuation, lower-cased by the tokenizer's normalizer.
+const TEMPLATE = ['user', 'assistant', ':', '.', ',', '?', '!', "'"];
+
+const FUNCTION_WORDS = [
+  'a', 'an', 'the', 'is', 'are', 'there', 'in', 'on', 'of', 'with', 'and', 'to', 'at', 'near', 'next', 'by',
+  'this', 'that', 'it', 'its', 'some', 'two', 'three', 'one', 'no', 'yes', 'not', 'image', 'picture', 'photo',
+  'please', 'answer', 'question', 'word', 'describe', 'generate', 'short', 'caption', 'what', 'who', 'where',
+  'front', 'behind', 'top', 'under', 'while', 'or',
+];
+
+const DESCRIPTIVE = [
+  'sitting', 'standing', 'walking', 'holding', 'parked', 'lying', 'playing', 'eating', 'looking', 'riding',
+  'white', 'black', 'red', 'blue', 'green', 'brown', 'small', 'large', 'old', 'young', 'wooden', 'empty',
+  'room', 'street', 'field', 'kitchen', 'grass', 'water', 'road', 'floor', 'wall', 'sky', 'snow', 'beach',
+];
+
+// COCO categories, multi-word names split into words (traffic light → traffic, light).
+const COCO_WORDS = [
+  'person', 'people', 'man', 'woman', 'bicycle', 'car', 'motorcycle', 'airplane', 'bus', 'train', 'truck', 'boat',
+  'traffic', 'light', 'fire', 'hydrant', 'stop', 'sign', 'parking', 'meter', 'bench', 'bird', 'cat', 'dog', 'horse',
+  'sheep', 'cow', 'elephant', 'bear', 'zebra', 'giraffe', 'backpack', 'umbrella', 'handbag', 'tie', 'suitcase',
+  'frisbee', 'skis', 'snowboard', 'sports', 'ball', 'kite', 'baseball', 'bat', 'glove', 'skateboard', 'surfboard',
+  'tennis', 'racket', 'bottle', 'wine', 'glass', 'cup', 'fork', 'knife', 'spoon', 'bowl', 'banana', 'apple',
+  'sandwich', 'orange', 'broccoli', 'carrot', 'hot', 'pizza', 'donut', 'cake', 'chair', 'couch', 'potted', 'plant',
+  'bed', 'dining', 'table', 'toilet', 'tv', 'laptop', 'mouse', 'remote', 'keyboard', 'cell', 'phone', 'microwave',
+  'oven', 'toaster', 'sink', 'refrigerator', 'book', 'clock', 'vase', 'scissors', 'teddy', 'hair', 'drier',
+  'toothbrush',
+];
+
+export const VOCABULARY: readonly string[] = [...SPECIALS, ...TEMPLATE, ...FUNCTION_WORDS, ...DESCRIPTIVE, ...COCO_WORDS];
+
+export const tokenId = (token: string): number => {
+  const id = VOCABULARY.indexOf(token);
+  if (id < 0) throw new Error(`"${token}" is not in the synthetic vocabulary`);
+  return id;
+};
+
+export const SPECIAL_IDS = {
+  unk: tokenId(SPECIAL_TOKENS.unk),
+  bos: tokenId(SPECIAL_TOKENS.bos),
+  eos: tokenId(SPECIAL_TOKENS.eos),
+  pad: tokenId(SPECIAL_TOKENS.pad),
+  image: tokenId(SPECIAL_TOKENS.image),
+} as const;
