@@ -1,0 +1,42 @@
+// Decoder taps: per step, every layer's attention from the LAST query position (the token being generated)
+// over all keys. The graph slices that row out of each layer's [B, H, S, T] probabilities and concatenates the
+// layers into one [B, layers·heads, 1, T] output, so a prefill returns T values per head instead of S·T and the
+// step costs one small transfer. The image columns are picked here because each batched row (baseline, DAMRO
+// full, DAMRO outliers) has its own image span.
+import { LensError } from '../../protocol/errors';
+import { editForTaps, float32Of, type TapEdit, type TapTensor } from './edit';
+
+export interface DecoderTap {
+  /** The graph output holding [batch, layers·heads, 1, keys]. */
+  readonly output: string;
+  readonly layers: number;
+}
+
+export function tapDecoder(bytes: Uint8Array): TapEdit<DecoderTap> {
+  return editForTaps(bytes, 'decoder', 'decoder', (sites, nodes) => {
+    const rows = sites.map((site) => nodes.slice(site.probs, 2, -1));
+    const output = nodes.float32(rows.length === 1 ? rows[0]! : nodes.concat(rows, 1));
+    return { outputs: [output], tap: { output, layers: sites.length } };
+  });
+}
+
+/** Row `row`'s attention over keys [keyStart, keyStart + keyCount), as [layers, heads, keyCount]. */
+export function readDecoderAttention(tap: DecoderTap, outputs: Readonly<Record<string, TapTensor>>, row: number, keyStart: number, keyCount: number): Float32Array {
+  const { data, dims } = float32Of(outputs, tap.output);
+  const [batch, stacked, , keys] = dims as [number, number, number, number];
+  if (row < 0 || row >= batch) throw new LensError('internal', `Row ${row} is not in a decoder batch of ${batch}.`);
+  if (keyStart < 0 || keyCount < 0 || keyStart + keyCount > keys) {
+    throw new LensError('internal', `Image keys ${keyStart}..${keyStart + keyCount} fall outside the ${keys} attended positions.`);
+  }
+  const out = new Float32Array(stacked * keyCount);
+  for (let lh = 0; lh < stacked; lh++) {
+    const from = (row * stacked + lh) * keys + keyStart;
+    out.set(data.subarray(from, from + keyCount), lh * keyCount);
+  }
+  return out;
+}
+
+/** The shape the ORT decoder runner takes (DecoderTapReader). */
+export function decoderTapReader(tap: DecoderTap): { read(outputs: Readonly<Record<string, TapTensor>>, row: number, keyStart: number, keyCount: number): Float32Array } {
+  return { read: (outputs, row, keyStart, keyCount) => readDecoderAttention(tap, outputs, row, keyStart, keyCount) };
+}

@@ -1,0 +1,38 @@
+// The shared path of every tap: scan the file, find its attention, append the tap's nodes and outputs.
+import { LensError } from '../../protocol/errors';
+import { scanModel } from '../onnx/scan';
+import type { AttentionSite } from '../onnx/sites/site';
+import { findAttentionSites } from '../onnx/sites/find-sites';
+import { spliceGraph } from '../onnx/splice';
+import { TapNodes } from '../onnx/tap-nodes';
+
+/** A graph output as the session returns it; onnxruntime's Tensor fits this shape. */
+export interface TapTensor {
+  readonly dims: readonly number[];
+  readonly data: unknown;
+}
+
+export interface TapEdit<T> {
+  readonly bytes: Uint8Array;
+  readonly tap: T;
+}
+
+/**
+ * Edits `bytes` (a whole .onnx file; weights in an .onnx_data file are untouched and load as before).
+ * `build` adds the tap's nodes and returns the tensors to expose plus the tap descriptor.
+ */
+export function editForTaps<T>(bytes: Uint8Array, what: string, prefix: string, build: (sites: readonly AttentionSite[], nodes: TapNodes) => { outputs: string[]; tap: T }): TapEdit<T> {
+  const model = scanModel(bytes);
+  const sites = findAttentionSites(model, what);
+  const nodes = new TapNodes(prefix, model.opsets.get('') ?? 0);
+  const { outputs, tap } = build(sites, nodes);
+  return { bytes: spliceGraph(bytes, model, { nodes: nodes.nodes, outputs }), tap };
+}
+
+/** The float32 data of a tap output; taps end in a Cast to float32, so anything else is a wiring bug. */
+export function float32Of(outputs: Readonly<Record<string, TapTensor>>, name: string): { data: Float32Array; dims: readonly number[] } {
+  const tensor = outputs[name];
+  if (!tensor) throw new LensError('internal', `The session returned no '${name}' output; it was not created from the tapped model bytes.`);
+  if (!(tensor.data instanceof Float32Array)) throw new LensError('internal', `Tap output '${name}' is not float32 on the CPU; create the session with it on the CPU.`);
+  return { data: tensor.data, dims: tensor.dims };
+}
