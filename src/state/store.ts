@@ -1,22 +1,167 @@
 // The only module that imports zustand. One vanilla store, split into slices; actions are module-level
-// functions (src/state/actions.ts) so the worker bridge can call them without React.
+// functions (src/state/*-actions.ts) so the worker bridge can call them without React. Per-token attention is
+// kept as numbers (Float32Array), never as pictures, so colormaps and normalisation change without the worker.
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
-import type { Capabilities } from '../protocol/messages';
+import { useShallow } from 'zustand/react/shallow';
+import type { AttentionStack } from '../core/attention/aggregate';
+import type { WireError } from '../protocol/errors';
+import type { AttentionSelection, Candidate, Capabilities, CaptionKind, Grid, ModelInfo, OutlierScorerInfo, StopReason } from '../protocol/messages';
+import { DEFAULT_SETTINGS, type Settings } from './settings';
 
 export type EngineStatus =
   | { readonly phase: 'starting' }
   | { readonly phase: 'ready'; readonly capabilities: Capabilities }
   | { readonly phase: 'failed'; readonly message: string };
 
-export interface LensState {
-  readonly engine: EngineStatus;
+export interface FileProgress {
+  readonly file: string;
+  readonly loaded: number;
+  readonly total: number;
+  readonly cached: boolean;
 }
 
-export const initialState: LensState = { engine: { phase: 'starting' } };
+export interface ModelSlice {
+  readonly phase: 'idle' | 'loading' | 'ready' | 'failed';
+  /** The id and dtype being loaded or loaded (settings may already name another). */
+  readonly requested?: { readonly modelId: string; readonly dtype: Settings['dtype'] };
+  readonly files: readonly FileProgress[];
+  readonly info?: ModelInfo;
+  readonly error?: WireError;
+}
+
+export interface ImageSlice {
+  readonly name: string;
+  readonly mime: string;
+  /** The encoded file, kept so a re-run can send it again (a copy travels to the worker). */
+  readonly bytes: ArrayBuffer;
+  readonly width: number;
+  readonly height: number;
+  /** An object URL for drawing the picture. */
+  readonly url: string;
+}
+
+export interface CaptionToken {
+  readonly step: number;
+  readonly tokenId: number;
+  readonly text: string;
+}
+
+export interface CaptionState {
+  readonly tokens: readonly CaptionToken[];
+  readonly done?: StopReason;
+}
+
+export interface StepRecord {
+  readonly step: number;
+  readonly full: readonly Candidate[];
+  readonly outlier: readonly Candidate[];
+  readonly combined: readonly Candidate[];
+  readonly kept: number;
+  readonly cutoff: number;
+  readonly changed: boolean;
+}
+
+export interface OutlierRecord {
+  readonly grid: Grid;
+  /** The vision encoder's outlier score per image token. */
+  readonly scores: Float32Array;
+  /** The k outliers the DAMRO caption was decoded with, most attended first. */
+  readonly indices: Int32Array;
+  readonly scorer: OutlierScorerInfo;
+}
+
+/** The settings a run was started with: what its captions mean. */
+export interface RunRecipe {
+  readonly modelId: string;
+  readonly alpha: number;
+  readonly beta: number;
+  readonly k: number;
+  readonly mode: Settings['mode'];
+  readonly seed: number;
+  readonly maxNewTokens: number;
+  readonly prompt: string;
+  readonly attention: AttentionSelection;
+}
+
+export interface RunSlice {
+  readonly phase: 'idle' | 'running' | 'finished' | 'failed';
+  /** Undefined until run/start answers; events of a newer run adopt it (they can arrive first). */
+  readonly runId?: number;
+  /** The last run id seen before this run: its events, and older ones, are stale. */
+  readonly staleUpTo: number;
+  readonly recipe?: RunRecipe;
+  readonly captions: Readonly<Record<CaptionKind, CaptionState>>;
+  readonly outliers?: OutlierRecord;
+  readonly steps: readonly StepRecord[];
+  readonly timings?: { readonly visionMs: number; readonly prefillMs: number; readonly decodeMs: number; readonly steps: number };
+  readonly error?: WireError;
+}
+
+export interface AttentionFrame {
+  readonly values: Float32Array;
+  readonly outlierShare: number;
+}
+
+export interface AttentionSlice {
+  /** Streamed frames (the run recipe's layer/head selection) by tokenKey. */
+  readonly frames: Readonly<Record<string, AttentionFrame>>;
+  /** Full [layers, heads, imageTokens] detail fetched on demand by tokenKey. */
+  readonly details: Readonly<Record<string, AttentionStack>>;
+  readonly detailErrors: Readonly<Record<string, string>>;
+}
+
+export interface TokenRef {
+  readonly caption: CaptionKind;
+  readonly step: number;
+}
+
+export interface UiSlice {
+  /** The token clicked (pinned) and the token under the pointer; the view shows hover over selection. */
+  readonly selected?: TokenRef;
+  readonly hovered?: TokenRef;
+  readonly groundTruth: readonly string[];
+  /** Why the last image could not be opened. */
+  readonly imageError?: WireError;
+  /** Problems found in the link the page was opened with. */
+  readonly urlProblems: readonly string[];
+}
+
+export interface LensState {
+  readonly engine: EngineStatus;
+  readonly settings: Settings;
+  readonly model: ModelSlice;
+  readonly image?: ImageSlice;
+  readonly run: RunSlice;
+  readonly attention: AttentionSlice;
+  readonly ui: UiSlice;
+}
+
+export const emptyCaptions: RunSlice['captions'] = { baseline: { tokens: [] }, damro: { tokens: [] } };
+
+export const initialState: LensState = {
+  engine: { phase: 'starting' },
+  settings: DEFAULT_SETTINGS,
+  model: { phase: 'idle', files: [] },
+  run: { phase: 'idle', staleUpTo: 0, captions: emptyCaptions, steps: [] },
+  attention: { frames: {}, details: {}, detailErrors: {} },
+  ui: { groundTruth: [], urlProblems: [] },
+};
 
 export const store = createStore<LensState>(() => initialState);
 
+export const tokenKey = (ref: TokenRef): string => `${ref.caption}:${ref.step}`;
+
 export function useLens<T>(selector: (state: LensState) => T): T {
   return useStore(store, selector);
+}
+
+/** For selectors that build a new object or array each time: re-renders only when a member changes. */
+export function useLensShallow<T>(selector: (state: LensState) => T): T {
+  return useStore(store, useShallow(selector));
+}
+
+/** Back to the initial state (tests, and nothing else, need this). */
+export function resetStore(): void {
+  store.setState(initialState, true);
 }

@@ -1,0 +1,71 @@
+// Pure derivations from the store's numbers: the processor geometry of the loaded model for the chosen
+// image, the outliers at the current k, and a token's attention under the current layer/head selection.
+import { aggregateAttention } from '../core/attention/aggregate';
+import { outlierShare } from '../core/attention/share';
+import { planProcessor, type PatchGrid, type PatchIndex, type ProcessorPlan } from '../core/geometry';
+import { topK } from '../core/tensor/topk';
+import type { AttentionSelection, ModelInfo } from '../protocol/messages';
+import type { Settings } from './settings';
+import { tokenKey, type AttentionSlice, type CaptionToken, type ImageSlice, type OutlierRecord, type RunRecipe, type TokenRef } from './store';
+
+/** The model's resize (shortest edge) and centre crop, replayed on the image size; the worker crops on a canvas. */
+export function processorPlanFor(info: ModelInfo, image: Pick<ImageSlice, 'width' | 'height'>): ProcessorPlan {
+  const { shortestEdge, crop } = info.processor;
+  return planProcessor({ width: image.width, height: image.height }, [
+    { op: 'resize-aspect', shortestEdge },
+    { op: 'center-crop', width: crop.width, height: crop.height, align: 'canvas' },
+  ]);
+}
+
+export const gridOf = (info: ModelInfo): PatchGrid => ({ rows: info.tokenGrid.rows, cols: info.tokenGrid.cols });
+
+/** The k most attended patches, most attended first; k is clamped to the grid. */
+export function outliersAtK(outliers: OutlierRecord, k: number): PatchIndex[] {
+  return topK(outliers.scores, Math.max(0, Math.min(k, outliers.scores.length))) as PatchIndex[];
+}
+
+export function captionText(tokens: readonly CaptionToken[]): string {
+  return tokens.map((t) => t.text).join('');
+}
+
+/** The settings' layer/head choice made concrete for a model. */
+export function attentionSelection(settings: Pick<Settings, 'layerFrom' | 'layerTo' | 'head'>, info: ModelInfo): AttentionSelection {
+  const layers = info.decoder.layers;
+  const layerFrom = Math.min(settings.layerFrom, layers - 1);
+  const layerTo = settings.layerTo === null ? layers : Math.min(Math.max(settings.layerTo, layerFrom + 1), layers);
+  const head = settings.head === 'mean' || settings.head >= info.decoder.heads ? 'mean' : settings.head;
+  return { layerFrom, layerTo, head };
+}
+
+const sameSelection = (a: AttentionSelection, b: AttentionSelection): boolean => a.layerFrom === b.layerFrom && a.layerTo === b.layerTo && a.head === b.head;
+
+export type TokenAttention =
+  | { readonly kind: 'values'; readonly values: Float32Array; readonly from: 'stream' | 'detail' }
+  /** Another layer/head selection than the run streamed: the full detail has to be fetched first. */
+  | { readonly kind: 'needs-detail' }
+  | { readonly kind: 'missing'; readonly reason: string };
+
+/**
+ * A token's attention over the image tokens for the wanted selection: the streamed frame when the run used that
+ * selection, else re-aggregated on this thread from the fetched [layers, heads, imageTokens] detail.
+ */
+export function tokenAttention(attention: AttentionSlice, recipe: RunRecipe | undefined, ref: TokenRef, wanted: AttentionSelection): TokenAttention {
+  const key = tokenKey(ref);
+  const detail = attention.details[key];
+  if (detail) {
+    const range = { layerFrom: wanted.layerFrom, layerTo: wanted.layerTo };
+    const values = wanted.head === 'mean' ? aggregateAttention('mean-heads', detail, range) : aggregateAttention('one-head', detail, { ...range, head: wanted.head });
+    return { kind: 'values', values, from: 'detail' };
+  }
+  const frame = attention.frames[key];
+  if (frame && recipe && sameSelection(recipe.attention, wanted)) return { kind: 'values', values: frame.values, from: 'stream' };
+  const failed = attention.detailErrors[key];
+  if (failed) return { kind: 'missing', reason: failed };
+  if (!frame) return { kind: 'missing', reason: 'No attention arrived for this token (the model may not export decoder attention).' };
+  return { kind: 'needs-detail' };
+}
+
+/** The share of this attention on the given outlier patches; NaN when the token gave the image no attention. */
+export function shareOnOutliers(values: Float32Array, outliers: readonly number[]): number {
+  return outlierShare(values, outliers);
+}

@@ -1,0 +1,80 @@
+// A run's life in the store. Events carry their run id; those of a superseded run are dropped, and the first
+// events of a new run may arrive before run/start answers, so they adopt the id (see RunSlice.runId).
+import type { AttentionStack } from '../core/attention/aggregate';
+import type { WireError } from '../protocol/errors';
+import type { WorkerEvent } from '../protocol/messages';
+import { emptyCaptions, store, tokenKey, type LensState, type RunRecipe, type TokenRef } from './store';
+
+type EventOf<T extends WorkerEvent['type']> = Extract<WorkerEvent, { type: T }>;
+
+function accepts(state: LensState, runId: number): boolean {
+  const { run } = state;
+  if (run.runId !== undefined) return run.runId === runId;
+  return run.phase === 'running' && runId > run.staleUpTo;
+}
+
+/** Applies `update` to the run when the event belongs to it. */
+function forRun(runId: number, update: (state: LensState) => Partial<LensState>): void {
+  const state = store.getState();
+  if (!accepts(state, runId)) return;
+  const patch = update(state);
+  store.setState({ ...patch, run: { ...state.run, ...patch.run, runId } });
+}
+
+export function runStarting(recipe: RunRecipe): void {
+  const { run, ui } = store.getState();
+  store.setState({
+    run: { phase: 'running', staleUpTo: Math.max(run.staleUpTo, run.runId ?? 0), recipe, captions: emptyCaptions, steps: [] },
+    attention: { frames: {}, details: {}, detailErrors: {} },
+    ui: { ...ui, selected: undefined, hovered: undefined },
+  });
+}
+
+export function runStarted(runId: number): void {
+  forRun(runId, () => ({}));
+}
+
+export function outliersReceived(e: EventOf<'run/outliers'>): void {
+  forRun(e.runId, ({ run }) => ({ run: { ...run, outliers: { grid: e.grid, scores: e.scores, indices: e.indices, scorer: e.scorer } } }));
+}
+
+export function tokenReceived(e: EventOf<'run/token'>): void {
+  forRun(e.runId, ({ run }) => {
+    const caption = run.captions[e.caption];
+    const tokens = [...caption.tokens, { step: e.step, tokenId: e.tokenId, text: e.text }];
+    return { run: { ...run, captions: { ...run.captions, [e.caption]: { ...caption, tokens } } } };
+  });
+}
+
+export function attentionReceived(e: EventOf<'run/attention'>): void {
+  forRun(e.runId, ({ attention }) => ({
+    attention: { ...attention, frames: { ...attention.frames, [tokenKey(e)]: { values: e.values, outlierShare: e.outlierShare } } },
+  }));
+}
+
+export function stepReceived(e: EventOf<'run/step'>): void {
+  const record = { step: e.step, full: e.full, outlier: e.outlier, combined: e.combined, kept: e.kept, cutoff: e.cutoff, changed: e.changed };
+  forRun(e.runId, ({ run }) => ({ run: { ...run, steps: [...run.steps, record] } }));
+}
+
+export function captionDone(e: EventOf<'run/done'>): void {
+  forRun(e.runId, ({ run }) => ({ run: { ...run, captions: { ...run.captions, [e.caption]: { ...run.captions[e.caption], done: e.reason } } } }));
+}
+
+export function runFinished(e: EventOf<'run/finished'>): void {
+  forRun(e.runId, ({ run }) => ({ run: { ...run, phase: 'finished', timings: e.timings } }));
+}
+
+export function runFailed(runId: number | undefined, error: WireError): void {
+  const state = store.getState();
+  if (runId !== undefined && !accepts(state, runId)) return;
+  store.setState({ run: { ...state.run, phase: 'failed', error } });
+}
+
+export function detailReceived(runId: number, ref: TokenRef, stack: AttentionStack): void {
+  forRun(runId, ({ attention }) => ({ attention: { ...attention, details: { ...attention.details, [tokenKey(ref)]: stack } } }));
+}
+
+export function detailFailed(runId: number, ref: TokenRef, message: string): void {
+  forRun(runId, ({ attention }) => ({ attention: { ...attention, detailErrors: { ...attention.detailErrors, [tokenKey(ref)]: message } } }));
+}

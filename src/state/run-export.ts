@@ -1,0 +1,62 @@
+import { RUN_EXPORT_KIND, RUN_EXPORT_SCHEMA_VERSION, type ExportedCaption, type RunExportV1 } from '../core/export/run-export';
+import type { CaptionKind } from '../protocol/messages';
+import { captionText, shareOnOutliers } from './derive';
+import { tokenKey, type LensState } from './store';
+
+const nullIfNaN = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+/** The current run as a version-1 export, or undefined while there is no run with outliers to export. */
+export function buildRunExport(state: LensState): RunExportV1 | undefined {
+  const { run, model, image, attention, ui } = state;
+  const info = model.info;
+  if (!info || !image || !run.recipe || !run.outliers) return undefined;
+  const outliers = Array.from(run.outliers.indices);
+  const caption = (kind: CaptionKind): ExportedCaption => {
+    const c = run.captions[kind];
+    return {
+      text: captionText(c.tokens),
+      stopReason: c.done ?? null,
+      tokens: c.tokens.map((t) => {
+        const frame = attention.frames[tokenKey({ caption: kind, step: t.step })];
+        return {
+          step: t.step,
+          tokenId: t.tokenId,
+          text: t.text,
+          outlierShare: frame ? nullIfNaN(shareOnOutliers(frame.values, outliers)) : null,
+          attention: frame ? Array.from(frame.values) : null,
+        };
+      }),
+    };
+  };
+  const { recipe } = run;
+  return {
+    schemaVersion: RUN_EXPORT_SCHEMA_VERSION,
+    kind: RUN_EXPORT_KIND,
+    model: {
+      id: info.id,
+      dtype: info.dtype,
+      backend: info.backend,
+      family: info.family,
+      synthetic: info.synthetic,
+      tokenGrid: { rows: info.tokenGrid.rows, cols: info.tokenGrid.cols },
+      decoder: { layers: info.decoder.layers, heads: info.decoder.heads },
+      processor: info.processor,
+    },
+    scorer: run.outliers.scorer,
+    settings: {
+      alpha: recipe.alpha,
+      beta: recipe.beta,
+      k: recipe.k,
+      mode: recipe.mode,
+      seed: recipe.mode === 'sample' ? recipe.seed : null,
+      maxNewTokens: recipe.maxNewTokens,
+      prompt: recipe.prompt,
+      attention: recipe.attention,
+    },
+    image: { name: image.name, mime: image.mime, width: image.width, height: image.height },
+    outliers: { indices: outliers, scores: Array.from(run.outliers.scores) },
+    captions: { baseline: caption('baseline'), damro: caption('damro') },
+    steps: run.steps.map((s) => ({ ...s })),
+    groundTruth: [...ui.groundTruth],
+  };
+}

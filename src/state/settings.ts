@@ -1,0 +1,60 @@
+// What a person sets before a run and how they look at it. Everything here is plain data, so the URL can carry
+// it and an export can record it; validation limits live next to the defaults they bound.
+import { NORMALIZERS, type NormalizerName } from '../core/attention/normalize';
+import { MODEL_CATALOG } from '../core/models/catalog';
+import type { Dtype } from '../protocol/messages';
+
+export type DecodingMode = 'greedy' | 'sample';
+
+export interface Settings {
+  readonly modelId: string;
+  readonly dtype: Dtype;
+  /** DAMRO's contrast strength α ≥ 0, plausibility cutoff β ∈ (0, 1], and number of outlier tokens k. */
+  readonly alpha: number;
+  readonly beta: number;
+  readonly k: number;
+  /** 'sample' is the paper's decoding: temperature 1, no top-p, seeded. */
+  readonly mode: DecodingMode;
+  readonly seed: number;
+  readonly maxNewTokens: number;
+  readonly prompt: string;
+  /** Decoder layers [layerFrom, layerTo) of the token view; layerTo null means through the last layer. */
+  readonly layerFrom: number;
+  readonly layerTo: number | null;
+  readonly head: 'mean' | number;
+  /** A colormap name from src/viz/colormap (validated by whoever knows the registry). */
+  readonly colormap: string;
+  readonly normalize: NormalizerName;
+}
+
+// β = 0.1 and k = 10 are the paper's LLaVA values; α = 1.5 is its CHAIR (captioning) value, and the prompt is its
+// CHAIR prompt (damro-spec §1.4–§1.5). Greedy by default so a re-run gives the same caption.
+export const DEFAULT_SETTINGS: Settings = {
+  modelId: MODEL_CATALOG[0].id,
+  dtype: MODEL_CATALOG[0].dtypes[0],
+  alpha: 1.5,
+  beta: 0.1,
+  k: 10,
+  mode: 'greedy',
+  seed: 42,
+  maxNewTokens: 32,
+  prompt: 'Generate a short caption of this image.',
+  layerFrom: 0,
+  layerTo: null,
+  head: 'mean',
+  colormap: 'viridis',
+  normalize: 'min-max',
+};
+
+export const SETTING_LIMITS = {
+  alpha: { min: 0, max: 10 },
+  beta: { min: 1e-6, max: 1 },
+  k: { min: 1, max: 4096 },
+  seed: { min: 0, max: 2 ** 31 - 1 },
+  maxNewTokens: { min: 1, max: 1024 },
+  promptLength: 2000,
+  layers: { max: 1024 },
+} as const;
+
+export const DTYPES: readonly Dtype[] = ['fp32', 'q4', 'fp16', 'q4f16'];
+export const NORMALIZER_NAMES = Object.keys(NORMALIZERS) as NormalizerName[];

@@ -1,0 +1,127 @@
+// A scripted engine for UI tests: the real protocol (requests, responses, events, structuredClone with
+// transfers as between a page and its worker) over a tiny 4×4-token model whose numbers are easy to check.
+import { connectEngine, type EngineClient, type WorkerPort } from '../../src/client/engine-client';
+import { aggregateAttention } from '../../src/core/attention/aggregate';
+import { outlierShare } from '../../src/core/attention/share';
+import { topK } from '../../src/core/tensor/topk';
+import type { EngineApi } from '../../src/engine/engine';
+import { createServer } from '../../src/engine/server';
+import type { LensError } from '../../src/protocol/errors';
+import type { CaptionKind, FromWorker, ModelInfo, Request, RunParams, WorkerEvent } from '../../src/protocol/messages';
+
+export const GRID = { rows: 4, cols: 4 };
+export const LAYERS = 2;
+export const HEADS = 2;
+const IMAGE_TOKENS = GRID.rows * GRID.cols;
+
+export const FAKE_INFO: ModelInfo = {
+  id: 'synthetic-llava-tiny',
+  dtype: 'fp32',
+  backend: 'wasm',
+  synthetic: true,
+  family: 'llava',
+  processor: { shortestEdge: 32, crop: { height: 32, width: 32 } },
+  tokenGrid: GRID,
+  scorer: { name: 'clip-single-head', faithful: true, label: 'CLS attention, single head (paper)' },
+  decoder: { layers: LAYERS, heads: HEADS, vocabSize: 50 },
+};
+
+/** Distinct scores; descending order of patches: 9, 2, 11, 4, 13, 6, 15, 8, 1, 10, 3, 12, 5, 14, 7, 0. */
+export const SCORES = Float32Array.from({ length: IMAGE_TOKENS }, (_, i) => ((i * 7) % 16) + 1);
+
+export const CAPTIONS: Record<CaptionKind, readonly string[]> = {
+  baseline: ['A', ' dog', ' on', ' a', ' couch'],
+  damro: ['A', ' dog', ' on', ' the', ' bed'],
+};
+
+/** The full attention of one generated token, [layers, heads, imageTokens]. */
+export function detailOf(caption: CaptionKind, step: number): Float32Array {
+  const data = new Float32Array(LAYERS * HEADS * IMAGE_TOKENS);
+  for (let l = 0; l < LAYERS; l++) {
+    for (let h = 0; h < HEADS; h++) {
+      for (let t = 0; t < IMAGE_TOKENS; t++) data[(l * HEADS + h) * IMAGE_TOKENS + t] = ((t + 1) * (l + 1) + 5 * h * (t % 3) + step + (caption === 'damro' ? 2 : 0)) / 100;
+    }
+  }
+  return data;
+}
+
+export interface FakeEngine {
+  readonly client: EngineClient;
+  readonly runs: RunParams[];
+  /** Fail the next model/load with this error. */
+  failNextLoad?: LensError;
+}
+
+export function fakeEngine(): FakeEngine {
+  const listeners: Array<(event: MessageEvent<FromWorker>) => void> = [];
+  const deliver = (message: FromWorker, transfer: Transferable[]) => {
+    const copy = structuredClone(message, { transfer });
+    setTimeout(() => listeners.forEach((listener) => listener({ data: copy } as MessageEvent<FromWorker>)), 0);
+  };
+  const emit = (event: WorkerEvent, transfer: Transferable[] = []) => deliver({ kind: 'event', event }, transfer);
+  let nextRunId = 1;
+
+  const state: { runs: RunParams[]; failNextLoad?: LensError } = { runs: [] };
+  const api: EngineApi = {
+    async 'engine/hello'() {
+      return { protocolVersion: 1, capabilities: { backend: 'wasm', fallbackReason: 'No WebGPU adapter in tests.', crossOriginIsolated: false, ortVersion: 'test', transformersVersion: 'test' } };
+    },
+    async 'model/load'() {
+      if (state.failNextLoad) {
+        const error = state.failNextLoad;
+        state.failNextLoad = undefined;
+        throw error;
+      }
+      emit({ type: 'load/progress', file: 'config.json', loaded: 300, total: 300, cached: true });
+      emit({ type: 'load/progress', file: 'onnx/decoder_model.onnx', loaded: 1500, total: 3000, cached: false });
+      emit({ type: 'load/progress', file: 'onnx/decoder_model.onnx', loaded: 3000, total: 3000, cached: false });
+      return FAKE_INFO;
+    },
+    async 'run/start'(params) {
+      state.runs.push(params);
+      const runId = nextRunId++;
+      const outliers = topK(SCORES, params.damro.k);
+      emit({ type: 'run/outliers', runId, grid: GRID, scores: SCORES.slice(), indices: Int32Array.from(outliers), scorer: FAKE_INFO.scorer });
+      const { layerFrom, layerTo, head } = params.attention;
+      for (const caption of params.captions) {
+        CAPTIONS[caption].forEach((text, step) => {
+          emit({ type: 'run/token', runId, caption, step, tokenId: 10 + step, text });
+          const stack = { data: detailOf(caption, step), layers: LAYERS, heads: HEADS, imageTokens: IMAGE_TOKENS };
+          const values = head === 'mean' ? aggregateAttention('mean-heads', stack, { layerFrom, layerTo }) : aggregateAttention('one-head', stack, { layerFrom, layerTo, head });
+          emit({ type: 'run/attention', runId, caption, step, grid: GRID, values, outlierShare: outlierShare(values, outliers) }, [values.buffer]);
+          if (caption === 'damro') {
+            const c = (id: number, score: number, probability: number) => ({ tokenId: id, text: `t${id}`, score, probability });
+            emit({ type: 'run/step', runId, step, full: [c(10 + step, 3, 0.6), c(30, 2, 0.3)], outlier: [c(30, 2.5, 0.5), c(10 + step, 1, 0.2)], combined: [c(10 + step, 4.2, 0.8), c(30, 1.2, 0.1)], kept: 2, cutoff: 0.7, changed: step === 3 });
+          }
+        });
+        emit({ type: 'run/done', runId, caption, reason: 'eos', tokens: CAPTIONS[caption].length });
+      }
+      emit({ type: 'run/finished', runId, timings: { visionMs: 1, prefillMs: 2, decodeMs: 3, steps: 5 } });
+      return { runId };
+    },
+    async 'run/cancel'() {
+      return { cancelled: false };
+    },
+    async 'attn/detail'({ caption, step }) {
+      return { dims: [LAYERS, HEADS, IMAGE_TOKENS], data: detailOf(caption, step) };
+    },
+  };
+  const serve = createServer(api, deliver);
+  const port: WorkerPort = {
+    postMessage(message: Request, transfer: Transferable[]) {
+      void serve(structuredClone(message, { transfer }));
+    },
+    addEventListener(type: 'message' | 'error', listener: never) {
+      if (type === 'message') listeners.push(listener);
+    },
+  };
+  return {
+    client: connectEngine(port),
+    get runs() {
+      return state.runs;
+    },
+    set failNextLoad(error: LensError | undefined) {
+      state.failNextLoad = error;
+    },
+  };
+}

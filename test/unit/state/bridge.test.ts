@@ -1,0 +1,101 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { createLensController, type ImageReader } from '../../../src/client/bridge';
+import { validateRunExport } from '../../../src/core/export/run-export';
+import { LensError } from '../../../src/protocol/errors';
+import { attentionSelection, captionText, outliersAtK, processorPlanFor, tokenAttention } from '../../../src/state/derive';
+import { buildRunExport } from '../../../src/state/run-export';
+import { resetStore, store } from '../../../src/state/store';
+import { updateSettings } from '../../../src/state/view-actions';
+import { CAPTIONS, FAKE_INFO, fakeEngine } from '../../components/fake-engine';
+
+const reader: ImageReader = { measure: async () => ({ width: 64, height: 48 }), objectUrl: () => 'blob:test' };
+const image = new Blob([new Uint8Array([1, 2, 3])], { type: 'image/png' });
+
+async function finishedRun() {
+  const engine = fakeEngine();
+  const lens = createLensController(engine.client, reader);
+  await lens.loadModel();
+  await lens.openImage(image, 'test.png');
+  await vi.waitFor(() => expect(store.getState().run.phase).toBe('finished'));
+  return { engine, lens };
+}
+
+describe('the bridge between engine and store', () => {
+  beforeEach(resetStore);
+
+  it('records per-file load progress in first-seen order, with the cached mark', async () => {
+    const lens = createLensController(fakeEngine().client, reader);
+    await lens.loadModel();
+    await vi.waitFor(() => expect(store.getState().model.files).toHaveLength(2));
+    const { model } = store.getState();
+    expect(model.phase).toBe('ready');
+    expect(model.files).toEqual([
+      { file: 'config.json', loaded: 300, total: 300, cached: true },
+      { file: 'onnx/decoder_model.onnx', loaded: 3000, total: 3000, cached: false },
+    ]);
+  });
+
+  it('keeps the engine error code and message when a load fails', async () => {
+    const engine = fakeEngine();
+    engine.failNextLoad = new LensError('unsupported-model', '"x/y" is a t5 model; DAMRO Lens supports llava.');
+    await createLensController(engine.client, reader).loadModel();
+    expect(store.getState().model).toMatchObject({ phase: 'failed', error: { code: 'unsupported-model', message: '"x/y" is a t5 model; DAMRO Lens supports llava.' } });
+  });
+
+  it('starts a run once model and image are there, and streams both captions, frames and steps into the store', async () => {
+    const { engine } = await finishedRun();
+    expect(engine.runs).toHaveLength(1);
+    expect(engine.runs[0]).toMatchObject({ captions: ['baseline', 'damro'], damro: { alpha: 1.5, beta: 0.1, k: 10 }, decoding: { mode: 'greedy' }, attention: { layerFrom: 0, layerTo: 2, head: 'mean' } });
+    const { run, attention } = store.getState();
+    expect(run.runId).toBe(1);
+    expect(captionText(run.captions.baseline.tokens)).toBe('A dog on a couch');
+    expect(captionText(run.captions.damro.tokens)).toBe('A dog on the bed');
+    expect(run.captions.damro.done).toBe('eos');
+    expect(Object.keys(attention.frames)).toHaveLength(10);
+    expect(run.steps.map((s) => s.changed)).toEqual([false, false, false, true, false]);
+    expect(Array.from(run.outliers!.indices)).toEqual([9, 2, 11, 4, 13, 6, 15, 8, 1, 10]);
+  });
+
+  it('a re-run clears the old captions at once and adopts the new run id', async () => {
+    const { lens } = await finishedRun();
+    const runPromise = lens.run();
+    expect(store.getState().run.captions.baseline.tokens).toEqual([]);
+    await runPromise;
+    await vi.waitFor(() => expect(store.getState().run.phase).toBe('finished'));
+    expect(store.getState().run.runId).toBe(2);
+    expect(captionText(store.getState().run.captions.baseline.tokens)).toBe(CAPTIONS.baseline.join(''));
+  });
+
+  it('re-aggregates a token from the fetched detail when the layer/head choice differs from the stream', async () => {
+    const { lens } = await finishedRun();
+    updateSettings({ layerFrom: 1, layerTo: 2, head: 0 });
+    const { settings, run } = store.getState();
+    const ref = { caption: 'damro' as const, step: 3 };
+    const wanted = attentionSelection(settings, FAKE_INFO);
+    expect(tokenAttention(store.getState().attention, run.recipe, ref, wanted)).toEqual({ kind: 'needs-detail' });
+    await lens.ensureDetail(ref);
+    const view = tokenAttention(store.getState().attention, run.recipe, ref, wanted);
+    // Layer 1, head 0 of the fake: ((t + 1)·2 + step + 2) / 100.
+    expect(view.kind === 'values' && Array.from(view.values)).toEqual(Array.from({ length: 16 }, (_, t) => Math.fround(((t + 1) * 2 + 3 + 2) / 100)));
+  });
+
+  it('exports the run in a form the version-1 schema accepts, and the schema rejects a tampered copy', async () => {
+    await finishedRun();
+    const exported = JSON.parse(JSON.stringify(buildRunExport(store.getState())));
+    expect(validateRunExport(exported)).toEqual([]);
+    expect(exported.captions.damro.tokens[0].attention).toHaveLength(16);
+    exported.captions.damro.tokens[1].text = ' cat';
+    exported.settings.k = 0;
+    delete exported.model.synthetic;
+    expect(validateRunExport(exported)).toEqual(['$.model.synthetic: missing', '$.settings.k: expected an integer ≥ 1, got number 0']);
+  });
+
+  it('maps patches through the processor: a 64×48 image is resized to 42×32 and centre-cropped to 32×32', async () => {
+    const plan = processorPlanFor(FAKE_INFO, { width: 64, height: 48 });
+    expect(plan.input).toEqual({ width: 32, height: 32 });
+    expect(plan.toModel.scaleX).toBeCloseTo(42 / 64, 12);
+    expect(plan.toModel.offsetX).toBeCloseTo(-5, 12);
+    await finishedRun();
+    expect(outliersAtK(store.getState().run.outliers!, 3)).toEqual([9, 2, 11]);
+  });
+});

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS, type Settings } from '../../../src/state/settings';
+import { decodeSettings, encodeSettings, withSettings } from '../../../src/state/url-settings';
+
+const options = { colormaps: ['viridis', 'magma'] };
+
+describe('settings in the URL', () => {
+  it('round-trips every setting, including a prompt with reserved characters', () => {
+    const settings: Settings = {
+      modelId: 'owner/some-model.v2', dtype: 'q4', alpha: 0.5, beta: 0.25, k: 7, mode: 'sample', seed: 1234, maxNewTokens: 64,
+      prompt: 'What is in the image? & why = "this"/#1', layerFrom: 2, layerTo: 6, head: 3, colormap: 'magma', normalize: 'log',
+    };
+    const query = encodeSettings(settings).toString();
+    expect(decodeSettings(query, options)).toEqual({ settings, problems: [] });
+  });
+
+  it('writes an open layer range as "from-" and reads it back as through the last layer', () => {
+    const query = encodeSettings({ ...DEFAULT_SETTINGS, layerFrom: 3, layerTo: null }).toString();
+    expect(new URLSearchParams(query).get('layers')).toBe('3-');
+    expect(decodeSettings(query, options).settings).toMatchObject({ layerFrom: 3, layerTo: null });
+  });
+
+  it('keeps the default for each bad value and names what it ignored', () => {
+    const { settings, problems } = decodeSettings('alpha=-1&beta=0&k=2.5&mode=beam&seed=x&max=0&layers=5-2&head=avg&cmap=rainbow&norm=zscore&dtype=int8&prompt=%20&model=../etc', options);
+    expect(settings).toEqual(DEFAULT_SETTINGS);
+    expect(problems).toHaveLength(13);
+    expect(problems[0]).toBe('Ignored model="../etc": expected a model id such as synthetic-llava-tiny or owner/name.');
+    expect(problems).toContain('Ignored cmap="rainbow": expected viridis, magma.');
+  });
+
+  it('accepts the boundary values and nothing past them', () => {
+    expect(decodeSettings('beta=1&alpha=0&k=1', options).problems).toEqual([]);
+    expect(decodeSettings('beta=1.01', options).problems).toHaveLength(1);
+    expect(decodeSettings('max=1024', options).settings.maxNewTokens).toBe(1024);
+    expect(decodeSettings('max=1025', options).settings.maxNewTokens).toBe(DEFAULT_SETTINGS.maxNewTokens);
+  });
+
+  it('replaces only its own keys in a page query', () => {
+    const query = withSettings('tab=bench&k=3', { ...DEFAULT_SETTINGS, k: 5 });
+    const params = new URLSearchParams(query);
+    expect(params.get('tab')).toBe('bench');
+    expect(params.getAll('k')).toEqual(['5']);
+  });
+});
