@@ -1,0 +1,79 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createEngine, type EngineApi } from '../../src/engine/engine';
+import { ADAPTERS } from '../../src/engine/adapters/registry';
+import { createModelLoader } from '../../src/engine/load/load-model';
+import type { ModelLoader } from '../../src/engine/model';
+import { configureHub } from '../../src/engine/runtime/hf';
+import { makeLlavaModel } from '../../src/factory/llava/make-model';
+import { writeModelFolder } from '../../src/factory/write-folder';
+import type { RunParams, WorkerEvent } from '../../src/protocol/messages';
+import { diskSource } from './disk-source';
+
+/** Writes the seed-42 tiny synthetic llava (fp32) to a temp folder that transformers.js and our loader both read. */
+export async function tinyLlavaFolder(): Promise<{ root: string; modelId: string; dir: string }> {
+  const root = mkdtempSync(join(tmpdir(), 'damro-engine-'));
+  const modelId = 'tiny-fp32';
+  const dir = join(root, modelId);
+  await writeModelFolder(dir, makeLlavaModel({ size: 'tiny', dtype: 'fp32' }).files);
+  configureHub({ localModelPath: `${root}/`, allowRemoteModels: false });
+  return { root, modelId, dir };
+}
+
+export const nodeLoader = (dir: string): ModelLoader => createModelLoader({ adapters: ADAPTERS, sourceFor: () => diskSource(dir), backend: async () => 'wasm' });
+
+/** The real engine in-process on ORT's wasm backend, with every event it emits and every vision pass counted. */
+export function nodeEngine(dir: string): { engine: EngineApi; events: WorkerEvent[]; visionPasses: () => number } {
+  const events: WorkerEvent[] = [];
+  let visionPasses = 0;
+  const load = nodeLoader(dir);
+  const engine = createEngine({
+    env: { gpu: undefined, crossOriginIsolated: false, ortVersion: 'node', transformersVersion: 'node' },
+    emit: (event) => events.push(event),
+    loadModel: async (...args) => {
+      const model = await load(...args);
+      const encode = model.encodeImage.bind(model);
+      return Object.assign(model, { encodeImage: (image: RunParams['image']) => (visionPasses++, encode(image)) });
+    },
+  });
+  return { engine, events, visionPasses: () => visionPasses };
+}
+
+/** A 48×40 RGBA picture, so the processor really resizes and centre-crops. */
+export function testImage(): RunParams['image'] {
+  const width = 48;
+  const height = 40;
+  const data = new Uint8ClampedArray(width * height * 4).map((_, i) => (i % 4 === 3 ? 255 : (i * 37) % 256));
+  return { kind: 'rgba', width, height, data };
+}
+
+export const CAPTION_PROMPT = 'Generate a short caption of this image.';
+
+export function runParams(overrides: Partial<RunParams> = {}): RunParams {
+  return {
+    image: testImage(),
+    prompt: CAPTION_PROMPT,
+    captions: ['baseline', 'damro'],
+    damro: { alpha: 1, beta: 0.1, k: 2 },
+    decoding: { mode: 'greedy' },
+    maxNewTokens: 12,
+    attention: { layerFrom: 0, layerTo: 2, head: 'mean' },
+    ...overrides,
+  };
+}
+
+/** Waits until the engine reports the run finished (or failed) and returns that run's events. */
+export async function runToEnd(engine: EngineApi, events: WorkerEvent[], params: RunParams): Promise<WorkerEvent[]> {
+  const { runId } = await engine['run/start'](params);
+  for (;;) {
+    const end = events.find((e) => (e.type === 'run/finished' || e.type === 'run/error') && e.runId === runId);
+    if (end) {
+      if (end.type === 'run/error') throw new Error(`${end.error.code}: ${end.error.message}`);
+      return events.filter((e) => 'runId' in e && e.runId === runId);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+export const tokensOf = (events: WorkerEvent[], caption: 'baseline' | 'damro'): number[] => events.flatMap((e) => (e.type === 'run/token' && e.caption === caption ? [e.tokenId] : []));
