@@ -78,9 +78,11 @@ export interface LlavaWeights {
   outlierPatches: number[];
 }
 
-// Strengths of the outlier mechanism, in units of a typical activation; chosen so the top outliers take
+// Strengths of the outlier mechanism, in units of a typical activation. An outlier's LayerNorm output is about
+// √hidden·u, so its key gains keyGain·√hidden along the shared direction and every query's bias (norm
+// queryBias) adds about queryBias·keyGain ≈ 5 to its attention logit, whatever the width: the outliers take
 // roughly 60–90% of the CLS attention at layer L-2 (checked by the factory tests).
-const OUTLIER = { positionGain: 4, mlpRead: 2.5, mlpThreshold: 7, mlpWrite: 12, keyGain: 1, queryBias: 1 };
+const OUTLIER = { positionGain: 4, mlpRead: 2.5, mlpThreshold: 7, mlpWrite: 12, keyGain: 1, queryBias: 5.5 };
 
 class WeightSource {
   constructor(private readonly seed: number) {}
@@ -142,9 +144,9 @@ function visionWeights(src: WeightSource, d: LlavaDims, outliers: number[]): Vis
       fc1: src.linear(`${name}.fc1`, h, v.intermediate, true),
       fc2: src.linear(`${name}.fc2`, v.intermediate, h, true),
     };
-    // k += keyGain · shared · (u · x) / √h scale-free; q gets a shared bias along the same direction.
+    // k += keyGain · (u · x) · shared; every query gets a bias along the same shared direction.
     addOuter(layer.k.weight, h, u, shared, OUTLIER.keyGain);
-    for (let i = 0; i < h; i++) layer.q.bias![i]! += OUTLIER.queryBias * sqrtH * shared[i]!;
+    for (let i = 0; i < h; i++) layer.q.bias![i]! += OUTLIER.queryBias * shared[i]!;
     if (l === 0) {
       // Hidden unit 0 of the MLP detects u-dominated tokens and writes a large u back (the high norm).
       const inter = v.intermediate;
