@@ -39,6 +39,9 @@ function need(site: AttentionSite, tensor: string | undefined, what: string, sco
   );
 }
 
+/** [tokens, width] from the last two dims of a [batch, …, tokens, width] tensor. */
+const lastTwo = (dims: readonly number[]) => [dims[dims.length - 2]!, dims[dims.length - 1]!] as const;
+
 const imageRows = (t: { data: Float32Array; dims: readonly number[] }, image: number) => {
   const size = t.dims.slice(1).reduce((a, b) => a * b, 1);
   if (image < 0 || image >= t.dims[0]!) throw new LensError('bad-request', `Image ${image} is not in a batch of ${t.dims[0]}.`);
@@ -52,7 +55,7 @@ const SCORER_TAPS: Record<OutlierScorerName, ScorerTap> = {
       nodes.float32(need(site, site.keyProjection, 'the k_proj output', 'clip-single-head')),
     ],
     read: ([q, k], image) => {
-      const [, tokens, dModel] = q!.dims as [number, number, number];
+      const [tokens, dModel] = lastTwo(q!.dims);
       // One full-width "head": the head count only matters to the per-head scorers.
       return scoreOutliers('clip-single-head', { kind: 'qk', q: imageRows(q!, image), k: imageRows(k!, image), tokens, dModel, heads: 1 });
     },
@@ -71,7 +74,7 @@ const SCORER_TAPS: Record<OutlierScorerName, ScorerTap> = {
   'token-norm': {
     expose: (site, nodes) => [nodes.float32(need(site, site.layerOutput, 'the output hidden states', 'token-norm'))],
     read: ([hidden], image) => {
-      const [, tokens, dModel] = hidden!.dims as [number, number, number];
+      const [tokens, dModel] = lastTwo(hidden!.dims);
       return scoreOutliers('token-norm', { kind: 'hidden', hidden: imageRows(hidden!, image), tokens, dModel });
     },
   },

@@ -1,0 +1,67 @@
+// A model whose weights live in an .onnx_data file: the tap edits only the .onnx, and the session still finds
+// its weights through ORT's externalData option.
+import protobuf from 'protobufjs';
+import { describe, expect, it } from 'vitest';
+import { scanModel } from '../../../src/engine/onnx/scan';
+import { createTappedSession } from '../../../src/engine/runtime/tapped-session';
+import { ort } from '../../../src/engine/runtime/ort';
+import { readVisionScores, tapVisionEncoder } from '../../../src/engine/taps/vision-tap';
+import { ModelProto } from '../../../src/factory/onnx/schema';
+import { toyAttentionModel } from '../../support/toy-attention';
+
+// onnx.proto's external-data fields, which the factory's schema leaves out, on a copy of that schema.
+const root = protobuf.Root.fromJSON(ModelProto.root.toJSON());
+root.add(protobuf.Type.fromJSON('Entry', { fields: { key: { id: 1, type: 'string' }, value: { id: 2, type: 'string' } } }));
+root.lookupType('onnx.TensorProto').add(new protobuf.Field('external_data', 13, 'Entry', 'repeated')).add(new protobuf.Field('data_location', 14, 'int32'));
+const Model = root.lookupType('onnx.ModelProto');
+
+interface Tensor {
+  raw_data?: Uint8Array;
+  external_data?: { key: string; value: string }[];
+  data_location?: number;
+}
+
+/** Moves every initializer's bytes into one data file, as torch.onnx.export does past 2 GB. */
+function externalise(bytes: Uint8Array, location: string): { model: Uint8Array; data: Uint8Array } {
+  const model = Model.decode(bytes) as unknown as { graph: { initializer: Tensor[] } };
+  const chunks: Uint8Array[] = [];
+  let offset = 0;
+  for (const tensor of model.graph.initializer) {
+    const raw = Uint8Array.from(tensor.raw_data!);
+    chunks.push(raw);
+    tensor.raw_data = new Uint8Array(0);
+    tensor.data_location = 1;
+    tensor.external_data = [
+      { key: 'location', value: location },
+      { key: 'offset', value: String(offset) },
+      { key: 'length', value: String(raw.length) },
+    ];
+    offset += raw.length;
+  }
+  const data = new Uint8Array(offset);
+  chunks.reduce((at, chunk) => (data.set(chunk, at), at + chunk.length), 0);
+  return { model: Uint8Array.from(Model.encode(model as never).finish()), data };
+}
+
+describe('taps on a model with external data', () => {
+  it('scores equal those of the same model with embedded weights', async () => {
+    const embedded = toyAttentionModel(['/enc/layers.0/attn']);
+    const { model, data } = externalise(embedded, 'toy.onnx_data');
+    expect(scanModel(model).graph.initializers.map((t) => t.external)).toEqual([true, true, true]);
+    const x = new ort.Tensor('float32', Float32Array.from({ length: 12 }, (_, i) => Math.sin(i)), [1, 1, 3, 4]);
+    const request = { layer: 0, scorers: ['clip-single-head', 'mean-received-attention'] } as const;
+
+    const external = tapVisionEncoder(model, request);
+    const session = await createTappedSession(external.bytes, external.tap.outputs, { device: 'wasm', externalData: [{ path: 'toy.onnx_data', data }] });
+    const fromExternal = readVisionScores(external.tap, await session.run({ x }));
+    await session.release();
+
+    const inline = tapVisionEncoder(embedded, request);
+    const reference = await createTappedSession(inline.bytes, inline.tap.outputs, { device: 'wasm' });
+    const fromInline = readVisionScores(inline.tap, await reference.run({ x }));
+    await reference.release();
+
+    expect(fromExternal['clip-single-head']!.length).toBe(2);
+    expect(fromExternal).toEqual(fromInline);
+  });
+});
