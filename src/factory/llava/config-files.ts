@@ -1,10 +1,9 @@
 // config.json, generation_config.json, preprocessor_config.json and processor_config.json for
 // transformers.js's `model_type: "llava"` (LlavaForConditionalGeneration + LlavaProcessor).
+import { SYNTHETIC_NOTICE } from '../../core/models/catalog';
 import { headDim, type LlavaDims, type ModelSize } from './dims';
 import type { WeightFormat } from './linear-node';
 import { SPECIAL_IDS, SPECIAL_TOKENS } from './vocabulary';
-
-export const SYNTHETIC_NOTICE = 'Synthetic model with random weights: captions are meaningless. Load a real model for real captions.';
 
 export function configJson(d: LlavaDims, size: ModelSize, format: WeightFormat, seed: number): unknown {
   const { vision: v, text: t } = d;
@@ -48,6 +47,7 @@ export function configJson(d: LlavaDims, size: ModelSize, format: WeightFormat, 
       tie_word_embeddings: false,
     },
     'transformers.js_config': { dtype: format },
+    // The engine detects synthetic models by this key and the UI shows the notice.
     damro_lens_synthetic: { size, seed, notice: SYNTHETIC_NOTICE },
   };
 }
