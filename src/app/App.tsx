@@ -1,15 +1,53 @@
+import type { LensController } from '../client/bridge';
 import { BackendBadge } from '../components/BackendBadge';
+import { CaptionPair } from '../components/CaptionPair';
+import { EncoderView } from '../components/EncoderView';
+import { ExportMenu } from '../components/ExportMenu';
+import { GroundTruthChips } from '../components/GroundTruthChips';
+import { ImageDrop } from '../components/ImageDrop';
+import { LensContext } from '../components/LensContext';
+import { ModelPanel } from '../components/ModelPanel';
+import { SettingsForm } from '../components/SettingsForm';
+import { StepInspector } from '../components/StepInspector';
+import { TokenAttentionView } from '../components/TokenAttentionView';
 import { useLens } from '../state/store';
 
-export function App() {
+export function App({ lens }: { lens: LensController }) {
   const engine = useLens((state) => state.engine);
+  const urlProblems = useLens((state) => state.ui.urlProblems);
   return (
-    <div className="app">
-      <header className="app__header">
-        <h1>DAMRO Lens</h1>
-        <p className="app__tagline">See, and reduce, object hallucination in vision-language models — in your browser.</p>
-        <BackendBadge engine={engine} />
-      </header>
-    </div>
+    <LensContext.Provider value={lens}>
+      <div className="app">
+        <header className="app__header">
+          <h1>DAMRO Lens</h1>
+          <p className="app__tagline">See, and reduce, object hallucination in vision-language models — in your browser.</p>
+          <BackendBadge engine={engine} />
+          {urlProblems.length > 0 && (
+            <ul className="notice notice--info" aria-label="Ignored link settings">
+              {urlProblems.map((p) => (
+                <li key={p}>{p}</li>
+              ))}
+            </ul>
+          )}
+        </header>
+        <div className="app__layout">
+          <aside className="app__controls">
+            <ModelPanel />
+            <ImageDrop />
+            <SettingsForm />
+            <GroundTruthChips />
+            <ExportMenu />
+          </aside>
+          <main className="app__main">
+            <CaptionPair />
+            <div className="app__views">
+              <EncoderView />
+              <TokenAttentionView />
+            </div>
+            <StepInspector />
+          </main>
+        </div>
+      </div>
+    </LensContext.Provider>
   );
 }

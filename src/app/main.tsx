@@ -2,13 +2,15 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { startEngine } from '../client/bridge';
 import { App } from './App';
+import { syncSettingsWithUrl } from './url-sync';
 import './app.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
+syncSettingsWithUrl(window.location, window.history);
+const lens = startEngine();
 createRoot(root).render(
   <StrictMode>
-    <App />
+    <App lens={lens} />
   </StrictMode>,
 );
-void startEngine();

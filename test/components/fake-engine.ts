@@ -73,8 +73,8 @@ export function fakeEngine(): FakeEngine {
         throw error;
       }
       emit({ type: 'load/progress', file: 'config.json', loaded: 300, total: 300, cached: true });
-      emit({ type: 'load/progress', file: 'onnx/decoder_model.onnx', loaded: 1500, total: 3000, cached: false });
-      emit({ type: 'load/progress', file: 'onnx/decoder_model.onnx', loaded: 3000, total: 3000, cached: false });
+      emit({ type: 'load/progress', file: 'onnx/decoder_model.onnx', loaded: 1572864, total: 3145728, cached: false });
+      emit({ type: 'load/progress', file: 'onnx/decoder_model.onnx', loaded: 3145728, total: 3145728, cached: false });
       return FAKE_INFO;
     },
     async 'run/start'(params) {

@@ -31,7 +31,7 @@ describe('the bridge between engine and store', () => {
     expect(model.phase).toBe('ready');
     expect(model.files).toEqual([
       { file: 'config.json', loaded: 300, total: 300, cached: true },
-      { file: 'onnx/decoder_model.onnx', loaded: 3000, total: 3000, cached: false },
+      { file: 'onnx/decoder_model.onnx', loaded: 3145728, total: 3145728, cached: false },
     ]);
   });
 

@@ -1,0 +1,43 @@
+import { buildRunExport } from '../state/run-export';
+import { store, useLens } from '../state/store';
+import { overlayCanvas } from './overlay-canvases';
+
+function download(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = Object.assign(document.createElement('a'), { href: url, download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+const baseName = (): string => {
+  const { run, model } = store.getState();
+  return `damro-lens-${model.info?.id.replace(/[^\w.-]+/g, '_') ?? 'run'}-run${run.runId ?? 0}`;
+};
+
+/** Saves the overlay in view as PNG and the whole run as versioned JSON. */
+export function ExportMenu() {
+  const exportable = useLens((s) => s.run.outliers !== undefined && s.run.recipe !== undefined);
+  const tokenInView = useLens((s) => (s.ui.hovered ?? s.ui.selected) !== undefined);
+
+  const savePng = () => {
+    const canvas = (tokenInView && overlayCanvas('token')) || overlayCanvas('encoder');
+    canvas?.toBlob((blob) => blob && download(blob, `${baseName()}-${canvas === overlayCanvas('token') ? 'token' : 'encoder'}.png`), 'image/png');
+  };
+  const saveJson = () => {
+    const run = buildRunExport(store.getState());
+    if (run) download(new Blob([JSON.stringify(run, null, 1)], { type: 'application/json' }), `${baseName()}.json`);
+  };
+
+  return (
+    <section className="panel" aria-label="Export">
+      <h2>Export</h2>
+      <div className="row">
+        <button type="button" className="button" disabled={!exportable} onClick={savePng}>Overlay as PNG</button>
+        <button type="button" className="button" disabled={!exportable} onClick={saveJson}>Run as JSON</button>
+      </div>
+      <small>The page address holds the settings: copy it to share this setup.</small>
+    </section>
+  );
+}

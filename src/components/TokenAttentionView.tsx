@@ -1,0 +1,64 @@
+import { useEffect, useMemo } from 'react';
+import { attentionSelection, outliersAtK, shareOnOutliers, tokenAttention } from '../state/derive';
+import { useLens } from '../state/store';
+import type { ColormapName } from '../viz/colormap';
+import { shareBar } from '../viz/scales';
+import { AttentionControls } from './AttentionControls';
+import { useLensController } from './LensContext';
+import { OverlayCanvas } from './OverlayCanvas';
+import { useOverlayGeometry } from './use-overlay-geometry';
+
+const BAR_WIDTH = 200;
+
+/**
+ * One generated token's decoder attention over the image (the hovered token, else the clicked one), and the
+ * share of it on the outlier patches: the paper's link between outliers and hallucination.
+ */
+export function TokenAttentionView() {
+  const lens = useLensController();
+  const geometry = useOverlayGeometry();
+  const info = useLens((s) => s.model.info);
+  const ref = useLens((s) => s.ui.hovered ?? s.ui.selected);
+  const token = useLens((s) => (ref ? s.run.captions[ref.caption].tokens[ref.step] : undefined));
+  const attention = useLens((s) => s.attention);
+  const recipe = useLens((s) => s.run.recipe);
+  const outliers = useLens((s) => s.run.outliers);
+  const settings = useLens((s) => s.settings);
+  const view = useMemo(() => (info && ref ? tokenAttention(attention, recipe, ref, attentionSelection(settings, info)) : undefined), [attention, recipe, ref, settings, info]);
+  const patches = useMemo(() => (outliers ? outliersAtK(outliers, settings.k) : []), [outliers, settings.k]);
+
+  useEffect(() => {
+    if (ref && view?.kind === 'needs-detail') void lens.ensureDetail(ref);
+  }, [lens, ref, view?.kind]);
+
+  const values = view?.kind === 'values' ? view.values : undefined;
+  const share = values && patches.length ? shareOnOutliers(values, patches) : Number.NaN;
+  const bar = Number.isFinite(share) ? shareBar(share, BAR_WIDTH) : undefined;
+
+  return (
+    <section className="view" aria-label="Token attention">
+      <h2>Token attention</h2>
+      {info && <AttentionControls info={info} />}
+      {geometry && ref && token ? (
+        <>
+          <p className="view__caption" data-testid="token-label">
+            {ref.caption === 'damro' ? 'DAMRO' : 'Baseline'} token {ref.step + 1}: <q>{token.text}</q>
+          </p>
+          <OverlayCanvas name="token" label={`Decoder attention of token “${token.text.trim()}” over the image`} {...geometry} values={values} outliers={patches} colormap={settings.colormap as ColormapName} normalize={settings.normalize} />
+          {view?.kind === 'needs-detail' && <p className="view__empty">Fetching this token's per-layer attention…</p>}
+          {view?.kind === 'missing' && <p className="notice notice--info">{view.reason}</p>}
+          <div className="share" data-testid="outlier-share" data-share={Number.isFinite(share) ? share : ''}>
+            <span>On the {patches.length} outlier patches:</span>
+            <strong>{bar ? bar.label : '—'}</strong>
+            <svg width={BAR_WIDTH} height={10} role="presentation">
+              <rect width={BAR_WIDTH} height={10} className="share__track" />
+              {bar && <rect width={bar.filledWidth} height={10} className="share__fill" />}
+            </svg>
+          </div>
+        </>
+      ) : (
+        <p className="view__empty">Click or hover a token of either caption to see where it looked.</p>
+      )}
+    </section>
+  );
+}

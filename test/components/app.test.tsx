@@ -1,0 +1,126 @@
+// @vitest-environment jsdom
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { App } from '../../src/app/App';
+import { createLensController, type ImageReader } from '../../src/client/bridge';
+import { aggregateAttention } from '../../src/core/attention/aggregate';
+import { LensError } from '../../src/protocol/errors';
+import { engineReady } from '../../src/state/actions';
+import { resetStore, store } from '../../src/state/store';
+import { installJsdomGaps, lastDraw } from './jsdom-gaps';
+import { detailOf, fakeEngine, HEADS, LAYERS } from './fake-engine';
+
+const reader: ImageReader = { measure: async () => ({ width: 64, height: 48 }), objectUrl: () => 'blob:test-image' };
+
+function renderApp() {
+  const engine = fakeEngine();
+  const lens = createLensController(engine.client, reader);
+  engineReady({ backend: 'wasm', fallbackReason: 'This browser has no WebGPU adapter.', crossOriginIsolated: true, ortVersion: 't', transformersVersion: 't' });
+  render(<App lens={lens} />);
+  return engine;
+}
+
+async function loadAndRun() {
+  fireEvent.click(screen.getByRole('button', { name: 'Load model' }));
+  await screen.findByTestId('model-status');
+  const input = document.querySelector<HTMLInputElement>('input[type=file]')!;
+  fireEvent.change(input, { target: { files: [new File([new Uint8Array([137, 80, 78, 71])], 'dog.png', { type: 'image/png' })] } });
+  await waitFor(() => expect([store.getState().run.phase, store.getState().ui.imageError]).toEqual(['finished', undefined]));
+}
+
+const caption = (kind: 'baseline' | 'damro') => document.querySelector<HTMLElement>(`[data-caption=${kind}]`)!;
+const canvas = (name: RegExp) => screen.getByRole('img', { name }) as HTMLCanvasElement;
+const ops = (c: HTMLCanvasElement, op: string) => lastDraw(c).filter((call) => call.op === op);
+
+/** Share of the mean-of-selected-heads attention on the given patches, computed here from the fake's formula. */
+function expectedShare(kind: 'baseline' | 'damro', step: number, patches: number[], head?: number): number {
+  const stack = { data: detailOf(kind, step), layers: LAYERS, heads: HEADS, imageTokens: 16 };
+  const values = head === undefined ? aggregateAttention('mean-heads', stack) : aggregateAttention('one-head', stack, { head });
+  const total = values.reduce((a, b) => a + b, 0);
+  return patches.reduce((sum, p) => sum + values[p], 0) / total;
+}
+
+describe('the visualizer against a scripted engine', () => {
+  beforeAll(installJsdomGaps);
+  beforeEach(resetStore);
+  afterEach(cleanup);
+
+  it('shows the synthetic notice, the WASM reason, per-file progress with a cached mark and the total', async () => {
+    renderApp();
+    expect(screen.getByRole('note').textContent).toMatch(/random weights: captions are meaningless/);
+    expect(screen.getByTestId('model-backend').textContent).toBe('Runs on WASM: This browser has no WebGPU adapter.');
+    fireEvent.click(screen.getByRole('button', { name: 'Load model' }));
+    await screen.findByTestId('model-status');
+    await waitFor(() => expect(screen.getByTestId('load-total').textContent).toBe('Total: 3.0 MB of 3.0 MB'));
+    expect(screen.getAllByText('cached')).toHaveLength(1);
+    expect(screen.getByText('onnx/decoder_model.onnx')).toBeTruthy();
+  });
+
+  it('names the failure when a model cannot be loaded', async () => {
+    const engine = renderApp();
+    engine.failNextLoad = new LensError('out-of-memory', 'The model needs 3 GB; close other tabs or pick q4.');
+    fireEvent.click(screen.getByRole('button', { name: 'Load model' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toBe('Out of memory. The model needs 3 GB; close other tabs or pick q4.');
+  });
+
+  it('streams both captions as token buttons and outlines the top k outliers, following k live', async () => {
+    renderApp();
+    await loadAndRun();
+    expect(within(caption('baseline')).getAllByRole('button').map((b) => b.textContent).join('')).toBe('A dog on a couch');
+    expect(within(caption('damro')).getAllByRole('button').map((b) => b.textContent).join('')).toBe('A dog on the bed');
+    const encoder = canvas(/Outlier score heatmap/);
+    expect(ops(encoder, 'strokeRect')).toHaveLength(10);
+    expect(ops(encoder, 'fillText').map((c) => c.args[0])).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
+    // 64×48 resized to 42×32 and cropped to 32×32: the 5 px cut on each side is dimmed.
+    expect(ops(encoder, 'fillRect')).toHaveLength(2);
+    fireEvent.change(screen.getByLabelText('k = 10'), { target: { value: '3' } });
+    expect(ops(encoder, 'strokeRect')).toHaveLength(3);
+    expect(within(screen.getByTestId('outlier-list')).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['row 3, col 2', 'row 1, col 3', 'row 3, col 4']);
+    expect(screen.getByText(/decoded with k = 10; run again to decode with k = 3/)).toBeTruthy();
+  });
+
+  it('shows a clicked token’s attention and its share on the outliers, re-aggregated for one head', async () => {
+    renderApp();
+    await loadAndRun();
+    fireEvent.click(within(caption('damro')).getByRole('button', { name: 'bed' }));
+    const token = canvas(/Decoder attention of token “bed”/);
+    expect(token.dataset.heatmap).toBe('on');
+    expect(ops(token, 'drawImage')).toHaveLength(1);
+    const outliers = [9, 2, 11, 4, 13, 6, 15, 8, 1, 10];
+    const share = () => Number(screen.getByTestId('outlier-share').dataset.share);
+    expect(share()).toBeCloseTo(expectedShare('damro', 4, outliers), 6);
+    fireEvent.change(screen.getByLabelText('Head'), { target: { value: '1' } });
+    await waitFor(() => expect(share()).toBeCloseTo(expectedShare('damro', 4, outliers, 1), 6));
+    expect(expectedShare('damro', 4, outliers, 1)).not.toBeCloseTo(expectedShare('damro', 4, outliers), 3);
+  });
+
+  it('inspects a DAMRO step and moves through a caption with the arrow keys', async () => {
+    renderApp();
+    await loadAndRun();
+    const tokens = within(caption('damro')).getAllByRole('button');
+    expect(tokens.map((t) => t.tabIndex)).toEqual([0, -1, -1, -1, -1]);
+    act(() => tokens[0].focus());
+    fireEvent.keyDown(tokens[0], { key: 'End' });
+    fireEvent.keyDown(tokens[4], { key: 'ArrowLeft' });
+    expect(document.activeElement).toBe(tokens[3]);
+    expect(tokens[3].getAttribute('aria-pressed')).toBe('true');
+    expect(screen.getByTestId('step-summary').textContent).toBe('Step 4: β = 0.1 keeps 2 tokens with full-branch logit ≥ 0.700. DAMRO changed the top token here.');
+  });
+
+  it('marks object words against the ground-truth chips', async () => {
+    renderApp();
+    await loadAndRun();
+    const kindOf = (kind: 'baseline' | 'damro', text: string) => within(caption(kind)).getByRole('button', { name: text }).className;
+    expect(kindOf('baseline', 'dog')).toBe('token token--unverifiable');
+    fireEvent.change(screen.getByPlaceholderText('dog, couch, …'), { target: { value: 'Dogs, bed' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Add' }));
+    expect(screen.getAllByRole('listitem').some((li) => li.textContent === 'dogs×')).toBe(true);
+    expect(kindOf('baseline', 'dog')).toBe('token token--grounded');
+    expect(kindOf('baseline', 'couch')).toBe('token token--hallucinated');
+    expect(kindOf('damro', 'bed')).toBe('token token--grounded');
+    expect(kindOf('damro', 'on')).toBe('token');
+    fireEvent.click(screen.getByRole('button', { name: 'Remove bed' }));
+    expect(kindOf('damro', 'bed')).toBe('token token--hallucinated');
+  });
+});
