@@ -3,7 +3,7 @@
 import { ModelProto } from './schema';
 
 interface DecodedModel {
-  graph: { output: { name: string }[]; node: { op_type: string; output: string[] }[] };
+  graph: { output: { name: string }[] };
 }
 
 export function withGraphOutputs(model: Uint8Array, names: readonly string[]): Uint8Array {
@@ -12,8 +12,3 @@ export function withGraphOutputs(model: Uint8Array, names: readonly string[]): U
   return ModelProto.encode(decoded as never).finish();
 }
 
-/** Output tensor names of every node of the given op type, in graph order. */
-export function outputsOfOp(model: Uint8Array, opType: string): string[] {
-  const decoded = ModelProto.decode(model) as unknown as DecodedModel;
-  return decoded.graph.node.filter((n) => n.op_type === opType).map((n) => n.output[0]!);
-}

@@ -1,0 +1,14 @@
+// The factory's public API: synthetic llava model folders and the float64 reference forward pass over the
+// same weights.
+export { DEFAULT_SEED, makeLlavaModel, type LlavaModel, type MakeLlavaOptions } from './llava/make-model';
+export { writeModelFolder } from './write-folder';
+export { SIZES, parameterCount, patchCount, usedVisionLayers, headDim, type LlavaDims, type ModelSize } from './llava/dims';
+export type { WeightFormat } from './llava/linear-node';
+export type { LlavaWeights } from './llava/weights';
+export { DECODER_TENSORS, EMBED_TENSORS, VISION_TENSORS } from './llava/tensor-names';
+export { SPECIAL_IDS, SPECIAL_TOKENS, VOCABULARY, tokenId } from './llava/vocabulary';
+export { CHAT_TEMPLATE } from './llava/tokenizer-files';
+export { withGraphOutputs } from './onnx/add-outputs';
+export { effectiveWeights } from './quant/dequantized-weights';
+export { referenceVision, type VisionReference, type VisionLayerReference } from './reference/vision-forward';
+export { referenceDecoder, referenceEmbed, type DecoderReference, type DecoderReferenceInput, type KeyValue } from './reference/decoder-forward';
