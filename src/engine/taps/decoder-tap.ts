@@ -14,7 +14,7 @@ export interface DecoderTap {
 
 export function tapDecoder(bytes: Uint8Array): TapEdit<DecoderTap> {
   return editForTaps(bytes, 'decoder', 'decoder', (sites, nodes) => {
-    const rows = sites.map((site) => nodes.slice(site.probs, 2, -1));
+    const rows = sites.map((site) => nodes.slice(site.probs, -2, -1));
     const output = nodes.float32(rows.length === 1 ? rows[0]! : nodes.concat(rows, 1));
     return { outputs: [output], tap: { output, layers: sites.length } };
   });
@@ -22,7 +22,7 @@ export function tapDecoder(bytes: Uint8Array): TapEdit<DecoderTap> {
 
 /** Row `row`'s attention over keys [keyStart, keyStart + keyCount), as [layers, heads, keyCount]. */
 export function readDecoderAttention(tap: DecoderTap, outputs: Readonly<Record<string, TapTensor>>, row: number, keyStart: number, keyCount: number): Float32Array {
-  const { data, dims } = float32Of(outputs, tap.output);
+  const { data, dims } = float32Of(outputs, tap.output, 4);
   const [batch, stacked, , keys] = dims as [number, number, number, number];
   if (row < 0 || row >= batch) throw new LensError('internal', `Row ${row} is not in a decoder batch of ${batch}.`);
   if (keyStart < 0 || keyCount < 0 || keyStart + keyCount > keys) {

@@ -29,10 +29,21 @@ export function editForTaps<T>(bytes: Uint8Array, what: string, prefix: string, 
   return { bytes: spliceGraph(bytes, model, { nodes: nodes.nodes, outputs }), tap };
 }
 
-/** The float32 data of a tap output; taps end in a Cast to float32, so anything else is a wiring bug. */
-export function float32Of(outputs: Readonly<Record<string, TapTensor>>, name: string): { data: Float32Array; dims: readonly number[] } {
+/**
+ * The float32 data of a tap output; taps end in a Cast to float32, so anything else is a wiring bug. With `rank`,
+ * the output must have it: reductions assume probabilities laid out [batch, heads, queries, keys], and an
+ * export that folds heads into the batch ([batch·heads, queries, keys], torch.bmm-style attention) yields
+ * outputs of a lower rank, which must not be read as if they were per image.
+ */
+export function float32Of(outputs: Readonly<Record<string, TapTensor>>, name: string, rank?: number): { data: Float32Array; dims: readonly number[] } {
   const tensor = outputs[name];
   if (!tensor) throw new LensError('internal', `The session returned no '${name}' output; it was not created from the tapped model bytes.`);
   if (!(tensor.data instanceof Float32Array)) throw new LensError('internal', `Tap output '${name}' is not float32 on the CPU; create the session with it on the CPU.`);
+  if (rank !== undefined && tensor.dims.length !== rank) {
+    throw new LensError(
+      'attention-unavailable',
+      `Tap output '${name}' has shape [${tensor.dims.join(', ')}], not rank ${rank}: this export keeps its attention probabilities with the heads folded into the batch ([batch·heads, queries, keys]), which the taps do not split. Attention maps are unavailable for this model.`,
+    );
+  }
   return { data: tensor.data, dims: tensor.dims };
 }

@@ -27,6 +27,8 @@ export type VisionScores = Partial<Record<OutlierScorerName, Float32Array>>;
 
 interface ScorerTap {
   expose(site: AttentionSite, nodes: TapNodes): string[];
+  /** Rank each exposed output must have, where the reduction depends on the [batch, heads, T, T] layout. */
+  readonly ranks?: readonly number[];
   /** Scores of one image from the exposed tensors ([batch, …] each). */
   read(tensors: { data: Float32Array; dims: readonly number[] }[], image: number): Float32Array;
 }
@@ -62,13 +64,15 @@ const SCORER_TAPS: Record<OutlierScorerName, ScorerTap> = {
   },
   'head-mean': {
     // probs [B, H, T, T] → CLS query row [B, H, 1, T] → mean over heads [B, 1, T].
-    expose: (site, nodes) => [nodes.float32(nodes.reduceMean(nodes.slice(site.probs, 2, 0, 1), [1], false))],
+    expose: (site, nodes) => [nodes.float32(nodes.reduceMean(nodes.slice(site.probs, -2, 0, 1), [1], false))],
+    ranks: [3],
     // The CLS column is dropped without renormalising, as the released code does.
     read: ([row], image) => imageRows(row!, image).slice(1),
   },
   'mean-received-attention': {
     // probs [B, H, T, T] → mean over heads and queries [B, T].
     expose: (site, nodes) => [nodes.float32(nodes.reduceMean(site.probs, [1, 2], false))],
+    ranks: [2],
     read: ([received], image) => imageRows(received!, image).slice(),
   },
   'token-norm': {
@@ -101,8 +105,9 @@ export function tapVisionEncoder(bytes: Uint8Array, request: VisionTapRequest): 
 export function readVisionScores(tap: VisionTap, outputs: Readonly<Record<string, TapTensor>>, image = 0): VisionScores {
   const scores: VisionScores = {};
   for (const [name, names] of Object.entries(tap.reads) as [OutlierScorerName, readonly string[]][]) {
-    scores[name] = SCORER_TAPS[name].read(
-      names.map((n) => float32Of(outputs, n)),
+    const scorer = SCORER_TAPS[name];
+    scores[name] = scorer.read(
+      names.map((n, i) => float32Of(outputs, n, scorer.ranks?.[i])),
       image,
     );
   }

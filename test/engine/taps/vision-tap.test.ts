@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { OUTLIER_SCORERS } from '../../../src/core/attention/outliers';
 import { scanModel } from '../../../src/engine/onnx/scan';
 import { ort } from '../../../src/engine/runtime/ort';
+import { readDecoderAttention, tapDecoder } from '../../../src/engine/taps/decoder-tap';
 import { readVisionScores, tapVisionEncoder } from '../../../src/engine/taps/vision-tap';
 import { SIZES } from '../../../src/factory/llava/dims';
 import { makeLlavaModel } from '../../../src/factory/llava/make-model';
@@ -106,7 +107,7 @@ describe('tap reductions follow the model’s opset', () => {
     const x = new ort.Tensor('float32', Float32Array.from({ length: 12 }, (_, i) => Math.cos(i * 1.3)), [1, 1, 3, 4]);
     const results = [];
     for (const version of [17, 18]) {
-      const toy = toyAttentionModel(['/enc/layers.0/attn'], undefined, [{ domain: '', version }]);
+      const toy = toyAttentionModel(['/enc/layers.0/attn'], { opsets: [{ domain: '', version }] });
       const { bytes, tap } = tapVisionEncoder(toy, { layer: 0, scorers: ['head-mean', 'mean-received-attention'] });
       const means = scanModel(bytes).graph.nodes.filter((n) => n.opType === 'ReduceMean');
       expect(means.map((n) => [n.inputs.length, n.attributes.map((a) => a.name)])).toEqual(
@@ -121,5 +122,23 @@ describe('tap reductions follow the model’s opset', () => {
     // Received attention over 3 queries of a softmax sums to 1 per query: the column means sum to 1.
     expect(results[0]!['mean-received-attention']!.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
     expect(results[1]).toEqual(results[0]);
+  });
+});
+
+describe('exports that fold heads into the batch ([batch·heads, T, T])', () => {
+  it('refuse to read per-head reductions instead of returning wrong rows', async () => {
+    const toy = toyAttentionModel(['/enc/layers.0/attn'], { foldedHeads: true });
+    const x = new ort.Tensor('float32', Float32Array.from({ length: 12 }, (_, i) => Math.cos(i)), [1, 3, 4]);
+    const vision = tapVisionEncoder(toy, { layer: 0, scorers: ['head-mean', 'clip-single-head'] });
+    const session = await ort.InferenceSession.create(vision.bytes);
+    const outputs = await session.run({ x });
+    await session.release();
+    expect(() => readVisionScores(vision.tap, outputs)).toThrow(/heads folded into the batch/);
+
+    const decoder = tapDecoder(toy);
+    const decoderSession = await ort.InferenceSession.create(decoder.bytes);
+    const decoderOutputs = await decoderSession.run({ x });
+    await decoderSession.release();
+    expect(() => readDecoderAttention(decoder.tap, decoderOutputs, 0, 0, 3)).toThrow(/not rank 4/);
   });
 });

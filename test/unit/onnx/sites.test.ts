@@ -33,18 +33,21 @@ describe('the unfused-softmax site finder on the factory graphs', () => {
     );
   });
 
-  it('finds every decoder layer; rotary Q and cached K are not raw projections', () => {
-    const sites = findAttentionSites(scanModel(fp32.files.get('onnx/decoder_model_merged.onnx')!), 'decoder');
+  it.each([
+    ['fp32', fp32.files.get('onnx/decoder_model_merged.onnx')!],
+    ['q4', q4.files.get('onnx/decoder_model_merged_q4.onnx')!],
+  ])('finds every decoder layer; rotary Q and cached K are not raw projections (%s)', (_, bytes) => {
+    const sites = findAttentionSites(scanModel(bytes), 'decoder');
     expect(sites.map((s) => [s.layer, s.probs, s.queryProjection, s.keyProjection])).toEqual([0, 1].map((l) => [l, DECODER_TENSORS.softmax(l), undefined, undefined]));
   });
 });
 
 describe('graphs whose attention cannot be read give a clear error', () => {
   it('names fused com.microsoft GroupQueryAttention nodes', () => {
-    const bytes = toyAttentionModel(['/model/layers.0/attn'], (g, x) => {
+    const bytes = toyAttentionModel(['/model/layers.0/attn'], { extra: (g, x) => {
       const out = g.node('/model/layers.1/attn', 'GroupQueryAttention', [x, x, x], { domain: 'com.microsoft', attrs: { num_heads: { i: 2 }, kv_num_heads: { i: 2 } }, outputs: 3 });
       return out[0]!;
-    });
+    } });
     const error = thrown(() => tapDecoder(bytes));
     expect(error.code).toBe('attention-unavailable');
     expect(error.message).toContain('1 × com.microsoft.GroupQueryAttention');
@@ -53,7 +56,7 @@ describe('graphs whose attention cannot be read give a clear error', () => {
   });
 
   it('names MultiHeadAttention in a vision encoder', () => {
-    const bytes = toyAttentionModel([], (g, x) => g.op('/vision/layers.0/attn', 'MultiHeadAttention', [x, x, x], { num_heads: { i: 2 } }, 'com.microsoft'));
+    const bytes = toyAttentionModel([], { extra: (g, x) => g.op('/vision/layers.0/attn', 'MultiHeadAttention', [x, x, x], { num_heads: { i: 2 } }, 'com.microsoft') });
     expect(() => tapVisionEncoder(bytes, { layer: 0, scorers: ['head-mean'] })).toThrow(/vision encoder graph computes attention inside fused nodes \(1 × com\.microsoft\.MultiHeadAttention/);
   });
 
@@ -88,7 +91,7 @@ describe('graphs whose attention cannot be read give a clear error', () => {
   });
 
   it('says so when no Softmax sits between Q·Kᵀ and V', () => {
-    const noAttention = toyAttentionModel([], (g, x) => g.op('/head', 'Softmax', [x], { axis: { i: -1 } }));
+    const noAttention = toyAttentionModel([], { extra: (g, x) => g.op('/head', 'Softmax', [x], { axis: { i: -1 } }) });
     expect(() => tapDecoder(noAttention)).toThrow(/none of its 1 Softmax nodes sits between Q·Kᵀ and a MatMul with V/);
     expect(() => tapDecoder(toyAttentionModel([]))).toThrow(/it has no Softmax node/);
   });
