@@ -12,7 +12,7 @@ export interface TappedSessionOptions {
   readonly externalData?: readonly { readonly path: string; readonly data: Uint8Array }[];
 }
 
-export function createTappedSession(bytes: Uint8Array, tapOutputs: readonly string[], options: TappedSessionOptions): Promise<ort.InferenceSession> {
+export function tappedSessionConfig(tapOutputs: readonly string[], options: TappedSessionOptions): ort.InferenceSession.SessionOptions {
   const config: ort.InferenceSession.SessionOptions = { executionProviders: [options.device] };
   if (options.externalData) config.externalData = options.externalData.map(({ path, data }) => ({ path, data }));
   if (options.device === 'webgpu') {
@@ -21,5 +21,9 @@ export function createTappedSession(bytes: Uint8Array, tapOutputs: readonly stri
     for (const name of tapOutputs) location[name] = 'cpu';
     config.preferredOutputLocation = location;
   }
-  return ort.InferenceSession.create(bytes, config);
+  return config;
+}
+
+export function createTappedSession(bytes: Uint8Array, tapOutputs: readonly string[], options: TappedSessionOptions): Promise<ort.InferenceSession> {
+  return ort.InferenceSession.create(bytes, tappedSessionConfig(tapOutputs, options));
 }

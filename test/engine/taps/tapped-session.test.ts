@@ -3,7 +3,7 @@
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
 import { scanModel } from '../../../src/engine/onnx/scan';
-import { createTappedSession } from '../../../src/engine/runtime/tapped-session';
+import { createTappedSession, tappedSessionConfig } from '../../../src/engine/runtime/tapped-session';
 import { ort } from '../../../src/engine/runtime/ort';
 import { readVisionScores, tapVisionEncoder } from '../../../src/engine/taps/vision-tap';
 import { ModelProto } from '../../../src/factory/onnx/schema';
@@ -63,5 +63,16 @@ describe('taps on a model with external data', () => {
 
     expect(fromExternal['clip-single-head']!.length).toBe(2);
     expect(fromExternal).toEqual(fromInline);
+  });
+});
+
+describe('tappedSessionConfig', () => {
+  it('keeps the cache on the GPU and brings taps to the CPU under WebGPU; leaves wasm at its defaults', () => {
+    const options = { keepOnDevice: ['present.0.key', 'present.0.value'] };
+    expect(tappedSessionConfig(['damro_lens/decoder/Cast_9'], { ...options, device: 'webgpu' })).toEqual({
+      executionProviders: ['webgpu'],
+      preferredOutputLocation: { 'present.0.key': 'gpu-buffer', 'present.0.value': 'gpu-buffer', 'damro_lens/decoder/Cast_9': 'cpu' },
+    });
+    expect(tappedSessionConfig(['damro_lens/decoder/Cast_9'], { ...options, device: 'wasm' })).toEqual({ executionProviders: ['wasm'] });
   });
 });
