@@ -16,6 +16,18 @@ function tokenKinds(tokens: CaptionState['tokens'], matcher: ObjectMatcher, grou
   });
 }
 
+/** Leading spaces stay outside the word, so an object mark underlines the word only. */
+function TokenText({ text }: { text: string }) {
+  const word = text.trimStart();
+  const space = text.slice(0, text.length - word.length);
+  return (
+    <>
+      {space}
+      <span className="token__word">{word}</span>
+    </>
+  );
+}
+
 interface Props {
   readonly caption: CaptionKind;
   readonly state: CaptionState;
@@ -62,7 +74,7 @@ export function CaptionTokens({ caption, state, selectedStep, matcher, groundTru
           onFocus={() => hoverToken(undefined)}
           onKeyDown={(e) => onKeyDown(e, i)}
         >
-          {token.text}
+          <TokenText text={token.text} />
         </button>
       ))}
     </p>

@@ -58,7 +58,7 @@ export function ModelPanel() {
           Loaded {model.info.id} ({model.info.dtype}, {model.info.backend}) · {model.info.tokenGrid.rows}×{model.info.tokenGrid.cols} image tokens
         </p>
       )}
-      {(loading || model.phase === 'ready') && <LoadProgress files={model.files} />}
+      {(loading || model.phase === 'ready') && <LoadProgress files={model.files} done={model.phase === 'ready'} />}
       {model.phase === 'failed' && model.error && <ErrorNotice error={model.error} fallbackTitle="Could not load the model" />}
     </section>
   );

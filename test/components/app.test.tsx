@@ -51,7 +51,7 @@ describe('the visualizer against a scripted engine', () => {
     expect(screen.getByTestId('model-backend').textContent).toBe('Runs on WASM: This browser has no WebGPU adapter.');
     fireEvent.click(screen.getByRole('button', { name: 'Load model' }));
     await screen.findByTestId('model-status');
-    await waitFor(() => expect(screen.getByTestId('load-total').textContent).toBe('Total: 3.0 MB of 3.0 MB'));
+    await waitFor(() => expect(screen.getByTestId('load-total').textContent).toBe('2 files, 3.0 MB, 1 from the browser cache'));
     expect(screen.getAllByText('cached')).toHaveLength(1);
     expect(screen.getByText('onnx/decoder_model.onnx')).toBeTruthy();
   });
