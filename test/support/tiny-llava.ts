@@ -1,6 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createEngine, type EngineApi } from '../../src/engine/engine';
 import { ADAPTERS } from '../../src/engine/adapters/registry';
 import { createModelLoader } from '../../src/engine/load/load-model';
@@ -21,7 +21,8 @@ export async function tinyLlavaFolder(): Promise<{ root: string; modelId: string
   return { root, modelId, dir };
 }
 
-export const nodeLoader = (dir: string): ModelLoader => createModelLoader({ adapters: ADAPTERS, sourceFor: () => diskSource(dir), backend: async () => 'wasm' });
+export const nodeLoader = (dir: string): ModelLoader =>
+  createModelLoader({ adapters: ADAPTERS, locate: () => ({ source: diskSource(dir), hub: { localModelPath: `${dirname(dir)}/`, allowRemoteModels: false } }), backend: async () => 'wasm' });
 
 /** The real engine in-process on ORT's wasm backend, with every event it emits and every vision pass counted. */
 export function nodeEngine(dir: string): { engine: EngineApi; events: WorkerEvent[]; visionPasses: () => number } {
@@ -40,10 +41,8 @@ export function nodeEngine(dir: string): { engine: EngineApi; events: WorkerEven
   return { engine, events, visionPasses: () => visionPasses };
 }
 
-/** A 48×40 RGBA picture, so the processor really resizes and centre-crops. */
-export function testImage(): RunParams['image'] {
-  const width = 48;
-  const height = 40;
+/** A patterned RGBA picture; the default 48×40 makes the processor really resize and centre-crop. */
+export function testImage(width = 48, height = 40): RunParams['image'] {
   const data = new Uint8ClampedArray(width * height * 4).map((_, i) => (i % 4 === 3 ? 255 : (i * 37) % 256));
   return { kind: 'rgba', width, height, data };
 }

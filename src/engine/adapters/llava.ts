@@ -119,7 +119,9 @@ export const llavaAdapter: ModelAdapter = {
     const config = parseLlavaConfig(rawConfig, await readJson(ctx, 'generation_config.json'));
     // The paper's score needs CLS; a tower without it gets the labelled token-norm substitute.
     const scorer: OutlierScorerName = config.vision.hasCls ? 'clip-single-head' : 'token-norm';
-    const processor = await loadProcessor(ctx.modelId);
+    const processor = await loadProcessor(ctx.modelId).catch((error: unknown) => {
+      throw new LensError('model-not-found', `Could not load the processor and tokenizer of "${ctx.modelId}" (${error instanceof Error ? error.message : String(error)}). Check the model id and your connection.`);
+    });
 
     const vision = await readOnnx(ctx, 'vision_encoder');
     const visionTapped = tapVisionEncoder(vision.bytes, { layer: config.featureLayer, scorers: [scorer] });

@@ -2,7 +2,7 @@ import { catalogEntry } from '../../core/models/catalog';
 import { ADAPTERS } from '../adapters/registry';
 import type { ModelLoader } from '../model';
 import { probeCapabilities, type Environment } from '../runtime/capabilities';
-import { configureHub, hubCacheName, hubFolderUrl } from '../runtime/hf';
+import { hubCacheName, hubFolderUrl } from '../runtime/hf';
 import { httpSource } from './http-source';
 import { createModelLoader } from './load-model';
 
@@ -11,13 +11,19 @@ import { createModelLoader } from './load-model';
  * model, downloaded once and then served from the Cache API that transformers.js uses too.
  */
 export function browserModelLoader(workerUrl: string, env: Environment): ModelLoader {
-  const siteModels = new URL('../models/', workerUrl).href;
-  configureHub({ localModelPath: siteModels, allowRemoteModels: true });
+  const siteModels = new URL('../models/', workerUrl);
+  // transformers.js only looks for local files at a path, never at an http(s) URL (its metadata check skips
+  // URLs), so the site's folder is given as an absolute path on this origin.
+  const localModelPath = siteModels.pathname;
   // Without the Cache API (or with storage blocked) models still load; they are just downloaded again next time.
   const hubCache = typeof caches === 'undefined' ? undefined : caches.open(hubCacheName()).catch(() => undefined);
   return createModelLoader({
     adapters: ADAPTERS,
     backend: async () => (await probeCapabilities(env)).backend,
-    sourceFor: (modelId) => (catalogEntry(modelId)?.location === 'site' ? httpSource(`${siteModels}${modelId}/`, undefined) : httpSource(hubFolderUrl(modelId), hubCache)),
+    // A site model never falls back to the Hub (offline must stay offline); a Hub model never reads the site.
+    locate: (modelId) =>
+      catalogEntry(modelId)?.location === 'site'
+        ? { source: httpSource(`${siteModels.href}${modelId}/`, undefined), hub: { localModelPath, allowRemoteModels: false } }
+        : { source: httpSource(hubFolderUrl(modelId), hubCache), hub: { allowRemoteModels: true } },
   });
 }

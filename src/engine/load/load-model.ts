@@ -2,18 +2,27 @@ import { LensError } from '../../protocol/errors';
 import type { Backend } from '../../protocol/messages';
 import type { ModelAdapter, ModelConfig } from '../adapters/adapter';
 import type { ModelLoader } from '../model';
+import { configureHub, type HubSettings } from '../runtime/hf';
 import type { FileSource } from './file-source';
+
+/** Where a model lives: its files for the engine, and how transformers.js should find its processor files. */
+export interface ModelLocation {
+  readonly source: FileSource;
+  readonly hub: HubSettings;
+}
 
 export interface LoaderDeps {
   readonly adapters: Readonly<Record<string, ModelAdapter>>;
-  readonly sourceFor: (modelId: string) => FileSource;
+  readonly locate: (modelId: string) => ModelLocation;
   readonly backend: () => Promise<Backend>;
 }
 
 /** Reads config.json, picks the adapter for its model_type, and lets the adapter build the model. */
 export function createModelLoader(deps: LoaderDeps): ModelLoader {
   return async (modelId, dtype, onProgress) => {
-    const source = deps.sourceFor(modelId);
+    const { source, hub } = deps.locate(modelId);
+    // One model loads at a time, so the global transformers.js settings can follow the model being loaded.
+    configureHub(hub);
     const text = new TextDecoder().decode(await source.read('config.json', onProgress));
     let config: ModelConfig;
     try {

@@ -30,6 +30,8 @@ export async function createSession(bytes: Uint8Array, label: string, options: S
     return await ort.InferenceSession.create(bytes, {
       executionProviders: [options.backend],
       graphOptimizationLevel: 'all',
+      // ORT warns on every WebGPU session that shape ops run on the CPU, which is by design; keep errors only.
+      logSeverityLevel: 3,
       preferredOutputLocation: Object.keys(preferred).length ? preferred : undefined,
       externalData: options.externalData?.map(({ path, data }) => ({ path, data })),
     });
