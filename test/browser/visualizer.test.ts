@@ -112,9 +112,7 @@ describe('the visualizer in Chromium with the demo model', () => {
     await expect.poll(() => shared.getByLabel('k (outliers)').inputValue()).toBe('3');
     await shared.close();
 
-    // onnxruntime-web prints its own warnings ([W:onnxruntime…], e.g. shape ops placed on the CPU) through
-    // console.error; they are not failures of the page.
-    expect(errors.filter((e) => !/\[W:onnxruntime/.test(e))).toEqual([]);
+    expect(errors).toEqual([]);
     await page.close();
   });
 });
