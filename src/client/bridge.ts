@@ -64,10 +64,10 @@ export function createLensController(client: EngineClient, images: ImageReader):
 
   const controller: LensController = {
     async loadModel() {
-      const { modelId, dtype } = store.getState().settings;
+      const { modelId, dtype, noClsScorer } = store.getState().settings;
       modelLoadStarted(modelId, dtype);
       try {
-        modelLoaded(await client.call('model/load', { modelId, dtype }));
+        modelLoaded(await client.call('model/load', { modelId, dtype, noClsScorer }));
       } catch (error) {
         modelFailed(asWire(error));
         return;

@@ -1,7 +1,8 @@
 import { useId } from 'react';
-import { catalogEntry, MODEL_CATALOG } from '../core/models/catalog';
-import type { Dtype } from '../protocol/messages';
-import { DTYPES } from '../state/settings';
+import { ADAPTED_SCORE_NOTICE, catalogEntry, formatDownload, MODEL_CATALOG } from '../core/models/catalog';
+import { dtypeRuns, pickDtype, type DeviceFeatures } from '../core/models/pick-dtype';
+import type { Capabilities, Dtype, NoClsScorer } from '../protocol/messages';
+import { DTYPES, NO_CLS_SCORERS } from '../state/settings';
 import { useLens, useLensShallow } from '../state/store';
 import { updateSettings } from '../state/view-actions';
 import { ErrorNotice } from './ErrorNotice';
@@ -10,15 +11,32 @@ import { useLensController } from './LensContext';
 
 const HUB_CHOICE = '__hub__';
 
+const NO_CLS_LABELS: Record<NoClsScorer, string> = {
+  'mean-received-attention': 'Mean attention each patch receives',
+  'token-norm': 'Norm of each patch’s hidden state',
+};
+
+const deviceOf = (capabilities: Capabilities): DeviceFeatures => ({ backend: capabilities.backend, shaderF16: capabilities.adapter?.shaderF16 ?? false });
+
 /** Which model, in which dtype, on which backend; its download progress and what went wrong. */
 export function ModelPanel() {
   const lens = useLensController();
-  const { modelId, dtype } = useLensShallow((s) => ({ modelId: s.settings.modelId, dtype: s.settings.dtype }));
+  const { modelId, dtype, noClsScorer } = useLensShallow((s) => ({ modelId: s.settings.modelId, dtype: s.settings.dtype, noClsScorer: s.settings.noClsScorer }));
   const model = useLens((s) => s.model);
   const engine = useLens((s) => s.engine);
-  const ids = { choice: useId(), hub: useId(), dtype: useId() };
+  const ids = { choice: useId(), hub: useId(), dtype: useId(), scorer: useId() };
   const entry = catalogEntry(modelId);
   const dtypes = entry ? entry.dtypes : DTYPES;
+  const device = engine.phase === 'ready' ? deviceOf(engine.capabilities) : undefined;
+  // Pick the dtype the device runs best; before the engine answers, the catalogue's first.
+  const chooseModel = (id: string) => {
+    const chosen = catalogEntry(id)!;
+    const picked = device ? pickDtype(chosen.dtypes, device).dtype : chosen.dtypes[0];
+    updateSettings({ modelId: id, dtype: picked });
+  };
+  const picked = device && entry ? pickDtype(entry.dtypes, device) : undefined;
+  // A Hub model outside the catalogue may lack CLS too; the engine decides on load, the setting must be reachable.
+  const noCls = entry?.hasCls !== true;
   const loading = model.phase === 'loading';
   const loadedHere = model.phase === 'ready' && model.info?.id === modelId && model.info.dtype === dtype;
 
@@ -26,7 +44,7 @@ export function ModelPanel() {
     <section className="panel" aria-labelledby={`${ids.choice}-h`}>
       <h2 id={`${ids.choice}-h`}>Model</h2>
       <label htmlFor={ids.choice}>Model</label>
-      <select id={ids.choice} value={entry ? modelId : HUB_CHOICE} onChange={(e) => updateSettings(e.target.value === HUB_CHOICE ? { modelId: '' } : { modelId: e.target.value, dtype: catalogEntry(e.target.value)!.dtypes[0] })}>
+      <select id={ids.choice} value={entry ? modelId : HUB_CHOICE} onChange={(e) => (e.target.value === HUB_CHOICE ? updateSettings({ modelId: '' }) : chooseModel(e.target.value))}>
         {MODEL_CATALOG.map((m) => (
           <option key={m.id} value={m.id}>{m.label}</option>
         ))}
@@ -40,10 +58,33 @@ export function ModelPanel() {
       )}
       <label htmlFor={ids.dtype}>Weights (dtype)</label>
       <select id={ids.dtype} value={dtype} onChange={(e) => updateSettings({ dtype: e.target.value as Dtype })}>
-        {dtypes.map((d) => (
-          <option key={d} value={d}>{d}</option>
-        ))}
+        {dtypes.map((d) => {
+          const size = entry?.download?.[d];
+          return (
+            <option key={d} value={d} disabled={device !== undefined && !dtypeRuns(d, device)}>
+              {size ? `${d} · ${formatDownload(size)}` : d}
+            </option>
+          );
+        })}
       </select>
+      {picked && (
+        <p className="panel__hint" data-testid="dtype-hint">
+          Suggested: {picked.dtype} ({picked.reason}).{entry?.sizesSource ? ` Sizes: ${entry.sizesSource}.` : ''}
+        </p>
+      )}
+      {noCls && (
+        <>
+          <p className="notice" role="note" data-testid="adapted-score-notice">
+            {entry ? 'This model’s' : 'If this model’s'} vision encoder has no CLS token, so DAMRO’s outlier selection is adapted, not the paper’s exact method: {ADAPTED_SCORE_NOTICE}.
+          </p>
+          <label htmlFor={ids.scorer}>Adapted outlier score</label>
+          <select id={ids.scorer} value={noClsScorer} onChange={(e) => updateSettings({ noClsScorer: e.target.value as NoClsScorer })}>
+            {NO_CLS_SCORERS.map((name) => (
+              <option key={name} value={name}>{NO_CLS_LABELS[name]}</option>
+            ))}
+          </select>
+        </>
+      )}
       {engine.phase === 'ready' && (
         <p className="panel__hint" data-testid="model-backend">
           {engine.capabilities.backend === 'webgpu' ? 'Runs on WebGPU.' : `Runs on WASM: ${engine.capabilities.fallbackReason ?? 'WebGPU is not available.'}`}
@@ -56,6 +97,11 @@ export function ModelPanel() {
       {model.phase === 'ready' && model.info && (
         <p className="panel__status" role="status" data-testid="model-status">
           Loaded {model.info.id} ({model.info.dtype}, {model.info.backend}) · {model.info.tokenGrid.rows}×{model.info.tokenGrid.cols} image tokens
+        </p>
+      )}
+      {model.phase === 'ready' && model.info && !model.info.scorer.faithful && (
+        <p className="notice notice--warn" role="note" data-testid="model-scorer">
+          Outliers: {model.info.scorer.label}
         </p>
       )}
       {(loading || model.phase === 'ready') && <LoadProgress files={model.files} done={model.phase === 'ready'} />}

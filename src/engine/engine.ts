@@ -76,13 +76,13 @@ export function createEngine(deps: EngineDeps): EngineApi {
       return { protocolVersion: PROTOCOL_VERSION, capabilities: await probeCapabilities(deps.env) };
     },
 
-    async 'model/load'({ modelId, dtype }) {
+    async 'model/load'({ modelId, dtype, noClsScorer }) {
       await stopActive();
       const previous = model;
       model = undefined;
       encodedImages.clear();
       await previous?.dispose();
-      model = await deps.loadModel(modelId, dtype, (progress) => emit({ type: 'load/progress', ...progress }));
+      model = await deps.loadModel(modelId, dtype, (progress) => emit({ type: 'load/progress', ...progress }), { noClsScorer });
       return model.info;
     },
 

@@ -1,4 +1,4 @@
-import type { Dtype, ImageInput, ModelInfo } from '../protocol/messages';
+import type { Dtype, ImageInput, ModelInfo, NoClsScorer } from '../protocol/messages';
 import type { DecoderRunner, RowSpec } from './decode/runner';
 
 /** The vision encoder's output for one image, computed once and reused by every run on that image. */
@@ -34,4 +34,9 @@ export interface LoadProgress {
   readonly cached: boolean;
 }
 
-export type ModelLoader = (modelId: string, dtype: Dtype, onProgress: (progress: LoadProgress) => void) => Promise<LoadedModel>;
+export interface LoadOptions {
+  /** The adapted outlier score for an encoder without CLS. */
+  readonly noClsScorer?: NoClsScorer;
+}
+
+export type ModelLoader = (modelId: string, dtype: Dtype, onProgress: (progress: LoadProgress) => void, options?: LoadOptions) => Promise<LoadedModel>;

@@ -8,6 +8,9 @@ export const PROTOCOL_VERSION = 1;
 export type Backend = 'webgpu' | 'wasm';
 export type Dtype = 'fp32' | 'q4' | 'fp16' | 'q4f16';
 
+/** The adapted outlier score used for an encoder without a CLS token (core/attention/outliers names). */
+export type NoClsScorer = 'mean-received-attention' | 'token-norm';
+
 export interface GpuAdapterSummary {
   readonly vendor: string;
   readonly architecture: string;
@@ -97,7 +100,8 @@ export interface Candidate {
 
 export interface Methods {
   'engine/hello': { params: { protocolVersion: number }; result: { protocolVersion: number; capabilities: Capabilities } };
-  'model/load': { params: { modelId: string; dtype: Dtype }; result: ModelInfo };
+  /** noClsScorer applies only to encoders without a CLS token; absent means mean-received-attention. */
+  'model/load': { params: { modelId: string; dtype: Dtype; noClsScorer?: NoClsScorer }; result: ModelInfo };
   'run/start': { params: RunParams; result: { runId: number } };
   'run/cancel': { params: { runId: number }; result: { cancelled: boolean } };
   /** Every layer's and head's attention of one generated token over the image tokens: [layers, heads, imageTokens]. */

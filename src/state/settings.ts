@@ -2,13 +2,15 @@
 // it and an export can record it; validation limits live next to the defaults they bound.
 import { NORMALIZERS, type NormalizerName } from '../core/attention/normalize';
 import { MODEL_CATALOG } from '../core/models/catalog';
-import type { Dtype } from '../protocol/messages';
+import type { Dtype, NoClsScorer } from '../protocol/messages';
 
 export type DecodingMode = 'greedy' | 'sample';
 
 export interface Settings {
   readonly modelId: string;
   readonly dtype: Dtype;
+  /** The adapted outlier score for encoders without a CLS token; applied when the model loads. */
+  readonly noClsScorer: NoClsScorer;
   /** DAMRO's contrast strength α ≥ 0, plausibility cutoff β ∈ (0, 1], and number of outlier tokens k. */
   readonly alpha: number;
   readonly beta: number;
@@ -32,6 +34,7 @@ export interface Settings {
 export const DEFAULT_SETTINGS: Settings = {
   modelId: MODEL_CATALOG[0].id,
   dtype: MODEL_CATALOG[0].dtypes[0],
+  noClsScorer: 'mean-received-attention',
   alpha: 1.5,
   beta: 0.1,
   k: 10,
@@ -57,4 +60,5 @@ export const SETTING_LIMITS = {
 } as const;
 
 export const DTYPES: readonly Dtype[] = ['fp32', 'q4', 'fp16', 'q4f16'];
+export const NO_CLS_SCORERS: readonly NoClsScorer[] = ['mean-received-attention', 'token-norm'];
 export const NORMALIZER_NAMES = Object.keys(NORMALIZERS) as NormalizerName[];

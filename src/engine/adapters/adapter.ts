@@ -1,4 +1,4 @@
-import type { Backend, Dtype } from '../../protocol/messages';
+import type { Backend, Dtype, NoClsScorer } from '../../protocol/messages';
 import type { FileSource } from '../load/file-source';
 import type { LoadedModel, LoadProgress } from '../model';
 
@@ -8,6 +8,8 @@ export interface AdapterContext {
   readonly backend: Backend;
   readonly source: FileSource;
   readonly onProgress: (progress: LoadProgress) => void;
+  /** The adapted outlier score to use when the vision encoder has no CLS token. */
+  readonly noClsScorer: NoClsScorer;
 }
 
 /** What config.json says about the model, as far as the adapters care. */

@@ -117,8 +117,8 @@ export const llavaAdapter: ModelAdapter = {
   family: 'llava',
   async load(ctx: AdapterContext, rawConfig: ModelConfig): Promise<LoadedModel> {
     const config = parseLlavaConfig(rawConfig, await readJson(ctx, 'generation_config.json'));
-    // The paper's score needs CLS; a tower without it gets the labelled token-norm substitute.
-    const scorer: OutlierScorerName = config.vision.hasCls ? 'clip-single-head' : 'token-norm';
+    // The paper's score needs CLS; a tower without it gets the chosen, labelled substitute.
+    const scorer: OutlierScorerName = config.vision.hasCls ? 'clip-single-head' : ctx.noClsScorer;
     const processor = await loadProcessor(ctx.modelId).catch((error: unknown) => {
       throw new LensError('model-not-found', `Could not load the processor and tokenizer of "${ctx.modelId}" (${error instanceof Error ? error.message : String(error)}). Check the model id and your connection.`);
     });

@@ -19,7 +19,7 @@ export interface LoaderDeps {
 
 /** Reads config.json, picks the adapter for its model_type, and lets the adapter build the model. */
 export function createModelLoader(deps: LoaderDeps): ModelLoader {
-  return async (modelId, dtype, onProgress) => {
+  return async (modelId, dtype, onProgress, options = {}) => {
     const { source, hub } = deps.locate(modelId);
     // One model loads at a time, so the global transformers.js settings can follow the model being loaded.
     configureHub(hub);
@@ -35,6 +35,7 @@ export function createModelLoader(deps: LoaderDeps): ModelLoader {
     if (!adapter) {
       throw new LensError('unsupported-model', `"${modelId}" is a ${config.model_type ?? 'model without a model_type'} model; DAMRO Lens supports ${families.length ? families.join(', ') : 'no model family in this build'}.`, { modelType: String(config.model_type) });
     }
-    return adapter.load({ modelId, dtype, backend: await deps.backend(), source, onProgress }, config);
+    const noClsScorer = options.noClsScorer ?? 'mean-received-attention';
+    return adapter.load({ modelId, dtype, backend: await deps.backend(), source, onProgress, noClsScorer }, config);
   };
 }
