@@ -1,3 +1,5 @@
+// The one place a (possibly tapped) model file becomes an ORT session. On WebGPU the outputs fed back into the
+// next call (the KV cache) stay in GPU buffers; everything else, taps and logits included, comes to the CPU.
 import { LensError } from '../../protocol/errors';
 import type { Backend } from '../../protocol/messages';
 import { ort } from './ort';
@@ -7,10 +9,24 @@ export type OrtTensor = ort.Tensor;
 
 export interface SessionOptions {
   readonly backend: Backend;
-  /** Outputs that stay on the GPU between runs (the KV cache); everything else comes back to the CPU. */
+  /** Outputs the next call consumes (present.*): left on the GPU under WebGPU. */
   readonly gpuOutputs?: readonly string[];
-  /** External-data files (`*.onnx_data`) by the name the graph refers to them. */
-  readonly externalData?: ReadonlyArray<{ path: string; data: Uint8Array }>;
+  /** Weight files the .onnx references (external data), by the path written in the model. */
+  readonly externalData?: ReadonlyArray<{ readonly path: string; readonly data: Uint8Array }>;
+}
+
+export function sessionConfig(options: SessionOptions): ort.InferenceSession.SessionOptions {
+  const config: ort.InferenceSession.SessionOptions = {
+    executionProviders: [options.backend],
+    graphOptimizationLevel: 'all',
+    // ORT warns on every WebGPU session that shape ops run on the CPU, which is by design; keep errors only.
+    logSeverityLevel: 3,
+  };
+  if (options.externalData) config.externalData = options.externalData.map(({ path, data }) => ({ path, data }));
+  if (options.backend === 'webgpu' && options.gpuOutputs?.length) {
+    config.preferredOutputLocation = Object.fromEntries(options.gpuOutputs.map((name) => [name, 'gpu-buffer' as const]));
+  }
+  return config;
 }
 
 /** Maps ORT's failures at session creation to errors a person can act on. */
@@ -24,17 +40,8 @@ function explain(error: unknown, label: string): LensError {
 }
 
 export async function createSession(bytes: Uint8Array, label: string, options: SessionOptions): Promise<OrtSession> {
-  const preferred: Record<string, 'gpu-buffer'> = {};
-  if (options.backend === 'webgpu') for (const name of options.gpuOutputs ?? []) preferred[name] = 'gpu-buffer';
   try {
-    return await ort.InferenceSession.create(bytes, {
-      executionProviders: [options.backend],
-      graphOptimizationLevel: 'all',
-      // ORT warns on every WebGPU session that shape ops run on the CPU, which is by design; keep errors only.
-      logSeverityLevel: 3,
-      preferredOutputLocation: Object.keys(preferred).length ? preferred : undefined,
-      externalData: options.externalData?.map(({ path, data }) => ({ path, data })),
-    });
+    return await ort.InferenceSession.create(bytes, sessionConfig(options));
   } catch (error) {
     throw explain(error, label);
   }

@@ -2,12 +2,12 @@
 // its weights through ORT's externalData option.
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
-import { scanModel } from '../../../src/engine/onnx/scan';
-import { createTappedSession, tappedSessionConfig } from '../../../src/engine/runtime/tapped-session';
-import { ort } from '../../../src/engine/runtime/ort';
-import { readVisionScores, tapVisionEncoder } from '../../../src/engine/taps/vision-tap';
-import { ModelProto } from '../../../src/factory/onnx/schema';
-import { toyAttentionModel } from '../../support/toy-attention';
+import { scanModel } from '../../src/engine/onnx/scan';
+import { createSession, sessionConfig } from '../../src/engine/runtime/sessions';
+import { ort } from '../../src/engine/runtime/ort';
+import { readVisionScores, tapVisionEncoder } from '../../src/engine/taps/vision-tap';
+import { ModelProto } from '../../src/factory/onnx/schema';
+import { toyAttentionModel } from '../support/toy-attention';
 
 // onnx.proto's external-data fields, which the factory's schema leaves out, on a copy of that schema.
 const root = protobuf.Root.fromJSON(ModelProto.root.toJSON());
@@ -52,12 +52,12 @@ describe('taps on a model with external data', () => {
     const request = { layer: 0, scorers: ['clip-single-head', 'mean-received-attention'] } as const;
 
     const external = tapVisionEncoder(model, request);
-    const session = await createTappedSession(external.bytes, external.tap.outputs, { device: 'wasm', externalData: [{ path: 'toy.onnx_data', data }] });
+    const session = await createSession(external.bytes, 'toy', { backend: 'wasm', externalData: [{ path: 'toy.onnx_data', data }] });
     const fromExternal = readVisionScores(external.tap, await session.run({ x }));
     await session.release();
 
     const inline = tapVisionEncoder(embedded, request);
-    const reference = await createTappedSession(inline.bytes, inline.tap.outputs, { device: 'wasm' });
+    const reference = await createSession(inline.bytes, 'toy', { backend: 'wasm' });
     const fromInline = readVisionScores(inline.tap, await reference.run({ x }));
     await reference.release();
 
@@ -66,13 +66,11 @@ describe('taps on a model with external data', () => {
   });
 });
 
-describe('tappedSessionConfig', () => {
-  it('keeps the cache on the GPU and brings taps to the CPU under WebGPU; leaves wasm at its defaults', () => {
-    const options = { keepOnDevice: ['present.0.key', 'present.0.value'] };
-    expect(tappedSessionConfig(['damro_lens/decoder/Cast_9'], { ...options, device: 'webgpu' })).toEqual({
-      executionProviders: ['webgpu'],
-      preferredOutputLocation: { 'present.0.key': 'gpu-buffer', 'present.0.value': 'gpu-buffer', 'damro_lens/decoder/Cast_9': 'cpu' },
-    });
-    expect(tappedSessionConfig(['damro_lens/decoder/Cast_9'], { ...options, device: 'wasm' })).toEqual({ executionProviders: ['wasm'] });
+describe('sessionConfig', () => {
+  const common = { executionProviders: ['webgpu'], graphOptimizationLevel: 'all', logSeverityLevel: 3 };
+  it('keeps the cache on the GPU under WebGPU (taps and logits default to the CPU); leaves wasm at its defaults', () => {
+    const gpuOutputs = ['present.0.key', 'present.0.value'];
+    expect(sessionConfig({ backend: 'webgpu', gpuOutputs })).toEqual({ ...common, preferredOutputLocation: { 'present.0.key': 'gpu-buffer', 'present.0.value': 'gpu-buffer' } });
+    expect(sessionConfig({ backend: 'wasm', gpuOutputs })).toEqual({ ...common, executionProviders: ['wasm'] });
   });
 });
