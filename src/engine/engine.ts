@@ -1,5 +1,6 @@
 import { LensError, toWireError } from '../protocol/errors';
 import { PROTOCOL_VERSION, type Method, type Params, type Result, type RunParams } from '../protocol/messages';
+import { createDetectService, type DetectorLoader } from './detect/detect';
 import type { EncodedImage, LoadedModel, ModelLoader } from './model';
 import { AttentionStore } from './run/attention-store';
 import { imageKey } from './run/image-key';
@@ -15,6 +16,8 @@ export interface EngineDeps {
   readonly emit: Emit;
   /** Bytes of per-token attention detail kept for `attn/detail`. */
   readonly attentionBudgetBytes?: number;
+  /** Loads COCO detectors for 'detect/run'; without it that method says no detector is built in. */
+  readonly loadDetector?: DetectorLoader;
 }
 
 interface ActiveRun {
@@ -36,6 +39,7 @@ function validateRun(params: RunParams): void {
 
 export function createEngine(deps: EngineDeps): EngineApi {
   const { emit } = deps;
+  const detector = createDetectService(deps.loadDetector);
   const attention = new AttentionStore(deps.attentionBudgetBytes ?? 64 * 1024 * 1024);
   const encodedImages = new Map<string, Promise<EncodedImage>>();
   let model: LoadedModel | undefined;
@@ -107,6 +111,8 @@ export function createEngine(deps: EngineDeps): EngineApi {
       await stopActive();
       return { cancelled: true };
     },
+
+    'detect/run': (params) => detector.detect(params),
 
     async 'attn/detail'({ runId, caption, step }) {
       const { decoder } = requireModel().info;

@@ -12,3 +12,7 @@ export { withGraphOutputs } from './onnx/add-outputs';
 export { effectiveWeights } from './quant/dequantized-weights';
 export { referenceVision, type VisionReference, type VisionLayerReference } from './reference/vision-forward';
 export { referenceDecoder, referenceEmbed, type DecoderReference, type DecoderReferenceInput, type KeyValue } from './reference/decoder-forward';
+export { makeDetectorModel } from './detector/make-detector';
+export { referenceDetector, type ReferenceQuery } from './detector/reference';
+export { prototypeBytes, queryBox, BOX_SIZE as DETECTOR_BOX_SIZE } from './detector/design';
+export { DETR_LABELS } from './detector/labels';

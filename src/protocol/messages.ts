@@ -98,12 +98,39 @@ export interface Candidate {
   readonly probability: number;
 }
 
+/** A COCO object a detector found; the box is in the original image's pixels (left, top, width, height). */
+export interface DetectedObject {
+  readonly label: string;
+  readonly score: number;
+  readonly box: { readonly x: number; readonly y: number; readonly width: number; readonly height: number };
+}
+
+export interface DetectParams {
+  readonly image: ImageInput;
+  /** A detector id (core/models/detectors.ts) or a Hub id of a transformers.js DETR/YOLOS export. */
+  readonly modelId: string;
+  /** Detections scoring below this are not returned. */
+  readonly threshold: number;
+}
+
+export interface DetectResult {
+  readonly modelId: string;
+  readonly synthetic: boolean;
+  /** The size of the image the boxes refer to. */
+  readonly width: number;
+  readonly height: number;
+  /** Highest score first. */
+  readonly detections: readonly DetectedObject[];
+}
+
 export interface Methods {
   'engine/hello': { params: { protocolVersion: number }; result: { protocolVersion: number; capabilities: Capabilities } };
   /** noClsScorer applies only to encoders without a CLS token; absent means mean-received-attention. */
   'model/load': { params: { modelId: string; dtype: Dtype; noClsScorer?: NoClsScorer }; result: ModelInfo };
   'run/start': { params: RunParams; result: { runId: number } };
   'run/cancel': { params: { runId: number }; result: { cancelled: boolean } };
+  /** Runs a COCO object detector on an image (ground truth for the caption labels when nothing else knows the image). */
+  'detect/run': { params: DetectParams; result: DetectResult };
   /** Every layer's and head's attention of one generated token over the image tokens: [layers, heads, imageTokens]. */
   'attn/detail': { params: { runId: number; caption: CaptionKind; step: number }; result: { dims: readonly [number, number, number]; data: Float32Array } };
 }

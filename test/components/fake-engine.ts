@@ -7,7 +7,7 @@ import { topK } from '../../src/core/tensor/topk';
 import type { EngineApi } from '../../src/engine/engine';
 import { createServer } from '../../src/engine/server';
 import type { LensError } from '../../src/protocol/errors';
-import type { CaptionKind, FromWorker, ModelInfo, Request, RunParams, WorkerEvent } from '../../src/protocol/messages';
+import type { CaptionKind, DetectedObject, FromWorker, ModelInfo, Request, RunParams, WorkerEvent } from '../../src/protocol/messages';
 
 export const GRID = { rows: 4, cols: 4 };
 export const LAYERS = 2;
@@ -33,6 +33,12 @@ export const CAPTIONS: Record<CaptionKind, readonly string[]> = {
   baseline: ['A', ' dog', ' on', ' a', ' couch'],
   damro: ['A', ' dog', ' on', ' the', ' bed'],
 };
+
+/** What the scripted detector finds in any image (64×48): a sure dog and an unsure couch. */
+export const DETECTIONS: readonly DetectedObject[] = [
+  { label: 'dog', score: 0.95, box: { x: 4, y: 6, width: 20, height: 16 } },
+  { label: 'couch', score: 0.4, box: { x: 30, y: 20, width: 30, height: 24 } },
+];
 
 /** The full attention of one generated token, [layers, heads, imageTokens]. */
 export function detailOf(caption: CaptionKind, step: number): Float32Array {
@@ -104,6 +110,9 @@ export function fakeEngine(): FakeEngine {
     },
     async 'attn/detail'({ caption, step }) {
       return { dims: [LAYERS, HEADS, IMAGE_TOKENS], data: detailOf(caption, step) };
+    },
+    async 'detect/run'({ modelId, threshold }) {
+      return { modelId, synthetic: true, width: 64, height: 48, detections: DETECTIONS.filter((d) => d.score >= threshold) };
     },
   };
   const serve = createServer(api, deliver);

@@ -1,6 +1,6 @@
 // Where the objects that are really in an image come from. Sources are tried in a fixed order (the first one
 // that knows the image wins): (a) the CHAIR ground-truth sets of the COCO val2014 images, (b) the person's
-// own list, (c) later, an in-browser COCO-80 detector. Every object carries its evidence so a grounded label
+// own list, (c) an in-browser COCO-80 detector. Every object carries its evidence so a grounded label
 // can say why it is grounded; a detector's evidence is its boxes with confidences.
 
 export interface Box {
@@ -12,6 +12,8 @@ export interface Box {
 }
 
 export interface Detection {
+  /** The detector's own label ("motorbike" for the node word motorcycle, say). */
+  readonly label: string;
   readonly box: Box;
   readonly confidence: number;
 }

@@ -1,7 +1,7 @@
 // The only module that imports @huggingface/transformers (processors, tokenizers, Hub cache).
 // ./ort must be evaluated first so transformers.js finds the wasm location already set.
 import './ort';
-import { AutoProcessor, env, RawImage, type Processor } from '@huggingface/transformers';
+import { AutoProcessor, env, pipeline, RawImage, type Processor } from '@huggingface/transformers';
 
 export const transformersVersion: string = env.version;
 
@@ -33,3 +33,32 @@ export function loadProcessor(modelId: string): Promise<Processor> {
 
 // The llava model class, for loading a model folder in Node tests and tools (model_type "llava").
 export { AutoProcessor, LlavaForConditionalGeneration } from '@huggingface/transformers';
+
+/** One detection as the object-detection pipeline reports it, with the box as fractions of the image. */
+export interface PipelineDetection {
+  readonly label: string;
+  readonly score: number;
+  readonly box: { readonly xmin: number; readonly ymin: number; readonly xmax: number; readonly ymax: number };
+}
+
+export interface ObjectDetectionModel {
+  /** Whether the folder is one of our generated models (its config says so). */
+  readonly synthetic: boolean;
+  detect(image: RawImage, threshold: number): Promise<PipelineDetection[]>;
+  dispose(): Promise<void>;
+}
+
+/**
+ * A COCO detector (DETR, YOLOS) through transformers.js's object-detection pipeline, fp32 (detectors are small
+ * and quantised DETR heads lose boxes). `device` undefined lets transformers.js pick (Node: its CPU runtime).
+ */
+export async function loadObjectDetection(modelId: string, device: 'webgpu' | 'wasm' | undefined): Promise<ObjectDetectionModel> {
+  const detector = await pipeline('object-detection', modelId, { dtype: 'fp32', ...(device ? { device } : {}) });
+  const config = detector.model.config as unknown as Record<string, unknown>;
+  return {
+    synthetic: 'damro_lens_synthetic' in config,
+    // Percentages, not the pipeline's truncated integer pixels, so the caller can map boxes exactly.
+    detect: async (image, threshold) => (await detector(image, { threshold, percentage: true })) as PipelineDetection[],
+    dispose: () => detector.dispose(),
+  };
+}
