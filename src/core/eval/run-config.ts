@@ -1,0 +1,43 @@
+// What identifies a benchmark run: the answers of two runs may be merged or resumed into each other only
+// when everything here but the shard is equal.
+import { LensError } from '../../protocol/errors';
+import type { Dtype } from '../../protocol/messages';
+import type { BenchmarkName } from './benchmarks';
+import type { Shard } from './items';
+import type { EvalSettings } from './presets';
+
+export interface EvalRunConfig {
+  readonly benchmark: BenchmarkName;
+  readonly split: string;
+  readonly modelId: string;
+  readonly dtype: Dtype;
+  readonly settings: EvalSettings;
+  /** Questions asked, rounded up to whole images; absent for the full list. */
+  readonly limit?: number;
+  readonly shard?: Shard;
+}
+
+/** A canonical text of the config without its shard: equal for every shard of one run. */
+export function runIdentity(config: EvalRunConfig): string {
+  const { benchmark, split, modelId, dtype, settings, limit } = config;
+  const { damro, decoding, seed, maxNewTokens } = settings;
+  return JSON.stringify([benchmark, split, modelId, dtype, damro.alpha, damro.beta, damro.k, decoding, decoding === 'sample' ? seed : null, maxNewTokens, limit ?? null]);
+}
+
+/** A short name for the run (folder names, storage keys). */
+export function runName(config: EvalRunConfig): string {
+  const identity = runIdentity(config);
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < identity.length; i++) hash = Math.imul(hash ^ identity.charCodeAt(i), 0x01000193);
+  const { benchmark, split, settings } = config;
+  return `${benchmark}-${split}-a${settings.damro.alpha}-k${settings.damro.k}-${settings.decoding}-${(hash >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+/** Refuses to combine answers of different runs, naming what differs. */
+export function checkSameRun(a: EvalRunConfig, b: EvalRunConfig, what: string): void {
+  if (runIdentity(a) === runIdentity(b)) return;
+  const [x, y] = [JSON.parse(runIdentity(a)) as unknown[], JSON.parse(runIdentity(b)) as unknown[]];
+  const names = ['benchmark', 'split', 'model', 'dtype', 'α', 'β', 'k', 'decoding', 'seed', 'max new tokens', 'limit'];
+  const differs = names.filter((_, i) => JSON.stringify(x[i]) !== JSON.stringify(y[i]));
+  throw new LensError('bad-request', `${what} belongs to a different run (${differs.join(', ')} differ); merge only shards of one run.`);
+}
