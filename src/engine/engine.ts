@@ -1,5 +1,6 @@
 import { LensError, toWireError } from '../protocol/errors';
 import { PROTOCOL_VERSION, type Method, type Params, type Result, type RunParams } from '../protocol/messages';
+import { answerImage, validateEvalImage } from './eval/answer-image';
 import { createDetectService, type DetectorLoader } from './detect/detect';
 import type { EncodedImage, LoadedModel, ModelLoader } from './model';
 import { AttentionStore } from './run/attention-store';
@@ -24,6 +25,8 @@ interface ActiveRun {
   readonly runId: number;
   readonly controller: AbortController;
   readonly done: Promise<void>;
+  /** Set when the work is a benchmark call rather than an interactive run. */
+  readonly evalJobId?: number;
 }
 
 function validateRun(params: RunParams): void {
@@ -108,6 +111,29 @@ export function createEngine(deps: EngineDeps): EngineApi {
 
     async 'run/cancel'({ runId }) {
       if (active?.runId !== runId) return { cancelled: false };
+      await stopActive();
+      return { cancelled: true };
+    },
+
+    async 'eval/image'(params) {
+      validateEvalImage(params);
+      const loaded = requireModel();
+      await stopActive();
+      const runId = nextRunId++;
+      const controller = new AbortController();
+      const work = answerImage({ model: loaded, params, signal: controller.signal, encode: encodeOnce(loaded, params.image) });
+      const done = work.then(
+        () => undefined,
+        () => undefined,
+      ).finally(() => {
+        if (active?.runId === runId) active = undefined;
+      });
+      active = { runId, controller, done, evalJobId: params.jobId };
+      return work;
+    },
+
+    async 'eval/cancel'({ jobId }) {
+      if (active === undefined || active.evalJobId !== jobId) return { cancelled: false };
       await stopActive();
       return { cancelled: true };
     },

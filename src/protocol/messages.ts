@@ -98,6 +98,38 @@ export interface Candidate {
   readonly probability: number;
 }
 
+/** One question about an image in a benchmark run: its key in the question list and its USER_TEXT. */
+export interface EvalItemRequest {
+  readonly key: string;
+  readonly prompt: string;
+  /** This item's sampling seed, so an answer does not depend on which shard or session asked it. */
+  readonly seed: number;
+}
+
+/** Every question about one image, answered with the baseline and DAMRO captions; the vision pass runs once. */
+export interface EvalImageParams {
+  /** Chosen by the caller so that `eval/cancel` can name the call before it returns. */
+  readonly jobId: number;
+  readonly image: ImageInput;
+  readonly items: readonly EvalItemRequest[];
+  readonly damro: DamroSettings;
+  readonly decoding: 'greedy' | 'sample';
+  readonly maxNewTokens: number;
+}
+
+export interface EvalItemAnswer {
+  readonly key: string;
+  readonly outputs: Readonly<Record<CaptionKind, string>>;
+  readonly tokens: Readonly<Record<CaptionKind, number>>;
+}
+
+export interface EvalImageResult {
+  /** The items answered, in the order asked; fewer than asked when cancelled. */
+  readonly answers: readonly EvalItemAnswer[];
+  readonly cancelled: boolean;
+  readonly timings: { readonly visionMs: number; readonly decodeMs: number };
+}
+
 /** A COCO object a detector found; the box is in the original image's pixels (left, top, width, height). */
 export interface DetectedObject {
   readonly label: string;
@@ -133,6 +165,8 @@ export interface Methods {
   'detect/run': { params: DetectParams; result: DetectResult };
   /** Every layer's and head's attention of one generated token over the image tokens: [layers, heads, imageTokens]. */
   'attn/detail': { params: { runId: number; caption: CaptionKind; step: number }; result: { dims: readonly [number, number, number]; data: Float32Array } };
+  'eval/image': { params: EvalImageParams; result: EvalImageResult };
+  'eval/cancel': { params: { jobId: number }; result: { cancelled: boolean } };
 }
 
 export type Method = keyof Methods;

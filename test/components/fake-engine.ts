@@ -111,6 +111,13 @@ export function fakeEngine(): FakeEngine {
     async 'attn/detail'({ caption, step }) {
       return { dims: [LAYERS, HEADS, IMAGE_TOKENS], data: detailOf(caption, step) };
     },
+    // Benchmark answers: the baseline always says yes, DAMRO always no.
+    async 'eval/image'({ items }) {
+      return { answers: items.map(({ key }) => ({ key, outputs: { baseline: 'Yes', damro: 'No' }, tokens: { baseline: 1, damro: 1 } })), cancelled: false, timings: { visionMs: 1, decodeMs: 1 } };
+    },
+    async 'eval/cancel'() {
+      return { cancelled: false };
+    },
     async 'detect/run'({ modelId, threshold }) {
       return { modelId, synthetic: true, width: 64, height: 48, detections: DETECTIONS.filter((d) => d.score >= threshold) };
     },
