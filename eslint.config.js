@@ -42,7 +42,7 @@ function layerRule(layer, exempt) {
 }
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-harness/**', 'node_modules/**', 'public/**', 'test-results/**'] },
+  { ignores: ['dist/**', 'dist-harness/**', 'dist-bench/**', 'node_modules/**', 'public/**', 'test-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
