@@ -1,5 +1,6 @@
 import { LensError, toWireError } from '../protocol/errors';
 import type { FromWorker, Method, Request } from '../protocol/messages';
+import { transferablesOf } from '../protocol/transfer';
 import type { EngineApi } from './engine';
 
 export type Post = (message: FromWorker, transfer: Transferable[]) => void;
@@ -22,7 +23,8 @@ export function createServer(api: EngineApi, post: Post): (data: unknown) => Pro
       if (!Object.hasOwn(api, method)) throw new LensError('unknown-method', `The worker does not know the method "${method}"; the page and its worker come from different builds. Reload the page.`);
       const handler = api[method as Method] as (p: unknown) => Promise<unknown>;
       const result = await handler(params);
-      post({ kind: 'response', response: { id, ok: true, result } }, []);
+      // Results own their arrays (handlers return copies), so their buffers move to the page instead of being copied.
+      post({ kind: 'response', response: { id, ok: true, result } }, transferablesOf(result));
     } catch (error) {
       post({ kind: 'response', response: { id, ok: false, error: toWireError(error) } }, []);
     }

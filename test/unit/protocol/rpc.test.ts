@@ -74,4 +74,13 @@ describe('typed RPC between client and worker server', () => {
     await createServer(api, (message) => posted.push(message))({ id: 3, method: 'engine/hello', params: { protocolVersion: 1 } });
     expect(posted[0]).toMatchObject({ response: { id: 3, ok: false, error: { code: 'internal', message: expect.stringContaining('boom') } } });
   });
+
+  it('transfers the buffers of typed arrays in a result instead of copying them', async () => {
+    const data = new Float32Array([0.25, 0.5, 0.25]);
+    const api: EngineApi = { ...engine(), 'attn/detail': async () => ({ dims: [1, 1, 3] as const, data }) };
+    const { client } = loopback(api);
+    const detail = await client.call('attn/detail', { runId: 1, caption: 'damro', step: 0 });
+    expect(Array.from(detail.data)).toEqual([0.25, 0.5, 0.25]);
+    expect(data.byteLength, 'the worker-side buffer was moved, not copied').toBe(0);
+  });
 });
