@@ -2,6 +2,7 @@ import type { LensController } from '../client/bridge';
 import { BackendBadge } from '../components/BackendBadge';
 import { CaptionPair } from '../components/CaptionPair';
 import { EncoderView } from '../components/EncoderView';
+import { EvidenceView } from '../components/EvidenceView';
 import { ExportMenu } from '../components/ExportMenu';
 import { GroundTruthChips } from '../components/GroundTruthChips';
 import { ImageDrop } from '../components/ImageDrop';
@@ -43,6 +44,7 @@ export function App({ lens }: { lens: LensController }) {
             <div className="app__views">
               <EncoderView />
               <TokenAttentionView />
+              <EvidenceView />
             </div>
             <StepInspector />
           </main>

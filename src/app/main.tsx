@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { startEngine } from '../client/bridge';
 import { App } from './App';
+import { loadLabeller } from './labeller';
 import { syncSettingsWithUrl } from './url-sync';
 import './app.css';
 
@@ -14,3 +15,4 @@ createRoot(root).render(
     <App lens={lens} />
   </StrictMode>,
 );
+void loadLabeller(new URL('./', window.location.href));

@@ -8,6 +8,8 @@ import { loadProgressReceived, modelFailed, modelLoadStarted, modelLoaded } from
 import { attentionReceived, captionDone, detailFailed, detailReceived, outliersReceived, runFailed, runFinished, runStarted, runStarting, stepReceived, tokenReceived } from '../state/run-actions';
 import { store, tokenKey, type RunRecipe, type TokenRef } from '../state/store';
 import { imageChosen, imageFailed } from '../state/view-actions';
+import { detectionDone, detectionFailed, detectionStarted } from '../state/label-actions';
+import { DETECTION_FLOOR } from '../state/labels-derive';
 import { connectEngine, type EngineClient, type WorkerPort } from './engine-client';
 
 const ROUTES: { [T in WorkerEvent['type']]: (event: Extract<WorkerEvent, { type: T }>) => void } = {
@@ -56,6 +58,8 @@ export interface LensController {
   cancel(): Promise<void>;
   /** Fetches a token's full [layers, heads, imageTokens] attention once, for other layer/head choices. */
   ensureDetail(ref: TokenRef): Promise<void>;
+  /** Runs the chosen detector on the image once (ground truth when neither COCO nor the person's list knows it). */
+  detect(): Promise<void>;
 }
 
 export function createLensController(client: EngineClient, images: ImageReader): LensController {
@@ -122,6 +126,20 @@ export function createLensController(client: EngineClient, images: ImageReader):
     async cancel() {
       const { runId, phase } = store.getState().run;
       if (runId !== undefined && phase === 'running') await client.call('run/cancel', { runId });
+    },
+
+    async detect() {
+      const { image, labels } = store.getState();
+      if (!image) return;
+      const { detectorId } = labels;
+      detectionStarted(image.url, detectorId);
+      const bytes = image.bytes.slice(0);
+      try {
+        const result = await client.call('detect/run', { image: { kind: 'encoded', bytes, mime: image.mime }, modelId: detectorId, threshold: DETECTION_FLOOR }, [bytes]);
+        detectionDone(image.url, result);
+      } catch (error) {
+        detectionFailed(image.url, detectorId, asWire(error));
+      }
     },
 
     async ensureDetail(ref) {

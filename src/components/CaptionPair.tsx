@@ -1,6 +1,7 @@
-import type { ObjectMatcher } from '../core/caption-objects/matcher';
-import { simpleObjectMatcher } from '../core/caption-objects/simple-matcher';
+import { compareCaptions } from '../core/labels/compare';
+import type { CaptionLabels } from '../core/caption-objects/matcher';
 import type { CaptionKind } from '../protocol/messages';
+import { captionLabels } from '../state/labels-derive';
 import { useLens } from '../state/store';
 import { CaptionTokens } from './CaptionTokens';
 import { ErrorNotice } from './ErrorNotice';
@@ -8,12 +9,40 @@ import { ErrorNotice } from './ErrorNotice';
 const TITLES: Record<CaptionKind, string> = { baseline: 'Baseline', damro: 'DAMRO' };
 const STOP: Record<string, string> = { eos: 'finished', 'max-tokens': 'stopped at max tokens', cancelled: 'stopped' };
 
+const num = (v: number, digits = 2) => (Number.isNaN(v) ? 'n/a' : v.toFixed(digits));
+const signed = (v: number, digits = 2) => (Number.isNaN(v) ? 'n/a' : `${v > 0 ? '+' : v < 0 ? '−' : '±'}${Math.abs(v).toFixed(digits)}`);
+
+function LabelSummary({ kind, labels, labelling }: { kind: CaptionKind; labels: CaptionLabels | undefined; labelling: boolean }) {
+  if (!labels) return <p className="caption__labels" data-testid={`labels-${kind}`}>{labelling ? 'labelling…' : ''}</p>;
+  const { counts, scores } = labels;
+  return (
+    <p className="caption__labels" data-testid={`labels-${kind}`}>
+      {counts.grounded} grounded · {counts.hallucinated} hallucinated · {counts.unverifiable} unverifiable · CHAIR<sub>s</sub> {num(scores.chairS, 0)} · CHAIR<sub>i</sub> {num(scores.chairI)}
+    </p>
+  );
+}
+
+function Difference({ baseline, damro }: { baseline: CaptionLabels; damro: CaptionLabels }) {
+  const d = compareCaptions(baseline, damro);
+  return (
+    <p className="captions__meta" data-testid="labels-diff">
+      DAMRO vs baseline: hallucinated {signed(d.hallucinatedDelta, 0)}, grounded {signed(d.groundedDelta, 0)}, CHAIR<sub>s</sub> {signed(d.chairSDelta, 0)}, CHAIR<sub>i</sub> {signed(d.chairIDelta)}
+      {d.removedHallucinations.length > 0 && ` · removed: ${d.removedHallucinations.join(', ')}`}
+      {d.introducedHallucinations.length > 0 && ` · introduced: ${d.introducedHallucinations.join(', ')}`}
+    </p>
+  );
+}
+
 /** Baseline and DAMRO captions side by side, streaming; the boxes keep their size so nothing jumps. */
-export function CaptionPair({ matcher = simpleObjectMatcher }: { matcher?: ObjectMatcher }) {
+export function CaptionPair() {
   const run = useLens((s) => s.run);
   const selected = useLens((s) => s.ui.selected);
-  const groundTruth = useLens((s) => s.ui.groundTruth);
+  const labelling = useLens((s) => s.labels.labeller.phase === 'loading');
+  const baseline = useLens((s) => captionLabels(s, 'baseline'));
+  const damro = useLens((s) => captionLabels(s, 'damro'));
+  const labels = { baseline, damro };
   const recipe = run.recipe;
+  const bothDone = Boolean(run.captions.baseline.done && run.captions.damro.done);
 
   return (
     <section className="captions" aria-label="Captions">
@@ -26,10 +55,12 @@ export function CaptionPair({ matcher = simpleObjectMatcher }: { matcher?: Objec
               <h2>{TITLES[kind]}</h2>
               <span className="caption__state">{state.done ? STOP[state.done] : streaming ? 'writing…' : ''}</span>
             </header>
-            <CaptionTokens caption={kind} state={state} selectedStep={selected?.caption === kind ? selected.step : undefined} matcher={matcher} groundTruth={groundTruth} />
+            <CaptionTokens caption={kind} state={state} selectedStep={selected?.caption === kind ? selected.step : undefined} labels={labels[kind]} />
+            {state.tokens.length > 0 && <LabelSummary kind={kind} labels={labels[kind]} labelling={labelling} />}
           </article>
         );
       })}
+      {bothDone && baseline && damro && <Difference baseline={baseline} damro={damro} />}
       <p className="captions__meta">
         {recipe
           ? `α ${recipe.alpha} · β ${recipe.beta} · k ${recipe.k} · ${recipe.mode === 'greedy' ? 'greedy' : `sampling, seed ${recipe.seed}`} · max ${recipe.maxNewTokens} tokens`
@@ -37,7 +68,7 @@ export function CaptionPair({ matcher = simpleObjectMatcher }: { matcher?: Objec
         {run.timings && ` · vision ${run.timings.visionMs.toFixed(0)} ms, decode ${run.timings.decodeMs.toFixed(0)} ms for ${run.timings.steps} steps`}
       </p>
       <p className="legend" aria-label="Object word legend">
-        <span className="token token--grounded">grounded</span> <span className="token token--hallucinated">hallucinated</span> <span className="token token--unverifiable">unverifiable</span>
+        <span className="token token--grounded">grounded</span> <span className="token token--hallucinated">hallucinated</span> <span className="token token--unverifiable">unverifiable (not a CHAIR object)</span>
       </p>
       {run.phase === 'failed' && run.error && <ErrorNotice error={run.error} fallbackTitle="The run failed" />}
     </section>

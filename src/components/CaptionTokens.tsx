@@ -1,18 +1,35 @@
 import { useMemo, useRef, type KeyboardEvent } from 'react';
-import type { ObjectMatcher, ObjectWordKind } from '../core/caption-objects/matcher';
+import type { CaptionLabels, ObjectWordKind } from '../core/caption-objects/matcher';
 import type { CaptionKind } from '../protocol/messages';
-import { captionText } from '../state/derive';
+import { focusEvidence } from '../state/label-actions';
 import type { CaptionState } from '../state/store';
 import { hoverToken, selectToken } from '../state/view-actions';
 
+interface TokenMark {
+  readonly kind: ObjectWordKind;
+  /** The node word of a grounded or hallucinated mention. */
+  readonly node?: string;
+  readonly title: string;
+}
+
+function describeMark(label: CaptionLabels['labels'][number]): TokenMark {
+  if (label.kind === 'unverifiable') return { kind: 'unverifiable', title: `unverifiable: "${label.text}" is not one of the 80 COCO objects CHAIR knows` };
+  const node = label.mention.node;
+  if (label.kind === 'hallucinated') return { kind: 'hallucinated', node, title: `hallucinated: ${node} is not in the ground truth` };
+  const ev = label.evidence;
+  const why = ev.kind === 'detector' ? `detector, ${ev.detections.length} box${ev.detections.length === 1 ? '' : 'es'}, best ${ev.detections[0]?.confidence.toFixed(2)}` : ev.kind === 'coco-annotations' ? `COCO annotations of image ${ev.imageId}` : `your list ("${ev.entry}")`;
+  return { kind: 'grounded', node, title: `grounded: ${node} (${why})` };
+}
+
 /** The object-word label over each token (a token takes the label its characters overlap). */
-function tokenKinds(tokens: CaptionState['tokens'], matcher: ObjectMatcher, groundTruth: readonly string[]): (ObjectWordKind | undefined)[] {
-  const labels = matcher.label(captionText(tokens), groundTruth);
+function tokenMarks(tokens: CaptionState['tokens'], labels: CaptionLabels | undefined): (TokenMark | undefined)[] {
+  if (!labels) return tokens.map(() => undefined);
   let offset = 0;
   return tokens.map((t) => {
     const start = offset;
     offset += t.text.length;
-    return labels.find((l) => l.start < offset && l.end > start && /\S/.test(t.text))?.kind;
+    const label = labels.labels.find((l) => l.start < offset && l.end > start && /\S/.test(t.text));
+    return label && describeMark(label);
   });
 }
 
@@ -32,16 +49,17 @@ interface Props {
   readonly caption: CaptionKind;
   readonly state: CaptionState;
   readonly selectedStep: number | undefined;
-  readonly matcher: ObjectMatcher;
-  readonly groundTruth: readonly string[];
+  /** Undefined while the labeller loads. */
+  readonly labels: CaptionLabels | undefined;
 }
 
 /**
  * A caption as one button per token: click pins a token, hover previews it, and the arrow keys move through
- * the caption with a single tab stop (roving tabindex).
+ * the caption with a single tab stop (roving tabindex). Hovering or clicking an object word highlights its
+ * evidence boxes.
  */
-export function CaptionTokens({ caption, state, selectedStep, matcher, groundTruth }: Props) {
-  const kinds = useMemo(() => tokenKinds(state.tokens, matcher, groundTruth), [state.tokens, matcher, groundTruth]);
+export function CaptionTokens({ caption, state, selectedStep, labels }: Props) {
+  const marks = useMemo(() => tokenMarks(state.tokens, labels), [state.tokens, labels]);
   const buttons = useRef<(HTMLButtonElement | null)[]>([]);
   const focusable = selectedStep !== undefined && selectedStep < state.tokens.length ? selectedStep : 0;
 
@@ -52,6 +70,7 @@ export function CaptionTokens({ caption, state, selectedStep, matcher, groundTru
     event.preventDefault();
     const target = Math.max(0, Math.min(last, next));
     selectToken({ caption, step: state.tokens[target].step });
+    focusEvidence(marks[target]?.node);
     buttons.current[target]?.focus();
   };
 
@@ -64,13 +83,20 @@ export function CaptionTokens({ caption, state, selectedStep, matcher, groundTru
             buttons.current[i] = el;
           }}
           type="button"
-          className={`token${kinds[i] ? ` token--${kinds[i]}` : ''}`}
+          className={`token${marks[i] ? ` token--${marks[i].kind}` : ''}`}
           aria-pressed={selectedStep === token.step}
           tabIndex={i === focusable ? 0 : -1}
           data-step={token.step}
-          title={kinds[i] ? `${kinds[i]} object word` : undefined}
-          onClick={() => selectToken({ caption, step: token.step })}
-          onMouseEnter={() => hoverToken({ caption, step: token.step })}
+          data-node={marks[i]?.node}
+          title={marks[i]?.title}
+          onClick={() => {
+            selectToken({ caption, step: token.step });
+            focusEvidence(marks[i]?.node);
+          }}
+          onMouseEnter={() => {
+            hoverToken({ caption, step: token.step });
+            if (marks[i]?.node) focusEvidence(marks[i].node);
+          }}
           onFocus={() => hoverToken(undefined)}
           onKeyDown={(e) => onKeyDown(e, i)}
         >

@@ -14,7 +14,7 @@ export function displaySize(plan: ProcessorPlan): { width: number; height: numbe
   return { width: DISPLAY_WIDTH, height: Math.max(240, Math.min(640, height)) };
 }
 
-function useLoadedImage(url: string): HTMLImageElement | undefined {
+export function useLoadedImage(url: string): HTMLImageElement | undefined {
   const [loaded, setLoaded] = useState<HTMLImageElement>();
   useEffect(() => {
     const image = new Image();

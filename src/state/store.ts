@@ -5,8 +5,10 @@ import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
 import type { AttentionStack } from '../core/attention/aggregate';
+import type { LabelResources } from '../core/labels/resources';
+import { DEFAULT_DETECTOR } from '../core/models/detectors';
 import type { WireError } from '../protocol/errors';
-import type { AttentionSelection, Candidate, Capabilities, CaptionKind, Grid, ModelInfo, OutlierScorerInfo, StopReason } from '../protocol/messages';
+import type { AttentionSelection, Candidate, Capabilities, CaptionKind, DetectResult, Grid, ModelInfo, OutlierScorerInfo, StopReason } from '../protocol/messages';
 import { DEFAULT_SETTINGS, type Settings } from './settings';
 
 export type EngineStatus =
@@ -127,6 +129,33 @@ export interface UiSlice {
   readonly urlProblems: readonly string[];
 }
 
+/** A detector's findings for one image; results for another image or detector are stale. */
+export interface DetectionRecord {
+  readonly imageUrl: string;
+  readonly modelId: string;
+  readonly phase: 'running' | 'done' | 'failed';
+  readonly result?: DetectResult;
+  readonly error?: WireError;
+}
+
+export type LabellerStatus =
+  | { readonly phase: 'loading' }
+  | { readonly phase: 'ready'; readonly resources: LabelResources }
+  | { readonly phase: 'failed'; readonly message: string };
+
+/** Caption labels: the CHAIR labeller (loaded lazily) and where the image's ground truth comes from. */
+export interface LabelsSlice {
+  readonly labeller: LabellerStatus;
+  /** A COCO val2014 image id the person typed (a COCO file name is recognised without it). */
+  readonly cocoId: string;
+  readonly detectorId: string;
+  /** Detections below this score are not ground truth. */
+  readonly threshold: number;
+  readonly detection?: DetectionRecord;
+  /** The node word whose evidence boxes are highlighted (a grounded word hovered or clicked). */
+  readonly focus?: string;
+}
+
 export interface LensState {
   readonly engine: EngineStatus;
   readonly settings: Settings;
@@ -135,6 +164,7 @@ export interface LensState {
   readonly run: RunSlice;
   readonly attention: AttentionSlice;
   readonly ui: UiSlice;
+  readonly labels: LabelsSlice;
 }
 
 export const emptyCaptions: RunSlice['captions'] = { baseline: { tokens: [] }, damro: { tokens: [] } };
@@ -146,6 +176,7 @@ export const initialState: LensState = {
   run: { phase: 'idle', staleUpTo: 0, captions: emptyCaptions, steps: [] },
   attention: { frames: {}, details: {}, detailErrors: {} },
   ui: { groundTruth: [], urlProblems: [] },
+  labels: { labeller: { phase: 'loading' }, cocoId: '', detectorId: DEFAULT_DETECTOR, threshold: 0.7 },
 };
 
 export const store = createStore<LensState>(() => initialState);

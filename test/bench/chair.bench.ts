@@ -48,7 +48,7 @@ const items = Array.from({ length: CAPTIONS }, () => ({
 const t1 = performance.now();
 const samples = [];
 for (const { id, caption } of items) {
-  const truth = await coco.resolve({ cocoId: id });
+  const truth = coco.resolve({ cocoId: id });
   if (!truth) throw new Error(`no ground truth for ${id}`);
   const labels = labelCaption(extract(caption), truth);
   samples.push({ nodes: labels.labels.flatMap((l) => (l.kind === 'unverifiable' ? [] : [l.mention.node])), groundTruth: new Set(truth.objects.keys()) });

@@ -1,14 +1,24 @@
 // @vitest-environment jsdom
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { App } from '../../src/app/App';
 import { createLensController, type ImageReader } from '../../src/client/bridge';
 import { aggregateAttention } from '../../src/core/attention/aggregate';
 import { LensError } from '../../src/protocol/errors';
+import { createLabelResources } from '../../src/core/labels/resources';
+import { createWinkTagger } from '../../src/core/text/wink-tagger';
+import { wordNetChairLexicon } from '../../src/core/text/wordnet-chair-lexicon';
 import { engineReady } from '../../src/state/actions';
+import { labellerReady } from '../../src/state/label-actions';
 import { resetStore, store } from '../../src/state/store';
 import { installJsdomGaps, lastDraw } from './jsdom-gaps';
 import { detailOf, fakeEngine, HEADS, LAYERS } from './fake-engine';
+
+// jsdom gives import.meta.url an http scheme, so the shared data is found from the repository root.
+const served = (name: string) => readFileSync(resolve(process.cwd(), 'public', 'data', name), 'utf8');
+const labelResources = createLabelResources({ synonymsText: served('chair_synonyms.txt'), chairGt: JSON.parse(served('chair_gt_objects_500.json')), tagger: createWinkTagger(), lexicon: wordNetChairLexicon() });
 
 const reader: ImageReader = { measure: async () => ({ width: 64, height: 48 }), objectUrl: () => 'blob:test-image' };
 
@@ -42,7 +52,10 @@ function expectedShare(kind: 'baseline' | 'damro', step: number, patches: number
 
 describe('the visualizer against a scripted engine', () => {
   beforeAll(installJsdomGaps);
-  beforeEach(resetStore);
+  beforeEach(() => {
+    resetStore();
+    labellerReady(labelResources);
+  });
   afterEach(cleanup);
 
   it('shows the synthetic notice, the WASM reason, per-file progress with a cached mark and the total', async () => {
@@ -108,19 +121,43 @@ describe('the visualizer against a scripted engine', () => {
     expect(screen.getByTestId('step-summary').textContent).toBe('Step 4: β = 0.1 keeps 2 tokens with full-branch logit ≥ 0.700. DAMRO changed the top token here.');
   });
 
-  it('marks object words against the ground-truth chips', async () => {
+  it('labels object words with CHAIR against the detector, then against the chips, with counts and the DAMRO difference', async () => {
     renderApp();
     await loadAndRun();
     const kindOf = (kind: 'baseline' | 'damro', text: string) => within(caption(kind)).getByRole('button', { name: text }).className;
-    expect(kindOf('baseline', 'dog')).toBe('token token--unverifiable');
+    // No COCO id, no list: the scripted detector (dog 0.95, couch 0.40) above the default threshold 0.7.
+    await waitFor(() => expect(screen.getByTestId('gt-source').textContent).toBe('Detector synthetic-detr-tiny: dog'));
+    expect(kindOf('baseline', 'dog')).toBe('token token--grounded');
+    expect(kindOf('baseline', 'couch')).toBe('token token--hallucinated');
+    expect(kindOf('damro', 'on')).toBe('token');
+    expect(screen.getByTestId('labels-baseline').textContent).toBe('1 grounded · 1 hallucinated · 0 unverifiable · CHAIRs 1 · CHAIRi 0.50');
+    expect(screen.getByTestId('labels-diff').textContent).toBe('DAMRO vs baseline: hallucinated ±0, grounded ±0, CHAIRs ±0, CHAIRi ±0.00 · removed: couch · introduced: bed');
+    // Hovering a grounded word highlights its box on the evidence canvas.
+    const evidence = screen.getByTestId('evidence-canvas');
+    expect(evidence.dataset.boxCount).toBe('1');
+    fireEvent.mouseEnter(within(caption('baseline')).getByRole('button', { name: 'dog' }));
+    expect(evidence.dataset.focus).toBe('dog');
+    expect(evidence.dataset.highlightedCount).toBe('1');
+    // Lowering the threshold lets the couch in.
+    fireEvent.change(screen.getByLabelText(/Detector threshold/), { target: { value: '0.3' } });
+    expect(kindOf('baseline', 'couch')).toBe('token token--grounded');
+    expect(screen.getByTestId('evidence-canvas').dataset.boxCount).toBe('2');
+
+    // The person's list wins over the detector.
     fireEvent.change(screen.getByPlaceholderText('dog, couch, …'), { target: { value: 'Dogs, bed' } });
     fireEvent.click(screen.getByRole('button', { name: 'Add' }));
     expect(screen.getAllByRole('listitem').some((li) => li.textContent === 'dogs×')).toBe(true);
+    expect(screen.getByTestId('gt-source').textContent).toBe('Your list: dog, bed');
     expect(kindOf('baseline', 'dog')).toBe('token token--grounded');
     expect(kindOf('baseline', 'couch')).toBe('token token--hallucinated');
     expect(kindOf('damro', 'bed')).toBe('token token--grounded');
-    expect(kindOf('damro', 'on')).toBe('token');
+    expect(screen.getByTestId('labels-diff').textContent).toBe('DAMRO vs baseline: hallucinated −1, grounded +1, CHAIRs −1, CHAIRi −0.50 · removed: couch');
     fireEvent.click(screen.getByRole('button', { name: 'Remove bed' }));
     expect(kindOf('damro', 'bed')).toBe('token token--hallucinated');
+
+    // A COCO val2014 id wins over both: image 310196 has person, skis, snowboard.
+    fireEvent.change(screen.getByLabelText('COCO val2014 image id'), { target: { value: '310196' } });
+    expect(screen.getByTestId('gt-source').textContent).toBe('COCO val2014 image 310196 (CHAIR annotations): person, skis, snowboard');
+    expect(kindOf('baseline', 'dog')).toBe('token token--hallucinated');
   });
 });

@@ -1,18 +1,15 @@
 // Marks the object words of a caption against what is known to be in the image. The UI depends on this
-// interface only; the simple matcher below stands in until the CHAIR labeller (src/core/labels) backs it.
+// interface only; the CHAIR labeller (chair-matcher.ts over src/core/labels) backs it.
+import type { GroundTruth } from '../labels/ground-truth';
+import type { CaptionLabels, WordLabel } from '../labels/label';
 
-export type ObjectWordKind = 'grounded' | 'hallucinated' | 'unverifiable';
-
-export interface ObjectWordLabel {
-  readonly kind: ObjectWordKind;
-  /** [start, end) in the caption, so a UI colours exactly those characters. */
-  readonly start: number;
-  readonly end: number;
-  /** The object the words name, in its listed form ("dining table", "dog"). */
-  readonly object: string;
-}
+export type ObjectWordKind = WordLabel['kind'];
+export type { CaptionLabels, WordLabel };
 
 export interface ObjectMatcher {
-  /** Labels sorted by start, never overlapping. */
-  label(caption: string, groundTruth: readonly string[]): ObjectWordLabel[];
+  /**
+   * Grounded / hallucinated CHAIR mentions and unverifiable nouns, with spans into the caption. Without ground
+   * truth nothing can be checked: every mention is unverifiable and the CHAIR values are NaN.
+   */
+  label(caption: string, truth: GroundTruth | undefined): CaptionLabels;
 }

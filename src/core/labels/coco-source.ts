@@ -24,7 +24,7 @@ export function createCocoGroundTruthSource(chairGt: Readonly<Record<string, rea
   }
   return {
     kind: 'coco-annotations',
-    async resolve(image: ImageRef): Promise<GroundTruth | undefined> {
+    resolve(image: ImageRef): GroundTruth | undefined {
       const imageId = cocoImageId(image);
       const nodes = imageId === undefined ? undefined : byId.get(imageId);
       if (imageId === undefined || !nodes) return undefined;

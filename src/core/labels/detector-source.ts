@@ -31,7 +31,7 @@ export function createDetectorGroundTruthSource(detections: readonly DetectedObj
     unrecognised: [...unrecognised],
     // A detector that ran knows the image even when it found nothing: an empty set makes every mention a
     // hallucination, which is what the detector says.
-    async resolve(): Promise<GroundTruth | undefined> {
+    resolve(): GroundTruth | undefined {
       return truth;
     },
   };

@@ -39,14 +39,15 @@ export interface ImageRef {
 
 export interface GroundTruthSource {
   readonly kind: GroundTruthKind;
-  /** The image's objects, or undefined when this source knows nothing about the image. */
-  resolve(image: ImageRef): Promise<GroundTruth | undefined>;
+  /** The image's objects, or undefined when this source knows nothing about the image. Synchronous: a
+   * detector's source is built from detections already made, so a UI can derive labels while rendering. */
+  resolve(image: ImageRef): GroundTruth | undefined;
 }
 
 /** The first source, in the given order, that knows the image. */
-export async function resolveGroundTruth(sources: readonly GroundTruthSource[], image: ImageRef): Promise<GroundTruth | undefined> {
+export function resolveGroundTruth(sources: readonly GroundTruthSource[], image: ImageRef): GroundTruth | undefined {
   for (const source of sources) {
-    const found = await source.resolve(image);
+    const found = source.resolve(image);
     if (found) return found;
   }
   return undefined;

@@ -25,7 +25,7 @@ export function createUserListGroundTruthSource(entries: readonly string[], syno
   return {
     kind: 'user-list',
     unrecognised,
-    async resolve(): Promise<GroundTruth | undefined> {
+    resolve(): GroundTruth | undefined {
       return objects.size > 0 ? truth : undefined;
     },
   };

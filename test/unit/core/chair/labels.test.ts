@@ -25,16 +25,16 @@ describe('COCO CHAIR ground truth', () => {
     for (const nodes of Object.values(CHAIR_GT)) for (const n of nodes) expect(synonyms.nodes).toContain(n);
   });
 
-  it('recognises a val2014 file name or a typed id', async () => {
+  it('recognises a val2014 file name or a typed id', () => {
     expect(cocoImageId({ fileName: 'photos/COCO_val2014_000000310196.jpg' })).toBe(310196);
     expect(cocoImageId({ cocoId: ' 000000310196 ' })).toBe(310196);
     expect(cocoImageId({ cocoId: 310196 })).toBe(310196);
     expect(cocoImageId({ fileName: 'COCO_train2014_000000310196.jpg' })).toBeUndefined();
     expect(cocoImageId({ fileName: 'holiday.jpg', cocoId: 'abc' })).toBeUndefined();
-    const truth = await coco.resolve({ fileName: 'COCO_val2014_000000310196.jpg' });
+    const truth = coco.resolve({ fileName: 'COCO_val2014_000000310196.jpg' });
     expect([...(truth?.objects.keys() ?? [])]).toEqual(['person', 'skis', 'snowboard']);
     expect(truth?.objects.get('skis')).toEqual({ kind: 'coco-annotations', imageId: 310196 });
-    expect(await coco.resolve({ cocoId: 1 })).toBeUndefined();
+    expect(coco.resolve({ cocoId: 1 })).toBeUndefined();
   });
 
   it('rejects a file that is not an id → node-words map', () => {
@@ -43,9 +43,9 @@ describe('COCO CHAIR ground truth', () => {
 });
 
 describe('user list and source order', () => {
-  it('reads entries through the CHAIR rules and reports the unrecognised ones', async () => {
+  it('reads entries through the CHAIR rules and reports the unrecognised ones', () => {
     const source = createUserListGroundTruthSource(['two dogs', 'a TV', 'dining table', 'unicorn', ' '], synonyms, extract);
-    const truth = await source.resolve({});
+    const truth = source.resolve({});
     expect([...(truth?.objects.entries() ?? [])]).toEqual([
       ['dog', { kind: 'user-list', entry: 'two dogs' }],
       ['tv', { kind: 'user-list', entry: 'a TV' }],
@@ -54,11 +54,11 @@ describe('user list and source order', () => {
     expect(source.unrecognised).toEqual(['unicorn']);
   });
 
-  it('prefers COCO for a CHAIR image and falls back to the list otherwise', async () => {
+  it('prefers COCO for a CHAIR image and falls back to the list otherwise', () => {
     const sources = [createCocoGroundTruthSource(CHAIR_GT), createUserListGroundTruthSource(['cat'], synonyms, extract)];
-    expect((await resolveGroundTruth(sources, { cocoId: 310196 }))?.kind).toBe('coco-annotations');
-    expect((await resolveGroundTruth(sources, { fileName: 'cat.png' }))?.kind).toBe('user-list');
-    expect(await resolveGroundTruth([createUserListGroundTruthSource([], synonyms, extract)], {})).toBeUndefined();
+    expect(resolveGroundTruth(sources, { cocoId: 310196 })?.kind).toBe('coco-annotations');
+    expect(resolveGroundTruth(sources, { fileName: 'cat.png' })?.kind).toBe('user-list');
+    expect(resolveGroundTruth([createUserListGroundTruthSource([], synonyms, extract)], {})).toBeUndefined();
   });
 });
 
