@@ -1,5 +1,6 @@
-// npm run models:make -- --size tiny|bench --dtype fp32|q4 --out DIR [--seed N]
+// npm run models:make -- --size tiny|bench --dtype fp32|q4 --out DIR [--seed N] [--family llava|idefics3]
 import { parseArgs } from 'node:util';
+import { makeIdefics3Model } from './idefics3/make-model';
 import { SIZES, type ModelSize } from './llava/dims';
 import type { WeightFormat } from './llava/linear-node';
 import { DEFAULT_SEED, makeLlavaModel } from './llava/make-model';
@@ -8,12 +9,12 @@ import { writeModelFolder } from './write-folder';
 const FORMATS: readonly WeightFormat[] = ['fp32', 'q4'];
 
 function fail(message: string): never {
-  console.error(`models:make: ${message}\nusage: npm run models:make -- --size tiny|bench --dtype fp32|q4 --out DIR [--seed N]`);
+  console.error(`models:make: ${message}\nusage: npm run models:make -- --size tiny|bench --dtype fp32|q4 --out DIR [--seed N] [--family llava|idefics3]`);
   process.exit(2);
 }
 
 const { values } = parseArgs({
-  options: { size: { type: 'string', default: 'tiny' }, dtype: { type: 'string', default: 'fp32' }, out: { type: 'string' }, seed: { type: 'string' } },
+  options: { size: { type: 'string', default: 'tiny' }, dtype: { type: 'string', default: 'fp32' }, out: { type: 'string' }, seed: { type: 'string' }, family: { type: 'string', default: 'llava' } },
 });
 const size = values.size as ModelSize;
 const dtype = values.dtype as WeightFormat;
@@ -24,6 +25,15 @@ const seed = values.seed === undefined ? DEFAULT_SEED : Number(values.seed);
 if (!Number.isInteger(seed)) fail(`--seed must be an integer, got "${values.seed}"`);
 
 const started = performance.now();
+if (values.family === 'idefics3') {
+  // The SmolVLM-layout fixture exists in one size and dtype: tiny, fp32.
+  if (size !== 'tiny' || dtype !== 'fp32') fail('--family idefics3 makes only --size tiny --dtype fp32');
+  const model = makeIdefics3Model({ seed });
+  await writeModelFolder(values.out, model.files);
+  console.log(`synthetic idefics3 tiny fp32 (seed ${seed}) in ${values.out} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  process.exit(0);
+}
+if (values.family !== 'llava') fail(`unknown --family "${values.family}"`);
 const model = makeLlavaModel({ size, dtype, seed });
 await writeModelFolder(values.out, model.files);
 const bytes = [...model.files.values()].reduce((sum, f) => sum + f.byteLength, 0);

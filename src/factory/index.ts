@@ -16,3 +16,4 @@ export { makeDetectorModel } from './detector/make-detector';
 export { referenceDetector, type ReferenceQuery } from './detector/reference';
 export { prototypeBytes, queryBox, BOX_SIZE as DETECTOR_BOX_SIZE } from './detector/design';
 export { DETR_LABELS } from './detector/labels';
+export { makeIdefics3Model, type Idefics3Model } from './idefics3/make-model';

@@ -10,6 +10,8 @@ export interface AdapterContext {
   readonly onProgress: (progress: LoadProgress) => void;
   /** The adapted outlier score to use when the vision encoder has no CLS token. */
   readonly noClsScorer: NoClsScorer;
+  /** The model families this build supports, for error messages. */
+  readonly families: readonly string[];
 }
 
 /** What config.json says about the model, as far as the adapters care. */

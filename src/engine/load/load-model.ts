@@ -36,6 +36,6 @@ export function createModelLoader(deps: LoaderDeps): ModelLoader {
       throw new LensError('unsupported-model', `"${modelId}" is a ${config.model_type ?? 'model without a model_type'} model; DAMRO Lens supports ${families.length ? families.join(', ') : 'no model family in this build'}.`, { modelType: String(config.model_type) });
     }
     const noClsScorer = options.noClsScorer ?? 'mean-received-attention';
-    return adapter.load({ modelId, dtype, backend: await deps.backend(), source, onProgress, noClsScorer }, config);
+    return adapter.load({ modelId, dtype, backend: await deps.backend(), source, onProgress, noClsScorer, families }, config);
   };
 }

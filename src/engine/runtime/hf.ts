@@ -31,8 +31,8 @@ export function loadProcessor(modelId: string): Promise<Processor> {
   return AutoProcessor.from_pretrained(modelId);
 }
 
-// The llava model class, for loading a model folder in Node tests and tools (model_type "llava").
-export { AutoProcessor, LlavaForConditionalGeneration } from '@huggingface/transformers';
+// The model classes, for loading a model folder in Node tests and tools (model_type "llava", "idefics3").
+export { AutoProcessor, Idefics3ForConditionalGeneration, LlavaForConditionalGeneration } from '@huggingface/transformers';
 
 /** One detection as the object-detection pipeline reports it, with the box as fractions of the image. */
 export interface PipelineDetection {

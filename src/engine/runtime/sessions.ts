@@ -49,6 +49,7 @@ export async function createSession(bytes: Uint8Array, label: string, options: S
 
 export function tensor(type: 'float32', data: Float32Array, dims: readonly number[]): OrtTensor;
 export function tensor(type: 'int64', data: BigInt64Array, dims: readonly number[]): OrtTensor;
-export function tensor(type: 'float32' | 'int64', data: Float32Array | BigInt64Array, dims: readonly number[]): OrtTensor {
+export function tensor(type: 'bool', data: Uint8Array, dims: readonly number[]): OrtTensor;
+export function tensor(type: 'float32' | 'int64' | 'bool', data: Float32Array | BigInt64Array | Uint8Array, dims: readonly number[]): OrtTensor {
   return new ort.Tensor(type, data, dims);
 }

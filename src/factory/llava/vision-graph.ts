@@ -11,7 +11,7 @@ import type { LayerNormWeights, LlavaWeights, VisionLayerWeights } from './weigh
 const TOWER = '/vision_tower/vision_model';
 const W = 'vision_tower.vision_model';
 
-function layerNorm(g: GraphBuilder, scope: string, x: string, w: LayerNormWeights, name: string, eps: number): string {
+export function layerNorm(g: GraphBuilder, scope: string, x: string, w: LayerNormWeights, name: string, eps: number): string {
   const dim = [w.gamma.length];
   return g.op(scope, 'LayerNormalization', [x, g.initializer(`${name}.weight`, w.gamma, dim), g.initializer(`${name}.bias`, w.beta, dim)], {
     axis: { i: -1 },
@@ -42,7 +42,7 @@ function splitHeads(g: GraphBuilder, scope: string, x: string, heads: number, di
   return g.op(scope, 'Transpose', [g.op(scope, 'Reshape', [x, g.constI64([0, -1, heads, dim])])], { perm: { ints: perm } });
 }
 
-function encoderLayer(g: GraphBuilder, x: string, layer: number, w: VisionLayerWeights, weights: LlavaWeights, format: WeightFormat): string {
+export function encoderLayer(g: GraphBuilder, x: string, layer: number, w: VisionLayerWeights, weights: LlavaWeights, format: WeightFormat): string {
   const v = weights.dims.vision;
   const d = headDim(v.hidden, v.heads);
   const scope = VISION_LAYER_SCOPE(layer);

@@ -1,0 +1,47 @@
+// Reading config.json fields with errors that name the field, shared by every family's config parser.
+import { LensError } from '../../protocol/errors';
+import type { ModelConfig } from './adapter';
+
+export type Json = Record<string, unknown>;
+
+export const isInt = (value: unknown): value is number => Number.isInteger(value);
+export const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null;
+
+export function field<T>(object: Json, key: string, where: string, check: (value: unknown) => value is T, family = 'this'): T {
+  const value = object[key];
+  if (!check(value)) throw new LensError('unsupported-model', `config.json has no usable ${where}${key} (${JSON.stringify(value)}); ${family} export is missing a field DAMRO Lens needs.`);
+  return value;
+}
+
+/** The language model's shape and its special tokens, as every decoder_model_merged export needs them. */
+export interface TextConfig {
+  readonly hidden: number;
+  readonly heads: number;
+  readonly kvHeads: number;
+  readonly headDim: number;
+  readonly layers: number;
+  readonly vocabSize: number;
+  readonly eosTokenIds: readonly number[];
+  readonly padTokenId: number;
+}
+
+export function parseTextConfig(config: ModelConfig, generation: Json | undefined, family: string): TextConfig {
+  const json = config as Json;
+  const text = field(json, 'text_config', '', isObject, family);
+  const heads = field(text, 'num_attention_heads', 'text_config.', isInt, family);
+  const hidden = field(text, 'hidden_size', 'text_config.', isInt, family);
+  const eos = generation?.eos_token_id ?? text.eos_token_id ?? json.eos_token_id;
+  const eosTokenIds = (Array.isArray(eos) ? eos : [eos]).filter(isInt);
+  if (eosTokenIds.length === 0) throw new LensError('unsupported-model', 'Neither generation_config.json nor config.json names an eos_token_id, so captions could never end.');
+  const pad = generation?.pad_token_id ?? text.pad_token_id ?? json.pad_token_id;
+  return {
+    hidden,
+    heads,
+    kvHeads: isInt(text.num_key_value_heads) ? text.num_key_value_heads : heads,
+    headDim: isInt(text.head_dim) ? text.head_dim : hidden / heads,
+    layers: field(text, 'num_hidden_layers', 'text_config.', isInt, family),
+    vocabSize: field(text, 'vocab_size', 'text_config.', isInt, family),
+    eosTokenIds,
+    padTokenId: isInt(pad) ? pad : eosTokenIds[0],
+  };
+}

@@ -1,0 +1,210 @@
+// The part every transformers.js image-text-to-text export shares (vision_encoder + embed_tokens +
+// decoder_model_merged, browser-stack.md §1.1): loading and tapping the three graphs, checking their inputs and
+// outputs, the vision pass with DAMRO's outlier score, the decoder rows and the tapped batched runner. A family
+// adapter declares only what differs (FamilyPlan): its vision inputs, how patch scores map to the LLM's image
+// tokens, and where the image tokens sit in its prompt.
+import { OUTLIER_SCORERS, type OutlierScorerName } from '../../core/attention/outliers';
+import { LensError } from '../../protocol/errors';
+import type { Grid, ImageInput, ModelInfo } from '../../protocol/messages';
+import { OrtDecoderRunner, type DecoderLayout } from '../decode/ort-runner';
+import type { RowSpec } from '../decode/runner';
+import { decodeImage } from '../load/image';
+import type { EncodedImage, LoadedModel } from '../model';
+import { loadProcessor, type Processor, type RawImage } from '../runtime/hf';
+import { createSession, tensor, type OrtSession, type OrtTensor } from '../runtime/sessions';
+import { decoderTapReader, tapDecoder } from '../taps/decoder-tap';
+import { readVisionScores, tapVisionEncoder, type VisionTap } from '../taps/vision-tap';
+import { DTYPE_SUFFIX, type AdapterContext, type ModelAdapter, type ModelConfig } from './adapter';
+import type { Json, TextConfig } from './config-fields';
+
+/** Where a prompt's image placeholders are: tokens [start, start + count) are replaced by the image features. */
+export interface PromptIds {
+  readonly ids: readonly number[];
+  readonly start: number;
+  readonly count: number;
+}
+
+export interface FamilyPlan {
+  readonly text: TextConfig;
+  /** Encoder layer whose attention (or output) the outlier score reads. */
+  readonly scoreLayer: number;
+  readonly hasCls: boolean;
+  /** The grid of LLM image tokens. */
+  readonly tokenGrid: Grid;
+  readonly processorGeometry: ModelInfo['processor'];
+  /** Graph inputs of vision_encoder, as transformers.js feeds them. */
+  readonly visionInputs: readonly string[];
+  /** The vision encoder's inputs for one image. */
+  preprocess(image: RawImage): Promise<Record<string, OrtTensor>>;
+  /** One outlier score per LLM image token from the tap's per-patch scores. */
+  tokenScores(patchScores: Float32Array): Float32Array;
+  /** The chat-templated prompt as token ids, with its image placeholders located. */
+  promptIds(text: string, imageTokens: number): PromptIds;
+}
+
+export interface FamilySpec {
+  readonly family: string;
+  plan(config: ModelConfig, generation: Json | undefined, processor: Processor): FamilyPlan;
+}
+
+async function readJson(ctx: AdapterContext, path: string): Promise<Json | undefined> {
+  const bytes = await ctx.source.readOptional(path, ctx.onProgress);
+  return bytes ? (JSON.parse(new TextDecoder().decode(bytes)) as Json) : undefined;
+}
+
+async function readOnnx(ctx: AdapterContext, name: string): Promise<{ bytes: Uint8Array; externalData?: { path: string; data: Uint8Array }[] }> {
+  const file = `${name}${DTYPE_SUFFIX[ctx.dtype]}.onnx`;
+  const bytes = await ctx.source.readOptional(`onnx/${file}`, ctx.onProgress);
+  if (!bytes) throw new LensError('model-not-found', `${ctx.source.origin} has no onnx/${file}; this model may not be exported in ${ctx.dtype}. Try another dtype.`);
+  const data = await ctx.source.readOptional(`onnx/${file}_data`, ctx.onProgress);
+  return data ? { bytes, externalData: [{ path: `${file}_data`, data }] } : { bytes };
+}
+
+/** Refuses a session whose graph lacks a name the engine feeds or reads, saying which and what is supported. */
+export function requireNames(session: Pick<OrtSession, 'inputNames' | 'outputNames'>, what: string, inputs: readonly string[], outputs: readonly string[], families: readonly string[]): void {
+  const missing = [...inputs.filter((n) => !session.inputNames.includes(n)).map((n) => `input '${n}'`), ...outputs.filter((n) => !session.outputNames.includes(n)).map((n) => `output '${n}'`)];
+  if (missing.length === 0) return;
+  throw new LensError(
+    'unsupported-model',
+    `The ${what} graph has no ${missing.join(', ')} (it has inputs ${session.inputNames.join(', ') || 'none'}; outputs ${session.outputNames.join(', ') || 'none'}). ` +
+      `DAMRO Lens supports transformers.js image-text-to-text exports of the ${families.join(', ')} families.`,
+  );
+}
+
+interface Sessions {
+  readonly vision: OrtSession;
+  readonly embed: OrtSession;
+  readonly decoder: OrtSession;
+}
+
+function float32Output(outputs: Readonly<Record<string, OrtTensor>>, name: string): { data: Float32Array; dims: readonly number[] } {
+  const value = outputs[name];
+  if (!value || !(value.data instanceof Float32Array)) throw new LensError('unsupported-model', `The vision encoder returned no float32 "${name}".`);
+  return { data: value.data, dims: value.dims };
+}
+
+class ImageTextModel implements LoadedModel {
+  readonly eosTokenIds: readonly number[];
+
+  constructor(
+    readonly info: ModelInfo,
+    private readonly plan: FamilyPlan,
+    private readonly processor: Processor,
+    private readonly sessions: Sessions,
+    private readonly scorer: OutlierScorerName,
+    private readonly visionTap: VisionTap,
+    private readonly runner: () => OrtDecoderRunner,
+  ) {
+    this.eosTokenIds = plan.text.eosTokenIds;
+  }
+
+  async encodeImage(input: ImageInput): Promise<EncodedImage> {
+    const feeds = await this.plan.preprocess(await decodeImage(input));
+    const outputs = await this.sessions.vision.run(feeds);
+    try {
+      const features = float32Output(outputs, 'image_features');
+      const hidden = features.dims[features.dims.length - 1]!;
+      const imageTokens = features.data.length / hidden;
+      const patchScores = readVisionScores(this.visionTap, outputs)[this.scorer];
+      const scores = patchScores && this.plan.tokenScores(patchScores);
+      if (!scores || scores.length !== imageTokens) {
+        throw new LensError('attention-unavailable', `The vision tap gave ${scores?.length ?? 0} outlier scores for ${imageTokens} image tokens; this export's vision layout is not supported.`);
+      }
+      return { features: features.data.slice(), imageTokens, hidden, scores };
+    } finally {
+      for (const value of Object.values(outputs)) value.dispose();
+    }
+  }
+
+  async buildRows(prompt: string, image: EncodedImage, outliers?: Int32Array): Promise<{ full: RowSpec; outlier?: RowSpec }> {
+    const text = this.processor.apply_chat_template([{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: prompt }] }], { add_generation_prompt: true, tokenize: false }) as string;
+    const { ids, start, count } = this.plan.promptIds(text, image.imageTokens);
+    const hidden = image.hidden;
+    const embedded = await this.sessions.embed.run({ input_ids: tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]) });
+    const textEmbeds = (await embedded.inputs_embeds.getData()) as Float32Array;
+    embedded.inputs_embeds.dispose();
+    const before = textEmbeds.subarray(0, start * hidden);
+    const after = textEmbeds.subarray((start + count) * hidden);
+    const row = (rows: number, fill: (out: Float32Array, offset: number) => void): RowSpec => {
+      const length = ids.length - count + rows;
+      const embeds = new Float32Array(length * hidden);
+      embeds.set(before, 0);
+      fill(embeds, start * hidden);
+      embeds.set(after, (start + rows) * hidden);
+      return { embeds, length, imageSpan: { start, length: rows } };
+    };
+    const full = row(image.imageTokens, (out, offset) => out.set(image.features, offset));
+    if (!outliers) return { full };
+    // The outlier branch sees only the k outlier tokens, in descending score order (damro-spec §1.2): dropped, not masked.
+    const outlier = row(outliers.length, (out, offset) => outliers.forEach((token, i) => out.set(image.features.subarray(token * hidden, (token + 1) * hidden), offset + i * hidden)));
+    return { full, outlier: { embeds: outlier.embeds, length: outlier.length } };
+  }
+
+  createRunner(): OrtDecoderRunner {
+    return this.runner();
+  }
+
+  detokenize(ids: readonly number[]): string {
+    return this.processor.tokenizer!.decode([...ids], { skip_special_tokens: true });
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all(Object.values(this.sessions).map((session: OrtSession) => session.release()));
+  }
+}
+
+/** An adapter for one family of transformers.js image-text-to-text exports. */
+export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
+  return {
+    family: spec.family,
+    async load(ctx: AdapterContext, rawConfig: ModelConfig): Promise<LoadedModel> {
+      const generation = await readJson(ctx, 'generation_config.json');
+      const processor = await loadProcessor(ctx.modelId).catch((error: unknown) => {
+        throw new LensError('model-not-found', `Could not load the processor and tokenizer of "${ctx.modelId}" (${error instanceof Error ? error.message : String(error)}). Check the model id and your connection.`);
+      });
+      const plan = spec.plan(rawConfig, generation, processor);
+      const { text } = plan;
+      // The paper's score needs CLS; a tower without it gets the chosen, labelled substitute.
+      const scorer: OutlierScorerName = plan.hasCls ? 'clip-single-head' : ctx.noClsScorer;
+
+      const vision = await readOnnx(ctx, 'vision_encoder');
+      const visionTapped = tapVisionEncoder(vision.bytes, { layer: plan.scoreLayer, scorers: [scorer] });
+      const embed = await readOnnx(ctx, 'embed_tokens');
+      const decoder = await readOnnx(ctx, 'decoder_model_merged');
+      const decoderTapped = tapDecoder(decoder.bytes);
+      if (decoderTapped.tap.layers !== text.layers) {
+        throw new LensError('attention-unavailable', `Found attention in ${decoderTapped.tap.layers} decoder layers but config.json says ${text.layers}; the export's layout is not understood.`);
+      }
+      const layerNames = (kind: string) => Array.from({ length: text.layers }, (_, l) => [`${kind}.${l}.key`, `${kind}.${l}.value`]).flat();
+      const label = (name: string) => `${ctx.modelId} ${name} (${ctx.dtype})`;
+      const sessions: Sessions = {
+        vision: await createSession(visionTapped.bytes, label('vision encoder'), { backend: ctx.backend, externalData: vision.externalData }),
+        embed: await createSession(embed.bytes, label('token embeddings'), { backend: ctx.backend, externalData: embed.externalData }),
+        decoder: await createSession(decoderTapped.bytes, label('decoder'), { backend: ctx.backend, gpuOutputs: layerNames('present'), externalData: decoder.externalData }),
+      };
+      try {
+        requireNames(sessions.vision, 'vision_encoder', plan.visionInputs, ['image_features'], ctx.families);
+        requireNames(sessions.embed, 'embed_tokens', ['input_ids'], ['inputs_embeds'], ctx.families);
+        requireNames(sessions.decoder, 'decoder_model_merged', ['inputs_embeds', 'attention_mask', 'position_ids', ...layerNames('past_key_values')], ['logits', ...layerNames('present')], ctx.families);
+      } catch (error) {
+        await Promise.all(Object.values(sessions).map((session: OrtSession) => session.release()));
+        throw error;
+      }
+
+      const info: ModelInfo = {
+        id: ctx.modelId,
+        dtype: ctx.dtype,
+        backend: ctx.backend,
+        synthetic: 'damro_lens_synthetic' in rawConfig,
+        family: spec.family,
+        processor: plan.processorGeometry,
+        tokenGrid: plan.tokenGrid,
+        scorer: { name: scorer, faithful: OUTLIER_SCORERS[scorer].faithful, label: OUTLIER_SCORERS[scorer].label },
+        decoder: { layers: text.layers, heads: text.heads, vocabSize: text.vocabSize },
+      };
+      const layout: DecoderLayout = { layers: text.layers, kvHeads: text.kvHeads, headDim: text.headDim, hidden: text.hidden, vocabSize: text.vocabSize, padTokenId: text.padTokenId };
+      const tap = decoderTapReader(decoderTapped.tap);
+      return new ImageTextModel(info, plan, processor, sessions, scorer, visionTapped.tap, () => new OrtDecoderRunner({ decoder: sessions.decoder, embed: sessions.embed, layout, tap }));
+    },
+  };
+}

@@ -1,0 +1,38 @@
+// The model folder transformers.js loads for `model_type: "idefics3"` (SmolVLM), as in-memory files: the
+// synthetic llava's weight generator for the tower and decoder, a SigLIP-like graph without CLS and the
+// pixel-shuffle connector, and SmolVLM's processor files.
+import { buildDecoderGraph } from '../llava/decoder-graph';
+import { buildEmbedGraph } from '../llava/embed-graph';
+import { makeWeights, type LlavaWeights } from '../llava/weights';
+import { Rng } from '../rng';
+import { configJson, generationConfigJson, preprocessorConfigJson, processorConfigJson, tokenizerConfigJson, tokenizerJson } from './config-files';
+import { IDEFICS3_TINY, patchSide, type Idefics3Dims } from './dims';
+import { buildIdefics3VisionGraph, makeVisionExtras } from './vision-graph';
+
+export interface Idefics3Model {
+  readonly files: Map<string, Uint8Array>;
+  readonly weights: LlavaWeights;
+  readonly dims: Idefics3Dims;
+  /** Patches (raster order on the patch grid) built to be high-norm outliers. */
+  readonly outlierPatches: readonly number[];
+}
+
+const json = (value: unknown) => new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`);
+
+export function makeIdefics3Model({ seed = 42, dims = IDEFICS3_TINY }: { seed?: number; dims?: Idefics3Dims } = {}): Idefics3Model {
+  const weights = makeWeights(dims.base, seed);
+  const extras = makeVisionExtras(dims, (stream) => new Rng(seed, stream));
+  const files = new Map<string, Uint8Array>([
+    ['config.json', json(configJson(dims, seed))],
+    ['generation_config.json', json(generationConfigJson())],
+    ['preprocessor_config.json', json(preprocessorConfigJson(dims))],
+    ['processor_config.json', json(processorConfigJson(dims))],
+    ['tokenizer.json', json(tokenizerJson())],
+    ['tokenizer_config.json', json(tokenizerConfigJson(dims.base.text.maxPositions))],
+    ['onnx/vision_encoder.onnx', buildIdefics3VisionGraph(weights, extras, dims, 'fp32')],
+    ['onnx/embed_tokens.onnx', buildEmbedGraph(weights)],
+    ['onnx/decoder_model_merged.onnx', buildDecoderGraph(weights, 'fp32')],
+  ]);
+  if (patchSide(dims) % dims.scaleFactor !== 0) throw new Error('the patch grid must split into scale × scale blocks');
+  return { files, weights, dims, outlierPatches: weights.outlierPatches };
+}

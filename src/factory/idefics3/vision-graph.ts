@@ -1,0 +1,73 @@
+// onnx/vision_encoder.onnx of an Idefics3/SmolVLM export: pixel_values [batch_size, num_images, 3, S, S] and
+// pixel_attention_mask [batch_size, num_images, S, S] → image_features [batch_size·num_images, tokens, text hidden].
+// A SigLIP-like tower (conv patch embedding, position embeddings, no CLS token, pre-LayerNorm layers with
+// MatMul/Softmax attention, post-LayerNorm), then the connector: pixel shuffle (each s × s block of patches
+// becomes one token with s²× the channels) and a bias-free linear projection.
+//
+// pixel_attention_mask marks padded pixels when images of different tile counts share a batch; DAMRO Lens sends
+// one unsplit image, where it is all true, so the graph declares it (transformers.js feeds it by name) without
+// reading it.
+import type { Rng } from '../rng';
+import { GraphBuilder } from '../onnx/graph-builder';
+import { DataType } from '../onnx/schema';
+import { emitLinear, type WeightFormat } from '../llava/linear-node';
+import { encoderLayer, layerNorm } from '../llava/vision-graph';
+import type { Linear, LlavaWeights } from '../llava/weights';
+import { imageSeqLen, patchSide, type Idefics3Dims } from './dims';
+
+const TOWER = '/model/vision_model';
+
+export interface Idefics3VisionExtras {
+  /** [h·s², text hidden], no bias, as Idefics3Connector.modality_projection. */
+  readonly projection: Linear;
+  readonly postLayerNorm: { gamma: Float32Array; beta: Float32Array };
+}
+
+export function makeVisionExtras(d: Idefics3Dims, rng: (stream: string) => Rng): Idefics3VisionExtras {
+  const h = d.base.vision.hidden;
+  const inDim = h * d.scaleFactor ** 2;
+  const normal = (stream: string, size: number, std: number, mean = 0) => {
+    const r = rng(stream);
+    return Float32Array.from({ length: size }, () => mean + std * r.normal());
+  };
+  return {
+    projection: { weight: normal('connector.modality_projection', inDim * d.base.text.hidden, 1 / Math.sqrt(inDim)), bias: null, inDim, outDim: d.base.text.hidden },
+    postLayerNorm: { gamma: normal('vision.post_layernorm.weight', h, 0.1, 1), beta: normal('vision.post_layernorm.bias', h, 0.1) },
+  };
+}
+
+/** Patch tokens [B, g², h] → [B, g²/s², h·s²]; output token (i, j) holds patches (i·s + a, j·s + b), a, b < s. */
+function pixelShuffle(g: GraphBuilder, x: string, d: Idefics3Dims): string {
+  const scope = '/model/connector';
+  const side = patchSide(d);
+  const s = d.scaleFactor;
+  const h = d.base.vision.hidden;
+  const swap = (y: string) => g.op(scope, 'Transpose', [y], { perm: { ints: [0, 2, 1, 3] } });
+  let y = g.op(scope, 'Reshape', [x, g.constI64([0, side, side / s, h * s])]);
+  y = g.op(scope, 'Reshape', [swap(y), g.constI64([0, side / s, side / s, h * s * s])]);
+  return g.op(scope, 'Reshape', [swap(y), g.constI64([0, imageSeqLen(d), h * s * s])]);
+}
+
+export function buildIdefics3VisionGraph(weights: LlavaWeights, extras: Idefics3VisionExtras, d: Idefics3Dims, format: WeightFormat): Uint8Array {
+  const v = d.base.vision;
+  const h = v.hidden;
+  const side = patchSide(d);
+  const g = new GraphBuilder('main_graph');
+  const pixels = g.input('pixel_values', DataType.FLOAT, ['batch_size', 'num_images', 3, v.imageSize, v.imageSize]);
+  g.input('pixel_attention_mask', DataType.BOOL, ['batch_size', 'num_images', v.imageSize, v.imageSize]);
+
+  const scope = `${TOWER}/embeddings`;
+  const images = g.op(scope, 'Reshape', [pixels, g.constI64([-1, 3, v.imageSize, v.imageSize])]);
+  const kernel = g.initializer('model.vision_model.embeddings.patch_embedding.weight', weights.vision.patchEmbedding, [h, 3, v.patchSize, v.patchSize]);
+  const conv = g.op(`${scope}/patch_embedding`, 'Conv', [images, kernel], { kernel_shape: { ints: [v.patchSize, v.patchSize] }, strides: { ints: [v.patchSize, v.patchSize] } });
+  const patches = g.op(scope, 'Transpose', [g.op(scope, 'Reshape', [conv, g.constI64([0, h, -1])])], { perm: { ints: [0, 2, 1] } });
+  // The generator's position table has a CLS row first; a tower without CLS uses the patch rows.
+  const positions = g.initializer('model.vision_model.embeddings.position_embedding.weight', weights.vision.positionEmbedding.slice(h), [side * side, h]);
+  let x = g.op(scope, 'Add', [patches, positions]);
+  weights.vision.layers.forEach((layer, l) => (x = encoderLayer(g, x, l, layer, weights, format)));
+  x = layerNorm(g, `${TOWER}/post_layernorm`, x, extras.postLayerNorm, 'model.vision_model.post_layernorm', v.layerNormEps);
+  const projected = emitLinear(g, '/model/connector/modality_projection/proj', pixelShuffle(g, x, d), extras.projection, 'model.connector.modality_projection.proj', format);
+  g.node('/model/connector', 'Identity', [projected], { outputNames: ['image_features'] });
+  g.output('image_features', DataType.FLOAT, ['batch_size', imageSeqLen(d), d.base.text.hidden]);
+  return g.encode();
+}

@@ -1,0 +1,52 @@
+// Drives the production inference worker from a page over its protocol: hello, load, one run to its end.
+import type { Page } from 'playwright-core';
+import type { Dtype, ModelInfo, NoClsScorer, RunParams, WorkerEvent } from '../../src/protocol/messages';
+
+export interface WorkerRun {
+  backend: string;
+  shaderF16: boolean;
+  info: ModelInfo;
+  loadedFiles: string[];
+  events: WorkerEvent[];
+}
+
+export async function runInWorker(page: Page, workerUrl: string, load: { modelId: string; dtype: Dtype; noClsScorer?: NoClsScorer }, params: RunParams): Promise<WorkerRun> {
+  const { image, ...rest } = params;
+  if (image.kind !== 'rgba') throw new Error('runInWorker sends RGBA images');
+  return page.evaluate(
+    async ({ url, loadParams, rgba, run }) => {
+      const w = new Worker(url, { type: 'module' });
+      const events: unknown[] = [];
+      const replies = new Map<number, (value: { ok: boolean; result?: unknown; error?: { message: string } }) => void>();
+      w.addEventListener('message', ({ data }) => {
+        if (data.kind === 'event') events.push(data.event);
+        else replies.get(data.response.id)?.(data.response);
+      });
+      let id = 0;
+      const call = (method: string, callParams: unknown) =>
+        new Promise<unknown>((resolve, reject) => {
+          const requestId = ++id;
+          replies.set(requestId, (response) => (response.ok ? resolve(response.result) : reject(new Error(response.error?.message))));
+          w.postMessage({ id: requestId, method, params: callParams });
+        });
+      const hello = (await call('engine/hello', { protocolVersion: 1 })) as { capabilities: { backend: string; adapter?: { shaderF16: boolean } } };
+      const info = (await call('model/load', loadParams)) as ModelInfo;
+      const data = new Uint8ClampedArray(rgba.data);
+      const { runId } = (await call('run/start', { ...run, image: { kind: 'rgba', width: rgba.width, height: rgba.height, data } })) as { runId: number };
+      const deadline = Date.now() + 120_000;
+      while (!events.some((e) => (e as { runId?: number }).runId === runId && ['run/finished', 'run/error'].includes((e as { type: string }).type))) {
+        if (Date.now() > deadline) throw new Error('the run did not finish in 120 s');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      w.terminate();
+      return {
+        backend: hello.capabilities.backend,
+        shaderF16: hello.capabilities.adapter?.shaderF16 ?? false,
+        info,
+        loadedFiles: events.filter((e) => (e as { type: string }).type === 'load/progress').map((e) => (e as { file: string }).file),
+        events: events.filter((e) => (e as { type: string }).type !== 'load/progress') as WorkerEvent[],
+      };
+    },
+    { url: workerUrl, loadParams: load, rgba: { width: image.width, height: image.height, data: Array.from(image.data) }, run: rest as Omit<RunParams, 'image'> },
+  );
+}
