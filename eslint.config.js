@@ -3,7 +3,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const LAYERS = ['protocol', 'core', 'engine', 'client', 'state', 'viz', 'components', 'app', 'factory'];
+const LAYERS = ['protocol', 'core', 'engine', 'client', 'state', 'viz', 'components', 'app', 'factory', 'cli'];
 // Which layers each layer may import from (besides itself).
 const ALLOWED = {
   protocol: [],
@@ -16,6 +16,8 @@ const ALLOWED = {
   app: ['components', 'client', 'state', 'viz', 'core', 'protocol'],
   // Build-time model factory (Node): pure logic plus node:*, nothing from the site.
   factory: ['core', 'protocol'],
+  // Headless benchmark CLI (Node): hosts the engine in-process or drives the built site.
+  cli: ['engine', 'core', 'protocol'],
 };
 
 const FUNNELS = [

@@ -25,7 +25,8 @@ export type SourceFiles = Readonly<Record<string, string>>;
 /** A metric table: one row per split or category, each metric for the baseline and for DAMRO. */
 export interface MetricRow {
   readonly group: string;
-  readonly values: Readonly<Record<string, Readonly<Record<Method, number>>>>;
+  /** A metric the row does not have (a group total has no acc) is absent. */
+  readonly values: Readonly<Record<string, Readonly<Record<Method, number>> | undefined>>;
 }
 
 export interface BenchmarkSummary {

@@ -81,7 +81,7 @@ export const mmeBenchmark: Benchmark<MmeItem> = {
     const pick = (category: MmeCategory, name: 'acc' | 'accPlus' | 'score') => ({ baseline: scores.baseline[category]![name], damro: scores.damro[category]![name] });
     const rows: MetricRow[] = categories.map((category) => ({ group: category, values: { acc: pick(category, 'acc'), accPlus: pick(category, 'accPlus'), score: pick(category, 'score') } }));
     const totals = { baseline: mmeTotals(scores.baseline), damro: mmeTotals(scores.damro) };
-    const total = (group: 'perception' | 'cognition') => ({ group: group === 'perception' ? 'Perception' : 'Cognition', values: { acc: { baseline: Number.NaN, damro: Number.NaN }, accPlus: { baseline: Number.NaN, damro: Number.NaN }, score: { baseline: totals.baseline[group], damro: totals.damro[group] } } });
+    const total = (group: 'perception' | 'cognition') => ({ group: group === 'perception' ? 'Perception' : 'Cognition', values: { score: { baseline: totals.baseline[group], damro: totals.damro[group] } } });
     if (categories.some((c) => (MME_PERCEPTION as readonly string[]).includes(c))) rows.push(total('perception'));
     if (categories.some((c) => (MME_COGNITION as readonly string[]).includes(c))) rows.push(total('cognition'));
     const missing = categoriesOf(split).filter((c) => !categories.includes(c));

@@ -1,0 +1,55 @@
+// The question lists and CHAIR's scoring data, read from the shared data folder next to the repository.
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { EvalItem, ScoreContext } from '../core/eval/benchmark';
+import { benchmarkOf } from '../core/eval/benchmarks';
+import { limitItems, shardItems } from '../core/eval/items';
+import type { EvalRunConfig } from '../core/eval/run-config';
+import { createChairExtractor } from '../core/metrics/chair-mentions';
+import { parseSynonymTable } from '../core/metrics/chair-synonyms';
+import { createLemmatizer } from '../core/text/morphy';
+import { createWinkTagger } from '../core/text/wink-tagger';
+import { wordNetChairLexicon } from '../core/text/wordnet-chair-lexicon';
+import { LensError } from '../protocol/errors';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const DEFAULT_DATA_DIR = resolve(REPO_ROOT, '..', 'shared', 'data');
+
+async function readData(dataDir: string, path: string): Promise<string> {
+  try {
+    return await readFile(join(dataDir, path), 'utf8');
+  } catch {
+    throw new LensError('bad-request', `Cannot read ${join(dataDir, path)}; pass --data with the folder that holds the benchmark question lists (shared/data).`);
+  }
+}
+
+export interface RunItems {
+  /** The run's questions (after --limit), every shard's included: what a merge must cover. */
+  readonly all: readonly EvalItem[];
+  /** This shard's questions. */
+  readonly mine: readonly EvalItem[];
+}
+
+export async function loadItems(config: EvalRunConfig, dataDir: string): Promise<RunItems> {
+  const benchmark = benchmarkOf(config.benchmark);
+  const paths = benchmark.sources(config.split);
+  const files = Object.fromEntries(await Promise.all(paths.map(async (path) => [path, await readData(dataDir, path)] as const)));
+  const all = limitItems(benchmark.parse(files, config.split), config.limit);
+  return { all, mine: shardItems(all, config.shard) };
+}
+
+/** CHAIR needs the synonym table, the tagger and lemmatiser, and the ground truth of the 500 images. */
+export async function scoreContext(benchmark: string, rule: 'damro' | 'official', dataDir: string): Promise<ScoreContext> {
+  if (benchmark !== 'chair') return { popeRule: rule };
+  const synonyms = parseSynonymTable(await readData(dataDir, 'LisaAnne__Hallucination/data/synonyms.txt'));
+  const truth = JSON.parse(await readData(dataDir, 'coder-gx__DAMRO/derived/chair_gt_objects_500.json')) as Record<string, string[]>;
+  const extract = createChairExtractor({ synonyms, tagger: createWinkTagger(), lemmatize: createLemmatizer(wordNetChairLexicon()) });
+  return {
+    popeRule: rule,
+    chair: {
+      nodesOf: (caption) => extract(caption).mentions.map((m) => m.node),
+      groundTruth: (imageId) => (truth[String(imageId)] ? new Set(truth[String(imageId)]) : undefined),
+    },
+  };
+}

@@ -1,0 +1,56 @@
+// The end of a run or a merge: complete answers files in question order, the files the reference evaluators
+// read (POPE's question subset, MME's per-category results), metrics.json, and a printed table.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { answersFiles } from '../core/eval/answers';
+import type { BenchmarkSummary, EvalItem, Method, ScoreContext } from '../core/eval/benchmark';
+import { METHODS } from '../core/eval/benchmark';
+import { benchmarkOf } from '../core/eval/benchmarks';
+import { mmeResultsText, type MmeItem } from '../core/eval/mme-benchmark';
+import type { PopeItem } from '../core/eval/pope-benchmark';
+import { toJsonLine } from '../core/eval/records';
+import type { EvalRunConfig } from '../core/eval/run-config';
+import { MME_COGNITION, MME_PERCEPTION } from '../core/metrics/mme';
+import { answersPath } from './shard-folder';
+
+export async function writeResults(dir: string, config: EvalRunConfig, items: readonly EvalItem[], outputs: Readonly<Record<Method, readonly string[]>>, context: ScoreContext): Promise<BenchmarkSummary> {
+  const benchmark = benchmarkOf(config.benchmark);
+  await mkdir(dir, { recursive: true });
+  const files = answersFiles(benchmark, items, outputs, config.modelId);
+  for (const method of METHODS) await writeFile(answersPath(dir, method), files[method]);
+  if (config.benchmark === 'pope') {
+    // eval_pope.py divides by the lines of its GT file: with --limit that is this subset.
+    const questions = (items as readonly PopeItem[]).map(({ question: q }) => toJsonLine({ question_id: q.questionId, image: q.image, text: q.text, label: q.label }));
+    await writeFile(join(dir, 'questions.jsonl'), questions.join(''));
+  }
+  if (config.benchmark === 'mme') {
+    for (const method of METHODS) {
+      const folder = join(dir, `Your_Results-${method}`);
+      await mkdir(folder, { recursive: true });
+      for (const category of [...MME_PERCEPTION, ...MME_COGNITION]) {
+        const at = (items as readonly MmeItem[]).flatMap((item, i) => (item.category === category ? [i] : []));
+        if (at.length) await writeFile(join(folder, `${category}.txt`), mmeResultsText(at.map((i) => items[i] as MmeItem), at.map((i) => outputs[method][i])));
+      }
+    }
+  }
+  const summary = benchmark.score(items, outputs, config.split, context);
+  await writeFile(join(dir, 'metrics.json'), `${JSON.stringify({ config: { ...config, shard: undefined }, summary }, null, 2)}\n`);
+  return summary;
+}
+
+const cell = (value: number, percent: boolean) => (Number.isNaN(value) ? 'n/a' : percent ? (100 * value).toFixed(2) : Number.isInteger(value) ? String(value) : value.toFixed(2));
+
+/** A plain-text table: one block per split or category, a line per metric, baseline and DAMRO side by side. */
+export function formatSummary(summary: BenchmarkSummary): string {
+  const width = Math.max(...summary.metrics.map((m) => m.label.length), ...summary.rows.map((r) => r.group.length)) + 2;
+  const lines = [`${summary.benchmark.toUpperCase()} ${summary.split} (${summary.notes.join('; ')})`, `${''.padEnd(width)}${'baseline'.padStart(10)}${'DAMRO'.padStart(10)}`];
+  for (const row of summary.rows) {
+    if (summary.rows.length > 1) lines.push(row.group);
+    for (const metric of summary.metrics) {
+      const value = row.values[metric.name];
+      if (!value) continue;
+      lines.push(`${(summary.rows.length > 1 ? `  ${metric.label}` : metric.label).padEnd(width)}${cell(value.baseline, metric.percent).padStart(10)}${cell(value.damro, metric.percent).padStart(10)}`);
+    }
+  }
+  return lines.join('\n');
+}

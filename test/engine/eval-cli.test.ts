@@ -1,0 +1,98 @@
+// The headless benchmark CLI end to end on the tiny synthetic llava in Node: a 12-question POPE subset over
+// generated images named like the COCO files, run as two shards, merged, and scored; the printed metrics must
+// equal the reference formulas over the merged answers, and the answer files must be reference records.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/eval';
+import { countPopeAnswers, parsePopeQuestions, popeMetrics } from '../../src/core/metrics/pope';
+import { encodePng } from '../support/png';
+import { tinyLlavaFolder } from '../support/tiny-llava';
+
+const POPE_RANDOM = new URL('../../../shared/data/coder-gx__DAMRO/data/pope/coco/coco_pope_random.jsonl', import.meta.url);
+const QUESTIONS = parsePopeQuestions(readFileSync(POPE_RANDOM, 'utf8')).slice(0, 12);
+
+let model: Awaited<ReturnType<typeof tinyLlavaFolder>>;
+let work: string;
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+const records = (path: string) => readFileSync(path, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+
+beforeAll(async () => {
+  model = await tinyLlavaFolder();
+  work = mkdtempSync(join(tmpdir(), 'damro-eval-'));
+  // One picture per POPE image, different per image, saved under the COCO name (PNG bytes in a .jpg, as people's folders may hold).
+  for (const [n, image] of [...new Set(QUESTIONS.map((q) => q.image))].entries()) {
+    const rgba = new Uint8ClampedArray(36 * 30 * 4).map((_, i) => (i % 4 === 3 ? 255 : (i * (n + 3) * 17) % 256));
+    writeFileSync(join(work, image), encodePng(rgba, 36, 30));
+  }
+});
+afterAll(() => {
+  rmSync(model.root, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('npm run eval (Node backend)', () => {
+  const common = (shard: string) => ['pope', '--images', work, '--model', model.dir, '--split', 'random', '--limit', '12', '--shard', shard, '--preset', 'custom', '--k', '2', '--max-new-tokens', '6', '--out', join(work, `shard${shard[0]}`)];
+
+  it('runs two shards of a 12-question POPE subset, merges them and prints the reference metrics', async () => {
+    for (const shard of ['0/2', '1/2']) {
+      const run = await cli(...common(shard));
+      expect(run.code, run.err).toBe(0);
+      expect(run.err).toMatch(/6\/6 \(100\.0%\)/);
+    }
+    // Whole images per shard: the first image's six questions, then the second's.
+    expect(records(join(work, 'shard0', 'baseline.jsonl')).map((r) => r.question_id)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(records(join(work, 'shard1', 'damro.jsonl')).map((r) => r.question_id)).toEqual([7, 8, 9, 10, 11, 12]);
+
+    const merged = join(work, 'merged');
+    const merge = await cli('merge', '--out', merged, join(work, 'shard1'), join(work, 'shard0'));
+    expect(merge.code, merge.err).toBe(0);
+    const answers = { baseline: records(join(merged, 'baseline.jsonl')), damro: records(join(merged, 'damro.jsonl')) };
+    for (const method of ['baseline', 'damro'] as const) {
+      // run_pope.py's record, in the question file's order (eval_pope.py asserts ids line by line).
+      expect(answers[method].map((r) => Object.keys(r))).toEqual(QUESTIONS.map(() => ['question_id', 'prompt', 'output', 'model_id', 'image']));
+      expect(answers[method].map((r) => [r.question_id, r.prompt, r.image])).toEqual(QUESTIONS.map((q) => [q.questionId, q.text, q.image]));
+      expect(answers[method].every((r) => typeof r.output === 'string' && r.model_id === model.dir)).toBe(true);
+    }
+    expect(answers.damro.map((r) => r.output)).not.toEqual(answers.baseline.map((r) => r.output));
+    expect(readFileSync(join(merged, 'questions.jsonl'), 'utf8')).toBe(readFileSync(POPE_RANDOM, 'utf8').split('\n').slice(0, 12).map((l) => `${l}\n`).join(''));
+
+    const expected = Object.fromEntries((['baseline', 'damro'] as const).map((m) => [m, popeMetrics(countPopeAnswers(QUESTIONS, answers[m].map((r) => ({ questionId: r.question_id as number, output: r.output as string }))))]));
+    const { summary } = JSON.parse(readFileSync(join(merged, 'metrics.json'), 'utf8'));
+    for (const metric of ['accuracy', 'precision', 'recall', 'f1', 'yesRatio'] as const) {
+      const value = summary.rows[0].values[metric];
+      for (const method of ['baseline', 'damro'] as const) {
+        if (Number.isNaN(expected[method][metric])) expect(value[method], `${metric} ${method}`).toBeNull();
+        else expect(value[method], `${metric} ${method}`).toBe(expected[method][metric]);
+      }
+    }
+    const printed = (label: string) => merge.out.split('\n').find((l) => l.startsWith(label))?.trim().split(/\s{2,}/);
+    const pct = (x: number) => (Number.isNaN(x) ? 'n/a' : (100 * x).toFixed(2));
+    expect(printed('Accuracy (%)')).toEqual(['Accuracy (%)', pct(expected.baseline.accuracy), pct(expected.damro.accuracy)]);
+    expect(printed('F1 (%)')).toEqual(['F1 (%)', pct(expected.baseline.f1), pct(expected.damro.f1)]);
+    expect(printed('Yes ratio (%)')).toEqual(['Yes ratio (%)', pct(expected.baseline.yesRatio), pct(expected.damro.yesRatio)]);
+    expect(merge.out).toMatch(/^POPE random \(DAMRO\/VCD substring rule; 12 questions\)/);
+  });
+
+  it('resumes instead of asking again, and refuses to merge an incomplete set of shards', async () => {
+    const before = readFileSync(join(work, 'shard0', 'damro.jsonl'), 'utf8');
+    const again = await cli(...common('0/2'));
+    expect(again.code).toBe(0);
+    expect(again.err).toMatch(/6 questions \(6 already answered\)/);
+    expect(readFileSync(join(work, 'shard0', 'damro.jsonl'), 'utf8')).toBe(before);
+    const partial = await cli('merge', '--out', join(work, 'partial'), join(work, 'shard0'));
+    expect(partial.code).toBe(2);
+    expect(partial.err).toMatch(/6 of 12 questions have no answer \(7, 8, 9, 10, 11, …\)/);
+    const other = await cli('pope', '--images', work, '--model', model.dir, '--limit', '12', '--shard', '0/2', '--out', join(work, 'shard0'));
+    expect(other.code).toBe(2);
+    expect(other.err).toMatch(/belongs to a different run \(k, max new tokens differ\)/);
+  });
+});
