@@ -1,0 +1,35 @@
+// `npm run eval -- --backend chromium`: the production worker in headless Chromium (WebGPU) answers a POPE
+// image's six questions exactly as the engine in Node (ORT wasm) does, through the same CLI.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/eval';
+import { encodePng } from '../support/png';
+
+const work = mkdtempSync(join(tmpdir(), 'damro-eval-chromium-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+async function cli(argv: string[]): Promise<{ code: number; err: string }> {
+  const err: string[] = [];
+  const code = await main(argv, { out: () => undefined, err: (line) => err.push(line) });
+  return { code, err: err.join('\n') };
+}
+
+describe('eval CLI on the Chromium backend', () => {
+  it('writes the same POPE answers as the Node backend for one image', async () => {
+    // The model's own input size, so neither side resizes (canvas and sharp interpolate differently).
+    const rgba = new Uint8ClampedArray(32 * 32 * 4).map((_, i) => (i % 4 === 3 ? 255 : (i * 29) % 256));
+    writeFileSync(join(work, 'COCO_val2014_000000310196.jpg'), encodePng(rgba, 32, 32));
+    const args = (backend: string) => ['pope', '--backend', backend, '--images', work, '--model', 'synthetic-llava-tiny', '--limit', '6', '--preset', 'custom', '--k', '2', '--max-new-tokens', '5', '--out', join(work, backend)];
+    for (const backend of ['chromium', 'node']) {
+      const run = await cli(args(backend));
+      expect(run.code, run.err).toBe(0);
+    }
+    for (const method of ['baseline', 'damro']) {
+      const [gpu, cpu] = ['chromium', 'node'].map((backend) => readFileSync(join(work, backend, `${method}.jsonl`), 'utf8'));
+      expect(gpu.split('\n').filter(Boolean)).toHaveLength(6);
+      expect(gpu, method).toBe(cpu);
+    }
+  });
+});
