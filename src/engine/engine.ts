@@ -7,6 +7,7 @@ import { AttentionStore } from './run/attention-store';
 import { imageKey } from './run/image-key';
 import { executeRun, type Emit } from './run/run';
 import { probeCapabilities, type Environment } from './runtime/capabilities';
+import { explainOrtError } from './runtime/ort-errors';
 
 /** What the engine answers, method by method; the worker server and in-process callers use the same object. */
 export type EngineApi = { [M in Method]: (params: Params<M>) => Promise<Result<M>> };
@@ -101,7 +102,7 @@ export function createEngine(deps: EngineDeps): EngineApi {
       attention.keepOnly(runId);
       const controller = new AbortController();
       const done = executeRun({ runId, model: loaded, params, signal: controller.signal, emit, attention, encode: encodeOnce(loaded, params.image) })
-        .catch((error: unknown) => emit({ type: 'run/error', runId, error: toWireError(error) }))
+        .catch((error: unknown) => emit({ type: 'run/error', runId, error: toWireError(explainOrtError(error, 'captioning')) }))
         .finally(() => {
           if (active?.runId === runId) active = undefined;
         });

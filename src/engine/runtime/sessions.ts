@@ -1,6 +1,6 @@
 // The one place a (possibly tapped) model file becomes an ORT session. On WebGPU the outputs fed back into the
 // next call (the KV cache) stay in GPU buffers; everything else, taps and logits included, comes to the CPU.
-import { LensError } from '../../protocol/errors';
+import { explainOrtError } from './ort-errors';
 import type { Backend } from '../../protocol/messages';
 import { ort } from './ort';
 
@@ -29,21 +29,11 @@ export function sessionConfig(options: SessionOptions): ort.InferenceSession.Ses
   return config;
 }
 
-/** Maps ORT's failures at session creation to errors a person can act on. */
-function explain(error: unknown, label: string): LensError {
-  const text = error instanceof Error ? error.message : String(error);
-  if (/out of memory|Cannot allocate|OOM|Array buffer allocation failed/i.test(text)) {
-    return new LensError('out-of-memory', `Loading ${label} ran out of memory (${text}). Close other tabs, or pick a smaller model or a more compressed dtype (q4).`);
-  }
-  if (/device (was )?lost/i.test(text)) return new LensError('device-lost', `The GPU device was lost while loading ${label}. Reload the page; if it repeats, switch to the WASM backend.`);
-  return new LensError('unsupported-model', `ONNX Runtime could not load ${label}: ${text}`);
-}
-
 export async function createSession(bytes: Uint8Array, label: string, options: SessionOptions): Promise<OrtSession> {
   try {
     return await ort.InferenceSession.create(bytes, sessionConfig(options));
   } catch (error) {
-    throw explain(error, label);
+    throw explainOrtError(error, `loading ${label}`);
   }
 }
 
