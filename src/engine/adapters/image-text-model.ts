@@ -6,13 +6,17 @@
 import { OUTLIER_SCORERS, type OutlierScorerName } from '../../core/attention/outliers';
 import { LensError } from '../../protocol/errors';
 import type { Grid, ImageInput, ModelInfo } from '../../protocol/messages';
-import { OrtDecoderRunner, type DecoderLayout } from '../decode/ort-runner';
-import type { RowSpec } from '../decode/runner';
+import { OrtDecoderRunner, type DecoderLayout, type DecoderTapReader } from '../decode/ort-runner';
+import { RowwiseRunner } from '../decode/rowwise-runner';
+import type { DecoderRunner, RowSpec } from '../decode/runner';
 import { decodeImage } from '../load/image';
 import type { EncodedImage, LoadedModel } from '../model';
 import { loadProcessor, type Processor, type RawImage } from '../runtime/hf';
 import { createSession, tensor, type OrtSession, type OrtTensor } from '../runtime/sessions';
+import { scanModel } from '../onnx/scan';
+import { hasGroupQueryAttention } from '../onnx/sites/group-query-attention';
 import { decoderTapReader, tapDecoder } from '../taps/decoder-tap';
+import { gqaTapReader, tapGqaDecoder } from '../taps/gqa-decoder-tap';
 import { readVisionScores, tapVisionEncoder, type VisionTap } from '../taps/vision-tap';
 import { DTYPE_SUFFIX, type AdapterContext, type ModelAdapter, type ModelConfig } from './adapter';
 import type { Json, TextConfig } from './config-fields';
@@ -93,7 +97,7 @@ class ImageTextModel implements LoadedModel {
     private readonly sessions: Sessions,
     private readonly scorer: OutlierScorerName,
     private readonly visionTap: VisionTap,
-    private readonly runner: () => OrtDecoderRunner,
+    private readonly runner: () => DecoderRunner,
   ) {
     this.eosTokenIds = plan.text.eosTokenIds;
   }
@@ -140,7 +144,7 @@ class ImageTextModel implements LoadedModel {
     return { full, outlier: { embeds: outlier.embeds, length: outlier.length } };
   }
 
-  createRunner(): OrtDecoderRunner {
+  createRunner(): DecoderRunner {
     return this.runner();
   }
 
@@ -171,7 +175,10 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
       const visionTapped = tapVisionEncoder(vision.bytes, { layer: plan.scoreLayer, scorers: [scorer] });
       const embed = await readOnnx(ctx, 'embed_tokens');
       const decoder = await readOnnx(ctx, 'decoder_model_merged');
-      const decoderTapped = tapDecoder(decoder.bytes);
+      // GroupQueryAttention decoders (rotary inside, no position_ids) get rows recomputed from their query and
+      // present keys, and run row by row because they cannot mask left padding.
+      const fused = hasGroupQueryAttention(scanModel(decoder.bytes));
+      const decoderTapped = fused ? tapGqaDecoder(decoder.bytes, decoder.externalData) : tapDecoder(decoder.bytes);
       if (decoderTapped.tap.layers !== text.layers) {
         throw new LensError('attention-unavailable', `Found attention in ${decoderTapped.tap.layers} decoder layers but config.json says ${text.layers}; the export's layout is not understood.`);
       }
@@ -180,12 +187,14 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
       const sessions: Sessions = {
         vision: await createSession(visionTapped.bytes, label('vision encoder'), { backend: ctx.backend, externalData: vision.externalData }),
         embed: await createSession(embed.bytes, label('token embeddings'), { backend: ctx.backend, externalData: embed.externalData }),
-        decoder: await createSession(decoderTapped.bytes, label('decoder'), { backend: ctx.backend, gpuOutputs: layerNames('present'), externalData: decoder.externalData }),
+        // Recomputed rows read the present keys on the CPU, so a fused decoder keeps its cache there.
+        decoder: await createSession(decoderTapped.bytes, label('decoder'), { backend: ctx.backend, gpuOutputs: fused ? [] : layerNames('present'), externalData: decoder.externalData }),
       };
       try {
         requireNames(sessions.vision, 'vision_encoder', plan.visionInputs, ['image_features'], ctx.families);
         requireNames(sessions.embed, 'embed_tokens', ['input_ids'], ['inputs_embeds'], ctx.families);
-        requireNames(sessions.decoder, 'decoder_model_merged', ['inputs_embeds', 'attention_mask', 'position_ids', ...layerNames('past_key_values')], ['logits', ...layerNames('present')], ctx.families);
+        const positions = fused ? [] : ['position_ids'];
+        requireNames(sessions.decoder, 'decoder_model_merged', ['inputs_embeds', 'attention_mask', ...positions, ...layerNames('past_key_values')], ['logits', ...layerNames('present')], ctx.families);
       } catch (error) {
         await Promise.all(Object.values(sessions).map((session: OrtSession) => session.release()));
         throw error;
@@ -203,8 +212,9 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
         decoder: { layers: text.layers, heads: text.heads, vocabSize: text.vocabSize },
       };
       const layout: DecoderLayout = { layers: text.layers, kvHeads: text.kvHeads, headDim: text.headDim, hidden: text.hidden, vocabSize: text.vocabSize, padTokenId: text.padTokenId };
-      const tap = decoderTapReader(decoderTapped.tap);
-      return new ImageTextModel(info, plan, processor, sessions, scorer, visionTapped.tap, () => new OrtDecoderRunner({ decoder: sessions.decoder, embed: sessions.embed, layout, tap }));
+      const tap: DecoderTapReader = 'sites' in decoderTapped.tap ? gqaTapReader(decoderTapped.tap) : decoderTapReader(decoderTapped.tap);
+      const batched = () => new OrtDecoderRunner({ decoder: sessions.decoder, embed: sessions.embed, layout, tap });
+      return new ImageTextModel(info, plan, processor, sessions, scorer, visionTapped.tap, fused ? () => new RowwiseRunner(batched) : batched);
     },
   };
 }

@@ -88,8 +88,9 @@ export class OrtDecoderRunner implements DecoderRunner {
     const feeds: Record<string, Tensor> = {
       inputs_embeds: embeds,
       attention_mask: int64(this.mask.flat(), [batch, keyLength]),
-      position_ids: positionIds,
     };
+    // GroupQueryAttention decoders derive positions from the mask and take no position_ids.
+    if (this.parts.decoder.inputNames.includes('position_ids')) feeds.position_ids = positionIds;
     for (let l = 0; l < layers; l++) {
       feeds[`past_key_values.${l}.key`] = this.past[2 * l];
       feeds[`past_key_values.${l}.value`] = this.past[2 * l + 1];

@@ -18,7 +18,7 @@ export const MASK_MIN = -3.4028234663852886e38;
 const MODEL = '/language_model/model';
 const W = 'language_model.model';
 
-function rmsNorm(g: GraphBuilder, scope: string, x: string, weight: Float32Array, name: string, eps: number): string {
+export function rmsNorm(g: GraphBuilder, scope: string, x: string, weight: Float32Array, name: string, eps: number): string {
   const variance = g.op(scope, 'ReduceMean', [g.op(scope, 'Pow', [x, g.constF([2], [])])], { axes: { ints: [-1] }, keepdims: { i: 1 } });
   const rms = g.op(scope, 'Sqrt', [g.op(scope, 'Add', [variance, g.constF([eps], [])])]);
   return g.op(scope, 'Mul', [g.initializer(`${name}.weight`, weight, [weight.length]), g.op(scope, 'Div', [x, rms])]);

@@ -1,0 +1,77 @@
+// The values of one small float initializer (e.g. a rotary cos/sin cache), read from the model bytes or from its
+// external-data file: TensorProto raw_data (float32 or float16), float_data, or external_data {location, offset,
+// length} (https://github.com/onnx/onnx/blob/main/onnx/onnx.proto).
+import { LensError } from '../../protocol/errors';
+import type { ScannedModel } from './scan';
+import { WireReader, WireType } from './wire';
+
+const TENSOR = { floatData: 4, rawData: 9, externalData: 13 } as const;
+const ENTRY = { key: 1, value: 2 } as const;
+const FLOAT = 1;
+const FLOAT16 = 10;
+
+export interface ExternalFile {
+  readonly path: string;
+  readonly data: Uint8Array;
+}
+
+function halfToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exponent = (h >> 10) & 0x1f;
+  const fraction = h & 0x3ff;
+  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
+  if (exponent === 31) return fraction ? NaN : sign * Infinity;
+  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
+}
+
+function decode(bytes: Uint8Array, dataType: number, count: number, name: string): Float32Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const width = dataType === FLOAT ? 4 : 2;
+  if (bytes.byteLength !== count * width) throw new LensError('unsupported-model', `Initializer '${name}' holds ${bytes.byteLength} bytes, not the ${count * width} its shape needs.`);
+  return Float32Array.from({ length: count }, (_, i) => (width === 4 ? view.getFloat32(i * 4, true) : halfToFloat(view.getUint16(i * 2, true))));
+}
+
+export function readFloatInitializer(bytes: Uint8Array, model: ScannedModel, name: string, external: readonly ExternalFile[] = []): { data: Float32Array; dims: readonly number[] } {
+  const init = model.graph.initializers.find((i) => i.name === name);
+  if (!init) throw new LensError('unsupported-model', `'${name}' is not an initializer of this graph; DAMRO Lens reads rotary caches only from initializers.`);
+  if (init.dataType !== FLOAT && init.dataType !== FLOAT16) throw new LensError('unsupported-model', `Initializer '${name}' has ONNX data type ${init.dataType}; float32 or float16 was expected.`);
+  const count = init.dims.reduce((a, b) => a * b, 1);
+  const floats: number[] = [];
+  const location: Record<string, string> = {};
+  const r = new WireReader(bytes, init.span.start, init.span.end);
+  while (!r.done) {
+    const { field, wireType } = r.tag();
+    if (field === TENSOR.rawData && wireType === WireType.LEN) {
+      const { start, end } = r.span();
+      return { data: decode(bytes.subarray(start, end), init.dataType, count, name), dims: init.dims };
+    }
+    if (field === TENSOR.floatData && wireType === WireType.LEN) {
+      const { start, end } = r.span();
+      const view = new DataView(bytes.buffer, bytes.byteOffset + start, end - start);
+      for (let at = 0; at < end - start; at += 4) floats.push(view.getFloat32(at, true));
+    } else if (field === TENSOR.externalData && wireType === WireType.LEN) {
+      const entry = r.span();
+      const inner = new WireReader(bytes, entry.start, entry.end);
+      let key = '';
+      let value = '';
+      while (!inner.done) {
+        const tag = inner.tag();
+        if (tag.field === ENTRY.key && tag.wireType === WireType.LEN) key = inner.string();
+        else if (tag.field === ENTRY.value && tag.wireType === WireType.LEN) value = inner.string();
+        else inner.skip(tag.wireType);
+      }
+      location[key] = value;
+    } else {
+      r.skip(wireType);
+    }
+  }
+  if (init.external) {
+    const file = external.find((f) => f.path === location.location);
+    if (!file) throw new LensError('unsupported-model', `Initializer '${name}' lives in external file '${location.location}', which was not loaded.`);
+    const offset = Number(location.offset ?? 0);
+    const length = Number(location.length ?? count * (init.dataType === FLOAT ? 4 : 2));
+    return { data: decode(file.data.subarray(offset, offset + length), init.dataType, count, name), dims: init.dims };
+  }
+  if (floats.length === count) return { data: Float32Array.from(floats), dims: init.dims };
+  throw new LensError('unsupported-model', `Initializer '${name}' has no data DAMRO Lens can read.`);
+}

@@ -1,0 +1,79 @@
+// Decoder taps for GroupQueryAttention graphs: the graph hands back, per step, every layer's query at the last
+// position ([batch, layers, width], one small Slice + Concat), and the rows are recomputed on the CPU from that
+// query and the layer's present keys (core/attention/query-rows.ts), with the op's own rotary caches. Rows must
+// be unpadded (GQA cannot mask left padding), so the last query sits at position totalKeys − 1.
+import { attentionRowsFromQuery, type RotaryTables } from '../../core/attention/query-rows';
+import { LensError } from '../../protocol/errors';
+import { readFloatInitializer, type ExternalFile } from '../onnx/initializer-data';
+import { scanModel } from '../onnx/scan';
+import { findGqaSites, type GqaSite } from '../onnx/sites/group-query-attention';
+import { spliceGraph } from '../onnx/splice';
+import { TapNodes } from '../onnx/tap-nodes';
+import { float32Of, type TapEdit, type TapTensor } from './edit';
+
+export interface GqaDecoderTap {
+  /** [batch, layers, query width] float32. */
+  readonly output: string;
+  readonly layers: number;
+  readonly sites: readonly Pick<GqaSite, 'presentKey' | 'heads' | 'kvHeads' | 'scale'>[];
+  /** Per layer; layers share one table pair in real exports, so equal names share one array. */
+  readonly rotary: readonly (RotaryTables | undefined)[];
+}
+
+export function tapGqaDecoder(bytes: Uint8Array, external: readonly ExternalFile[] = []): TapEdit<GqaDecoderTap> {
+  const model = scanModel(bytes);
+  const sites = findGqaSites(model);
+  if (sites.length === 0) throw new LensError('internal', 'tapGqaDecoder was given a graph without GroupQueryAttention.');
+  const nodes = new TapNodes('decoder-gqa', model.opsets.get('') ?? 0);
+  const rows = sites.map((site) => nodes.slice(site.query, 1, -1));
+  const output = nodes.float32(rows.length === 1 ? rows[0]! : nodes.concat(rows, 1));
+  const tables = new Map<string, Float32Array>();
+  const table = (name: string) => {
+    if (!tables.has(name)) tables.set(name, readFloatInitializer(bytes, model, name, external).data);
+    return tables.get(name)!;
+  };
+  const rotary = sites.map((site): RotaryTables | undefined => {
+    if (!site.rotary) return undefined;
+    const cosDims = model.graph.initializers.find((i) => i.name === site.rotary!.cosCache)?.dims ?? [];
+    return { cos: table(site.rotary.cosCache), sin: table(site.rotary.sinCache), interleaved: site.rotary.interleaved, half: cosDims[cosDims.length - 1] ?? 0 };
+  });
+  // The present keys are graph outputs in every decoder_model_merged; expose any that is not.
+  const missing = sites.map((s) => s.presentKey).filter((name) => !model.graph.outputs.includes(name));
+  return {
+    bytes: spliceGraph(bytes, model, { nodes: nodes.nodes, outputs: [output, ...missing] }),
+    tap: { output, layers: sites.length, sites: sites.map(({ presentKey, heads, kvHeads, scale }) => ({ presentKey, heads, kvHeads, scale })), rotary },
+  };
+}
+
+/** Row `row`'s attention over keys [keyStart, keyStart + keyCount), as [layers, heads, keyCount]. */
+export function readGqaAttention(tap: GqaDecoderTap, outputs: Readonly<Record<string, TapTensor>>, row: number, keyStart: number, keyCount: number): Float32Array {
+  const queries = float32Of(outputs, tap.output, 3);
+  const [batch, layers, width] = queries.dims as [number, number, number];
+  const heads = tap.sites[0]!.heads;
+  const out = new Float32Array(layers * heads * keyCount);
+  tap.sites.forEach((site, l) => {
+    const keys = float32Of(outputs, site.presentKey, 4);
+    const [, kvHeads, totalKeys, headDim] = keys.dims as [number, number, number, number];
+    if (row < 0 || row >= batch) throw new LensError('internal', `Row ${row} is not in a decoder batch of ${batch}.`);
+    if (keyStart < 0 || keyStart + keyCount > totalKeys) throw new LensError('internal', `Image keys ${keyStart}..${keyStart + keyCount} fall outside the ${totalKeys} attended positions.`);
+    // Packed Q|K|V inputs start with the query heads.
+    const query = queries.data.subarray((row * layers + l) * width, (row * layers + l) * width + site.heads * headDim);
+    const rows = attentionRowsFromQuery({
+      query,
+      keys: keys.data.subarray(row * kvHeads * totalKeys * headDim, (row + 1) * kvHeads * totalKeys * headDim),
+      heads: site.heads,
+      kvHeads,
+      headDim,
+      totalKeys,
+      scale: site.scale || 1 / Math.sqrt(headDim),
+      position: totalKeys - 1,
+      rotary: tap.rotary[l],
+    });
+    for (let h = 0; h < site.heads; h++) out.set(rows.subarray(h * totalKeys + keyStart, h * totalKeys + keyStart + keyCount), (l * heads + h) * keyCount);
+  });
+  return out;
+}
+
+export function gqaTapReader(tap: GqaDecoderTap): { read(outputs: Readonly<Record<string, TapTensor>>, row: number, keyStart: number, keyCount: number): Float32Array } {
+  return { read: (outputs, row, keyStart, keyCount) => readGqaAttention(tap, outputs, row, keyStart, keyCount) };
+}

@@ -1,0 +1,64 @@
+// The real engine on a synthetic llava whose decoder is GroupQueryAttention (rotary inside, 2 KV heads, no
+// position_ids), in Node on ORT wasm: rows run one by one (GQA cannot mask left padding), attention frames come
+// from rows recomputed out of the query and the present keys, and the greedy baseline equals transformers.js's
+// own LlavaForConditionalGeneration.generate() on the same files.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EngineApi } from '../../src/engine/engine';
+import { AutoProcessor, configureHub, LlavaForConditionalGeneration, RawImage } from '../../src/engine/runtime/hf';
+import { makeGqaLlavaModel } from '../../src/factory/gqa/make-model';
+import { SPECIAL_IDS } from '../../src/factory/llava/vocabulary';
+import { writeModelFolder } from '../../src/factory/write-folder';
+import type { WorkerEvent } from '../../src/protocol/messages';
+import { CAPTION_PROMPT, nodeEngine, runParams, runToEnd, testImage, tokensOf } from '../support/tiny-llava';
+
+const root = mkdtempSync(join(tmpdir(), 'damro-gqa-'));
+const modelId = 'tiny-gqa';
+let engine: EngineApi;
+let events: WorkerEvent[];
+
+beforeAll(async () => {
+  await writeModelFolder(join(root, modelId), makeGqaLlavaModel());
+  configureHub({ localModelPath: `${root}/`, allowRemoteModels: false });
+  ({ engine, events } = nodeEngine(join(root, modelId)));
+  await engine['model/load']({ modelId, dtype: 'fp32' });
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('engine on a GroupQueryAttention decoder', () => {
+  it('greedy baseline is token-identical to transformers.js generate()', async () => {
+    const run = await runToEnd(engine, events, runParams({ captions: ['baseline'] }));
+    const image = testImage();
+    if (image.kind !== 'rgba') throw new Error('unreachable');
+    const processor = await AutoProcessor.from_pretrained(modelId);
+    const model = await LlavaForConditionalGeneration.from_pretrained(modelId);
+    const prompt = processor.apply_chat_template([{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: CAPTION_PROMPT }] }], { add_generation_prompt: true });
+    const inputs = await processor(new RawImage(new Uint8ClampedArray(image.data), image.width, image.height, 4).rgb(), prompt);
+    const output = (await model.generate({ ...inputs, max_new_tokens: 12, do_sample: false })) as { tolist(): bigint[][] };
+    const expected = output.tolist()[0].slice(inputs.input_ids.dims[1]).map(Number).filter((id) => id !== SPECIAL_IDS.eos);
+    await model.dispose();
+    expect(tokensOf(run, 'baseline')).toEqual(expected);
+    expect(expected.length).toBeGreaterThan(3);
+  });
+
+  it('runs both captions row by row with outliers and attention frames; α = 0 reproduces the baseline', async () => {
+    const run = await runToEnd(engine, events, runParams({ damro: { alpha: 2, beta: 0.1, k: 2 } }));
+    expect(run.find((e) => e.type === 'run/outliers')).toMatchObject({ grid: { rows: 4, cols: 4 }, scorer: { name: 'clip-single-head', faithful: true } });
+    const frames = run.filter((e) => e.type === 'run/attention');
+    expect(frames.length).toBe(run.filter((e) => e.type === 'run/token').length);
+    for (const frame of frames) if (frame.type === 'run/attention') expect(frame.values).toHaveLength(16);
+    const outliers = run.find((e) => e.type === 'run/outliers');
+    const detail = await engine['attn/detail']({ runId: outliers!.type === 'run/outliers' ? outliers!.runId : -1, caption: 'damro', step: 0 });
+    expect(detail.dims).toEqual([2, 4, 16]);
+    for (let lh = 0; lh < 8; lh++) {
+      const mass = detail.data.subarray(lh * 16, (lh + 1) * 16).reduce((a, b) => a + b, 0);
+      expect(mass).toBeGreaterThan(0);
+      expect(mass).toBeLessThanOrEqual(1 + 1e-5);
+    }
+    const same = await runToEnd(engine, events, runParams({ damro: { alpha: 0, beta: 0.1, k: 2 } }));
+    expect(tokensOf(same, 'damro')).toEqual(tokensOf(same, 'baseline'));
+    expect(tokensOf(same, 'baseline').length).toBeGreaterThan(0);
+  });
+});
