@@ -2,6 +2,7 @@ import type { LensController } from '../client/bridge';
 import { BackendBadge } from '../components/BackendBadge';
 import { CaptionPair } from '../components/CaptionPair';
 import { EncoderView } from '../components/EncoderView';
+import { EvalPanel } from '../components/EvalPanel';
 import { EvidenceView } from '../components/EvidenceView';
 import { ExportMenu } from '../components/ExportMenu';
 import { GroundTruthChips } from '../components/GroundTruthChips';
@@ -47,6 +48,7 @@ export function App({ lens }: { lens: LensController }) {
               <EvidenceView />
             </div>
             <StepInspector />
+            <EvalPanel />
           </main>
         </div>
       </div>

@@ -2,6 +2,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { startEngine } from '../client/bridge';
 import { App } from './App';
+import { browserEvalController } from './eval-wiring';
+import { EvalContext } from '../components/EvalContext';
 import { loadLabeller } from './labeller';
 import { syncSettingsWithUrl } from './url-sync';
 import './app.css';
@@ -9,10 +11,13 @@ import './app.css';
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 syncSettingsWithUrl(window.location, window.history);
-const lens = startEngine();
+const { lens, client } = startEngine();
+const evaluation = browserEvalController(client, new URL('./', window.location.href));
 createRoot(root).render(
   <StrictMode>
-    <App lens={lens} />
+    <EvalContext.Provider value={evaluation}>
+      <App lens={lens} />
+    </EvalContext.Provider>
   </StrictMode>,
 );
 void loadLabeller(new URL('./', window.location.href));

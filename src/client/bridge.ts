@@ -171,10 +171,11 @@ async function handshake(client: EngineClient): Promise<void> {
 }
 
 /** Starts the inference worker; the handshake result reaches the store when it arrives. */
-export function startEngine(): LensController {
+/** The worker, its client (the benchmark panel shares it) and the visualiser's controller. */
+export function startEngine(): { lens: LensController; client: EngineClient } {
   const worker = new Worker(new URL('../../workers/inference.worker.ts', import.meta.url), { type: 'module', name: 'inference' });
   const client = connectEngine(worker as WorkerPort);
-  const controller = createLensController(client, browserImageReader);
+  const lens = createLensController(client, browserImageReader);
   void handshake(client);
-  return controller;
+  return { lens, client };
 }

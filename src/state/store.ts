@@ -10,6 +10,8 @@ import { DEFAULT_DETECTOR } from '../core/models/detectors';
 import type { WireError } from '../protocol/errors';
 import type { AttentionSelection, Candidate, Capabilities, CaptionKind, DetectResult, Grid, ModelInfo, OutlierScorerInfo, StopReason } from '../protocol/messages';
 import { DEFAULT_SETTINGS, type Settings } from './settings';
+import type { EvalSlice } from './eval-state';
+import { paperPreset } from '../core/eval/presets';
 
 export type EngineStatus =
   | { readonly phase: 'starting' }
@@ -165,6 +167,7 @@ export interface LensState {
   readonly attention: AttentionSlice;
   readonly ui: UiSlice;
   readonly labels: LabelsSlice;
+  readonly evaluation: EvalSlice;
 }
 
 export const emptyCaptions: RunSlice['captions'] = { baseline: { tokens: [] }, damro: { tokens: [] } };
@@ -177,6 +180,7 @@ export const initialState: LensState = {
   attention: { frames: {}, details: {}, detailErrors: {} },
   ui: { groundTruth: [], urlProblems: [] },
   labels: { labeller: { phase: 'loading' }, cocoId: '', detectorId: DEFAULT_DETECTOR, threshold: 0.7 },
+  evaluation: { form: { benchmark: 'pope', split: 'random', preset: 'paper', custom: paperPreset('pope').settings, limit: 0, popeRule: 'damro' }, phase: 'idle', results: [] },
 };
 
 export const store = createStore<LensState>(() => initialState);

@@ -65,3 +65,14 @@ describe('image lookup', () => {
     expect(sniffImageMime(new TextEncoder().encode('hello'))).toBeUndefined();
   });
 });
+
+describe('CSV export', () => {
+  it('writes one row per group and metric, ratios as computed, NaN as empty, missing metrics left out', async () => {
+    const { summariesCsv } = await import('../../../../src/core/eval/export');
+    const csv = summariesCsv([
+      { benchmark: 'pope', split: 'random', metrics: [{ name: 'f1', label: 'F1', percent: true }], rows: [{ group: 'random', values: { f1: { baseline: 0.5, damro: Number.NaN } } }], notes: [] },
+      { benchmark: 'mme', split: 'all', metrics: [{ name: 'acc', label: 'acc', percent: true }, { name: 'score', label: 's', percent: false }], rows: [{ group: 'Perception, total', values: { score: { baseline: 1231.45, damro: 1300 } } }], notes: [] },
+    ]);
+    expect(csv).toBe('benchmark,split,group,metric,baseline,damro\npope,random,random,f1,0.5,\nmme,all,"Perception, total",score,1231.45,1300\n');
+  });
+});

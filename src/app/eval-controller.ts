@@ -1,0 +1,137 @@
+// The benchmark panel's commands: read the question list (served, or from the picked folder for MME), find the
+// images among the picked files, and drive the worker image by image through the shared eval loop, keeping
+// answers in IndexedDB so that pause, reload and resume lose nothing.
+import { mergeAnswers, type Outputs } from '../core/eval/answers';
+import type { EvalItem, ScoreContext, SourceFiles } from '../core/eval/benchmark';
+import { benchmarkOf } from '../core/eval/benchmarks';
+import { driveEval, type EvalEngine } from '../core/eval/driver';
+import { locateImages, sniffImageMime } from '../core/eval/images';
+import { limitItems } from '../core/eval/items';
+import { paperPreset } from '../core/eval/presets';
+import { runName, type EvalRunConfig } from '../core/eval/run-config';
+import { LensError } from '../protocol/errors';
+import { evalFailed, evalFinished, evalFolderChosen, evalPhase, evalProgressed } from '../state/eval-actions';
+import { store } from '../state/store';
+import type { EngineClient } from '../client/engine-client';
+import type { AnswerStorage } from '../client/eval-storage';
+import type { EvalController, PickedFile } from '../state/eval-state';
+
+export interface EvalDeps {
+  readonly client: EngineClient;
+  readonly storage: AnswerStorage<Outputs>;
+  /** Text of a served question list (public/eval-data/<shared-data path>), or undefined when not served. */
+  readonly fetchServed: (path: string) => Promise<string | undefined>;
+  /** CHAIR's extractor and the ground truth of these images (the caption labeller's), once it has loaded. */
+  readonly chairContext: (imageIds: readonly number[]) => Promise<ScoreContext['chair'] | undefined>;
+}
+
+const JOB = 1;
+
+function currentConfig(): EvalRunConfig {
+  const { form } = store.getState().evaluation;
+  const { model, settings } = store.getState();
+  if (!model.info) throw new LensError('no-model', 'Load a model first; benchmarks run on the loaded model.');
+  return {
+    benchmark: form.benchmark,
+    split: form.split,
+    modelId: model.info.id,
+    dtype: settings.dtype,
+    settings: form.preset === 'paper' ? paperPreset(form.benchmark).settings : form.custom,
+    limit: form.limit > 0 ? form.limit : undefined,
+  };
+}
+
+export function createEvalController(deps: EvalDeps): EvalController {
+  let files: readonly PickedFile[] = [];
+  let pausing = false;
+  let cancelled = false;
+
+  async function questionFiles(config: EvalRunConfig): Promise<SourceFiles> {
+    const entries = await Promise.all(
+      benchmarkOf(config.benchmark).sources(config.split).map(async (path) => {
+        const served = await deps.fetchServed(path);
+        if (served !== undefined) return [path, served] as const;
+        const name = path.slice(path.lastIndexOf('/') + 1);
+        const picked = files.find((f) => f.path.endsWith(`/${name}`) || f.path === name);
+        if (!picked) throw new LensError('bad-request', `The question list ${name} is not served by this site; put it in the folder you pick (MME: the Your_Results category files).`);
+        return [path, await picked.file.text()] as const;
+      }),
+    );
+    return Object.fromEntries(entries);
+  }
+
+  const engine: EvalEngine = {
+    answerImage: (params) => deps.client.call('eval/image', params, params.image.kind === 'encoded' ? [params.image.bytes] : []),
+    cancel: (jobId) => deps.client.call('eval/cancel', { jobId }),
+  };
+
+  async function score(config: EvalRunConfig, items: readonly EvalItem[], answers: ReadonlyMap<string, Outputs>): Promise<void> {
+    const chair = config.benchmark === 'chair' ? await deps.chairContext(items.map((item) => Number(item.key))) : undefined;
+    const context: ScoreContext = { popeRule: store.getState().evaluation.form.popeRule, chair };
+    if (config.benchmark === 'chair' && !context.chair) throw new LensError('bad-request', 'CHAIR scoring needs the caption labeller, which is still loading; press Start again in a moment.');
+    const outputs = mergeAnswers(items, [{ name: 'this browser', answers }]);
+    evalFinished(benchmarkOf(config.benchmark).score(items, outputs, config.split, context));
+  }
+
+  return {
+    chooseFolder(name, picked) {
+      files = picked;
+      evalFolderChosen(name, picked.length);
+    },
+
+    async start() {
+      pausing = false;
+      cancelled = false;
+      evalPhase('preparing');
+      try {
+        const config = currentConfig();
+        const run = runName(config);
+        const benchmark = benchmarkOf(config.benchmark);
+        const items = limitItems(benchmark.parse(await questionFiles(config), config.split), config.limit);
+        const lookup = locateImages(items, files.map((f) => f.path));
+        if (lookup.missing.length) throw new LensError('bad-request', `The chosen folder lacks ${lookup.missing.length} image(s) of this benchmark (e.g. ${lookup.missing[0]}); choose the folder that holds them.`);
+        if (lookup.ambiguous.length) throw new LensError('bad-request', `${lookup.ambiguous[0]} is in the chosen folder more than once; choose a folder where each image name appears once.`);
+        const byPath = new Map(files.map((f) => [f.path, f.file]));
+        const answered = await deps.storage.load(run);
+        evalPhase('running');
+        const outcome = await driveEval(
+          { items, answered: new Set(answered.keys()), imagePaths: lookup.paths, settings: config.settings, jobId: JOB },
+          {
+            engine,
+            async readImage(path) {
+              const bytes = await byPath.get(path)!.arrayBuffer();
+              return { kind: 'encoded', bytes, mime: sniffImageMime(new Uint8Array(bytes)) ?? byPath.get(path)!.type };
+            },
+            async save(answers) {
+              await deps.storage.save(run, answers.map(({ item, outputs }) => ({ key: item.key, outputs })));
+              for (const { item, outputs } of answers) answered.set(item.key, outputs);
+            },
+            onProgress: evalProgressed,
+            now: () => performance.now(),
+          },
+          { shouldPause: () => pausing, isCancelled: () => cancelled },
+        );
+        if (outcome === 'complete') await score(config, items, answered);
+        else evalPhase(outcome);
+      } catch (error) {
+        evalFailed(error instanceof Error ? error.message : String(error));
+      }
+    },
+
+    pause() {
+      pausing = true;
+      evalPhase('pausing');
+    },
+
+    async cancel() {
+      cancelled = true;
+      await engine.cancel(JOB);
+    },
+
+    async discard() {
+      const config = currentConfig();
+      await deps.storage.clear(runName(config));
+      evalPhase('idle');
+    },
+  };
+}

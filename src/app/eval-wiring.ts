@@ -1,0 +1,33 @@
+// The benchmark panel's dependencies in the browser: the shared worker client, IndexedDB, the question lists
+// the site serves (public/eval-data/), and CHAIR scoring through the caption labeller's resources.
+import type { EngineClient } from '../client/engine-client';
+import { createEvalController } from './eval-controller';
+import type { EvalController } from '../state/eval-state';
+import { indexedDbAnswers, memoryAnswers } from '../client/eval-storage';
+import type { Outputs } from '../core/eval/answers';
+import { groundTruthNodes } from '../core/labels/ground-truth';
+import { store } from '../state/store';
+
+export function browserEvalController(client: EngineClient, siteRoot: URL): EvalController {
+  return createEvalController({
+    client,
+    storage: typeof indexedDB === 'undefined' ? memoryAnswers<Outputs>() : indexedDbAnswers<Outputs>(indexedDB),
+    async fetchServed(path) {
+      const response = await fetch(new URL(`eval-data/${path}`, siteRoot));
+      return response.ok ? response.text() : undefined;
+    },
+    async chairContext(imageIds) {
+      const labeller = store.getState().labels.labeller;
+      if (labeller.phase !== 'ready') return undefined;
+      const { extract, coco } = labeller.resources;
+      const truths = new Map(await Promise.all(imageIds.map(async (id) => [id, await coco.resolve({ cocoId: id })] as const)));
+      return {
+        nodesOf: (caption) => extract(caption).mentions.map((m) => m.node),
+        groundTruth: (id) => {
+          const truth = truths.get(id);
+          return truth ? groundTruthNodes(truth) : undefined;
+        },
+      };
+    },
+  });
+}

@@ -1,0 +1,115 @@
+import { useState } from 'react';
+import type { BenchmarkSummary } from '../core/eval/benchmark';
+import { summariesCsv } from '../core/eval/export';
+import { evalBars } from '../viz/eval-bars';
+import { useLens } from '../state/store';
+
+const WIDTH = 520;
+const HEIGHT = 220;
+const COLOURS = { baseline: '#8a8f98', damro: '#2f7be5' } as const;
+
+const cell = (value: number | undefined, percent: boolean) => (value === undefined || Number.isNaN(value) ? 'n/a' : percent ? (100 * value).toFixed(2) : value.toFixed(2));
+
+function download(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = Object.assign(document.createElement('a'), { href: url, download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+function savePng(svg: SVGSVGElement | null, name: string): void {
+  if (!svg) return;
+  const image = new Image();
+  image.onload = () => {
+    const canvas = Object.assign(document.createElement('canvas'), { width: 2 * WIDTH, height: 2 * HEIGHT });
+    const context = canvas.getContext('2d');
+    if (!context) return;
+    context.fillStyle = '#ffffff';
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    context.drawImage(image, 0, 0, canvas.width, canvas.height);
+    canvas.toBlob((blob) => blob && download(blob, name), 'image/png');
+  };
+  image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(new XMLSerializer().serializeToString(svg))}`;
+}
+
+function Table({ summary }: { summary: BenchmarkSummary }) {
+  return (
+    <table className="eval__table">
+      <caption>{`${summary.benchmark.toUpperCase()} ${summary.split} — ${summary.notes.join('; ')}`}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{summary.rows.length > 1 ? 'group' : 'split'}</th>
+          {summary.metrics.map((m) => <th key={m.name} scope="col" colSpan={2}>{m.label}</th>)}
+        </tr>
+        <tr>
+          <th />
+          {summary.metrics.map((m) => [<th key={`${m.name}b`} scope="col">baseline</th>, <th key={`${m.name}d`} scope="col">DAMRO</th>])}
+        </tr>
+      </thead>
+      <tbody>
+        {summary.rows.map((row) => (
+          <tr key={row.group}>
+            <th scope="row">{row.group}</th>
+            {summary.metrics.map((m) => [<td key={`${m.name}b`}>{cell(row.values[m.name]?.baseline, m.percent)}</td>, <td key={`${m.name}d`}>{cell(row.values[m.name]?.damro, m.percent)}</td>])}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** Baseline vs DAMRO per split or category: tables, a bar chart of one metric, and CSV/JSON/PNG exports. */
+export function EvalResults() {
+  const results = useLens((s) => s.evaluation.results);
+  const [benchmark, setBenchmark] = useState<string>();
+  const [metric, setMetric] = useState<string>();
+  const [svg, setSvg] = useState<SVGSVGElement | null>(null);
+  if (results.length === 0) return null;
+  const shown = benchmark && results.some((r) => r.benchmark === benchmark) ? benchmark : results[results.length - 1].benchmark;
+  const summaries = results.filter((r) => r.benchmark === shown);
+  const metrics = summaries[0].metrics;
+  const chosen = metric && metrics.some((m) => m.name === metric) ? metric : metrics[0].name;
+  const layout = evalBars(summaries, chosen, WIDTH, HEIGHT);
+  const stamp = `damro-lens-${shown}`;
+
+  return (
+    <div className="eval__results" aria-label="Benchmark results">
+      <div className="row">
+        <label>
+          Results of
+          <select value={shown} onChange={(e) => setBenchmark(e.target.value)}>
+            {[...new Set(results.map((r) => r.benchmark))].map((b) => <option key={b} value={b}>{b.toUpperCase()}</option>)}
+          </select>
+        </label>
+        <label>
+          Chart
+          <select value={chosen} onChange={(e) => setMetric(e.target.value)}>
+            {metrics.map((m) => <option key={m.name} value={m.name}>{m.label}</option>)}
+          </select>
+        </label>
+      </div>
+      {summaries.map((s) => <Table key={s.split} summary={s} />)}
+      <svg ref={setSvg} xmlns="http://www.w3.org/2000/svg" width={WIDTH} height={HEIGHT} viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={`${metrics.find((m) => m.name === chosen)?.label}: baseline and DAMRO`}>
+        <line x1={layout.plot.left} x2={layout.plot.left + layout.plot.width} y1={layout.plot.top + layout.plot.height} y2={layout.plot.top + layout.plot.height} stroke="currentColor" />
+        <text x={4} y={layout.plot.top + 10} fontSize={10} fill="currentColor">{layout.max.toFixed(1)}</text>
+        {layout.bars.map((bar) => (
+          <rect key={`${bar.group}-${bar.method}`} x={bar.x} y={bar.y} width={bar.width} height={bar.height} fill={COLOURS[bar.method]}>
+            <title>{`${bar.group} ${bar.method}: ${bar.value.toFixed(2)}`}</title>
+          </rect>
+        ))}
+        {layout.groups.map((g) => <text key={g.label} x={g.x} y={HEIGHT - 24} fontSize={10} textAnchor="middle" fill="currentColor">{g.label}</text>)}
+        <rect x={layout.plot.left} y={HEIGHT - 14} width={10} height={10} fill={COLOURS.baseline} />
+        <text x={layout.plot.left + 14} y={HEIGHT - 5} fontSize={10} fill="currentColor">baseline</text>
+        <rect x={layout.plot.left + 70} y={HEIGHT - 14} width={10} height={10} fill={COLOURS.damro} />
+        <text x={layout.plot.left + 84} y={HEIGHT - 5} fontSize={10} fill="currentColor">DAMRO</text>
+      </svg>
+      <div className="row">
+        <button type="button" className="button" onClick={() => download(new Blob([summariesCsv(results)], { type: 'text/csv' }), 'damro-lens-benchmarks.csv')}>Results as CSV</button>
+        <button type="button" className="button" onClick={() => download(new Blob([JSON.stringify(results, (_, v: unknown) => (typeof v === 'number' && Number.isNaN(v) ? null : v), 1)], { type: 'application/json' }), 'damro-lens-benchmarks.json')}>Results as JSON</button>
+        <button type="button" className="button" onClick={() => savePng(svg, `${stamp}-${chosen}.png`)}>Chart as PNG</button>
+      </div>
+    </div>
+  );
+}

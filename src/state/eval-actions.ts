@@ -1,0 +1,32 @@
+import type { BenchmarkSummary } from '../core/eval/benchmark';
+import type { Progress } from '../core/eval/progress';
+import type { EvalForm, EvalSlice } from './eval-state';
+import { store } from './store';
+
+const update = (patch: Partial<EvalSlice>) => store.setState({ evaluation: { ...store.getState().evaluation, ...patch } });
+
+export function evalFormChanged(patch: Partial<EvalForm>): void {
+  update({ form: { ...store.getState().evaluation.form, ...patch } });
+}
+
+export function evalFolderChosen(name: string, files: number): void {
+  update({ folder: { name, files }, phase: 'idle', progress: undefined, error: undefined });
+}
+
+export function evalPhase(phase: EvalSlice['phase']): void {
+  update({ phase, ...(phase === 'preparing' ? { error: undefined, progress: undefined } : {}) });
+}
+
+export function evalProgressed(progress: Progress): void {
+  update({ progress });
+}
+
+export function evalFailed(message: string): void {
+  update({ phase: 'failed', error: message });
+}
+
+/** A finished run's table; it replaces an earlier one of the same benchmark and split. */
+export function evalFinished(summary: BenchmarkSummary): void {
+  const results = store.getState().evaluation.results.filter((r) => !(r.benchmark === summary.benchmark && r.split === summary.split));
+  update({ phase: 'done', results: [...results, summary] });
+}

@@ -1,0 +1,95 @@
+// @vitest-environment jsdom
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { App } from '../../src/app/App';
+import { createLensController, type ImageReader } from '../../src/client/bridge';
+import type { EngineClient } from '../../src/client/engine-client';
+import { createEvalController } from '../../src/app/eval-controller';
+import { memoryAnswers } from '../../src/client/eval-storage';
+import { EvalContext } from '../../src/components/EvalContext';
+import type { Outputs } from '../../src/core/eval/answers';
+import { parsePopeQuestions } from '../../src/core/metrics/pope';
+import type { EvalImageParams } from '../../src/protocol/messages';
+import { engineReady } from '../../src/state/actions';
+import { resetStore, store } from '../../src/state/store';
+import { fakeEngine } from './fake-engine';
+import { installJsdomGaps } from './jsdom-gaps';
+
+// jsdom gives import.meta.url an http scheme, so the shared data is found from the repository root.
+const sharedData = (path: string) => readFileSync(resolve(process.cwd(), '..', 'shared', 'data', path), 'utf8');
+const QUESTIONS = parsePopeQuestions(sharedData('coder-gx__DAMRO/data/pope/coco/coco_pope_random.jsonl')).slice(0, 12);
+const reader: ImageReader = { measure: async () => ({ width: 64, height: 48 }), objectUrl: () => 'blob:test-image' };
+
+function renderPanel() {
+  const engine = fakeEngine();
+  const asked: string[][] = [];
+  const client: EngineClient = {
+    ...engine.client,
+    call: (method, params, transfer) => {
+      if (method === 'eval/image') asked.push((params as EvalImageParams).items.map((i) => i.key));
+      return engine.client.call(method, params, transfer);
+    },
+  };
+  const storage = memoryAnswers<Outputs>();
+  const evaluation = createEvalController({ client, storage, fetchServed: async (path) => sharedData(path), chairContext: async () => undefined });
+  engineReady({ backend: 'wasm', fallbackReason: 'No WebGPU in tests.', crossOriginIsolated: true, ortVersion: 't', transformersVersion: 't' });
+  render(
+    <EvalContext.Provider value={evaluation}>
+      <App lens={createLensController(client, reader)} />
+    </EvalContext.Provider>,
+  );
+  return { asked };
+}
+
+function pickFolder() {
+  const files = [...new Set(QUESTIONS.map((q) => q.image))].map((name) => {
+    const file = new File([Uint8Array.of(0x89, 0x50, 0x4e, 0x47)], name, { type: 'image/jpeg' });
+    Object.defineProperty(file, 'webkitRelativePath', { value: `val2014/${name}` });
+    return file;
+  });
+  fireEvent.change(screen.getByLabelText('Image folder'), { target: { files } });
+}
+
+describe('the benchmark panel against a scripted engine', () => {
+  beforeAll(installJsdomGaps);
+  beforeEach(resetStore);
+  afterEach(cleanup);
+
+  it('runs a 12-question POPE subset over a picked folder and tabulates baseline vs DAMRO; a second start asks nothing again', async () => {
+    const { asked } = renderPanel();
+    const panel = within(screen.getByRole('region', { name: 'Benchmarks' }));
+    expect((panel.getByRole('button', { name: 'Start' }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.click(screen.getByRole('button', { name: 'Load model' }));
+    await waitFor(() => expect(store.getState().model.phase).toBe('ready'));
+    pickFolder();
+    fireEvent.change(panel.getByLabelText('Questions (0 = all)'), { target: { value: '12' } });
+    fireEvent.click(panel.getByRole('button', { name: 'Start' }));
+    await waitFor(() => expect(store.getState().evaluation.phase).toBe('done'));
+    expect(asked).toEqual([['1', '2', '3', '4', '5', '6'], ['7', '8', '9', '10', '11', '12']]);
+    expect(panel.getByTestId('eval-progress').textContent).toMatch(/12\/12 questions/);
+
+    // The fake answers "Yes" (baseline) and "No" (DAMRO): accuracy is the share of yes labels, then of no labels.
+    const yes = QUESTIONS.filter((q) => q.label === 'yes').length;
+    const row = panel.getByRole('row', { name: /^random/ });
+    const cells = within(row).getAllByRole('cell').map((c) => c.textContent);
+    expect(cells.slice(0, 2)).toEqual([(100 * yes / 12).toFixed(2), (100 * (12 - yes) / 12).toFixed(2)]);
+    expect(panel.getByRole('img', { name: /Accuracy \(%\): baseline and DAMRO/ }).querySelectorAll('rect[fill]')).toHaveLength(4);
+
+    fireEvent.click(panel.getByRole('button', { name: 'Start' }));
+    await waitFor(() => expect(store.getState().evaluation.phase).toBe('done'));
+    expect(asked).toHaveLength(2);
+  });
+
+  it('says which images are missing from the folder', async () => {
+    renderPanel();
+    const panel = within(screen.getByRole('region', { name: 'Benchmarks' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Load model' }));
+    await waitFor(() => expect(store.getState().model.phase).toBe('ready'));
+    pickFolder();
+    fireEvent.change(panel.getByLabelText('Questions (0 = all)'), { target: { value: '18' } });
+    fireEvent.click(panel.getByRole('button', { name: 'Start' }));
+    expect((await panel.findByRole('alert')).textContent).toMatch(/The chosen folder lacks 1 image\(s\) of this benchmark \(e\.g\. COCO_val2014_/);
+  });
+});
