@@ -157,6 +157,22 @@ class ImageTextModel implements LoadedModel {
   }
 }
 
+interface TappedDecoder {
+  readonly bytes: Uint8Array;
+  readonly tap: { readonly layers: number };
+  readonly reader: DecoderTapReader;
+}
+
+function unfusedDecoderTap(bytes: Uint8Array): TappedDecoder {
+  const edit = tapDecoder(bytes);
+  return { ...edit, reader: decoderTapReader(edit.tap) };
+}
+
+function gqaDecoderTap(bytes: Uint8Array, external: readonly { path: string; data: Uint8Array }[] | undefined): TappedDecoder {
+  const edit = tapGqaDecoder(bytes, external);
+  return { ...edit, reader: gqaTapReader(edit.tap) };
+}
+
 /** An adapter for one family of transformers.js image-text-to-text exports. */
 export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
   return {
@@ -178,7 +194,7 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
       // GroupQueryAttention decoders (rotary inside, no position_ids) get rows recomputed from their query and
       // present keys, and run row by row because they cannot mask left padding.
       const fused = hasGroupQueryAttention(scanModel(decoder.bytes));
-      const decoderTapped = fused ? tapGqaDecoder(decoder.bytes, decoder.externalData) : tapDecoder(decoder.bytes);
+      const decoderTapped = fused ? gqaDecoderTap(decoder.bytes, decoder.externalData) : unfusedDecoderTap(decoder.bytes);
       if (decoderTapped.tap.layers !== text.layers) {
         throw new LensError('attention-unavailable', `Found attention in ${decoderTapped.tap.layers} decoder layers but config.json says ${text.layers}; the export's layout is not understood.`);
       }
@@ -212,8 +228,7 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
         decoder: { layers: text.layers, heads: text.heads, vocabSize: text.vocabSize },
       };
       const layout: DecoderLayout = { layers: text.layers, kvHeads: text.kvHeads, headDim: text.headDim, hidden: text.hidden, vocabSize: text.vocabSize, padTokenId: text.padTokenId };
-      const tap: DecoderTapReader = 'sites' in decoderTapped.tap ? gqaTapReader(decoderTapped.tap) : decoderTapReader(decoderTapped.tap);
-      const batched = () => new OrtDecoderRunner({ decoder: sessions.decoder, embed: sessions.embed, layout, tap });
+      const batched = () => new OrtDecoderRunner({ decoder: sessions.decoder, embed: sessions.embed, layout, tap: decoderTapped.reader });
       return new ImageTextModel(info, plan, processor, sessions, scorer, visionTapped.tap, fused ? () => new RowwiseRunner(batched) : batched);
     },
   };

@@ -17,9 +17,13 @@ export function parseLlavaConfig(config: ModelConfig, generation: Json | undefin
   const json = config as Json;
   const family = 'this llava';
   const vision = field(json, 'vision_config', '', isObject, family);
+  // CLIP towers have a CLS token; SigLIP (llava-interleave, onevision) towers do not.
+  const hasCls = String(vision.model_type ?? 'clip_vision_model').startsWith('clip');
   const strategy = json.vision_feature_select_strategy ?? 'default';
-  if (strategy !== 'default') {
-    throw new LensError('unsupported-model', `vision_feature_select_strategy "${String(strategy)}" is not supported yet; DAMRO Lens handles llava exports that drop the CLS token ("default").`);
+  // "full" keeps CLS among the image features, which the per-patch scores would not line up with; without CLS
+  // it is the same as "default".
+  if (strategy !== 'default' && !(strategy === 'full' && !hasCls)) {
+    throw new LensError('unsupported-model', `vision_feature_select_strategy "${String(strategy)}" is not supported for this tower; DAMRO Lens handles llava exports whose image features are exactly the patches ("default", or "full" without CLS).`);
   }
   const layers = field(vision, 'num_hidden_layers', 'vision_config.', isInt, family);
   const featureLayerSetting = json.vision_feature_layer ?? -2;
@@ -34,8 +38,7 @@ export function parseLlavaConfig(config: ModelConfig, generation: Json | undefin
       layers,
       imageSize: field(vision, 'image_size', 'vision_config.', isInt, family),
       patchSize: field(vision, 'patch_size', 'vision_config.', isInt, family),
-      // CLIP towers have a CLS token; SigLIP (llava-interleave, onevision) towers do not.
-      hasCls: String(vision.model_type ?? 'clip_vision_model').startsWith('clip'),
+      hasCls,
     },
     text,
     eosTokenIds: text.eosTokenIds,

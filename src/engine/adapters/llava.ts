@@ -1,15 +1,19 @@
 // LLaVA-layout exports: the CLIP tower's layer L−2 q/k give DAMRO's faithful outlier score; SigLIP towers
-// (llava-interleave) have no CLS and get the chosen, labelled substitute. One <image> token in the prompt stands
-// for all image features, one per patch (the projector is per patch).
+// (llava-interleave, onevision) have no CLS and get the chosen, labelled substitute. One <image> token in the
+// prompt stands for all image features, one per patch (the projector is per patch). LLaVA-OneVision runs as
+// transformers.js runs it: its image processor has no anyres tiling, so only the base crop (the whole image at
+// the tower's size) is encoded, and the outliers come from that crop, as DAMRO selects them for LLaVA-NeXT.
 import { LensError } from '../../protocol/errors';
 import { tensor } from '../runtime/sessions';
 import { parseLlavaConfig } from './llava-config';
-import { imageTextAdapter, type FamilyPlan } from './image-text-model';
+import { imageTextAdapter, type FamilyPlan, type FamilySpec } from './image-text-model';
 
-export const llavaAdapter = imageTextAdapter({
-  family: 'llava',
+const spec = (family: string): FamilySpec => ({
+  family,
   plan(rawConfig, generation, processor): FamilyPlan {
     const config = parseLlavaConfig(rawConfig, generation);
+    // SigLIP processors resize to size {height, width} (a stretch); the shortest-edge + crop pair is the closest
+    // the protocol's geometry expresses.
     const imageConfig = processor.image_processor!.config as { size?: { shortest_edge?: number }; crop_size?: { height: number; width: number } };
     const side = config.vision.imageSize / config.vision.patchSize;
     return {
@@ -38,3 +42,6 @@ export const llavaAdapter = imageTextAdapter({
     };
   },
 });
+
+export const llavaAdapter = imageTextAdapter(spec('llava'));
+export const llavaOnevisionAdapter = imageTextAdapter(spec('llava_onevision'));

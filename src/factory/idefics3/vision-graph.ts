@@ -11,7 +11,8 @@ import type { Rng } from '../rng';
 import { GraphBuilder } from '../onnx/graph-builder';
 import { DataType } from '../onnx/schema';
 import { emitLinear, type WeightFormat } from '../llava/linear-node';
-import { encoderLayer, layerNorm } from '../llava/vision-graph';
+import { layerNorm } from '../llava/vision-graph';
+import { siglipTower } from '../siglip/tower';
 import type { Linear, LlavaWeights } from '../llava/weights';
 import { imageSeqLen, patchSide, type Idefics3Dims } from './dims';
 
@@ -50,21 +51,12 @@ function pixelShuffle(g: GraphBuilder, x: string, d: Idefics3Dims): string {
 
 export function buildIdefics3VisionGraph(weights: LlavaWeights, extras: Idefics3VisionExtras, d: Idefics3Dims, format: WeightFormat): Uint8Array {
   const v = d.base.vision;
-  const h = v.hidden;
-  const side = patchSide(d);
   const g = new GraphBuilder('main_graph');
   const pixels = g.input('pixel_values', DataType.FLOAT, ['batch_size', 'num_images', 3, v.imageSize, v.imageSize]);
   g.input('pixel_attention_mask', DataType.BOOL, ['batch_size', 'num_images', v.imageSize, v.imageSize]);
 
-  const scope = `${TOWER}/embeddings`;
-  const images = g.op(scope, 'Reshape', [pixels, g.constI64([-1, 3, v.imageSize, v.imageSize])]);
-  const kernel = g.initializer('model.vision_model.embeddings.patch_embedding.weight', weights.vision.patchEmbedding, [h, 3, v.patchSize, v.patchSize]);
-  const conv = g.op(`${scope}/patch_embedding`, 'Conv', [images, kernel], { kernel_shape: { ints: [v.patchSize, v.patchSize] }, strides: { ints: [v.patchSize, v.patchSize] } });
-  const patches = g.op(scope, 'Transpose', [g.op(scope, 'Reshape', [conv, g.constI64([0, h, -1])])], { perm: { ints: [0, 2, 1] } });
-  // The generator's position table has a CLS row first; a tower without CLS uses the patch rows.
-  const positions = g.initializer('model.vision_model.embeddings.position_embedding.weight', weights.vision.positionEmbedding.slice(h), [side * side, h]);
-  let x = g.op(scope, 'Add', [patches, positions]);
-  weights.vision.layers.forEach((layer, l) => (x = encoderLayer(g, x, l, layer, weights, format)));
+  const images = g.op(`${TOWER}/embeddings`, 'Reshape', [pixels, g.constI64([-1, 3, v.imageSize, v.imageSize])]);
+  let x = siglipTower(g, images, weights, format, TOWER);
   x = layerNorm(g, `${TOWER}/post_layernorm`, x, extras.postLayerNorm, 'model.vision_model.post_layernorm', v.layerNormEps);
   const projected = emitLinear(g, '/model/connector/modality_projection/proj', pixelShuffle(g, x, d), extras.projection, 'model.connector.modality_projection.proj', format);
   g.node('/model/connector', 'Identity', [projected], { outputNames: ['image_features'] });

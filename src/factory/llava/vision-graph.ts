@@ -74,7 +74,7 @@ export function encoderLayer(g: GraphBuilder, x: string, layer: number, w: Visio
 }
 
 /** Exact (erf) GELU, as nn.GELU exports at opset 17. */
-function gelu(g: GraphBuilder, scope: string, x: string): string {
+export function gelu(g: GraphBuilder, scope: string, x: string): string {
   const erf = g.op(scope, 'Erf', [g.op(scope, 'Div', [x, g.constF([Math.SQRT2], [])])]);
   return g.op(scope, 'Mul', [g.op(scope, 'Mul', [x, g.op(scope, 'Add', [erf, g.constF([1], [])])]), g.constF([0.5], [])]);
 }
