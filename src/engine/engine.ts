@@ -86,6 +86,7 @@ export function createEngine(deps: EngineDeps): EngineApi {
 
     async 'model/load'({ modelId, dtype, noClsScorer }) {
       await stopActive();
+      await detector.idle();
       const previous = model;
       model = undefined;
       encodedImages.clear();
@@ -98,6 +99,7 @@ export function createEngine(deps: EngineDeps): EngineApi {
       validateRun(params);
       const loaded = requireModel();
       await stopActive();
+      await detector.idle();
       const runId = nextRunId++;
       attention.keepOnly(runId);
       const controller = new AbortController();
@@ -120,6 +122,7 @@ export function createEngine(deps: EngineDeps): EngineApi {
       validateEvalImage(params);
       const loaded = requireModel();
       await stopActive();
+      await detector.idle();
       const runId = nextRunId++;
       const controller = new AbortController();
       const work = answerImage({ model: loaded, params, signal: controller.signal, encode: encodeOnce(loaded, params.image) });
@@ -139,7 +142,10 @@ export function createEngine(deps: EngineDeps): EngineApi {
       return { cancelled: true };
     },
 
-    'detect/run': (params) => detector.detect(params),
+    async 'detect/run'(params) {
+      await active?.done;
+      return detector.detect(params);
+    },
 
     async 'attn/detail'({ runId, caption, step }) {
       const { decoder } = requireModel().info;

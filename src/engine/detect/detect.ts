@@ -1,5 +1,6 @@
 // 'detect/run': a COCO detector over the page's image. One detector is kept loaded (the usual loop is many
-// images through the same one) and calls run one at a time, so a slider drag cannot pile up sessions.
+// images through the same one) and calls run one at a time. ORT's wasm runtime is shared with the captioner
+// and is not safe to enter from two sessions at once, so the engine also keeps detections and runs apart.
 import { LensError } from '../../protocol/errors';
 import type { DetectedObject, DetectParams, DetectResult } from '../../protocol/messages';
 import { decodeImage } from '../load/image';
@@ -9,6 +10,8 @@ export type DetectorLoader = (modelId: string) => Promise<ObjectDetectionModel>;
 
 export interface DetectService {
   detect(params: DetectParams): Promise<DetectResult>;
+  /** Settles when no detection is running or queued. */
+  idle(): Promise<void>;
 }
 
 function validate(params: DetectParams): void {
@@ -62,5 +65,6 @@ export function createDetectService(load: DetectorLoader | undefined): DetectSer
       queue = next.catch(() => undefined);
       return next;
     },
+    idle: () => queue.then(() => undefined),
   };
 }

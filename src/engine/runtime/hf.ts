@@ -1,7 +1,7 @@
 // The only module that imports @huggingface/transformers (processors, tokenizers, Hub cache).
 // ./ort must be evaluated first so transformers.js finds the wasm location already set.
 import './ort';
-import { AutoProcessor, env, pipeline, RawImage, type Processor } from '@huggingface/transformers';
+import { AutoModelForObjectDetection, AutoProcessor, env, ObjectDetectionPipeline, RawImage, type Processor } from '@huggingface/transformers';
 
 export const transformersVersion: string = env.version;
 
@@ -49,12 +49,18 @@ export interface ObjectDetectionModel {
 }
 
 /**
- * A COCO detector (DETR, YOLOS) through transformers.js's object-detection pipeline, fp32 (detectors are small
- * and quantised DETR heads lose boxes). `device` undefined lets transformers.js pick (Node: its CPU runtime).
+ * A COCO detector (DETR, YOLOS) run by transformers.js's ObjectDetectionPipeline, fp32 (detectors are small
+ * and quantised DETR heads lose boxes). The pipeline is assembled from its processor and model rather than by
+ * pipeline(), which probes for tokenizer files a detector does not have (and a static host may answer such a
+ * probe with its index page). `device` undefined lets transformers.js pick (Node: its CPU runtime).
  */
 export async function loadObjectDetection(modelId: string, device: 'webgpu' | 'wasm' | undefined): Promise<ObjectDetectionModel> {
-  const detector = await pipeline('object-detection', modelId, { dtype: 'fp32', ...(device ? { device } : {}) });
-  const config = detector.model.config as unknown as Record<string, unknown>;
+  const [processor, model] = await Promise.all([
+    AutoProcessor.from_pretrained(modelId),
+    AutoModelForObjectDetection.from_pretrained(modelId, { dtype: 'fp32', ...(device ? { device } : {}) }),
+  ]);
+  const detector = new ObjectDetectionPipeline({ task: 'object-detection', model, processor });
+  const config = model.config as unknown as Record<string, unknown>;
   return {
     synthetic: 'damro_lens_synthetic' in config,
     // Percentages, not the pipeline's truncated integer pixels, so the caller can map boxes exactly.

@@ -1,0 +1,85 @@
+// Caption labels end to end in Chromium: the built site, the production worker, the demo captioner and the
+// built-in synthetic detector. A 32×32 image of four prototype colours is dropped (no COCO name, no list), so
+// the detector supplies the ground truth: handbag, book, couch, car. Every CHAIR word of both captions must be
+// grounded exactly when its node word is one of those, a grounded word's hover highlights its box on the
+// evidence canvas, and the threshold control takes the ground truth away.
+import type { Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { prototypeBytes } from '../../src/factory/detector/design';
+import { collectErrors, launchChromium, screenshot } from './chromium';
+
+const OBJECTS = ['handbag', 'book', 'couch', 'car'] as const;
+
+async function dropQuadrantImage(page: Page): Promise<void> {
+  const colours = OBJECTS.map((name) => prototypeBytes(name));
+  const dataTransfer = await page.evaluateHandle(async (quadrants) => {
+    const canvas = new OffscreenCanvas(32, 32);
+    const context = canvas.getContext('2d')!;
+    quadrants.forEach(([r, g, b], q) => {
+      context.fillStyle = `rgb(${r}, ${g}, ${b})`;
+      context.fillRect((q % 2) * 16, Math.floor(q / 2) * 16, 16, 16);
+    });
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([await canvas.convertToBlob({ type: 'image/png' })], 'quadrants.png', { type: 'image/png' }));
+    return transfer;
+  }, colours);
+  await page.dispatchEvent('[data-testid=image-drop]', 'drop', { dataTransfer });
+}
+
+describe('caption labels with the in-browser detector', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('detects, labels both captions against the detections, and highlights a grounded word’s box', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const errors = collectErrors(page);
+    await page.goto(inject('baseUrl'));
+    await page.getByRole('button', { name: 'Load model' }).click();
+    await page.getByTestId('model-status').waitFor({ timeout: 120_000 });
+    await dropQuadrantImage(page);
+
+    const source = page.getByTestId('gt-source');
+    await expect.poll(() => source.getAttribute('data-source'), { timeout: 60_000 }).toBe('detector');
+    expect((await source.textContent())?.replace(/^Detector synthetic-detr-tiny: /, '').split(', ').sort()).toEqual([...OBJECTS].sort());
+    expect(await page.getByTestId('detector-notice').textContent()).toMatch(/^Synthetic detector/);
+    for (const kind of ['baseline', 'damro']) await page.locator(`[data-caption=${kind}]:not([data-done=""])`).waitFor({ timeout: 150_000 });
+
+    const marks = await page.locator('.caption .token[data-node]').evaluateAll((els) => els.map((el) => ({ node: (el as HTMLElement).dataset.node!, kind: el.className.replace(/^token token--/, '') })));
+    expect(marks.length, 'the demo captions name COCO objects').toBeGreaterThan(0);
+    for (const { node, kind } of marks) expect([node, kind]).toEqual([node, (OBJECTS as readonly string[]).includes(node) ? 'grounded' : 'hallucinated']);
+    const grounded = marks.filter((m) => m.kind === 'grounded');
+    expect(grounded.length, 'this image’s captions mention at least one detected object').toBeGreaterThan(0);
+    expect(await page.getByTestId('labels-baseline').textContent()).toMatch(/^\d+ grounded · \d+ hallucinated · \d+ unverifiable · CHAIRs [01] · CHAIRi (\d\.\d\d|n\/a)$/);
+    expect(await page.getByTestId('labels-diff').textContent()).toMatch(/^DAMRO vs baseline: hallucinated /);
+
+    const evidence = page.getByTestId('evidence-canvas');
+    expect(await evidence.getAttribute('data-box-count')).toBe('4');
+    const word = page.locator(`.caption .token--grounded[data-node="${grounded[0].node}"]`).first();
+    await word.hover();
+    await expect.poll(() => evidence.getAttribute('data-focus')).toBe(grounded[0].node);
+    expect(await evidence.getAttribute('data-highlighted-count')).toBe('1');
+    // The highlighted box's left edge, in the quadrant of that object: 32 px image in a 480 px view (×15), box
+    // from 0.05 or 0.55 of the side, 0.4 wide; sample the middle of its left edge.
+    const q = OBJECTS.indexOf(grounded[0].node as (typeof OBJECTS)[number]);
+    const edge = { x: Math.round(((q % 2) * 0.5 + 0.05) * 480), y: Math.round((Math.floor(q / 2) * 0.5 + 0.25) * 480) };
+    const pixel = await evidence.evaluate((el, p) => {
+      const c = el as HTMLCanvasElement;
+      const s = c.width / 480;
+      return Array.from(c.getContext('2d')!.getImageData(Math.round(p.x * s), Math.round(p.y * s), 1, 1).data);
+    }, edge);
+    expect(pixel.slice(0, 3), 'the highlight colour #1fd17a on the box edge').toEqual([31, 209, 122]);
+    await screenshot(page, 'labels-detector-evidence');
+
+    // Above every score the detector gives no ground truth: every object word becomes hallucinated.
+    await page.getByLabel(/Detector threshold/).fill('1');
+    await expect.poll(() => page.locator('.caption .token--grounded').count()).toBe(0);
+    expect(await page.locator('.caption .token--hallucinated').count()).toBe(marks.length);
+    expect(errors).toEqual([]);
+  });
+});
