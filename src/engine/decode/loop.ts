@@ -6,6 +6,7 @@ import { createRng, type Rng } from '../../core/decoding/rng';
 import { greedy, sampleFromLogits } from '../../core/decoding/sampling';
 import type { CaptionKind, DamroSettings, Decoding, StopReason } from '../../protocol/messages';
 import type { DecoderRunner, RowSpec } from './runner';
+import { yieldToEventLoop } from './yield';
 
 export interface DecodePlan {
   readonly captions: readonly CaptionKind[];
@@ -121,6 +122,8 @@ export async function* decode(runner: DecoderRunner, plan: DecodePlan, signal: A
       for (const row of caption.rows) next[row] = token;
     }
     if (captions.every((caption) => caption.finished)) return captions.some((c) => c.tokens >= plan.maxNewTokens) ? 'max-tokens' : 'eos';
+    await yieldToEventLoop();
+    if (signal.aborted) continue;
     output = await runner.step(next);
   }
 }

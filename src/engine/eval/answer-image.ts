@@ -7,6 +7,7 @@ import type { CaptionKind, EvalImageParams, EvalImageResult, EvalItemAnswer } fr
 import { decode } from '../decode/loop';
 import type { RowSpec } from '../decode/runner';
 import type { EncodedImage, LoadedModel } from '../model';
+import { yieldToEventLoop } from '../decode/yield';
 
 const CAPTIONS: readonly CaptionKind[] = ['baseline', 'damro'];
 
@@ -31,9 +32,6 @@ export function validateEvalImage(params: EvalImageParams): void {
   if (problems.length) throw new LensError('bad-request', `Cannot answer the benchmark questions: ${problems.join('; ')}.`);
 }
 
-// ORT can settle a whole decode in microtasks, which would starve the message queue; a macrotask turn per
-// question lets an 'eval/cancel' in.
-const yieldToMessages = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 // Rows nobody inspects skip the attention read-back (the tapped decoder still computes it).
 const withoutAttention = (row: RowSpec): RowSpec => ({ embeds: row.embeds, length: row.length });
@@ -49,7 +47,7 @@ export async function answerImage(ctx: AnswerImageContext): Promise<EvalImageRes
   const outliers = Int32Array.from(topK(image.scores, params.damro.k));
   const answers: EvalItemAnswer[] = [];
   for (const item of params.items) {
-    await yieldToMessages();
+    await yieldToEventLoop();
     if (signal.aborted) break;
     const rows = await model.buildRows(item.prompt, image, outliers);
     const runner = model.createRunner();
