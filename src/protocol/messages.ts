@@ -49,8 +49,11 @@ export interface ModelInfo {
   /** A generated model with random weights: its captions mean nothing. */
   readonly synthetic: boolean;
   readonly family: string;
-  /** What the processor resizes and crops the image to, so overlays map back to the original pixels. */
-  readonly processor: { readonly shortestEdge: number; readonly crop: { readonly height: number; readonly width: number } };
+  /**
+   * What the processor resizes and crops the image to, so overlays map back to the original pixels. With
+   * resize 'stretch' (SigLIP, Idefics3 without splitting) the image is stretched to the crop size instead.
+   */
+  readonly processor: { readonly shortestEdge: number; readonly crop: { readonly height: number; readonly width: number }; readonly resize?: 'stretch' };
   /** The grid of LLM image tokens; decoder attention and outliers live on it. */
   readonly tokenGrid: Grid;
   readonly scorer: OutlierScorerInfo;

@@ -8,9 +8,10 @@ import type { AttentionSelection, ModelInfo } from '../protocol/messages';
 import type { Settings } from './settings';
 import { tokenKey, type AttentionSlice, type CaptionToken, type ImageSlice, type OutlierRecord, type RunRecipe, type TokenRef } from './store';
 
-/** The model's resize (shortest edge) and centre crop, replayed on the image size; the worker crops on a canvas. */
+/** The model's resize (shortest edge) and centre crop, or its stretch, replayed on the image size; the worker crops on a canvas. */
 export function processorPlanFor(info: ModelInfo, image: Pick<ImageSlice, 'width' | 'height'>): ProcessorPlan {
-  const { shortestEdge, crop } = info.processor;
+  const { shortestEdge, crop, resize } = info.processor;
+  if (resize === 'stretch') return planProcessor({ width: image.width, height: image.height }, [{ op: 'resize', width: crop.width, height: crop.height }]);
   return planProcessor({ width: image.width, height: image.height }, [
     { op: 'resize-aspect', shortestEdge },
     { op: 'center-crop', width: crop.width, height: crop.height, align: 'canvas' },

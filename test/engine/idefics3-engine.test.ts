@@ -34,6 +34,8 @@ describe('engine on the tiny synthetic Idefics3 (SmolVLM layout)', () => {
   it('loads with the adapted score, never presented as the paper’s method, on the 4 × 4 token grid', async () => {
     const info = await engine['model/load']({ modelId: folder.modelId, dtype: 'fp32' });
     expect(info).toMatchObject({ family: 'idefics3', tokenGrid: { rows: 4, cols: 4 }, synthetic: true, decoder: { layers: 2, heads: 4 } });
+    // Splitting off: the processor stretches the image to one 64 px tile.
+    expect(info.processor).toEqual({ shortestEdge: 64, crop: { height: 64, width: 64 }, resize: 'stretch' });
     expect(info.scorer).toMatchObject({ name: 'mean-received-attention', faithful: false });
     expect(info.scorer.label.startsWith(ADAPTED_SCORE_NOTICE)).toBe(true);
   });

@@ -27,6 +27,7 @@ describe.each(['llava', 'llava_onevision'] as const)('engine on a SigLIP %s (no 
     const info = await engine['model/load']({ modelId, dtype: 'fp32', noClsScorer: 'token-norm' });
     expect(info).toMatchObject({ family: modelType, tokenGrid: { rows: 4, cols: 4 }, scorer: { name: 'token-norm', faithful: false } });
     expect(info.scorer.label.startsWith(ADAPTED_SCORE_NOTICE)).toBe(true);
+    expect(info.processor).toEqual({ shortestEdge: 32, crop: { height: 32, width: 32 }, resize: 'stretch' });
 
     const run = await runToEnd(engine, events, runParams({ damro: { alpha: 1, beta: 0.1, k: 2 } }));
     const outliers = run.find((e) => e.type === 'run/outliers');

@@ -89,13 +89,21 @@ const array = (item: Check): Check => (value, path, errors) => {
   value.forEach((v, i) => item(v, `${path}[${i}]`, errors));
 };
 
-/** Every listed key must be present (extra keys are refused: they signal a different schema version). */
+/** Checks whose key may be absent. */
+const optionalChecks = new WeakSet<Check>();
+const optional = (check: Check): Check => {
+  const wrapped: Check = (value, path, errors) => check(value, path, errors);
+  optionalChecks.add(wrapped);
+  return wrapped;
+};
+
+/** Every listed key must be present unless optional (extra keys are refused: they signal a different schema version). */
 const object = (shape: Readonly<Record<string, Check>>): Check => (value, path, errors) => {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return void errors.push(`${path}: expected an object, got ${describe(value)}`);
   const record = value as Record<string, unknown>;
   for (const [key, check] of Object.entries(shape)) {
-    if (!(key in record)) errors.push(`${path}.${key}: missing`);
-    else check(record[key], `${path}.${key}`, errors);
+    if (key in record) check(record[key], `${path}.${key}`, errors);
+    else if (!optionalChecks.has(check)) errors.push(`${path}.${key}: missing`);
   }
   for (const key of Object.keys(record)) if (!(key in shape)) errors.push(`${path}.${key}: not part of schema version ${RUN_EXPORT_SCHEMA_VERSION}`);
 };
@@ -119,7 +127,7 @@ const schema = object({
     synthetic: bool,
     tokenGrid: object({ rows: integer(1), cols: integer(1) }),
     decoder: object({ layers: integer(1), heads: integer(1) }),
-    processor: object({ shortestEdge: integer(1), crop: object({ height: integer(1), width: integer(1) }) }),
+    processor: object({ shortestEdge: integer(1), crop: object({ height: integer(1), width: integer(1) }), resize: optional(literal('stretch')) }),
   }),
   scorer: object({ name: nonEmpty, faithful: bool, label: nonEmpty }),
   settings: object({

@@ -37,8 +37,8 @@ const spec = (family: string): FamilySpec => ({
       scoreLayer: layers - 1,
       hasCls: false,
       tokenGrid: { rows: tokenSide, cols: tokenSide },
-      // The processor stretches the image to one square tile; this pair is the closest the protocol expresses.
-      processorGeometry: { shortestEdge: imageSize, crop: { height: imageSize, width: imageSize } },
+      // Without splitting, the processor stretches the whole image to one square tile.
+      processorGeometry: { shortestEdge: imageSize, crop: { height: imageSize, width: imageSize }, resize: 'stretch' },
       visionInputs: ['pixel_values', 'pixel_attention_mask'],
       async preprocess(image) {
         const out = (await imageProcessor(image, { do_image_splitting: false })) as Record<'pixel_values' | 'pixel_attention_mask', { data: Float32Array | Uint8Array; dims: number[] }>;

@@ -12,19 +12,22 @@ const spec = (family: string): FamilySpec => ({
   family,
   plan(rawConfig, generation, processor): FamilyPlan {
     const config = parseLlavaConfig(rawConfig, generation);
-    // SigLIP processors resize to size {height, width} (a stretch); the shortest-edge + crop pair is the closest
-    // the protocol's geometry expresses.
-    const imageConfig = processor.image_processor!.config as { size?: { shortest_edge?: number }; crop_size?: { height: number; width: number } };
+    // CLIP processors resize the shortest edge and centre-crop; SigLIP ones resize to size {height, width}, a stretch.
+    const imageConfig = processor.image_processor!.config as { size?: { shortest_edge?: number; height?: number; width?: number }; crop_size?: { height: number; width: number }; do_center_crop?: boolean };
+    const size = imageConfig.size;
+    const stretch = size?.shortest_edge === undefined && size?.height !== undefined && size.width !== undefined;
     const side = config.vision.imageSize / config.vision.patchSize;
     return {
       text: config.text,
       scoreLayer: config.featureLayer,
       hasCls: config.vision.hasCls,
       tokenGrid: { rows: side, cols: side },
-      processorGeometry: {
-        shortestEdge: imageConfig.size?.shortest_edge ?? config.vision.imageSize,
-        crop: imageConfig.crop_size ?? { height: config.vision.imageSize, width: config.vision.imageSize },
-      },
+      processorGeometry: stretch
+        ? { shortestEdge: Math.min(size.height!, size.width!), crop: { height: size.height!, width: size.width! }, resize: 'stretch' }
+        : {
+            shortestEdge: size?.shortest_edge ?? config.vision.imageSize,
+            crop: imageConfig.crop_size ?? { height: config.vision.imageSize, width: config.vision.imageSize },
+          },
       visionInputs: ['pixel_values'],
       async preprocess(image) {
         const { pixel_values: pixels } = (await processor.image_processor!(image)) as { pixel_values: { data: Float32Array; dims: number[] } };
