@@ -1,5 +1,6 @@
-// npm run models:make -- --size tiny|bench --dtype fp32|q4 --out DIR [--seed N] [--family llava|idefics3]
+// npm run models:make -- --size tiny|bench --dtype fp32|q4 --out DIR [--seed N] [--family llava|idefics3|llava-gqa]
 import { parseArgs } from 'node:util';
+import { makeGqaLlavaModel } from './gqa/make-model';
 import { makeIdefics3Model } from './idefics3/make-model';
 import { SIZES, type ModelSize } from './llava/dims';
 import type { WeightFormat } from './llava/linear-node';
@@ -9,7 +10,7 @@ import { writeModelFolder } from './write-folder';
 const FORMATS: readonly WeightFormat[] = ['fp32', 'q4'];
 
 function fail(message: string): never {
-  console.error(`models:make: ${message}\nusage: npm run models:make -- --size tiny|bench --dtype fp32|q4 --out DIR [--seed N] [--family llava|idefics3]`);
+  console.error(`models:make: ${message}\nusage: npm run models:make -- --size tiny|bench --dtype fp32|q4 --out DIR [--seed N] [--family llava|idefics3|llava-gqa]`);
   process.exit(2);
 }
 
@@ -25,12 +26,16 @@ const seed = values.seed === undefined ? DEFAULT_SEED : Number(values.seed);
 if (!Number.isInteger(seed)) fail(`--seed must be an integer, got "${values.seed}"`);
 
 const started = performance.now();
-if (values.family === 'idefics3') {
-  // The SmolVLM-layout fixture exists in one size and dtype: tiny, fp32.
-  if (size !== 'tiny' || dtype !== 'fp32') fail('--family idefics3 makes only --size tiny --dtype fp32');
-  const model = makeIdefics3Model({ seed });
-  await writeModelFolder(values.out, model.files);
-  console.log(`synthetic idefics3 tiny fp32 (seed ${seed}) in ${values.out} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+// The SmolVLM-layout and GroupQueryAttention fixtures exist in one size and dtype: tiny, fp32.
+const FIXTURES: Record<string, () => Map<string, Uint8Array>> = {
+  idefics3: () => makeIdefics3Model({ seed }).files,
+  'llava-gqa': () => makeGqaLlavaModel({ seed }),
+};
+const fixture = values.family === undefined ? undefined : FIXTURES[values.family];
+if (fixture) {
+  if (size !== 'tiny' || dtype !== 'fp32') fail(`--family ${values.family} makes only --size tiny --dtype fp32`);
+  await writeModelFolder(values.out, fixture());
+  console.log(`synthetic ${values.family} tiny fp32 (seed ${seed}) in ${values.out} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
   process.exit(0);
 }
 if (values.family !== 'llava') fail(`unknown --family "${values.family}"`);

@@ -53,6 +53,16 @@ export const MODEL_CATALOG: readonly CatalogEntry[] = [
     hasCls: false,
   },
   {
+    id: 'synthetic-llava-gqa-tiny',
+    label: 'Synthetic LLaVA, tiny, fused GroupQueryAttention decoder (built in, random weights)',
+    location: 'site',
+    dtypes: ['fp32'],
+    synthetic: true,
+    notice: SYNTHETIC_NOTICE,
+    family: 'llava',
+    hasCls: true,
+  },
+  {
     id: 'HuggingFaceTB/SmolVLM-256M-Instruct',
     label: 'SmolVLM 256M Instruct (Hub, smallest real model)',
     location: 'hub',

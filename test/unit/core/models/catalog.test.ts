@@ -8,6 +8,7 @@ describe('the model catalogue', () => {
     expect(MODEL_CATALOG.map((m) => m.id)).toEqual([
       'synthetic-llava-tiny',
       'synthetic-smolvlm-tiny',
+      'synthetic-llava-gqa-tiny',
       'HuggingFaceTB/SmolVLM-256M-Instruct',
       'HuggingFaceTB/SmolVLM-500M-Instruct',
       'llava-hf/llava-interleave-qwen-0.5b-hf',
