@@ -14,7 +14,10 @@ export interface DecoderTap {
 
 export function tapDecoder(bytes: Uint8Array): TapEdit<DecoderTap> {
   return editForTaps(bytes, 'decoder', 'decoder', (sites, nodes) => {
-    const rows = sites.map((site) => nodes.slice(site.probs, -2, -1));
+    const rows = sites.map((site) => {
+      if (site.probs) return nodes.slice(site.probs, -2, -1);
+      throw new LensError('attention-unavailable', `The decoder computes attention in fused ${site.node.opType} nodes ('${site.node.name}'); decoder attention is recomputed for GroupQueryAttention only, so attention maps are unavailable for this model.`);
+    });
     const output = nodes.float32(rows.length === 1 ? rows[0]! : nodes.concat(rows, 1));
     return { outputs: [output], tap: { output, layers: sites.length } };
   });

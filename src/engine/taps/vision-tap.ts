@@ -2,7 +2,9 @@
 // penultimate layer, for LLaVA). Per scorer: which tensors leave the graph, and how they become one score per
 // token. The CLS scores come from the raw q_proj/k_proj rows through src/core, exactly as DAMRO's released code
 // computes them; the head-mean CLS row and the received attention are reduced inside the graph, since a full
-// [heads, tokens, tokens] map is tens of MB for a 729-token SigLIP.
+// [heads, tokens, tokens] map is tens of MB for a 729-token SigLIP. Where the attention is a fused
+// MultiHeadAttention op, every attention scorer reads the op's q and k inputs (plus its bias) instead and
+// recomputes the rows it needs on the CPU.
 import { OUTLIER_SCORERS, scoreOutliers, type OutlierScorerName } from '../../core/attention/outliers';
 import { LensError } from '../../protocol/errors';
 import type { AttentionSite } from '../onnx/sites/site';
@@ -21,7 +23,15 @@ export interface VisionTap {
   readonly outputs: readonly string[];
   /** The outputs each requested scorer reads, in order. */
   readonly reads: Readonly<Partial<Record<OutlierScorerName, readonly string[]>>>;
+  /** Set when the layer's attention is a fused op, whose rows are recomputed with its head count. */
+  readonly fused?: FusedLayout;
 }
+
+interface FusedLayout {
+  readonly heads: number;
+}
+
+type Exposed = { data: Float32Array; dims: readonly number[] };
 
 export type VisionScores = Partial<Record<OutlierScorerName, Float32Array>>;
 
@@ -30,7 +40,7 @@ interface ScorerTap {
   /** Rank each exposed output must have, where the reduction depends on the [batch, heads, T, T] layout. */
   readonly ranks?: readonly number[];
   /** Scores of one image from the exposed tensors ([batch, …] each). */
-  read(tensors: { data: Float32Array; dims: readonly number[] }[], image: number): Float32Array;
+  read(tensors: Exposed[], image: number, fused: FusedLayout | undefined): Float32Array;
 }
 
 function need(site: AttentionSite, tensor: string | undefined, what: string, scorer: string): string {
@@ -50,30 +60,46 @@ const imageRows = (t: { data: Float32Array; dims: readonly number[] }, image: nu
   return t.data.subarray(image * size, (image + 1) * size);
 };
 
+/** q and k of a fused op's inputs (and its packed bias), or the traced q_proj / k_proj outputs. */
+function exposeQk(site: AttentionSite, nodes: TapNodes, scorer: string): string[] {
+  if (site.fused) return [site.fused.query, site.fused.key, ...(site.fused.bias ? [site.fused.bias] : [])].map((t) => nodes.float32(t));
+  return [nodes.float32(need(site, site.queryProjection, 'the q_proj output', scorer)), nodes.float32(need(site, site.keyProjection, 'the k_proj output', scorer))];
+}
+
+/** One image's q/k rows, with a fused op's bias added as the op adds it (Q|K|V packed in one vector). */
+function qkInput([q, k, bias]: Exposed[], image: number, heads: number) {
+  const [tokens, dModel] = lastTwo(q!.dims);
+  const rows = { q: imageRows(q!, image), k: imageRows(k!, image) };
+  if (bias) {
+    const add = (x: Float32Array, from: number) => x.map((v, i) => v + bias.data[from + (i % dModel)]!);
+    Object.assign(rows, { q: add(rows.q, 0), k: add(rows.k, dModel) });
+  }
+  return { kind: 'qk' as const, ...rows, tokens, dModel, heads };
+}
+
+/** Probability reductions read from the graph where it has probabilities, recomputed from q/k where it does not. */
+function probsOrQk(site: AttentionSite, nodes: TapNodes, scorer: string, reduce: (probs: string) => string): string[] {
+  return site.probs ? [nodes.float32(reduce(site.probs))] : exposeQk(site, nodes, scorer);
+}
+
 const SCORER_TAPS: Record<OutlierScorerName, ScorerTap> = {
   'clip-single-head': {
-    expose: (site, nodes) => [
-      nodes.float32(need(site, site.queryProjection, 'the q_proj output', 'clip-single-head')),
-      nodes.float32(need(site, site.keyProjection, 'the k_proj output', 'clip-single-head')),
-    ],
-    read: ([q, k], image) => {
-      const [tokens, dModel] = lastTwo(q!.dims);
-      // One full-width "head": the head count only matters to the per-head scorers.
-      return scoreOutliers('clip-single-head', { kind: 'qk', q: imageRows(q!, image), k: imageRows(k!, image), tokens, dModel, heads: 1 });
-    },
+    expose: (site, nodes) => exposeQk(site, nodes, 'clip-single-head'),
+    // One full-width "head": the head count only matters to the per-head scorers.
+    read: (tensors, image) => scoreOutliers('clip-single-head', qkInput(tensors, image, 1)),
   },
   'head-mean': {
     // probs [B, H, T, T] → CLS query row [B, H, 1, T] → mean over heads [B, 1, T].
-    expose: (site, nodes) => [nodes.float32(nodes.reduceMean(nodes.slice(site.probs, -2, 0, 1), [1], false))],
+    expose: (site, nodes) => probsOrQk(site, nodes, 'head-mean', (probs) => nodes.reduceMean(nodes.slice(probs, -2, 0, 1), [1], false)),
     ranks: [3],
     // The CLS column is dropped without renormalising, as the released code does.
-    read: ([row], image) => imageRows(row!, image).slice(1),
+    read: (tensors, image, fused) => (fused ? scoreOutliers('head-mean', qkInput(tensors, image, fused.heads)) : imageRows(tensors[0]!, image).slice(1)),
   },
   'mean-received-attention': {
     // probs [B, H, T, T] → mean over heads and queries [B, T].
-    expose: (site, nodes) => [nodes.float32(nodes.reduceMean(site.probs, [1, 2], false))],
+    expose: (site, nodes) => probsOrQk(site, nodes, 'mean-received-attention', (probs) => nodes.reduceMean(probs, [1, 2], false)),
     ranks: [2],
-    read: ([received], image) => imageRows(received!, image).slice(),
+    read: (tensors, image, fused) => (fused ? scoreOutliers('mean-received-attention', qkInput(tensors, image, fused.heads)) : imageRows(tensors[0]!, image).slice()),
   },
   'token-norm': {
     expose: (site, nodes) => [nodes.float32(need(site, site.layerOutput, 'the output hidden states', 'token-norm'))],
@@ -97,7 +123,8 @@ export function tapVisionEncoder(bytes: Uint8Array, request: VisionTapRequest): 
     }
     const reads: Partial<Record<OutlierScorerName, string[]>> = {};
     for (const name of new Set(request.scorers)) reads[name] = SCORER_TAPS[name].expose(site, nodes);
-    return { outputs: Object.values(reads).flat(), tap: { layer: request.layer, outputs: Object.values(reads).flat(), reads } };
+    const fused = site.fused ? { fused: { heads: site.fused.heads } } : {};
+    return { outputs: Object.values(reads).flat(), tap: { layer: request.layer, outputs: Object.values(reads).flat(), reads, ...fused } };
   });
 }
 
@@ -106,9 +133,11 @@ export function readVisionScores(tap: VisionTap, outputs: Readonly<Record<string
   const scores: VisionScores = {};
   for (const [name, names] of Object.entries(tap.reads) as [OutlierScorerName, readonly string[]][]) {
     const scorer = SCORER_TAPS[name];
+    // The rank checks guard graph-side reductions over probabilities; recomputed rows have none.
     scores[name] = scorer.read(
-      names.map((n, i) => float32Of(outputs, n, scorer.ranks?.[i])),
+      names.map((n, i) => float32Of(outputs, n, tap.fused ? undefined : scorer.ranks?.[i])),
       image,
+      tap.fused,
     );
   }
   return scores;

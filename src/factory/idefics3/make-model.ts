@@ -7,6 +7,7 @@ import { makeWeights, type LlavaWeights } from '../llava/weights';
 import { Rng } from '../rng';
 import { configJson, generationConfigJson, preprocessorConfigJson, processorConfigJson, tokenizerConfigJson, tokenizerJson } from './config-files';
 import { IDEFICS3_TINY, patchSide, type Idefics3Dims } from './dims';
+import type { TowerAttention } from '../siglip/tower';
 import { buildIdefics3VisionGraph, makeVisionExtras } from './vision-graph';
 
 export interface Idefics3Model {
@@ -19,7 +20,8 @@ export interface Idefics3Model {
 
 const json = (value: unknown) => new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`);
 
-export function makeIdefics3Model({ seed = 42, dims = IDEFICS3_TINY }: { seed?: number; dims?: Idefics3Dims } = {}): Idefics3Model {
+/** `visionAttention: 'fused'` writes the tower as ORT's optimiser leaves it (com.microsoft MultiHeadAttention). */
+export function makeIdefics3Model({ seed = 42, dims = IDEFICS3_TINY, visionAttention = 'eager' }: { seed?: number; dims?: Idefics3Dims; visionAttention?: TowerAttention } = {}): Idefics3Model {
   const weights = makeWeights(dims.base, seed);
   const extras = makeVisionExtras(dims, (stream) => new Rng(seed, stream));
   const files = new Map<string, Uint8Array>([
@@ -29,7 +31,7 @@ export function makeIdefics3Model({ seed = 42, dims = IDEFICS3_TINY }: { seed?: 
     ['processor_config.json', json(processorConfigJson(dims))],
     ['tokenizer.json', json(tokenizerJson())],
     ['tokenizer_config.json', json(tokenizerConfigJson(dims.base.text.maxPositions))],
-    ['onnx/vision_encoder.onnx', buildIdefics3VisionGraph(weights, extras, dims, 'fp32')],
+    ['onnx/vision_encoder.onnx', buildIdefics3VisionGraph(weights, extras, dims, 'fp32', visionAttention)],
     ['onnx/embed_tokens.onnx', buildEmbedGraph(weights)],
     ['onnx/decoder_model_merged.onnx', buildDecoderGraph(weights, 'fp32')],
   ]);

@@ -63,9 +63,12 @@ export function encoderLayer(g: GraphBuilder, x: string, layer: number, w: Visio
   const context = g.op(attn, 'MatMul', [probs, vh]);
   const merged = g.op(attn, 'Reshape', [g.op(attn, 'Transpose', [context], { perm: { ints: [0, 2, 1, 3] } }), g.constI64([0, -1, v.hidden])]);
   const attnOut = emitLinear(g, `${attn}/out_proj`, merged, w.out, `${name}.self_attn.out_proj`, format);
-  const residual = g.op(scope, 'Add', [x, attnOut]);
+  return encoderMlp(g, scope, name, g.op(scope, 'Add', [x, attnOut]), w, v.layerNormEps, format);
+}
 
-  const normed2 = layerNorm(g, `${scope}/layer_norm2`, residual, w.layerNorm2, `${name}.layer_norm2`, v.layerNormEps);
+/** The block's second half: residual + fc2(quick-GELU(fc1(LayerNorm(residual)))). */
+export function encoderMlp(g: GraphBuilder, scope: string, name: string, residual: string, w: VisionLayerWeights, eps: number, format: WeightFormat): string {
+  const normed2 = layerNorm(g, `${scope}/layer_norm2`, residual, w.layerNorm2, `${name}.layer_norm2`, eps);
   const fc1 = emitLinear(g, `${scope}/mlp/fc1`, normed2, w.fc1, `${name}.mlp.fc1`, format);
   const act = `${scope}/mlp/activation_fn`;
   const gelu = g.op(act, 'Mul', [fc1, g.op(act, 'Sigmoid', [g.op(act, 'Mul', [fc1, g.constF([1.702], [])])])]);

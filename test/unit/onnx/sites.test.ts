@@ -55,9 +55,11 @@ describe('graphs whose attention cannot be read give a clear error', () => {
     expect(error.message).toContain('decoder');
   });
 
-  it('names MultiHeadAttention in a vision encoder', () => {
-    const bytes = toyAttentionModel([], { extra: (g, x) => g.op('/vision/layers.0/attn', 'MultiHeadAttention', [x, x, x], { num_heads: { i: 2 } }, 'com.microsoft') });
-    expect(() => tapVisionEncoder(bytes, { layer: 0, scorers: ['head-mean'] })).toThrow(/vision encoder graph computes attention inside fused nodes \(1 × com\.microsoft\.MultiHeadAttention/);
+  it('names what a MultiHeadAttention node takes that recomputed rows would miss (a mask), and refuses it in a decoder', () => {
+    const masked = toyAttentionModel([], { extra: (g, x) => g.op('/vision/layers.0/attn', 'MultiHeadAttention', [x, x, x, '', 'mask'], { num_heads: { i: 2 } }, 'com.microsoft') });
+    expect(() => tapVisionEncoder(masked, { layer: 0, scorers: ['head-mean'] })).toThrow(/MultiHeadAttention node '\/vision\/layers\.0\/attn\/MultiHeadAttention' takes a mask, an attention bias or past state/);
+    const plain = toyAttentionModel([], { extra: (g, x) => g.op('/model/layers.0/attn', 'MultiHeadAttention', [x, x, x], { num_heads: { i: 2 } }, 'com.microsoft') });
+    expect(() => tapDecoder(plain)).toThrow(/decoder computes attention in fused MultiHeadAttention nodes/);
   });
 
   it('refuses an If node (old merged decoder with use_cache_branch)', () => {

@@ -4,10 +4,12 @@ import { LensError } from '../../../protocol/errors';
 import { GraphIndex } from '../graph-index';
 import type { ScannedModel, ScannedNode } from '../scan';
 import type { AttentionSite, SiteCandidate, SiteStrategy } from './site';
+import { fusedMultiHeadAttention } from './multi-head-attention';
 import { unfusedSoftmax } from './unfused-softmax';
 
 export const SITE_STRATEGIES: Readonly<Record<string, SiteStrategy>> = {
   'unfused-softmax': unfusedSoftmax,
+  'fused-mha': fusedMultiHeadAttention,
 };
 
 /** Ops that compute attention internally (com.microsoft contrib ops, and ONNX's own Attention since opset 23). */

@@ -9,14 +9,26 @@ export interface AttentionSite {
   readonly strategy: string;
   /** The node that computes the probabilities (for messages and name hints). */
   readonly node: ScannedNode;
-  /** Attention probabilities, [batch, heads, queries, keys]. */
-  readonly probs: string;
+  /** Attention probabilities, [batch, heads, queries, keys]; absent where a fused op keeps them inside. */
+  readonly probs?: string;
+  /** For fused attention: the op's q/k inputs, from which rows are recomputed. */
+  readonly fused?: FusedQk;
   /** Raw q projection output ([batch, tokens, hidden], bias included, before any scaling), when traceable. */
   readonly queryProjection?: string;
   /** Raw k projection output, when traceable. */
   readonly keyProjection?: string;
   /** The block's output hidden states (the residual stream after its MLP), for pre-norm blocks. */
   readonly layerOutput?: string;
+}
+
+/** What a fused attention op (com.microsoft MultiHeadAttention) reads, to recompute its rows outside. */
+export interface FusedQk {
+  /** [batch, tokens, hidden] each, before the op adds its bias. */
+  readonly query: string;
+  readonly key: string;
+  /** The op's packed Q|K|V bias [3·hidden], when it adds one itself. */
+  readonly bias?: string;
+  readonly heads: number;
 }
 
 export type SiteCandidate = Omit<AttentionSite, 'layer'>;

@@ -66,7 +66,7 @@ const isResidualAdd = (index: GraphIndex, node: ScannedNode): boolean =>
   node.opType === 'Add' && node.inputs.length === 2 && node.inputs.every((input) => index.isActivation(input));
 
 /** Follows the attention output through out_proj to the residual Add, then to the block's second residual Add. */
-function layerOutput(index: GraphIndex, context: ScannedNode): string | undefined {
+export function layerOutput(index: GraphIndex, context: ScannedNode): string | undefined {
   let current = context.outputs[0]!;
   let residual: string | undefined;
   for (let step = 0; step < MAX_WALK && !residual; step++) {
