@@ -14,9 +14,9 @@ import type { EncodedImage, LoadedModel } from '../model';
 import { loadProcessor, type Processor, type RawImage } from '../runtime/hf';
 import { createSession, tensor, type OrtSession, type OrtTensor } from '../runtime/sessions';
 import { scanModel } from '../onnx/scan';
-import { hasGroupQueryAttention } from '../onnx/sites/group-query-attention';
+import { hasFusedDecoderAttention } from '../onnx/sites/fused-decoder';
 import { decoderTapReader, tapDecoder } from '../taps/decoder-tap';
-import { gqaTapReader, tapGqaDecoder } from '../taps/gqa-decoder-tap';
+import { fusedTapReader, tapFusedDecoder } from '../taps/fused-decoder-tap';
 import { readVisionScores, tapVisionEncoder, type VisionTap } from '../taps/vision-tap';
 import { DTYPE_SUFFIX, type AdapterContext, type ModelAdapter, type ModelConfig } from './adapter';
 import type { Json, TextConfig } from './config-fields';
@@ -168,9 +168,9 @@ function unfusedDecoderTap(bytes: Uint8Array): TappedDecoder {
   return { ...edit, reader: decoderTapReader(edit.tap) };
 }
 
-function gqaDecoderTap(bytes: Uint8Array, external: readonly { path: string; data: Uint8Array }[] | undefined): TappedDecoder {
-  const edit = tapGqaDecoder(bytes, external);
-  return { ...edit, reader: gqaTapReader(edit.tap) };
+function fusedDecoderTap(bytes: Uint8Array, external: readonly { path: string; data: Uint8Array }[] | undefined): TappedDecoder {
+  const edit = tapFusedDecoder(bytes, external);
+  return { ...edit, reader: fusedTapReader(edit.tap) };
 }
 
 /** An adapter for one family of transformers.js image-text-to-text exports. */
@@ -191,10 +191,11 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
       const visionTapped = tapVisionEncoder(vision.bytes, { layer: plan.scoreLayer, scorers: [scorer] });
       const embed = await readOnnx(ctx, 'embed_tokens');
       const decoder = await readOnnx(ctx, 'decoder_model_merged');
-      // GroupQueryAttention decoders (rotary inside, no position_ids) get rows recomputed from their query and
-      // present keys, and run row by row because they cannot mask left padding.
-      const fused = hasGroupQueryAttention(scanModel(decoder.bytes));
-      const decoderTapped = fused ? gqaDecoderTap(decoder.bytes, decoder.externalData) : unfusedDecoderTap(decoder.bytes);
+      // Fused decoders (GroupQueryAttention with rotary inside and no position_ids, or MultiHeadAttention) get rows
+      // recomputed from their query and present keys, and run row by row: GQA cannot mask left padding, and the
+      // recomputed row ignores masks.
+      const fused = hasFusedDecoderAttention(scanModel(decoder.bytes));
+      const decoderTapped = fused ? fusedDecoderTap(decoder.bytes, decoder.externalData) : unfusedDecoderTap(decoder.bytes);
       if (decoderTapped.tap.layers !== text.layers) {
         throw new LensError('attention-unavailable', `Found attention in ${decoderTapped.tap.layers} decoder layers but config.json says ${text.layers}; the export's layout is not understood.`);
       }
@@ -209,8 +210,8 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
       try {
         requireNames(sessions.vision, 'vision_encoder', plan.visionInputs, ['image_features'], ctx.families);
         requireNames(sessions.embed, 'embed_tokens', ['input_ids'], ['inputs_embeds'], ctx.families);
-        const positions = fused ? [] : ['position_ids'];
-        requireNames(sessions.decoder, 'decoder_model_merged', ['inputs_embeds', 'attention_mask', ...positions, ...layerNames('past_key_values')], ['logits', ...layerNames('present')], ctx.families);
+        // position_ids are optional: GroupQueryAttention decoders derive positions from the mask.
+        requireNames(sessions.decoder, 'decoder_model_merged', ['inputs_embeds', 'attention_mask', ...layerNames('past_key_values')], ['logits', ...layerNames('present')], ctx.families);
       } catch (error) {
         await Promise.all(Object.values(sessions).map((session: OrtSession) => session.release()));
         throw error;

@@ -5,6 +5,9 @@
 // [batch, heads, total, headDim] (keys stored after rotary, as transformers' cache does).
 // The additive mask is built from the 2-D attention_mask: causal over absolute positions (the past comes
 // first) and zero where attention_mask is 0, so left-padded batches are right.
+// With attention 'fused-mha' each layer's attention is one com.microsoft MultiHeadAttention node, as ORT's
+// optimiser fuses a Llama decoder: rotary stays outside (q and k arrive rotated, [batch, seq, hidden]), the
+// additive mask is its attention_bias, and the op concatenates the cache itself (present_key/value outputs).
 import { GraphBuilder } from '../onnx/graph-builder';
 import { DataType } from '../onnx/schema';
 import { headDim } from './dims';
@@ -47,7 +50,10 @@ function rotary(g: GraphBuilder, scope: string, x: string, cos: string, sin: str
   return g.op(scope, 'Add', [g.op(scope, 'Mul', [x, cos]), g.op(scope, 'Mul', [rotated, sin])]);
 }
 
+export type DecoderAttention = 'eager' | 'fused-mha';
+
 interface LayerContext {
+  attention: DecoderAttention;
   g: GraphBuilder;
   weights: LlavaWeights;
   format: WeightFormat;
@@ -69,13 +75,7 @@ function decoderLayer(c: LayerContext, x: string, layer: number, w: TextLayerWei
   const q = rotary(g, attn, heads(emitLinear(g, `${attn}/q_proj`, normed, w.q, `${name}.self_attn.q_proj`, format)), c.cos, c.sin, d);
   const k = rotary(g, attn, heads(emitLinear(g, `${attn}/k_proj`, normed, w.k, `${name}.self_attn.k_proj`, format)), c.cos, c.sin, d);
   const v = heads(emitLinear(g, `${attn}/v_proj`, normed, w.v, `${name}.self_attn.v_proj`, format));
-  const keys = g.node(attn, 'Concat', [T.pastKey(layer), k], { attrs: { axis: { i: 2 } }, outputNames: [T.presentKey(layer)] })[0]!;
-  const values = g.node(attn, 'Concat', [T.pastValue(layer), v], { attrs: { axis: { i: 2 } }, outputNames: [T.presentValue(layer)] })[0]!;
-
-  const scores = g.op(attn, 'Mul', [g.op(attn, 'MatMul', [q, g.op(attn, 'Transpose', [keys], { perm: { ints: [0, 1, 3, 2] } })]), g.constF([1 / Math.sqrt(d)], [])]);
-  const probs = g.op(attn, 'Softmax', [g.op(attn, 'Add', [scores, c.mask])], { axis: { i: -1 } });
-  if (probs !== T.softmax(layer)) throw new Error('decoder softmax tensor name drifted from tensor-names.ts');
-  const context = g.op(attn, 'Reshape', [g.op(attn, 'Transpose', [g.op(attn, 'MatMul', [probs, values])], { perm: { ints: [0, 2, 1, 3] } }), g.constI64([0, -1, t.hidden])]);
+  const context = c.attention === 'fused-mha' ? fusedAttention(c, attn, layer, q, k, v) : eagerAttention(c, attn, layer, q, k, v);
   const residual = g.op(scope, 'Add', [x, emitLinear(g, `${attn}/o_proj`, context, w.o, `${name}.self_attn.o_proj`, format)]);
 
   const normed2 = rmsNorm(g, `${scope}/post_attention_layernorm`, residual, w.postAttentionNorm, `${name}.post_attention_layernorm`, t.rmsNormEps);
@@ -87,7 +87,33 @@ function decoderLayer(c: LayerContext, x: string, layer: number, w: TextLayerWei
   return g.op(scope, 'Add', [residual, down]);
 }
 
-export function buildDecoderGraph(weights: LlavaWeights, format: WeightFormat): Uint8Array {
+/** q, k, v [batch, heads, seq, headDim] (q and k rotated) → context [batch, seq, hidden]. */
+function eagerAttention(c: LayerContext, attn: string, layer: number, q: string, k: string, v: string): string {
+  const { g } = c;
+  const t = c.weights.dims.text;
+  const d = headDim(t.hidden, t.heads);
+  const keys = g.node(attn, 'Concat', [T.pastKey(layer), k], { attrs: { axis: { i: 2 } }, outputNames: [T.presentKey(layer)] })[0]!;
+  const values = g.node(attn, 'Concat', [T.pastValue(layer), v], { attrs: { axis: { i: 2 } }, outputNames: [T.presentValue(layer)] })[0]!;
+
+  const scores = g.op(attn, 'Mul', [g.op(attn, 'MatMul', [q, g.op(attn, 'Transpose', [keys], { perm: { ints: [0, 1, 3, 2] } })]), g.constF([1 / Math.sqrt(d)], [])]);
+  const probs = g.op(attn, 'Softmax', [g.op(attn, 'Add', [scores, c.mask])], { axis: { i: -1 } });
+  if (probs !== T.softmax(layer)) throw new Error('decoder softmax tensor name drifted from tensor-names.ts');
+  return g.op(attn, 'Reshape', [g.op(attn, 'Transpose', [g.op(attn, 'MatMul', [probs, values])], { perm: { ints: [0, 2, 1, 3] } }), g.constI64([0, -1, t.hidden])]);
+}
+
+/** The same attention as one MultiHeadAttention node: q and k enter as [batch, seq, hidden], the cache as BNSH. */
+function fusedAttention(c: LayerContext, attn: string, layer: number, q: string, k: string, v: string): string {
+  const { g } = c;
+  const t = c.weights.dims.text;
+  const merge = (y: string) => g.op(attn, 'Reshape', [g.op(attn, 'Transpose', [y], { perm: { ints: [0, 2, 1, 3] } }), g.constI64([0, -1, t.hidden])]);
+  return g.node(attn, 'MultiHeadAttention', [merge(q), merge(k), merge(v), '', '', c.mask, T.pastKey(layer), T.pastValue(layer)], {
+    domain: 'com.microsoft',
+    attrs: { num_heads: { i: t.heads } },
+    outputNames: [`${attn}/MultiHeadAttention_output_0`, T.presentKey(layer), T.presentValue(layer)],
+  })[0]!;
+}
+
+export function buildDecoderGraph(weights: LlavaWeights, format: WeightFormat, attention: DecoderAttention = 'eager'): Uint8Array {
   const t = weights.dims.text;
   const d = headDim(t.hidden, t.heads);
   const g = new GraphBuilder('main_graph');
@@ -102,7 +128,7 @@ export function buildDecoderGraph(weights: LlavaWeights, format: WeightFormat): 
   const rope = `${MODEL}/rotary_emb`;
   const table = (name: string, data: Float32Array) =>
     g.op(rope, 'Unsqueeze', [g.op(rope, 'Gather', [g.initializer(`${W}.rotary_emb.${name}_cached`, data, [t.maxPositions, d]), positions]), g.constI64([1])]);
-  const context: LayerContext = { g, weights, format, mask: attentionMask(g, embeds, mask2d), cos: table('cos', weights.text.ropeCos), sin: table('sin', weights.text.ropeSin) };
+  const context: LayerContext = { attention, g, weights, format, mask: attentionMask(g, embeds, mask2d), cos: table('cos', weights.text.ropeCos), sin: table('sin', weights.text.ropeSin) };
 
   let x = embeds;
   for (let l = 0; l < t.layers; l++) x = decoderLayer(context, x, l, weights.text.layers[l]!);

@@ -1,6 +1,6 @@
 // The model folder transformers.js loads for `model_type: "llava"`, as in-memory files.
 import { configJson, generationConfigJson, preprocessorConfigJson, processorConfigJson } from './config-files';
-import { buildDecoderGraph } from './decoder-graph';
+import { buildDecoderGraph, type DecoderAttention } from './decoder-graph';
 import { parameterCount, SIZES, type ModelSize } from './dims';
 import { buildEmbedGraph } from './embed-graph';
 import type { WeightFormat } from './linear-node';
@@ -17,6 +17,8 @@ export interface MakeLlavaOptions {
   size: ModelSize;
   dtype: WeightFormat;
   seed?: number;
+  /** 'fused-mha': the decoder's attention as ORT-optimised com.microsoft MultiHeadAttention nodes. */
+  decoderAttention?: DecoderAttention;
 }
 
 export interface LlavaModel {
@@ -29,7 +31,7 @@ export interface LlavaModel {
 
 const json = (value: unknown) => new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`);
 
-export function makeLlavaModel({ size, dtype, seed = DEFAULT_SEED }: MakeLlavaOptions): LlavaModel {
+export function makeLlavaModel({ size, dtype, seed = DEFAULT_SEED, decoderAttention = 'eager' }: MakeLlavaOptions): LlavaModel {
   const dims = SIZES[size];
   const weights = makeWeights(dims, seed);
   const suffix = SUFFIX[dtype];
@@ -42,7 +44,7 @@ export function makeLlavaModel({ size, dtype, seed = DEFAULT_SEED }: MakeLlavaOp
     ['tokenizer_config.json', json(tokenizerConfigJson(dims.text.maxPositions))],
     [`onnx/vision_encoder${suffix}.onnx`, buildVisionGraph(weights, dtype)],
     [`onnx/embed_tokens${suffix}.onnx`, buildEmbedGraph(weights)],
-    [`onnx/decoder_model_merged${suffix}.onnx`, buildDecoderGraph(weights, dtype)],
+    [`onnx/decoder_model_merged${suffix}.onnx`, buildDecoderGraph(weights, dtype, decoderAttention)],
   ]);
   return { files, weights, parameters: parameterCount(dims) };
 }

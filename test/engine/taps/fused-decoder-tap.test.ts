@@ -1,9 +1,12 @@
-// Attention rows of a GroupQueryAttention decoder (rotary inside, 2 KV heads for 4 query heads) recomputed from
-// the exposed query and the present keys, against the op's own probabilities (qk_output = 2) on ORT's wasm EP
-// in Node, through a prefill and two cached steps, for both rows of an unpadded batch.
+// Attention rows of fused decoders recomputed from the exposed query and the present keys, on ORT's wasm EP in
+// Node, through a prefill and cached steps, for both rows of an unpadded batch: GroupQueryAttention (rotary
+// inside, 2 KV heads for 4 query heads) against the op's own probabilities (qk_output = 2), and
+// MultiHeadAttention (rotary outside) against the eager twin's Softmax with the same weights.
 import { describe, expect, it } from 'vitest';
 import { ort } from '../../../src/engine/runtime/ort';
-import { readGqaAttention, tapGqaDecoder } from '../../../src/engine/taps/gqa-decoder-tap';
+import { readDecoderAttention, tapDecoder } from '../../../src/engine/taps/decoder-tap';
+import { readFusedAttention, tapFusedDecoder } from '../../../src/engine/taps/fused-decoder-tap';
+import { makeLlavaModel } from '../../../src/factory/llava/make-model';
 import { GQA_KV_HEADS, makeGqaLlavaModel } from '../../../src/factory/gqa/make-model';
 import { SIZES } from '../../../src/factory/llava/dims';
 import { Rng } from '../../../src/factory/rng';
@@ -18,7 +21,7 @@ const ones = (batch: number, length: number) => new ort.Tensor('int64', new BigI
 
 describe('GroupQueryAttention rows recomputed from query and present keys', () => {
   it('match the op’s own qk_output within 1e-4 at every step, layer, head and row', async () => {
-    const { bytes, tap } = tapGqaDecoder(withQk);
+    const { bytes, tap } = tapFusedDecoder(withQk);
     expect(tap.layers).toBe(t.layers);
     expect(tap.sites.map((s) => [s.heads, s.kvHeads])).toEqual([[HEADS, GQA_KV_HEADS], [HEADS, GQA_KV_HEADS]]);
     const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
@@ -31,11 +34,11 @@ describe('GroupQueryAttention rows recomputed from query and present keys', () =
     for (let step = 0; step < 3; step++) {
       const outputs = await session.run(feeds);
       // The oracle is sharp: leaving out the op's rotary on the query gives visibly different rows.
-      const unrotated = readGqaAttention({ ...tap, rotary: tap.rotary.map(() => undefined) }, outputs, 0, 0, total);
-      const rotated = readGqaAttention(tap, outputs, 0, 0, total);
+      const unrotated = readFusedAttention({ ...tap, rotary: tap.rotary.map(() => undefined) }, outputs, 0, 0, total);
+      const rotated = readFusedAttention(tap, outputs, 0, 0, total);
       rotated.forEach((p, i) => (withoutRotary = Math.max(withoutRotary, Math.abs(p - unrotated[i]!))));
       for (let row = 0; row < batch; row++) {
-        const rows = readGqaAttention(tap, outputs, row, 0, total);
+        const rows = readFusedAttention(tap, outputs, row, 0, total);
         for (let l = 0; l < t.layers; l++) {
           const probs = outputs[`attn_probs.${l}`]!;
           const [, , queries, keys] = probs.dims as number[];
@@ -60,15 +63,45 @@ describe('GroupQueryAttention rows recomputed from query and present keys', () =
   });
 
   it('picks the image span out of the full row', async () => {
-    const { bytes, tap } = tapGqaDecoder(withQk);
+    const { bytes, tap } = tapFusedDecoder(withQk);
     const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
     const feeds: Record<string, ort.Tensor> = { inputs_embeds: embeds(1, 6), attention_mask: ones(1, 6) };
     for (let l = 0; l < t.layers; l++) for (const kind of ['key', 'value']) feeds[`past_key_values.${l}.${kind}`] = new ort.Tensor('float32', new Float32Array(0), [1, GQA_KV_HEADS, 0, D]);
     const outputs = await session.run(feeds);
-    const full = readGqaAttention(tap, outputs, 0, 0, 6);
-    const span = readGqaAttention(tap, outputs, 0, 2, 3);
+    const full = readFusedAttention(tap, outputs, 0, 0, 6);
+    const span = readFusedAttention(tap, outputs, 0, 2, 3);
     for (let lh = 0; lh < t.layers * HEADS; lh++) expect(Array.from(span.subarray(lh * 3, lh * 3 + 3))).toEqual(Array.from(full.subarray(lh * 6 + 2, lh * 6 + 5)));
-    expect(() => readGqaAttention(tap, outputs, 0, 4, 3)).toThrow(/outside the 6 attended positions/);
+    expect(() => readFusedAttention(tap, outputs, 0, 4, 3)).toThrow(/outside the 6 attended positions/);
     await session.release();
+  });
+});
+
+describe('MultiHeadAttention decoder rows recomputed from the (rotated) query and present keys', () => {
+  it('match the eager twin’s Softmax rows within 1e-4 through a prefill and cached steps', async () => {
+    const weightsOf = (decoderAttention: 'eager' | 'fused-mha') => makeLlavaModel({ size: 'tiny', dtype: 'fp32', decoderAttention }).files.get('onnx/decoder_model_merged.onnx')!;
+    const fused = tapFusedDecoder(weightsOf('fused-mha'));
+    const eager = tapDecoder(weightsOf('eager'));
+    expect(fused.tap.sites.map((s) => [s.heads, s.kvHeads])).toEqual([[HEADS, HEADS], [HEADS, HEADS]]);
+    const [fusedSession, eagerSession] = await Promise.all([fused, eager].map((e) => ort.InferenceSession.create(e.bytes, { executionProviders: ['wasm'] })));
+    const batch = 2;
+    const positions = (from: number, length: number) => new ort.Tensor('int64', BigInt64Array.from({ length: batch * length }, (_, i) => BigInt(from + (i % length))), [batch, length]);
+    let feeds: Record<string, ort.Tensor> = { inputs_embeds: embeds(batch, 6), attention_mask: ones(batch, 6), position_ids: positions(0, 6) };
+    for (let l = 0; l < t.layers; l++) for (const kind of ['key', 'value']) feeds[`past_key_values.${l}.${kind}`] = new ort.Tensor('float32', new Float32Array(0), [batch, HEADS, 0, D]);
+    let worst = 0;
+    let total = 6;
+    for (let step = 0; step < 3; step++) {
+      const [a, b] = [await fusedSession!.run(feeds), await eagerSession!.run(feeds)];
+      for (let row = 0; row < batch; row++) {
+        const recomputed = readFusedAttention(fused.tap, a, row, 0, total);
+        const reference = readDecoderAttention(eager.tap, b, row, 0, total);
+        reference.forEach((p, i) => (worst = Math.max(worst, Math.abs(p - recomputed[i]!))));
+      }
+      const next: Record<string, ort.Tensor> = { inputs_embeds: embeds(batch, 1), attention_mask: ones(batch, total + 1), position_ids: positions(total, 1) };
+      for (let l = 0; l < t.layers; l++) for (const kind of ['key', 'value']) next[`past_key_values.${l}.${kind}`] = a[`present.${l}.${kind}`]!;
+      // Both graphs continue from the same cache, so each step compares like with like.
+      feeds = next;
+      total += 1;
+    }
+    expect(worst).toBeLessThan(1e-4);
   });
 });

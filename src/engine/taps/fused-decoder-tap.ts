@@ -1,30 +1,31 @@
-// Decoder taps for GroupQueryAttention graphs: the graph hands back, per step, every layer's query at the last
-// position ([batch, layers, width], one small Slice + Concat), and the rows are recomputed on the CPU from that
-// query and the layer's present keys (core/attention/query-rows.ts), with the op's own rotary caches. Rows must
-// be unpadded (GQA cannot mask left padding), so the last query sits at position totalKeys − 1.
+// Decoder taps for fused attention (GroupQueryAttention, MultiHeadAttention): the graph hands back, per step,
+// every layer's query at the last position ([batch, layers, width], one small Slice + Concat), and the rows are
+// recomputed on the CPU from that query and the layer's present keys (core/attention/query-rows.ts), with GQA's
+// own rotary caches where it rotates inside. Rows must be unpadded (GQA cannot mask left padding; the recomputed
+// row ignores masks), so the last query sits at position totalKeys − 1.
 import { attentionRowsFromQuery, type RotaryTables } from '../../core/attention/query-rows';
 import { LensError } from '../../protocol/errors';
 import { readFloatInitializer, type ExternalFile } from '../onnx/initializer-data';
 import { scanModel } from '../onnx/scan';
-import { findGqaSites, type GqaSite } from '../onnx/sites/group-query-attention';
+import { findFusedDecoderSites, type FusedDecoderSite } from '../onnx/sites/fused-decoder';
 import { spliceGraph } from '../onnx/splice';
 import { TapNodes } from '../onnx/tap-nodes';
 import { float32Of, type TapEdit, type TapTensor } from './edit';
 
-export interface GqaDecoderTap {
+export interface FusedDecoderTap {
   /** [batch, layers, query width] float32. */
   readonly output: string;
   readonly layers: number;
-  readonly sites: readonly Pick<GqaSite, 'presentKey' | 'heads' | 'kvHeads' | 'scale'>[];
+  readonly sites: readonly Pick<FusedDecoderSite, 'presentKey' | 'heads' | 'kvHeads' | 'scale'>[];
   /** Per layer; layers share one table pair in real exports, so equal names share one array. */
   readonly rotary: readonly (RotaryTables | undefined)[];
 }
 
-export function tapGqaDecoder(bytes: Uint8Array, external: readonly ExternalFile[] = []): TapEdit<GqaDecoderTap> {
+export function tapFusedDecoder(bytes: Uint8Array, external: readonly ExternalFile[] = []): TapEdit<FusedDecoderTap> {
   const model = scanModel(bytes);
-  const sites = findGqaSites(model);
-  if (sites.length === 0) throw new LensError('internal', 'tapGqaDecoder was given a graph without GroupQueryAttention.');
-  const nodes = new TapNodes('decoder-gqa', model.opsets.get('') ?? 0);
+  const sites = findFusedDecoderSites(model);
+  if (sites.length === 0) throw new LensError('internal', 'tapFusedDecoder was given a graph without fused decoder attention.');
+  const nodes = new TapNodes('decoder-fused', model.opsets.get('') ?? 0);
   const rows = sites.map((site) => nodes.slice(site.query, 1, -1));
   const output = nodes.float32(rows.length === 1 ? rows[0]! : nodes.concat(rows, 1));
   const tables = new Map<string, Float32Array>();
@@ -46,7 +47,7 @@ export function tapGqaDecoder(bytes: Uint8Array, external: readonly ExternalFile
 }
 
 /** Row `row`'s attention over keys [keyStart, keyStart + keyCount), as [layers, heads, keyCount]. */
-export function readGqaAttention(tap: GqaDecoderTap, outputs: Readonly<Record<string, TapTensor>>, row: number, keyStart: number, keyCount: number): Float32Array {
+export function readFusedAttention(tap: FusedDecoderTap, outputs: Readonly<Record<string, TapTensor>>, row: number, keyStart: number, keyCount: number): Float32Array {
   const queries = float32Of(outputs, tap.output, 3);
   const [batch, layers, width] = queries.dims as [number, number, number];
   const heads = tap.sites[0]!.heads;
@@ -74,6 +75,6 @@ export function readGqaAttention(tap: GqaDecoderTap, outputs: Readonly<Record<st
   return out;
 }
 
-export function gqaTapReader(tap: GqaDecoderTap): { read(outputs: Readonly<Record<string, TapTensor>>, row: number, keyStart: number, keyCount: number): Float32Array } {
-  return { read: (outputs, row, keyStart, keyCount) => readGqaAttention(tap, outputs, row, keyStart, keyCount) };
+export function fusedTapReader(tap: FusedDecoderTap): { read(outputs: Readonly<Record<string, TapTensor>>, row: number, keyStart: number, keyCount: number): Float32Array } {
+  return { read: (outputs, row, keyStart, keyCount) => readFusedAttention(tap, outputs, row, keyStart, keyCount) };
 }

@@ -1,7 +1,7 @@
-// The real engine on a synthetic llava whose decoder is GroupQueryAttention (rotary inside, 2 KV heads, no
-// position_ids), in Node on ORT wasm: rows run one by one (GQA cannot mask left padding), attention frames come
-// from rows recomputed out of the query and the present keys, and the greedy baseline equals transformers.js's
-// own LlavaForConditionalGeneration.generate() on the same files.
+// The real engine on synthetic llavas whose decoder attention is fused — GroupQueryAttention (rotary inside, 2 KV
+// heads, no position_ids) or MultiHeadAttention (rotary outside) — in Node on ORT wasm: rows run one by one,
+// attention frames come from rows recomputed out of the query and the present keys, and the greedy baseline
+// equals transformers.js's own LlavaForConditionalGeneration.generate() on the same files.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,27 +9,35 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineApi } from '../../src/engine/engine';
 import { AutoProcessor, configureHub, LlavaForConditionalGeneration, RawImage } from '../../src/engine/runtime/hf';
 import { makeGqaLlavaModel } from '../../src/factory/gqa/make-model';
+import { makeLlavaModel } from '../../src/factory/llava/make-model';
 import { SPECIAL_IDS } from '../../src/factory/llava/vocabulary';
 import { writeModelFolder } from '../../src/factory/write-folder';
 import type { WorkerEvent } from '../../src/protocol/messages';
 import { CAPTION_PROMPT, nodeEngine, runParams, runToEnd, testImage, tokensOf } from '../support/tiny-llava';
 
-const root = mkdtempSync(join(tmpdir(), 'damro-gqa-'));
-const modelId = 'tiny-gqa';
-let engine: EngineApi;
-let events: WorkerEvent[];
-
-beforeAll(async () => {
-  await writeModelFolder(join(root, modelId), makeGqaLlavaModel());
-  configureHub({ localModelPath: `${root}/`, allowRemoteModels: false });
-  ({ engine, events } = nodeEngine(join(root, modelId)));
-  await engine['model/load']({ modelId, dtype: 'fp32' });
-});
+const root = mkdtempSync(join(tmpdir(), 'damro-fused-decoder-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-describe('engine on a GroupQueryAttention decoder', () => {
+const LAYOUTS = {
+  GroupQueryAttention: () => makeGqaLlavaModel(),
+  MultiHeadAttention: () => makeLlavaModel({ size: 'tiny', dtype: 'fp32', decoderAttention: 'fused-mha' }).files,
+};
+
+describe.each(Object.keys(LAYOUTS) as (keyof typeof LAYOUTS)[])('engine on a %s decoder', (layout) => {
+  const modelId = `tiny-${layout}`;
+  let engine: EngineApi;
+  let events: WorkerEvent[];
+
+  beforeAll(async () => {
+    await writeModelFolder(join(root, modelId), LAYOUTS[layout]());
+    configureHub({ localModelPath: `${root}/`, allowRemoteModels: false });
+    ({ engine, events } = nodeEngine(join(root, modelId)));
+    await engine['model/load']({ modelId, dtype: 'fp32' });
+  });
+
   it('greedy baseline is token-identical to transformers.js generate()', async () => {
     const run = await runToEnd(engine, events, runParams({ captions: ['baseline'] }));
+    configureHub({ localModelPath: `${root}/`, allowRemoteModels: false });
     const image = testImage();
     if (image.kind !== 'rgba') throw new Error('unreachable');
     const processor = await AutoProcessor.from_pretrained(modelId);

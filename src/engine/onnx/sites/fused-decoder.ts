@@ -1,0 +1,67 @@
+// Decoder attention computed inside a fused com.microsoft op, whose probabilities never leave it on WebGPU
+// (GroupQueryAttention's qk_output is CPU-only, browser-stack.md §3): each site records what recomputing a row
+// needs instead — the op's query input, its present-key output, head counts, scale, and, where the op applies
+// rotary itself (GQA do_rotary), the cos/sin caches. One reader per op type.
+import { LensError } from '../../../protocol/errors';
+import type { ScannedModel, ScannedNode } from '../scan';
+
+export interface FusedDecoderSite {
+  readonly layer: number;
+  readonly node: ScannedNode;
+  /** [batch, seq, width]: the query alone, or packed Q|K|V (query heads first) when the op's key input is empty. */
+  readonly query: string;
+  readonly presentKey: string;
+  readonly heads: number;
+  readonly kvHeads: number;
+  /** 0 means the op's default, 1/√headDim. */
+  readonly scale: number;
+  readonly rotary?: { readonly cosCache: string; readonly sinCache: string; readonly interleaved: boolean };
+}
+
+type SiteReader = (node: ScannedNode, layer: number, refuse: (why: string) => never) => FusedDecoderSite;
+
+const attr = (node: ScannedNode, name: string) => node.attributes.find((a) => a.name === name);
+
+function common(node: ScannedNode, layer: number, refuse: (why: string) => never, kvHeads: number): FusedDecoderSite {
+  const presentKey = node.outputs[1];
+  if (!presentKey) refuse('has no present_key output');
+  return { layer, node, query: node.inputs[0]!, presentKey, heads: attr(node, 'num_heads')?.i ?? 0, kvHeads, scale: attr(node, 'scale')?.f ?? 0 };
+}
+
+const READERS: Readonly<Record<string, SiteReader>> = {
+  // Inputs: query, key, value, past_key, past_value, seqlens_k, total_sequence_length, cos_cache, sin_cache, …, attention_bias (10).
+  GroupQueryAttention: (node, layer, refuse) => {
+    if ((attr(node, 'local_window_size')?.i ?? -1) !== -1) refuse('uses sliding-window attention');
+    if ((attr(node, 'softcap')?.f ?? 0) !== 0) refuse('caps its scores (softcap)');
+    if ((attr(node, 'smooth_softmax')?.i ?? 0) !== 0) refuse('uses a smooth softmax');
+    if (node.inputs[10]) refuse('adds an attention bias');
+    const doRotary = (attr(node, 'do_rotary')?.i ?? 0) === 1;
+    const [cosCache, sinCache] = [node.inputs[7], node.inputs[8]];
+    if (doRotary && (!cosCache || !sinCache)) refuse('applies rotary without cos/sin caches');
+    const site = common(node, layer, refuse, attr(node, 'kv_num_heads')?.i ?? 0);
+    return doRotary ? { ...site, rotary: { cosCache: cosCache!, sinCache: sinCache!, interleaved: (attr(node, 'rotary_interleaved')?.i ?? 0) === 1 } } : site;
+  },
+  // Inputs: query, key, value, bias, key_padding_mask, attention_bias, past_key, past_value. Rotary is applied
+  // before the op, so q arrives rotated. Rows run unpadded one by one, where a causal bias or an all-ones
+  // padding mask leaves the last query's row unchanged.
+  MultiHeadAttention: (node, layer, refuse) => {
+    if (!node.inputs[1]) refuse('packs Q, K and V into its query input');
+    if (node.inputs[3]) refuse('adds a bias to its query inside the op');
+    return common(node, layer, refuse, attr(node, 'num_heads')?.i ?? 0);
+  },
+};
+
+const isFusedDecoderNode = (node: ScannedNode): boolean =>
+  node.domain === 'com.microsoft' && node.opType in READERS && (node.opType !== 'MultiHeadAttention' || Boolean(node.inputs[6]));
+
+/** Whether the decoder's attention is a fused op with a KV cache (GQA, or MultiHeadAttention fed past keys). */
+export const hasFusedDecoderAttention = (model: ScannedModel): boolean => model.graph.nodes.some(isFusedDecoderNode);
+
+/** Fused decoder attention sites in layer (node) order; refuses variants whose rows a recomputation would miss. */
+export function findFusedDecoderSites(model: ScannedModel): FusedDecoderSite[] {
+  return model.graph.nodes.filter(isFusedDecoderNode).map((node, layer) =>
+    READERS[node.opType]!(node, layer, (why) => {
+      throw new LensError('attention-unavailable', `${node.opType} node '${node.name}' ${why}, which recomputed attention rows would not reproduce. Attention maps are unavailable for this model.`);
+    }),
+  );
+}
