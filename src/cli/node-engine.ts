@@ -13,7 +13,8 @@ import { LensError } from '../protocol/errors';
 import type { Dtype, ModelInfo } from '../protocol/messages';
 import { REPO_ROOT } from './data';
 
-function folderSource(dir: string): FileSource {
+/** A model folder on disk as a FileSource. */
+export function folderSource(dir: string): FileSource {
   const read = async (path: string, onProgress: Parameters<FileSource['read']>[1]) => {
     const bytes = new Uint8Array(await readFile(join(dir, path)));
     onProgress({ file: path, loaded: bytes.length, total: bytes.length, cached: true });

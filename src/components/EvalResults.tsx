@@ -3,21 +3,13 @@ import type { BenchmarkSummary } from '../core/eval/benchmark';
 import { summariesCsv } from '../core/eval/export';
 import { evalBars } from '../viz/eval-bars';
 import { useLens } from '../state/store';
+import { download } from './download';
 
 const WIDTH = 520;
 const HEIGHT = 220;
 const COLOURS = { baseline: '#8a8f98', damro: '#2f7be5' } as const;
 
 const cell = (value: number | undefined, percent: boolean) => (value === undefined || Number.isNaN(value) ? 'n/a' : percent ? (100 * value).toFixed(2) : value.toFixed(2));
-
-function download(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const link = Object.assign(document.createElement('a'), { href: url, download: name });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 0);
-}
 
 function savePng(svg: SVGSVGElement | null, name: string): void {
   if (!svg) return;

@@ -1,15 +1,7 @@
 import { buildRunExport } from '../state/run-export';
 import { store, useLens } from '../state/store';
 import { overlayCanvas } from './overlay-canvases';
-
-function download(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const link = Object.assign(document.createElement('a'), { href: url, download: name });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 0);
-}
+import { download } from './download';
 
 const baseName = (): string => {
   const { run, model } = store.getState();

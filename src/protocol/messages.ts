@@ -184,24 +184,25 @@ export type Response =
 
 export type StopReason = 'eos' | 'max-tokens' | 'cancelled';
 
+/** What DAMRO did at one decoding step: the top candidates of each branch and of the combination. */
+export interface StepDiagnostics<C = Candidate> {
+  readonly step: number;
+  readonly full: readonly C[];
+  readonly outlier: readonly C[];
+  readonly combined: readonly C[];
+  /** Tokens that passed the β plausibility cutoff, and the cutoff on the full branch's raw logits. */
+  readonly kept: number;
+  readonly cutoff: number;
+  /** Whether DAMRO's preferred (highest-scoring) token differs from the full branch's. */
+  readonly changed: boolean;
+}
+
 export type WorkerEvent =
   | { readonly type: 'load/progress'; readonly file: string; readonly loaded: number; readonly total: number; readonly cached: boolean }
   | { readonly type: 'run/outliers'; readonly runId: number; readonly grid: Grid; readonly scores: Float32Array; readonly indices: Int32Array; readonly scorer: OutlierScorerInfo }
   | { readonly type: 'run/token'; readonly runId: number; readonly caption: CaptionKind; readonly step: number; readonly tokenId: number; readonly text: string }
   | { readonly type: 'run/attention'; readonly runId: number; readonly caption: CaptionKind; readonly step: number; readonly grid: Grid; readonly values: Float32Array; readonly outlierShare: number }
-  | {
-      readonly type: 'run/step';
-      readonly runId: number;
-      readonly step: number;
-      readonly full: readonly Candidate[];
-      readonly outlier: readonly Candidate[];
-      readonly combined: readonly Candidate[];
-      /** Tokens that passed the β plausibility cutoff, and the cutoff on the full branch's raw logits. */
-      readonly kept: number;
-      readonly cutoff: number;
-      /** Whether DAMRO's preferred (highest-scoring) token differs from the full branch's. */
-      readonly changed: boolean;
-    }
+  | ({ readonly type: 'run/step'; readonly runId: number } & StepDiagnostics)
   | { readonly type: 'run/done'; readonly runId: number; readonly caption: CaptionKind; readonly reason: StopReason; readonly tokens: number }
   | { readonly type: 'run/finished'; readonly runId: number; readonly timings: { readonly visionMs: number; readonly prefillMs: number; readonly decodeMs: number; readonly steps: number } }
   | { readonly type: 'run/error'; readonly runId: number; readonly error: WireError };

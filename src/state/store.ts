@@ -8,7 +8,7 @@ import type { AttentionStack } from '../core/attention/aggregate';
 import type { LabelResources } from '../core/labels/resources';
 import { DEFAULT_DETECTOR } from '../core/models/detectors';
 import type { WireError } from '../protocol/errors';
-import type { AttentionSelection, Candidate, Capabilities, CaptionKind, DetectResult, Grid, ModelInfo, OutlierScorerInfo, StopReason } from '../protocol/messages';
+import type { AttentionSelection, Capabilities, CaptionKind, DetectResult, Grid, ModelInfo, OutlierScorerInfo, StepDiagnostics, StopReason } from '../protocol/messages';
 import { DEFAULT_SETTINGS, type Settings } from './settings';
 import type { EvalSlice } from './eval-state';
 import { paperPreset } from '../core/eval/presets';
@@ -56,15 +56,7 @@ export interface CaptionState {
   readonly done?: StopReason;
 }
 
-export interface StepRecord {
-  readonly step: number;
-  readonly full: readonly Candidate[];
-  readonly outlier: readonly Candidate[];
-  readonly combined: readonly Candidate[];
-  readonly kept: number;
-  readonly cutoff: number;
-  readonly changed: boolean;
-}
+export type StepRecord = StepDiagnostics;
 
 export interface OutlierRecord {
   readonly grid: Grid;

@@ -1,13 +1,12 @@
 // The production inference worker in Chromium (WebGPU) on the built-in synthetic LLaVA whose decoder is fused
 // GroupQueryAttention (rotary inside, no position_ids): rows run one by one, attention frames are recomputed from
 // the query and the present keys, and captions and frames match the same engine on ORT's wasm backend in Node.
-import { readdirSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { WorkerEvent } from '../../src/protocol/messages';
 import { nodeEngine, runParams, runToEnd, testImage, tokensOf } from '../support/tiny-llava';
 import { collectErrors, launchChromium } from './chromium';
-import { runInWorker } from './worker-run';
+import { productionWorkerUrl, runInWorker } from './worker-run';
 
 const root = new URL('../../', import.meta.url).pathname;
 const MODEL = 'synthetic-llava-gqa-tiny';
@@ -22,14 +21,12 @@ describe('inference worker in Chromium on the synthetic LLaVA with a GroupQueryA
   });
 
   it('streams both captions, CLS outliers and recomputed attention frames, matching Node', async () => {
-    const worker = readdirSync(`${root}dist/assets`).find((name) => /^inference\.worker-.*\.js$/.test(name));
-    expect(worker, 'the build has an inference worker').toBeDefined();
     const page = await browser.newPage();
     const errors = collectErrors(page);
     await page.goto(inject('baseUrl'));
     // The model's own input size, so neither side resizes (canvas and sharp interpolate differently).
     const params = runParams({ maxNewTokens: 8, image: testImage(32, 32) });
-    const result = await runInWorker(page, `assets/${worker}`, { modelId: MODEL, dtype: 'fp32' }, params);
+    const result = await runInWorker(page, productionWorkerUrl(), { modelId: MODEL, dtype: 'fp32' }, params);
 
     expect(result.backend).toBe('webgpu');
     expect(result.info).toMatchObject({ family: 'llava', tokenGrid: { rows: 4, cols: 4 }, scorer: { name: 'clip-single-head', faithful: true } });

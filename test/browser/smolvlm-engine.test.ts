@@ -1,14 +1,13 @@
 // The production inference worker in Chromium (WebGPU) on the built-in synthetic SmolVLM (Idefics3 layout, no
 // CLS, pixel shuffle): both captions, adapted per-token outliers and attention frames, matching the same engine on
 // ORT's wasm backend in Node.
-import { readdirSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ADAPTED_SCORE_NOTICE } from '../../src/core/models/catalog';
 import type { WorkerEvent } from '../../src/protocol/messages';
 import { nodeEngine, runParams, runToEnd, testImage, tokensOf } from '../support/tiny-llava';
 import { collectErrors, launchChromium } from './chromium';
-import { runInWorker } from './worker-run';
+import { productionWorkerUrl, runInWorker } from './worker-run';
 
 const root = new URL('../../', import.meta.url).pathname;
 const MODEL = 'synthetic-smolvlm-tiny';
@@ -23,15 +22,13 @@ describe('inference worker in Chromium on the synthetic SmolVLM', () => {
   });
 
   it('streams both captions, adapted outliers on the 4 × 4 token grid and attention frames, matching Node', async () => {
-    const worker = readdirSync(`${root}dist/assets`).find((name) => /^inference\.worker-.*\.js$/.test(name));
-    expect(worker, 'the build has an inference worker').toBeDefined();
     const page = await browser.newPage();
     const errors = collectErrors(page);
     await page.goto(inject('baseUrl'));
     // 256 px is the processor's first resize target, so that step does not resample (canvas and sharp differ);
     // the tile resize after it is transformers.js's own tensor interpolation on both sides.
     const params = runParams({ maxNewTokens: 8, image: testImage(256, 256) });
-    const result = await runInWorker(page, `assets/${worker}`, { modelId: MODEL, dtype: 'fp32' }, params);
+    const result = await runInWorker(page, productionWorkerUrl(), { modelId: MODEL, dtype: 'fp32' }, params);
 
     expect(result.backend).toBe('webgpu');
     expect(result.info).toMatchObject({ family: 'idefics3', tokenGrid: { rows: 4, cols: 4 }, scorer: { faithful: false } });

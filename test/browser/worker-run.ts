@@ -1,4 +1,5 @@
 // Drives the production inference worker from a page over its protocol: hello, load, one run to its end.
+import { readdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import type { Dtype, ModelInfo, NoClsScorer, RunParams, WorkerEvent } from '../../src/protocol/messages';
 
@@ -8,6 +9,14 @@ export interface WorkerRun {
   info: ModelInfo;
   loadedFiles: string[];
   events: WorkerEvent[];
+}
+
+/** The built worker's path relative to the site (its file name carries a content hash). */
+export function productionWorkerUrl(): string {
+  const assets = new URL('../../dist/assets/', import.meta.url).pathname;
+  const worker = readdirSync(assets).find((name) => /^inference\.worker-.*\.js$/.test(name));
+  if (!worker) throw new Error('dist/assets has no inference worker: run `npm run build` first (`npm run test:e2e` does).');
+  return `assets/${worker}`;
 }
 
 export async function runInWorker(page: Page, workerUrl: string, load: { modelId: string; dtype: Dtype; noClsScorer?: NoClsScorer }, params: RunParams): Promise<WorkerRun> {

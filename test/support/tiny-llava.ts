@@ -9,7 +9,7 @@ import { configureHub } from '../../src/engine/runtime/hf';
 import { makeLlavaModel } from '../../src/factory/llava/make-model';
 import { writeModelFolder } from '../../src/factory/write-folder';
 import type { RunParams, WorkerEvent } from '../../src/protocol/messages';
-import { diskSource } from './disk-source';
+import { folderSource } from '../../src/cli/node-engine';
 
 /** Writes the seed-42 tiny synthetic llava (fp32) to a temp folder that transformers.js and our loader both read. */
 export async function tinyLlavaFolder(): Promise<{ root: string; modelId: string; dir: string }> {
@@ -22,7 +22,7 @@ export async function tinyLlavaFolder(): Promise<{ root: string; modelId: string
 }
 
 export const nodeLoader = (dir: string): ModelLoader =>
-  createModelLoader({ adapters: ADAPTERS, locate: () => ({ source: diskSource(dir), hub: { localModelPath: `${dirname(dir)}/`, allowRemoteModels: false } }), backend: async () => 'wasm' });
+  createModelLoader({ adapters: ADAPTERS, locate: () => ({ source: folderSource(dir), hub: { localModelPath: `${dirname(dir)}/`, allowRemoteModels: false } }), backend: async () => 'wasm' });
 
 /** The real engine in-process on ORT's wasm backend, with every event it emits and every vision pass counted. */
 export function nodeEngine(dir: string): { engine: EngineApi; events: WorkerEvent[]; visionPasses: () => number } {

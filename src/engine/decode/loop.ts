@@ -4,7 +4,7 @@
 import { damroScores, topCandidates, type Candidate } from '../../core/decoding/contrastive';
 import { createRng, type Rng } from '../../core/decoding/rng';
 import { greedy, sampleFromLogits } from '../../core/decoding/sampling';
-import type { CaptionKind, DamroSettings, Decoding, StopReason } from '../../protocol/messages';
+import type { CaptionKind, DamroSettings, Decoding, StepDiagnostics, StopReason } from '../../protocol/messages';
 import type { DecoderRunner, RowSpec } from './runner';
 import { yieldToEventLoop } from './yield';
 
@@ -25,16 +25,7 @@ export interface DecodePlan {
 export type DecodeEvent =
   | { readonly type: 'token'; readonly caption: CaptionKind; readonly step: number; readonly tokenId: number }
   | { readonly type: 'attention'; readonly caption: CaptionKind; readonly step: number; readonly data: Float32Array }
-  | {
-      readonly type: 'step';
-      readonly step: number;
-      readonly full: readonly Candidate[];
-      readonly outlier: readonly Candidate[];
-      readonly combined: readonly Candidate[];
-      readonly kept: number;
-      readonly cutoff: number;
-      readonly changed: boolean;
-    }
+  | ({ readonly type: 'step' } & StepDiagnostics<Candidate>)
   | { readonly type: 'done'; readonly caption: CaptionKind; readonly reason: StopReason; readonly tokens: number };
 
 interface CaptionState {
