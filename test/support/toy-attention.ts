@@ -1,4 +1,5 @@
-// A toy stack of single-head attention blocks, x [1, 1, 3, 4] → y, named like an exporter's scopes, for
+// A toy stack of single-head attention blocks, x [1, 1, 3, 4] → logits (named as a decoder's output, so the
+// decoder tap finds it), named like an exporter's scopes, for
 // site-finder and opset tests that need a graph smaller than the factory's. `foldedHeads` drops the heads
 // axis (x [1, 3, 4]), as torch.bmm-style attention exports [batch·heads, T, T] probabilities.
 import { GraphBuilder, type Opset } from '../../src/factory/onnx/graph-builder';
@@ -27,7 +28,7 @@ export function toyAttentionModel(scopes: readonly string[], options: ToyOptions
   let x = g.input('x', DataType.FLOAT, shape);
   scopes.forEach((scope, l) => (x = attentionBlock(g, scope, x, l, perm)));
   if (options.extra) x = options.extra(g, x);
-  g.node('', 'Identity', [x], { outputNames: ['y'] });
-  g.output('y', DataType.FLOAT, shape);
+  g.node('', 'Identity', [x], { outputNames: ['logits'] });
+  g.output('logits', DataType.FLOAT, shape);
   return g.encode(options.opsets);
 }

@@ -6,7 +6,8 @@
 import { OUTLIER_SCORERS, type OutlierScorerName } from '../../core/attention/outliers';
 import { LensError } from '../../protocol/errors';
 import type { Grid, ImageInput, ModelInfo } from '../../protocol/messages';
-import { OrtDecoderRunner, type DecoderLayout, type DecoderTapReader } from '../decode/ort-runner';
+import { OrtDecoderRunner, type DecoderLayout } from '../decode/ort-runner';
+import type { DecoderTapReader } from '../taps/edit';
 import { RowwiseRunner } from '../decode/rowwise-runner';
 import type { DecoderRunner, RowSpec } from '../decode/runner';
 import { decodeImage } from '../load/image';

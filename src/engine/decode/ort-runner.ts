@@ -3,6 +3,7 @@
 // position ids from the mask, so the baseline and both DAMRO branches cost one decoder call per step.
 import { ort } from '../runtime/ort';
 import type { DecoderRunner, RowSpec, StepOutput } from './runner';
+import type { DecoderTapReader } from '../taps/edit';
 
 type Tensor = ort.Tensor;
 type Session = Pick<ort.InferenceSession, 'run' | 'inputNames' | 'outputNames'>;
@@ -17,16 +18,12 @@ export interface DecoderLayout {
   readonly padTokenId: number;
 }
 
-/** Reads one row's attention over a span of key positions from a step's outputs: [layers, heads, span]. */
-export interface DecoderTapReader {
-  read(outputs: Record<string, Tensor>, row: number, keyStart: number, keyCount: number): Float32Array;
-}
-
 export interface OrtRunnerParts {
   readonly decoder: Session;
   readonly embed: Session;
   readonly layout: DecoderLayout;
-  readonly tap?: DecoderTapReader;
+  /** The tapped decoder's reader; it also names the last-position logits, so full logits are never fetched. */
+  readonly tap: DecoderTapReader;
 }
 
 const int64 = (values: ArrayLike<number>, dims: number[]) => new ort.Tensor('int64', BigInt64Array.from(Array.from(values, BigInt)), dims);
@@ -63,7 +60,7 @@ export class OrtDecoderRunner implements DecoderRunner {
     for (let l = 0; l < layers; l++) {
       this.past.push(new ort.Tensor('float32', empty, [rows.length, kvHeads, 0, headDim]), new ort.Tensor('float32', empty, [rows.length, kvHeads, 0, headDim]));
     }
-    return this.run(new ort.Tensor('float32', embeds, [rows.length, width, hidden]), int64(positions, [rows.length, width]), width);
+    return this.run(new ort.Tensor('float32', embeds, [rows.length, width, hidden]), int64(positions, [rows.length, width]));
   }
 
   async step(tokens: readonly (number | null)[]): Promise<StepOutput> {
@@ -75,13 +72,13 @@ export class OrtDecoderRunner implements DecoderRunner {
     const positions = this.nextPosition.map((p) => p);
     this.nextPosition = this.nextPosition.map((p) => p + 1);
     try {
-      return await this.run(embeds, int64(positions, [ids.length, 1]), 1);
+      return await this.run(embeds, int64(positions, [ids.length, 1]));
     } finally {
       embeds.dispose();
     }
   }
 
-  private async run(embeds: Tensor, positionIds: Tensor, queryLength: number): Promise<StepOutput> {
+  private async run(embeds: Tensor, positionIds: Tensor): Promise<StepOutput> {
     const { layers, vocabSize } = this.parts.layout;
     const batch = this.mask.length;
     const keyLength = this.mask[0].length;
@@ -95,16 +92,16 @@ export class OrtDecoderRunner implements DecoderRunner {
       feeds[`past_key_values.${l}.key`] = this.past[2 * l];
       feeds[`past_key_values.${l}.value`] = this.past[2 * l + 1];
     }
-    const outputs = await this.parts.decoder.run(feeds);
+    const present = Array.from({ length: layers }, (_, l) => [`present.${l}.key`, `present.${l}.value`]).flat();
+    const outputs = await this.parts.decoder.run(feeds, [...present, ...this.parts.tap.outputs]);
     for (const tensor of this.past) tensor.dispose();
     this.past = [];
     for (let l = 0; l < layers; l++) this.past.push(outputs[`present.${l}.key`], outputs[`present.${l}.value`]);
 
-    const logitsTensor = outputs.logits;
-    const all = (await logitsTensor.getData()) as Float32Array;
-    const logits = this.rows.map((_, r) => all.slice(((r + 1) * queryLength - 1) * vocabSize, (r + 1) * queryLength * vocabSize));
+    const last = (await outputs[this.parts.tap.logits].getData()) as Float32Array;
+    const logits = this.rows.map((_, r) => last.slice(r * vocabSize, (r + 1) * vocabSize));
     const attention = this.rows.map((row, r) => {
-      if (!row.imageSpan || !this.parts.tap) return undefined;
+      if (!row.imageSpan) return undefined;
       return this.parts.tap.read(outputs, r, this.padding[r] + row.imageSpan.start, row.imageSpan.length);
     });
     for (const [name, tensor] of Object.entries(outputs)) if (!name.startsWith('present.')) tensor.dispose();

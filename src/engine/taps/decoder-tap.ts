@@ -4,22 +4,38 @@
 // step costs one small transfer. The image columns are picked here because each batched row (baseline, DAMRO
 // full, DAMRO outliers) has its own image span.
 import { LensError } from '../../protocol/errors';
-import { editForTaps, float32Of, type TapEdit, type TapTensor } from './edit';
+import type { ScannedModel } from '../onnx/scan';
+import type { TapNodes } from '../onnx/tap-nodes';
+import { editForTaps, float32Of, type DecoderTapReader, type TapEdit, type TapTensor } from './edit';
 
 export interface DecoderTap {
   /** The graph output holding [batch, layers·heads, 1, keys]. */
   readonly output: string;
   readonly layers: number;
+  /** The last position's logits, [batch, 1, vocab]: all a decode step reads of the logits. */
+  readonly logits: string;
+}
+
+/**
+ * Exports return logits for every position, [batch, sequence, vocab]: at a prefill that is hundreds of MB for a
+ * 50k vocabulary. Slicing the last position in the graph lets the runner fetch only that row.
+ */
+export function lastPositionLogits(nodes: TapNodes, model: ScannedModel): string {
+  if (!model.graph.outputs.includes('logits')) {
+    throw new LensError('unsupported-model', `The decoder has no 'logits' output (its outputs: ${model.graph.outputs.slice(0, 6).join(', ')}…); DAMRO Lens reads Optimum-layout decoders (logits, present.*).`);
+  }
+  return nodes.slice('logits', 1, -1);
 }
 
 export function tapDecoder(bytes: Uint8Array): TapEdit<DecoderTap> {
-  return editForTaps(bytes, 'decoder', 'decoder', (sites, nodes) => {
+  return editForTaps(bytes, 'decoder', 'decoder', (sites, nodes, model) => {
     const rows = sites.map((site) => {
       if (site.probs) return nodes.slice(site.probs, -2, -1);
       throw new LensError('attention-unavailable', `The decoder computes attention in fused ${site.node.opType} nodes ('${site.node.name}'); decoder attention is recomputed for GroupQueryAttention only, so attention maps are unavailable for this model.`);
     });
     const output = nodes.float32(rows.length === 1 ? rows[0]! : nodes.concat(rows, 1));
-    return { outputs: [output], tap: { output, layers: sites.length } };
+    const logits = lastPositionLogits(nodes, model);
+    return { outputs: [output, logits], tap: { output, layers: sites.length, logits } };
   });
 }
 
@@ -40,6 +56,6 @@ export function readDecoderAttention(tap: DecoderTap, outputs: Readonly<Record<s
 }
 
 /** The shape the ORT decoder runner takes (DecoderTapReader). */
-export function decoderTapReader(tap: DecoderTap): { read(outputs: Readonly<Record<string, TapTensor>>, row: number, keyStart: number, keyCount: number): Float32Array } {
-  return { read: (outputs, row, keyStart, keyCount) => readDecoderAttention(tap, outputs, row, keyStart, keyCount) };
+export function decoderTapReader(tap: DecoderTap): DecoderTapReader {
+  return { outputs: [tap.output, tap.logits], logits: tap.logits, read: (outputs, row, keyStart, keyCount) => readDecoderAttention(tap, outputs, row, keyStart, keyCount) };
 }

@@ -1,6 +1,6 @@
 // The shared path of every tap: scan the file, find its attention, append the tap's nodes and outputs.
 import { LensError } from '../../protocol/errors';
-import { scanModel } from '../onnx/scan';
+import { scanModel, type ScannedModel } from '../onnx/scan';
 import type { AttentionSite } from '../onnx/sites/site';
 import { findAttentionSites } from '../onnx/sites/find-sites';
 import { spliceGraph } from '../onnx/splice';
@@ -12,6 +12,16 @@ export interface TapTensor {
   readonly data: unknown;
 }
 
+/** How the decoder runner reads a tapped decoder: what to fetch, where the logits are, and the attention rows. */
+export interface DecoderTapReader {
+  /** Tap outputs to fetch besides the KV cache (the attention tap and the last-position logits). */
+  readonly outputs: readonly string[];
+  /** [batch, 1, vocab] logits of the last position. */
+  readonly logits: string;
+  /** One row's attention over a span of key positions: [layers, heads, span]. */
+  read(outputs: Readonly<Record<string, TapTensor>>, row: number, keyStart: number, keyCount: number): Float32Array;
+}
+
 export interface TapEdit<T> {
   readonly bytes: Uint8Array;
   readonly tap: T;
@@ -21,11 +31,11 @@ export interface TapEdit<T> {
  * Edits `bytes` (a whole .onnx file; weights in an .onnx_data file are untouched and load as before).
  * `build` adds the tap's nodes and returns the tensors to expose plus the tap descriptor.
  */
-export function editForTaps<T>(bytes: Uint8Array, what: string, prefix: string, build: (sites: readonly AttentionSite[], nodes: TapNodes) => { outputs: string[]; tap: T }): TapEdit<T> {
+export function editForTaps<T>(bytes: Uint8Array, what: string, prefix: string, build: (sites: readonly AttentionSite[], nodes: TapNodes, model: ScannedModel) => { outputs: string[]; tap: T }): TapEdit<T> {
   const model = scanModel(bytes);
   const sites = findAttentionSites(model, what);
   const nodes = new TapNodes(prefix, model.opsets.get('') ?? 0);
-  const { outputs, tap } = build(sites, nodes);
+  const { outputs, tap } = build(sites, nodes, model);
   return { bytes: spliceGraph(bytes, model, { nodes: nodes.nodes, outputs }), tap };
 }
 

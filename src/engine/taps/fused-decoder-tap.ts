@@ -10,7 +10,8 @@ import { scanModel } from '../onnx/scan';
 import { findFusedDecoderSites, type FusedDecoderSite } from '../onnx/sites/fused-decoder';
 import { spliceGraph } from '../onnx/splice';
 import { TapNodes } from '../onnx/tap-nodes';
-import { float32Of, type TapEdit, type TapTensor } from './edit';
+import { lastPositionLogits } from './decoder-tap';
+import { float32Of, type DecoderTapReader, type TapEdit, type TapTensor } from './edit';
 
 export interface FusedDecoderTap {
   /** [batch, layers, query width] float32. */
@@ -19,6 +20,8 @@ export interface FusedDecoderTap {
   readonly sites: readonly Pick<FusedDecoderSite, 'presentKey' | 'heads' | 'kvHeads' | 'scale'>[];
   /** Per layer; layers share one table pair in real exports, so equal names share one array. */
   readonly rotary: readonly (RotaryTables | undefined)[];
+  /** The last position's logits, [batch, 1, vocab]. */
+  readonly logits: string;
 }
 
 export function tapFusedDecoder(bytes: Uint8Array, external: readonly ExternalFile[] = []): TapEdit<FusedDecoderTap> {
@@ -28,6 +31,7 @@ export function tapFusedDecoder(bytes: Uint8Array, external: readonly ExternalFi
   const nodes = new TapNodes('decoder-fused', model.opsets.get('') ?? 0);
   const rows = sites.map((site) => nodes.slice(site.query, 1, -1));
   const output = nodes.float32(rows.length === 1 ? rows[0]! : nodes.concat(rows, 1));
+  const logits = lastPositionLogits(nodes, model);
   const tables = new Map<string, Float32Array>();
   const table = (name: string) => {
     if (!tables.has(name)) tables.set(name, readFloatInitializer(bytes, model, name, external).data);
@@ -41,8 +45,8 @@ export function tapFusedDecoder(bytes: Uint8Array, external: readonly ExternalFi
   // The present keys are graph outputs in every decoder_model_merged; expose any that is not.
   const missing = sites.map((s) => s.presentKey).filter((name) => !model.graph.outputs.includes(name));
   return {
-    bytes: spliceGraph(bytes, model, { nodes: nodes.nodes, outputs: [output, ...missing] }),
-    tap: { output, layers: sites.length, sites: sites.map(({ presentKey, heads, kvHeads, scale }) => ({ presentKey, heads, kvHeads, scale })), rotary },
+    bytes: spliceGraph(bytes, model, { nodes: nodes.nodes, outputs: [output, logits, ...missing] }),
+    tap: { output, layers: sites.length, sites: sites.map(({ presentKey, heads, kvHeads, scale }) => ({ presentKey, heads, kvHeads, scale })), rotary, logits },
   };
 }
 
@@ -75,6 +79,7 @@ export function readFusedAttention(tap: FusedDecoderTap, outputs: Readonly<Recor
   return out;
 }
 
-export function fusedTapReader(tap: FusedDecoderTap): { read(outputs: Readonly<Record<string, TapTensor>>, row: number, keyStart: number, keyCount: number): Float32Array } {
-  return { read: (outputs, row, keyStart, keyCount) => readFusedAttention(tap, outputs, row, keyStart, keyCount) };
+export function fusedTapReader(tap: FusedDecoderTap): DecoderTapReader {
+  // The present keys are fetched by the runner anyway: they are the next step's past.
+  return { outputs: [tap.output, tap.logits], logits: tap.logits, read: (outputs, row, keyStart, keyCount) => readFusedAttention(tap, outputs, row, keyStart, keyCount) };
 }

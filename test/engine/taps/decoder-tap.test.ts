@@ -105,6 +105,14 @@ describe('tapDecoder on the tiny LLaVA (ORT wasm)', () => {
     // Logits and cache of the edited model are bit-identical to the unedited model's.
     const untapped = await plain.run(prefillFeeds);
     for (const name of plain.outputNames) expect(prefill[name]!.data).toEqual(untapped[name]!.data);
+    // The last-position logits the runner fetches are exactly the last row of the full logits.
+    const vocab = t.vocabSize;
+    expect(prefill[tap.logits]!.dims).toEqual([2, 1, vocab]);
+    const full = untapped.logits!.data as Float32Array;
+    for (let b = 0; b < 2; b++) {
+      const last = full.subarray(((b + 1) * WIDTH - 1) * vocab, (b + 1) * WIDTH * vocab);
+      expect((prefill[tap.logits]!.data as Float32Array).subarray(b * vocab, (b + 1) * vocab)).toEqual(last);
+    }
     await Promise.all([tapped.release(), plain.release(), embed.release()]);
   });
 
@@ -124,8 +132,15 @@ describe('tapDecoder on the tiny LLaVA (ORT wasm)', () => {
     for (let b = 0; b < 2; b++) {
       const start = PAD[b]! + SPANS[b]!.start;
       expect(maxAbsDiff(out.attention[b]!, expectedRow(ref, b, WIDTH, WIDTH, start, SPANS[b]!.length))).toBeLessThan(1e-5);
+      const lastRef = Float32Array.from(ref.logits.subarray(((b + 1) * WIDTH - 1) * t.vocabSize, (b + 1) * WIDTH * t.vocabSize));
+      expect(maxAbsDiff(out.logits[b]!, lastRef)).toBeLessThan(1e-4);
     }
     await runner.dispose();
     await Promise.all([decoder.release(), embed.release()]);
+  });
+
+  it('refuses a graph without a logits output, naming what it has', () => {
+    const vision = model.files.get('onnx/vision_encoder.onnx')!;
+    expect(() => tapDecoder(vision)).toThrow(/no 'logits' output \(its outputs: image_features/);
   });
 });
