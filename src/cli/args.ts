@@ -55,17 +55,32 @@ function oneOf<T extends string>(text: string | undefined, allowed: readonly T[]
   return (allowed as readonly string[]).includes(text) ? (text as T) : bad(`--${name} must be ${allowed.join(' or ')}, got '${text}'.`);
 }
 
-export function parseCommand(argv: readonly string[]): RunCommand | MergeCommand {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: {
-      images: { type: 'string' }, model: { type: 'string' }, out: { type: 'string' }, split: { type: 'string' }, backend: { type: 'string' },
-      shard: { type: 'string' }, limit: { type: 'string' }, preset: { type: 'string' }, alpha: { type: 'string' }, beta: { type: 'string' },
-      k: { type: 'string' }, mode: { type: 'string' }, seed: { type: 'string' }, 'max-new-tokens': { type: 'string' }, dtype: { type: 'string' },
-      rule: { type: 'string' }, data: { type: 'string' },
-    },
-  });
+export interface HelpCommand {
+  readonly kind: 'help';
+}
+
+function parse(argv: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        images: { type: 'string' }, model: { type: 'string' }, out: { type: 'string' }, split: { type: 'string' }, backend: { type: 'string' },
+        shard: { type: 'string' }, limit: { type: 'string' }, preset: { type: 'string' }, alpha: { type: 'string' }, beta: { type: 'string' },
+        k: { type: 'string' }, mode: { type: 'string' }, seed: { type: 'string' }, 'max-new-tokens': { type: 'string' }, dtype: { type: 'string' },
+        rule: { type: 'string' }, data: { type: 'string' },
+      },
+    });
+  } catch (error) {
+    // node:util reports unknown or malformed options as a TypeError; they are the person's input, not a crash.
+    return bad(error instanceof Error ? error.message : String(error));
+  }
+}
+
+export function parseCommand(argv: readonly string[]): RunCommand | MergeCommand | HelpCommand {
+  const { values, positionals } = parse(argv);
+  if (values.help) return { kind: 'help' };
   const [command, ...rest] = positionals;
   const rule = oneOf(values.rule, ['damro', 'official'] as const, 'rule', 'damro');
   const out = values.out ?? bad('--out DIR is required.');

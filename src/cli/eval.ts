@@ -91,12 +91,16 @@ async function report(out: string, shards: readonly string[], rule: MergeCommand
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   try {
     const command = parseCommand(argv);
+    if (command.kind === 'help') {
+      io.out(USAGE);
+      return 0;
+    }
     if (command.kind === 'merge') return await report(command.out, command.shards, command.rule, command.data ?? DEFAULT_DATA_DIR, io);
     return await run(command, io);
   } catch (error) {
     if (!(error instanceof LensError)) throw error;
     io.err(`eval: ${error.message}`);
-    if (error.code === 'bad-request' && /--|argument/.test(error.message)) io.err(USAGE);
+    if (error.code === 'bad-request' && /--|argument|option/i.test(error.message)) io.err(USAGE);
     return 2;
   }
 }

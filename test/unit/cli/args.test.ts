@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { main } from '../../../src/cli/eval';
+
+async function cli(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { out: (line) => out.push(line), err: (line) => err.push(line) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('npm run eval — command line', () => {
+  it('prints the usage for --help and exits 0', async () => {
+    const { code, out } = await cli('--help');
+    expect(code).toBe(0);
+    expect(out).toMatch(/^usage:\n {2}npm run eval -- pope\|chair\|mme/);
+  });
+
+  it.each([
+    [['pope', '--images', 'x', '--model', 'm', '--out', 'o', '--colour', 'red'], /Unknown option '--colour'/],
+    [['pope', '--images', 'x', '--model', 'm'], /--out DIR is required/],
+    [['popes', '--out', 'o'], /the first argument is a benchmark \(pope, chair, mme\) or merge; got 'popes'/],
+    [['pope', '--images', 'x', '--model', 'm', '--out', 'o', '--alpha', '2'], /--preset custom/],
+  ])('refuses %j with a message and the usage, exit 2', async (argv, message) => {
+    const { code, err } = await cli(...argv);
+    expect(code).toBe(2);
+    expect(err).toMatch(message);
+    expect(err).toContain('usage:');
+  });
+});
