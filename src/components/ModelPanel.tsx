@@ -61,8 +61,8 @@ export function ModelPanel() {
         {dtypes.map((d) => {
           const size = entry?.download?.[d];
           return (
-            <option key={d} value={d} disabled={device !== undefined && !dtypeRuns(d, device)}>
-              {size ? `${d} · ${formatDownload(size)}` : d}
+            <option key={d} value={d}>
+              {[d, size && formatDownload(size), device && !dtypeRuns(d, device) && 'runs on the CPU (no shader-f16)'].filter(Boolean).join(' · ')}
             </option>
           );
         })}

@@ -1,16 +1,18 @@
-// npm run models:make -- --size tiny|bench --dtype fp32|q4 --out DIR [--seed N] [--family llava|idefics3|llava-gqa]
+// npm run models:make -- --size tiny|bench --dtype fp32|q4|q4f16[,…] --out DIR [--seed N] [--family llava|idefics3|llava-gqa]
 import { parseArgs } from 'node:util';
 import { makeGqaLlavaModel } from './gqa/make-model';
 import { makeIdefics3Model } from './idefics3/make-model';
-import { SIZES, type ModelSize } from './llava/dims';
+import { parameterCount, SIZES, type ModelSize } from './llava/dims';
 import type { WeightFormat } from './llava/linear-node';
 import { DEFAULT_SEED, makeLlavaModel } from './llava/make-model';
+import { makeQ4f16LlavaModel } from './q4f16/make-model';
 import { writeModelFolder } from './write-folder';
 
-const FORMATS: readonly WeightFormat[] = ['fp32', 'q4'];
+type Dtype = WeightFormat | 'q4f16';
+const FORMATS: readonly Dtype[] = ['fp32', 'q4', 'q4f16'];
 
 function fail(message: string): never {
-  console.error(`models:make: ${message}\nusage: npm run models:make -- --size tiny|bench --dtype fp32|q4 --out DIR [--seed N] [--family llava|idefics3|llava-gqa]`);
+  console.error(`models:make: ${message}\nusage: npm run models:make -- --size tiny|bench --dtype fp32|q4|q4f16[,…] --out DIR [--seed N] [--family llava|idefics3|llava-gqa]`);
   process.exit(2);
 }
 
@@ -18,9 +20,12 @@ const { values } = parseArgs({
   options: { size: { type: 'string', default: 'tiny' }, dtype: { type: 'string', default: 'fp32' }, out: { type: 'string' }, seed: { type: 'string' }, family: { type: 'string', default: 'llava' } },
 });
 const size = values.size as ModelSize;
-const dtype = values.dtype as WeightFormat;
+// Several dtypes go into one folder side by side, as on the Hub (onnx/*.onnx, *_q4.onnx, *_q4f16.onnx).
+const dtypes = values.dtype.split(',') as Dtype[];
+const dtype = dtypes[0]!;
 if (!(size in SIZES)) fail(`unknown --size "${values.size}"`);
-if (!FORMATS.includes(dtype)) fail(`unknown --dtype "${values.dtype}"`);
+for (const d of dtypes) if (!FORMATS.includes(d)) fail(`unknown --dtype "${d}"`);
+if (dtypes.includes('q4f16') && size !== 'tiny') fail('--dtype q4f16 is made only for --size tiny');
 if (!values.out) fail('--out DIR is required');
 const seed = values.seed === undefined ? DEFAULT_SEED : Number(values.seed);
 if (!Number.isInteger(seed)) fail(`--seed must be an integer, got "${values.seed}"`);
@@ -33,16 +38,20 @@ const FIXTURES: Record<string, () => Map<string, Uint8Array>> = {
 };
 const fixture = values.family === undefined ? undefined : FIXTURES[values.family];
 if (fixture) {
-  if (size !== 'tiny' || dtype !== 'fp32') fail(`--family ${values.family} makes only --size tiny --dtype fp32`);
+  if (size !== 'tiny' || dtypes.join() !== 'fp32') fail(`--family ${values.family} makes only --size tiny --dtype fp32`);
   await writeModelFolder(values.out, fixture());
   console.log(`synthetic ${values.family} tiny fp32 (seed ${seed}) in ${values.out} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
   process.exit(0);
 }
 if (values.family !== 'llava') fail(`unknown --family "${values.family}"`);
-const model = makeLlavaModel({ size, dtype, seed });
-await writeModelFolder(values.out, model.files);
-const bytes = [...model.files.values()].reduce((sum, f) => sum + f.byteLength, 0);
+const filesOf = (d: Dtype) => (d === 'q4f16' ? makeQ4f16LlavaModel({ seed }) : makeLlavaModel({ size, dtype: d, seed }).files);
+// The first dtype's config and processor files describe the folder; the others add only their graphs.
+const files = new Map(filesOf(dtype));
+for (const extra of dtypes.slice(1)) for (const [path, bytes] of filesOf(extra)) if (path.startsWith('onnx/')) files.set(path, bytes);
+await writeModelFolder(values.out, files);
+const bytes = [...files.values()].reduce((sum, f) => sum + f.byteLength, 0);
+const parameters = parameterCount(SIZES[size]);
 console.log(
-  `synthetic llava ${size} ${dtype} (seed ${seed}): ${model.parameters.toLocaleString('en-US')} parameters, ` +
+  `synthetic llava ${size} ${dtypes.join('+')} (seed ${seed}): ${parameters.toLocaleString('en-US')} parameters, ` +
     `${(bytes / 2 ** 20).toFixed(2)} MiB in ${values.out} (${((performance.now() - started) / 1000).toFixed(1)} s)`,
 );

@@ -46,11 +46,11 @@ describe('the model panel’s registry', () => {
     expect(store.getState().settings.noClsScorer).toBe('token-norm');
   });
 
-  it('never offers half precision on a GPU without shader-f16', () => {
+  it('suggests fp32-compute weights on a GPU without shader-f16 and says half precision would run on the CPU', () => {
     renderWith(gpu(false));
     fireEvent.change(modelSelect(), { target: { value: 'HuggingFaceTB/SmolVLM-256M-Instruct' } });
     expect(store.getState().settings.dtype).toBe('q4');
-    const disabled = Array.from(dtypeSelect().options).filter((o) => o.disabled).map((o) => o.value);
-    expect(disabled).toEqual(['q4f16', 'fp16']);
+    const onCpu = Array.from(dtypeSelect().options).filter((o) => o.textContent?.includes('runs on the CPU')).map((o) => o.value);
+    expect(onCpu).toEqual(['q4f16', 'fp16']);
   });
 });

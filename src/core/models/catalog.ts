@@ -41,7 +41,7 @@ const about = (mb: number): DownloadSize => ({ mb, estimated: true });
  * are the small LVLMs with ready transformers.js exports (browser-stack.md §1.4); none has a CLS token.
  */
 export const MODEL_CATALOG: readonly CatalogEntry[] = [
-  { id: 'synthetic-llava-tiny', label: 'Synthetic LLaVA, tiny (built in, random weights)', location: 'site', dtypes: ['fp32'], synthetic: true, notice: SYNTHETIC_NOTICE, family: 'llava', hasCls: true },
+  { id: 'synthetic-llava-tiny', label: 'Synthetic LLaVA, tiny (built in, random weights)', location: 'site', dtypes: ['fp32', 'q4', 'q4f16'], synthetic: true, notice: SYNTHETIC_NOTICE, family: 'llava', hasCls: true },
   {
     id: 'synthetic-smolvlm-tiny',
     label: 'Synthetic SmolVLM, tiny (built in, random weights, no CLS)',

@@ -1,4 +1,5 @@
 import { catalogEntry } from '../../core/models/catalog';
+import { backendFor } from '../../core/models/pick-dtype';
 import { ADAPTERS } from '../adapters/registry';
 import type { ModelLoader } from '../model';
 import { probeCapabilities, type Environment } from '../runtime/capabilities';
@@ -19,7 +20,10 @@ export function browserModelLoader(workerUrl: string, env: Environment): ModelLo
   const hubCache = typeof caches === 'undefined' ? undefined : caches.open(hubCacheName()).catch(() => undefined);
   return createModelLoader({
     adapters: ADAPTERS,
-    backend: async () => (await probeCapabilities(env)).backend,
+    backend: async (dtype) => {
+      const capabilities = await probeCapabilities(env);
+      return backendFor(dtype, { backend: capabilities.backend, shaderF16: capabilities.adapter?.shaderF16 ?? false });
+    },
     // A site model never falls back to the Hub (offline must stay offline); a Hub model never reads the site.
     locate: (modelId) =>
       catalogEntry(modelId)?.location === 'site'

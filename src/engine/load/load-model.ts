@@ -1,5 +1,5 @@
 import { LensError } from '../../protocol/errors';
-import type { Backend } from '../../protocol/messages';
+import type { Backend, Dtype } from '../../protocol/messages';
 import type { ModelAdapter, ModelConfig } from '../adapters/adapter';
 import type { ModelLoader } from '../model';
 import { configureHub, type HubSettings } from '../runtime/hf';
@@ -14,7 +14,8 @@ export interface ModelLocation {
 export interface LoaderDeps {
   readonly adapters: Readonly<Record<string, ModelAdapter>>;
   readonly locate: (modelId: string) => ModelLocation;
-  readonly backend: () => Promise<Backend>;
+  /** The backend a model in this dtype runs on. */
+  readonly backend: (dtype: Dtype) => Promise<Backend>;
 }
 
 /** Reads config.json, picks the adapter for its model_type, and lets the adapter build the model. */
@@ -36,6 +37,6 @@ export function createModelLoader(deps: LoaderDeps): ModelLoader {
       throw new LensError('unsupported-model', `"${modelId}" is a ${config.model_type ?? 'model without a model_type'} model; DAMRO Lens supports ${families.length ? families.join(', ') : 'no model family in this build'}.`, { modelType: String(config.model_type) });
     }
     const noClsScorer = options.noClsScorer ?? 'mean-received-attention';
-    return adapter.load({ modelId, dtype, backend: await deps.backend(), source, onProgress, noClsScorer, families }, config);
+    return adapter.load({ modelId, dtype, backend: await deps.backend(dtype), source, onProgress, noClsScorer, families }, config);
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ADAPTED_SCORE_NOTICE, catalogEntry, DEFAULT_REAL_MODEL, formatDownload, MODEL_CATALOG } from '../../../../src/core/models/catalog';
-import { dtypeRuns, pickDtype } from '../../../../src/core/models/pick-dtype';
+import { backendFor, dtypeRuns, pickDtype } from '../../../../src/core/models/pick-dtype';
 import { OUTLIER_SCORERS } from '../../../../src/core/attention/outliers';
 
 describe('the model catalogue', () => {
@@ -51,12 +51,17 @@ describe('pickDtype', () => {
     expect(pickDtype(all, { backend: 'webgpu', shaderF16: true })).toMatchObject({ dtype: 'q4f16', reason: expect.stringMatching(/supports shader-f16/) });
   });
 
-  it('never takes a half-precision dtype on WebGPU without shader-f16', () => {
+  it('prefers fp32-compute dtypes on WebGPU without shader-f16, and runs half precision there on the CPU', () => {
     expect(pickDtype(all, { backend: 'webgpu', shaderF16: false }).dtype).toBe('q4');
     expect(pickDtype(['fp16', 'fp32'], { backend: 'webgpu', shaderF16: false }).dtype).toBe('fp32');
     expect(dtypeRuns('q4f16', { backend: 'webgpu', shaderF16: false })).toBe(false);
     expect(dtypeRuns('fp16', { backend: 'webgpu', shaderF16: true })).toBe(true);
-    expect(() => pickDtype(['q4f16', 'fp16'], { backend: 'webgpu', shaderF16: false })).toThrow(/lacks that feature/);
+    // Only half precision on offer: it is taken, and runs on the CPU rather than failing on the GPU.
+    expect(pickDtype(['q4f16', 'fp16'], { backend: 'webgpu', shaderF16: false })).toMatchObject({ dtype: 'q4f16', reason: expect.stringMatching(/runs on the CPU/) });
+    expect(backendFor('q4f16', { backend: 'webgpu', shaderF16: false })).toBe('wasm');
+    expect(backendFor('q4f16', { backend: 'webgpu', shaderF16: true })).toBe('webgpu');
+    expect(backendFor('q4', { backend: 'webgpu', shaderF16: false })).toBe('webgpu');
+    expect(backendFor('fp16', { backend: 'wasm', shaderF16: false })).toBe('wasm');
   });
 
   it('prefers q4, then fp32 on WASM, and falls back to half precision only when nothing else exists', () => {

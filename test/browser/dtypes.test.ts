@@ -1,0 +1,48 @@
+// The demo model ships fp32, q4 and q4f16 graphs side by side, as Hub repos do. Through the production worker in
+// Chromium: q4 runs on WebGPU; q4f16 needs shader-f16, which SwiftShader lacks, so the engine runs it on WASM
+// instead of failing. Both give the same captions as the engine in Node.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Dtype } from '../../src/protocol/messages';
+import { nodeEngine, runParams, runToEnd, testImage, tokensOf } from '../support/tiny-llava';
+import { collectErrors, launchChromium } from './chromium';
+import { productionWorkerUrl, runInWorker } from './worker-run';
+
+const root = new URL('../../', import.meta.url).pathname;
+const DEMO = 'synthetic-llava-tiny';
+
+describe('the demo model in other dtypes, in Chromium', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it.each([
+    ['q4', 'webgpu'],
+    ['q4f16', 'wasm'],
+  ] as const)('%s runs on %s and matches Node', async (dtype: Dtype, backend) => {
+    const page = await browser.newPage();
+    const errors = collectErrors(page);
+    await page.goto(inject('baseUrl'));
+    const params = runParams({ maxNewTokens: 6, image: testImage(32, 32) });
+    const result = await runInWorker(page, productionWorkerUrl(), { modelId: DEMO, dtype }, params);
+    expect(result.shaderF16, 'SwiftShader has no shader-f16').toBe(false);
+    expect(result.info).toMatchObject({ dtype, backend });
+    expect(result.loadedFiles).toContain(`onnx/decoder_model_merged_${dtype}.onnx`);
+    const failure = result.events.find((e) => e.type === 'run/error');
+    expect(failure, failure?.type === 'run/error' ? failure.error.message : '').toBeUndefined();
+
+    const { engine, events } = nodeEngine(`${root}public/models/${DEMO}`);
+    await engine['model/load']({ modelId: DEMO, dtype });
+    const node = await runToEnd(engine, events, params);
+    for (const caption of ['baseline', 'damro'] as const) {
+      expect(tokensOf(result.events, caption).length).toBeGreaterThan(0);
+      expect(tokensOf(result.events, caption), `${caption}, ${dtype}`).toEqual(tokensOf(node, caption));
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
