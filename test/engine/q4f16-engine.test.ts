@@ -10,6 +10,7 @@ import { AutoProcessor, configureHub, LlavaForConditionalGeneration, RawImage } 
 import { makeLlavaModel } from '../../src/factory/llava/make-model';
 import { SPECIAL_IDS } from '../../src/factory/llava/vocabulary';
 import { makeQ4f16LlavaModel } from '../../src/factory/q4f16/make-model';
+import { ModelProto } from '../../src/factory/onnx/schema';
 import { writeModelFolder } from '../../src/factory/write-folder';
 import { CAPTION_PROMPT, nodeEngine, runParams, runToEnd, testImage, tokensOf } from '../support/tiny-llava';
 
@@ -17,9 +18,15 @@ const root = mkdtempSync(join(tmpdir(), 'damro-q4f16-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('engine on the q4f16 layout', () => {
-  it('loads, finds the planted outliers with the CLS score, streams frames, and matches generate()', async () => {
-    const modelId = 'tiny-q4f16';
-    const files = makeQ4f16LlavaModel();
+  it.each([
+    ['float32', false],
+    ['float16', true],
+  ])('with a %s KV cache: loads, finds the planted outliers with the CLS score, streams frames, and matches generate()', async (kvType, halfKv) => {
+    const modelId = `tiny-q4f16-kv-${kvType}`;
+    const files = makeQ4f16LlavaModel({ halfKv });
+    const decoderGraph = ModelProto.decode(files.get('onnx/decoder_model_merged_q4f16.onnx')!) as unknown as { graph: { input: { name: string; type: { tensor_type: { elem_type: number } } }[] } };
+    const past = decoderGraph.graph.input.find((i) => i.name === 'past_key_values.0.key')!;
+    expect(past.type.tensor_type.elem_type).toBe(halfKv ? 10 : 1);
     expect([...files.keys()].filter((p) => p.startsWith('onnx/')).sort()).toEqual(['onnx/decoder_model_merged_q4f16.onnx', 'onnx/embed_tokens_q4f16.onnx', 'onnx/vision_encoder_q4f16.onnx']);
     await writeModelFolder(join(root, modelId), files);
     configureHub({ localModelPath: `${root}/`, allowRemoteModels: false });

@@ -6,7 +6,7 @@ import type { DecoderRunner, RowSpec, StepOutput } from './runner';
 import type { DecoderTapReader } from '../taps/edit';
 
 type Tensor = ort.Tensor;
-type Session = Pick<ort.InferenceSession, 'run' | 'inputNames' | 'outputNames'>;
+type Session = Pick<ort.InferenceSession, 'run' | 'inputNames' | 'outputNames' | 'inputMetadata'>;
 
 export interface DecoderLayout {
   readonly layers: number;
@@ -55,12 +55,18 @@ export class OrtDecoderRunner implements DecoderRunner {
       for (let t = 0; t < width; t++) positions.push(t < pad ? 1 : t - pad);
     });
     this.nextPosition = rows.map((row) => row.length);
-    const empty = new Float32Array(0);
+    // Some q4f16 exports keep the KV cache in float16 at the graph boundary; the empty first past must match.
+    const kvType = this.kvType();
+    const empty = () => (kvType === 'float16' ? new ort.Tensor('float16', new Uint16Array(0), [rows.length, kvHeads, 0, headDim]) : new ort.Tensor('float32', new Float32Array(0), [rows.length, kvHeads, 0, headDim]));
     this.past = [];
-    for (let l = 0; l < layers; l++) {
-      this.past.push(new ort.Tensor('float32', empty, [rows.length, kvHeads, 0, headDim]), new ort.Tensor('float32', empty, [rows.length, kvHeads, 0, headDim]));
-    }
+    for (let l = 0; l < layers; l++) this.past.push(empty(), empty());
     return this.run(new ort.Tensor('float32', embeds, [rows.length, width, hidden]), int64(positions, [rows.length, width]));
+  }
+
+  private kvType(): 'float32' | 'float16' {
+    const index = this.parts.decoder.inputNames.indexOf('past_key_values.0.key');
+    const metadata = this.parts.decoder.inputMetadata[index];
+    return metadata?.isTensor && metadata.type === 'float16' ? 'float16' : 'float32';
   }
 
   async step(tokens: readonly (number | null)[]): Promise<StepOutput> {

@@ -1,4 +1,5 @@
 // The shared path of every tap: scan the file, find its attention, append the tap's nodes and outputs.
+import { float16ToFloat32 } from '../../core/tensor/float16';
 import { LensError } from '../../protocol/errors';
 import { scanModel, type ScannedModel } from '../onnx/scan';
 import type { AttentionSite } from '../onnx/sites/site';
@@ -37,6 +38,16 @@ export function editForTaps<T>(bytes: Uint8Array, what: string, prefix: string, 
   const nodes = new TapNodes(prefix, model.opsets.get('') ?? 0);
   const { outputs, tap } = build(sites, nodes, model);
   return { bytes: spliceGraph(bytes, model, { nodes: nodes.nodes, outputs }), tap };
+}
+
+/**
+ * A model output (not a tap: e.g. the present keys) as float32, whether the graph gives it in float32 or float16
+ * (q4f16 exports that keep their KV cache in half precision).
+ */
+export function floatDataOf(outputs: Readonly<Record<string, TapTensor>>, name: string, rank: number): { data: Float32Array; dims: readonly number[] } {
+  const tensor = outputs[name];
+  if (tensor?.data instanceof Uint16Array) return float32Of({ [name]: { dims: tensor.dims, data: float16ToFloat32(tensor.data) } }, name, rank);
+  return float32Of(outputs, name, rank);
 }
 
 /**

@@ -11,7 +11,7 @@ import { findFusedDecoderSites, type FusedDecoderSite } from '../onnx/sites/fuse
 import { spliceGraph } from '../onnx/splice';
 import { TapNodes } from '../onnx/tap-nodes';
 import { lastPositionLogits } from './decoder-tap';
-import { float32Of, type DecoderTapReader, type TapEdit, type TapTensor } from './edit';
+import { float32Of, floatDataOf, type DecoderTapReader, type TapEdit, type TapTensor } from './edit';
 
 export interface FusedDecoderTap {
   /** [batch, layers, query width] float32. */
@@ -57,7 +57,7 @@ export function readFusedAttention(tap: FusedDecoderTap, outputs: Readonly<Recor
   const heads = tap.sites[0]!.heads;
   const out = new Float32Array(layers * heads * keyCount);
   tap.sites.forEach((site, l) => {
-    const keys = float32Of(outputs, site.presentKey, 4);
+    const keys = floatDataOf(outputs, site.presentKey, 4);
     const [, kvHeads, totalKeys, headDim] = keys.dims as [number, number, number, number];
     if (row < 0 || row >= batch) throw new LensError('internal', `Row ${row} is not in a decoder batch of ${batch}.`);
     if (keyStart < 0 || keyStart + keyCount > totalKeys) throw new LensError('internal', `Image keys ${keyStart}..${keyStart + keyCount} fall outside the ${totalKeys} attended positions.`);

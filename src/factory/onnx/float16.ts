@@ -70,10 +70,18 @@ function outputIsFloat(node: Node, isFloat: (t: string) => boolean): boolean {
   return isFloat(node.input[0] ?? '');
 }
 
-export function toFloat16Inside(bytes: Uint8Array): Uint8Array {
+/**
+ * `halfIo` names graph inputs and outputs that stay float16 at the boundary instead: some q4f16 exports keep
+ * their KV cache (past_key_values.*, present.*) in float16.
+ */
+export function toFloat16Inside(bytes: Uint8Array, halfIo: (name: string) => boolean = () => false): Uint8Array {
   const model = ModelProto.toObject(ModelProto.decode(bytes), { arrays: true, longs: Number }) as unknown as Model;
   const graph = model.graph;
   const float = new Set<string>();
+  for (const value of [...graph.input, ...graph.output]) {
+    if (halfIo(value.name) && value.type?.tensor_type?.elem_type === FLOAT) value.type.tensor_type.elem_type = FLOAT16;
+  }
+  for (const input of graph.input) if (halfIo(input.name)) float.add(input.name);
   for (const init of graph.initializer) {
     if (init.data_type !== FLOAT) continue;
     float.add(init.name);
