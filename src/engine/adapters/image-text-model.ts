@@ -5,7 +5,7 @@
 // tokens, and where the image tokens sit in its prompt.
 import { OUTLIER_SCORERS, type OutlierScorerName } from '../../core/attention/outliers';
 import { LensError } from '../../protocol/errors';
-import type { Grid, ImageInput, ModelInfo } from '../../protocol/messages';
+import type { Dtype, Grid, ImageInput, ModelInfo } from '../../protocol/messages';
 import { OrtDecoderRunner, type DecoderLayout } from '../decode/ort-runner';
 import type { DecoderTapReader } from '../taps/edit';
 import { RowwiseRunner } from '../decode/rowwise-runner';
@@ -57,12 +57,22 @@ async function readJson(ctx: AdapterContext, path: string): Promise<Json | undef
   return bytes ? (JSON.parse(new TextDecoder().decode(bytes)) as Json) : undefined;
 }
 
+/**
+ * Hub repos do not always export every session in every dtype (an embedding table is often left in fp16 or fp32,
+ * since 4-bit quantisation does not apply to it); a missing file falls back to the nearest dtype that exists.
+ */
+const DTYPE_FALLBACK: Record<Dtype, readonly Dtype[]> = { fp32: [], fp16: ['fp32'], q4: ['fp32'], q4f16: ['fp16', 'q4', 'fp32'] };
+
 async function readOnnx(ctx: AdapterContext, name: string): Promise<{ bytes: Uint8Array; externalData?: { path: string; data: Uint8Array }[] }> {
-  const file = `${name}${DTYPE_SUFFIX[ctx.dtype]}.onnx`;
-  const bytes = await ctx.source.readOptional(`onnx/${file}`, ctx.onProgress);
-  if (!bytes) throw new LensError('model-not-found', `${ctx.source.origin} has no onnx/${file}; this model may not be exported in ${ctx.dtype}. Try another dtype.`);
-  const data = await ctx.source.readOptional(`onnx/${file}_data`, ctx.onProgress);
-  return data ? { bytes, externalData: [{ path: `${file}_data`, data }] } : { bytes };
+  for (const dtype of [ctx.dtype, ...DTYPE_FALLBACK[ctx.dtype]]) {
+    const file = `${name}${DTYPE_SUFFIX[dtype]}.onnx`;
+    const bytes = await ctx.source.readOptional(`onnx/${file}`, ctx.onProgress);
+    if (!bytes) continue;
+    const data = await ctx.source.readOptional(`onnx/${file}_data`, ctx.onProgress);
+    return data ? { bytes, externalData: [{ path: `${file}_data`, data }] } : { bytes };
+  }
+  const tried = [ctx.dtype, ...DTYPE_FALLBACK[ctx.dtype]].map((d) => `onnx/${name}${DTYPE_SUFFIX[d]}.onnx`).join(', ');
+  throw new LensError('model-not-found', `${ctx.source.origin} has none of ${tried}; this model may not be exported in ${ctx.dtype}. Try another dtype.`);
 }
 
 /** Refuses a session whose graph lacks a name the engine feeds or reads, saying which and what is supported. */
