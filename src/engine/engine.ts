@@ -125,7 +125,9 @@ export function createEngine(deps: EngineDeps): EngineApi {
       await detector.idle();
       const runId = nextRunId++;
       const controller = new AbortController();
-      const work = answerImage({ model: loaded, params, signal: controller.signal, encode: encodeOnce(loaded, params.image) });
+      const work = answerImage({ model: loaded, params, signal: controller.signal, encode: encodeOnce(loaded, params.image) }).catch((error: unknown) => {
+        throw explainOrtError(error, 'answering benchmark questions');
+      });
       const done = work.then(
         () => undefined,
         () => undefined,
