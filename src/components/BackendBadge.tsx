@@ -11,7 +11,7 @@ export function BackendBadge({ engine }: { engine: EngineStatus }) {
       {adapter ? (
         <>
           Backend: <strong>WebGPU</strong> on <span data-testid="adapter-name">{[adapter.vendor, adapter.architecture].filter(Boolean).join(' ') || 'an unnamed adapter'}</span>
-          {adapter.shaderF16 ? ' (fp16 shaders available)' : ' (no fp16 shaders: fp32 and q4 models only)'}
+          {adapter.shaderF16 ? ' (fp16 shaders available)' : ' (no fp16 shaders: fp16 and q4f16 models run on the CPU)'}
         </>
       ) : (
         <>
