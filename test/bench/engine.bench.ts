@@ -3,21 +3,18 @@
 // vs DAMRO as two unbatched runs, and our baseline against transformers.js generate() on the same weights and the
 // same ONNX Runtime. Goals (not tests): 3-row batch ≤ 1.3× baseline-only; our baseline at least as fast.
 // Options: --dtype q4|fp32 (default q4), --backend wasm|webgpu (default wasm), --steps N (default 16).
-import { existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { build, preview } from 'vite';
-import { isolationHeaders } from '../../vite.config';
 import { makeLlavaModel } from '../../src/factory/llava/make-model';
 import { writeModelFolder } from '../../src/factory/write-folder';
-import type { BenchOptions, BenchResult, Timing } from './engine-page/engine-page';
-import { launchChromium } from '../browser/chromium';
+import type { BenchOptions, BenchResult, Timing } from './browser-page/engine';
+import { withBenchPage } from './browser-page/serve';
 
 const { values } = parseArgs({ options: { dtype: { type: 'string', default: 'q4' }, backend: { type: 'string', default: 'wasm' }, steps: { type: 'string', default: '16' } } });
 const dtype = values.dtype === 'fp32' ? 'fp32' : 'q4';
 const backend = values.backend === 'webgpu' ? 'webgpu' : 'wasm';
-const root = new URL('../../', import.meta.url).pathname;
 
 async function benchModel(): Promise<string> {
   const dir = join(tmpdir(), 'damro-lens-bench', `llava-bench-${dtype}`);
@@ -31,18 +28,7 @@ async function benchModel(): Promise<string> {
 const fmt = (t: Timing) => `prefill ${t.prefillMs.toFixed(0).padStart(7)} ms   step ${t.stepMs.toFixed(1).padStart(7)} ms`;
 
 const modelDir = await benchModel();
-const outDir = `${root}dist-bench`;
-await build({ root: `${root}test/bench/engine-page`, base: './', configFile: false, logLevel: 'warn', build: { outDir, emptyOutDir: true, target: 'esnext' } });
-mkdirSync(`${outDir}/models`, { recursive: true });
-rmSync(`${outDir}/models/bench`, { force: true });
-symlinkSync(modelDir, `${outDir}/models/bench`);
-const server = await preview({ root, configFile: false, build: { outDir }, preview: { port: 0, host: '127.0.0.1', headers: isolationHeaders }, logLevel: 'warn' });
-const browser = await launchChromium();
-try {
-  const page = await browser.newPage();
-  page.on('pageerror', (error) => console.error('page error:', error.message));
-  await page.goto(server.resolvedUrls!.local[0]);
-  await page.waitForSelector('body[data-ready="true"]');
+await withBenchPage({ bench: modelDir }, async (page) => {
   const options: BenchOptions = { modelId: 'bench', dtype, backend, steps: Number(values.steps), k: 10 };
   console.log(`bench model, ${dtype}, ${backend} in Chromium, ${options.steps} decode steps, k = ${options.k} …`);
   const result = await page.evaluate((o) => (window as unknown as { benchEngine: (o: BenchOptions) => Promise<BenchResult> }).benchEngine(o), options);
@@ -57,7 +43,4 @@ try {
   const agree = transformersJs.slice(0, ours.length).every((id, i) => id === ours[i]);
   console.log(`\nour baseline: ${(1000 / base).toFixed(1)} tokens/s; transformers.js: ${(1000 / result.transformersJs.stepMs).toFixed(1)} tokens/s`);
   console.log(`greedy tokens ${agree ? 'agree' : 'DIFFER'}: ours ${ours.join(' ')} | transformers.js ${transformersJs.join(' ')}`);
-} finally {
-  await browser.close();
-  await server.close();
-}
+});

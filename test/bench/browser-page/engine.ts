@@ -65,7 +65,7 @@ function benchImage(): RawImage {
   return new RawImage(data, size, size, 3);
 }
 
-async function benchEngine(options: BenchOptions): Promise<BenchResult> {
+export async function benchEngine(options: BenchOptions): Promise<BenchResult> {
   const siteModels = new URL('models/', location.href);
   const load = createModelLoader({
     adapters: ADAPTERS,
@@ -109,6 +109,3 @@ async function benchEngine(options: BenchOptions): Promise<BenchResult> {
     tokens: { ours: baseline.tokens, transformersJs: many.ids },
   };
 }
-
-(window as unknown as { benchEngine: typeof benchEngine }).benchEngine = benchEngine;
-document.body.dataset.ready = 'true';

@@ -1,0 +1,6 @@
+// Benchmark-only page (never shipped): the browser halves of `npm run bench:engine` and `npm run bench:redraw`.
+import { benchEngine } from './engine';
+import { benchRedraw } from './redraw';
+
+Object.assign(window, { benchEngine, benchRedraw });
+document.body.dataset.ready = 'true';
