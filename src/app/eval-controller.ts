@@ -10,7 +10,7 @@ import { limitItems } from '../core/eval/items';
 import { paperPreset } from '../core/eval/presets';
 import { runName, type EvalRunConfig } from '../core/eval/run-config';
 import { LensError } from '../protocol/errors';
-import { evalFailed, evalFinished, evalFolderChosen, evalPhase, evalProgressed } from '../state/eval-actions';
+import { evalFailed, evalFinished, evalFolderChosen, evalKept, evalPhase, evalProgressed } from '../state/eval-actions';
 import { store } from '../state/store';
 import type { EngineClient } from '../client/engine-client';
 import type { AnswerStorage } from '../client/eval-storage';
@@ -45,6 +45,12 @@ export function createEvalController(deps: EvalDeps): EvalController {
   let files: readonly PickedFile[] = [];
   let pausing = false;
   let cancelled = false;
+  let keptLookup = 0;
+  /** Sets the kept count and makes any lookup still in flight stale. */
+  const keptNow = (count: number) => {
+    keptLookup++;
+    evalKept(count);
+  };
 
   async function questionFiles(config: EvalRunConfig): Promise<SourceFiles> {
     const entries = await Promise.all(
@@ -79,6 +85,18 @@ export function createEvalController(deps: EvalDeps): EvalController {
       evalFolderChosen(name, picked.length);
     },
 
+    async checkKept() {
+      if (!store.getState().model.info) return;
+      // Settings change faster than the database answers: only the latest lookup may set the count.
+      const lookup = ++keptLookup;
+      try {
+        const kept = await deps.storage.count(runName(currentConfig()));
+        if (lookup === keptLookup) evalKept(kept);
+      } catch {
+        // A refused database is reported when a run starts, with what to do; here there is nothing to show.
+      }
+    },
+
     async start() {
       pausing = false;
       cancelled = false;
@@ -105,6 +123,7 @@ export function createEvalController(deps: EvalDeps): EvalController {
             async save(answers) {
               await deps.storage.save(run, answers.map(({ item, outputs }) => ({ key: item.key, outputs })));
               for (const { item, outputs } of answers) answered.set(item.key, outputs);
+              keptNow(answered.size);
             },
             onProgress: evalProgressed,
             now: () => performance.now(),
@@ -131,6 +150,7 @@ export function createEvalController(deps: EvalDeps): EvalController {
     async discard() {
       const config = currentConfig();
       await deps.storage.clear(runName(config));
+      keptNow(0);
       evalPhase('idle');
     },
   };

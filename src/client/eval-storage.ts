@@ -12,6 +12,8 @@ interface AnswerRow<V> {
 /** V is what one answer holds (the baseline and DAMRO outputs); stored as structured-clone data. */
 export interface AnswerStorage<V> {
   load(run: string): Promise<Map<string, V>>;
+  /** How many answers the run has kept, without reading them. */
+  count(run: string): Promise<number>;
   save(run: string, answers: readonly { key: string; outputs: V }[]): Promise<void>;
   clear(run: string): Promise<void>;
 }
@@ -43,6 +45,11 @@ export function indexedDbAnswers<V>(factory: IDBFactory): AnswerStorage<V> {
       await done(request);
       return new Map((request.result as AnswerRow<V>[]).map((row) => [row.key, row.outputs]));
     },
+    async count(run) {
+      const request = (await open()).transaction(STORE).objectStore(STORE).index('run').count(run);
+      await done(request);
+      return request.result;
+    },
     async save(run, answers) {
       const tx = (await open()).transaction(STORE, 'readwrite');
       for (const { key, outputs } of answers) tx.objectStore(STORE).put({ run, key, outputs } satisfies AnswerRow<V>);
@@ -61,6 +68,7 @@ export function memoryAnswers<V>(): AnswerStorage<V> {
   const runs = new Map<string, Map<string, V>>();
   return {
     load: async (run) => new Map(runs.get(run)),
+    count: async (run) => runs.get(run)?.size ?? 0,
     async save(run, answers) {
       const map = runs.get(run) ?? new Map<string, V>();
       for (const { key, outputs } of answers) map.set(key, outputs);

@@ -1,4 +1,4 @@
-import type { ChangeEvent } from 'react';
+import { useEffect, type ChangeEvent } from 'react';
 import type { PickedFile } from '../state/eval-state';
 import { BENCHMARKS, type BenchmarkName } from '../core/eval/benchmarks';
 import { paperPreset } from '../core/eval/presets';
@@ -19,8 +19,13 @@ export function EvalPanel() {
   const controller = useEvalController();
   const evaluation = useLens((s) => s.evaluation);
   const modelReady = useLens((s) => s.model.phase === 'ready');
+  const modelId = useLens((s) => s.model.info?.id);
+  const dtype = useLens((s) => s.settings.dtype);
+  const { form, phase, progress, folder, kept } = evaluation;
+  useEffect(() => {
+    void controller?.checkKept();
+  }, [controller, form, modelId, dtype]);
   if (!controller) return null;
-  const { form, phase, progress, folder } = evaluation;
   const running = RUNNING.has(phase);
   const settings = form.preset === 'paper' ? paperPreset(form.benchmark).settings : form.custom;
   const custom = (patch: Partial<typeof form.custom>) => evalFormChanged({ custom: { ...form.custom, ...patch } });
@@ -101,6 +106,9 @@ export function EvalPanel() {
         <button type="button" className="button" disabled={running || !modelReady} onClick={() => void controller.discard()}>Forget kept answers</button>
       </div>
       {!modelReady && <p className="panel__hint">Load a model first.</p>}
+      {modelReady && !running && kept ? (
+        <p className="panel__hint" data-testid="eval-kept">{`${kept} answer${kept === 1 ? '' : 's'} with these settings kept in this browser: Start asks only the other questions.`}</p>
+      ) : null}
       {progress && (
         <p className="panel__status" data-testid="eval-progress">
           <progress max={progress.total} value={progress.done} /> {progress.done}/{progress.total} questions

@@ -13,6 +13,10 @@ export function evalFolderChosen(name: string, files: number): void {
   update({ folder: { name, files }, phase: 'idle', progress: undefined, error: undefined });
 }
 
+export function evalKept(kept: number): void {
+  update({ kept });
+}
+
 export function evalPhase(phase: EvalSlice['phase']): void {
   update({ phase, ...(phase === 'preparing' ? { error: undefined, progress: undefined } : {}) });
 }

@@ -20,6 +20,8 @@ export interface EvalSlice {
   readonly phase: 'idle' | 'preparing' | 'running' | 'pausing' | 'paused' | 'done' | 'cancelled' | 'failed';
   readonly folder?: { readonly name: string; readonly files: number };
   readonly progress?: Progress;
+  /** Answers this browser keeps for the current settings (a paused or closed run's); undefined until looked up. */
+  readonly kept?: number;
   readonly error?: string;
   /** Finished runs of this session, newest last; one per benchmark and split (a rerun replaces it). */
   readonly results: readonly BenchmarkSummary[];
@@ -34,6 +36,8 @@ export interface PickedFile {
 /** The benchmark panel's commands (src/app/eval-controller.ts). */
 export interface EvalController {
   chooseFolder(name: string, files: readonly PickedFile[]): void;
+  /** Looks up how many answers of the current settings are kept (after a reload, a change of settings or model). */
+  checkKept(): Promise<void>;
   start(): Promise<void>;
   pause(): void;
   cancel(): Promise<void>;

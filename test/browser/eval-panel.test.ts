@@ -1,6 +1,6 @@
 // The benchmark panel end to end: the built site in Chromium, the demo model, POPE random over a folder of
 // generated images picked through the real directory input, answers kept in the real IndexedDB. A run paused
-// after its first image survives a reload: the panel asks only the remaining questions, and the finished
+// after its first image survives a reload: the panel says how many answers it kept, asks only the rest, and the finished
 // table and exports hold the numbers pope.ts computes from the answers the page kept.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -149,6 +149,7 @@ describe('the benchmark panel in Chromium with the demo model', () => {
     await page.reload();
     await loadModel(page);
     await chooseRun(panel, folder);
+    await expect.poll(() => panel.getByTestId('eval-kept').textContent()).toBe(`${paused!.done} answers with these settings kept in this browser: Start asks only the other questions.`);
     await recordProgress(page);
     await panel.getByRole('button', { name: 'Start' }).click();
     await expect.poll(() => panel.getByTestId('eval-progress').textContent(), { timeout: 30_000 }).toMatch(/\(done\)$/);
@@ -193,6 +194,7 @@ describe('the benchmark panel in Chromium with the demo model', () => {
 
     await panel.getByRole('button', { name: 'Forget kept answers' }).click();
     await expect.poll(() => keptAnswers(page)).toEqual([]);
+    expect(await panel.getByTestId('eval-kept').count()).toBe(0);
 
     expect(errors).toEqual([]);
     await context.close();

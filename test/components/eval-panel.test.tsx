@@ -77,6 +77,12 @@ describe('the benchmark panel against a scripted engine', () => {
     expect(cells.slice(0, 2)).toEqual([(100 * yes / 12).toFixed(2), (100 * (12 - yes) / 12).toFixed(2)]);
     expect(panel.getByRole('img', { name: /Accuracy \(%\): baseline and DAMRO/ }).querySelectorAll('rect[fill]')).toHaveLength(4);
 
+    expect(panel.getByTestId('eval-kept').textContent).toMatch(/^12 answers with these settings kept in this browser/);
+    fireEvent.change(panel.getByLabelText('Questions (0 = all)'), { target: { value: '6' } });
+    await waitFor(() => expect(panel.queryByTestId('eval-kept')).toBeNull());
+    fireEvent.change(panel.getByLabelText('Questions (0 = all)'), { target: { value: '12' } });
+    await waitFor(() => expect(panel.getByTestId('eval-kept').textContent).toMatch(/^12 answers/));
+
     fireEvent.click(panel.getByRole('button', { name: 'Start' }));
     await waitFor(() => expect(store.getState().evaluation.phase).toBe('done'));
     expect(asked).toHaveLength(2);
