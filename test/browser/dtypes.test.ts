@@ -4,11 +4,10 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Dtype } from '../../src/protocol/messages';
-import { nodeEngine, runParams, runToEnd, testImage, tokensOf } from '../support/tiny-llava';
+import { runParams, testImage } from '../support/tiny-llava';
 import { collectErrors, launchChromium } from './chromium';
-import { productionWorkerUrl, runInWorker } from './worker-run';
+import { expectSameAsNode, productionWorkerUrl, runInWorker } from './worker-run';
 
-const root = new URL('../../', import.meta.url).pathname;
 const DEMO = 'synthetic-llava-tiny';
 
 describe('the demo model in other dtypes, in Chromium', () => {
@@ -32,16 +31,7 @@ describe('the demo model in other dtypes, in Chromium', () => {
     expect(result.shaderF16, 'SwiftShader has no shader-f16').toBe(false);
     expect(result.info).toMatchObject({ dtype, backend });
     expect(result.loadedFiles).toContain(`onnx/decoder_model_merged_${dtype}.onnx`);
-    const failure = result.events.find((e) => e.type === 'run/error');
-    expect(failure, failure?.type === 'run/error' ? failure.error.message : '').toBeUndefined();
-
-    const { engine, events } = nodeEngine(`${root}public/models/${DEMO}`);
-    await engine['model/load']({ modelId: DEMO, dtype });
-    const node = await runToEnd(engine, events, params);
-    for (const caption of ['baseline', 'damro'] as const) {
-      expect(tokensOf(result.events, caption).length).toBeGreaterThan(0);
-      expect(tokensOf(result.events, caption), `${caption}, ${dtype}`).toEqual(tokensOf(node, caption));
-    }
+    await expectSameAsNode(result, { modelId: DEMO, dtype }, params);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -1,6 +1,8 @@
 // Drives the production inference worker from a page over its protocol: hello, load, one run to its end.
 import { readdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { nodeEngine, runToEnd, tokensOf } from '../support/tiny-llava';
 import type { Dtype, ModelInfo, NoClsScorer, RunParams, WorkerEvent } from '../../src/protocol/messages';
 
 export interface WorkerRun {
@@ -58,4 +60,33 @@ export async function runInWorker(page: Page, workerUrl: string, load: { modelId
     },
     { url: workerUrl, loadParams: load, rgba: { width: image.width, height: image.height, data: Array.from(image.data) }, run: rest as Omit<RunParams, 'image'> },
   );
+}
+
+/**
+ * The checks every worker run shares: no error, one outliers event, an attention frame per token, and the same
+ * result as the engine on ORT's wasm backend in Node — outliers, scores and frames within float tolerance (WebGPU
+ * computes in a different order), tokens identical. Returns the Node run for further checks.
+ */
+export async function expectSameAsNode(result: WorkerRun, load: { modelId: string; dtype: Dtype }, params: RunParams): Promise<WorkerEvent[]> {
+  const failure = result.events.find((e) => e.type === 'run/error');
+  expect(failure, failure?.type === 'run/error' ? failure.error.message : '').toBeUndefined();
+  const outliersOf = (run: WorkerEvent[]) => run.filter((e): e is Extract<WorkerEvent, { type: 'run/outliers' }> => e.type === 'run/outliers');
+  const framesOf = (run: WorkerEvent[]) => run.filter((e): e is Extract<WorkerEvent, { type: 'run/attention' }> => e.type === 'run/attention');
+  expect(outliersOf(result.events)).toHaveLength(1);
+  expect(framesOf(result.events)).toHaveLength(result.events.filter((e) => e.type === 'run/token').length);
+
+  const { engine, events } = nodeEngine(new URL(`../../public/models/${load.modelId}`, import.meta.url).pathname);
+  await engine['model/load'](load);
+  const node = await runToEnd(engine, events, params);
+  const [gpu, cpu] = [outliersOf(result.events)[0]!, outliersOf(node)[0]!];
+  expect(Array.from(gpu.indices)).toEqual(Array.from(cpu.indices));
+  gpu.scores.forEach((score, i) => expect(Math.abs(score - cpu.scores[i]!)).toBeLessThan(1e-4));
+  const [gpuFrames, cpuFrames] = [framesOf(result.events), framesOf(node)];
+  expect(gpuFrames.length).toBe(cpuFrames.length);
+  gpuFrames.forEach((frame, i) => frame.values.forEach((v, j) => expect(Math.abs(v - cpuFrames[i]!.values[j]!)).toBeLessThan(1e-3)));
+  for (const caption of ['baseline', 'damro'] as const) {
+    expect(tokensOf(result.events, caption).length).toBeGreaterThan(0);
+    expect(tokensOf(result.events, caption), `${caption}: ${result.backend} in Chromium vs wasm in Node`).toEqual(tokensOf(node, caption));
+  }
+  return node;
 }
