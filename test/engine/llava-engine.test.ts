@@ -1,37 +1,24 @@
 // The real engine (adapter, taps, batched ORT runner, decode loop) on the synthetic tiny llava in Node, against
 // independent oracles: transformers.js generate(), unbatched runs, and the spec's α = 0 property.
-import { rmSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AutoProcessor, LlavaForConditionalGeneration, RawImage } from '../../src/engine/runtime/hf';
-import type { EngineApi } from '../../src/engine/engine';
 import { SPECIAL_IDS } from '../../src/factory/llava/vocabulary';
-import type { WorkerEvent } from '../../src/protocol/messages';
-import { CAPTION_PROMPT, nodeEngine, runParams, runToEnd, testImage, tinyLlavaFolder, tokensOf } from '../support/tiny-llava';
+import { CAPTION_PROMPT, runParams, runToEnd, testImage, useTinyEngine, tokensOf } from '../support/tiny-llava';
 
-let folder: Awaited<ReturnType<typeof tinyLlavaFolder>>;
-let engine: EngineApi;
-let events: WorkerEvent[];
-let visionPasses: () => number;
-
-beforeAll(async () => {
-  folder = await tinyLlavaFolder();
-  ({ engine, events, visionPasses } = nodeEngine(folder.dir));
-  await engine['model/load']({ modelId: folder.modelId, dtype: 'fp32' });
-});
-afterAll(() => rmSync(folder.root, { recursive: true, force: true }));
+const tiny = useTinyEngine();
 
 describe('engine on the tiny synthetic llava', () => {
   it('loads with the faithful CLS score and the model’s grid, reporting per-file progress', () => {
-    const progress = events.filter((e) => e.type === 'load/progress');
+    const progress = tiny.events.filter((e) => e.type === 'load/progress');
     expect(progress.map((e) => e.type === 'load/progress' && e.file)).toEqual(expect.arrayContaining(['config.json', 'onnx/vision_encoder.onnx', 'onnx/embed_tokens.onnx', 'onnx/decoder_model_merged.onnx']));
   });
 
   it('greedy baseline is token-identical to transformers.js generate()', async () => {
-    const run = await runToEnd(engine, events, runParams({ captions: ['baseline'] }));
+    const run = await runToEnd(tiny.engine, tiny.events, runParams({ captions: ['baseline'] }));
     const image = testImage();
     if (image.kind !== 'rgba') throw new Error('unreachable');
-    const processor = await AutoProcessor.from_pretrained(folder.modelId);
-    const model = await LlavaForConditionalGeneration.from_pretrained(folder.modelId);
+    const processor = await AutoProcessor.from_pretrained(tiny.folder.modelId);
+    const model = await LlavaForConditionalGeneration.from_pretrained(tiny.folder.modelId);
     const prompt = processor.apply_chat_template([{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: CAPTION_PROMPT }] }], { add_generation_prompt: true });
     const inputs = await processor(new RawImage(new Uint8ClampedArray(image.data), image.width, image.height, 4).rgb(), prompt);
     const promptLength = inputs.input_ids.dims[1];
@@ -43,15 +30,15 @@ describe('engine on the tiny synthetic llava', () => {
   });
 
   it('with α = 0 the DAMRO caption equals the baseline; with α > 0 DAMRO changes it', async () => {
-    const same = await runToEnd(engine, events, runParams({ damro: { alpha: 0, beta: 0.1, k: 2 } }));
+    const same = await runToEnd(tiny.engine, tiny.events, runParams({ damro: { alpha: 0, beta: 0.1, k: 2 } }));
     expect(tokensOf(same, 'damro')).toEqual(tokensOf(same, 'baseline'));
-    const contrasted = await runToEnd(engine, events, runParams({ damro: { alpha: 3, beta: 0.1, k: 2 } }));
+    const contrasted = await runToEnd(tiny.engine, tiny.events, runParams({ damro: { alpha: 3, beta: 0.1, k: 2 } }));
     expect(contrasted.some((e) => e.type === 'run/step' && e.changed)).toBe(true);
     expect(tokensOf(contrasted, 'damro')).not.toEqual(tokensOf(contrasted, 'baseline'));
   });
 
   it('streams outliers, tokens with text, attention frames on the token grid, and full detail on request', async () => {
-    const run = await runToEnd(engine, events, runParams());
+    const run = await runToEnd(tiny.engine, tiny.events, runParams());
     const outliers = run.find((e) => e.type === 'run/outliers');
     if (outliers?.type !== 'run/outliers') throw new Error('no outliers event');
     expect(outliers.grid).toEqual({ rows: 4, cols: 4 });
@@ -73,7 +60,7 @@ describe('engine on the tiny synthetic llava', () => {
     const text = tokens.map((e) => (e.type === 'run/token' && e.caption === 'baseline' ? e.text : '')).join('');
     expect(text.trim().split(/\s+/).length).toBeGreaterThan(2);
 
-    const detail = await engine['attn/detail']({ runId: outliers.runId, caption: 'damro', step: 0 });
+    const detail = await tiny.engine['attn/detail']({ runId: outliers.runId, caption: 'damro', step: 0 });
     expect(detail.dims).toEqual([2, 4, 16]);
     // Each head's attention over the image tokens is part of a softmax row: positive, and at most 1 in total.
     for (let lh = 0; lh < 8; lh++) {
@@ -88,11 +75,11 @@ describe('engine on the tiny synthetic llava', () => {
     const other = testImage();
     if (other.kind !== 'rgba') throw new Error('unreachable');
     other.data[0] ^= 0xff;
-    const before = visionPasses();
-    await runToEnd(engine, events, runParams({ maxNewTokens: 2, image: other }));
-    await runToEnd(engine, events, runParams({ maxNewTokens: 2, image: other, damro: { alpha: 0.5, beta: 0.2, k: 3 } }));
-    expect(visionPasses() - before).toBe(1);
-    await runToEnd(engine, events, runParams({ maxNewTokens: 2 }));
-    expect(visionPasses() - before).toBe(2);
+    const before = tiny.visionPasses();
+    await runToEnd(tiny.engine, tiny.events, runParams({ maxNewTokens: 2, image: other }));
+    await runToEnd(tiny.engine, tiny.events, runParams({ maxNewTokens: 2, image: other, damro: { alpha: 0.5, beta: 0.2, k: 3 } }));
+    expect(tiny.visionPasses() - before).toBe(1);
+    await runToEnd(tiny.engine, tiny.events, runParams({ maxNewTokens: 2 }));
+    expect(tiny.visionPasses() - before).toBe(2);
   });
 });

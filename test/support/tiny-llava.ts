@@ -1,4 +1,5 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { afterAll, beforeAll } from 'vitest';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createEngine, type EngineApi } from '../../src/engine/engine';
@@ -76,3 +77,25 @@ export async function runToEnd(engine: EngineApi, events: WorkerEvent[], params:
 }
 
 export const tokensOf = (events: WorkerEvent[], caption: 'baseline' | 'damro'): number[] => events.flatMap((e) => (e.type === 'run/token' && e.caption === caption ? [e.tokenId] : []));
+
+export interface TinyEngine {
+  readonly folder: Awaited<ReturnType<typeof tinyLlavaFolder>>;
+  readonly engine: EngineApi;
+  readonly events: WorkerEvent[];
+  readonly visionPasses: () => number;
+}
+
+/**
+ * Registers hooks that write the tiny model, start the real engine on it with the model loaded, and clean up;
+ * the returned object is filled in before the first test runs.
+ */
+export function useTinyEngine(): TinyEngine {
+  const state = {} as { -readonly [K in keyof TinyEngine]: TinyEngine[K] };
+  beforeAll(async () => {
+    state.folder = await tinyLlavaFolder();
+    Object.assign(state, nodeEngine(state.folder.dir));
+    await state.engine['model/load']({ modelId: state.folder.modelId, dtype: 'fp32' });
+  });
+  afterAll(() => rmSync(state.folder.root, { recursive: true, force: true }));
+  return state;
+}

@@ -3,7 +3,7 @@
 // transformers.js's Idefics3ForConditionalGeneration and Idefics3Processor read them. Like the real model the
 // processor splits images by default; DAMRO Lens turns splitting off per call.
 import { SYNTHETIC_NOTICE } from '../../core/models/catalog';
-import { headDim } from '../llava/dims';
+import { llamaTextConfig } from '../llava/config-files';
 import { imageSeqLen, towerLayers, type Idefics3Dims } from './dims';
 import { IDEFICS3_IDS, IDEFICS3_SPECIALS as S, IDEFICS3_VOCABULARY } from './vocabulary';
 
@@ -27,23 +27,7 @@ export function configJson(d: Idefics3Dims, seed: number): unknown {
       num_channels: 3,
       layer_norm_eps: v.layerNormEps,
     },
-    text_config: {
-      model_type: 'llama',
-      hidden_size: t.hidden,
-      intermediate_size: t.intermediate,
-      num_attention_heads: t.heads,
-      num_key_value_heads: t.heads,
-      head_dim: headDim(t.hidden, t.heads),
-      num_hidden_layers: t.layers,
-      max_position_embeddings: t.maxPositions,
-      rms_norm_eps: t.rmsNormEps,
-      rope_theta: t.ropeTheta,
-      vocab_size: t.vocabSize,
-      hidden_act: 'silu',
-      bos_token_id: IDEFICS3_IDS.start,
-      eos_token_id: IDEFICS3_IDS.end,
-      pad_token_id: IDEFICS3_IDS.pad,
-    },
+    text_config: llamaTextConfig(t, { bos: IDEFICS3_IDS.start, eos: IDEFICS3_IDS.end, pad: IDEFICS3_IDS.pad }),
     'transformers.js_config': { dtype: 'fp32' },
     damro_lens_synthetic: { size: 'tiny', seed, notice: SYNTHETIC_NOTICE },
   };

@@ -1,9 +1,30 @@
 // config.json, generation_config.json, preprocessor_config.json and processor_config.json for
 // transformers.js's `model_type: "llava"` (LlavaForConditionalGeneration + LlavaProcessor).
 import { SYNTHETIC_NOTICE } from '../../core/models/catalog';
-import { headDim, type LlavaDims, type ModelSize } from './dims';
+import { headDim, type LlavaDims, type ModelSize, type TextDims } from './dims';
 import type { WeightFormat } from './linear-node';
 import { SPECIAL_IDS, SPECIAL_TOKENS } from './vocabulary';
+
+/** The llama-like text_config every synthetic LVLM shares (one KV head per head, head_dim given explicitly). */
+export function llamaTextConfig(t: TextDims, ids: { bos: number; eos: number; pad: number }): Record<string, unknown> {
+  return {
+    model_type: 'llama',
+    hidden_size: t.hidden,
+    intermediate_size: t.intermediate,
+    num_attention_heads: t.heads,
+    num_key_value_heads: t.heads,
+    head_dim: headDim(t.hidden, t.heads),
+    num_hidden_layers: t.layers,
+    max_position_embeddings: t.maxPositions,
+    rms_norm_eps: t.rmsNormEps,
+    rope_theta: t.ropeTheta,
+    vocab_size: t.vocabSize,
+    hidden_act: 'silu',
+    bos_token_id: ids.bos,
+    eos_token_id: ids.eos,
+    pad_token_id: ids.pad,
+  };
+}
 
 export function configJson(d: LlavaDims, size: ModelSize, format: WeightFormat, seed: number): unknown {
   const { vision: v, text: t } = d;
@@ -28,24 +49,7 @@ export function configJson(d: LlavaDims, size: ModelSize, format: WeightFormat, 
       hidden_act: 'quick_gelu',
       layer_norm_eps: v.layerNormEps,
     },
-    text_config: {
-      model_type: 'llama',
-      hidden_size: t.hidden,
-      intermediate_size: t.intermediate,
-      num_attention_heads: t.heads,
-      num_key_value_heads: t.heads,
-      head_dim: headDim(t.hidden, t.heads),
-      num_hidden_layers: t.layers,
-      max_position_embeddings: t.maxPositions,
-      rms_norm_eps: t.rmsNormEps,
-      rope_theta: t.ropeTheta,
-      vocab_size: t.vocabSize,
-      hidden_act: 'silu',
-      bos_token_id: SPECIAL_IDS.bos,
-      eos_token_id: SPECIAL_IDS.eos,
-      pad_token_id: SPECIAL_IDS.pad,
-      tie_word_embeddings: false,
-    },
+    text_config: { ...llamaTextConfig(t, { bos: SPECIAL_IDS.bos, eos: SPECIAL_IDS.eos, pad: SPECIAL_IDS.pad }), tie_word_embeddings: false },
     'transformers.js_config': { dtype: format },
     // The engine detects synthetic models by this key and the UI shows the notice.
     damro_lens_synthetic: { size, seed, notice: SYNTHETIC_NOTICE },
