@@ -152,4 +152,12 @@ describe('decode loop', () => {
     expect(await run(7)).not.toEqual(a);
     expect(a.every((t) => t < 8)).toBe(true);
   });
+
+  it('emits no step diagnostics when nobody inspects them, and decodes the same tokens', async () => {
+    const inspected = await collect(new FakeRunner(chatty), plan({ damro: { alpha: 1, beta: 0.1, k: 2 } }));
+    const silent = await collect(new FakeRunner(chatty), plan({ damro: { alpha: 1, beta: 0.1, k: 2 }, inspectTop: 0 }));
+    expect(silent.events.some((e) => e.type === 'step')).toBe(false);
+    expect(inspected.events.some((e) => e.type === 'step')).toBe(true);
+    expect(tokensOf(silent.events, 'damro')).toEqual(tokensOf(inspected.events, 'damro'));
+  });
 });

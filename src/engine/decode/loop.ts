@@ -18,7 +18,7 @@ export interface DecodePlan {
   readonly decoding: Decoding;
   readonly maxNewTokens: number;
   readonly eosTokenIds: readonly number[];
-  /** How many candidates the step inspector shows per branch. */
+  /** How many candidates the step inspector shows per branch; 0 emits no step diagnostics. */
   readonly inspectTop: number;
 }
 
@@ -83,7 +83,8 @@ export async function* decode(runner: DecoderRunner, plan: DecodePlan, signal: A
         caption.scores ??= new Float32Array(full.length);
         const combined = damroScores(full, outlier, plan.damro, caption.scores);
         token = choose(combined.scores, plan.decoding, caption.rng);
-        yield {
+        // The inspector's candidates cost three softmax passes over the vocabulary; runs nobody inspects skip them.
+        if (plan.inspectTop > 0) yield {
           type: 'step',
           step,
           full: topCandidates(full, plan.inspectTop),

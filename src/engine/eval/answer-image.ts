@@ -63,7 +63,7 @@ export async function answerImage(ctx: AnswerImageContext): Promise<EvalImageRes
           decoding: params.decoding === 'greedy' ? { mode: 'greedy' } : { mode: 'sample', seed: item.seed, temperature: 1, topP: 1 },
           maxNewTokens: params.maxNewTokens,
           eosTokenIds: model.eosTokenIds,
-          inspectTop: 1,
+          inspectTop: 0,
         },
         signal,
       );
