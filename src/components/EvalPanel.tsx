@@ -84,7 +84,7 @@ export function EvalPanel() {
         {form.benchmark === 'pope' && (
           <label>
             Answer rule
-            <select value={form.popeRule} onChange={(e) => evalFormChanged({ popeRule: e.target.value as 'damro' | 'official' })}>
+            <select value={form.popeRule} disabled={running} onChange={(e) => evalFormChanged({ popeRule: e.target.value as 'damro' | 'official' })}>
               <option value="damro">DAMRO/VCD (substring)</option>
               <option value="official">official POPE</option>
             </select>

@@ -66,7 +66,11 @@ describe('the benchmark panel against a scripted engine', () => {
     pickFolder();
     fireEvent.change(panel.getByLabelText('Questions (0 = all)'), { target: { value: '12' } });
     fireEvent.click(panel.getByRole('button', { name: 'Start' }));
+    // While it runs, no setting that decides the results can change under it.
+    await waitFor(() => expect(store.getState().evaluation.phase).toBe('running'));
+    for (const label of ['Questions (0 = all)', 'Answer rule']) expect((panel.getByLabelText(label) as HTMLInputElement | HTMLSelectElement).disabled, label).toBe(true);
     await waitFor(() => expect(store.getState().evaluation.phase).toBe('done'));
+    expect((panel.getByLabelText('Answer rule') as HTMLSelectElement).disabled).toBe(false);
     expect(asked).toEqual([['1', '2', '3', '4', '5', '6'], ['7', '8', '9', '10', '11', '12']]);
     expect(panel.getByTestId('eval-progress').textContent).toMatch(/12\/12 questions/);
 
