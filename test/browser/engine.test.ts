@@ -1,26 +1,19 @@
 // The production inference worker (dist/assets/inference.worker-*.js) driven over its typed protocol in
 // Chromium on WebGPU, with the embedded demo model the site serves; its captions are compared with the same
 // engine on ORT's wasm backend in Node.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import type { WorkerEvent } from '../../src/protocol/messages';
 import { runParams, testImage } from '../support/tiny-llava';
-import { collectErrors, launchChromium } from './chromium';
+import { collectErrors, useChromium } from './chromium';
 import { expectSameAsNode, productionWorkerUrl, runInWorker } from './worker-run';
 
 const DEMO = 'synthetic-llava-tiny';
 
 describe('inference worker in Chromium (WebGPU)', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const chromium = useChromium();
 
   it('loads the demo model and streams both captions, outliers and attention frames, matching Node', async () => {
-    const page = await browser.newPage();
+    const page = await chromium.browser.newPage();
     const errors = collectErrors(page);
     await page.goto(inject('baseUrl'));
     // The model's own input size, so neither side resizes: the browser resizes with a canvas and Node with

@@ -1,25 +1,18 @@
 // The production inference worker in Chromium (WebGPU) on the built-in synthetic LLaVA whose decoder is fused
 // GroupQueryAttention (rotary inside, no position_ids): rows run one by one, attention frames are recomputed from
 // the query and the present keys, and captions and frames match the same engine on ORT's wasm backend in Node.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { runParams, testImage } from '../support/tiny-llava';
-import { collectErrors, launchChromium } from './chromium';
+import { collectErrors, useChromium } from './chromium';
 import { expectSameAsNode, productionWorkerUrl, runInWorker } from './worker-run';
 
 const MODEL = 'synthetic-llava-gqa-tiny';
 
 describe('inference worker in Chromium on the synthetic LLaVA with a GroupQueryAttention decoder', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const chromium = useChromium();
 
   it('streams both captions, CLS outliers and recomputed attention frames, matching Node', async () => {
-    const page = await browser.newPage();
+    const page = await chromium.browser.newPage();
     const errors = collectErrors(page);
     await page.goto(inject('baseUrl'));
     // The model's own input size, so neither side resizes (canvas and sharp interpolate differently).

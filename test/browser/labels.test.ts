@@ -4,10 +4,9 @@
 // grounded exactly when its node word is one of those, a grounded word's hover highlights its box on the
 // evidence canvas, and the threshold control takes the ground truth away.
 import type { Page } from 'playwright-core';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { prototypeBytes } from '../../src/factory/detector/design';
-import { collectErrors, launchChromium, screenshot } from './chromium';
+import { collectErrors, useChromium, screenshot } from './chromium';
 
 const OBJECTS = ['handbag', 'book', 'couch', 'car'] as const;
 
@@ -28,16 +27,10 @@ async function dropQuadrantImage(page: Page): Promise<void> {
 }
 
 describe('caption labels with the in-browser detector', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const chromium = useChromium();
 
   it('detects, labels both captions against the detections, and highlights a grounded word’s box', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const page = await chromium.browser.newPage({ viewport: { width: 1280, height: 1000 } });
     const errors = collectErrors(page);
     await page.goto(inject('baseUrl'));
     await page.getByRole('button', { name: 'Load model' }).click();

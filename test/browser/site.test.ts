@@ -1,18 +1,11 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { collectErrors, launchChromium, screenshot } from './chromium';
+import { describe, expect, inject, it } from 'vitest';
+import { collectErrors, useChromium, screenshot } from './chromium';
 
 describe('the built site in Chromium', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const chromium = useChromium();
 
   it('finds the WebGPU adapter in its worker, names it, and logs no errors', async () => {
-    const page = await browser.newPage();
+    const page = await chromium.browser.newPage();
     const errors = collectErrors(page);
     await page.goto(inject('baseUrl'));
     const status = page.locator('[data-backend]');

@@ -1,26 +1,19 @@
 // The production inference worker in Chromium (WebGPU) on the built-in synthetic SmolVLM (Idefics3 layout, no
 // CLS, pixel shuffle): both captions, adapted per-token outliers and attention frames, matching the same engine on
 // ORT's wasm backend in Node.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { ADAPTED_SCORE_NOTICE } from '../../src/core/models/catalog';
 import { runParams, testImage } from '../support/tiny-llava';
-import { collectErrors, launchChromium } from './chromium';
+import { collectErrors, useChromium } from './chromium';
 import { expectSameAsNode, productionWorkerUrl, runInWorker } from './worker-run';
 
 const MODEL = 'synthetic-smolvlm-tiny';
 
 describe('inference worker in Chromium on the synthetic SmolVLM', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const chromium = useChromium();
 
   it('streams both captions, adapted outliers on the 4 × 4 token grid and attention frames, matching Node', async () => {
-    const page = await browser.newPage();
+    const page = await chromium.browser.newPage();
     const errors = collectErrors(page);
     await page.goto(inject('baseUrl'));
     // 256 px is the processor's first resize target, so that step does not resample (canvas and sharp differ);

@@ -2,11 +2,11 @@
 // synthetic demo model, a generated image dropped on the page, both captions, a token's heatmap, live k,
 // and the JSON export checked against the version-1 schema. Screenshots of the main states go to test-results/.
 import { readFile } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import { validateRunExport, type RunExportV1 } from '../../src/core/export/run-export';
 import { patchRectInImage, planProcessor, type PatchIndex } from '../../src/core/geometry';
-import { collectErrors, launchChromium, screenshot } from './chromium';
+import { collectErrors, useChromium, screenshot } from './chromium';
 
 const IMAGE = { width: 320, height: 240 };
 
@@ -46,16 +46,10 @@ async function patchColours(page: Page, label: RegExp): Promise<string[]> {
 }
 
 describe('the visualizer in Chromium with the demo model', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const chromium = useChromium();
 
   it('captions a dropped image twice, shows a token heatmap, follows k, and exports a valid run', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    const page = await chromium.browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     const errors = collectErrors(page);
     await page.goto(inject('baseUrl'));
     await expect.poll(() => page.locator('[data-backend]').getAttribute('data-backend'), { timeout: 60_000 }).toBe('webgpu');
@@ -107,7 +101,7 @@ describe('the visualizer in Chromium with the demo model', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await screenshot(page, 'visualizer-5-phone');
 
-    const shared = await browser.newPage();
+    const shared = await chromium.browser.newPage();
     await shared.goto(page.url());
     await expect.poll(() => shared.getByLabel('k (outliers)').inputValue()).toBe('3');
     await shared.close();
