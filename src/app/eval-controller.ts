@@ -19,7 +19,7 @@ import type { EvalController, PickedFile } from '../state/eval-state';
 export interface EvalDeps {
   readonly client: EngineClient;
   readonly storage: AnswerStorage<Outputs>;
-  /** Text of a served question list (public/eval-data/<shared-data path>), or undefined when not served. */
+  /** Text of a served question list (public/data/<path>), or undefined when not served. */
   readonly fetchServed: (path: string) => Promise<string | undefined>;
   /** CHAIR's extractor and the ground truth of these images (the caption labeller's), once it has loaded. */
   readonly chairContext: (imageIds: readonly number[]) => Promise<ScoreContext['chair'] | undefined>;

@@ -1,5 +1,5 @@
 // The benchmark panel's dependencies in the browser: the shared worker client, IndexedDB, the question lists
-// the site serves (public/eval-data/), and CHAIR scoring through the caption labeller's resources.
+// the site serves (public/data/), and CHAIR scoring through the caption labeller's resources.
 import type { EngineClient } from '../client/engine-client';
 import { createEvalController } from './eval-controller';
 import type { EvalController } from '../state/eval-state';
@@ -13,8 +13,10 @@ export function browserEvalController(client: EngineClient, siteRoot: URL): Eval
     client,
     storage: typeof indexedDB === 'undefined' ? memoryAnswers<Outputs>() : indexedDbAnswers<Outputs>(indexedDB),
     async fetchServed(path) {
-      const response = await fetch(new URL(`eval-data/${path}`, siteRoot));
-      return response.ok ? response.text() : undefined;
+      const response = await fetch(new URL(`data/${path}`, siteRoot));
+      // Static hosts often answer a missing path with the site's index.html: that is not a question list.
+      const html = response.headers.get('content-type')?.startsWith('text/html') ?? false;
+      return response.ok && !html ? response.text() : undefined;
     },
     async chairContext(imageIds) {
       const labeller = store.getState().labels.labeller;

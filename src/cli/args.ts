@@ -18,7 +18,8 @@ export const USAGE = `usage:
   --preset    paper (default): the paper's α/β/k, sampling at T = 1, seed 42; custom: only what you pass
   --limit     ask the first N questions, rounded up to whole images
   --shard     i/n: this machine's share (whole images, round-robin); merge the n output folders afterwards
-  --data      the shared data folder with the question lists (default ../shared/data next to the repo)`;
+  --data      the folder with the question lists, laid out as public/data/ (the default: the repository's
+              own copy of the POPE and CHAIR lists); MME needs a folder with its Your_Results lists`;
 
 export type Backend = 'node' | 'chromium';
 

@@ -1,9 +1,11 @@
-// The question lists and CHAIR's scoring data, read from the shared data folder next to the repository.
+// The question lists and CHAIR's scoring data, read from the repository's public/data/ (what the site serves)
+// or from the folder --data names (MME's lists, which the project does not ship).
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EvalItem, ScoreContext } from '../core/eval/benchmark';
 import { benchmarkOf } from '../core/eval/benchmarks';
+import { CHAIR_GROUND_TRUTH_FILE, CHAIR_SYNONYMS_FILE } from '../core/eval/data-files';
 import { limitItems, shardItems } from '../core/eval/items';
 import type { EvalRunConfig } from '../core/eval/run-config';
 import { createChairExtractor } from '../core/metrics/chair-mentions';
@@ -14,13 +16,13 @@ import { wordNetChairLexicon } from '../core/text/wordnet-chair-lexicon';
 import { LensError } from '../protocol/errors';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const DEFAULT_DATA_DIR = resolve(REPO_ROOT, '..', 'shared', 'data');
+export const DEFAULT_DATA_DIR = resolve(REPO_ROOT, 'public', 'data');
 
 async function readData(dataDir: string, path: string): Promise<string> {
   try {
     return await readFile(join(dataDir, path), 'utf8');
   } catch {
-    throw new LensError('bad-request', `Cannot read ${join(dataDir, path)}; pass --data with the folder that holds the benchmark question lists (shared/data).`);
+    throw new LensError('bad-request', `Cannot read ${join(dataDir, path)}; pass --data with the folder that holds ${path} (the default, public/data/ in the repository, has the POPE and CHAIR lists; MME's lists come from your own copy of MME).`);
   }
 }
 
@@ -42,8 +44,8 @@ export async function loadItems(config: EvalRunConfig, dataDir: string): Promise
 /** CHAIR needs the synonym table, the tagger and lemmatiser, and the ground truth of the 500 images. */
 export async function scoreContext(benchmark: string, rule: 'damro' | 'official', dataDir: string): Promise<ScoreContext> {
   if (benchmark !== 'chair') return { popeRule: rule };
-  const synonyms = parseSynonymTable(await readData(dataDir, 'LisaAnne__Hallucination/data/synonyms.txt'));
-  const truth = JSON.parse(await readData(dataDir, 'coder-gx__DAMRO/derived/chair_gt_objects_500.json')) as Record<string, string[]>;
+  const synonyms = parseSynonymTable(await readData(dataDir, CHAIR_SYNONYMS_FILE));
+  const truth = JSON.parse(await readData(dataDir, CHAIR_GROUND_TRUTH_FILE)) as Record<string, string[]>;
   const extract = createChairExtractor({ synonyms, tagger: createWinkTagger(), lemmatize: createLemmatizer(wordNetChairLexicon()) });
   return {
     popeRule: rule,

@@ -30,7 +30,7 @@ export interface Settings {
 }
 
 // β = 0.1 and k = 10 are the paper's LLaVA values; α = 1.5 is its CHAIR (captioning) value, and the prompt is its
-// CHAIR prompt (damro-spec §1.4–§1.5). Greedy by default so a re-run gives the same caption.
+// CHAIR prompt (src/core/damro-spec.md §1.4–§1.5). Greedy by default so a re-run gives the same caption.
 export const DEFAULT_SETTINGS: Settings = {
   modelId: MODEL_CATALOG[0].id,
   dtype: MODEL_CATALOG[0].dtypes[0],

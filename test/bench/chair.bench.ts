@@ -1,7 +1,8 @@
 // CHAIR throughput: 10,000 generated captions (seeded), each tokenised, tagged, lemmatised, matched and
 // labelled against the CHAIR ground truth of one of the 500 images, then scored together.
 // Run: npm run bench:chair
-import { readFileSync } from 'node:fs';
+import { CHAIR_GROUND_TRUTH_FILE, CHAIR_SYNONYMS_FILE } from '../../src/core/eval/data-files';
+import { repoData } from '../support/repo-data';
 import { createCocoGroundTruthSource } from '../../src/core/labels/coco-source';
 import { labelCaption } from '../../src/core/labels/label';
 import { scoreChair } from '../../src/core/metrics/chair';
@@ -11,7 +12,6 @@ import { createLemmatizer } from '../../src/core/text/morphy';
 import { createWinkTagger } from '../../src/core/text/wink-tagger';
 import { wordNetChairLexicon } from '../../src/core/text/wordnet-chair-lexicon';
 
-const SHARED = new URL('../../../shared/data/', import.meta.url);
 const CAPTIONS = 10_000;
 
 function mulberry32(seed: number): () => number {
@@ -25,8 +25,8 @@ function mulberry32(seed: number): () => number {
 }
 
 const t0 = performance.now();
-const synonyms = parseSynonymTable(readFileSync(new URL('LisaAnne__Hallucination/data/synonyms.txt', SHARED), 'utf8'));
-const gt: Record<string, string[]> = JSON.parse(readFileSync(new URL('coder-gx__DAMRO/derived/chair_gt_objects_500.json', SHARED), 'utf8'));
+const synonyms = parseSynonymTable(repoData(CHAIR_SYNONYMS_FILE));
+const gt: Record<string, string[]> = JSON.parse(repoData(CHAIR_GROUND_TRUTH_FILE));
 const extract = createChairExtractor({ synonyms, tagger: createWinkTagger(), lemmatize: createLemmatizer(wordNetChairLexicon()) });
 const coco = createCocoGroundTruthSource(gt);
 const setupMs = performance.now() - t0;

@@ -6,6 +6,13 @@ const CDN_URL = /https?:\/\/(?:cdn\.jsdelivr\.net|unpkg\.com|cdnjs\.cloudflare\.
 /** Every ORT wasm glue module names its binary with this stem; it is our fingerprint of an ORT runtime. */
 const ORT_MARKER = 'ort-wasm-simd-threaded';
 
+/** The project's design documents: maintainers' reading, never something a person using the site is sent to. */
+const DOC_CITATION = /\b(?:damro-spec|browser-stack|architecture|PROVENANCE)(?:\.md)?\b[^"'`]{0,12}|§\s?\d+(?:\.\d+)?/g;
+
+export function findDocCitations(text: string): string[] {
+  return [...text.matchAll(DOC_CITATION)].map((match) => match[0]);
+}
+
 export function findCdnUrls(text: string): string[] {
   return [...text.matchAll(CDN_URL)].map((match) => match[0]);
 }
@@ -23,6 +30,8 @@ export interface BuildReport {
   /** JavaScript chunks that contain an ORT runtime. */
   readonly ortBundleChunks: readonly string[];
   readonly cdnUrls: readonly string[];
+  /** Citations of the design documents in the site's own code (its text, minified; vendor chunks excluded). */
+  readonly docCitations: readonly string[];
 }
 
 export function sha256(bytes: Uint8Array): string {
@@ -37,5 +46,6 @@ export function inspectBuild(dist: string): BuildReport {
     ortWasm: files.filter((file) => /ort.*\.wasm$/.test(file)).map((file) => ({ file: relative(dist, file), sha256: sha256(readFileSync(file)) })),
     ortBundleChunks: [...texts].filter(([, text]) => text.includes(ORT_MARKER)).map(([file]) => relative(dist, file)),
     cdnUrls: [...texts].flatMap(([file, text]) => findCdnUrls(text).map((url) => `${relative(dist, file)}: ${url}`)),
+    docCitations: [...texts].flatMap(([file, text]) => findDocCitations(text).map((hit) => `${relative(dist, file)}: ${hit}`)),
   };
 }

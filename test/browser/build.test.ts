@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { findCdnUrls, inspectBuild, sha256 } from './build-inspection';
+import { findCdnUrls, findDocCitations, inspectBuild, sha256 } from './build-inspection';
 
 const root = new URL('../../', import.meta.url).pathname;
 const readJson = (path: string) => JSON.parse(readFileSync(`${root}${path}`, 'utf8')) as Record<string, Record<string, string>>;
@@ -32,6 +32,14 @@ describe('production build', () => {
 
   it('references no CDN', () => {
     expect(report.cdnUrls).toEqual([]);
+  });
+
+  it('shows no text that cites a design document', () => {
+    expect(report.docCitations).toEqual([]);
+  });
+
+  it('the citation detector finds document names and section marks', () => {
+    expect(findDocCitations('a="see browser-stack.md §1.3";b="damro-spec §2";c="Sizes: listings of 2026"')).toEqual(['browser-stack.md ', '§1.3', 'damro-spec ', '§2']);
   });
 
   it('the CDN detector recognises the URLs it must refuse and lets the Hub through', () => {

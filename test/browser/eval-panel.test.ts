@@ -10,9 +10,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { BenchmarkSummary } from '../../src/core/eval/benchmark';
 import { countPopeAnswers, parsePopeQuestions, popeMetrics, type PopeMetrics } from '../../src/core/metrics/pope';
 import { encodePng } from '../support/png';
+import { repoData } from '../support/repo-data';
 import { collectErrors, launchChromium, screenshot } from './chromium';
 
-const QUESTIONS = new URL('../../../shared/data/coder-gx__DAMRO/data/pope/coco/coco_pope_random.jsonl', import.meta.url);
+const QUESTIONS = 'coder-gx__DAMRO/data/pope/coco/coco_pope_random.jsonl';
 /** 13 questions round up to whole images: the first three images, 18 questions. */
 const LIMIT = 13;
 const IMAGES = 3;
@@ -120,7 +121,7 @@ describe('the benchmark panel in Chromium with the demo model', () => {
   });
 
   it('pauses POPE after an image, keeps the answers across a reload, resumes only the rest, and scores them as pope.ts does', async () => {
-    const questions = parsePopeQuestions(await readFile(QUESTIONS, 'utf8')).slice(0, IMAGES * PER_IMAGE);
+    const questions = parsePopeQuestions(repoData(QUESTIONS)).slice(0, IMAGES * PER_IMAGE);
     folder = await writeImageFolder([...new Set(questions.map((q) => q.image))]);
     const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
     await context.addInitScript(COUNT_ASKED);

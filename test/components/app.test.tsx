@@ -1,13 +1,13 @@
 // @vitest-environment jsdom
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { App } from '../../src/app/App';
 import { createLensController, type ImageReader } from '../../src/client/bridge';
 import { aggregateAttention } from '../../src/core/attention/aggregate';
 import { LensError } from '../../src/protocol/errors';
+import { CHAIR_GROUND_TRUTH_FILE, CHAIR_SYNONYMS_FILE } from '../../src/core/eval/data-files';
 import { createLabelResources } from '../../src/core/labels/resources';
+import { repoData } from '../support/repo-data';
 import { createWinkTagger } from '../../src/core/text/wink-tagger';
 import { wordNetChairLexicon } from '../../src/core/text/wordnet-chair-lexicon';
 import { engineReady } from '../../src/state/actions';
@@ -16,9 +16,7 @@ import { resetStore, store } from '../../src/state/store';
 import { installJsdomGaps, lastDraw } from './jsdom-gaps';
 import { detailOf, fakeEngine, HEADS, LAYERS } from './fake-engine';
 
-// jsdom gives import.meta.url an http scheme, so the shared data is found from the repository root.
-const served = (name: string) => readFileSync(resolve(process.cwd(), 'public', 'data', name), 'utf8');
-const labelResources = createLabelResources({ synonymsText: served('chair_synonyms.txt'), chairGt: JSON.parse(served('chair_gt_objects_500.json')), tagger: createWinkTagger(), lexicon: wordNetChairLexicon() });
+const labelResources = createLabelResources({ synonymsText: repoData(CHAIR_SYNONYMS_FILE), chairGt: JSON.parse(repoData(CHAIR_GROUND_TRUTH_FILE)), tagger: createWinkTagger(), lexicon: wordNetChairLexicon() });
 
 const reader: ImageReader = { measure: async () => ({ width: 64, height: 48 }), objectUrl: () => 'blob:test-image' };
 

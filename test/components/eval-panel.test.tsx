@@ -1,6 +1,4 @@
 // @vitest-environment jsdom
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { App } from '../../src/app/App';
@@ -15,11 +13,10 @@ import type { EvalImageParams } from '../../src/protocol/messages';
 import { engineReady } from '../../src/state/actions';
 import { resetStore, store } from '../../src/state/store';
 import { fakeEngine } from './fake-engine';
+import { repoData } from '../support/repo-data';
 import { installJsdomGaps } from './jsdom-gaps';
 
-// jsdom gives import.meta.url an http scheme, so the shared data is found from the repository root.
-const sharedData = (path: string) => readFileSync(resolve(process.cwd(), '..', 'shared', 'data', path), 'utf8');
-const QUESTIONS = parsePopeQuestions(sharedData('coder-gx__DAMRO/data/pope/coco/coco_pope_random.jsonl')).slice(0, 12);
+const QUESTIONS = parsePopeQuestions(repoData('coder-gx__DAMRO/data/pope/coco/coco_pope_random.jsonl')).slice(0, 12);
 const reader: ImageReader = { measure: async () => ({ width: 64, height: 48 }), objectUrl: () => 'blob:test-image' };
 
 function renderPanel() {
@@ -33,7 +30,7 @@ function renderPanel() {
     },
   };
   const storage = memoryAnswers<Outputs>();
-  const evaluation = createEvalController({ client, storage, fetchServed: async (path) => sharedData(path), chairContext: async () => undefined });
+  const evaluation = createEvalController({ client, storage, fetchServed: async (path) => repoData(path), chairContext: async () => undefined });
   engineReady({ backend: 'wasm', fallbackReason: 'No WebGPU in tests.', crossOriginIsolated: true, ortVersion: 't', transformersVersion: 't' });
   render(
     <EvalContext.Provider value={evaluation}>

@@ -34,7 +34,7 @@ async function collect(runner: FakeRunner, p: DecodePlan, signal = new AbortCont
 const tokensOf = (events: DecodeEvent[], caption: string) => events.flatMap((e) => (e.type === 'token' && e.caption === caption ? [e.tokenId] : []));
 const tag = (row: RowSpec) => row.embeds[0];
 
-// The spec's worked example (damro-spec §1.3) on the first step, then EOS.
+// The spec's worked example (src/core/damro-spec.md §1.3) on the first step, then EOS.
 const workedExample: LogitsFn = (row, fed) => {
   if (fed.length > 0) return [0, 0, 0, 0, 0, 0, 0, 0, 0, 10];
   return tag(row) === FULL ? [3.0, 2.5, 0.0, -1.0, -9, -9, -9, -9, -9, -9] : [3.5, 1.0, 0.5, -2.0, -9, -9, -9, -9, -9, -9];

@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/eval';
 import { countPopeAnswers, parsePopeQuestions, popeMetrics } from '../../src/core/metrics/pope';
 import { encodePng } from '../support/png';
+import { repoData } from '../support/repo-data';
 import { tinyLlavaFolder } from '../support/tiny-llava';
 
-const POPE_RANDOM = new URL('../../../shared/data/coder-gx__DAMRO/data/pope/coco/coco_pope_random.jsonl', import.meta.url);
-const QUESTIONS = parsePopeQuestions(readFileSync(POPE_RANDOM, 'utf8')).slice(0, 12);
+const QUESTIONS = parsePopeQuestions(repoData('coder-gx__DAMRO/data/pope/coco/coco_pope_random.jsonl')).slice(0, 12);
 
 let model: Awaited<ReturnType<typeof tinyLlavaFolder>>;
 let work: string;
@@ -63,7 +63,7 @@ describe('npm run eval (Node backend)', () => {
       expect(answers[method].every((r) => typeof r.output === 'string' && r.model_id === model.dir)).toBe(true);
     }
     expect(answers.damro.map((r) => r.output)).not.toEqual(answers.baseline.map((r) => r.output));
-    expect(readFileSync(join(merged, 'questions.jsonl'), 'utf8')).toBe(readFileSync(POPE_RANDOM, 'utf8').split('\n').slice(0, 12).map((l) => `${l}\n`).join(''));
+    expect(readFileSync(join(merged, 'questions.jsonl'), 'utf8')).toBe(repoData('coder-gx__DAMRO/data/pope/coco/coco_pope_random.jsonl').split('\n').slice(0, 12).map((l) => `${l}\n`).join(''));
 
     const expected = Object.fromEntries((['baseline', 'damro'] as const).map((m) => [m, popeMetrics(countPopeAnswers(QUESTIONS, answers[m].map((r) => ({ questionId: r.question_id as number, output: r.output as string }))))]));
     const { summary } = JSON.parse(readFileSync(join(merged, 'metrics.json'), 'utf8'));

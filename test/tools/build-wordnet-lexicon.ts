@@ -10,6 +10,8 @@ import path from 'node:path';
 import { applyMorphyRules, createLemmatizer, MORPHY_RULES, type WordNetLexicon } from '../../src/core/text/morphy';
 import { byWordNetPos, WORDNET_POSES as POSES, type WordNetPos } from '../../src/core/text/wordnet-pos';
 import { parseSynonymTable } from '../../src/core/metrics/chair-synonyms';
+import { CHAIR_SYNONYMS_FILE } from '../../src/core/eval/data-files';
+import { repoData } from '../support/repo-data';
 import { CHAIR_DOUBLE_WORDS } from '../../src/core/metrics/chair-double-words';
 
 const POS_FILES: Record<WordNetPos, string> = { n: 'noun', v: 'verb', a: 'adj', r: 'adv' };
@@ -17,7 +19,7 @@ const DEPTH = 3;
 
 const dictDir = process.argv[2] ?? '/usr/share/wordnet';
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
-const synonyms = readFileSync(path.resolve(repoRoot, '..', 'shared', 'data', 'LisaAnne__Hallucination', 'data', 'synonyms.txt'), 'utf8');
+const synonyms = repoData(CHAIR_SYNONYMS_FILE);
 
 function readIndex(pos: WordNetPos): Set<string> {
   const lemmas = new Set<string>();

@@ -1,5 +1,5 @@
 // Decoder attention from one generated token to the image-token keys arrives as [layers, heads, imageTokens];
-// the paper does not say which layers/heads its maps average (damro-spec §5), so the choice is a named option.
+// the paper does not say which layers/heads its maps average (src/core/damro-spec.md §5), so the choice is a named option.
 import { LensError } from '../../protocol/errors';
 
 /** Attention rows over the image-token positions, row-major [layers, heads, imageTokens]. */

@@ -1,4 +1,4 @@
-// DAMRO step 1 (damro-spec §1.2): score the vision encoder's patches by how much attention the CLS token
+// DAMRO step 1 (src/core/damro-spec.md §1.2): score the vision encoder's patches by how much attention the CLS token
 // pays them at one layer, then take the top k as "outlier" tokens. Scorers work from the layer's raw q/k
 // rows because the exact formula differs per model (one full-width softmax for CLIP, a head mean for EVA),
 // and encoders without a CLS token get clearly labelled substitutes instead of a silent approximation.
@@ -194,7 +194,7 @@ export function selectOutliers(scores: ArrayLike<number>, k: number): OutlierSel
 }
 
 /**
- * Positions to gather from a [CLS, p0, p1, …] feature sequence for the given patches (damro-spec ⚠1):
+ * Positions to gather from a [CLS, p0, p1, …] feature sequence for the given patches (src/core/damro-spec.md ⚠1):
  * patch j sits at j+1; `offByOne` reproduces the released InstructBLIP code, which gathers at j.
  */
 export function gatherPositionsWithCls(patchIndices: readonly number[], offByOne = false): number[] {

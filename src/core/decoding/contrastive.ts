@@ -1,4 +1,4 @@
-// DAMRO step 2 (damro-spec §1.3 steps 3–4). It runs every decoding step over a ~50k vocabulary, so it makes
+// DAMRO step 2 (src/core/damro-spec.md §1.3 steps 3–4). It runs every decoding step over a ~50k vocabulary, so it makes
 // exactly two passes (max, then mask + combine) and allocates only the score vector.
 import { LensError } from '../../protocol/errors';
 import { logSumExp, maxLogit } from '../tensor/softmax';

@@ -1,4 +1,4 @@
-// The paper's mode (damro-spec §1.3 step 5) is pure ancestral sampling from softmax(scores) at T = 1 with no
+// The paper's mode (src/core/damro-spec.md §1.3 step 5) is pure ancestral sampling from softmax(scores) at T = 1 with no
 // other processors; temperature and top-p exist only as an opt-in extension for the playground.
 import { LensError } from '../../protocol/errors';
 import { argmax } from '../tensor/topk';

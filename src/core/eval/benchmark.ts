@@ -1,4 +1,4 @@
-// A benchmark as data: where its questions come from, the USER_TEXT of each (damro-spec §1.5; the model's chat
+// A benchmark as data: where its questions come from, the USER_TEXT of each (src/core/damro-spec.md §1.5; the model's chat
 // template wraps it), the answer record the reference scripts read, and how those scripts score the answers.
 import type { CaptionKind } from '../../protocol/messages';
 
@@ -19,7 +19,7 @@ export interface EvalItem {
 /** One reference answer record (a JSON object per line), exactly the fields the reference driver writes. */
 export type AnswerRecord = Readonly<Record<string, string | number>>;
 
-/** The question-list files a split reads, as paths under shared/data (the CLI) or names in a bundle (the site). */
+/** The question-list files a split reads, as paths under public/data/ (where the site serves them and the CLI reads them by default). */
 export type SourceFiles = Readonly<Record<string, string>>;
 
 /** A metric table: one row per split or category, each metric for the baseline and for DAMRO. */
@@ -52,7 +52,7 @@ export interface Benchmark<I extends EvalItem = EvalItem> {
   readonly name: string;
   readonly label: string;
   readonly splits: readonly string[];
-  /** The question-list files of a split, relative to shared/data. */
+  /** The question-list files of a split, relative to public/data/. */
   sources(split: string): readonly string[];
   /** Items in question-list order from the texts of `sources(split)`, keyed by those paths. */
   parse(files: SourceFiles, split: string): I[];

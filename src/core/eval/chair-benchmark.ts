@@ -1,4 +1,4 @@
-// CHAIR (damro-spec §3.2): one short caption per image of the 500-image list; mentions are extracted from each
+// CHAIR (src/core/damro-spec.md §3.2): one short caption per image of the 500-image list; mentions are extracted from each
 // caption and checked against the image's ground-truth objects (both injected: the tagger and the GT are large).
 import { LensError } from '../../protocol/errors';
 import { scoreChair, type ChairSample } from '../metrics/chair';

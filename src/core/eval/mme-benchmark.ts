@@ -1,4 +1,4 @@
-// MME (damro-spec §3.3): two yes/no questions per image. The question lists (with ground truth) are the
+// MME (src/core/damro-spec.md §3.3): two yes/no questions per image. The question lists (with ground truth) are the
 // category files of Your_Results; answers are scored by writing them in that same tab-separated layout and
 // reading them back, exactly as eval_mme.py hands them to the MME calculation tool.
 import { LensError } from '../../protocol/errors';

@@ -1,4 +1,4 @@
-// POPE (damro-spec §3.1): yes/no questions, six per COCO image; answers are scored against the question file
+// POPE (src/core/damro-spec.md §3.1): yes/no questions, six per COCO image; answers are scored against the question file
 // in its own order, as eval_pope.py asserts question ids line by line.
 import { LensError } from '../../protocol/errors';
 import { countPopeAnswers, parsePopeQuestions, popeMetrics, type PopeQuestion } from '../metrics/pope';

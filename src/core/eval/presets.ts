@@ -1,4 +1,4 @@
-// The paper's settings per benchmark (damro-spec §1.4 and §2). The released scripts give α/β/k only for the
+// The paper's settings per benchmark (src/core/damro-spec.md §1.4 and §2). The released scripts give α/β/k only for the
 // model they ran on each benchmark; everything else is the spec's stated assumption, and the labels say which.
 import type { DamroSettings } from '../../protocol/messages';
 import type { BenchmarkName } from './benchmarks';

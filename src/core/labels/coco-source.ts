@@ -1,5 +1,5 @@
 // Ground truth (a): the CHAIR sets of the 500 CHAIR images (COCO instances + captions through the synonym
-// rules, extracted from the reference evaluator; shared/data/coder-gx__DAMRO/derived/chair_gt_objects_500.json).
+// rules, extracted from the reference evaluator; public/data/coder-gx__DAMRO/derived/chair_gt_objects_500.json).
 // The JSON is passed in. An image is recognised by a COCO val2014 file name or by an id the person typed.
 import { LensError } from '../../protocol/errors';
 import type { GroundTruth, GroundTruthEvidence, GroundTruthSource, ImageRef } from './ground-truth';

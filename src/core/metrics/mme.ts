@@ -1,4 +1,4 @@
-// MME (damro-spec §3.3), scored like the standard MME calculation tool DAMRO ships: answers are written as
+// MME (src/core/damro-spec.md §3.3), scored like the standard MME calculation tool DAMRO ships: answers are written as
 // "image \t question \t gt \t output" lines, read back with their line ending attached, and paired per image.
 import { LensError } from '../../protocol/errors';
 

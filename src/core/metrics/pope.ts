@@ -1,4 +1,4 @@
-// POPE (damro-spec §3.1). DAMRO scores answers with the VCD substring rule, which is asymmetric and
+// POPE (src/core/damro-spec.md §3.1). DAMRO scores answers with the VCD substring rule, which is asymmetric and
 // lenient ("i don't know" contains "no"); the official POPE rule is offered for comparison.
 import { LensError } from '../../protocol/errors';
 import { addCount, zeroCounts, type Counts } from './accumulate';

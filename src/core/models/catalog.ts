@@ -32,13 +32,14 @@ export const SYNTHETIC_NOTICE = 'Synthetic model with random weights: captions a
 /** Shown wherever a model without a CLS token is chosen, loaded or exported (the scorers' own labels start with it). */
 export const ADAPTED_SCORE_NOTICE = 'adapted outlier score: this encoder has no CLS token';
 
-const SIZES_SOURCE = 'Hub file listings as of browser-stack.md §1.3 (2026-11-28); "≈" sums include estimated files';
+// The listings are recorded in src/engine/browser-stack.md §1.3.
+const SIZES_SOURCE = 'the Hub file listings of 2026-11-28; "≈" sums include estimated files';
 const exact = (mb: number): DownloadSize => ({ mb, estimated: false });
 const about = (mb: number): DownloadSize => ({ mb, estimated: true });
 
 /**
  * Models known to work, the embedded demos first. Any other id is treated as a Hub model id. The Hub entries
- * are the small LVLMs with ready transformers.js exports (browser-stack.md §1.4); none has a CLS token.
+ * are the small LVLMs with ready transformers.js exports (src/engine/browser-stack.md §1.4); none has a CLS token.
  */
 export const MODEL_CATALOG: readonly CatalogEntry[] = [
   { id: 'synthetic-llava-tiny', label: 'Synthetic LLaVA, tiny (built in, random weights)', location: 'site', dtypes: ['fp32', 'q4', 'q4f16'], synthetic: true, notice: SYNTHETIC_NOTICE, family: 'llava', hasCls: true },
@@ -112,7 +113,7 @@ export const MODEL_CATALOG: readonly CatalogEntry[] = [
   },
 ];
 
-/** The default real model: the smallest that works well (browser-stack.md §8.1). */
+/** The default real model: the smallest that works well (src/engine/browser-stack.md §8.1). */
 export const DEFAULT_REAL_MODEL = 'HuggingFaceTB/SmolVLM-256M-Instruct';
 
 export function catalogEntry(modelId: string): CatalogEntry | undefined {

@@ -1,6 +1,6 @@
 // Which weights to download for a device. fp16 and q4f16 graphs compute in half precision, which WebGPU runs only
 // with the adapter feature 'shader-f16' (transformers.js refuses fp16 without it and q4f16 fails inside ORT,
-// browser-stack.md §1.1); WASM runs them on the CPU, but slowly, so there the 4-bit fp32 graphs come first.
+// src/engine/browser-stack.md §1.1); WASM runs them on the CPU, but slowly, so there the 4-bit fp32 graphs come first.
 import { LensError } from '../../protocol/errors';
 import type { Backend, Dtype } from '../../protocol/messages';
 

@@ -26,5 +26,5 @@ export interface ModelAdapter {
   load(ctx: AdapterContext, config: ModelConfig): Promise<LoadedModel>;
 }
 
-/** transformers.js's file-name suffix per dtype (browser-stack.md §1.1). */
+/** transformers.js's file-name suffix per dtype (src/engine/browser-stack.md §1.1). */
 export const DTYPE_SUFFIX: Record<Dtype, string> = { fp32: '', fp16: '_fp16', q4: '_q4', q4f16: '_q4f16' };

@@ -1,7 +1,7 @@
 // Idefics3 / SmolVLM exports: a SigLIP tower without CLS (so the outlier score is always the labelled
 // adaptation), a pixel-shuffle connector (scores aggregated per LLM token, pixel-shuffle.ts), and a processor
 // that expands the prompt's <image> into <fake_token_around_image><global-img><image>×N<fake_token_around_image>.
-// Image splitting is off: the whole image is one tile of N tokens, not (rows·cols + 1)·N (browser-stack.md §8.1).
+// Image splitting is off: the whole image is one tile of N tokens, not (rows·cols + 1)·N (src/engine/browser-stack.md §8.1).
 import { LensError } from '../../protocol/errors';
 import { tensor } from '../runtime/sessions';
 import { field, isInt, isObject, parseTextConfig, type Json } from './config-fields';

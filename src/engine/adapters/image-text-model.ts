@@ -1,5 +1,5 @@
 // The part every transformers.js image-text-to-text export shares (vision_encoder + embed_tokens +
-// decoder_model_merged, browser-stack.md §1.1): loading and tapping the three graphs, checking their inputs and
+// decoder_model_merged, src/engine/browser-stack.md §1.1): loading and tapping the three graphs, checking their inputs and
 // outputs, the vision pass with DAMRO's outlier score, the decoder rows and the tapped batched runner. A family
 // adapter declares only what differs (FamilyPlan): its vision inputs, how patch scores map to the LLM's image
 // tokens, and where the image tokens sit in its prompt.
@@ -150,7 +150,7 @@ class ImageTextModel implements LoadedModel {
     };
     const full = row(image.imageTokens, (out, offset) => out.set(image.features, offset));
     if (!outliers) return { full };
-    // The outlier branch sees only the k outlier tokens, in descending score order (damro-spec §1.2): dropped, not masked.
+    // The outlier branch sees only the k outlier tokens, in descending score order (src/core/damro-spec.md §1.2): dropped, not masked.
     const outlier = row(outliers.length, (out, offset) => outliers.forEach((token, i) => out.set(image.features.subarray(token * hidden, (token + 1) * hidden), offset + i * hidden)));
     return { full, outlier: { embeds: outlier.embeds, length: outlier.length } };
   }

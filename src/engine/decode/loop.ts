@@ -1,4 +1,4 @@
-// DAMRO's decoding loop (damro-spec §1.3) for the baseline caption and the DAMRO caption at once: the baseline
+// DAMRO's decoding loop (src/core/damro-spec.md §1.3) for the baseline caption and the DAMRO caption at once: the baseline
 // row and DAMRO's full row see every image token, DAMRO's outlier row sees only the k outlier tokens; all rows
 // advance in the same decoder call per step.
 import { damroScores, topCandidates, type Candidate } from '../../core/decoding/contrastive';

@@ -1,5 +1,5 @@
 // Runs each decoder row as its own batch-of-one runner, for decoders that cannot mask left padding
-// (GroupQueryAttention takes only prefix lengths, browser-stack.md §3): the baseline and DAMRO rows then cost
+// (GroupQueryAttention takes only prefix lengths, src/engine/browser-stack.md §3): the baseline and DAMRO rows then cost
 // one decoder call each per step instead of one shared call. A finished row (`null`) is not run again.
 import type { DecoderRunner, RowSpec, StepOutput } from './runner';
 

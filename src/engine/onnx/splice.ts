@@ -31,7 +31,7 @@ export interface NodeSpec {
 
 export interface GraphAdditions {
   readonly nodes: readonly NodeSpec[];
-  /** Tensor names to append to graph.output; ORT infers their type and shape (browser-stack.md §3). */
+  /** Tensor names to append to graph.output; ORT infers their type and shape (src/engine/browser-stack.md §3). */
   readonly outputs: readonly string[];
 }
 

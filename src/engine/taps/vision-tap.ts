@@ -1,4 +1,4 @@
-// Vision-encoder taps for DAMRO's outlier scores (damro-spec §1.2) at one layer (vision_feature_layer, the
+// Vision-encoder taps for DAMRO's outlier scores (src/core/damro-spec.md §1.2) at one layer (vision_feature_layer, the
 // penultimate layer, for LLaVA). Per scorer: which tensors leave the graph, and how they become one score per
 // token. The CLS scores come from the raw q_proj/k_proj rows through src/core, exactly as DAMRO's released code
 // computes them; the head-mean CLS row and the received attention are reduced inside the graph, since a full

@@ -1,4 +1,4 @@
-// onnx/decoder_model_merged.onnx as onnxruntime-genai's builder writes it (browser-stack.md §3): each layer's
+// onnx/decoder_model_merged.onnx as onnxruntime-genai's builder writes it (src/engine/browser-stack.md §3): each layer's
 // attention is one com.microsoft GroupQueryAttention node with rotary inside (cos/sin caches as initializers),
 // grouped KV heads, seqlens_k = ReduceSum(attention_mask) − 1 and total_sequence_length from the mask's shape,
 // and NO position_ids input and no 4-D mask: a row's keys are a prefix, so left padding cannot be masked.

@@ -85,7 +85,7 @@ export function preprocessorConfigJson(d: LlavaDims): unknown {
 
 export function processorConfigJson(d: LlavaDims): unknown {
   // num_additional_image_tokens is 0: image_features already exclude CLS and transformers.js expands
-  // <image> in the processor without subtracting it (browser-stack.md §9).
+  // <image> in the processor without subtracting it (src/engine/browser-stack.md §9).
   return {
     processor_class: 'LlavaProcessor',
     image_token: SPECIAL_TOKENS.image,

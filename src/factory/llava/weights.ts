@@ -1,6 +1,6 @@
 // Deterministic random weights for the synthetic LLaVA, with the structure that makes DAMRO meaningful:
 // a few patches become high-norm outliers in the vision tower and draw most of the attention, as in real
-// CLIP ViTs (Darcet et al., "Vision Transformers Need Registers"; damro-spec.md §1.1).
+// CLIP ViTs (Darcet et al., "Vision Transformers Need Registers"; src/core/damro-spec.md §1.1).
 //
 // How the outliers arise: the position embedding of the chosen patches carries a large component along a
 // unit direction u; layer 0's MLP has one hidden unit that fires only on tokens dominated by u and writes a

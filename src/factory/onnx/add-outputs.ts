@@ -1,5 +1,5 @@
 // Test and tooling helper: a copy of a model whose graph also returns the named intermediate tensors.
-// ORT infers the type and shape of an output given by name only (browser-stack.md §3).
+// ORT infers the type and shape of an output given by name only (src/engine/browser-stack.md §3).
 import { ModelProto } from './schema';
 
 interface DecodedModel {

@@ -1,5 +1,5 @@
 // The q4f16 layout: a graph that computes in float16 inside while its inputs and outputs stay float32, as the
-// float16 conversion of transformers.js's quantize script leaves them (browser-stack.md §3): float initializers
+// float16 conversion of transformers.js's quantize script leaves them (src/engine/browser-stack.md §3): float initializers
 // become float16 (clamped to its range: float32's lowest mask value would otherwise overflow to −∞ and turn
 // 0·mask into NaN), a Cast to float16 follows each float input and a Cast to float32 precedes each float output,
 // and internal Casts to float32 cast to float16 instead. ORT's CPU/wasm kernels cover every op the factory

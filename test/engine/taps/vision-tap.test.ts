@@ -21,7 +21,7 @@ function pixels(phase: number): Float32Array {
   return new Float32Array(3 * v.imageSize * v.imageSize).map((_, i) => 2 * Math.sin(i * 0.37 + phase) * Math.cos(i * 0.011));
 }
 
-// Independent oracles in float64 from the reference's per-layer tensors (damro-spec §1.2).
+// Independent oracles in float64 from the reference's per-layer tensors (src/core/damro-spec.md §1.2).
 function clsSingleHead(ref: VisionLayerReference, tokens: number): number[] {
   const d = v.hidden;
   const logits = Array.from({ length: tokens }, (_, j) => {

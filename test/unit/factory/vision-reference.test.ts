@@ -12,7 +12,7 @@ import { f32, maxAbsDiff, run, testPixels } from './helpers';
 const tiny = SIZES.tiny.vision;
 const TAPS = [0, 1].flatMap((l) => [VISION_TENSORS.softmax(l), VISION_TENSORS.qProj(l), VISION_TENSORS.kProj(l)]);
 
-/** DAMRO's LLaVA score (damro-spec §1.2): one head over the full width, CLS row, softmax over all keys. */
+/** DAMRO's LLaVA score (src/core/damro-spec.md §1.2): one head over the full width, CLS row, softmax over all keys. */
 function damroClsRow(q: Float64Array, k: Float64Array, tokens: number, hidden: number): number[] {
   const scores = Array.from({ length: tokens }, (_, j) => {
     let dot = 0;

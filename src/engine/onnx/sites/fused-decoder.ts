@@ -1,5 +1,5 @@
 // Decoder attention computed inside a fused com.microsoft op, whose probabilities never leave it on WebGPU
-// (GroupQueryAttention's qk_output is CPU-only, browser-stack.md §3): each site records what recomputing a row
+// (GroupQueryAttention's qk_output is CPU-only, src/engine/browser-stack.md §3): each site records what recomputing a row
 // needs instead — the op's query input, its present-key output, head counts, scale, and, where the op applies
 // rotary itself (GQA do_rotary), the cos/sin caches. One reader per op type.
 import { LensError } from '../../../protocol/errors';

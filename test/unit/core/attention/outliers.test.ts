@@ -17,7 +17,7 @@ function expectClose(actual: ArrayLike<number>, expected: number[], digits = 6):
   expected.forEach((e, i) => expect(actual[i], `index ${i}`).toBeCloseTo(e, digits));
 }
 
-describe('damro-spec §1.2 worked example (CLS + 4 patches, k = 2)', () => {
+describe('src/core/damro-spec.md §1.2 worked example (CLS + 4 patches, k = 2)', () => {
   // With dModel = 1 and q_CLS = 1, the logit of key j is k_j, so k_j = ln p_j gives exactly the spec's row.
   const row = [0.1, 0.05, 0.6, 0.05, 0.2];
   const input = qk(row.map(() => [1]), row.map((p) => [Math.log(p)]), 1);

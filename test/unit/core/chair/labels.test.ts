@@ -1,6 +1,5 @@
 // Ground-truth sources (COCO CHAIR sets, the person's list), their order, word labels with evidence, and the
 // baseline-vs-DAMRO comparison.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cocoImageId, createCocoGroundTruthSource } from '../../../../src/core/labels/coco-source';
 import { compareCaptions } from '../../../../src/core/labels/compare';
@@ -8,7 +7,8 @@ import { resolveGroundTruth, type GroundTruth } from '../../../../src/core/label
 import { labelCaption } from '../../../../src/core/labels/label';
 import { createUserListGroundTruthSource } from '../../../../src/core/labels/user-list-source';
 import { LensError } from '../../../../src/protocol/errors';
-import { CHAIR_GT, SHARED, chairSetup } from './setup';
+import { repoData } from '../../../support/repo-data';
+import { CHAIR_GT, chairSetup } from './setup';
 
 const { synonyms, extract } = chairSetup();
 
@@ -16,7 +16,7 @@ describe('COCO CHAIR ground truth', () => {
   const coco = createCocoGroundTruthSource(CHAIR_GT);
 
   it('covers exactly the 500 CHAIR images, with 3 to 10 node words each', () => {
-    const images = readFileSync(new URL('coder-gx__DAMRO/data/chair/coco_pope_random.jsonl', SHARED), 'utf8').trim().split('\n').map((l) => JSON.parse(l).image_id as number);
+    const images = repoData('coder-gx__DAMRO/data/chair/coco_pope_random.jsonl').trim().split('\n').map((l) => JSON.parse(l).image_id as number);
     expect(new Set(images).size).toBe(500);
     expect(Object.keys(CHAIR_GT).map(Number).sort((a, b) => a - b)).toEqual([...images].sort((a, b) => a - b));
     const sizes = Object.values(CHAIR_GT).map((v) => v.length);

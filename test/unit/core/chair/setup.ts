@@ -1,15 +1,15 @@
-// One CHAIR extractor for the chair tests: the real synonym table from shared/data, the wink-nlp tagger and
-// the shipped WordNet subset.
-import { readFileSync } from 'node:fs';
+// One CHAIR extractor for the chair tests: the real synonym table (public/data/), the wink-nlp tagger and the
+// shipped WordNet subset.
+import { CHAIR_GROUND_TRUTH_FILE, CHAIR_SYNONYMS_FILE } from '../../../../src/core/eval/data-files';
+import { repoData } from '../../../support/repo-data';
 import { createChairExtractor, type ChairExtractor } from '../../../../src/core/metrics/chair-mentions';
 import { parseSynonymTable, type SynonymTable } from '../../../../src/core/metrics/chair-synonyms';
 import { createLemmatizer } from '../../../../src/core/text/morphy';
 import { createWinkTagger } from '../../../../src/core/text/wink-tagger';
 import { wordNetChairLexicon } from '../../../../src/core/text/wordnet-chair-lexicon';
 
-export const SHARED = new URL('../../../../../shared/data/', import.meta.url);
-export const SYNONYMS_TEXT = readFileSync(new URL('LisaAnne__Hallucination/data/synonyms.txt', SHARED), 'utf8');
-export const CHAIR_GT: Record<string, string[]> = JSON.parse(readFileSync(new URL('coder-gx__DAMRO/derived/chair_gt_objects_500.json', SHARED), 'utf8'));
+export const SYNONYMS_TEXT = repoData(CHAIR_SYNONYMS_FILE);
+export const CHAIR_GT: Record<string, string[]> = JSON.parse(repoData(CHAIR_GROUND_TRUTH_FILE));
 
 let cached: { synonyms: SynonymTable; extract: ChairExtractor } | undefined;
 

@@ -1,4 +1,4 @@
-// The spec's worked example (damro-spec.md §3.2) end to end, and CHAIR over several captions by hand.
+// The spec's worked example (src/core/damro-spec.md §3.2) end to end, and CHAIR over several captions by hand.
 import { describe, expect, it } from 'vitest';
 import { scoreChair } from '../../../../src/core/metrics/chair';
 import type { GroundTruth } from '../../../../src/core/labels/ground-truth';

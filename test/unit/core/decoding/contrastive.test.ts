@@ -5,7 +5,7 @@ import { greedy } from '../../../../src/core/decoding/sampling';
 import { softmax } from '../../../../src/core/tensor/softmax';
 
 describe('damroScores', () => {
-  // damro-spec §1.3 worked example.
+  // src/core/damro-spec.md §1.3 worked example.
   const l = new Float32Array([3.0, 2.5, 0.0, -1.0]);
   const c = new Float32Array([3.5, 1.0, 0.5, -2.0]);
 

@@ -5,6 +5,7 @@ import { mmeBenchmark } from '../../../../src/core/eval/mme-benchmark';
 import { popeBenchmark, type PopeItem } from '../../../../src/core/eval/pope-benchmark';
 import { groupByImage } from '../../../../src/core/eval/items';
 import { chairSetup } from '../chair/setup';
+import { mmeSourceFiles } from '../../../support/mme-results';
 import { sourceFiles } from './data';
 
 const value = (summary: ReturnType<typeof popeBenchmark.score>, metric: string, group = summary.rows[0].group) => summary.rows.find((r) => r.group === group)!.values[metric]!;
@@ -49,33 +50,33 @@ describe('POPE benchmark', () => {
 });
 
 describe('MME benchmark', () => {
-  it('reproduces the shipped sample results (Perception 1231.45, Cognition 140.71) through answer files written and read back', () => {
-    const files = sourceFiles('mme', 'all');
+  it('scores results files through answer files written and read back (Perception 1055, Cognition 382.5: test/unit/core/metrics/mme.test.ts)', () => {
+    const files = mmeSourceFiles();
     const items = mmeBenchmark.parse(files, 'all');
-    expect(items).toHaveLength(2374);
+    expect(items).toHaveLength(74);
     // The sample outputs, without the line ending the file read added.
     const sample = Object.values(files).flatMap((text) => text.replace(/\r\n?/g, '\n').split('\n').filter((l) => l !== '').map((l) => l.split('\t')[3]));
     const written = answersFiles(mmeBenchmark, items, { baseline: sample, damro: sample.map(() => 'Yes') }, 'sample');
     // json.dumps layout (", " and ": "), run_mme.py's fields in its order.
     const first = written.baseline.split('\n')[0];
-    expect(first.startsWith('{"question_id": "existence/000000494427.jpg", "gt_answer": "Yes", "category": "existence", "prompt": "Is there a laptop in this image? Please answer yes or no.", "output": ')).toBe(true);
+    expect(first.startsWith('{"question_id": "existence/existence_0.jpg", "gt_answer": "Yes", "category": "existence", "prompt": "Question 1 about existence image 0? Please answer yes or no.", "output": ')).toBe(true);
     expect(Object.keys(JSON.parse(first))).toEqual(['question_id', 'gt_answer', 'category', 'prompt', 'output', 'model_id']);
     const outputs = mergeAnswers(items, [{ name: 'all', answers: readAnswers(mmeBenchmark, written, 'answers') }]);
     const summary = mmeBenchmark.score(items, outputs, 'all', {});
     const score = (group: string) => value(summary, 'score', group).baseline.toFixed(2);
-    expect(score('Perception')).toBe('1231.45');
-    expect(score('Cognition')).toBe('140.71');
-    expect(score('existence')).toBe('190.00');
-    expect((100 * value(summary, 'accPlus', 'existence').baseline).toFixed(2)).toBe('93.33');
+    expect(score('Perception')).toBe('1055.00');
+    expect(score('Cognition')).toBe('382.50');
+    expect(score('existence')).toBe('130.00');
+    expect((100 * value(summary, 'accPlus', 'existence').baseline).toFixed(2)).toBe('60.00');
     expect(summary.rows.find((r) => r.group === 'Perception')!.values.acc).toBeUndefined();
     // Always "Yes": every yes-question right, every no-question wrong: acc 50, acc+ 0, score 50 per category.
     expect(value(summary, 'score', 'color').damro).toBe(50);
   });
 
   it('scores only the hallucination subset for that split', () => {
-    const items = mmeBenchmark.parse(sourceFiles('mme', 'hallucination'), 'hallucination');
+    const items = mmeBenchmark.parse(mmeSourceFiles(), 'hallucination');
     expect(new Set(items.map((i) => i.folder))).toEqual(new Set(['existence', 'count', 'position', 'color']));
-    expect(items).toHaveLength(240);
+    expect(items).toHaveLength(18);
   });
 });
 

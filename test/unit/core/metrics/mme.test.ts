@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   MME_COGNITION,
@@ -12,19 +11,31 @@ import {
   type MmeCategoryScore,
 } from '../../../../src/core/metrics/mme';
 
-const RESULTS = new URL('../../../../../shared/data/coder-gx__DAMRO/evaluation/eval_mme/Your_Results/', import.meta.url);
+import { mmeResultsFile } from '../../../support/mme-results';
 
-// damro-spec §3.3 test vector, printed to 2 decimals as the reference prints them.
+// Scores of the patterns in test/support/mme-results.ts, by hand: score = 100·(right answers / questions) +
+// 100·(images with both right / images); a pair is (Yes-question, No-question), R right, W wrong, O other.
 const EXPECTED: Record<MmeCategory, string> = {
-  existence: '190.00', count: '126.67', position: '133.33', color: '150.00', posters: '109.86', celebrity: '135.59',
-  scene: '153.25', landmark: '80.25', artwork: '42.50', OCR: '110.00',
-  commonsense_reasoning: '40.71', numerical_calculation: '55.00', text_translation: '0.00', code_reasoning: '45.00',
+  existence: '130.00', // RR RR RR RW WW: 7/10 right, 3/5 images → 70 + 60
+  count: '125.00', // RR RW: 3/4, 1/2 → 75 + 50
+  position: '50.00', // RO: 1/2, 0/1 → 50 + 0
+  color: '200.00', // RR: 2/2, 1/1
+  posters: '50.00', // RW RW RW: 3/6, 0/3
+  celebrity: '150.00', // RR RR RR WW: 6/8, 3/4 → 75 + 75
+  scene: '0.00', // WW
+  landmark: '100.00', // RR RW WR: 4/6, 1/3 → 66.67 + 33.33
+  artwork: '150.00', // RR RR RW: 5/6, 2/3 → 83.33 + 66.67
+  OCR: '100.00', // OO RR: 2/4, 1/2 → 50 + 50
+  commonsense_reasoning: '162.50', // RR RW RR RR: 7/8, 3/4 → 87.5 + 75
+  numerical_calculation: '50.00', // RW: 1/2, 0/1
+  text_translation: '0.00', // OO OO
+  code_reasoning: '170.00', // RR RR RR RR RW: 9/10, 4/5 → 90 + 80
 };
 
-describe('MME on the sample results shipped with DAMRO', () => {
+describe('MME on results files in the reference layout', () => {
   const scores: Partial<Record<MmeCategory, MmeCategoryScore>> = {};
   for (const category of [...MME_PERCEPTION, ...MME_COGNITION]) {
-    scores[category] = scoreMmeCategory(parseMmeResults(readFileSync(new URL(`${category}.txt`, RESULTS), 'utf8')));
+    scores[category] = scoreMmeCategory(parseMmeResults(mmeResultsFile(category)));
   }
 
   it('reproduces every category score', () => {
@@ -32,22 +43,22 @@ describe('MME on the sample results shipped with DAMRO', () => {
     expect(printed).toEqual(EXPECTED);
   });
 
-  it('reproduces existence acc 96.67 and acc+ 93.33 over 60 questions / 30 images', () => {
+  it('gives existence acc 70 and acc+ 60 over 10 questions / 5 images', () => {
     const existence = scores.existence!;
-    expect((100 * existence.acc).toFixed(2)).toBe('96.67');
-    expect((100 * existence.accPlus).toFixed(2)).toBe('93.33');
-    expect([existence.questions, existence.images]).toEqual([60, 30]);
+    expect((100 * existence.acc).toFixed(2)).toBe('70.00');
+    expect((100 * existence.accPlus).toFixed(2)).toBe('60.00');
+    expect([existence.questions, existence.images]).toEqual([10, 5]);
   });
 
-  it('reproduces the group totals 1231.45 and 140.71', () => {
+  it('sums the group totals: Perception 130+125+50+200+50+150+0+100+150+100, Cognition 162.5+50+0+170', () => {
     const totals = mmeTotals(scores);
-    expect(totals.perception.toFixed(2)).toBe('1231.45');
-    expect(totals.cognition.toFixed(2)).toBe('140.71');
+    expect(totals.perception.toFixed(2)).toBe('1055.00');
+    expect(totals.cognition.toFixed(2)).toBe('382.50');
     expect(totals.missing).toEqual([]);
   });
 
-  it('counts all 40 text_translation answers as other', () => {
-    expect(scores.text_translation!.other).toBe(40);
+  it('counts all 4 text_translation answers as other', () => {
+    expect(scores.text_translation!.other).toBe(4);
   });
 });
 

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { repoData } from '../../../support/repo-data';
 import { mergeCounts } from '../../../../src/core/metrics/accumulate';
 import {
   classifyPope,
@@ -11,7 +11,7 @@ import {
   type PopeCounts,
 } from '../../../../src/core/metrics/pope';
 
-// damro-spec §3.1 worked example.
+// src/core/damro-spec.md §3.1 worked example.
 const labels = ['yes', 'yes', 'yes', 'no', 'no', 'no'];
 const outputs = ['Yes.', 'No', 'yes, there is', 'No.', 'Yes', "I don't know"];
 
@@ -69,8 +69,7 @@ describe('streaming and files', () => {
   });
 
   it('parses the real coco_pope_random.jsonl and scores answers in file order', () => {
-    const path = new URL('../../../../../shared/data/coder-gx__DAMRO/data/pope/coco/coco_pope_random.jsonl', import.meta.url);
-    const questions = parsePopeQuestions(readFileSync(path, 'utf8'));
+    const questions = parsePopeQuestions(repoData('coder-gx__DAMRO/data/pope/coco/coco_pope_random.jsonl'));
     expect(questions.length).toBe(3000);
     expect(questions[0]).toEqual({ questionId: 1, image: 'COCO_val2014_000000310196.jpg', text: 'Is there a snowboard in the image?', label: 'yes' });
     expect(questions[1]).toEqual({ questionId: 2, image: 'COCO_val2014_000000310196.jpg', text: 'Is there a car in the image?', label: 'no' });

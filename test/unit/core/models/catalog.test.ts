@@ -19,7 +19,7 @@ describe('the model catalogue', () => {
       expect(entry.synthetic).toBe(false);
       // Every dtype offered has a size, and every size is for an offered dtype.
       expect(Object.keys(entry.download ?? {}).sort()).toEqual([...entry.dtypes].sort());
-      expect(entry.sizesSource).toMatch(/browser-stack\.md §1\.3/);
+      expect(entry.sizesSource).toMatch(/Hub file listings of 2026-11-28/);
     }
   });
 
