@@ -7,7 +7,7 @@ const CDN_URL = /https?:\/\/(?:cdn\.jsdelivr\.net|unpkg\.com|cdnjs\.cloudflare\.
 const ORT_MARKER = 'ort-wasm-simd-threaded';
 
 /** The project's design documents: maintainers' reading, never something a person using the site is sent to. */
-const DOC_CITATION = /\b(?:damro-spec|browser-stack|architecture|PROVENANCE)(?:\.md)?\b[^"'`]{0,12}|§\s?\d+(?:\.\d+)?/g;
+const DOC_CITATION = /\b(?:damro-spec|browser-stack)(?:\.md)?\b|\b(?:architecture|PROVENANCE)\.md\b|§\s?\d+(?:\.\d+)*/g;
 
 export function findDocCitations(text: string): string[] {
   return [...text.matchAll(DOC_CITATION)].map((match) => match[0]);

@@ -39,7 +39,8 @@ describe('production build', () => {
   });
 
   it('the citation detector finds document names and section marks', () => {
-    expect(findDocCitations('a="see browser-stack.md §1.3";b="damro-spec §2";c="Sizes: listings of 2026"')).toEqual(['browser-stack.md ', '§1.3', 'damro-spec ', '§2']);
+    const sample = 'a="see browser-stack.md §1.3";b="damro-spec §2";c="src/architecture.md";d="Sizes: listings of 2026";e=gpu.architecture';
+    expect(findDocCitations(sample)).toEqual(['browser-stack.md', '§1.3', 'damro-spec', '§2', 'architecture.md']);
   });
 
   it('the CDN detector recognises the URLs it must refuse and lets the Hub through', () => {
