@@ -3,10 +3,16 @@
 
 export type ErrorCode =
   | 'bad-request'
+  /** A command line the CLI cannot parse; it answers with its usage. */
+  | 'bad-arguments'
   | 'unknown-method'
   | 'no-model'
   | 'model-not-found'
   | 'unsupported-model'
+  /** A model file that is not a readable ONNX file (corrupt, truncated, or an HTML page in its place). */
+  | 'bad-model-file'
+  /** A model whose config.json contradicts its graphs or lacks a file the model needs. */
+  | 'bad-model-config'
   | 'attention-unavailable'
   | 'bad-image'
   | 'image-too-large'

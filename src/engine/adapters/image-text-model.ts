@@ -14,6 +14,7 @@ import { decodeImage } from '../load/image';
 import type { EncodedImage, LoadedModel } from '../model';
 import { loadProcessor, type Processor, type RawImage } from '../runtime/hf';
 import { createSession, tensor, type OrtSession, type OrtTensor } from '../runtime/sessions';
+import { inModelFile } from '../onnx/model-file-error';
 import { scanModel } from '../onnx/scan';
 import { hasFusedDecoderAttention } from '../onnx/sites/fused-decoder';
 import { decoderTapReader, tapDecoder } from '../taps/decoder-tap';
@@ -63,13 +64,21 @@ async function readJson(ctx: AdapterContext, path: string): Promise<Json | undef
  */
 const DTYPE_FALLBACK: Record<Dtype, readonly Dtype[]> = { fp32: [], fp16: ['fp32'], q4: ['fp32'], q4f16: ['fp16', 'q4', 'fp32'] };
 
-async function readOnnx(ctx: AdapterContext, name: string): Promise<{ bytes: Uint8Array; externalData?: { path: string; data: Uint8Array }[] }> {
+interface OnnxFile {
+  /** Where the file was read from, for error messages. */
+  readonly file: string;
+  readonly bytes: Uint8Array;
+  readonly externalData?: { path: string; data: Uint8Array }[];
+}
+
+async function readOnnx(ctx: AdapterContext, name: string): Promise<OnnxFile> {
   for (const dtype of [ctx.dtype, ...DTYPE_FALLBACK[ctx.dtype]]) {
     const file = `${name}${DTYPE_SUFFIX[dtype]}.onnx`;
     const bytes = await ctx.source.readOptional(`onnx/${file}`, ctx.onProgress);
     if (!bytes) continue;
     const data = await ctx.source.readOptional(`onnx/${file}_data`, ctx.onProgress);
-    return data ? { bytes, externalData: [{ path: `${file}_data`, data }] } : { bytes };
+    const where = `${ctx.source.origin}onnx/${file}`;
+    return data ? { file: where, bytes, externalData: [{ path: `${file}_data`, data }] } : { file: where, bytes };
   }
   const tried = [ctx.dtype, ...DTYPE_FALLBACK[ctx.dtype]].map((d) => `onnx/${name}${DTYPE_SUFFIX[d]}.onnx`).join(', ');
   throw new LensError('model-not-found', `${ctx.source.origin} has none of ${tried}; this model may not be exported in ${ctx.dtype}. Try another dtype.`);
@@ -199,14 +208,15 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
       const scorer: OutlierScorerName = plan.hasCls ? 'clip-single-head' : ctx.noClsScorer;
 
       const vision = await readOnnx(ctx, 'vision_encoder');
-      const visionTapped = tapVisionEncoder(vision.bytes, { layer: plan.scoreLayer, scorers: [scorer] });
+      const visionTapped = inModelFile(vision.file, () => tapVisionEncoder(vision.bytes, { layer: plan.scoreLayer, scorers: [scorer] }));
       const embed = await readOnnx(ctx, 'embed_tokens');
+      inModelFile(embed.file, () => scanModel(embed.bytes));
       const decoder = await readOnnx(ctx, 'decoder_model_merged');
       // Fused decoders (GroupQueryAttention with rotary inside and no position_ids, or MultiHeadAttention) get rows
       // recomputed from their query and present keys, and run row by row: GQA cannot mask left padding, and the
       // recomputed row ignores masks.
-      const fused = hasFusedDecoderAttention(scanModel(decoder.bytes));
-      const decoderTapped = fused ? fusedDecoderTap(decoder.bytes, decoder.externalData) : unfusedDecoderTap(decoder.bytes);
+      const fused = inModelFile(decoder.file, () => hasFusedDecoderAttention(scanModel(decoder.bytes)));
+      const decoderTapped = inModelFile(decoder.file, () => (fused ? fusedDecoderTap(decoder.bytes, decoder.externalData) : unfusedDecoderTap(decoder.bytes)));
       if (decoderTapped.tap.layers !== text.layers) {
         throw new LensError('attention-unavailable', `Found attention in ${decoderTapped.tap.layers} decoder layers but config.json says ${text.layers}; the export's layout is not understood.`);
       }
