@@ -66,7 +66,7 @@ export function EvalPanel() {
       ) : (
         <div className="row">
           <label>α<input type="number" min={0} step={0.1} value={settings.damro.alpha} disabled={running} onChange={(e) => damro({ alpha: Number(e.target.value) })} /></label>
-          <label>β<input type="number" min={0.01} max={1} step={0.01} value={settings.damro.beta} disabled={running} onChange={(e) => damro({ beta: Number(e.target.value) })} /></label>
+          <label>β<input type="number" min={0} max={1} step={0.01} value={settings.damro.beta} disabled={running} onChange={(e) => damro({ beta: Number(e.target.value) })} /></label>
           <label>k<input type="number" min={1} step={1} value={settings.damro.k} disabled={running} onChange={(e) => damro({ k: Number(e.target.value) })} /></label>
           <label>
             Decoding

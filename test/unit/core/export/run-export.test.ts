@@ -22,6 +22,12 @@ describe('the version-1 run export schema', () => {
     expect(validateRunExport(minimalRun())).toEqual([]);
   });
 
+  it('accepts β = 0, whose −∞ cutoff JSON writes as null', () => {
+    const run = minimalRun();
+    const written = JSON.parse(JSON.stringify({ ...run, settings: { ...run.settings, beta: 0 }, steps: [{ ...run.steps[0], cutoff: null }] })) as unknown;
+    expect(validateRunExport(written)).toEqual([]);
+  });
+
   it('names each shape problem by its JSON path', () => {
     const run = { ...minimalRun(), schemaVersion: 2, extra: true, scorer: { name: '', faithful: 'yes', label: 'x' } };
     expect(validateRunExport(run)).toEqual([
