@@ -48,6 +48,11 @@ export class LensError extends Error {
   }
 }
 
+/** Any thrown value as a WireError on the page's side: a LensError keeps its code; anything else is 'internal'. */
+export function wireErrorOf(thrown: unknown): WireError {
+  return thrown instanceof LensError ? thrown.toWire() : { code: 'internal', message: thrown instanceof Error ? thrown.message : String(thrown) };
+}
+
 /** Anything thrown in the worker becomes a WireError; unknown throws keep their text but say where they came from. */
 export function toWireError(thrown: unknown): WireError {
   if (thrown instanceof LensError) return thrown.toWire();

@@ -113,7 +113,7 @@ const candidate = object({ tokenId: integer(0), text, score: is((v) => typeof v 
 
 const caption = object({
   text,
-  stopReason: nullable(literal('eos', 'max-tokens', 'cancelled')),
+  stopReason: nullable(literal('eos', 'max-tokens', 'position-limit', 'cancelled')),
   tokens: array(object({ step: integer(0), tokenId: integer(0), text, outlierShare: nullable(fraction), attention: nullable(array(finite)) })),
 });
 

@@ -62,6 +62,7 @@ export async function answerImage(ctx: AnswerImageContext): Promise<EvalImageRes
           damro: params.damro,
           decoding: params.decoding === 'greedy' ? { mode: 'greedy' } : { mode: 'sample', seed: item.seed, temperature: 1, topP: 1 },
           maxNewTokens: params.maxNewTokens,
+          maxPositions: model.info.decoder.maxPositions,
           eosTokenIds: model.eosTokenIds,
           inspectTop: 0,
         },
