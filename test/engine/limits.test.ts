@@ -1,7 +1,8 @@
 // Settings at the edge of what the model allows, on the real engine and the tiny synthetic llava (128 positions):
 // max new tokens past the position limit stop there with a stated reason instead of crashing in Gather, and
 // β = 0 keeps every token.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { RawImage } from '../../src/engine/runtime/hf';
 import type { WorkerEvent } from '../../src/protocol/messages';
 import { runParams, runToEnd, testImage, useTinyEngine } from '../support/tiny-llava';
 
@@ -41,5 +42,18 @@ describe('the engine at the model’s limits', () => {
     expect(steps.length).toBeGreaterThan(0);
     const info = await tiny.engine['model/load']({ modelId: tiny.folder.modelId, dtype: 'fp32' });
     for (const step of steps) expect([step.cutoff, step.kept]).toEqual([-Infinity, info.decoder.vocabSize]);
+  });
+
+  it('an image-library failure while preprocessing is a bad-image error, not “ONNX Runtime failed”', async () => {
+    // transformers.js resizes with sharp in Node and a canvas in browsers; either can refuse an image.
+    const resize = vi.spyOn(RawImage.prototype, 'resize').mockRejectedValue(new Error('Input image exceeds pixel limit'));
+    try {
+      // An image this engine has not encoded yet, so the vision pass (and the processor) really runs.
+      await expect(runToEnd(tiny.engine, tiny.events, runParams({ image: testImage(40, 40), maxNewTokens: 2 }))).rejects.toThrow(
+        'bad-image: The image processor could not prepare this 40×40 image (Input image exceeds pixel limit). Try another image, or save it as PNG or JPEG.',
+      );
+    } finally {
+      resize.mockRestore();
+    }
   });
 });
