@@ -230,6 +230,7 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
       const vision = await readOnnx(ctx, 'vision_encoder');
       const visionTapped = inModelFile(vision.file, () => tapVisionEncoder(vision.bytes, { layer: plan.scoreLayer, scorers: [scorer] }));
       const embed = await readOnnx(ctx, 'embed_tokens');
+      // Not tapped, but scanned all the same, so that a damaged file is refused by name rather than by ONNX Runtime.
       inModelFile(embed.file, () => scanModel(embed.bytes));
       const decoder = await readOnnx(ctx, 'decoder_model_merged');
       // Fused decoders (GroupQueryAttention with rotary inside and no position_ids, or MultiHeadAttention) get rows

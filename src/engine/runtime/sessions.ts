@@ -42,7 +42,7 @@ export async function createSession(bytes: Uint8Array, label: string, options: S
  * ones already created are released before the error goes on, so a failed load holds no memory. `check` runs on
  * the whole set and releases it the same way when it throws.
  */
-export async function createSessions<K extends string>(factories: Readonly<Record<K, () => Promise<OrtSession>>>, check: (sessions: Readonly<Record<K, OrtSession>>) => void = () => undefined): Promise<Record<K, OrtSession>> {
+export async function createSessions<K extends string>(factories: Readonly<Record<K, () => Promise<OrtSession>>>, check: (sessions: Readonly<Record<K, OrtSession>>) => void): Promise<Record<K, OrtSession>> {
   const created = new Map<K, OrtSession>();
   try {
     for (const key of Object.keys(factories) as K[]) created.set(key, await factories[key]());
