@@ -28,6 +28,11 @@ describe('the version-1 run export schema', () => {
     expect(validateRunExport(written)).toEqual([]);
   });
 
+  it('accepts a caption stopped at the model’s position limit', () => {
+    const run = minimalRun();
+    expect(validateRunExport({ ...run, captions: { ...run.captions, damro: { ...run.captions.damro, stopReason: 'position-limit' } } })).toEqual([]);
+  });
+
   it('names each shape problem by its JSON path', () => {
     const run = { ...minimalRun(), schemaVersion: 2, extra: true, scorer: { name: '', faithful: 'yes', label: 'x' } };
     expect(validateRunExport(run)).toEqual([
