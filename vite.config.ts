@@ -1,4 +1,7 @@
-import type { Plugin } from 'vite';
+import { existsSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join, resolve } from 'node:path';
+import type { Plugin, ResolvedConfig } from 'vite';
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 
@@ -27,9 +30,35 @@ function stripTransformersCdnDefault(): Plugin {
   };
 }
 
+// The loader reads a model's optional files (other dtypes, .onnx_data, generation_config.json) and treats 404 as
+// "not there"; Vite's SPA fallback would answer them with index.html. Under models/ a missing file is a 404, in
+// `npm run dev` (from public/) and in `npm start` / the tests' preview server (from dist/).
+function missingModelFilesAre404(): Plugin {
+  const answer404 = (root: () => string) => (req: IncomingMessage, res: ServerResponse, next: () => void) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+    if (!path.startsWith('/models/') || existsSync(join(root(), path))) return next();
+    res.statusCode = 404;
+    res.setHeader('content-type', 'text/plain; charset=utf-8');
+    res.end(`${path} is not part of this site's models.`);
+  };
+  let config: ResolvedConfig | undefined;
+  return {
+    name: 'damro:missing-model-files-are-404',
+    configResolved(resolved) {
+      config = resolved;
+    },
+    configureServer(server) {
+      server.middlewares.use(answer404(() => config!.publicDir));
+    },
+    configurePreviewServer(server) {
+      server.middlewares.use(answer404(() => resolve(config!.root, config!.build.outDir)));
+    },
+  };
+}
+
 export default defineConfig({
   base: './',
-  plugins: [react(), stripTransformersCdnDefault()],
+  plugins: [react(), stripTransformersCdnDefault(), missingModelFilesAre404()],
   worker: { format: 'es', plugins: () => [stripTransformersCdnDefault()] },
   build: { target: 'esnext', chunkSizeWarningLimit: 4096 },
   optimizeDeps: { exclude: ['onnxruntime-web', '@huggingface/transformers'] },

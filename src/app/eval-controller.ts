@@ -9,7 +9,7 @@ import { locateImages, sniffImageMime } from '../core/eval/images';
 import { limitItems } from '../core/eval/items';
 import { paperPreset } from '../core/eval/presets';
 import { runName, type EvalRunConfig } from '../core/eval/run-config';
-import { LensError } from '../protocol/errors';
+import { LensError, wireErrorOf } from '../protocol/errors';
 import { evalFailed, evalFinished, evalFolderChosen, evalKept, evalPhase, evalProgressed } from '../state/eval-actions';
 import { store } from '../state/store';
 import type { EngineClient } from '../client/engine-client';
@@ -133,7 +133,7 @@ export function createEvalController(deps: EvalDeps): EvalController {
         if (outcome === 'complete') await score(config, items, answered);
         else evalPhase(outcome);
       } catch (error) {
-        evalFailed(error instanceof Error ? error.message : String(error));
+        evalFailed(wireErrorOf(error));
       }
     },
 

@@ -42,7 +42,7 @@ export interface MergeCommand {
 }
 
 const bad = (message: string): never => {
-  throw new LensError('bad-request', message);
+  throw new LensError('bad-arguments', message);
 };
 
 function number(text: string | undefined, name: string): number | undefined {
@@ -79,7 +79,18 @@ function parse(argv: readonly string[]) {
   }
 }
 
+/** The command `argv` asks for; anything wrong in it is a 'bad-arguments' error, which the CLI answers with its usage. */
 export function parseCommand(argv: readonly string[]): RunCommand | MergeCommand | HelpCommand {
+  try {
+    return parseCommandLine(argv);
+  } catch (error) {
+    // The shared checks (split names, shard syntax) report 'bad-request'; here their input is what was typed.
+    if (error instanceof LensError && error.code === 'bad-request') throw new LensError('bad-arguments', error.message);
+    throw error;
+  }
+}
+
+function parseCommandLine(argv: readonly string[]): RunCommand | MergeCommand | HelpCommand {
   const { values, positionals } = parse(argv);
   if (values.help) return { kind: 'help' };
   const [command, ...rest] = positionals;

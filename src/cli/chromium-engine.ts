@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { preview } from 'vite';
 import { LensError } from '../protocol/errors';
-import type { Dtype, EvalImageParams, EvalImageResult, ModelInfo } from '../protocol/messages';
+import type { Dtype, EvalImageParams, EvalImageResult, ModelInfo, Response } from '../protocol/messages';
 import { REPO_ROOT } from './data';
 import type { HostedEngine } from './node-engine';
 
@@ -13,7 +13,8 @@ const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // WebGPU in headless Chromium; without a GPU it runs on SwiftShader.
 const CHROMIUM_ARGS = ['--no-sandbox', '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--ignore-gpu-blocklist', '--disable-background-networking', '--no-first-run'];
 
-// Runs in the page: one worker, requests correlated by id; images arrive base64-encoded.
+// Runs in the page: one worker, requests correlated by id; images arrive base64-encoded. Replies come back whole
+// ({ ok, result } or { ok, error }), so the error's code survives the trip to Node.
 const PAGE_SETUP = `(() => {
   const worker = new Worker(WORKER_URL, { type: 'module' });
   const replies = new Map();
@@ -24,9 +25,9 @@ const PAGE_SETUP = `(() => {
     replies.delete(data.response.id);
     reply?.(data.response);
   });
-  window.lensCall = (method, params) => new Promise((resolve, reject) => {
+  window.lensCall = (method, params) => new Promise((resolve) => {
     const requestId = ++id;
-    replies.set(requestId, (r) => (r.ok ? resolve(r.result) : reject(new Error(r.error.code + ': ' + r.error.message))));
+    replies.set(requestId, resolve);
     if (params.image && params.image.base64 !== undefined) {
       const raw = atob(params.image.base64);
       const bytes = new Uint8Array(raw.length);
@@ -59,7 +60,16 @@ export async function chromiumEvalEngine(modelId: string, dtype: Dtype): Promise
     const page = await browser.newPage();
     await page.goto(url);
     await page.evaluate(PAGE_SETUP.replace('WORKER_URL', JSON.stringify(worker)));
-    const call = <T>(method: string, params: unknown) => page.evaluate(([m, p]) => (window as unknown as { lensCall: (m: string, p: unknown) => Promise<unknown> }).lensCall(m, p), [method, params] as const) as Promise<T>;
+    const call = async <T>(method: string, params: unknown): Promise<T> => {
+      let reply: Response;
+      try {
+        reply = (await page.evaluate(([m, p]) => (window as unknown as { lensCall: (m: string, p: unknown) => Promise<unknown> }).lensCall(m, p), [method, params] as const)) as Response;
+      } catch (error) {
+        throw new LensError('internal', `Headless Chromium failed during ${method} (${error instanceof Error ? error.message : String(error)}). Run the command again; if it fails the same way, use --backend node.`);
+      }
+      if (!reply.ok) throw LensError.fromWire(reply.error);
+      return reply.result as T;
+    };
     await call('engine/hello', { protocolVersion: 1 });
     const info = await call<ModelInfo>('model/load', { modelId, dtype });
     return {

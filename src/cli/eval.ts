@@ -5,6 +5,7 @@ import { benchmarkOf } from '../core/eval/benchmarks';
 import { driveEval } from '../core/eval/driver';
 import { locateImages } from '../core/eval/images';
 import { mergeAnswers } from '../core/eval/answers';
+import { positionLimitNote } from '../core/eval/position-limit';
 import { formatDuration } from '../core/eval/progress';
 import { checkSameRun, runName } from '../core/eval/run-config';
 import { LensError } from '../protocol/errors';
@@ -50,6 +51,9 @@ async function run(command: RunCommand, io: Io): Promise<number> {
   let outcome;
   try {
     if (hosted.info.synthetic) io.err(`${hosted.info.id} is a synthetic model with random weights: its answers mean nothing.`);
+    const { decoder, tokenGrid } = hosted.info;
+    const limitNote = positionLimitNote(config.settings.maxNewTokens, decoder.maxPositions, tokenGrid.rows * tokenGrid.cols);
+    if (limitNote) io.err(`note: ${limitNote}`);
     outcome = await driveEval(
       { items: items.mine, answered: new Set(folder.answered.keys()), imagePaths: lookup.paths, settings: config.settings, jobId },
       {
@@ -97,10 +101,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     }
     if (command.kind === 'merge') return await report(command.out, command.shards, command.rule, command.data ?? DEFAULT_DATA_DIR, io);
     return await run(command, io);
-  } catch (error) {
-    if (!(error instanceof LensError)) throw error;
-    io.err(`eval: ${error.message}`);
-    if (error.code === 'bad-request' && /--|argument|option/i.test(error.message)) io.err(USAGE);
+  } catch (thrown) {
+    // Every error the engine, the data readers and the argument parser raise is a LensError; anything else is a bug.
+    if (!(thrown instanceof LensError)) {
+      io.err(`eval: internal error, please report it: ${thrown instanceof Error ? (thrown.stack ?? thrown.message) : String(thrown)}`);
+      return 1;
+    }
+    io.err(`eval: ${thrown.message}`);
+    if (thrown.code === 'bad-arguments') io.err(USAGE);
     return 2;
   }
 }

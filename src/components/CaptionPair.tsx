@@ -7,7 +7,7 @@ import { CaptionTokens } from './CaptionTokens';
 import { ErrorNotice } from './ErrorNotice';
 
 const TITLES: Record<CaptionKind, string> = { baseline: 'Baseline', damro: 'DAMRO' };
-const STOP: Record<string, string> = { eos: 'finished', 'max-tokens': 'stopped at max tokens', cancelled: 'stopped' };
+const STOP: Record<string, string> = { eos: 'finished', 'max-tokens': 'stopped at max tokens', 'position-limit': 'stopped at the model’s position limit, before max tokens', cancelled: 'stopped' };
 
 const num = (v: number, digits = 2) => (Number.isNaN(v) ? 'n/a' : v.toFixed(digits));
 const signed = (v: number, digits = 2) => (Number.isNaN(v) ? 'n/a' : `${v > 0 ? '+' : v < 0 ? '−' : '±'}${Math.abs(v).toFixed(digits)}`);

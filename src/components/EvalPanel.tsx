@@ -2,10 +2,12 @@ import { useEffect, type ChangeEvent } from 'react';
 import type { PickedFile } from '../state/eval-state';
 import { BENCHMARKS, type BenchmarkName } from '../core/eval/benchmarks';
 import { paperPreset } from '../core/eval/presets';
+import { positionLimitNote } from '../core/eval/position-limit';
 import { formatDuration } from '../core/eval/progress';
 import { evalFormChanged } from '../state/eval-actions';
 import { useLens } from '../state/store';
 import { useEvalController } from './EvalContext';
+import { ErrorNotice } from './ErrorNotice';
 import { EvalResults } from './EvalResults';
 
 const RUNNING = new Set(['preparing', 'running', 'pausing']);
@@ -20,6 +22,7 @@ export function EvalPanel() {
   const evaluation = useLens((s) => s.evaluation);
   const modelReady = useLens((s) => s.model.phase === 'ready');
   const modelId = useLens((s) => s.model.info?.id);
+  const modelInfo = useLens((s) => s.model.info);
   const dtype = useLens((s) => s.settings.dtype);
   const { form, phase, progress, folder, kept } = evaluation;
   useEffect(() => {
@@ -28,6 +31,7 @@ export function EvalPanel() {
   if (!controller) return null;
   const running = RUNNING.has(phase);
   const settings = form.preset === 'paper' ? paperPreset(form.benchmark).settings : form.custom;
+  const limitNote = modelInfo && positionLimitNote(settings.maxNewTokens, modelInfo.decoder.maxPositions, modelInfo.tokenGrid.rows * modelInfo.tokenGrid.cols);
   const custom = (patch: Partial<typeof form.custom>) => evalFormChanged({ custom: { ...form.custom, ...patch } });
   const damro = (patch: Partial<typeof form.custom.damro>) => custom({ damro: { ...form.custom.damro, ...patch } });
   const onFolder = (event: ChangeEvent<HTMLInputElement>) => {
@@ -66,7 +70,7 @@ export function EvalPanel() {
       ) : (
         <div className="row">
           <label>α<input type="number" min={0} step={0.1} value={settings.damro.alpha} disabled={running} onChange={(e) => damro({ alpha: Number(e.target.value) })} /></label>
-          <label>β<input type="number" min={0.01} max={1} step={0.01} value={settings.damro.beta} disabled={running} onChange={(e) => damro({ beta: Number(e.target.value) })} /></label>
+          <label>β<input type="number" min={0} max={1} step={0.01} value={settings.damro.beta} disabled={running} onChange={(e) => damro({ beta: Number(e.target.value) })} /></label>
           <label>k<input type="number" min={1} step={1} value={settings.damro.k} disabled={running} onChange={(e) => damro({ k: Number(e.target.value) })} /></label>
           <label>
             Decoding
@@ -106,6 +110,7 @@ export function EvalPanel() {
         <button type="button" className="button" disabled={running || !modelReady} onClick={() => void controller.discard()}>Forget kept answers</button>
       </div>
       {!modelReady && <p className="panel__hint">Load a model first.</p>}
+      {limitNote && <p className="panel__hint" data-testid="eval-position-limit">{limitNote}</p>}
       {modelReady && !running && kept ? (
         <p className="panel__hint" data-testid="eval-kept">{`${kept} answer${kept === 1 ? '' : 's'} with these settings kept in this browser: Start asks only the other questions.`}</p>
       ) : null}
@@ -115,7 +120,7 @@ export function EvalPanel() {
           {progress.etaMs !== undefined && running ? `, about ${formatDuration(progress.etaMs)} left` : ''} ({phase})
         </p>
       )}
-      {evaluation.error && <p className="notice notice--error" role="alert">{evaluation.error}</p>}
+      {evaluation.error && <ErrorNotice error={evaluation.error} fallbackTitle="The benchmark stopped" />}
       <EvalResults />
     </section>
   );

@@ -42,7 +42,7 @@ export function SettingsForm() {
       <h2 id={`${ids.mode}-h`}>Decoding</h2>
       <div className="fields">
         <NumberField label="α (contrast)" value={settings.alpha} min={L.alpha.min} max={L.alpha.max} step={0.1} onChange={(alpha) => set({ alpha })} />
-        <NumberField label="β (cutoff)" value={settings.beta} min={0.001} max={L.beta.max} step={0.01} onChange={(beta) => set({ beta })} />
+        <NumberField label="β (cutoff)" value={settings.beta} min={L.beta.min} max={L.beta.max} step={0.01} onChange={(beta) => set({ beta })} />
         <NumberField label="k (outliers)" value={settings.k} min={1} max={imageTokens} step={1} onChange={(k) => set({ k })} />
         <NumberField label="Max tokens" value={settings.maxNewTokens} min={1} max={L.maxNewTokens.max} step={1} onChange={(maxNewTokens) => set({ maxNewTokens })} />
         <div className="field">

@@ -33,7 +33,7 @@ export function StepInspector() {
       {step ? (
         <>
           <p className="view__caption" data-testid="step-summary">
-            Step {step.step + 1}: β = {beta} keeps {step.kept} token{step.kept === 1 ? '' : 's'} with full-branch logit ≥ {step.cutoff.toFixed(3)}.
+            Step {step.step + 1}: β = {beta} keeps {step.kept} token{step.kept === 1 ? '' : 's'} {step.cutoff === -Infinity ? '(every token: no cutoff)' : `with full-branch logit ≥ ${step.cutoff.toFixed(3)}`}.
             {step.changed ? ' DAMRO changed the top token here.' : ' DAMRO kept the full branch’s top token.'}
           </p>
           <div className="candidates-row">

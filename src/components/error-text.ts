@@ -5,6 +5,8 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   'out-of-memory': 'Out of memory',
   'device-lost': 'The GPU device was lost',
   'unsupported-model': 'Unsupported model layout',
+  'bad-model-file': 'Damaged model file',
+  'bad-model-config': 'The model’s configuration does not fit it',
   'attention-unavailable': 'This model does not export attention',
   'model-not-found': 'Model not found',
   'bad-image': 'Cannot read this image',

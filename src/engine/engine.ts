@@ -35,7 +35,7 @@ function validateRun(params: RunParams): void {
   if (!params.prompt.trim()) problems.push('the prompt is empty');
   if (params.captions.length === 0) problems.push('no caption was asked for (baseline, DAMRO or both)');
   if (!(params.damro.alpha >= 0 && Number.isFinite(params.damro.alpha))) problems.push(`α must be ≥ 0 (got ${params.damro.alpha})`);
-  if (!(params.damro.beta > 0 && params.damro.beta <= 1)) problems.push(`β must be in (0, 1] (got ${params.damro.beta})`);
+  if (!(params.damro.beta >= 0 && params.damro.beta <= 1)) problems.push(`β must be in [0, 1] (got ${params.damro.beta})`);
   if (!Number.isInteger(params.damro.k)) problems.push(`k must be a whole number (got ${params.damro.k})`);
   if (!(Number.isInteger(params.maxNewTokens) && params.maxNewTokens >= 1 && params.maxNewTokens <= 1024)) problems.push(`max new tokens must be 1–1024 (got ${params.maxNewTokens})`);
   if (problems.length) throw new LensError('bad-request', `Cannot start the run: ${problems.join('; ')}.`);

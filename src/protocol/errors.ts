@@ -3,10 +3,16 @@
 
 export type ErrorCode =
   | 'bad-request'
+  /** A command line the CLI cannot parse; it answers with its usage. */
+  | 'bad-arguments'
   | 'unknown-method'
   | 'no-model'
   | 'model-not-found'
   | 'unsupported-model'
+  /** A model file that is not a readable ONNX file (corrupt, truncated, or an HTML page in its place). */
+  | 'bad-model-file'
+  /** A model whose config.json contradicts its graphs or lacks a file the model needs. */
+  | 'bad-model-config'
   | 'attention-unavailable'
   | 'bad-image'
   | 'image-too-large'
@@ -40,6 +46,11 @@ export class LensError extends Error {
   static fromWire(wire: WireError): LensError {
     return new LensError(wire.code, wire.message, wire.details);
   }
+}
+
+/** Any thrown value as a WireError on the page's side: a LensError keeps its code; anything else is 'internal'. */
+export function wireErrorOf(thrown: unknown): WireError {
+  return thrown instanceof LensError ? thrown.toWire() : { code: 'internal', message: thrown instanceof Error ? thrown.message : String(thrown) };
 }
 
 /** Anything thrown in the worker becomes a WireError; unknown throws keep their text but say where they came from. */

@@ -57,7 +57,8 @@ export interface ModelInfo {
   /** The grid of LLM image tokens; decoder attention and outliers live on it. */
   readonly tokenGrid: Grid;
   readonly scorer: OutlierScorerInfo;
-  readonly decoder: { readonly layers: number; readonly heads: number; readonly vocabSize: number };
+  /** maxPositions: the decoder's position limit (config.json max_position_embeddings); absent when the config does not say. */
+  readonly decoder: { readonly layers: number; readonly heads: number; readonly vocabSize: number; readonly maxPositions?: number };
 }
 
 export type ImageInput =
@@ -182,7 +183,8 @@ export type Response =
   | { readonly id: number; readonly ok: true; readonly result: unknown }
   | { readonly id: number; readonly ok: false; readonly error: WireError };
 
-export type StopReason = 'eos' | 'max-tokens' | 'cancelled';
+/** 'position-limit': the caption reached the decoder's last position (max_position_embeddings) before max new tokens. */
+export type StopReason = 'eos' | 'max-tokens' | 'position-limit' | 'cancelled';
 
 /** What DAMRO did at one decoding step: the top candidates of each branch and of the combination. */
 export interface StepDiagnostics<C = Candidate> {

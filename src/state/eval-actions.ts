@@ -1,5 +1,6 @@
 import type { BenchmarkSummary } from '../core/eval/benchmark';
 import type { Progress } from '../core/eval/progress';
+import type { WireError } from '../protocol/errors';
 import type { EvalForm, EvalSlice } from './eval-state';
 import { store } from './store';
 
@@ -25,8 +26,8 @@ export function evalProgressed(progress: Progress): void {
   update({ progress });
 }
 
-export function evalFailed(message: string): void {
-  update({ phase: 'failed', error: message });
+export function evalFailed(error: WireError): void {
+  update({ phase: 'failed', error });
 }
 
 /** A finished run's table; it replaces an earlier one of the same benchmark and split. */

@@ -3,6 +3,7 @@ import type { BenchmarkSummary } from '../core/eval/benchmark';
 import type { BenchmarkName } from '../core/eval/benchmarks';
 import type { EvalSettings } from '../core/eval/presets';
 import type { Progress } from '../core/eval/progress';
+import type { WireError } from '../protocol/errors';
 
 export interface EvalForm {
   readonly benchmark: BenchmarkName;
@@ -22,7 +23,7 @@ export interface EvalSlice {
   readonly progress?: Progress;
   /** Answers this browser keeps for the current settings (a paused or closed run's); undefined until looked up. */
   readonly kept?: number;
-  readonly error?: string;
+  readonly error?: WireError;
   /** Finished runs of this session, newest last; one per benchmark and split (a rerun replaces it). */
   readonly results: readonly BenchmarkSummary[];
 }

@@ -56,7 +56,7 @@ export function buildRunExport(state: LensState): RunExportV1 | undefined {
     image: { name: image.name, mime: image.mime, width: image.width, height: image.height },
     outliers: { indices: outliers, scores: Array.from(run.outliers.scores) },
     captions: { baseline: caption('baseline'), damro: caption('damro') },
-    steps: run.steps.map((s) => ({ ...s })),
+    steps: run.steps.map((s) => ({ ...s, cutoff: Number.isFinite(s.cutoff) ? s.cutoff : null })),
     groundTruth: [...ui.groundTruth],
   };
 }

@@ -11,7 +11,7 @@ export interface Settings {
   readonly dtype: Dtype;
   /** The adapted outlier score for encoders without a CLS token; applied when the model loads. */
   readonly noClsScorer: NoClsScorer;
-  /** DAMRO's contrast strength α ≥ 0, plausibility cutoff β ∈ (0, 1], and number of outlier tokens k. */
+  /** DAMRO's contrast strength α ≥ 0, plausibility cutoff β ∈ [0, 1] (0 keeps every token), and number of outlier tokens k. */
   readonly alpha: number;
   readonly beta: number;
   readonly k: number;
@@ -51,7 +51,7 @@ export const DEFAULT_SETTINGS: Settings = {
 
 export const SETTING_LIMITS = {
   alpha: { min: 0, max: 10 },
-  beta: { min: 1e-6, max: 1 },
+  beta: { min: 0, max: 1 },
   k: { min: 1, max: 4096 },
   seed: { min: 0, max: 2 ** 31 - 1 },
   maxNewTokens: { min: 1, max: 1024 },

@@ -77,7 +77,7 @@ export function decodeSettings(query: string, options: CodecOptions, base: Setti
   read(URL_KEYS.dtype, (r) => oneOf<Dtype>(r, DTYPES), DTYPES.join(', '), (v) => (next.dtype = v));
   read(URL_KEYS.noClsScorer, (r) => oneOf<NoClsScorer>(r, NO_CLS_SCORERS), NO_CLS_SCORERS.join(', '), (v) => (next.noClsScorer = v));
   read(URL_KEYS.alpha, (r) => number(r, L.alpha, false), `a number from ${L.alpha.min} to ${L.alpha.max}`, (v) => (next.alpha = v));
-  read(URL_KEYS.beta, (r) => number(r, L.beta, false), 'a number in (0, 1]', (v) => (next.beta = v));
+  read(URL_KEYS.beta, (r) => number(r, L.beta, false), 'a number in [0, 1]', (v) => (next.beta = v));
   read(URL_KEYS.k, (r) => number(r, L.k, true), `a whole number from ${L.k.min} to ${L.k.max}`, (v) => (next.k = v));
   read(URL_KEYS.mode, (r) => oneOf<DecodingMode>(r, ['greedy', 'sample']), 'greedy or sample', (v) => (next.mode = v));
   read(URL_KEYS.seed, (r) => number(r, L.seed, true), `a whole number from 0 to ${L.seed.max}`, (v) => (next.seed = v));

@@ -32,4 +32,14 @@ describe('eval CLI on the Chromium backend', () => {
       expect(gpu, method).toBe(cpu);
     }
   });
+
+  it('reports a worker error by its code, as a message and exit 2, not a stack trace', async () => {
+    writeFileSync(join(work, 'COCO_val2014_000000310196.jpg'), encodePng(new Uint8ClampedArray(32 * 32 * 4).fill(255), 32, 32));
+    // k past the model's 16 image tokens: the worker refuses the benchmark call with 'bad-request'.
+    const run = await cli(['pope', '--backend', 'chromium', '--images', work, '--model', 'synthetic-llava-tiny', '--limit', '6', '--preset', 'custom', '--k', '99', '--max-new-tokens', '2', '--out', join(work, 'k99')]);
+    expect(run.code, run.err).toBe(2);
+    expect(run.err).toMatch(/^eval: DAMRO's k must be between 1 and the 16 image tokens of this model; got 99\.$/m);
+    expect(run.err).not.toContain('usage:');
+    expect(run.err).not.toMatch(/internal error|\n\s+at /);
+  });
 });

@@ -160,4 +160,24 @@ describe('decode loop', () => {
     expect(inspected.events.some((e) => e.type === 'step')).toBe(true);
     expect(tokensOf(silent.events, 'damro')).toEqual(tokensOf(inspected.events, 'damro'));
   });
+
+  it('stops a caption at the model’s last position, never feeding a token past it', async () => {
+    // A model that never says EOS: token 0 always wins. The full row holds positions 0…5; with 10 positions the
+    // tokens fed go to 6…9 (four of them), and the fifth token, chosen from position 9's logits, is the last.
+    const runner = new FakeRunner(() => [5, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    const { events, reason } = await collect(runner, plan({ maxNewTokens: 300, maxPositions: 10 }));
+    expect(reason).toBe('position-limit');
+    expect(tokensOf(events, 'baseline')).toEqual([0, 0, 0, 0, 0]);
+    expect(events.filter((e) => e.type === 'done')).toEqual([
+      { type: 'done', caption: 'baseline', reason: 'position-limit', tokens: 5 },
+      { type: 'done', caption: 'damro', reason: 'position-limit', tokens: 5 },
+    ]);
+    const fed = runner.calls.filter((c) => c.kind === 'step');
+    expect(fed).toHaveLength(4);
+  });
+
+  it('refuses a prompt that alone needs more positions than the model has, naming the limit', async () => {
+    const runner = new FakeRunner(workedExample);
+    await expect(collect(runner, plan({ maxPositions: 5 }))).rejects.toThrow('The prompt and the image take 6 positions, more than the 5 this model has (max_position_embeddings in its config.json). Shorten the prompt.');
+  });
 });

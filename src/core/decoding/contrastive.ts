@@ -1,20 +1,20 @@
 // DAMRO step 2 (src/core/damro-spec.md §1.3 steps 3–4). It runs every decoding step over a ~50k vocabulary, so it makes
 // exactly two passes (max, then mask + combine) and allocates only the score vector.
 import { LensError } from '../../protocol/errors';
-import { logSumExp, maxLogit } from '../tensor/softmax';
+import { maxLogit, softmaxNormaliser } from '../tensor/softmax';
 import { topK } from '../tensor/topk';
 
 export interface DamroParams {
   /** Contrast strength; s = (1+α)·l − α·c. */
   readonly alpha: number;
-  /** Plausibility: keep v iff p_v ≥ β·max p under the full branch. */
+  /** Plausibility: keep v iff p_v ≥ β·max p under the full branch; β = 0 keeps every token (cutoff −∞), as the reference does. */
   readonly beta: number;
 }
 
 export interface DamroScores {
   /** (1+α)·l − α·c on kept tokens, −∞ elsewhere: feed straight to the sampler. */
   readonly scores: Float32Array;
-  /** max(l) + ln β over the full branch's raw logits. */
+  /** max(l) + ln β over the full branch's raw logits; −∞ when β = 0. */
   readonly cutoff: number;
   /** How many tokens passed the cutoff. */
   readonly kept: number;
@@ -27,12 +27,13 @@ export function damroScores(full: ArrayLike<number>, outlier: ArrayLike<number>,
     throw new LensError('bad-request', `The two branches disagree on the vocabulary size (${full.length} vs ${outlier.length}); both must come from the same model.`);
   }
   if (!(alpha >= 0 && Number.isFinite(alpha))) throw new LensError('bad-request', `DAMRO α must be a finite number ≥ 0, got ${alpha}.`);
-  if (!(beta > 0 && beta <= 1)) throw new LensError('bad-request', `DAMRO β must be in (0, 1], got ${beta}.`);
+  if (!(beta >= 0 && beta <= 1)) throw new LensError('bad-request', `DAMRO β must be in [0, 1], got ${beta}.`);
   const cutoff = maxLogit(full) + Math.log(beta);
   let kept = 0;
   for (let v = 0; v < full.length; v++) {
     const l = full[v];
-    if (l < cutoff) {
+    // A −∞ logit has no probability to keep; at β = 0 it would otherwise pass the −∞ cutoff.
+    if (l < cutoff || l === -Infinity) {
       out[v] = -Infinity;
       continue;
     }
@@ -54,6 +55,6 @@ export interface Candidate {
 
 /** The n most likely tokens of a logit vector with their softmax probabilities, for the step inspector. */
 export function topCandidates(logits: ArrayLike<number>, n: number): Candidate[] {
-  const lse = logSumExp(logits);
-  return topK(logits, n).map((id) => ({ id, logit: logits[id], probability: Math.exp(logits[id] - lse) }));
+  const { max, sum } = softmaxNormaliser(logits);
+  return topK(logits, n).map((id) => ({ id, logit: logits[id], probability: Math.exp(logits[id] - max) / sum }));
 }

@@ -25,7 +25,8 @@ export interface ExportedCaption {
 export interface ExportedStep {
   readonly step: number;
   readonly kept: number;
-  readonly cutoff: number;
+  /** null: −∞ (β = 0 keeps every token), which JSON cannot write. */
+  readonly cutoff: number | null;
   readonly changed: boolean;
   readonly full: readonly Candidate[];
   readonly outlier: readonly Candidate[];
@@ -112,7 +113,7 @@ const candidate = object({ tokenId: integer(0), text, score: is((v) => typeof v 
 
 const caption = object({
   text,
-  stopReason: nullable(literal('eos', 'max-tokens', 'cancelled')),
+  stopReason: nullable(literal('eos', 'max-tokens', 'position-limit', 'cancelled')),
   tokens: array(object({ step: integer(0), tokenId: integer(0), text, outlierShare: nullable(fraction), attention: nullable(array(finite)) })),
 });
 
@@ -132,7 +133,7 @@ const schema = object({
   scorer: object({ name: nonEmpty, faithful: bool, label: nonEmpty }),
   settings: object({
     alpha: is((v) => typeof v === 'number' && v >= 0, 'a number ≥ 0'),
-    beta: is((v) => typeof v === 'number' && v > 0 && v <= 1, 'a number in (0, 1]'),
+    beta: is((v) => typeof v === 'number' && v >= 0 && v <= 1, 'a number in [0, 1]'),
     k: integer(1),
     mode: literal('greedy', 'sample'),
     seed: nullable(integer(0)),
@@ -143,7 +144,7 @@ const schema = object({
   image: object({ name: text, mime: text, width: integer(1), height: integer(1) }),
   outliers: object({ indices: array(integer(0)), scores: array(finite) }),
   captions: object({ baseline: caption, damro: caption }),
-  steps: array(object({ step: integer(0), kept: integer(0), cutoff: is((v) => typeof v === 'number', 'a number'), changed: bool, full: array(candidate), outlier: array(candidate), combined: array(candidate) })),
+  steps: array(object({ step: integer(0), kept: integer(0), cutoff: nullable(is((v) => typeof v === 'number', 'a number')), changed: bool, full: array(candidate), outlier: array(candidate), combined: array(candidate) })),
   groundTruth: array(text),
 });
 

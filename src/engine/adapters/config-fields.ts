@@ -7,6 +7,20 @@ export type Json = Record<string, unknown>;
 export const isInt = (value: unknown): value is number => Number.isInteger(value);
 export const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null;
 
+/** A JSON file that must hold one object (config.json, generation_config.json), with errors that name it. */
+export function parseJsonObject(text: string, file: string): Json {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new LensError('bad-model-config', `${file} is not valid JSON; this does not look like a transformers.js model folder.`, { file });
+  }
+  if (!isObject(value) || Array.isArray(value)) {
+    throw new LensError('bad-model-config', `${file} holds ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}, not a JSON object of settings; the file is damaged. Take it again from the model repository.`, { file });
+  }
+  return value;
+}
+
 export function field<T>(object: Json, key: string, where: string, check: (value: unknown) => value is T, family = 'this'): T {
   const value = object[key];
   if (!check(value)) throw new LensError('unsupported-model', `config.json has no usable ${where}${key} (${JSON.stringify(value)}); ${family} export is missing a field DAMRO Lens needs.`);
@@ -23,6 +37,8 @@ export interface TextConfig {
   readonly vocabSize: number;
   readonly eosTokenIds: readonly number[];
   readonly padTokenId: number;
+  /** text_config.max_position_embeddings: positions past it are outside the model's rotary/position tables. */
+  readonly maxPositions?: number;
 }
 
 export function parseTextConfig(config: ModelConfig, generation: Json | undefined, family: string): TextConfig {
@@ -43,5 +59,6 @@ export function parseTextConfig(config: ModelConfig, generation: Json | undefine
     vocabSize: field(text, 'vocab_size', 'text_config.', isInt, family),
     eosTokenIds,
     padTokenId: isInt(pad) ? pad : eosTokenIds[0],
+    ...(isInt(text.max_position_embeddings) && text.max_position_embeddings > 0 ? { maxPositions: text.max_position_embeddings } : {}),
   };
 }

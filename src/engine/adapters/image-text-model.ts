@@ -13,14 +13,16 @@ import type { DecoderRunner, RowSpec } from '../decode/runner';
 import { decodeImage } from '../load/image';
 import type { EncodedImage, LoadedModel } from '../model';
 import { loadProcessor, type Processor, type RawImage } from '../runtime/hf';
-import { createSession, tensor, type OrtSession, type OrtTensor } from '../runtime/sessions';
+import { createSession, createSessions, tensor, type OrtSession, type OrtTensor } from '../runtime/sessions';
+import { inModelFile } from '../onnx/model-file-error';
 import { scanModel } from '../onnx/scan';
 import { hasFusedDecoderAttention } from '../onnx/sites/fused-decoder';
 import { decoderTapReader, tapDecoder } from '../taps/decoder-tap';
 import { fusedTapReader, tapFusedDecoder } from '../taps/fused-decoder-tap';
 import { readVisionScores, tapVisionEncoder, type VisionTap } from '../taps/vision-tap';
 import { DTYPE_SUFFIX, type AdapterContext, type ModelAdapter, type ModelConfig } from './adapter';
-import type { Json, TextConfig } from './config-fields';
+import { checkGraphShapes } from './graph-shapes';
+import { parseJsonObject, type Json, type TextConfig } from './config-fields';
 
 /** Where a prompt's image placeholders are: tokens [start, start + count) are replaced by the image features. */
 export interface PromptIds {
@@ -54,7 +56,18 @@ export interface FamilySpec {
 
 async function readJson(ctx: AdapterContext, path: string): Promise<Json | undefined> {
   const bytes = await ctx.source.readOptional(path, ctx.onProgress);
-  return bytes ? (JSON.parse(new TextDecoder().decode(bytes)) as Json) : undefined;
+  return bytes && parseJsonObject(new TextDecoder().decode(bytes), `${ctx.source.origin}${path}`);
+}
+
+/** Files transformers.js builds the processor and tokenizer from; without them it fails on an undefined field. */
+const PROCESSOR_FILES = ['tokenizer_config.json', 'preprocessor_config.json'] as const;
+
+async function requireProcessorFiles(ctx: AdapterContext): Promise<void> {
+  for (const file of PROCESSOR_FILES) {
+    if (!(await ctx.source.readOptional(file, ctx.onProgress))) {
+      throw new LensError('bad-model-config', `${ctx.source.origin}${file} does not exist; the processor and tokenizer cannot be built without it. The model folder is incomplete: take it whole from its model repository.`, { file });
+    }
+  }
 }
 
 /**
@@ -63,13 +76,21 @@ async function readJson(ctx: AdapterContext, path: string): Promise<Json | undef
  */
 const DTYPE_FALLBACK: Record<Dtype, readonly Dtype[]> = { fp32: [], fp16: ['fp32'], q4: ['fp32'], q4f16: ['fp16', 'q4', 'fp32'] };
 
-async function readOnnx(ctx: AdapterContext, name: string): Promise<{ bytes: Uint8Array; externalData?: { path: string; data: Uint8Array }[] }> {
+interface OnnxFile {
+  /** Where the file was read from, for error messages. */
+  readonly file: string;
+  readonly bytes: Uint8Array;
+  readonly externalData?: { path: string; data: Uint8Array }[];
+}
+
+async function readOnnx(ctx: AdapterContext, name: string): Promise<OnnxFile> {
   for (const dtype of [ctx.dtype, ...DTYPE_FALLBACK[ctx.dtype]]) {
     const file = `${name}${DTYPE_SUFFIX[dtype]}.onnx`;
     const bytes = await ctx.source.readOptional(`onnx/${file}`, ctx.onProgress);
     if (!bytes) continue;
     const data = await ctx.source.readOptional(`onnx/${file}_data`, ctx.onProgress);
-    return data ? { bytes, externalData: [{ path: `${file}_data`, data }] } : { bytes };
+    const where = `${ctx.source.origin}onnx/${file}`;
+    return data ? { file: where, bytes, externalData: [{ path: `${file}_data`, data }] } : { file: where, bytes };
   }
   const tried = [ctx.dtype, ...DTYPE_FALLBACK[ctx.dtype]].map((d) => `onnx/${name}${DTYPE_SUFFIX[d]}.onnx`).join(', ');
   throw new LensError('model-not-found', `${ctx.source.origin} has none of ${tried}; this model may not be exported in ${ctx.dtype}. Try another dtype.`);
@@ -114,7 +135,14 @@ class ImageTextModel implements LoadedModel {
   }
 
   async encodeImage(input: ImageInput): Promise<EncodedImage> {
-    const feeds = await this.plan.preprocess(await decodeImage(input));
+    const image = await decodeImage(input);
+    let feeds: Record<string, OrtTensor>;
+    try {
+      feeds = await this.plan.preprocess(image);
+    } catch (error) {
+      // The processor's resize and normalisation run in transformers.js's image code, not in ONNX Runtime.
+      throw new LensError('bad-image', `The image processor could not prepare this ${image.width}×${image.height} image (${error instanceof Error ? error.message : String(error)}). Try another image, or save it as PNG or JPEG.`);
+    }
     const outputs = await this.sessions.vision.run(feeds);
     try {
       const features = float32Output(outputs, 'image_features');
@@ -190,6 +218,7 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
     family: spec.family,
     async load(ctx: AdapterContext, rawConfig: ModelConfig): Promise<LoadedModel> {
       const generation = await readJson(ctx, 'generation_config.json');
+      await requireProcessorFiles(ctx);
       const processor = await loadProcessor(ctx.modelId).catch((error: unknown) => {
         throw new LensError('model-not-found', `Could not load the processor and tokenizer of "${ctx.modelId}" (${error instanceof Error ? error.message : String(error)}). Check the model id and your connection.`);
       });
@@ -199,34 +228,36 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
       const scorer: OutlierScorerName = plan.hasCls ? 'clip-single-head' : ctx.noClsScorer;
 
       const vision = await readOnnx(ctx, 'vision_encoder');
-      const visionTapped = tapVisionEncoder(vision.bytes, { layer: plan.scoreLayer, scorers: [scorer] });
+      const visionTapped = inModelFile(vision.file, () => tapVisionEncoder(vision.bytes, { layer: plan.scoreLayer, scorers: [scorer] }));
       const embed = await readOnnx(ctx, 'embed_tokens');
+      // Not tapped, but scanned all the same, so that a damaged file is refused by name rather than by ONNX Runtime.
+      inModelFile(embed.file, () => scanModel(embed.bytes));
       const decoder = await readOnnx(ctx, 'decoder_model_merged');
       // Fused decoders (GroupQueryAttention with rotary inside and no position_ids, or MultiHeadAttention) get rows
       // recomputed from their query and present keys, and run row by row: GQA cannot mask left padding, and the
       // recomputed row ignores masks.
-      const fused = hasFusedDecoderAttention(scanModel(decoder.bytes));
-      const decoderTapped = fused ? fusedDecoderTap(decoder.bytes, decoder.externalData) : unfusedDecoderTap(decoder.bytes);
+      const fused = inModelFile(decoder.file, () => hasFusedDecoderAttention(scanModel(decoder.bytes)));
+      const decoderTapped = inModelFile(decoder.file, () => (fused ? fusedDecoderTap(decoder.bytes, decoder.externalData) : unfusedDecoderTap(decoder.bytes)));
       if (decoderTapped.tap.layers !== text.layers) {
         throw new LensError('attention-unavailable', `Found attention in ${decoderTapped.tap.layers} decoder layers but config.json says ${text.layers}; the export's layout is not understood.`);
       }
       const layerNames = (kind: string) => Array.from({ length: text.layers }, (_, l) => [`${kind}.${l}.key`, `${kind}.${l}.value`]).flat();
       const label = (name: string) => `${ctx.modelId} ${name} (${ctx.dtype})`;
-      const sessions: Sessions = {
-        vision: await createSession(visionTapped.bytes, label('vision encoder'), { backend: ctx.backend, externalData: vision.externalData }),
-        embed: await createSession(embed.bytes, label('token embeddings'), { backend: ctx.backend, externalData: embed.externalData }),
-        // Recomputed rows read the present keys on the CPU, so a fused decoder keeps its cache there.
-        decoder: await createSession(decoderTapped.bytes, label('decoder'), { backend: ctx.backend, gpuOutputs: fused ? [] : layerNames('present'), externalData: decoder.externalData }),
-      };
-      try {
-        requireNames(sessions.vision, 'vision_encoder', plan.visionInputs, ['image_features'], ctx.families);
-        requireNames(sessions.embed, 'embed_tokens', ['input_ids'], ['inputs_embeds'], ctx.families);
-        // position_ids are optional: GroupQueryAttention decoders derive positions from the mask.
-        requireNames(sessions.decoder, 'decoder_model_merged', ['inputs_embeds', 'attention_mask', ...layerNames('past_key_values')], ['logits', ...layerNames('present')], ctx.families);
-      } catch (error) {
-        await Promise.all(Object.values(sessions).map((session: OrtSession) => session.release()));
-        throw error;
-      }
+      const sessions: Sessions = await createSessions(
+        {
+          vision: () => createSession(visionTapped.bytes, label('vision encoder'), { backend: ctx.backend, externalData: vision.externalData }),
+          embed: () => createSession(embed.bytes, label('token embeddings'), { backend: ctx.backend, externalData: embed.externalData }),
+          // Recomputed rows read the present keys on the CPU, so a fused decoder keeps its cache there.
+          decoder: () => createSession(decoderTapped.bytes, label('decoder'), { backend: ctx.backend, gpuOutputs: fused ? [] : layerNames('present'), externalData: decoder.externalData }),
+        },
+        (created) => {
+          requireNames(created.vision, 'vision_encoder', plan.visionInputs, ['image_features'], ctx.families);
+          requireNames(created.embed, 'embed_tokens', ['input_ids'], ['inputs_embeds'], ctx.families);
+          // position_ids are optional: GroupQueryAttention decoders derive positions from the mask.
+          requireNames(created.decoder, 'decoder_model_merged', ['inputs_embeds', 'attention_mask', ...layerNames('past_key_values')], ['logits', ...layerNames('present')], ctx.families);
+          checkGraphShapes(created, { vision: vision.file, embed: embed.file, decoder: decoder.file }, { text, tokenGrid: plan.tokenGrid, crop: plan.processorGeometry.crop });
+        },
+      );
 
       const info: ModelInfo = {
         id: ctx.modelId,
@@ -237,7 +268,7 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
         processor: plan.processorGeometry,
         tokenGrid: plan.tokenGrid,
         scorer: { name: scorer, faithful: OUTLIER_SCORERS[scorer].faithful, label: OUTLIER_SCORERS[scorer].label },
-        decoder: { layers: text.layers, heads: text.heads, vocabSize: text.vocabSize },
+        decoder: { layers: text.layers, heads: text.heads, vocabSize: text.vocabSize, ...(text.maxPositions ? { maxPositions: text.maxPositions } : {}) },
       };
       const layout: DecoderLayout = { layers: text.layers, kvHeads: text.kvHeads, headDim: text.headDim, hidden: text.hidden, vocabSize: text.vocabSize, padTokenId: text.padTokenId };
       const batched = () => new OrtDecoderRunner({ decoder: sessions.decoder, embed: sessions.embed, layout, tap: decoderTapped.reader });

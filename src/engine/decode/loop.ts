@@ -5,6 +5,7 @@ import { damroScores, topCandidates, type Candidate } from '../../core/decoding/
 import { createRng, type Rng } from '../../core/decoding/rng';
 import { greedy, sampleFromLogits } from '../../core/decoding/sampling';
 import type { CaptionKind, DamroSettings, Decoding, StepDiagnostics, StopReason } from '../../protocol/messages';
+import { LensError } from '../../protocol/errors';
 import type { DecoderRunner, RowSpec } from './runner';
 import { yieldToEventLoop } from './yield';
 
@@ -17,6 +18,8 @@ export interface DecodePlan {
   readonly damro: DamroSettings;
   readonly decoding: Decoding;
   readonly maxNewTokens: number;
+  /** The decoder's position limit: a caption stops ('position-limit') before it would need a position past it. */
+  readonly maxPositions?: number;
   readonly eosTokenIds: readonly number[];
   /** How many candidates the step inspector shows per branch; 0 emits no step diagnostics. */
   readonly inspectTop: number;
@@ -66,8 +69,13 @@ function choose(scores: Float32Array, decoding: Decoding, rng: Rng | undefined):
  */
 export async function* decode(runner: DecoderRunner, plan: DecodePlan, signal: AbortSignal): AsyncGenerator<DecodeEvent, StopReason> {
   const { rows, captions } = layoutRows(plan);
+  const maxPositions = plan.maxPositions ?? Infinity;
+  if (plan.fullRow.length > maxPositions) {
+    throw new LensError('bad-request', `The prompt and the image take ${plan.fullRow.length} positions, more than the ${maxPositions} this model has (max_position_embeddings in its config.json). Shorten the prompt.`);
+  }
   let output = await runner.prefill(rows);
   const eos = new Set(plan.eosTokenIds);
+  let positionLimited = false;
   for (let step = 0; ; step++) {
     if (signal.aborted) {
       for (const caption of captions) if (!caption.finished) yield { type: 'done', caption: caption.kind, reason: 'cancelled', tokens: caption.tokens };
@@ -111,9 +119,16 @@ export async function* decode(runner: DecoderRunner, plan: DecodePlan, signal: A
         yield { type: 'done', caption: caption.kind, reason: 'max-tokens', tokens: caption.tokens };
         continue;
       }
+      // The token just chosen would be fed at position length + tokens − 1 (the prompt holds 0 … length − 1).
+      if (plan.fullRow.length + caption.tokens > maxPositions) {
+        caption.finished = true;
+        positionLimited = true;
+        yield { type: 'done', caption: caption.kind, reason: 'position-limit', tokens: caption.tokens };
+        continue;
+      }
       for (const row of caption.rows) next[row] = token;
     }
-    if (captions.every((caption) => caption.finished)) return captions.some((c) => c.tokens >= plan.maxNewTokens) ? 'max-tokens' : 'eos';
+    if (captions.every((caption) => caption.finished)) return captions.some((c) => c.tokens >= plan.maxNewTokens) ? 'max-tokens' : positionLimited ? 'position-limit' : 'eos';
     await yieldToEventLoop();
     if (signal.aborted) continue;
     output = await runner.step(next);

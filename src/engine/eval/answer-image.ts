@@ -26,7 +26,7 @@ export function validateEvalImage(params: EvalImageParams): void {
     if (!item.prompt.trim()) problems.push(`question ${item.key} has an empty prompt`);
   });
   if (!(params.damro.alpha >= 0 && Number.isFinite(params.damro.alpha))) problems.push(`α must be ≥ 0 (got ${params.damro.alpha})`);
-  if (!(params.damro.beta > 0 && params.damro.beta <= 1)) problems.push(`β must be in (0, 1] (got ${params.damro.beta})`);
+  if (!(params.damro.beta >= 0 && params.damro.beta <= 1)) problems.push(`β must be in [0, 1] (got ${params.damro.beta})`);
   if (!Number.isInteger(params.damro.k)) problems.push(`k must be a whole number (got ${params.damro.k})`);
   if (!(Number.isInteger(params.maxNewTokens) && params.maxNewTokens >= 1 && params.maxNewTokens <= 1024)) problems.push(`max new tokens must be 1–1024 (got ${params.maxNewTokens})`);
   if (problems.length) throw new LensError('bad-request', `Cannot answer the benchmark questions: ${problems.join('; ')}.`);
@@ -62,6 +62,7 @@ export async function answerImage(ctx: AnswerImageContext): Promise<EvalImageRes
           damro: params.damro,
           decoding: params.decoding === 'greedy' ? { mode: 'greedy' } : { mode: 'sample', seed: item.seed, temperature: 1, topP: 1 },
           maxNewTokens: params.maxNewTokens,
+          maxPositions: model.info.decoder.maxPositions,
           eosTokenIds: model.eosTokenIds,
           inspectTop: 0,
         },

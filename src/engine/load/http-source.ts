@@ -34,6 +34,17 @@ async function readBody(response: Response, file: string, onProgress: (progress:
 }
 
 /**
+ * A model folder holds ONNX, JSON and tokenizer files, never a web page. Many static hosts (and single-page-app
+ * servers) answer a missing path with 200 and their index.html, so an HTML answer means the file is not there.
+ */
+function isHtmlPage(contentType: string | null, bytes?: Uint8Array): boolean {
+  if (contentType && /^\s*text\/html/i.test(contentType)) return true;
+  if (!bytes) return false;
+  const head = new TextDecoder().decode(bytes.subarray(0, 256)).trimStart().toLowerCase();
+  return head.startsWith('<!doctype html') || head.startsWith('<html');
+}
+
+/**
  * Files over HTTP(S) under a base URL, kept in the Cache API so the next visit loads offline. The cache is
  * shared with transformers.js (same cache name and URL keys), so either one's download serves the other.
  */
@@ -42,9 +53,14 @@ export function httpSource(baseUrl: string, cacheOrPending: CacheLike | Promise<
 
   async function get(path: string, onProgress: (progress: LoadProgress) => void, optional: boolean): Promise<Uint8Array<ArrayBuffer> | undefined> {
     const url = urlOf(path);
+    const missing = (how: string) => {
+      if (optional) return undefined;
+      throw new LensError('model-not-found', `${url} does not exist (${how}). Check the model id and that the file is part of the model.`, { url });
+    };
     const cache = await cacheOrPending;
     const hit = await cache?.match(url);
-    if (hit) return readBody(hit, path, onProgress, true);
+    // A page cached by an older version of this site, before HTML counted as missing, is not the file either.
+    if (hit && !isHtmlPage(hit.headers.get('content-type'))) return readBody(hit, path, onProgress, true);
     let response: Response;
     try {
       response = await fetchImpl(url);
@@ -52,10 +68,15 @@ export function httpSource(baseUrl: string, cacheOrPending: CacheLike | Promise<
       throw new LensError('model-not-found', `Could not download ${url} (${String(error)}). Check your connection; models already downloaded once load from the browser cache.`);
     }
     if (response.status === 404 && optional) return undefined;
+    if (response.ok && isHtmlPage(response.headers.get('content-type'))) {
+      void response.body?.cancel();
+      return missing('the server answered with a web page instead');
+    }
     if (!response.ok) {
       throw new LensError('model-not-found', `Downloading ${url} failed with HTTP ${response.status}. Check the model id and that the file exists.`, { url, status: response.status });
     }
     const bytes = await readBody(response, path, onProgress, false);
+    if (isHtmlPage(null, bytes)) return missing('the server answered with a web page instead');
     await cache?.put(url, new Response(bytes, { headers: { 'content-type': response.headers.get('content-type') ?? 'application/octet-stream', 'content-length': String(bytes.length) } })).catch(() => {
       // A full or unavailable cache only costs a re-download next time; the model still loads now.
     });

@@ -1,6 +1,7 @@
 import { LensError } from '../../protocol/errors';
 import type { Backend, Dtype } from '../../protocol/messages';
 import type { ModelAdapter, ModelConfig } from '../adapters/adapter';
+import { parseJsonObject } from '../adapters/config-fields';
 import type { ModelLoader } from '../model';
 import { configureHub, type HubSettings } from '../runtime/hf';
 import type { FileSource } from './file-source';
@@ -25,12 +26,7 @@ export function createModelLoader(deps: LoaderDeps): ModelLoader {
     // One model loads at a time, so the global transformers.js settings can follow the model being loaded.
     configureHub(hub);
     const text = new TextDecoder().decode(await source.read('config.json', onProgress));
-    let config: ModelConfig;
-    try {
-      config = JSON.parse(text) as ModelConfig;
-    } catch {
-      throw new LensError('unsupported-model', `${source.origin}config.json is not valid JSON; this does not look like a transformers.js model folder.`);
-    }
+    const config: ModelConfig = parseJsonObject(text, `${source.origin}config.json`);
     const families = Object.keys(deps.adapters);
     const adapter = config.model_type ? deps.adapters[config.model_type] : undefined;
     if (!adapter) {

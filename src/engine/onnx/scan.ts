@@ -2,6 +2,7 @@
 // from the wire: opsets, and the main graph's nodes, inputs, outputs and initializer names. Tensor payloads
 // (raw_data, float_data, external-data references) and subgraphs are stepped over by their length prefix, so
 // the cost is one pass over the structure, not over the weights.
+import { modelFileError } from './model-file-error';
 import { WireError, WireReader, WireType, type Span, type WireTypeCode } from './wire';
 
 // Field numbers from onnx.proto.
@@ -57,10 +58,6 @@ export interface ScannedModel {
   readonly graph: ScannedGraph;
   /** Where ModelProto.graph sits: its tag, its length varint, and its payload. */
   readonly graphField: { readonly tagStart: number; readonly lengthStart: number; readonly payload: Span };
-}
-
-export class OnnxFormatError extends Error {
-  override readonly name = 'OnnxFormatError';
 }
 
 const normaliseDomain = (domain: string): string => (domain === 'ai.onnx' ? '' : domain);
@@ -179,7 +176,7 @@ function scanOpset(r: WireReader): [string, number] {
   return [domain, version];
 }
 
-/** Scans a serialized ModelProto; throws OnnxFormatError when the bytes are not one. */
+/** Scans a serialized ModelProto; throws a 'bad-model-file' LensError (see inModelFile) when the bytes are not one. */
 export function scanModel(bytes: Uint8Array): ScannedModel {
   try {
     const r = new WireReader(bytes);
@@ -190,7 +187,7 @@ export function scanModel(bytes: Uint8Array): ScannedModel {
       const { field, wireType } = r.tag();
       if (field === MODEL.graph && wireType === WireType.LEN) {
         // A second graph field would be merged into the first by a protobuf parser; a splice cannot do that.
-        if (graphField) throw new OnnxFormatError('the model holds ModelProto.graph twice');
+        if (graphField) throw modelFileError(`it holds ModelProto.graph twice, the second at byte ${tagStart}`);
         const lengthStart = r.pos;
         graphField = { tagStart, lengthStart, payload: r.span() };
       } else if (field === MODEL.opsetImport && wireType === WireType.LEN) {
@@ -199,10 +196,19 @@ export function scanModel(bytes: Uint8Array): ScannedModel {
         opsets.set(domain, version);
       } else r.skip(wireType);
     }
-    if (!graphField) throw new OnnxFormatError('the model has no graph');
+    if (!graphField) throw modelFileError(`it has no graph in its ${bytes.length} bytes${looksLikeText(bytes) ? '; it is text, perhaps an HTML error page' : ''}`);
+    // Exporters write opset_import after the graph, so a file cut right after its graph has none.
+    if (!opsets.has('')) throw modelFileError(`truncated at byte ${bytes.length}: it declares no ONNX opset`);
     return { opsets, graph: scanGraph(bytes, graphField.payload), graphField };
   } catch (error) {
-    if (error instanceof WireError) throw new OnnxFormatError(`not a valid ONNX model: ${error.message}`);
-    throw error;
+    if (!(error instanceof WireError)) throw error;
+    if (error.endedAt === bytes.length) throw modelFileError(`truncated at byte ${bytes.length}`);
+    throw modelFileError(`${looksLikeText(bytes) ? 'it is text, perhaps an HTML error page: ' : ''}${error.message}`);
   }
+}
+
+/** An HTML page or JSON where a model should be: a static host's answer for a missing file, typically. */
+function looksLikeText(bytes: Uint8Array): boolean {
+  const head = new TextDecoder().decode(bytes.subarray(0, 64)).trimStart();
+  return head.startsWith('<') || head.startsWith('{');
 }

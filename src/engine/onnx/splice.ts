@@ -2,6 +2,7 @@
 // repeated fields in the order they appear, so new NodeProto (GraphProto field 1) and ValueInfoProto (field
 // 12) entries written after the graph's existing fields extend graph.node and graph.output. Only the graph's
 // length varint changes; every other byte, weights included, is copied as is into one new buffer.
+import { modelFileError } from './model-file-error';
 import type { ScannedModel } from './scan';
 import { putVarint, varintSize, WireWriter } from './wire';
 
@@ -35,9 +36,7 @@ export interface GraphAdditions {
   readonly outputs: readonly string[];
 }
 
-export class SpliceError extends Error {
-  override readonly name = 'SpliceError';
-}
+const spliceError = (reason: string) => modelFileError(reason, 'cannot take the attention taps');
 
 function writeInt64Tensor(w: WireWriter, values: readonly number[], dims: readonly number[]): void {
   for (const d of dims) w.varintField(TENSOR.dims, d);
@@ -74,18 +73,18 @@ function checkNames(model: ScannedModel, additions: GraphAdditions): void {
   const known = new Set<string>([...graph.inputs, ...graph.initializers.map((t) => t.name), ...graph.nodes.flatMap((n) => n.outputs)]);
   const nodeNames = new Set(graph.nodes.map((n) => n.name));
   for (const node of additions.nodes) {
-    if (nodeNames.has(node.name)) throw new SpliceError(`a node named '${node.name}' already exists`);
+    if (nodeNames.has(node.name)) throw spliceError(`a node named '${node.name}' already exists`);
     nodeNames.add(node.name);
-    for (const input of node.inputs) if (input && !known.has(input)) throw new SpliceError(`node '${node.name}' reads '${input}', which nothing produces`);
+    for (const input of node.inputs) if (input && !known.has(input)) throw spliceError(`node '${node.name}' reads '${input}', which nothing produces`);
     for (const output of node.outputs) {
-      if (known.has(output)) throw new SpliceError(`node '${node.name}' writes '${output}', which already exists`);
+      if (known.has(output)) throw spliceError(`node '${node.name}' writes '${output}', which already exists`);
       known.add(output);
     }
   }
   const outputs = new Set(graph.outputs);
   for (const name of additions.outputs) {
-    if (!known.has(name)) throw new SpliceError(`cannot expose '${name}': no tensor of that name`);
-    if (outputs.has(name)) throw new SpliceError(`'${name}' is already a graph output`);
+    if (!known.has(name)) throw spliceError(`cannot expose '${name}': no tensor of that name`);
+    if (outputs.has(name)) throw spliceError(`'${name}' is already a graph output`);
     outputs.add(name);
   }
 }

@@ -8,6 +8,14 @@ export type WireTypeCode = (typeof WireType)[keyof typeof WireType];
 
 export class WireError extends Error {
   override readonly name = 'WireError';
+
+  /** `endedAt`: where the bytes (or the enclosing message) ended before the field did; at the file's end, the file is cut short. */
+  constructor(
+    message: string,
+    readonly endedAt?: number,
+  ) {
+    super(message);
+  }
 }
 
 export interface Span {
@@ -38,7 +46,7 @@ export class WireReader {
     let result = 0;
     let scale = 1;
     for (let i = 0; i < 10; i++) {
-      if (this.pos >= this.end) throw new WireError(`varint runs past the end of its message at byte ${this.pos}`);
+      if (this.pos >= this.end) throw new WireError(`varint runs past the end of its message at byte ${this.pos}`, this.end);
       const byte = this.bytes[this.pos++]!;
       result += (byte & 0x7f) * scale;
       if (byte < 0x80) return result;
@@ -72,18 +80,23 @@ export class WireReader {
     const length = this.varint();
     const start = this.pos;
     const end = start + length;
-    if (end > this.end) throw new WireError(`a field of ${length} bytes at byte ${start} runs past the end of its message (${this.end})`);
+    if (end > this.end) throw new WireError(`a field of ${length} bytes at byte ${start} runs past the end of its message (${this.end})`, this.end);
     this.pos = end;
     return { start, end };
   }
 
   string(): string {
     const { start, end } = this.span();
-    return utf8.decode(this.bytes.subarray(start, end));
+    try {
+      return utf8.decode(this.bytes.subarray(start, end));
+    } catch {
+      // TextDecoder reports bad UTF-8 as a TypeError; names and op types in ONNX are UTF-8 by the spec.
+      throw new WireError(`the text at bytes ${start}..${end} is not valid UTF-8`);
+    }
   }
 
   float32(): number {
-    if (this.pos + 4 > this.end) throw new WireError(`fixed32 runs past the end of its message at byte ${this.pos}`);
+    if (this.pos + 4 > this.end) throw new WireError(`fixed32 runs past the end of its message at byte ${this.pos}`, this.end);
     const value = new DataView(this.bytes.buffer, this.bytes.byteOffset + this.pos, 4).getFloat32(0, true);
     this.pos += 4;
     return value;
@@ -107,7 +120,7 @@ export class WireReader {
       default:
         throw new WireError(`groups (wire type ${wireType}) do not occur in ONNX files; byte ${this.pos}`);
     }
-    if (this.pos > this.end) throw new WireError(`a fixed-width field runs past the end of its message (${this.end})`);
+    if (this.pos > this.end) throw new WireError(`a fixed-width field runs past the end of its message (${this.end})`, this.end);
   }
 }
 

@@ -54,6 +54,7 @@ export async function executeRun(ctx: RunContext): Promise<void> {
         damro: params.damro,
         decoding: params.decoding,
         maxNewTokens: params.maxNewTokens,
+        maxPositions: model.info.decoder.maxPositions,
         eosTokenIds: model.eosTokenIds,
         inspectTop: INSPECT_TOP,
       },

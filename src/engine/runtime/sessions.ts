@@ -37,6 +37,24 @@ export async function createSession(bytes: Uint8Array, label: string, options: S
   }
 }
 
+/**
+ * Creates the sessions one after another, all or none: when one fails (out of memory on the decoder, say), the
+ * ones already created are released before the error goes on, so a failed load holds no memory. `check` runs on
+ * the whole set and releases it the same way when it throws.
+ */
+export async function createSessions<K extends string>(factories: Readonly<Record<K, () => Promise<OrtSession>>>, check: (sessions: Readonly<Record<K, OrtSession>>) => void): Promise<Record<K, OrtSession>> {
+  const created = new Map<K, OrtSession>();
+  try {
+    for (const key of Object.keys(factories) as K[]) created.set(key, await factories[key]());
+    const sessions = Object.fromEntries(created) as Record<K, OrtSession>;
+    check(sessions);
+    return sessions;
+  } catch (error) {
+    await Promise.allSettled([...created.values()].map((session) => session.release()));
+    throw error;
+  }
+}
+
 export function tensor(type: 'float32', data: Float32Array, dims: readonly number[]): OrtTensor;
 export function tensor(type: 'int64', data: BigInt64Array, dims: readonly number[]): OrtTensor;
 export function tensor(type: 'bool', data: Uint8Array, dims: readonly number[]): OrtTensor;

@@ -26,4 +26,17 @@ describe('npm run eval — command line', () => {
     expect(err).toMatch(message);
     expect(err).toContain('usage:');
   });
+
+  it('decides on the usage by the error code, not the message text', async () => {
+    // A bad split is caught by the shared benchmark check ('bad-request'); on the command line it is an argument error.
+    const split = await cli('pope', '--images', 'x', '--model', 'm', '--out', 'o', '--split', 'nope');
+    expect(split.code).toBe(2);
+    expect(split.err).toMatch(/POPE \(COCO\) has no split 'nope'/);
+    expect(split.err).toContain('usage:');
+    // A folder that cannot be read mentions --images but is not a malformed command: no usage.
+    const folder = await cli('pope', '--images', '/nonexistent/damro-images', '--model', 'm', '--out', 'o');
+    expect(folder.code).toBe(2);
+    expect(folder.err).toMatch(/Cannot list the image folder \/nonexistent\/damro-images; check --images\./);
+    expect(folder.err).not.toContain('usage:');
+  });
 });

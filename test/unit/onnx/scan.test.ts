@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { OnnxFormatError, scanModel } from '../../../src/engine/onnx/scan';
+import { scanModel } from '../../../src/engine/onnx/scan';
+import { LensError } from '../../../src/protocol/errors';
 import { makeLlavaModel } from '../../../src/factory/llava/make-model';
 import { ModelProto } from '../../../src/factory/onnx/schema';
 
@@ -56,7 +57,7 @@ describe('scanModel on the factory’s tiny LLaVA', () => {
   });
 
   it('rejects bytes that are not a model', () => {
-    expect(() => scanModel(new TextEncoder().encode('<html>404</html>'))).toThrow(OnnxFormatError);
+    expect(() => scanModel(new TextEncoder().encode('<html>404</html>'))).toThrow(LensError);
     expect(() => scanModel(Uint8Array.of(0x08, 0x08))).toThrow(/no graph/);
   });
 });

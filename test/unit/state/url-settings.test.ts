@@ -21,7 +21,7 @@ describe('settings in the URL', () => {
   });
 
   it('keeps the default for each bad value and names what it ignored', () => {
-    const { settings, problems } = decodeSettings('alpha=-1&beta=0&k=2.5&mode=beam&seed=x&max=0&layers=5-2&head=avg&cmap=rainbow&norm=zscore&dtype=int8&prompt=%20&model=../etc&nocls=cls', options);
+    const { settings, problems } = decodeSettings('alpha=-1&beta=-0.5&k=2.5&mode=beam&seed=x&max=0&layers=5-2&head=avg&cmap=rainbow&norm=zscore&dtype=int8&prompt=%20&model=../etc&nocls=cls', options);
     expect(settings).toEqual(DEFAULT_SETTINGS);
     expect(problems).toHaveLength(14);
     expect(problems).toContain('Ignored nocls="cls": expected mean-received-attention, token-norm.');
@@ -31,6 +31,9 @@ describe('settings in the URL', () => {
 
   it('accepts the boundary values and nothing past them', () => {
     expect(decodeSettings('beta=1&alpha=0&k=1', options).problems).toEqual([]);
+    // β = 0 keeps every token (the reference's cutoff is −∞), so it is a setting, not a mistake.
+    expect(decodeSettings('beta=0', options)).toEqual({ settings: { ...DEFAULT_SETTINGS, beta: 0 }, problems: [] });
+    expect(decodeSettings('beta=', options).problems).toHaveLength(1);
     expect(decodeSettings('beta=1.01', options).problems).toHaveLength(1);
     expect(decodeSettings('max=1024', options).settings.maxNewTokens).toBe(1024);
     expect(decodeSettings('max=1025', options).settings.maxNewTokens).toBe(DEFAULT_SETTINGS.maxNewTokens);

@@ -65,15 +65,31 @@ describe('damroScores', () => {
     expect(result.kept).toBe(2);
   });
 
+  it('β = 0 keeps every finite token, as the reference’s cutoff ln 0 + max = −∞ does', () => {
+    // s = (1+α)·l − α·c with α = 2, c = 1: 3·0 − 2 = −2; 3·(−50) − 2 = −152 (which any β > 0 of 1e−21 or more drops).
+    const result = damroScores([0, -Infinity, -50], [1, 1, 1], { alpha: 2, beta: 0 });
+    expect(result.cutoff).toBe(-Infinity);
+    expect(Array.from(result.scores)).toEqual([-2, -Infinity, -152]);
+    expect(result.kept).toBe(2);
+    expect(damroScores([0, -Infinity, -50], [1, 1, 1], { alpha: 2, beta: 1e-21 }).kept).toBe(1);
+  });
+
   it('refuses mismatched branches, bad α/β and non-finite outlier logits on kept tokens', () => {
     expect(() => damroScores([0, 1], [0], { alpha: 1, beta: 0.1 })).toThrow(/vocabulary size/);
     expect(() => damroScores([0], [0], { alpha: -1, beta: 0.1 })).toThrow(/α/);
-    expect(() => damroScores([0], [0], { alpha: 1, beta: 0 })).toThrow(/β/);
+    expect(() => damroScores([0], [0], { alpha: 1, beta: -0.1 })).toThrow(/β must be in \[0, 1\]/);
+    expect(() => damroScores([0], [0], { alpha: 1, beta: 1.5 })).toThrow(/β/);
     expect(() => damroScores([0, 1], [0, -Infinity], { alpha: 1, beta: 0.1 })).toThrow(/token 1/);
   });
 });
 
 describe('topCandidates', () => {
+  it('keeps the normaliser for huge logits: four tied tokens each get 1/4', () => {
+    // As exp(l − logsumexp) this was exp(1e17 − (1e17 + ln 4)) = exp(0) = 1 each: 1e17 + ln 4 rounds to 1e17.
+    const top = topCandidates(new Float32Array([1e17, 1e17, 1e17, 1e17, 0]), 4);
+    expect(top.map((t) => t.probability)).toEqual([0.25, 0.25, 0.25, 0.25]);
+  });
+
   it('lists the top tokens with their softmax probabilities', () => {
     const top = topCandidates(new Float32Array([3.0, 2.5, 0.0, -1.0]), 3);
     expect(top.map((t) => t.id)).toEqual([0, 1, 2]);

@@ -22,6 +22,17 @@ describe('the version-1 run export schema', () => {
     expect(validateRunExport(minimalRun())).toEqual([]);
   });
 
+  it('accepts β = 0, whose −∞ cutoff JSON writes as null', () => {
+    const run = minimalRun();
+    const written = JSON.parse(JSON.stringify({ ...run, settings: { ...run.settings, beta: 0 }, steps: [{ ...run.steps[0], cutoff: null }] })) as unknown;
+    expect(validateRunExport(written)).toEqual([]);
+  });
+
+  it('accepts a caption stopped at the model’s position limit', () => {
+    const run = minimalRun();
+    expect(validateRunExport({ ...run, captions: { ...run.captions, damro: { ...run.captions.damro, stopReason: 'position-limit' } } })).toEqual([]);
+  });
+
   it('names each shape problem by its JSON path', () => {
     const run = { ...minimalRun(), schemaVersion: 2, extra: true, scorer: { name: '', faithful: 'yes', label: 'x' } };
     expect(validateRunExport(run)).toEqual([

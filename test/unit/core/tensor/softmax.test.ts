@@ -23,6 +23,12 @@ describe('softmax', () => {
     expectClose(softmax([Math.log(9), 0], 2), [0.75, 0.25], 6);
   });
 
+  it('keeps the normaliser for huge logits: four tied tokens each get 1/4, not 1', () => {
+    // 1e17 + ln 4 rounds to 1e17 in float64, so exp(l − logsumexp) gave each tied token p = 1.
+    expect(Array.from(softmax([1e17, 1e17, 1e17, 1e17]))).toEqual([0.25, 0.25, 0.25, 0.25]);
+    expectClose(logSoftmax([1e17, 1e17, 1e17, 1e17]), [-Math.log(4), -Math.log(4), -Math.log(4), -Math.log(4)], 6);
+  });
+
   it('logSoftmax and logSumExp agree with the direct formula', () => {
     const l = [0.3, -1.2, 2.0, 0];
     const lse = Math.log(l.reduce((s, v) => s + Math.exp(v), 0));

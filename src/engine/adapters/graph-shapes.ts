@@ -1,0 +1,61 @@
+// config.json against the graphs, at load time: a config that disagrees with its ONNX files (another hidden size,
+// image size or head layout) would otherwise fail mid-run inside ONNX Runtime. Only dimensions the graph fixes
+// (numbers, not symbolic names) are compared.
+import { LensError } from '../../protocol/errors';
+import type { Grid } from '../../protocol/messages';
+import type { TextConfig } from './config-fields';
+
+/** The part of an ORT session this check reads (InferenceSession.inputMetadata / outputMetadata). */
+export interface GraphMetadata {
+  readonly inputMetadata: readonly ValueMetadata[];
+  readonly outputMetadata: readonly ValueMetadata[];
+}
+
+type ValueMetadata = { readonly name: string; readonly isTensor: false } | { readonly name: string; readonly isTensor: true; readonly shape: ReadonlyArray<number | string> };
+
+export interface ShapeExpectations {
+  readonly text: TextConfig;
+  readonly tokenGrid: Grid;
+  /** The size of the images the processor hands the vision encoder. */
+  readonly crop: { readonly height: number; readonly width: number };
+}
+
+export interface GraphFiles<T> {
+  readonly vision: T;
+  readonly embed: T;
+  readonly decoder: T;
+}
+
+/** Dimension `axis` (negative counts from the end) of a graph value, when the graph fixes it. */
+function fixedDim(graph: GraphMetadata, name: string, axis: number): number | undefined {
+  const value = [...graph.inputMetadata, ...graph.outputMetadata].find((v) => v.name === name);
+  if (!value?.isTensor) return undefined;
+  const dim = value.shape[axis < 0 ? value.shape.length + axis : axis];
+  return typeof dim === 'number' && dim > 0 ? dim : undefined;
+}
+
+/** Throws a 'bad-model-config' error naming the setting and the file when a fixed graph dimension disagrees. */
+export function checkGraphShapes(graphs: GraphFiles<GraphMetadata>, files: GraphFiles<string>, expected: ShapeExpectations): void {
+  const { text, tokenGrid, crop } = expected;
+  const checks: [keyof GraphFiles<unknown>, string, number, number, string][] = [
+    ['embed', 'inputs_embeds', -1, text.hidden, 'config.json text_config.hidden_size'],
+    ['decoder', 'inputs_embeds', -1, text.hidden, 'config.json text_config.hidden_size'],
+    ['decoder', 'logits', -1, text.vocabSize, 'config.json text_config.vocab_size'],
+    ['decoder', 'past_key_values.0.key', 1, text.kvHeads, 'config.json text_config.num_key_value_heads'],
+    ['decoder', 'past_key_values.0.key', 3, text.headDim, 'config.json text_config.head_dim (or hidden_size / num_attention_heads)'],
+    ['vision', 'image_features', -1, text.hidden, 'config.json text_config.hidden_size'],
+    ['vision', 'image_features', -2, tokenGrid.rows * tokenGrid.cols, `config.json vision_config.image_size / patch_size (a ${tokenGrid.rows}×${tokenGrid.cols} token grid)`],
+    ['vision', 'pixel_values', -2, crop.height, 'the image size of preprocessor_config.json and config.json vision_config'],
+    ['vision', 'pixel_values', -1, crop.width, 'the image size of preprocessor_config.json and config.json vision_config'],
+  ];
+  for (const [graph, value, axis, wanted, field] of checks) {
+    const actual = fixedDim(graphs[graph], value, axis);
+    if (actual !== undefined && actual !== wanted) {
+      throw new LensError(
+        'bad-model-config',
+        `The model's configuration does not fit ${files[graph]}: ${field} gives ${wanted}, but the graph's '${value}' has ${actual} there. The configuration and the ONNX files come from different models; take both from the same model repository.`,
+        { file: files[graph], field, expected: wanted, actual },
+      );
+    }
+  }
+}
