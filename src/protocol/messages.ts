@@ -2,6 +2,7 @@
 // method's params and result are tied together at compile time; replies carry the request's id, and
 // streamed events carry the run id. Typed arrays in messages are transferred, never copied.
 import type { WireError } from './errors';
+import type { ItemEvidence } from './evidence';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -118,12 +119,16 @@ export interface EvalImageParams {
   readonly damro: DamroSettings;
   readonly decoding: 'greedy' | 'sample';
   readonly maxNewTokens: number;
+  /** Also measure each generated token's attention over the image (hallucination evidence); costs the read-back. */
+  readonly evidence?: boolean;
 }
 
 export interface EvalItemAnswer {
   readonly key: string;
   readonly outputs: Readonly<Record<CaptionKind, string>>;
   readonly tokens: Readonly<Record<CaptionKind, number>>;
+  /** Present when the call asked for evidence. */
+  readonly evidence?: ItemEvidence;
 }
 
 export interface EvalImageResult {
