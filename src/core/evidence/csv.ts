@@ -1,6 +1,6 @@
 // The evidence tables as CSV: what the charts show, so a spreadsheet can redraw or recompute them.
 import type { ImageRecord, TokenRecord } from './records';
-import type { EvidenceSummary } from './summary';
+import type { EvidenceMeasure, EvidenceSummary } from './summary';
 
 const cell = (value: string | number | undefined) => {
   if (value === undefined || (typeof value === 'number' && Number.isNaN(value))) return '';
@@ -9,10 +9,10 @@ const cell = (value: string | number | undefined) => {
 };
 const table = (header: readonly string[], rows: readonly (readonly (string | number | undefined)[])[]) => `${[header.join(','), ...rows.map((r) => r.map(cell).join(','))].join('\n')}\n`;
 
-/** One row per (method group, measure, layer). */
-export function comparisonsCsv(summary: EvidenceSummary): string {
+/** One row per (method group, measure, layer); only one measure's rows when it is given. */
+export function comparisonsCsv(summary: EvidenceSummary, measure?: EvidenceMeasure): string {
   const header = ['method', 'measure', 'layer', 'n_hallucinated', 'n_grounded', 'mean_hallucinated', 'mean_grounded', 'difference', 'ci_low', 'ci_high', 'u', 'p', 'effect_rank_biserial', 'test', 'strongest_layer'];
-  return table(header, summary.comparisons.flatMap((c) => c.layers.map((l) => [
+  return table(header, summary.comparisons.filter((c) => !measure || c.measure === measure).flatMap((c) => c.layers.map((l) => [
     c.method, c.measure, l.layer, l.nHallucinated, l.nGrounded, l.meanHallucinated, l.meanGrounded, l.difference.estimate, l.difference.low, l.difference.high,
     l.test?.u1, l.test?.p, l.test?.effect, l.test?.method, c.strongestLayer === l.layer ? 'yes' : '',
   ])));
