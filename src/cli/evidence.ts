@@ -43,13 +43,13 @@ const fmtP = (p: number | undefined) => (p === undefined ? 'n/a' : p < 1e-4 ? p.
 export function formatEvidence(summary: EvidenceSummary): string {
   const lines = ['Object words (hallucinated / grounded / unverifiable):'];
   for (const c of summary.counts) lines.push(`  ${c.method.padEnd(9)}${c.hallucinated} / ${c.grounded} / ${c.unverifiable}`);
-  lines.push('Hallucinated minus grounded at the layer of strongest separation (rank-biserial effect, Mann–Whitney U):');
+  lines.push('Hallucinated minus grounded at the layer of strongest separation (rank-biserial effect, Mann–Whitney U; p_adj: Bonferroni over the layers):');
   for (const measure of ['share', 'overlap', 'entropy'] as const) {
     for (const method of METHOD_GROUPS) {
       const c = comparisonOf(summary, measure, method);
       const at = c.strongestLayer === undefined ? undefined : c.layers[c.strongestLayer];
       lines.push(at
-        ? `  ${measure.padEnd(8)}${method.padEnd(9)}layer ${at.layer}: ${fmt(at.meanHallucinated)} vs ${fmt(at.meanGrounded)} (n ${at.nHallucinated}/${at.nGrounded}), difference ${fmt(at.difference.estimate)} [${fmt(at.difference.low)}, ${fmt(at.difference.high)}], effect ${fmt(at.test?.effect, 3)}, U ${at.test?.u1}, p ${fmtP(at.test?.p)}`
+        ? `  ${measure.padEnd(8)}${method.padEnd(9)}layer ${at.layer}: ${fmt(at.meanHallucinated)} vs ${fmt(at.meanGrounded)} (n ${at.nHallucinated}/${at.nGrounded}), difference ${fmt(at.difference.estimate)} [${fmt(at.difference.low)}, ${fmt(at.difference.high)}], effect ${fmt(at.test?.effect, 3)}, U ${at.test?.u1}, p ${fmtP(at.test?.p)}, p_adj ${fmtP(c.strongestAdjustedP)}`
         : `  ${measure.padEnd(8)}${method.padEnd(9)}no hallucinated and grounded words to compare`);
     }
   }

@@ -5,7 +5,7 @@
 import { max, min, quantileSorted, scaleBand, scaleLinear } from 'd3';
 import { comparisonsCsv, tokenRecordsCsv } from '../core/evidence/csv';
 import type { TokenRecord } from '../core/evidence/records';
-import { comparisonOf, EVIDENCE_MEASURES, layerValues, METHOD_GROUPS, type EvidenceMeasure, type EvidenceSummary, type MethodGroup } from '../core/evidence/summary';
+import { comparisonOf, layerValues, METHOD_GROUPS, type EvidenceMeasure, type EvidenceSummary, type MethodGroup } from '../core/evidence/summary';
 import { svgDocument, tag, text } from './svg-markup';
 
 export interface EvidenceChart {
@@ -19,10 +19,9 @@ export interface EvidenceChart {
 export const EVIDENCE_COLORS = { hallucinated: '#c0392b', grounded: '#2471a3', baseline: '#7f7f7f', damro: '#1e8449', all: '#6c3483', highlight: '#fcf3cf' } as const;
 
 const SIZE = { width: 640, height: 300 };
-const MARGIN = { top: 44, right: 16, bottom: 58, left: 56 };
+const MARGIN = { top: 54, right: 16, bottom: 58, left: 56 };
 const METHOD_NAMES: Readonly<Record<MethodGroup, string>> = { baseline: 'baseline', damro: 'DAMRO', all: 'both' };
 
-const measureLabel = (measure: EvidenceMeasure) => EVIDENCE_MEASURES.find((m) => m.name === measure)!.label;
 const fmtP = (p: number | undefined) => (p === undefined ? 'n/a' : p < 1e-4 ? p.toExponential(1) : p.toFixed(4));
 const fmt = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3)) : 'n/a');
 
@@ -30,7 +29,8 @@ const plotBox = () => ({ left: MARGIN.left, top: MARGIN.top, right: SIZE.width -
 
 function yAxis(y: ReturnType<typeof scaleLinear<number, number>>, label: string): string {
   const { left, right, top, bottom } = plotBox();
-  const ticks = y.ticks(5).map((t) => tag('g', {}, tag('line', { x1: left, x2: right, y1: y(t), y2: y(t), stroke: '#e5e5e5' }), text(fmt(t), { x: left - 6, y: y(t), 'text-anchor': 'end', 'dominant-baseline': 'middle', fill: '#444' })));
+  const format = y.tickFormat(5);
+  const ticks = y.ticks(5).map((t) => tag('g', {}, tag('line', { x1: left, x2: right, y1: y(t), y2: y(t), stroke: '#e5e5e5' }), text(format(t), { x: left - 6, y: y(t), 'text-anchor': 'end', 'dominant-baseline': 'middle', fill: '#444' })));
   return tag('g', { class: 'axis axis--y' }, ...ticks, tag('line', { x1: left, x2: left, y1: top, y2: bottom, stroke: '#333' }), text(label, { transform: `translate(14 ${(top + bottom) / 2}) rotate(-90)`, 'text-anchor': 'middle', fill: '#222' }));
 }
 
@@ -43,7 +43,8 @@ function legend(entries: readonly { label: string; color: string }[]): string {
   }));
 }
 
-const title = (content: string) => text(content, { x: MARGIN.left, y: 16, 'font-size': 13, 'font-weight': 'bold', fill: '#111' });
+const title = (content: string) => text(content, { x: 8, y: 16, 'font-size': 12, 'font-weight': 'bold', fill: '#111' });
+const SHORT: Readonly<Record<EvidenceMeasure, string>> = { share: 'Outlier share', overlap: 'Top-k overlap (consistency)', entropy: 'Attention entropy' };
 
 function emptyNote(): string {
   const { left, right, top, bottom } = plotBox();
@@ -67,7 +68,7 @@ export function distributionChart(tokens: readonly TokenRecord[], summary: Evide
     parts.push(tag('rect', { class: 'strongest', x: x(strongest)! - (x.step() * x.paddingInner()) / 2, y: top, width: x.step(), height: bottom - top, fill: EVIDENCE_COLORS.highlight }));
     parts.push(text('strongest separation', { x: x(strongest)! + x.bandwidth() / 2, y: top - 3, 'text-anchor': 'middle', fill: '#7d6608', 'font-size': 10 }));
   }
-  parts.push(yAxis(y, measureLabel(measure)));
+  parts.push(yAxis(y, SHORT[measure]));
   for (const layer of comparison.layers) {
     for (const label of ['hallucinated', 'grounded'] as const) {
       const sorted = values(layer.layer, label);
@@ -93,7 +94,7 @@ export function distributionChart(tokens: readonly TokenRecord[], summary: Evide
   parts.push(text('decoder layer (n hallucinated/grounded, U-test p)', { x: (left + right) / 2, y: SIZE.height - 4, 'text-anchor': 'middle', fill: '#222' }));
   if (!all.length) parts.push(emptyNote());
   const counts = summary.counts.find((c) => c.method === method)!;
-  const chartTitle = `${measureLabel(measure)}: hallucinated vs grounded words (${METHOD_NAMES[method]})`;
+  const chartTitle = `${SHORT[measure]} per decoder layer: hallucinated vs grounded words (${METHOD_NAMES[method]})`;
   return {
     id: `distribution-${measure}-${method}`,
     title: chartTitle,
@@ -135,7 +136,7 @@ export function differenceChart(summary: EvidenceSummary, measure: EvidenceMeasu
   }
   parts.push(text('decoder layer (n hallucinated/grounded, both methods); filled: U-test p < 0.05', { x: (left + right) / 2, y: SIZE.height - 4, 'text-anchor': 'middle', fill: '#222' }));
   if (!bounds.length) parts.push(emptyNote());
-  const chartTitle = `${measureLabel(measure)}: difference per layer with 95% bootstrap CI`;
+  const chartTitle = `${SHORT[measure]}: hallucinated − grounded per layer, 95% bootstrap CI`;
   return {
     id: `difference-${measure}`,
     title: chartTitle,
@@ -173,7 +174,7 @@ export function methodShiftChart(summary: EvidenceSummary, measure: EvidenceMeas
   }
   parts.push(tag('line', { x1: left, x2: right, y1: bottom, y2: bottom, stroke: '#333' }));
   if (!means.length) parts.push(emptyNote());
-  const chartTitle = `${measureLabel(measure)}: baseline vs DAMRO at layer ${layer}`;
+  const chartTitle = `${SHORT[measure]}: baseline vs DAMRO at layer ${layer} (strongest separation)`;
   return {
     id: `methods-${measure}`,
     title: chartTitle,

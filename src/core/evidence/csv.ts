@@ -11,10 +11,10 @@ const table = (header: readonly string[], rows: readonly (readonly (string | num
 
 /** One row per (method group, measure, layer); only one measure's rows when it is given. */
 export function comparisonsCsv(summary: EvidenceSummary, measure?: EvidenceMeasure): string {
-  const header = ['method', 'measure', 'layer', 'n_hallucinated', 'n_grounded', 'mean_hallucinated', 'mean_grounded', 'difference', 'ci_low', 'ci_high', 'u', 'p', 'effect_rank_biserial', 'test', 'strongest_layer'];
+  const header = ['method', 'measure', 'layer', 'n_hallucinated', 'n_grounded', 'mean_hallucinated', 'mean_grounded', 'difference', 'ci_low', 'ci_high', 'u', 'p', 'effect_rank_biserial', 'test', 'strongest_layer', 'p_bonferroni_strongest'];
   return table(header, summary.comparisons.filter((c) => !measure || c.measure === measure).flatMap((c) => c.layers.map((l) => [
     c.method, c.measure, l.layer, l.nHallucinated, l.nGrounded, l.meanHallucinated, l.meanGrounded, l.difference.estimate, l.difference.low, l.difference.high,
-    l.test?.u1, l.test?.p, l.test?.effect, l.test?.method, c.strongestLayer === l.layer ? 'yes' : '',
+    l.test?.u1, l.test?.p, l.test?.effect, l.test?.method, c.strongestLayer === l.layer ? 'yes' : '', c.strongestLayer === l.layer ? c.strongestAdjustedP : undefined,
   ])));
 }
 

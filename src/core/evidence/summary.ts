@@ -35,6 +35,11 @@ export interface MeasureComparison {
   readonly layers: readonly LayerComparison[];
   /** The layer with the largest |rank-biserial effect| (lowest layer on ties); undefined without any test. */
   readonly strongestLayer?: number;
+  /**
+   * That layer's p-value, Bonferroni-corrected for having been picked among the layers tested (p × layers,
+   * at most 1): the number to read when asking "is there a separation at all?".
+   */
+  readonly strongestAdjustedP?: number;
 }
 
 export interface ImageSummary {
@@ -56,9 +61,12 @@ export interface EvidenceSummary {
   readonly bootstrap: BootstrapOptions;
 }
 
-/** The values of one measure at one layer for the records of a label (NaN values, rows with no mass, dropped). */
+/**
+ * The values of one measure at one layer for the records of a label, NaN values (rows with no mass) dropped,
+ * sorted: means and bootstrap draws then do not depend on the order the records came in (shards, sessions).
+ */
 export function layerValues(records: readonly TokenRecord[], measure: EvidenceMeasure, layer: number, label: TokenRecord['label']): number[] {
-  return records.filter((r) => r.label === label).map((r) => r[measure][layer]).filter((v) => v !== undefined && !Number.isNaN(v));
+  return records.filter((r) => r.label === label).map((r) => r[measure][layer]).filter((v) => v !== undefined && !Number.isNaN(v)).sort((a, b) => a - b);
 }
 
 const inGroup = (method: MethodGroup) => (r: TokenRecord) => method === 'all' || r.method === method;
@@ -110,7 +118,10 @@ export function summariseEvidence(tokens: readonly TokenRecord[], images: readon
     const mine = tokens.filter(inGroup(method));
     return EVIDENCE_MEASURES.map(({ name }) => {
       const perLayer = Array.from({ length: layers }, (_, layer) => compareLayer(mine, name, layer, bootstrap));
-      return { measure: name, method, layers: perLayer, strongestLayer: strongest(perLayer) };
+      const layer = strongest(perLayer);
+      const tested = perLayer.filter((l) => l.test).length;
+      const strongestAdjustedP = layer === undefined ? undefined : Math.min(1, perLayer[layer].test!.p * tested);
+      return { measure: name, method, layers: perLayer, strongestLayer: layer, strongestAdjustedP };
     });
   });
   return { counts, comparisons, images: summariseImages(images), bootstrap };

@@ -86,6 +86,12 @@ describe('summariseEvidence', () => {
     expect(all.layers[1]).toMatchObject({ nHallucinated: 2, nGrounded: 2 });
     expect(all.layers[1].test).toMatchObject({ u1: 1, effect: -0.5 });
     expect(all.strongestLayer).toBe(0);
+    expect(all.strongestAdjustedP).toBeCloseTo(0.4, 12);
+  });
+
+  it('does not depend on the order the records come in', () => {
+    const reversed = summariseEvidence([...tokens].reverse(), [], { resamples: 200, seed: 3, level: 0.95 });
+    expect(reversed).toEqual(summary);
   });
 
   it('counts labels per method and leaves the test out where a group is empty', () => {
@@ -101,10 +107,11 @@ describe('summariseEvidence', () => {
 
   it('writes the same numbers as CSV', () => {
     const rows = comparisonsCsv(summary).trim().split('\n');
-    expect(rows[0]).toBe('method,measure,layer,n_hallucinated,n_grounded,mean_hallucinated,mean_grounded,difference,ci_low,ci_high,u,p,effect_rank_biserial,test,strongest_layer');
+    expect(rows[0]).toBe('method,measure,layer,n_hallucinated,n_grounded,mean_hallucinated,mean_grounded,difference,ci_low,ci_high,u,p,effect_rank_biserial,test,strongest_layer,p_bonferroni_strongest');
     const all0 = rows.find((r) => r.startsWith('all,share,0,'))!.split(',');
     const layer = comparisonOf(summary, 'share', 'all').layers[0];
-    expect(all0.slice(3, 15)).toEqual(['3', '2', String(layer.meanHallucinated), String(layer.meanGrounded), String(layer.difference.estimate), String(layer.difference.low), String(layer.difference.high), '6', String(layer.test!.p), '1', 'exact', 'yes']);
+    // Strongest of the 2 tested layers: p 0.2 × 2 = 0.4 after Bonferroni.
+    expect(all0.slice(3, 16)).toEqual(['3', '2', String(layer.meanHallucinated), String(layer.meanGrounded), String(layer.difference.estimate), String(layer.difference.low), String(layer.difference.high), '6', String(layer.test!.p), '1', 'exact', 'yes', '0.4']);
     expect(tokenRecordsCsv(tokens.slice(0, 1))).toBe('image,method,step,word,label,layer,share,overlap,entropy\ni,baseline,0,w,hallucinated,0,0.9,0.5,1\ni,baseline,0,w,hallucinated,1,0.5,0.5,1\n');
     expect(imageRecordsCsv([{ image: 'a,b', k: 1, topKMass: 0.5, scoreNormSpearman: Number.NaN, outliersOnBorder: 1, borderChance: 0.5 }])).toBe('image,k,top_k_mass,score_norm_spearman,outliers_on_border,border_chance,outliers_on_background,background_chance\n"a,b",1,0.5,,1,0.5,,\n');
   });
