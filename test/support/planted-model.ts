@@ -34,7 +34,10 @@ function script(groundTruth: ReadonlySet<string>, seed: number, damro: boolean):
   const ids: number[] = [];
   const kinds: Script['kinds'][number][] = [];
   objects.forEach((o, i) => {
-    if (i > 0) (ids.push(VOCAB.indexOf('and')), kinds.push(null));
+    if (i > 0) {
+      ids.push(VOCAB.indexOf('and'));
+      kinds.push(null);
+    }
     ids.push(VOCAB.indexOf('a'), VOCAB.indexOf(o.w));
     kinds.push(null, o.kind);
   });
