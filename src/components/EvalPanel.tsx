@@ -7,6 +7,7 @@ import { evalFormChanged } from '../state/eval-actions';
 import { useLens } from '../state/store';
 import { useEvalController } from './EvalContext';
 import { EvalResults } from './EvalResults';
+import { HallucinationEvidence } from './HallucinationEvidence';
 
 const RUNNING = new Set(['preparing', 'running', 'pausing']);
 
@@ -117,6 +118,7 @@ export function EvalPanel() {
       )}
       {evaluation.error && <p className="notice notice--error" role="alert">{evaluation.error}</p>}
       <EvalResults />
+      <HallucinationEvidence />
     </section>
   );
 }

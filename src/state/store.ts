@@ -11,6 +11,7 @@ import type { WireError } from '../protocol/errors';
 import type { AttentionSelection, Capabilities, CaptionKind, DetectResult, Grid, ModelInfo, OutlierScorerInfo, StepDiagnostics, StopReason } from '../protocol/messages';
 import { DEFAULT_SETTINGS, type Settings } from './settings';
 import type { EvalSlice } from './eval-state';
+import type { EvidenceRecord } from './evidence-actions';
 import { paperPreset } from '../core/eval/presets';
 
 export type EngineStatus =
@@ -160,6 +161,8 @@ export interface LensState {
   readonly ui: UiSlice;
   readonly labels: LabelsSlice;
   readonly evaluation: EvalSlice;
+  /** Hallucination evidence of the latest CHAIR run of this session; absent until one finished. */
+  readonly hallucinationEvidence?: EvidenceRecord;
 }
 
 export const emptyCaptions: RunSlice['captions'] = { baseline: { tokens: [] }, damro: { tokens: [] } };
