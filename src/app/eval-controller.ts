@@ -90,7 +90,7 @@ export function createEvalController(deps: EvalDeps): EvalController {
       const kept = evidenceByRun.get(runName(config));
       const evidenceItems = items.map((item) => ({ image: item.image, outputs: answers.get(item.key)!, evidence: kept?.get(item.key) }));
       const folder = store.getState().evaluation.folder?.name ?? 'the chosen folder';
-      evidenceComputed({ source: `CHAIR run over ${folder}: ${items.length} captions per method`, result: runEvidence(evidenceItems, label) });
+      evidenceComputed('benchmark', { source: `CHAIR run over ${folder}: ${items.length} captions per method`, result: runEvidence(evidenceItems, label) });
     }
   }
 

@@ -1,9 +1,10 @@
 // The hallucination-evidence view: does the decoder look at the encoder's outliers when it writes a
 // hallucinated object? Tables of the strongest-layer tests and the image facts, and the d3 charts (rendered as
 // SVG by src/viz, the same markup the CLI writes), each exportable as SVG, PNG and its data as CSV.
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { comparisonsCsv, imageRecordsCsv, tokenRecordsCsv } from '../core/evidence/csv';
 import { comparisonOf, EVIDENCE_MEASURES, METHOD_GROUPS } from '../core/evidence/summary';
+import type { EvidenceSource } from '../state/evidence-actions';
 import { useLens } from '../state/store';
 import { evidenceCharts, type EvidenceChart } from '../viz/evidence-charts';
 import { download } from './download';
@@ -11,6 +12,10 @@ import { download } from './download';
 const fmt = (v: number | undefined, digits = 3) => (v === undefined || Number.isNaN(v) ? 'n/a' : v.toFixed(digits));
 const fmtP = (p: number | undefined) => (p === undefined ? 'n/a' : p < 1e-4 ? p.toExponential(1) : p.toFixed(4));
 const METHOD_NAMES = { baseline: 'baseline', damro: 'DAMRO', all: 'both' } as const;
+const SOURCES: readonly { readonly id: EvidenceSource; readonly label: string }[] = [
+  { id: 'benchmark', label: 'the latest CHAIR run' },
+  { id: 'session', label: 'captions made on this page' },
+];
 
 function savePng(chart: EvidenceChart): void {
   const image = new Image();
@@ -27,7 +32,11 @@ function savePng(chart: EvidenceChart): void {
 const saveText = (text: string, type: string, name: string) => download(new Blob([text], { type }), name);
 
 export function HallucinationEvidence() {
-  const evidence = useLens((s) => s.hallucinationEvidence);
+  const bySource = useLens((s) => s.hallucinationEvidence);
+  const [chosen, setChosen] = useState<EvidenceSource>();
+  const available = SOURCES.filter((s) => bySource?.[s.id]);
+  const source = chosen && bySource?.[chosen] ? chosen : available[0]?.id;
+  const evidence = source && bySource?.[source];
   const charts = useMemo(() => (evidence ? evidenceCharts(evidence.result.tokens, evidence.result.summary) : []), [evidence]);
   if (!evidence) return null;
   const { summary, skipped, tokens, images } = evidence.result;
@@ -35,6 +44,14 @@ export function HallucinationEvidence() {
   return (
     <section className="evidence-panel" aria-label="Hallucination evidence">
       <h3>Hallucination evidence</h3>
+      {available.length > 1 && (
+        <label>
+          Evidence of
+          <select value={source} onChange={(e) => setChosen(e.target.value as EvidenceSource)}>
+            {available.map((s) => <option key={s.id} value={s.id}>{s.label}</option>)}
+          </select>
+        </label>
+      )}
       <p>
         {evidence.source}. Does the decoder attend to the encoder&apos;s outlier tokens more when it writes a hallucinated object than a
         grounded one? Per decoder layer (heads averaged), hallucinated vs grounded words: difference of means with a 95% bootstrap

@@ -204,7 +204,7 @@ export interface StepDiagnostics<C = Candidate> {
 
 export type WorkerEvent =
   | { readonly type: 'load/progress'; readonly file: string; readonly loaded: number; readonly total: number; readonly cached: boolean }
-  | { readonly type: 'run/outliers'; readonly runId: number; readonly grid: Grid; readonly scores: Float32Array; readonly indices: Int32Array; readonly scorer: OutlierScorerInfo }
+  | { readonly type: 'run/outliers'; readonly runId: number; readonly grid: Grid; readonly scores: Float32Array; readonly indices: Int32Array; readonly scorer: OutlierScorerInfo; readonly norms?: Float32Array }
   | { readonly type: 'run/token'; readonly runId: number; readonly caption: CaptionKind; readonly step: number; readonly tokenId: number; readonly text: string }
   | { readonly type: 'run/attention'; readonly runId: number; readonly caption: CaptionKind; readonly step: number; readonly grid: Grid; readonly values: Float32Array; readonly outlierShare: number }
   | ({ readonly type: 'run/step'; readonly runId: number } & StepDiagnostics)

@@ -43,6 +43,8 @@ describe('eval/image', () => {
     const evidence = answer.evidence!;
     expect(evidence.image.outliers).toEqual([...outliers.indices]);
     expect(evidence.image.scores).toEqual([...outliers.scores]);
+    // The interactive run sends the same norms (as float32) with its outliers.
+    expect(Float32Array.from(evidence.image.norms)).toEqual(outliers.norms);
     expect(evidence.image.norms).toHaveLength(16);
     expect(evidence.image.grid).toEqual({ rows: 4, cols: 4 });
     const { layers, heads } = { layers: 2, heads: 4 };

@@ -1,7 +1,7 @@
 // Per-token and per-image evidence records: each object word of a caption with its label and the measures of
 // the step that wrote its first character; each image with how concentrated and where its outliers are.
 import { LensError } from '../../protocol/errors';
-import type { CaptionEvidence, ImageEvidence } from '../../protocol/evidence';
+import type { CaptionEvidence, ImageEvidence, StepAttentionMeasures } from '../../protocol/evidence';
 import type { CaptionKind } from '../../protocol/messages';
 import { spearman } from '../stats/spearman';
 
@@ -40,19 +40,24 @@ export function stepAt(stepEnds: readonly number[], at: number): number | undefi
 }
 
 /**
- * One record per labelled word, at the step that began it (the step where the model chose the object). A span
- * beyond the recorded steps (a caption cut short by a cancel) is skipped.
+ * One record per labelled word, at the step that began it (the step where the model chose the object), with
+ * that step's measures. A span beyond the caption's steps (a caption cut short by a cancel) is skipped.
  */
+export function tokenRecordsAt(image: string, method: CaptionKind, caption: string, labels: readonly LabelledSpan[], stepEnds: readonly number[], measuresAt: (step: number) => StepAttentionMeasures): TokenRecord[] {
+  return labels.flatMap((label) => {
+    const step = stepAt(stepEnds, label.start);
+    if (step === undefined) return [];
+    const { share, overlap, entropy } = measuresAt(step);
+    return [{ image, method, step, word: caption.slice(label.start, label.end), label: label.kind, share, overlap, entropy }];
+  });
+}
+
+/** tokenRecordsAt over a caption whose every step was measured (a benchmark answer's evidence). */
 export function tokenRecords(image: string, method: CaptionKind, caption: string, labels: readonly LabelledSpan[], evidence: CaptionEvidence): TokenRecord[] {
   if (evidence.stepEnds.length !== evidence.steps.length) {
     throw new LensError('bad-request', `The ${method} caption of ${image} has ${evidence.stepEnds.length} step ends but ${evidence.steps.length} steps of attention; the records file is damaged.`);
   }
-  return labels.flatMap((label) => {
-    const step = stepAt(evidence.stepEnds, label.start);
-    if (step === undefined) return [];
-    const { share, overlap, entropy } = evidence.steps[step];
-    return [{ image, method, step, word: caption.slice(label.start, label.end), label: label.kind, share, overlap, entropy }];
-  });
+  return tokenRecordsAt(image, method, caption, labels, evidence.stepEnds, (step) => evidence.steps[step]);
 }
 
 export interface ImageRecord {

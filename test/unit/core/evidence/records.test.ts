@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { comparisonsCsv, imageRecordsCsv, tokenRecordsCsv } from '../../../../src/core/evidence/csv';
 import { rowNorms, stepMeasures } from '../../../../src/core/evidence/measures';
+import { objectCells } from '../../../../src/core/evidence/object-cells';
+import { patchGrid, planProcessor } from '../../../../src/core/geometry';
 import { imageRecord, stepAt, tokenRecords, type TokenRecord } from '../../../../src/core/evidence/records';
 import { comparisonOf, summariseEvidence } from '../../../../src/core/evidence/summary';
 
@@ -114,5 +116,16 @@ describe('summariseEvidence', () => {
     expect(all0.slice(3, 16)).toEqual(['3', '2', String(layer.meanHallucinated), String(layer.meanGrounded), String(layer.difference.estimate), String(layer.difference.low), String(layer.difference.high), '6', String(layer.test!.p), '1', 'exact', 'yes', '0.4']);
     expect(tokenRecordsCsv(tokens.slice(0, 1))).toBe('image,method,step,word,label,layer,share,overlap,entropy\ni,baseline,0,w,hallucinated,0,0.9,0.5,1\ni,baseline,0,w,hallucinated,1,0.5,0.5,1\n');
     expect(imageRecordsCsv([{ image: 'a,b', k: 1, topKMass: 0.5, scoreNormSpearman: Number.NaN, outliersOnBorder: 1, borderChance: 0.5 }])).toBe('image,k,top_k_mass,score_norm_spearman,outliers_on_border,border_chance,outliers_on_background,background_chance\n"a,b",1,0.5,,1,0.5,,\n');
+  });
+});
+
+describe('objectCells', () => {
+  it('takes the tokens whose patch centre lies in a box, in original-image pixels', () => {
+    // A 40 × 40 image stretched to a 4 × 4 input with a 2 × 2 grid: patch centres at (10,10) (30,10) (10,30) (30,30).
+    const plan = planProcessor({ width: 40, height: 40 }, [{ op: 'resize', width: 4, height: 4 }]);
+    const grid = patchGrid(2, 2);
+    expect([...objectCells(plan, grid, [{ x: 0, y: 0, width: 25, height: 25 }])]).toEqual([0]);
+    expect([...objectCells(plan, grid, [{ x: 15, y: 5, width: 20, height: 30 }])].sort()).toEqual([1, 3]);
+    expect(objectCells(plan, grid, []).size).toBe(0);
   });
 });
