@@ -2,6 +2,7 @@
 // over a picked folder. After the run every chart of the view must be drawn (a screenshot of each with many
 // colours, not a blank box), and the layer-test CSV the view downloads must equal the core pipeline — what
 // `npm run eval -- evidence` runs — computed here in Node from the answers and evidence the worker sent the page.
+// Then an interactive caption of a CHAIR image adds the page's own evidence, the view's second source.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,6 +107,14 @@ describe('hallucination evidence view in Chromium', () => {
     expect(await readFile((await svg.path())!, 'utf8')).toMatch(/^<svg xmlns/);
     const [png] = await Promise.all([page.waitForEvent('download'), view.locator('[data-chart="methods-share"]').getByRole('button', { name: 'PNG' }).click()]);
     expect(png.suggestedFilename()).toBe('damro-lens-methods-share.png');
+
+    // Captions made on the page: a CHAIR image (known objects) opened and captioned interactively adds its words.
+    await page.getByRole('region', { name: 'Image' }).locator('input[type=file]').setInputFiles(join(folder, IMAGES[0].image));
+    for (const kind of ['baseline', 'damro']) await page.locator(`[data-caption=${kind}]:not([data-done=""])`).waitFor({ timeout: 150_000 });
+    await view.getByRole('combobox', { name: 'Evidence of' }).waitFor({ timeout: 30_000 });
+    await view.getByRole('combobox', { name: 'Evidence of' }).selectOption('session');
+    await expect.poll(() => view.textContent()).toMatch(/2 captions made on this page since it opened \(1 runs\)/);
+    expect(await view.locator('[data-chart] svg').count()).toBe(CHART_IDS.length);
     expect(errors).toEqual([]);
     await context.close();
   }, 300_000);
