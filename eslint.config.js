@@ -16,8 +16,9 @@ const ALLOWED = {
   app: ['components', 'client', 'state', 'viz', 'core', 'protocol'],
   // Build-time model factory (Node): pure logic plus node:*, nothing from the site.
   factory: ['core', 'protocol'],
-  // Headless benchmark CLI (Node): hosts the engine in-process or drives the built site.
-  cli: ['engine', 'core', 'protocol'],
+  // Headless benchmark CLI (Node): hosts the engine in-process or drives the built site; writes the site's
+  // charts as SVG files through viz's pure string renderers.
+  cli: ['engine', 'viz', 'core', 'protocol'],
 };
 
 const FUNNELS = [

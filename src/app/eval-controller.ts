@@ -9,6 +9,9 @@ import { locateImages, sniffImageMime } from '../core/eval/images';
 import { limitItems } from '../core/eval/items';
 import { paperPreset } from '../core/eval/presets';
 import { runName, type EvalRunConfig } from '../core/eval/run-config';
+import { runEvidence, type CaptionLabeller } from '../core/evidence/run-evidence';
+import type { ItemEvidence } from '../protocol/evidence';
+import { evidenceComputed } from '../state/evidence-actions';
 import { LensError, wireErrorOf } from '../protocol/errors';
 import { evalFailed, evalFinished, evalFolderChosen, evalKept, evalPhase, evalProgressed } from '../state/eval-actions';
 import { store } from '../state/store';
@@ -23,6 +26,8 @@ export interface EvalDeps {
   readonly fetchServed: (path: string) => Promise<string | undefined>;
   /** CHAIR's extractor and the ground truth of these images (the caption labeller's), once it has loaded. */
   readonly chairContext: (imageIds: readonly number[]) => Promise<ScoreContext['chair'] | undefined>;
+  /** CHAIR's word labels for the hallucination evidence, once the labeller has loaded; without it no evidence is computed. */
+  readonly evidenceLabeller?: () => CaptionLabeller | undefined;
 }
 
 const JOB = 1;
@@ -46,6 +51,9 @@ export function createEvalController(deps: EvalDeps): EvalController {
   let pausing = false;
   let cancelled = false;
   let keptLookup = 0;
+  // Evidence lives in this page's memory (IndexedDB keeps only the reference answers): answers resumed from an
+  // earlier session have none, and the view says how many.
+  const evidenceByRun = new Map<string, Map<string, ItemEvidence>>();
   /** Sets the kept count and makes any lookup still in flight stale. */
   const keptNow = (count: number) => {
     keptLookup++;
@@ -77,6 +85,13 @@ export function createEvalController(deps: EvalDeps): EvalController {
     if (config.benchmark === 'chair' && !context.chair) throw new LensError('bad-request', 'CHAIR scoring needs the caption labeller, which is still loading; press Start again in a moment.');
     const outputs = mergeAnswers(items, [{ name: 'this browser', answers }]);
     evalFinished(benchmarkOf(config.benchmark).score(items, outputs, config.split, context));
+    const label = deps.evidenceLabeller?.();
+    if (config.benchmark === 'chair' && label) {
+      const kept = evidenceByRun.get(runName(config));
+      const evidenceItems = items.map((item) => ({ image: item.image, outputs: answers.get(item.key)!, evidence: kept?.get(item.key) }));
+      const folder = store.getState().evaluation.folder?.name ?? 'the chosen folder';
+      evidenceComputed('benchmark', { source: `CHAIR run over ${folder}: ${items.length} captions per method`, result: runEvidence(evidenceItems, label) });
+    }
   }
 
   return {
@@ -113,7 +128,7 @@ export function createEvalController(deps: EvalDeps): EvalController {
         const answered = await deps.storage.load(run);
         evalPhase('running');
         const outcome = await driveEval(
-          { items, answered: new Set(answered.keys()), imagePaths: lookup.paths, settings: config.settings, jobId: JOB },
+          { items, answered: new Set(answered.keys()), imagePaths: lookup.paths, settings: config.settings, jobId: JOB, evidence: config.benchmark === 'chair' },
           {
             engine,
             async readImage(path) {
@@ -123,6 +138,9 @@ export function createEvalController(deps: EvalDeps): EvalController {
             async save(answers) {
               await deps.storage.save(run, answers.map(({ item, outputs }) => ({ key: item.key, outputs })));
               for (const { item, outputs } of answers) answered.set(item.key, outputs);
+              const kept = evidenceByRun.get(run) ?? new Map<string, ItemEvidence>();
+              for (const { item, evidence } of answers) if (evidence) kept.set(item.key, evidence);
+              evidenceByRun.set(run, kept);
               keptNow(answered.size);
             },
             onProgress: evalProgressed,

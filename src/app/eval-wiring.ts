@@ -5,6 +5,7 @@ import { createEvalController } from './eval-controller';
 import type { EvalController } from '../state/eval-state';
 import { indexedDbAnswers, memoryAnswers } from '../client/eval-storage';
 import type { Outputs } from '../core/eval/answers';
+import { chairLabeller } from '../core/evidence/run-evidence';
 import { groundTruthNodes } from '../core/labels/ground-truth';
 import { store } from '../state/store';
 
@@ -30,6 +31,12 @@ export function browserEvalController(client: EngineClient, siteRoot: URL): Eval
           return truth ? groundTruthNodes(truth) : undefined;
         },
       };
+    },
+    evidenceLabeller() {
+      const labeller = store.getState().labels.labeller;
+      if (labeller.phase !== 'ready') return undefined;
+      const { extract, coco } = labeller.resources;
+      return chairLabeller(extract, (image) => coco.resolve({ fileName: image }));
     },
   });
 }

@@ -5,6 +5,7 @@ import { App } from './App';
 import { browserEvalController } from './eval-wiring';
 import { EvalContext } from '../components/EvalContext';
 import { loadLabeller } from './labeller';
+import { collectSessionEvidence } from './session-evidence';
 import { syncSettingsWithUrl } from './url-sync';
 import './app.css';
 
@@ -13,6 +14,7 @@ if (!root) throw new Error('index.html has no #root element');
 syncSettingsWithUrl(window.location, window.history);
 const { lens, client } = startEngine();
 const evaluation = browserEvalController(client, new URL('./', window.location.href));
+collectSessionEvidence(lens);
 createRoot(root).render(
   <StrictMode>
     <EvalContext.Provider value={evaluation}>

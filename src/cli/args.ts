@@ -13,13 +13,17 @@ export const USAGE = `usage:
                   [--mode sample|greedy] [--seed N] [--max-new-tokens N] [--dtype fp32|q4|fp16|q4f16]
                   [--rule damro|official] [--data DIR]
   npm run eval -- merge --out DIR SHARD_DIR... [--rule damro|official] [--data DIR]
+  npm run eval -- evidence --run DIR [--run DIR...] [--out DIR] [--seed N] [--resamples N] [--data DIR]
 
   --model     node: a model folder, or a name under public/models/; chromium: a model id of the built site
   --preset    paper (default): the paper's α/β/k, sampling at T = 1, seed 42; custom: only what you pass
   --limit     ask the first N questions, rounded up to whole images
   --shard     i/n: this machine's share (whole images, round-robin); merge the n output folders afterwards
   --data      the folder with the question lists, laid out as public/data/ (the default: the repository's
-              own copy of the POPE and CHAIR lists); MME needs a folder with its Your_Results lists`;
+              own copy of the POPE and CHAIR lists); MME needs a folder with its Your_Results lists
+  evidence    hallucination evidence of a CHAIR run: --run once per shard folder (merged), tables (CSV, JSON)
+              and SVG charts in --out (default: DIR/evidence of the first run); --seed and --resamples
+              set the bootstrap (42 and 2000)`;
 
 export type Backend = 'node' | 'chromium';
 
@@ -56,6 +60,15 @@ function oneOf<T extends string>(text: string | undefined, allowed: readonly T[]
   return (allowed as readonly string[]).includes(text) ? (text as T) : bad(`--${name} must be ${allowed.join(' or ')}, got '${text}'.`);
 }
 
+export interface EvidenceCommand {
+  readonly kind: 'evidence';
+  readonly runs: readonly string[];
+  readonly out?: string;
+  readonly data?: string;
+  readonly seed?: number;
+  readonly resamples?: number;
+}
+
 export interface HelpCommand {
   readonly kind: 'help';
 }
@@ -70,7 +83,7 @@ function parse(argv: readonly string[]) {
         images: { type: 'string' }, model: { type: 'string' }, out: { type: 'string' }, split: { type: 'string' }, backend: { type: 'string' },
         shard: { type: 'string' }, limit: { type: 'string' }, preset: { type: 'string' }, alpha: { type: 'string' }, beta: { type: 'string' },
         k: { type: 'string' }, mode: { type: 'string' }, seed: { type: 'string' }, 'max-new-tokens': { type: 'string' }, dtype: { type: 'string' },
-        rule: { type: 'string' }, data: { type: 'string' },
+        rule: { type: 'string' }, data: { type: 'string' }, run: { type: 'string', multiple: true }, resamples: { type: 'string' },
       },
     });
   } catch (error) {
@@ -80,7 +93,7 @@ function parse(argv: readonly string[]) {
 }
 
 /** The command `argv` asks for; anything wrong in it is a 'bad-arguments' error, which the CLI answers with its usage. */
-export function parseCommand(argv: readonly string[]): RunCommand | MergeCommand | HelpCommand {
+export function parseCommand(argv: readonly string[]): RunCommand | MergeCommand | EvidenceCommand | HelpCommand {
   try {
     return parseCommandLine(argv);
   } catch (error) {
@@ -90,10 +103,15 @@ export function parseCommand(argv: readonly string[]): RunCommand | MergeCommand
   }
 }
 
-function parseCommandLine(argv: readonly string[]): RunCommand | MergeCommand | HelpCommand {
+function parseCommandLine(argv: readonly string[]): RunCommand | MergeCommand | EvidenceCommand | HelpCommand {
   const { values, positionals } = parse(argv);
   if (values.help) return { kind: 'help' };
   const [command, ...rest] = positionals;
+  if (command === 'evidence') {
+    if (rest.length) bad(`unexpected argument '${rest[0]}'; give each run folder with --run.`);
+    const runs = values.run ?? bad('evidence needs --run DIR (once per shard folder).');
+    return { kind: 'evidence', runs, out: values.out, data: values.data, seed: number(values.seed, 'seed'), resamples: number(values.resamples, 'resamples') };
+  }
   const rule = oneOf(values.rule, ['damro', 'official'] as const, 'rule', 'damro');
   const out = values.out ?? bad('--out DIR is required.');
   if (command === 'merge') {

@@ -7,6 +7,8 @@ import type { EvalItem, ScoreContext } from '../core/eval/benchmark';
 import { benchmarkOf } from '../core/eval/benchmarks';
 import { CHAIR_GROUND_TRUTH_FILE, CHAIR_SYNONYMS_FILE } from '../core/eval/data-files';
 import { limitItems, shardItems } from '../core/eval/items';
+import { chairLabeller, type CaptionLabeller } from '../core/evidence/run-evidence';
+import { createCocoGroundTruthSource } from '../core/labels/coco-source';
 import type { EvalRunConfig } from '../core/eval/run-config';
 import { createChairExtractor } from '../core/metrics/chair-mentions';
 import { parseSynonymTable } from '../core/metrics/chair-synonyms';
@@ -39,6 +41,14 @@ export async function loadItems(config: EvalRunConfig, dataDir: string): Promise
   const files = Object.fromEntries(await Promise.all(paths.map(async (path) => [path, await readData(dataDir, path)] as const)));
   const all = limitItems(benchmark.parse(files, config.split), config.limit);
   return { all, mine: shardItems(all, config.shard) };
+}
+
+/** CHAIR's word labels against the ground truth of the 500 CHAIR images (recognised by COCO file name). */
+export async function chairCaptionLabeller(dataDir: string): Promise<CaptionLabeller> {
+  const synonyms = parseSynonymTable(await readData(dataDir, CHAIR_SYNONYMS_FILE));
+  const truth = createCocoGroundTruthSource(JSON.parse(await readData(dataDir, CHAIR_GROUND_TRUTH_FILE)) as Record<string, string[]>);
+  const extract = createChairExtractor({ synonyms, tagger: createWinkTagger(), lemmatize: createLemmatizer(wordNetChairLexicon()) });
+  return chairLabeller(extract, (image) => truth.resolve({ fileName: image }));
 }
 
 /** CHAIR needs the synonym table, the tagger and lemmatiser, and the ground truth of the 500 images. */

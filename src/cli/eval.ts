@@ -11,6 +11,7 @@ import { checkSameRun, runName } from '../core/eval/run-config';
 import { LensError } from '../protocol/errors';
 import { parseCommand, USAGE, type MergeCommand, type RunCommand } from './args';
 import { chromiumEvalEngine } from './chromium-engine';
+import { evidenceCommand } from './evidence';
 import { DEFAULT_DATA_DIR, loadItems, scoreContext } from './data';
 import { listFolder, readImage } from './images';
 import { nodeEvalEngine, type HostedEngine } from './node-engine';
@@ -55,7 +56,8 @@ async function run(command: RunCommand, io: Io): Promise<number> {
     const limitNote = positionLimitNote(config.settings.maxNewTokens, decoder.maxPositions, tokenGrid.rows * tokenGrid.cols);
     if (limitNote) io.err(`note: ${limitNote}`);
     outcome = await driveEval(
-      { items: items.mine, answered: new Set(folder.answered.keys()), imagePaths: lookup.paths, settings: config.settings, jobId },
+      // Captions are what the evidence is about: CHAIR runs record it with every answer.
+      { items: items.mine, answered: new Set(folder.answered.keys()), imagePaths: lookup.paths, settings: config.settings, jobId, evidence: config.benchmark === 'chair' },
       {
         engine: hosted.engine,
         readImage: (path) => readImage(command.images, path),
@@ -99,6 +101,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       io.out(USAGE);
       return 0;
     }
+    if (command.kind === 'evidence') return await evidenceCommand(command, io.out);
     if (command.kind === 'merge') return await report(command.out, command.shards, command.rule, command.data ?? DEFAULT_DATA_DIR, io);
     return await run(command, io);
   } catch (thrown) {

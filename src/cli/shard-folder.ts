@@ -1,5 +1,6 @@
 // A run's (or shard's) output folder: run.json with its settings, and one answers file per method in the
-// reference format, appended image by image so that a stopped run resumes where it was.
+// reference format, appended image by image so that a stopped run resumes where it was; with hallucination
+// evidence (CHAIR runs), evidence.jsonl holds each answer's attention measures, keyed like the answers.
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -8,10 +9,27 @@ import type { EvalItem, Method } from '../core/eval/benchmark';
 import { METHODS } from '../core/eval/benchmark';
 import { benchmarkOf } from '../core/eval/benchmarks';
 import { checkSameRun, type EvalRunConfig } from '../core/eval/run-config';
+import { parseJsonLines } from '../core/eval/records';
 import { LensError } from '../protocol/errors';
+import type { ItemEvidence } from '../protocol/evidence';
 
 export const RUN_FILE = 'run.json';
 export const answersPath = (dir: string, method: Method) => join(dir, `${method}.jsonl`);
+
+export const evidencePath = (dir: string) => join(dir, 'evidence.jsonl');
+
+const evidenceLine = (key: string, evidence: ItemEvidence) => `${JSON.stringify({ key, evidence })}\n`;
+
+/** The evidence recorded in a folder, per item key (a key written twice keeps its last line). */
+export async function readFolderEvidence(dir: string): Promise<Map<string, ItemEvidence>> {
+  const byKey = new Map<string, ItemEvidence>();
+  if (!existsSync(evidencePath(dir))) return byKey;
+  for (const { record, where } of parseJsonLines(await readFile(evidencePath(dir), 'utf8'), evidencePath(dir))) {
+    if (typeof record.key !== 'string' || typeof record.evidence !== 'object' || record.evidence === null) throw new LensError('bad-request', `${where} is not an evidence record (key and evidence); was the file edited?`);
+    byKey.set(record.key, record.evidence as ItemEvidence);
+  }
+  return byKey;
+}
 
 export async function readRunConfig(dir: string): Promise<EvalRunConfig> {
   try {
@@ -29,7 +47,7 @@ export async function readFolderAnswers(dir: string, config: EvalRunConfig): Pro
 
 export interface ShardFolder {
   readonly answered: ReadonlyMap<string, Outputs>;
-  append(answers: readonly { item: EvalItem; outputs: Outputs }[]): Promise<void>;
+  append(answers: readonly { item: EvalItem; outputs: Outputs; evidence?: ItemEvidence }[]): Promise<void>;
 }
 
 /** Opens (resuming) or creates the folder of this run and shard. */
@@ -37,11 +55,13 @@ export async function openShardFolder(dir: string, config: EvalRunConfig, items:
   const benchmark = benchmarkOf(config.benchmark);
   await mkdir(dir, { recursive: true });
   let answered = new Map<string, Outputs>();
+  let evidence = new Map<string, ItemEvidence>();
   if (existsSync(join(dir, RUN_FILE))) {
     const earlier = await readRunConfig(dir);
     checkSameRun(config, earlier, dir);
     if (JSON.stringify(earlier.shard ?? null) !== JSON.stringify(config.shard ?? null)) throw new LensError('bad-request', `${dir} holds another shard of this run; give each shard its own --out folder.`);
     answered = await readFolderAnswers(dir, config);
+    evidence = await readFolderEvidence(dir);
   } else {
     await writeFile(join(dir, RUN_FILE), `${JSON.stringify(config, null, 2)}\n`);
   }
@@ -50,11 +70,15 @@ export async function openShardFolder(dir: string, config: EvalRunConfig, items:
   for (const method of METHODS) {
     await writeFile(answersPath(dir, method), kept.map((item) => answerLines(benchmark, item, answered.get(item.key)!, config.modelId)[method]).join(''));
   }
+  const keptEvidence = kept.filter((item) => evidence.has(item.key));
+  if (keptEvidence.length || existsSync(evidencePath(dir))) await writeFile(evidencePath(dir), keptEvidence.map((item) => evidenceLine(item.key, evidence.get(item.key)!)).join(''));
   return {
     answered,
     async append(answers) {
       const lines = answers.map(({ item, outputs }) => answerLines(benchmark, item, outputs, config.modelId));
       for (const method of METHODS) await appendFile(answersPath(dir, method), lines.map((l) => l[method]).join(''));
+      const withEvidence = answers.flatMap(({ item, evidence: e }) => (e ? [evidenceLine(item.key, e)] : []));
+      if (withEvidence.length) await appendFile(evidencePath(dir), withEvidence.join(''));
     },
   };
 }

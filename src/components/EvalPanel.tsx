@@ -9,6 +9,7 @@ import { useLens } from '../state/store';
 import { useEvalController } from './EvalContext';
 import { ErrorNotice } from './ErrorNotice';
 import { EvalResults } from './EvalResults';
+import { HallucinationEvidence } from './HallucinationEvidence';
 
 const RUNNING = new Set(['preparing', 'running', 'pausing']);
 
@@ -122,6 +123,7 @@ export function EvalPanel() {
       )}
       {evaluation.error && <ErrorNotice error={evaluation.error} fallbackTitle="The benchmark stopped" />}
       <EvalResults />
+      <HallucinationEvidence />
     </section>
   );
 }

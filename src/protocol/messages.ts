@@ -2,6 +2,7 @@
 // method's params and result are tied together at compile time; replies carry the request's id, and
 // streamed events carry the run id. Typed arrays in messages are transferred, never copied.
 import type { WireError } from './errors';
+import type { ItemEvidence } from './evidence';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -119,12 +120,16 @@ export interface EvalImageParams {
   readonly damro: DamroSettings;
   readonly decoding: 'greedy' | 'sample';
   readonly maxNewTokens: number;
+  /** Also measure each generated token's attention over the image (hallucination evidence); costs the read-back. */
+  readonly evidence?: boolean;
 }
 
 export interface EvalItemAnswer {
   readonly key: string;
   readonly outputs: Readonly<Record<CaptionKind, string>>;
   readonly tokens: Readonly<Record<CaptionKind, number>>;
+  /** Present when the call asked for evidence. */
+  readonly evidence?: ItemEvidence;
 }
 
 export interface EvalImageResult {
@@ -201,7 +206,7 @@ export interface StepDiagnostics<C = Candidate> {
 
 export type WorkerEvent =
   | { readonly type: 'load/progress'; readonly file: string; readonly loaded: number; readonly total: number; readonly cached: boolean }
-  | { readonly type: 'run/outliers'; readonly runId: number; readonly grid: Grid; readonly scores: Float32Array; readonly indices: Int32Array; readonly scorer: OutlierScorerInfo }
+  | { readonly type: 'run/outliers'; readonly runId: number; readonly grid: Grid; readonly scores: Float32Array; readonly indices: Int32Array; readonly scorer: OutlierScorerInfo; readonly norms?: Float32Array }
   | { readonly type: 'run/token'; readonly runId: number; readonly caption: CaptionKind; readonly step: number; readonly tokenId: number; readonly text: string }
   | { readonly type: 'run/attention'; readonly runId: number; readonly caption: CaptionKind; readonly step: number; readonly grid: Grid; readonly values: Float32Array; readonly outlierShare: number }
   | ({ readonly type: 'run/step'; readonly runId: number } & StepDiagnostics)

@@ -35,7 +35,7 @@ export function runStarted(runId: number): void {
 }
 
 export function outliersReceived(e: EventOf<'run/outliers'>): void {
-  forRun(e.runId, ({ run }) => ({ run: { ...run, outliers: { grid: e.grid, scores: e.scores, indices: e.indices, scorer: e.scorer } } }));
+  forRun(e.runId, ({ run }) => ({ run: { ...run, outliers: { grid: e.grid, scores: e.scores, indices: e.indices, scorer: e.scorer, norms: e.norms } } }));
 }
 
 export function tokenReceived(e: EventOf<'run/token'>): void {

@@ -11,6 +11,7 @@ import type { WireError } from '../protocol/errors';
 import type { AttentionSelection, Capabilities, CaptionKind, DetectResult, Grid, ModelInfo, OutlierScorerInfo, StepDiagnostics, StopReason } from '../protocol/messages';
 import { DEFAULT_SETTINGS, type Settings } from './settings';
 import type { EvalSlice } from './eval-state';
+import type { EvidenceRecord, EvidenceSource } from './evidence-actions';
 import { paperPreset } from '../core/eval/presets';
 
 export type EngineStatus =
@@ -65,6 +66,8 @@ export interface OutlierRecord {
   /** The k outliers the DAMRO caption was decoded with, most attended first. */
   readonly indices: Int32Array;
   readonly scorer: OutlierScorerInfo;
+  /** L2 norm of each image token as the decoder receives it (absent from older workers). */
+  readonly norms?: Float32Array;
 }
 
 /** The settings a run was started with: what its captions mean. */
@@ -160,6 +163,8 @@ export interface LensState {
   readonly ui: UiSlice;
   readonly labels: LabelsSlice;
   readonly evaluation: EvalSlice;
+  /** Hallucination evidence of the latest CHAIR run and of this session's captions; each absent until there is some. */
+  readonly hallucinationEvidence?: Readonly<Partial<Record<EvidenceSource, EvidenceRecord>>>;
 }
 
 export const emptyCaptions: RunSlice['captions'] = { baseline: { tokens: [] }, damro: { tokens: [] } };

@@ -81,6 +81,9 @@ export async function expectSameAsNode(result: WorkerRun, load: { modelId: strin
   const [gpu, cpu] = [outliersOf(result.events)[0]!, outliersOf(node)[0]!];
   expect(Array.from(gpu.indices)).toEqual(Array.from(cpu.indices));
   gpu.scores.forEach((score, i) => expect(Math.abs(score - cpu.scores[i]!)).toBeLessThan(1e-4));
+  // Token norms cross the worker boundary with the scores (the evidence view's score–norm correlation).
+  expect(gpu.norms).toHaveLength(gpu.scores.length);
+  gpu.norms!.forEach((norm, i) => expect(Math.abs(norm - cpu.norms![i]!)).toBeLessThan(1e-3 * Math.max(1, cpu.norms![i]!)));
   const [gpuFrames, cpuFrames] = [framesOf(result.events), framesOf(node)];
   expect(gpuFrames.length).toBe(cpuFrames.length);
   gpuFrames.forEach((frame, i) => frame.values.forEach((v, j) => expect(Math.abs(v - cpuFrames[i]!.values[j]!)).toBeLessThan(1e-3)));

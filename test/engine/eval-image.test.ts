@@ -1,6 +1,7 @@
 // 'eval/image' on the tiny synthetic llava in Node: each answer must be what an interactive run with the same
 // prompt and seed produces (the oracle: the run path the visualiser uses), with one vision pass per image.
 import { describe, expect, it } from 'vitest';
+import { stepMeasures } from '../../src/core/evidence/measures';
 import type { EvalImageParams, WorkerEvent } from '../../src/protocol/messages';
 import { runParams, runToEnd, testImage, useTinyEngine } from '../support/tiny-llava';
 
@@ -28,6 +29,36 @@ describe('eval/image', () => {
     expect(result.answers[0].outputs.baseline.length).toBeGreaterThan(0);
     // The interactive runs reused the eval's vision pass.
     expect(tiny.visionPasses() - before).toBe(1);
+  });
+
+  it('measures each token\'s attention on request exactly as the interactive run\'s full detail gives it, captions unchanged', async () => {
+    const plain = await tiny.engine['eval/image'](params({ items: params().items.slice(0, 1) }));
+    const result = await tiny.engine['eval/image'](params({ items: params().items.slice(0, 1), evidence: true }));
+    expect(plain.answers[0].evidence).toBeUndefined();
+    const [answer] = result.answers;
+    expect(answer.outputs).toEqual(plain.answers[0].outputs);
+    const run = await runToEnd(tiny.engine, tiny.events, runParams({ prompt: PROMPTS[0], damro: { alpha: 2, beta: 0.1, k: 2 }, decoding: { mode: 'sample', seed: 1000, temperature: 1, topP: 1 }, maxNewTokens: 8 }));
+    const outliers = run.find((e) => e.type === 'run/outliers')!;
+    if (outliers.type !== 'run/outliers') throw new Error('no outliers');
+    const evidence = answer.evidence!;
+    expect(evidence.image.outliers).toEqual([...outliers.indices]);
+    expect(evidence.image.scores).toEqual([...outliers.scores]);
+    // The interactive run sends the same norms (as float32) with its outliers.
+    expect(Float32Array.from(evidence.image.norms)).toEqual(outliers.norms);
+    expect(evidence.image.norms).toHaveLength(16);
+    expect(evidence.image.grid).toEqual({ rows: 4, cols: 4 });
+    const { layers, heads } = { layers: 2, heads: 4 };
+    for (const caption of ['baseline', 'damro'] as const) {
+      const pieces = run.flatMap((e) => (e.type === 'run/token' && e.caption === caption ? [e.text] : []));
+      // Oracle for the step ends: the interactive run's streamed text pieces, summed.
+      expect(evidence.captions[caption].stepEnds).toEqual(pieces.map((_, i) => pieces.slice(0, i + 1).join('').length));
+      expect(evidence.captions[caption].steps).toHaveLength(pieces.length);
+      for (const [step, measures] of evidence.captions[caption].steps.entries()) {
+        const detail = await tiny.engine['attn/detail']({ runId: outliers.runId, caption, step });
+        expect(detail.dims).toEqual([layers, heads, 16]);
+        expect(measures).toEqual(stepMeasures(detail.data, layers, heads, [...outliers.indices]));
+      }
+    }
   });
 
   it('decodes greedily on request, independent of the seed', async () => {

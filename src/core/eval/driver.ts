@@ -2,6 +2,7 @@
 // question about it, save the answers, report progress. Pause takes effect between images; cancel stops the
 // engine mid-image (the caller sends eval/cancel). Answers are saved before they count, so a stopped run resumes where it was.
 import { LensError } from '../../protocol/errors';
+import type { ItemEvidence } from '../../protocol/evidence';
 import type { EvalImageParams, EvalImageResult, ImageInput } from '../../protocol/messages';
 import type { Outputs } from './answers';
 import type { EvalItem } from './benchmark';
@@ -21,7 +22,7 @@ export interface DriverDeps<I extends EvalItem> {
   /** The image at a folder-relative path, as encoded bytes. */
   readonly readImage: (path: string) => Promise<ImageInput>;
   /** Persists answers; they count as done once this resolves. */
-  readonly save: (answers: readonly { item: I; outputs: Outputs }[]) => Promise<void>;
+  readonly save: (answers: readonly { item: I; outputs: Outputs; evidence?: ItemEvidence }[]) => Promise<void>;
   readonly onProgress?: (progress: Progress) => void;
   readonly now: () => number;
 }
@@ -34,6 +35,8 @@ export interface DriveOptions<I extends EvalItem> {
   readonly imagePaths: ReadonlyMap<string, string>;
   readonly settings: EvalSettings;
   readonly jobId: number;
+  /** Ask the engine for hallucination evidence with every answer (captioning benchmarks). */
+  readonly evidence?: boolean;
 }
 
 /** Read between images. To stop mid-image, the caller also sends the engine `cancel(jobId)`. */
@@ -65,9 +68,10 @@ export async function driveEval<I extends EvalItem>(options: DriveOptions<I>, de
       damro: settings.damro,
       decoding: settings.decoding,
       maxNewTokens: settings.maxNewTokens,
+      ...(options.evidence && { evidence: true }),
     });
     const byKey = new Map(group.items.map((item) => [item.key, item]));
-    await deps.save(result.answers.map((answer) => ({ item: byKey.get(answer.key)!, outputs: answer.outputs })));
+    await deps.save(result.answers.map((answer) => ({ item: byKey.get(answer.key)!, outputs: answer.outputs, evidence: answer.evidence })));
     done += result.answers.length;
     report();
     if (result.cancelled) return 'cancelled';

@@ -1,7 +1,10 @@
 // Benchmark answering: every question about one image through the same pieces as an interactive run (the
 // cached vision pass, DAMRO's top-k outliers, the model's rows, the shared decode loop), minus what only the
-// visualiser reads: decoder attention is not read back and no per-token events are sent.
+// visualiser reads: no per-token events are sent, and decoder attention is read back only when the caller asks
+// for hallucination evidence, reduced here to 3 numbers per layer and token.
+import { rowNorms, stepMeasures } from '../../core/evidence/measures';
 import { topK } from '../../core/tensor/topk';
+import type { CaptionEvidence, StepAttentionMeasures } from '../../protocol/evidence';
 import { LensError } from '../../protocol/errors';
 import type { CaptionKind, EvalImageParams, EvalImageResult, EvalItemAnswer } from '../../protocol/messages';
 import { decode } from '../decode/loop';
@@ -36,6 +39,11 @@ export function validateEvalImage(params: EvalImageParams): void {
 // Rows nobody inspects skip the attention read-back (the tapped decoder still computes it).
 const withoutAttention = (row: RowSpec): RowSpec => ({ embeds: row.embeds, length: row.length });
 
+/** Where each step's token ends in the caption text (detokenised prefixes, so word-piece spacing is right). */
+function captionEvidence(model: LoadedModel, ids: readonly number[], steps: StepAttentionMeasures[]): CaptionEvidence {
+  return { stepEnds: ids.map((_, i) => model.detokenize(ids.slice(0, i + 1)).length), steps };
+}
+
 export async function answerImage(ctx: AnswerImageContext): Promise<EvalImageResult> {
   const { model, params, signal } = ctx;
   const started = performance.now();
@@ -45,6 +53,11 @@ export async function answerImage(ctx: AnswerImageContext): Promise<EvalImageRes
     throw new LensError('bad-request', `DAMRO's k must be between 1 and the ${image.imageTokens} image tokens of this model; got ${params.damro.k}.`);
   }
   const outliers = Int32Array.from(topK(image.scores, params.damro.k));
+  const outlierList = Array.from(outliers);
+  const imageEvidence = params.evidence
+    ? { grid: model.info.tokenGrid, scores: Array.from(image.scores), norms: rowNorms(image.features, image.imageTokens, image.hidden), outliers: outlierList }
+    : undefined;
+  const keepRow = params.evidence ? (row: RowSpec) => row : withoutAttention;
   const answers: EvalItemAnswer[] = [];
   for (const item of params.items) {
     await yieldToEventLoop();
@@ -52,12 +65,13 @@ export async function answerImage(ctx: AnswerImageContext): Promise<EvalImageRes
     const rows = await model.buildRows(item.prompt, image, outliers);
     const runner = model.createRunner();
     const ids: Record<CaptionKind, number[]> = { baseline: [], damro: [] };
+    const measures: Record<CaptionKind, StepAttentionMeasures[]> = { baseline: [], damro: [] };
     try {
       const events = decode(
         runner,
         {
           captions: CAPTIONS,
-          fullRow: withoutAttention(rows.full),
+          fullRow: keepRow(rows.full),
           outlierRow: rows.outlier && withoutAttention(rows.outlier),
           damro: params.damro,
           decoding: params.decoding === 'greedy' ? { mode: 'greedy' } : { mode: 'sample', seed: item.seed, temperature: 1, topP: 1 },
@@ -68,7 +82,10 @@ export async function answerImage(ctx: AnswerImageContext): Promise<EvalImageRes
         },
         signal,
       );
-      for await (const event of events) if (event.type === 'token') ids[event.caption].push(event.tokenId);
+      for await (const event of events) {
+        if (event.type === 'token') ids[event.caption].push(event.tokenId);
+        else if (event.type === 'attention') measures[event.caption].push(stepMeasures(event.data, model.info.decoder.layers, model.info.decoder.heads, outlierList));
+      }
     } finally {
       await runner.dispose();
     }
@@ -78,6 +95,7 @@ export async function answerImage(ctx: AnswerImageContext): Promise<EvalImageRes
       key: item.key,
       outputs: { baseline: model.detokenize(ids.baseline), damro: model.detokenize(ids.damro) },
       tokens: { baseline: ids.baseline.length, damro: ids.damro.length },
+      ...(imageEvidence && { evidence: { image: imageEvidence, captions: { baseline: captionEvidence(model, ids.baseline, measures.baseline), damro: captionEvidence(model, ids.damro, measures.damro) } } }),
     });
   }
   return { answers, cancelled: signal.aborted, timings: { visionMs, decodeMs: performance.now() - started - visionMs } };

@@ -1,5 +1,6 @@
 // One captioning run: the vision pass (cached per image), DAMRO's outlier selection, the shared decode loop,
 // and the translation of its events into wire events for the UI.
+import { rowNorms } from '../../core/evidence/measures';
 import { topK } from '../../core/tensor/topk';
 import { LensError } from '../../protocol/errors';
 import type { CaptionKind, RunParams, WorkerEvent } from '../../protocol/messages';
@@ -36,7 +37,9 @@ export async function executeRun(ctx: RunContext): Promise<void> {
   }
   const outliers = Int32Array.from(topK(image.scores, params.damro.k));
   const scores = image.scores.slice();
-  emit({ type: 'run/outliers', runId, grid: tokenGrid, scores, indices: outliers.slice(), scorer: model.info.scorer }, [scores.buffer]);
+  // Token norms travel with the scores for the hallucination evidence (score–norm correlation).
+  const norms = Float32Array.from(rowNorms(image.features, image.imageTokens, image.hidden));
+  emit({ type: 'run/outliers', runId, grid: tokenGrid, scores, indices: outliers.slice(), scorer: model.info.scorer, norms }, [scores.buffer, norms.buffer]);
 
   const rows = await model.buildRows(params.prompt, image, wantsDamro ? outliers : undefined);
   const runner = model.createRunner();
