@@ -2,7 +2,7 @@
 // description and a reasoning question per image); both methods answer each item's instruction, then a judge
 // model scores the two answers side by side. Scoring reads the judge's verdicts, which the caller fetched.
 import { LensError } from '../../protocol/errors';
-import type { Benchmark, EvalItem, ItemScores, Method, MetricRow } from './benchmark';
+import type { Benchmark, BenchmarkSummary, EvalItem, ItemScores, Method, MetricRow } from './benchmark';
 import { field, parseJsonLines } from './records';
 
 export interface Gpt4vItem extends EvalItem {
@@ -78,3 +78,28 @@ export const gpt4vBenchmark: Benchmark<Gpt4vItem> = {
     };
   },
 };
+
+/** One row of the paper's GPT-4V-aided table: mean accuracy (A) and detailedness (D) per method. */
+export interface Gpt4vComparisonRow {
+  readonly model: string;
+  readonly source: 'paper' | 'this run';
+  readonly original: { readonly accuracy: number; readonly detailedness: number };
+  readonly damro: { readonly accuracy: number; readonly detailedness: number };
+}
+
+/** src/core/damro-spec.md §4.4 (means over the 90 items, GPT-4V as the judge). */
+export const PAPER_GPT4V: readonly Gpt4vComparisonRow[] = [
+  { model: 'LLaVA-1.5', source: 'paper', original: { accuracy: 5.356, detailedness: 5.067 }, damro: { accuracy: 6.611, detailedness: 6.078 } },
+  { model: 'LLaVA-NeXT', source: 'paper', original: { accuracy: 6.456, detailedness: 6.332 }, damro: { accuracy: 7.189, detailedness: 6.656 } },
+  { model: 'InstructBLIP', source: 'paper', original: { accuracy: 5.833, detailedness: 5.4 }, damro: { accuracy: 6.756, detailedness: 5.967 } },
+];
+
+/** The paper's table with this run's overall means as the last row, laid out as the paper prints it. */
+export function gpt4vComparison(summary: BenchmarkSummary, model: string): Gpt4vComparisonRow[] {
+  const all = summary.rows.find((r) => r.group === 'all')!.values;
+  const method = (m: Method) => ({ accuracy: all.accuracy![m], detailedness: all.detailedness![m] });
+  return [...PAPER_GPT4V, { model, source: 'this run', original: method('baseline'), damro: method('damro') }];
+}
+
+/** "5.356 / 5.067": three decimals as the paper prints, n/a when no item was scored. */
+export const formatAD = (pair: Gpt4vComparisonRow['original']) => [pair.accuracy, pair.detailedness].map((v) => (Number.isNaN(v) ? 'n/a' : v.toFixed(3))).join(' / ');

@@ -3,7 +3,7 @@
 // the back-off, and the per-item table and averages worked out by hand.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { gpt4vBenchmark, type Gpt4vItem } from '../../../../src/core/eval/gpt4v-benchmark';
+import { formatAD, gpt4vBenchmark, gpt4vComparison, type Gpt4vItem } from '../../../../src/core/eval/gpt4v-benchmark';
 import { base64, imageDataUrl, judgePrompt, judgeRequestBody, parseJudgeAnswer, readChatCompletion, retryDelayMs, type Judgement } from '../../../../src/core/eval/judge';
 import { groupByImage } from '../../../../src/core/eval/items';
 import { sourceFiles } from './data';
@@ -121,5 +121,18 @@ describe('the GPT-4V-aided benchmark', () => {
 
   it('refuses to score an item without a verdict', () => {
     expect(() => gpt4vBenchmark.score(items.slice(0, 1), { baseline: [], damro: [] }, 'coco30', { judgements: new Map() })).toThrow(/000000525439 \(conv\) has no judge verdict/);
+  });
+});
+
+describe('the paper\'s comparison table', () => {
+  it('lists the spec §4.4 rows and this run\'s overall means last, printed to three decimals', () => {
+    const summary = { benchmark: 'gpt4v', split: 'coco30', metrics: [], notes: [], rows: [{ group: 'all', values: { accuracy: { baseline: 29 / 5, damro: 8 }, detailedness: { baseline: Number.NaN, damro: 38 / 5 } } }] };
+    const rows = gpt4vComparison(summary, 'my-model');
+    expect(rows.map((r) => [r.model, r.source, formatAD(r.original), formatAD(r.damro)])).toEqual([
+      ['LLaVA-1.5', 'paper', '5.356 / 5.067', '6.611 / 6.078'],
+      ['LLaVA-NeXT', 'paper', '6.456 / 6.332', '7.189 / 6.656'],
+      ['InstructBLIP', 'paper', '5.833 / 5.400', '6.756 / 5.967'],
+      ['my-model', 'this run', '5.800 / n/a', '8.000 / 7.600'],
+    ]);
   });
 });
