@@ -31,7 +31,7 @@ function row(group: string, scored: readonly ItemScores[]): MetricRow {
 
 export const gpt4vBenchmark: Benchmark<Gpt4vItem> = {
   name: 'gpt4v',
-  label: 'GPT-4V-aided (30 COCO images, judge model)',
+  label: 'GPT-4V-aided (30 COCO images)',
   splits: ['coco30'],
   sources: () => [GPT4V_SOURCE],
   parse(files) {
