@@ -37,7 +37,7 @@ export function JudgeConsentDialog({ consent, onAnswer }: { consent: JudgeConsen
   return (
     <div className="notice eval__consent" role="alertdialog" aria-label="Send images to the judge?" aria-describedby="judge-consent-text">
       <p id="judge-consent-text">
-        {`This run will send ${consent.requests} request${consent.requests === 1 ? '' : 's'} to ${consent.url} (model ${consent.model}). Each carries one of ${consent.images} image${consent.images === 1 ? '' : 's'} from your folder and the two answers to judge; an answer the judge does not format as asked is asked again, up to 5 times per item. Nothing has been sent yet.`}
+        {`This run will send ${consent.requests} request${consent.requests === 1 ? '' : 's'} to ${consent.url} (model ${consent.model}). Each carries one of ${consent.images} image${consent.images === 1 ? '' : 's'} from your folder and the two answers to judge; an answer the judge does not format as asked is asked again, up to 5 times per item. Nothing has been sent yet, and nothing else leaves this device.`}
       </p>
       <div className="row">
         <button type="button" className="button" onClick={() => onAnswer(true)}>Send to the judge</button>
