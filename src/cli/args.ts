@@ -125,7 +125,9 @@ export function parseCommand(argv: readonly string[]): RunCommand | MergeCommand
   if (rest.length) bad(`unexpected argument '${rest[0]}'.`);
   const benchmark = command as BenchmarkName;
   const judge = judgeOptions(values);
-  if (benchmark === 'gpt4v' && !judge) bad('gpt4v needs a judge: --judge-url URL --judge-model NAME.');
+  const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+  // Shards only answer; the merge judges.
+  if (benchmark === 'gpt4v' && !judge && !(shard && shard.count > 1)) bad('gpt4v needs a judge: --judge-url URL --judge-model NAME.');
   if (benchmark !== 'gpt4v' && judge) bad(`--judge-url is for gpt4v; ${benchmark} needs no judge.`);
   const split = checkSplit(BENCHMARKS[benchmark], values.split ?? BENCHMARKS[benchmark].splits[0]);
   const preset = oneOf(values.preset, ['paper', 'custom'] as const, 'preset', 'paper');
@@ -147,7 +149,7 @@ export function parseCommand(argv: readonly string[]): RunCommand | MergeCommand
     dtype: oneOf(values.dtype, ['fp32', 'q4', 'fp16', 'q4f16'] as const satisfies readonly Dtype[], 'dtype', 'fp32'),
     settings,
     limit: number(values.limit, 'limit'),
-    shard: values.shard === undefined ? undefined : parseShard(values.shard),
+    shard,
   };
   return {
     kind: 'run',

@@ -2,7 +2,7 @@
 // and judge (URL and model, never the key), appended as they come, so a stopped run resumes; each line also
 // names the item, so the file reads on its own as the per-image results.
 import { existsSync } from 'node:fs';
-import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Outputs } from '../core/eval/answers';
 import type { EvalItem, Method } from '../core/eval/benchmark';
@@ -82,6 +82,7 @@ export async function judgeFolder(run: JudgeRun): Promise<Map<string, Judgement>
   const { judge, items } = run;
   const client = createJudgeClient({ baseUrl: judge.baseUrl, model: judge.model, apiKey: run.apiKey }, { timeoutMs: judge.timeoutMs });
   const judgements = await judgePlan(run.dir, items, judge);
+  await mkdir(run.dir, { recursive: true });
   run.log(`gpt4v: ${judgeCost(items, new Set(judgements.keys()), judge, client.url)}; ${judge.concurrency} at once.`);
   const answers = new Map<string, Outputs>(items.map((item, i) => [item.key, { baseline: run.outputs.baseline[i], damro: run.outputs.damro[i] }]));
   const stop = new AbortController();

@@ -107,4 +107,25 @@ describe('npm run eval -- gpt4v (Node backend, loopback judge)', () => {
     expect(run.err).toContain('(9 already judged)');
     expect(readFileSync(join(OUT(), 'metrics.json'), 'utf8')).toBe(first);
   });
+
+  it('judges on merge when the answers come from shards, to the same scores', async () => {
+    const shard = (i: number) => join(work, `shard${i}`);
+    for (const i of [0, 1]) {
+      const run = await cli('gpt4v', '--images', work, '--model', model.dir, '--limit', '7', '--preset', 'custom', '--k', '2', '--max-new-tokens', '4', '--mode', 'greedy', '--shard', `${i}/2`, '--out', shard(i));
+      expect(run.code, run.err).toBe(0);
+    }
+    const merged = join(work, 'merged');
+    const refused = await cli('merge', '--out', merged, shard(0), shard(1));
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain('Merging gpt4v shards judges the answers: pass --images DIR --judge-url URL --judge-model NAME.');
+    const before = server.seen.length;
+    const run = await cli('merge', '--out', merged, shard(0), shard(1), '--images', work, '--judge-url', server.baseUrl, '--judge-model', JUDGE, '--yes');
+    expect(run.code, run.err).toBe(0);
+    // The scripts' failures were used up by the first run: one verdict per good item, five tries per malformed one.
+    expect(server.seen.length - before).toBe(6 + 15);
+    const { summary } = JSON.parse(readFileSync(join(merged, 'metrics.json'), 'utf8')) as { summary: BenchmarkSummary };
+    const { summary: single } = JSON.parse(readFileSync(join(OUT(), 'metrics.json'), 'utf8')) as { summary: BenchmarkSummary };
+    expect(summary.rows).toEqual(single.rows);
+    expect(summary.items!.map((s) => [s.key, s.problem === undefined])).toEqual(single.items!.map((s) => [s.key, s.problem === undefined]));
+  });
 });
