@@ -43,19 +43,19 @@ export async function driveJudge(options: JudgeOptions, deps: JudgeDeps, control
   const report = () => deps.onProgress?.(progressOf({ total: items.length, done, doneAtStart, startedAt, now: deps.now() }));
   report();
   // An image is read once for its items, and forgotten when the last of them is judged.
-  const images = new Map<string, { image: Promise<ImageInput & { kind: 'encoded' }>; left: number }>();
+  const images = new Map<string, { image?: Promise<ImageInput & { kind: 'encoded' }>; left: number }>();
   for (const item of pending) {
     const path = options.imagePaths.get(imageKeyOf(item.image, item.folder))!;
     const entry = images.get(path);
     if (entry) entry.left++;
-    else images.set(path, { image: Promise.resolve().then(() => deps.readImage(path)), left: 1 });
+    else images.set(path, { left: 1 });
   }
   let next = 0;
   let stopped = false;
   async function judgeOne(item: EvalItem): Promise<void> {
     const path = options.imagePaths.get(imageKeyOf(item.image, item.folder))!;
     const entry = images.get(path)!;
-    const image = await entry.image;
+    const image = await (entry.image ??= deps.readImage(path));
     const outputs = answers.get(item.key)!;
     const prompt = judgePrompt(outputs.baseline, outputs.damro);
     let judgement: Judgement | undefined;
