@@ -3,22 +3,24 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const LAYERS = ['protocol', 'core', 'engine', 'client', 'state', 'viz', 'components', 'app', 'factory', 'cli'];
+const LAYERS = ['protocol', 'core', 'engine', 'net', 'client', 'state', 'viz', 'components', 'app', 'factory', 'cli'];
 // Which layers each layer may import from (besides itself).
 const ALLOWED = {
   protocol: [],
   core: ['protocol'],
   engine: ['core', 'protocol'],
+  // HTTP to services a person names (the benchmark judge): plain fetch, shared by the site and the CLI.
+  net: ['core', 'protocol'],
   client: ['protocol', 'state'],
   state: ['protocol', 'core'],
   viz: ['core', 'protocol'],
   components: ['state', 'viz', 'client', 'core', 'protocol'],
-  app: ['components', 'client', 'state', 'viz', 'core', 'protocol'],
+  app: ['components', 'client', 'state', 'viz', 'net', 'core', 'protocol'],
   // Build-time model factory (Node): pure logic plus node:*, nothing from the site.
   factory: ['core', 'protocol'],
   // Headless benchmark CLI (Node): hosts the engine in-process or drives the built site; writes the site's
-  // charts as SVG files through viz's pure string renderers.
-  cli: ['engine', 'viz', 'core', 'protocol'],
+  // charts as SVG files through viz's pure string renderers; calls a judge endpoint through net.
+  cli: ['engine', 'viz', 'net', 'core', 'protocol'],
 };
 
 const FUNNELS = [

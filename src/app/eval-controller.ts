@@ -1,27 +1,36 @@
 // The benchmark panel's commands: read the question list (served, or from the picked folder for MME), find the
 // images among the picked files, and drive the worker image by image through the shared eval loop, keeping
-// answers in IndexedDB so that pause, reload and resume lose nothing.
+// answers in IndexedDB so that pause, reload and resume lose nothing. GPT-4V-aided runs then send each item to
+// the judge the person named, once they agreed to (asked the first time a run would send to that endpoint,
+// before anything runs); its verdicts are kept the same way.
 import { mergeAnswers, type Outputs } from '../core/eval/answers';
 import type { EvalItem, ScoreContext, SourceFiles } from '../core/eval/benchmark';
 import { benchmarkOf } from '../core/eval/benchmarks';
 import { driveEval, type EvalEngine } from '../core/eval/driver';
 import { locateImages, sniffImageMime } from '../core/eval/images';
-import { limitItems } from '../core/eval/items';
+import { groupByImage, limitItems } from '../core/eval/items';
+import type { Judgement } from '../core/eval/judge';
+import { driveJudge, pendingJudgements } from '../core/eval/judge-driver';
 import { paperPreset } from '../core/eval/presets';
 import { runName, type EvalRunConfig } from '../core/eval/run-config';
 import { runEvidence, type CaptionLabeller } from '../core/evidence/run-evidence';
 import type { ItemEvidence } from '../protocol/evidence';
 import { evidenceComputed } from '../state/evidence-actions';
 import { LensError, wireErrorOf } from '../protocol/errors';
-import { evalFailed, evalFinished, evalFolderChosen, evalKept, evalPhase, evalProgressed } from '../state/eval-actions';
+import { evalFailed, evalFinished, evalFolderChosen, evalJudgeCost, evalJudgeProgressed, evalKept, evalPhase, evalProgressed } from '../state/eval-actions';
 import { store } from '../state/store';
 import type { EngineClient } from '../client/engine-client';
 import type { AnswerStorage } from '../client/eval-storage';
+import type { KeyStore } from '../client/judge-key-store';
+import { chatCompletionsUrl, createJudgeClient } from '../net/judge-client';
 import type { EvalController, PickedFile } from '../state/eval-state';
 
 export interface EvalDeps {
   readonly client: EngineClient;
   readonly storage: AnswerStorage<Outputs>;
+  /** The judge's verdicts, kept like the answers (under a run name that includes the judge). */
+  readonly judgements: AnswerStorage<Judgement>;
+  readonly keys: KeyStore;
   /** Text of a served question list (public/data/<path>), or undefined when not served. */
   readonly fetchServed: (path: string) => Promise<string | undefined>;
   /** CHAIR's extractor and the ground truth of these images (the caption labeller's), once it has loaded. */
@@ -31,6 +40,18 @@ export interface EvalDeps {
 }
 
 const JOB = 1;
+
+/** The storage run of one judge's verdicts on one run's answers: the endpoint and model, never the key. */
+const judgeRunName = (run: string, url: string, model: string) => `${run}|judge|${url}|${model}`;
+
+/** The judge as the form names it, checked before anything runs. */
+function currentJudge() {
+  const { judge } = store.getState().evaluation.form;
+  const url = chatCompletionsUrl(judge.baseUrl);
+  if (!judge.model.trim()) throw new LensError('bad-request', 'Name the judge model (e.g. gpt-4o, or the model your local server serves).');
+  if (!(Number.isInteger(judge.concurrency) && judge.concurrency >= 1)) throw new LensError('bad-request', 'Judge requests at once must be a whole number ≥ 1.');
+  return { ...judge, model: judge.model.trim(), url };
+}
 
 function currentConfig(): EvalRunConfig {
   const { form } = store.getState().evaluation;
@@ -50,6 +71,11 @@ export function createEvalController(deps: EvalDeps): EvalController {
   let files: readonly PickedFile[] = [];
   let pausing = false;
   let cancelled = false;
+  let apiKey = deps.keys.load() ?? '';
+  /** Endpoints the person agreed to send images to in this session. */
+  const agreed = new Set<string>();
+  let consentAnswer: ((agreed: boolean) => void) | undefined;
+  let judging: AbortController | undefined;
   let keptLookup = 0;
   // Evidence lives in this page's memory (IndexedDB keeps only the reference answers): answers resumed from an
   // earlier session have none, and the view says how many.
@@ -79,9 +105,9 @@ export function createEvalController(deps: EvalDeps): EvalController {
     cancel: (jobId) => deps.client.call('eval/cancel', { jobId }),
   };
 
-  async function score(config: EvalRunConfig, items: readonly EvalItem[], answers: ReadonlyMap<string, Outputs>): Promise<void> {
+  async function score(config: EvalRunConfig, items: readonly EvalItem[], answers: ReadonlyMap<string, Outputs>, judgements?: ReadonlyMap<string, Judgement>): Promise<void> {
     const chair = config.benchmark === 'chair' ? await deps.chairContext(items.map((item) => Number(item.key))) : undefined;
-    const context: ScoreContext = { popeRule: store.getState().evaluation.form.popeRule, chair };
+    const context: ScoreContext = { popeRule: store.getState().evaluation.form.popeRule, chair, judgements };
     if (config.benchmark === 'chair' && !context.chair) throw new LensError('bad-request', 'CHAIR scoring needs the caption labeller, which is still loading; press Start again in a moment.');
     const outputs = mergeAnswers(items, [{ name: 'this browser', answers }]);
     evalFinished(benchmarkOf(config.benchmark).score(items, outputs, config.split, context));
@@ -125,16 +151,29 @@ export function createEvalController(deps: EvalDeps): EvalController {
         if (lookup.missing.length) throw new LensError('bad-request', `The chosen folder lacks ${lookup.missing.length} image(s) of this benchmark (e.g. ${lookup.missing[0]}); choose the folder that holds them.`);
         if (lookup.ambiguous.length) throw new LensError('bad-request', `${lookup.ambiguous[0]} is in the chosen folder more than once; choose a folder where each image name appears once.`);
         const byPath = new Map(files.map((f) => [f.path, f.file]));
+        const readImage = async (path: string) => {
+          const bytes = await byPath.get(path)!.arrayBuffer();
+          return { kind: 'encoded' as const, bytes, mime: sniffImageMime(new Uint8Array(bytes)) ?? byPath.get(path)!.type };
+        };
         const answered = await deps.storage.load(run);
+        const judge = config.benchmark === 'gpt4v' ? currentJudge() : undefined;
+        const judgeRun = judge && judgeRunName(run, judge.url, judge.model);
+        const judged = judgeRun ? await deps.judgements.load(judgeRun) : new Map<string, Judgement>();
+        if (judge) {
+          const pending = pendingJudgements(items, new Set(judged.keys()));
+          const ask = pending.length > 0 && !agreed.has(judge.url);
+          evalJudgeCost({ url: judge.url, model: judge.model, requests: pending.length, images: groupByImage(pending).length }, ask);
+          if (ask) {
+            if (!(await new Promise<boolean>((resolve) => (consentAnswer = resolve)))) return evalPhase('cancelled');
+            agreed.add(judge.url);
+          }
+        }
         evalPhase('running');
         const outcome = await driveEval(
           { items, answered: new Set(answered.keys()), imagePaths: lookup.paths, settings: config.settings, jobId: JOB, evidence: config.benchmark === 'chair' },
           {
             engine,
-            async readImage(path) {
-              const bytes = await byPath.get(path)!.arrayBuffer();
-              return { kind: 'encoded', bytes, mime: sniffImageMime(new Uint8Array(bytes)) ?? byPath.get(path)!.type };
-            },
+            readImage,
             async save(answers) {
               await deps.storage.save(run, answers.map(({ item, outputs }) => ({ key: item.key, outputs })));
               for (const { item, outputs } of answers) answered.set(item.key, outputs);
@@ -148,10 +187,34 @@ export function createEvalController(deps: EvalDeps): EvalController {
           },
           { shouldPause: () => pausing, isCancelled: () => cancelled },
         );
-        if (outcome === 'complete') await score(config, items, answered);
-        else evalPhase(outcome);
+        if (outcome !== 'complete') return evalPhase(outcome);
+        if (!judge || !judgeRun) return await score(config, items, answered);
+        evalPhase(pausing ? 'pausing' : 'judging');
+        judging = new AbortController();
+        const signal = judging.signal;
+        const client = createJudgeClient({ baseUrl: judge.baseUrl, model: judge.model, apiKey });
+        const judgeOutcome = await driveJudge(
+          { items, answers: answered, judged: new Set(judged.keys()), imagePaths: lookup.paths, concurrency: judge.concurrency },
+          {
+            ask: (prompt, image) => client.ask(prompt, image, signal),
+            readImage,
+            async save(judgement) {
+              await deps.judgements.save(judgeRun, [{ key: judgement.key, outputs: judgement }]);
+              judged.set(judgement.key, judgement);
+            },
+            onProgress: evalJudgeProgressed,
+            now: () => performance.now(),
+          },
+          { shouldStop: () => pausing || cancelled },
+        );
+        if (judgeOutcome === 'complete') await score(config, items, answered, judged);
+        else evalPhase(cancelled ? 'cancelled' : 'paused');
       } catch (error) {
-        evalFailed(wireErrorOf(error));
+        if (cancelled) evalPhase('cancelled');
+        else evalFailed(wireErrorOf(error));
+      } finally {
+        consentAnswer = undefined;
+        judging = undefined;
       }
     },
 
@@ -162,14 +225,34 @@ export function createEvalController(deps: EvalDeps): EvalController {
 
     async cancel() {
       cancelled = true;
+      consentAnswer?.(false);
+      judging?.abort(new LensError('bad-request', 'Cancelled.'));
       await engine.cancel(JOB);
     },
 
     async discard() {
       const config = currentConfig();
-      await deps.storage.clear(runName(config));
+      const run = runName(config);
+      await deps.storage.clear(run);
+      if (config.benchmark === 'gpt4v' && store.getState().evaluation.form.judge.baseUrl.trim()) {
+        const judge = currentJudge();
+        await deps.judgements.clear(judgeRunName(run, judge.url, judge.model));
+      }
       keptNow(0);
       evalPhase('idle');
+    },
+
+    setJudgeKey(key, remember) {
+      apiKey = key;
+      if (remember && key) deps.keys.save(key);
+      else deps.keys.forget();
+    },
+
+    judgeKey: () => ({ key: apiKey, remembered: deps.keys.load() !== undefined }),
+
+    answerConsent(yes) {
+      consentAnswer?.(yes);
+      consentAnswer = undefined;
     },
   };
 }

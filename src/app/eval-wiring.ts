@@ -4,8 +4,10 @@ import type { EngineClient } from '../client/engine-client';
 import { createEvalController } from './eval-controller';
 import type { EvalController } from '../state/eval-state';
 import { indexedDbAnswers, memoryAnswers } from '../client/eval-storage';
+import { localKeyStore, memoryKeyStore } from '../client/judge-key-store';
 import type { Outputs } from '../core/eval/answers';
 import { chairLabeller } from '../core/evidence/run-evidence';
+import type { Judgement } from '../core/eval/judge';
 import { groundTruthNodes } from '../core/labels/ground-truth';
 import { store } from '../state/store';
 
@@ -13,6 +15,8 @@ export function browserEvalController(client: EngineClient, siteRoot: URL): Eval
   return createEvalController({
     client,
     storage: typeof indexedDB === 'undefined' ? memoryAnswers<Outputs>() : indexedDbAnswers<Outputs>(indexedDB),
+    judgements: typeof indexedDB === 'undefined' ? memoryAnswers<Judgement>() : indexedDbAnswers<Judgement>(indexedDB),
+    keys: typeof localStorage === 'undefined' ? memoryKeyStore() : localKeyStore(localStorage),
     async fetchServed(path) {
       const response = await fetch(new URL(`data/${path}`, siteRoot));
       // Static hosts often answer a missing path with the site's index.html: that is not a question list.

@@ -1,4 +1,4 @@
-// Command line of `npm run eval`: a benchmark run (pope | chair | mme) or a merge of shard folders.
+// Command line of `npm run eval`: a benchmark run (pope | chair | mme | gpt4v) or a merge of shard folders.
 import { parseArgs } from 'node:util';
 import { BENCHMARKS, checkSplit, type BenchmarkName } from '../core/eval/benchmarks';
 import { parseShard } from '../core/eval/items';
@@ -8,11 +8,13 @@ import { LensError } from '../protocol/errors';
 import type { Dtype } from '../protocol/messages';
 
 export const USAGE = `usage:
-  npm run eval -- pope|chair|mme --images DIR --model ID --out DIR [--split S] [--backend node|chromium]
+  npm run eval -- pope|chair|mme|gpt4v --images DIR --model ID --out DIR [--split S] [--backend node|chromium]
                   [--shard i/n] [--limit N] [--preset paper|custom] [--alpha A] [--beta B] [--k K]
                   [--mode sample|greedy] [--seed N] [--max-new-tokens N] [--dtype fp32|q4|fp16|q4f16]
                   [--rule damro|official] [--data DIR]
+                  gpt4v: --judge-url URL --judge-model NAME [--concurrency N] [--judge-timeout S] [--yes]
   npm run eval -- merge --out DIR SHARD_DIR... [--rule damro|official] [--data DIR]
+                  [gpt4v: --images DIR and the judge options above]
   npm run eval -- evidence --run DIR [--run DIR...] [--out DIR] [--seed N] [--resamples N] [--data DIR]
 
   --model     node: a model folder, or a name under public/models/; chromium: a model id of the built site
@@ -20,12 +22,27 @@ export const USAGE = `usage:
   --limit     ask the first N questions, rounded up to whole images
   --shard     i/n: this machine's share (whole images, round-robin); merge the n output folders afterwards
   --data      the folder with the question lists, laid out as public/data/ (the default: the repository's
-              own copy of the POPE and CHAIR lists); MME needs a folder with its Your_Results lists
+              own copy of the POPE, CHAIR and GPT-4V-aided lists); MME needs a folder with its Your_Results lists
+  --judge-url the judge's OpenAI-compatible base URL (https://api.openai.com/v1, a local llama.cpp or Ollama
+              server's http://127.0.0.1:PORT/v1); the API key is read from the JUDGE_API_KEY environment variable
+  --yes       agree to send the images and both answers of every item to the judge (without it the run
+              says where they would go and how many requests, and stops)
+  --concurrency  judge requests at once (default 4); --judge-timeout: seconds per request (default 120)
   evidence    hallucination evidence of a CHAIR run: --run once per shard folder (merged), tables (CSV, JSON)
               and SVG charts in --out (default: DIR/evidence of the first run); --seed and --resamples
               set the bootstrap (42 and 2000)`;
 
 export type Backend = 'node' | 'chromium';
+
+/** Where the GPT-4V-aided judge is and how to ask it; the key comes from the environment, never the command line. */
+export interface JudgeOptions {
+  readonly baseUrl: string;
+  readonly model: string;
+  readonly concurrency: number;
+  readonly timeoutMs: number;
+  /** --yes: the person agreed to send images to baseUrl. */
+  readonly consent: boolean;
+}
 
 export interface RunCommand {
   readonly kind: 'run';
@@ -35,6 +52,7 @@ export interface RunCommand {
   readonly backend: Backend;
   readonly rule: 'damro' | 'official';
   readonly data?: string;
+  readonly judge?: JudgeOptions;
 }
 
 export interface MergeCommand {
@@ -43,6 +61,9 @@ export interface MergeCommand {
   readonly shards: readonly string[];
   readonly rule: 'damro' | 'official';
   readonly data?: string;
+  /** The image folder, for judging merged GPT-4V-aided shards. */
+  readonly images?: string;
+  readonly judge?: JudgeOptions;
 }
 
 const bad = (message: string): never => {
@@ -84,12 +105,23 @@ function parse(argv: readonly string[]) {
         shard: { type: 'string' }, limit: { type: 'string' }, preset: { type: 'string' }, alpha: { type: 'string' }, beta: { type: 'string' },
         k: { type: 'string' }, mode: { type: 'string' }, seed: { type: 'string' }, 'max-new-tokens': { type: 'string' }, dtype: { type: 'string' },
         rule: { type: 'string' }, data: { type: 'string' }, run: { type: 'string', multiple: true }, resamples: { type: 'string' },
+        'judge-url': { type: 'string' }, 'judge-model': { type: 'string' }, concurrency: { type: 'string' }, 'judge-timeout': { type: 'string' }, yes: { type: 'boolean' },
       },
     });
   } catch (error) {
     // node:util reports unknown or malformed options as a TypeError; they are the person's input, not a crash.
     return bad(error instanceof Error ? error.message : String(error));
   }
+}
+
+function judgeOptions(values: ReturnType<typeof parse>['values']): JudgeOptions | undefined {
+  const baseUrl = values['judge-url'];
+  if (baseUrl === undefined) return values['judge-model'] === undefined ? undefined : bad('--judge-model needs --judge-url.');
+  const concurrency = number(values.concurrency, 'concurrency') ?? 4;
+  const seconds = number(values['judge-timeout'], 'judge-timeout') ?? 120;
+  if (!(Number.isInteger(concurrency) && concurrency >= 1)) bad(`--concurrency must be a whole number ≥ 1, got ${concurrency}.`);
+  if (!(seconds > 0)) bad(`--judge-timeout must be a positive number of seconds, got ${seconds}.`);
+  return { baseUrl, model: values['judge-model'] ?? bad('--judge-model NAME is required with --judge-url.'), concurrency, timeoutMs: seconds * 1000, consent: values.yes === true };
 }
 
 /** The command `argv` asks for; anything wrong in it is a 'bad-arguments' error, which the CLI answers with its usage. */
@@ -116,11 +148,16 @@ function parseCommandLine(argv: readonly string[]): RunCommand | MergeCommand | 
   const out = values.out ?? bad('--out DIR is required.');
   if (command === 'merge') {
     if (rest.length === 0) bad('merge needs the shard folders to merge.');
-    return { kind: 'merge', out, shards: rest, rule, data: values.data };
+    return { kind: 'merge', out, shards: rest, rule, data: values.data, images: values.images, judge: judgeOptions(values) };
   }
   if (!command || !(command in BENCHMARKS)) bad(`the first argument is a benchmark (${Object.keys(BENCHMARKS).join(', ')}) or merge; got '${command ?? ''}'.`);
   if (rest.length) bad(`unexpected argument '${rest[0]}'.`);
   const benchmark = command as BenchmarkName;
+  const judge = judgeOptions(values);
+  const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+  // Shards only answer; the merge judges.
+  if (benchmark === 'gpt4v' && !judge && !(shard && shard.count > 1)) bad('gpt4v needs a judge: --judge-url URL --judge-model NAME.');
+  if (benchmark !== 'gpt4v' && judge) bad(`--judge-url is for gpt4v; ${benchmark} needs no judge.`);
   const split = checkSplit(BENCHMARKS[benchmark], values.split ?? BENCHMARKS[benchmark].splits[0]);
   const preset = oneOf(values.preset, ['paper', 'custom'] as const, 'preset', 'paper');
   const base = paperPreset(benchmark).settings;
@@ -141,7 +178,7 @@ function parseCommandLine(argv: readonly string[]): RunCommand | MergeCommand | 
     dtype: oneOf(values.dtype, ['fp32', 'q4', 'fp16', 'q4f16'] as const satisfies readonly Dtype[], 'dtype', 'fp32'),
     settings,
     limit: number(values.limit, 'limit'),
-    shard: values.shard === undefined ? undefined : parseShard(values.shard),
+    shard,
   };
   return {
     kind: 'run',
@@ -151,5 +188,6 @@ function parseCommandLine(argv: readonly string[]): RunCommand | MergeCommand | 
     backend: oneOf(values.backend, ['node', 'chromium'] as const, 'backend', 'node'),
     rule,
     data: values.data,
+    judge,
   };
 }

@@ -6,6 +6,7 @@ import { answersFiles } from '../core/eval/answers';
 import type { BenchmarkSummary, EvalItem, Method, ScoreContext } from '../core/eval/benchmark';
 import { METHODS } from '../core/eval/benchmark';
 import { benchmarkOf } from '../core/eval/benchmarks';
+import { formatAD, gpt4vComparison } from '../core/eval/gpt4v-benchmark';
 import { mmeResultsText, type MmeItem } from '../core/eval/mme-benchmark';
 import type { PopeItem } from '../core/eval/pope-benchmark';
 import { toJsonLine } from '../core/eval/records';
@@ -52,5 +53,14 @@ export function formatSummary(summary: BenchmarkSummary): string {
       lines.push(`${(summary.rows.length > 1 ? `  ${metric.label}` : metric.label).padEnd(width)}${cell(value.baseline, metric.percent).padStart(10)}${cell(value.damro, metric.percent).padStart(10)}`);
     }
   }
+  return lines.join('\n');
+}
+
+/** The GPT-4V-aided table as the paper prints it (A / D per method), this run last, then the items without scores. */
+export function formatGpt4vTable(summary: BenchmarkSummary, model: string): string {
+  const rows = gpt4vComparison(summary, model).map((r) => [`${r.model} (${r.source})`, formatAD(r.original), formatAD(r.damro)]);
+  const width = Math.max(...rows.map((r) => r[0].length)) + 2;
+  const lines = [`${'model'.padEnd(width)}${'Original A / D'.padEnd(18)}DAMRO A / D`, ...rows.map(([m, o, d]) => `${m.padEnd(width)}${o.padEnd(18)}${d}`)];
+  for (const item of summary.items ?? []) if (item.problem) lines.push(`no scores: ${item.image} (${item.group}): ${item.problem}`);
   return lines.join('\n');
 }

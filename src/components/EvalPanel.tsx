@@ -10,8 +10,9 @@ import { useEvalController } from './EvalContext';
 import { ErrorNotice } from './ErrorNotice';
 import { EvalResults } from './EvalResults';
 import { HallucinationEvidence } from './HallucinationEvidence';
+import { JudgeConsentDialog, JudgeFields } from './JudgeFields';
 
-const RUNNING = new Set(['preparing', 'running', 'pausing']);
+const RUNNING = new Set(['preparing', 'consent', 'running', 'judging', 'pausing']);
 
 function pickedFiles(list: FileList): PickedFile[] {
   return Array.from(list, (file) => ({ path: file.webkitRelativePath || file.name, file }));
@@ -96,6 +97,7 @@ export function EvalPanel() {
           </label>
         )}
       </div>
+      {form.benchmark === 'gpt4v' && <JudgeFields controller={controller} running={running} />}
       <label>
         Image folder{folder ? `: ${folder.name} (${folder.files} files)` : ''}
         <input type="file" aria-label="Image folder" disabled={running} onChange={onFolder} {...{ webkitdirectory: '', directory: '' }} multiple />
@@ -106,7 +108,7 @@ export function EvalPanel() {
         ) : (
           <button type="button" className="button" disabled={!modelReady || !folder || running} onClick={() => void controller.start()}>Start</button>
         )}
-        <button type="button" className="button" disabled={phase !== 'running'} onClick={() => controller.pause()}>Pause</button>
+        <button type="button" className="button" disabled={phase !== 'running' && phase !== 'judging'} onClick={() => controller.pause()}>Pause</button>
         <button type="button" className="button" disabled={!running} onClick={() => void controller.cancel()}>Cancel</button>
         <button type="button" className="button" disabled={running || !modelReady} onClick={() => void controller.discard()}>Forget kept answers</button>
       </div>
@@ -119,6 +121,13 @@ export function EvalPanel() {
         <p className="panel__status" data-testid="eval-progress">
           <progress max={progress.total} value={progress.done} /> {progress.done}/{progress.total} questions
           {progress.etaMs !== undefined && running ? `, about ${formatDuration(progress.etaMs)} left` : ''} ({phase})
+        </p>
+      )}
+      {phase === 'consent' && evaluation.consent && <JudgeConsentDialog consent={evaluation.consent} onAnswer={(yes) => controller.answerConsent(yes)} />}
+      {evaluation.consent && phase !== 'consent' && (
+        <p className="panel__status" data-testid="judge-progress">
+          {`Judge: ${evaluation.consent.requests} request${evaluation.consent.requests === 1 ? '' : 's'} to ${evaluation.consent.url}`}
+          {evaluation.judgeProgress ? `; judged ${evaluation.judgeProgress.done}/${evaluation.judgeProgress.total} items` : ''}
         </p>
       )}
       {evaluation.error && <ErrorNotice error={evaluation.error} fallbackTitle="The benchmark stopped" />}

@@ -4,6 +4,7 @@ import { summariesCsv } from '../core/eval/export';
 import { evalBars } from '../viz/eval-bars';
 import { useLens } from '../state/store';
 import { download } from './download';
+import { Gpt4vDetails } from './Gpt4vDetails';
 
 const WIDTH = 520;
 const HEIGHT = 220;
@@ -55,6 +56,7 @@ function Table({ summary }: { summary: BenchmarkSummary }) {
 /** Baseline vs DAMRO per split or category: tables, a bar chart of one metric, and CSV/JSON/PNG exports. */
 export function EvalResults() {
   const results = useLens((s) => s.evaluation.results);
+  const model = useLens((s) => s.model.info?.id ?? 'this model');
   const [benchmark, setBenchmark] = useState<string>();
   const [metric, setMetric] = useState<string>();
   const [svg, setSvg] = useState<SVGSVGElement | null>(null);
@@ -83,6 +85,7 @@ export function EvalResults() {
         </label>
       </div>
       {summaries.map((s) => <Table key={s.split} summary={s} />)}
+      {summaries.map((s) => s.items && <Gpt4vDetails key={`${s.split}-items`} summary={s} model={model} />)}
       <svg ref={setSvg} xmlns="http://www.w3.org/2000/svg" width={WIDTH} height={HEIGHT} viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={`${metrics.find((m) => m.name === chosen)?.label}: baseline and DAMRO`}>
         <line x1={layout.plot.left} x2={layout.plot.left + layout.plot.width} y1={layout.plot.top + layout.plot.height} y2={layout.plot.top + layout.plot.height} stroke="currentColor" />
         <text x={4} y={layout.plot.top + 10} fontSize={10} fill="currentColor">{layout.max.toFixed(1)}</text>

@@ -1,7 +1,7 @@
 import type { BenchmarkSummary } from '../core/eval/benchmark';
 import type { Progress } from '../core/eval/progress';
 import type { WireError } from '../protocol/errors';
-import type { EvalForm, EvalSlice } from './eval-state';
+import type { EvalForm, EvalSlice, JudgeConsent } from './eval-state';
 import { store } from './store';
 
 const update = (patch: Partial<EvalSlice>) => store.setState({ evaluation: { ...store.getState().evaluation, ...patch } });
@@ -19,7 +19,16 @@ export function evalKept(kept: number): void {
 }
 
 export function evalPhase(phase: EvalSlice['phase']): void {
-  update({ phase, ...(phase === 'preparing' ? { error: undefined, progress: undefined } : {}) });
+  update({ phase, ...(phase === 'preparing' ? { error: undefined, progress: undefined, consent: undefined, judgeProgress: undefined } : {}) });
+}
+
+/** What the judge will be sent; with `ask`, the run waits for the person's answer. */
+export function evalJudgeCost(consent: JudgeConsent, ask: boolean): void {
+  update({ consent, ...(ask ? { phase: 'consent' as const } : {}) });
+}
+
+export function evalJudgeProgressed(judgeProgress: Progress): void {
+  update({ judgeProgress });
 }
 
 export function evalProgressed(progress: Progress): void {

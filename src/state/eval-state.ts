@@ -14,13 +14,35 @@ export interface EvalForm {
   /** Questions to ask (rounded up to whole images); 0 for all. */
   readonly limit: number;
   readonly popeRule: 'damro' | 'official';
+  /** The GPT-4V-aided judge (the key is not here: it stays with the controller, out of the store and its exports). */
+  readonly judge: JudgeForm;
+}
+
+export interface JudgeForm {
+  /** An OpenAI-compatible base URL, e.g. https://api.openai.com/v1 or a local server's http://127.0.0.1:8080/v1. */
+  readonly baseUrl: string;
+  readonly model: string;
+  /** Judge requests at once. */
+  readonly concurrency: number;
+}
+
+/** What a run is about to send to a judge, shown for the person to agree to before anything is sent. */
+export interface JudgeConsent {
+  readonly url: string;
+  readonly model: string;
+  /** Requests at least: one per item still to judge. */
+  readonly requests: number;
+  readonly images: number;
 }
 
 export interface EvalSlice {
   readonly form: EvalForm;
-  readonly phase: 'idle' | 'preparing' | 'running' | 'pausing' | 'paused' | 'done' | 'cancelled' | 'failed';
+  readonly phase: 'idle' | 'preparing' | 'consent' | 'running' | 'judging' | 'pausing' | 'paused' | 'done' | 'cancelled' | 'failed';
   readonly folder?: { readonly name: string; readonly files: number };
   readonly progress?: Progress;
+  /** Set while the person is asked to agree (phase 'consent') and kept for the run's judging line. */
+  readonly consent?: JudgeConsent;
+  readonly judgeProgress?: Progress;
   /** Answers this browser keeps for the current settings (a paused or closed run's); undefined until looked up. */
   readonly kept?: number;
   readonly error?: WireError;
@@ -42,6 +64,11 @@ export interface EvalController {
   start(): Promise<void>;
   pause(): void;
   cancel(): Promise<void>;
-  /** Forgets the kept answers of the current settings. */
+  /** Forgets the kept answers of the current settings (and the current judge's verdicts on them). */
   discard(): Promise<void>;
+  /** The judge's API key, in memory; `remember` also keeps it in this browser's storage (and forgetting removes it). */
+  setJudgeKey(key: string, remember: boolean): void;
+  judgeKey(): { readonly key: string; readonly remembered: boolean };
+  /** The person's answer to the consent question of the run waiting in phase 'consent'. */
+  answerConsent(agreed: boolean): void;
 }

@@ -177,7 +177,7 @@ export const initialState: LensState = {
   attention: { frames: {}, details: {}, detailErrors: {} },
   ui: { groundTruth: [], urlProblems: [] },
   labels: { labeller: { phase: 'loading' }, cocoId: '', detectorId: DEFAULT_DETECTOR, threshold: 0.7 },
-  evaluation: { form: { benchmark: 'pope', split: 'random', preset: 'paper', custom: paperPreset('pope').settings, limit: 0, popeRule: 'damro' }, phase: 'idle', results: [] },
+  evaluation: { form: { benchmark: 'pope', split: 'random', preset: 'paper', custom: paperPreset('pope').settings, limit: 0, popeRule: 'damro', judge: { baseUrl: '', model: '', concurrency: 4 } }, phase: 'idle', results: [] },
 };
 
 export const store = createStore<LensState>(() => initialState);

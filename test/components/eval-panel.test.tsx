@@ -6,6 +6,8 @@ import { createLensController, type ImageReader } from '../../src/client/bridge'
 import type { EngineClient } from '../../src/client/engine-client';
 import { createEvalController } from '../../src/app/eval-controller';
 import { memoryAnswers } from '../../src/client/eval-storage';
+import { memoryKeyStore } from '../../src/client/judge-key-store';
+import type { Judgement } from '../../src/core/eval/judge';
 import { EvalContext } from '../../src/components/EvalContext';
 import type { Outputs } from '../../src/core/eval/answers';
 import { parsePopeQuestions } from '../../src/core/metrics/pope';
@@ -30,7 +32,7 @@ function renderPanel() {
     },
   };
   const storage = memoryAnswers<Outputs>();
-  const evaluation = createEvalController({ client, storage, fetchServed: async (path) => repoData(path), chairContext: async () => undefined });
+  const evaluation = createEvalController({ client, storage, judgements: memoryAnswers<Judgement>(), keys: memoryKeyStore(), fetchServed: async (path) => repoData(path), chairContext: async () => undefined });
   engineReady({ backend: 'wasm', fallbackReason: 'No WebGPU in tests.', crossOriginIsolated: true, ortVersion: 't', transformersVersion: 't' });
   render(
     <EvalContext.Provider value={evaluation}>

@@ -1,6 +1,7 @@
 // A benchmark as data: where its questions come from, the USER_TEXT of each (src/core/damro-spec.md §1.5; the model's chat
 // template wraps it), the answer record the reference scripts read, and how those scripts score the answers.
 import type { CaptionKind } from '../../protocol/messages';
+import type { Judgement } from './judge';
 
 export type Method = CaptionKind;
 export const METHODS: readonly Method[] = ['baseline', 'damro'];
@@ -37,6 +38,17 @@ export interface BenchmarkSummary {
   readonly rows: readonly MetricRow[];
   /** Notes a reader needs (rule used, questions answered of the list). */
   readonly notes: readonly string[];
+  /** Per-item scores, for benchmarks that score each item (the GPT-4V-aided judge). */
+  readonly items?: readonly ItemScores[];
+}
+
+/** One item's metric values, or why it has none (it is then left out of the averages). */
+export interface ItemScores {
+  readonly key: string;
+  readonly image: string;
+  readonly group: string;
+  readonly values?: Readonly<Record<string, Readonly<Record<Method, number>>>>;
+  readonly problem?: string;
 }
 
 /** What scoring needs besides the answers (CHAIR's extractor and ground truth are large and injected). */
@@ -46,6 +58,8 @@ export interface ScoreContext {
     readonly nodesOf: (caption: string) => readonly string[];
     readonly groundTruth: (imageId: number) => ReadonlySet<string> | undefined;
   };
+  /** The judge's verdict per item key (GPT-4V-aided). */
+  readonly judgements?: ReadonlyMap<string, Judgement>;
 }
 
 export interface Benchmark<I extends EvalItem = EvalItem> {

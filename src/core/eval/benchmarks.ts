@@ -1,6 +1,7 @@
 import { LensError } from '../../protocol/errors';
 import type { Benchmark } from './benchmark';
 import { chairBenchmark } from './chair-benchmark';
+import { gpt4vBenchmark } from './gpt4v-benchmark';
 import { mmeBenchmark } from './mme-benchmark';
 import { popeBenchmark } from './pope-benchmark';
 
@@ -8,6 +9,7 @@ export const BENCHMARKS = {
   pope: popeBenchmark,
   chair: chairBenchmark,
   mme: mmeBenchmark,
+  gpt4v: gpt4vBenchmark,
 } as const satisfies Record<string, Benchmark>;
 
 export type BenchmarkName = keyof typeof BENCHMARKS;

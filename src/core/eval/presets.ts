@@ -25,6 +25,7 @@ const PAPER_ALPHA: Readonly<Record<BenchmarkName, { alpha: number; source: strin
   pope: { alpha: 0.5, source: 'α 0.5, β 0.1 from the InstructBLIP POPE script; for LLaVA-family models α and k are the spec\'s assumption (k 10)' },
   chair: { alpha: 1.5, source: 'α 1.5, β 0.1 from the InstructBLIP CHAIR script; for LLaVA-family models α and k are the spec\'s assumption (k 10)' },
   mme: { alpha: 2, source: 'α 2, β 0.1, k 10 from the LLaVA-1.5 MME script' },
+  gpt4v: { alpha: 2, source: 'α 2, β 0.1, k 10 from the LLaVA-1.5 GPT-4V-aided script' },
 };
 
 /** The paper preset of a benchmark for a LLaVA-family model (k 10; InstructBLIP's k 4 has no adapter here). */

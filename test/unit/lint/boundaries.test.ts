@@ -20,6 +20,9 @@ describe('layer boundaries', () => {
     ['src/protocol/x.ts', "import { a } from '../core/a';\nexport const b = a;", /may import only from nothing/],
     ['src/engine/x.ts', "import { a } from '../state/store';\nexport const b = a;", /src\/engine may import only from core, protocol/],
     ['src/components/x.ts', "import * as ort from 'onnxruntime-web';\nexport const o = ort;", /Only src\/engine\/runtime\/ort.ts/],
+    ['src/net/x.ts', "import { a } from '../state/store';\nexport const b = a;", /src\/net may import only from core, protocol/],
+    ['src/core/x.ts', "import { a } from '../net/judge-client';\nexport const b = a;", /src\/core may import only from protocol/],
+    ['src/components/x.ts', "import { a } from '../net/judge-client';\nexport const b = a;", /src\/components may import only from/],
   ])('%s: %s is refused', async (path, code, message) => {
     const messages = await restricted(path, code);
     expect(messages.some((m) => message.test(m)), messages.join('\n')).toBe(true);
@@ -30,6 +33,8 @@ describe('layer boundaries', () => {
     ['src/engine/runtime/hf.ts', "import { env } from '@huggingface/transformers';\nexport const e = env;"],
     ['src/core/x.ts', "import type { WireError } from '../protocol/errors';\nexport type W = WireError;"],
     ['src/components/x.ts', "import { useLens } from '../state/store';\nexport const u = useLens;"],
+    ['src/app/x.ts', "import { createJudgeClient } from '../net/judge-client';\nexport const c = createJudgeClient;"],
+    ['src/cli/x.ts', "import { createJudgeClient } from '../net/judge-client';\nexport const c = createJudgeClient;"],
   ])('%s may do what its layer allows', async (path, code) => {
     expect(await restricted(path, code)).toEqual([]);
   });
