@@ -5,10 +5,10 @@ import { App } from '../../src/app/App';
 import { createLensController, type ImageReader } from '../../src/client/bridge';
 import { aggregateAttention } from '../../src/core/attention/aggregate';
 import { LensError } from '../../src/protocol/errors';
-import { CHAIR_GROUND_TRUTH_FILE, CHAIR_SYNONYMS_FILE } from '../../src/core/eval/data-files';
+import { CHAIR_GROUND_TRUTH_FILE, CHAIR_SYNONYMS_FILE, PERCEPTRON_TAGGER_FILE } from '../../src/core/eval/data-files';
 import { createLabelResources } from '../../src/core/labels/resources';
 import { repoData } from '../support/repo-data';
-import { createWinkTagger } from '../../src/core/text/wink-tagger';
+import { createPerceptronTagger, parsePerceptronModel } from '../../src/core/text/perceptron-tagger';
 import { wordNetChairLexicon } from '../../src/core/text/wordnet-chair-lexicon';
 import { engineReady } from '../../src/state/actions';
 import { labellerReady } from '../../src/state/label-actions';
@@ -16,7 +16,7 @@ import { resetStore, store } from '../../src/state/store';
 import { installJsdomGaps, lastDraw } from './jsdom-gaps';
 import { detailOf, fakeEngine, HEADS, LAYERS } from './fake-engine';
 
-const labelResources = createLabelResources({ synonymsText: repoData(CHAIR_SYNONYMS_FILE), chairGt: JSON.parse(repoData(CHAIR_GROUND_TRUTH_FILE)), tagger: createWinkTagger(), lexicon: wordNetChairLexicon() });
+const labelResources = createLabelResources({ synonymsText: repoData(CHAIR_SYNONYMS_FILE), chairGt: JSON.parse(repoData(CHAIR_GROUND_TRUTH_FILE)), tagger: createPerceptronTagger(parsePerceptronModel(JSON.parse(repoData(PERCEPTRON_TAGGER_FILE)))), lexicon: wordNetChairLexicon() });
 
 const reader: ImageReader = { measure: async () => ({ width: 64, height: 48 }), objectUrl: () => 'blob:test-image' };
 

@@ -15,7 +15,7 @@
 import { LensError } from '../../protocol/errors';
 import type { PosTagger } from './pos-tagger';
 import type { Token } from './tokenize';
-import { wordNetPosFromPenn, type TaggedToken } from './wordnet-pos';
+import { taggedFromPenn, type TaggedToken } from './wordnet-pos';
 
 /** NLTK's feature templates, in the order _get_features adds them (and Python sums them). */
 export const PERCEPTRON_TEMPLATES = ['bias', 'i suffix', 'i pref1', 'i-1 tag', 'i-2 tag', 'i tag+i-2 tag', 'i word', 'i-1 tag+i word', 'i-1 word', 'i-1 suffix', 'i-2 word', 'i+1 word', 'i+1 suffix', 'i+2 word'] as const;
@@ -125,11 +125,6 @@ export function perceptronTags(model: PerceptronModel, words: readonly string[])
     prev = classes[tag];
   }
   return out;
-}
-
-/** What CHAIR needs of a Penn tag: the WordNet class NLTK's CHAIR lemmatises with, and whether it is a noun. */
-export function taggedFromPenn(tag: string): TaggedToken {
-  return { pos: wordNetPosFromPenn(tag), noun: tag.startsWith('NN') };
 }
 
 export function createPerceptronTagger(model: PerceptronModel): PosTagger {
