@@ -27,44 +27,148 @@ export interface PerceptronModelFile {
   readonly weights: Readonly<Record<string, Readonly<Record<string, readonly number[]>>>>;
 }
 
+/** Rows of weights are runs of the flat arrays, named by one number: start × 64 + length (a row has ≤ 45 pairs). */
+type Row = number;
+const NONE = -1;
+
+/** The weights a context word carries in each word-keyed template, found with one lookup per position. */
+interface WordRows {
+  readonly id: number;
+  word: Row;
+  prev1: Row;
+  prev2: Row;
+  next1: Row;
+  next2: Row;
+}
+
 export interface PerceptronModel {
   readonly classes: readonly string[];
   readonly tagdict: ReadonlyMap<string, number>;
-  /** Per template (PERCEPTRON_TEMPLATES order): feature argument → [class, weight, class, weight, …]. */
-  readonly weights: ReadonlyArray<ReadonlyMap<string, Float64Array>>;
+  readonly rowClass: Uint8Array;
+  readonly rowWeight: Float64Array;
+  readonly bias: Row;
+  readonly suffix: ReadonlyMap<string, Row>;
+  readonly pref1: ReadonlyMap<string, Row>;
+  /** By tag id: the classes, then -START- and -START2-. */
+  readonly prev1Tag: Int32Array;
+  readonly prev2Tag: Int32Array;
+  /** By prev id × tag ids + prev2 id. */
+  readonly tagPair: Int32Array;
+  readonly words: ReadonlyMap<string, WordRows>;
+  /** "i-1 tag+i word" by word id × 64 + prev id. */
+  readonly tagWord: ReadonlyMap<number, Row>;
+  readonly prev1Suffix: ReadonlyMap<string, Row>;
+  readonly next1Suffix: ReadonlyMap<string, Row>;
+  /** What each word seen so far contributes, keyed by the raw word (see wordInfo). */
+  readonly seen: Map<string, WordInfo>;
+}
+
+/** Everything about one raw word that does not depend on its neighbours, computed once per distinct word. */
+interface WordInfo {
+  /** Its tag dictionary entry, if any. */
+  readonly tag: number | undefined;
+  /** "i suffix" and "i pref1" (from the raw word). */
+  readonly suffix: Row;
+  readonly pref1: Row;
+  /** The word-keyed templates of its normalised form, and the suffix templates of that form as a neighbour. */
+  readonly rows: WordRows;
+  readonly asPrev1Suffix: Row;
+  readonly asNext1Suffix: Row;
 }
 
 function badModel(what: string): LensError {
   return new LensError('bad-request', `The part-of-speech model is not a converted NLTK averaged-perceptron model (${what}); regenerate it with test/tools/convert-perceptron-tagger.py.`);
 }
 
+const START = ['-START-', '-START2-'] as const;
+const END = ['-END-', '-END2-'] as const;
+
 export function parsePerceptronModel(file: PerceptronModelFile): PerceptronModel {
   const { classes } = file;
-  if (!Array.isArray(classes) || classes.length === 0) throw badModel('no classes');
+  if (!Array.isArray(classes) || classes.length === 0 || classes.length > 63) throw badModel('no classes');
   const classIndex = new Map(classes.map((c, i) => [c, i]));
+  const tagIds = new Map([...classIndex, [START[0], classes.length], [START[1], classes.length + 1]]);
+  const tagCount = classes.length + 2;
   const tagdict = new Map<string, number>();
   for (const [word, tag] of Object.entries(file.tagdict ?? {})) {
     const index = classIndex.get(tag);
     if (index === undefined) throw badModel(`tag dictionary entry "${word}" has unknown tag "${tag}"`);
     tagdict.set(word, index);
   }
-  const weights = PERCEPTRON_TEMPLATES.map((template) => {
+
+  const templates = PERCEPTRON_TEMPLATES.map((template) => {
     const rows = file.weights?.[template];
     if (!rows) throw badModel(`no weights for the feature template "${template}"`);
-    const byArg = new Map<string, Float64Array>();
-    for (const [arg, pairs] of Object.entries(rows)) {
-      const row = new Float64Array(pairs.length);
-      for (let k = 0; k < pairs.length; k += 2) {
-        if (!(pairs[k] >= 0 && pairs[k] < classes.length)) throw badModel(`feature "${template} ${arg}" names class ${pairs[k]}`);
-        row[k] = pairs[k];
-        // NLTK's weights are multiples of 0.001; the correctly rounded quotient is the double Python holds.
-        row[k + 1] = pairs[k + 1] / 1000;
-      }
-      byArg.set(arg, row);
-    }
-    return byArg;
+    return Object.entries(rows);
   });
-  return { classes, tagdict, weights };
+  let pairs = 0;
+  for (const rows of templates) for (const [, row] of rows) pairs += row.length / 2;
+  const rowClass = new Uint8Array(pairs);
+  const rowWeight = new Float64Array(pairs);
+  let at = 0;
+  const toRow = (template: string, arg: string, row: readonly number[]): Row => {
+    const start = at;
+    for (let k = 0; k < row.length; k += 2) {
+      if (!(row[k] >= 0 && row[k] < classes.length)) throw badModel(`feature "${template} ${arg}" names class ${row[k]}`);
+      rowClass[at] = row[k];
+      // NLTK's weights are multiples of 0.001; the correctly rounded quotient is the double Python holds.
+      rowWeight[at] = row[k + 1] / 1000;
+      at++;
+    }
+    return start * 64 + (at - start);
+  };
+
+  const words = new Map<string, WordRows>();
+  const wordRows = (word: string): WordRows => {
+    let rows = words.get(word);
+    if (!rows) {
+      rows = { id: words.size, word: NONE, prev1: NONE, prev2: NONE, next1: NONE, next2: NONE };
+      words.set(word, rows);
+    }
+    return rows;
+  };
+  const tagArray = () => new Int32Array(tagCount).fill(NONE);
+  const byArg = (t: number) => new Map(templates[t].map(([arg, row]) => [arg, toRow(PERCEPTRON_TEMPLATES[t], arg, row)]));
+  const byTag = (t: number) => {
+    const out = tagArray();
+    for (const [arg, row] of templates[t]) {
+      const id = tagIds.get(arg);
+      // A tag-keyed feature naming no tag can never fire: the previous tags are always tags or START symbols.
+      if (id !== undefined) out[id] = toRow(PERCEPTRON_TEMPLATES[t], arg, row);
+    }
+    return out;
+  };
+  const byWord = (t: number, role: 'word' | 'prev1' | 'prev2' | 'next1' | 'next2') => {
+    for (const [arg, row] of templates[t]) wordRows(arg)[role] = toRow(PERCEPTRON_TEMPLATES[t], arg, row);
+  };
+
+  const biasRow = templates[0].find(([arg]) => arg === '');
+  const bias = biasRow ? toRow('bias', '', biasRow[1]) : NONE;
+  const suffix = byArg(1);
+  const pref1 = byArg(2);
+  const prev1Tag = byTag(3);
+  const prev2Tag = byTag(4);
+  const tagPair = new Int32Array(tagCount * tagCount).fill(NONE);
+  for (const [arg, row] of templates[5]) {
+    const [prev, prev2] = arg.split(' ');
+    const a = tagIds.get(prev);
+    const b = tagIds.get(prev2);
+    if (a !== undefined && b !== undefined) tagPair[a * tagCount + b] = toRow(PERCEPTRON_TEMPLATES[5], arg, row);
+  }
+  byWord(6, 'word');
+  const tagWord = new Map<number, Row>();
+  for (const [arg, row] of templates[7]) {
+    const space = arg.indexOf(' ');
+    const id = tagIds.get(arg.slice(0, space));
+    if (id !== undefined) tagWord.set(wordRows(arg.slice(space + 1)).id * 64 + id, toRow(PERCEPTRON_TEMPLATES[7], arg, row));
+  }
+  byWord(8, 'prev1');
+  const prev1Suffix = byArg(9);
+  byWord(10, 'prev2');
+  byWord(11, 'next1');
+  const next1Suffix = byArg(12);
+  byWord(13, 'next2');
+  return { classes, tagdict, rowClass, rowWeight, bias, suffix, pref1, prev1Tag, prev2Tag, tagPair, words, tagWord, prev1Suffix, next1Suffix, seen: new Map() };
 }
 
 const SURROGATE = /[\uD800-\uDFFF]/;
@@ -91,29 +195,69 @@ export function normalizePerceptronWord(word: string): string {
   return word.toLowerCase();
 }
 
+const NO_WORD: WordRows = { id: -1, word: NONE, prev1: NONE, prev2: NONE, next1: NONE, next2: NONE };
+// Caption vocabularies are small; the bound only keeps an endless stream of new words from growing the memo.
+const SEEN_LIMIT = 200_000;
+
+function describe(model: PerceptronModel, word: string, norm: string): WordInfo {
+  const normSuffix = lastThree(norm);
+  return {
+    tag: model.tagdict.get(word),
+    suffix: model.suffix.get(lastThree(word)) ?? NONE,
+    pref1: model.pref1.get(firstChar(word)) ?? NONE,
+    rows: model.words.get(norm) ?? NO_WORD,
+    asPrev1Suffix: model.prev1Suffix.get(normSuffix) ?? NONE,
+    asNext1Suffix: model.next1Suffix.get(normSuffix) ?? NONE,
+  };
+}
+
+function wordInfo(model: PerceptronModel, word: string): WordInfo {
+  let info = model.seen.get(word);
+  if (info === undefined) {
+    if (model.seen.size >= SEEN_LIMIT) model.seen.clear();
+    info = describe(model, word, normalizePerceptronWord(word));
+    model.seen.set(word, info);
+  }
+  return info;
+}
+
 /** Penn Treebank tags of `words`, as NLTK 3.8's pos_tag gives them for the same token list. */
 export function perceptronTags(model: PerceptronModel, words: readonly string[]): string[] {
-  const { classes, tagdict, weights } = model;
-  const context = ['-START-', '-START2-', ...words.map(normalizePerceptronWord), '-END-', '-END2-'];
+  const { classes, rowClass, rowWeight, tagWord } = model;
+  const tagCount = classes.length + 2;
+  // The padding symbols enter the context as they are (they are not normalised).
+  const pad = [...START, ...END].map((symbol) => describe(model, symbol, symbol));
+  const context = [pad[0], pad[1], ...words.map((w) => wordInfo(model, w)), pad[2], pad[3]];
   const scores = new Float64Array(classes.length);
+  const add = (row: Row) => {
+    if (row === NONE) return;
+    const first = (row - (row % 64)) / 64;
+    const end = first + (row % 64);
+    for (let k = first; k < end; k++) scores[rowClass[k]] += rowWeight[k];
+  };
   const out: string[] = [];
-  let prev = '-START-';
-  let prev2 = '-START2-';
-  for (let i = 0; i < words.length; i++) {
-    const word = words[i];
-    let tag = tagdict.get(word);
+  let prev = classes.length; // -START-
+  let prev2 = classes.length + 1; // -START2-
+  for (let c = 2; c < context.length - 2; c++) {
+    const here = context[c];
+    let tag = here.tag;
     if (tag === undefined) {
-      const c = i + 2;
-      const args = [
-        '', lastThree(word), firstChar(word), prev, prev2, `${prev} ${prev2}`, context[c], `${prev} ${context[c]}`,
-        context[c - 1], lastThree(context[c - 1]), context[c - 2], context[c + 1], lastThree(context[c + 1]), context[c + 2],
-      ];
       scores.fill(0);
-      for (let t = 0; t < args.length; t++) {
-        const row = weights[t].get(args[t]);
-        if (row === undefined) continue;
-        for (let k = 0; k < row.length; k += 2) scores[row[k]] += row[k + 1];
-      }
+      // The templates in NLTK's order: each class sums its weights in this order, as Python does.
+      add(model.bias);
+      add(here.suffix);
+      add(here.pref1);
+      add(model.prev1Tag[prev]);
+      add(model.prev2Tag[prev2]);
+      add(model.tagPair[prev * tagCount + prev2]);
+      add(here.rows.word);
+      add(here.rows.id < 0 ? NONE : (tagWord.get(here.rows.id * 64 + prev) ?? NONE));
+      add(context[c - 1].rows.prev1);
+      add(context[c - 1].asPrev1Suffix);
+      add(context[c - 2].rows.prev2);
+      add(context[c + 1].rows.next1);
+      add(context[c + 1].asNext1Suffix);
+      add(context[c + 2].rows.next2);
       let best = 0;
       for (let k = 1; k < classes.length; k++) {
         if (scores[k] > scores[best] || (scores[k] === scores[best] && classes[k] > classes[best])) best = k;
@@ -122,7 +266,7 @@ export function perceptronTags(model: PerceptronModel, words: readonly string[])
     }
     out.push(classes[tag]);
     prev2 = prev;
-    prev = classes[tag];
+    prev = tag;
   }
   return out;
 }
