@@ -85,7 +85,7 @@ const END = ['-END-', '-END2-'] as const;
 
 export function parsePerceptronModel(file: PerceptronModelFile): PerceptronModel {
   const { classes } = file;
-  if (!Array.isArray(classes) || classes.length === 0 || classes.length > 63) throw badModel('no classes');
+  if (!Array.isArray(classes) || classes.length === 0 || classes.length > 63) throw badModel('it needs 1 to 63 classes');
   const classIndex = new Map(classes.map((c, i) => [c, i]));
   const tagIds = new Map([...classIndex, [START[0], classes.length], [START[1], classes.length + 1]]);
   const tagCount = classes.length + 2;
@@ -115,6 +115,7 @@ export function parsePerceptronModel(file: PerceptronModelFile): PerceptronModel
       rowWeight[at] = row[k + 1] / 1000;
       at++;
     }
+    if (at - start > classes.length) throw badModel(`feature "${template} ${arg}" has more weights than there are classes`);
     return start * 64 + (at - start);
   };
 
@@ -199,7 +200,7 @@ const NO_WORD: WordRows = { id: -1, word: NONE, prev1: NONE, prev2: NONE, next1:
 // Caption vocabularies are small; the bound only keeps an endless stream of new words from growing the memo.
 const SEEN_LIMIT = 200_000;
 
-function describe(model: PerceptronModel, word: string, norm: string): WordInfo {
+function infoOf(model: PerceptronModel, word: string, norm: string): WordInfo {
   const normSuffix = lastThree(norm);
   return {
     tag: model.tagdict.get(word),
@@ -215,7 +216,7 @@ function wordInfo(model: PerceptronModel, word: string): WordInfo {
   let info = model.seen.get(word);
   if (info === undefined) {
     if (model.seen.size >= SEEN_LIMIT) model.seen.clear();
-    info = describe(model, word, normalizePerceptronWord(word));
+    info = infoOf(model, word, normalizePerceptronWord(word));
     model.seen.set(word, info);
   }
   return info;
@@ -226,7 +227,7 @@ export function perceptronTags(model: PerceptronModel, words: readonly string[])
   const { classes, rowClass, rowWeight, tagWord } = model;
   const tagCount = classes.length + 2;
   // The padding symbols enter the context as they are (they are not normalised).
-  const pad = [...START, ...END].map((symbol) => describe(model, symbol, symbol));
+  const pad = [...START, ...END].map((symbol) => infoOf(model, symbol, symbol));
   const context = [pad[0], pad[1], ...words.map((w) => wordInfo(model, w)), pad[2], pad[3]];
   const scores = new Float64Array(classes.length);
   const add = (row: Row) => {
