@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Writes test/cases/perceptron-tagger-parity.json: COCO-style captions tagged by NLTK 3.8 itself, the oracle of
-test/unit/core/chair/perceptron-tagger.test.ts. Run from the repository root with NLTK 3.8 importable and the
-original model where NLTK looks for it:
+test/unit/core/chair/perceptron-tagger.test.ts. It needs NLTK 3.8 importable and the original model where NLTK
+looks for it; in a scratch folder (here /tmp/nltk38), then from the repository root:
     apt-get download python3-nltk python3-joblib python3-tqdm && for d in *.deb; do dpkg -x "$d" root; done
-    mkdir -p data/taggers && unzip averaged_perceptron_tagger.zip -d data/taggers
-    PYTHONPATH=root/usr/lib/python3/dist-packages NLTK_DATA=$PWD/data python3 test/tools/make-tagger-fixture.py
+    mkdir -p data/taggers && unzip path/to/averaged_perceptron_tagger.zip -d data/taggers
+    PYTHONPATH=/tmp/nltk38/root/usr/lib/python3/dist-packages NLTK_DATA=/tmp/nltk38/data \
+      python3 test/tools/make-tagger-fixture.py
 (python3-nltk 3.8-1 is Debian bookworm's; it also needs python3-regex and python3-click, usually installed.)
 
 The captions come from a seeded generator over templates built around the words whose tag decides a CHAIR
