@@ -96,13 +96,14 @@ export function parsePerceptronModel(file: PerceptronModelFile): PerceptronModel
     tagdict.set(word, index);
   }
 
+  // for…in over the parsed objects (all own, plain data) rather than Object.entries: no pair arrays to build.
   const templates = PERCEPTRON_TEMPLATES.map((template) => {
     const rows = file.weights?.[template];
     if (!rows) throw badModel(`no weights for the feature template "${template}"`);
-    return Object.entries(rows);
+    return rows;
   });
   let pairs = 0;
-  for (const rows of templates) for (const [, row] of rows) pairs += row.length / 2;
+  for (const rows of templates) for (const arg in rows) pairs += rows[arg].length / 2;
   const rowClass = new Uint8Array(pairs);
   const rowWeight = new Float64Array(pairs);
   let at = 0;
@@ -129,39 +130,43 @@ export function parsePerceptronModel(file: PerceptronModelFile): PerceptronModel
     return rows;
   };
   const tagArray = () => new Int32Array(tagCount).fill(NONE);
-  const byArg = (t: number) => new Map(templates[t].map(([arg, row]) => [arg, toRow(PERCEPTRON_TEMPLATES[t], arg, row)]));
+  const byArg = (t: number) => {
+    const out = new Map<string, Row>();
+    for (const arg in templates[t]) out.set(arg, toRow(PERCEPTRON_TEMPLATES[t], arg, templates[t][arg]));
+    return out;
+  };
   const byTag = (t: number) => {
     const out = tagArray();
-    for (const [arg, row] of templates[t]) {
+    for (const arg in templates[t]) {
       const id = tagIds.get(arg);
       // A tag-keyed feature naming no tag can never fire: the previous tags are always tags or START symbols.
-      if (id !== undefined) out[id] = toRow(PERCEPTRON_TEMPLATES[t], arg, row);
+      if (id !== undefined) out[id] = toRow(PERCEPTRON_TEMPLATES[t], arg, templates[t][arg]);
     }
     return out;
   };
   const byWord = (t: number, role: 'word' | 'prev1' | 'prev2' | 'next1' | 'next2') => {
-    for (const [arg, row] of templates[t]) wordRows(arg)[role] = toRow(PERCEPTRON_TEMPLATES[t], arg, row);
+    for (const arg in templates[t]) wordRows(arg)[role] = toRow(PERCEPTRON_TEMPLATES[t], arg, templates[t][arg]);
   };
 
-  const biasRow = templates[0].find(([arg]) => arg === '');
-  const bias = biasRow ? toRow('bias', '', biasRow[1]) : NONE;
+  const biasRow = templates[0][''];
+  const bias = biasRow ? toRow('bias', '', biasRow) : NONE;
   const suffix = byArg(1);
   const pref1 = byArg(2);
   const prev1Tag = byTag(3);
   const prev2Tag = byTag(4);
   const tagPair = new Int32Array(tagCount * tagCount).fill(NONE);
-  for (const [arg, row] of templates[5]) {
+  for (const arg in templates[5]) {
     const [prev, prev2] = arg.split(' ');
     const a = tagIds.get(prev);
     const b = tagIds.get(prev2);
-    if (a !== undefined && b !== undefined) tagPair[a * tagCount + b] = toRow(PERCEPTRON_TEMPLATES[5], arg, row);
+    if (a !== undefined && b !== undefined) tagPair[a * tagCount + b] = toRow(PERCEPTRON_TEMPLATES[5], arg, templates[5][arg]);
   }
   byWord(6, 'word');
   const tagWord = new Map<number, Row>();
-  for (const [arg, row] of templates[7]) {
+  for (const arg in templates[7]) {
     const space = arg.indexOf(' ');
     const id = tagIds.get(arg.slice(0, space));
-    if (id !== undefined) tagWord.set(wordRows(arg.slice(space + 1)).id * 64 + id, toRow(PERCEPTRON_TEMPLATES[7], arg, row));
+    if (id !== undefined) tagWord.set(wordRows(arg.slice(space + 1)).id * 64 + id, toRow(PERCEPTRON_TEMPLATES[7], arg, templates[7][arg]));
   }
   byWord(8, 'prev1');
   const prev1Suffix = byArg(9);
