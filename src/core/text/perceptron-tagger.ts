@@ -61,6 +61,9 @@ export interface PerceptronModel {
   readonly next1Suffix: ReadonlyMap<string, Row>;
   /** What each word seen so far contributes, keyed by the raw word (see wordInfo). */
   readonly seen: Map<string, WordInfo>;
+  /** The padding symbols as context words, and one score per class reused by every call (tagging is synchronous). */
+  readonly padding: readonly WordInfo[];
+  readonly scores: Float64Array;
 }
 
 /** Everything about one raw word that does not depend on its neighbours, computed once per distinct word. */
@@ -174,7 +177,9 @@ export function parsePerceptronModel(file: PerceptronModelFile): PerceptronModel
   byWord(11, 'next1');
   const next1Suffix = byArg(12);
   byWord(13, 'next2');
-  return { classes, tagdict, rowClass, rowWeight, bias, suffix, pref1, prev1Tag, prev2Tag, tagPair, words, tagWord, prev1Suffix, next1Suffix, seen: new Map() };
+  const model = { classes, tagdict, rowClass, rowWeight, bias, suffix, pref1, prev1Tag, prev2Tag, tagPair, words, tagWord, prev1Suffix, next1Suffix, seen: new Map(), padding: [], scores: new Float64Array(classes.length) };
+  // The padding symbols enter the context as they are (they are not normalised).
+  return { ...model, padding: [...START, ...END].map((symbol) => infoOf(model, symbol, symbol)) };
 }
 
 const SURROGATE = /[\uD800-\uDFFF]/;
@@ -227,20 +232,21 @@ function wordInfo(model: PerceptronModel, word: string): WordInfo {
   return info;
 }
 
+function add(model: PerceptronModel, row: Row): void {
+  if (row === NONE) return;
+  const { scores, rowClass, rowWeight } = model;
+  const first = (row - (row % 64)) / 64;
+  const end = first + (row % 64);
+  for (let k = first; k < end; k++) scores[rowClass[k]] += rowWeight[k];
+}
+
 /** Penn Treebank tags of `words`, as NLTK 3.8's pos_tag gives them for the same token list. */
 export function perceptronTags(model: PerceptronModel, words: readonly string[]): string[] {
-  const { classes, rowClass, rowWeight, tagWord } = model;
+  const { classes, tagWord, scores, padding } = model;
   const tagCount = classes.length + 2;
-  // The padding symbols enter the context as they are (they are not normalised).
-  const pad = [...START, ...END].map((symbol) => infoOf(model, symbol, symbol));
-  const context = [pad[0], pad[1], ...words.map((w) => wordInfo(model, w)), pad[2], pad[3]];
-  const scores = new Float64Array(classes.length);
-  const add = (row: Row) => {
-    if (row === NONE) return;
-    const first = (row - (row % 64)) / 64;
-    const end = first + (row % 64);
-    for (let k = first; k < end; k++) scores[rowClass[k]] += rowWeight[k];
-  };
+  const context: WordInfo[] = [padding[0], padding[1]];
+  for (const word of words) context.push(wordInfo(model, word));
+  context.push(padding[2], padding[3]);
   const out: string[] = [];
   let prev = classes.length; // -START-
   let prev2 = classes.length + 1; // -START2-
@@ -250,20 +256,20 @@ export function perceptronTags(model: PerceptronModel, words: readonly string[])
     if (tag === undefined) {
       scores.fill(0);
       // The templates in NLTK's order: each class sums its weights in this order, as Python does.
-      add(model.bias);
-      add(here.suffix);
-      add(here.pref1);
-      add(model.prev1Tag[prev]);
-      add(model.prev2Tag[prev2]);
-      add(model.tagPair[prev * tagCount + prev2]);
-      add(here.rows.word);
-      add(here.rows.id < 0 ? NONE : (tagWord.get(here.rows.id * 64 + prev) ?? NONE));
-      add(context[c - 1].rows.prev1);
-      add(context[c - 1].asPrev1Suffix);
-      add(context[c - 2].rows.prev2);
-      add(context[c + 1].rows.next1);
-      add(context[c + 1].asNext1Suffix);
-      add(context[c + 2].rows.next2);
+      add(model, model.bias);
+      add(model, here.suffix);
+      add(model, here.pref1);
+      add(model, model.prev1Tag[prev]);
+      add(model, model.prev2Tag[prev2]);
+      add(model, model.tagPair[prev * tagCount + prev2]);
+      add(model, here.rows.word);
+      add(model, here.rows.id < 0 ? NONE : (tagWord.get(here.rows.id * 64 + prev) ?? NONE));
+      add(model, context[c - 1].rows.prev1);
+      add(model, context[c - 1].asPrev1Suffix);
+      add(model, context[c - 2].rows.prev2);
+      add(model, context[c + 1].rows.next1);
+      add(model, context[c + 1].asNext1Suffix);
+      add(model, context[c + 2].rows.next2);
       let best = 0;
       for (let k = 1; k < classes.length; k++) {
         if (scores[k] > scores[best] || (scores[k] === scores[best] && classes[k] > classes[best])) best = k;
