@@ -7,6 +7,7 @@ import { indexedDbAnswers, memoryAnswers } from '../client/eval-storage';
 import type { Outputs } from '../core/eval/answers';
 import { groundTruthNodes } from '../core/labels/ground-truth';
 import { store } from '../state/store';
+import { ensureLabeller } from './labeller';
 
 export function browserEvalController(client: EngineClient, siteRoot: URL): EvalController {
   return createEvalController({
@@ -19,6 +20,7 @@ export function browserEvalController(client: EngineClient, siteRoot: URL): Eval
       return response.ok && !html ? response.text() : undefined;
     },
     async chairContext(imageIds) {
+      await ensureLabeller(siteRoot);
       const labeller = store.getState().labels.labeller;
       if (labeller.phase !== 'ready') return undefined;
       const { extract, coco } = labeller.resources;

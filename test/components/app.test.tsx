@@ -119,6 +119,16 @@ describe('the visualizer against a scripted engine', () => {
     expect(screen.getByTestId('step-summary').textContent).toBe('Step 4: β = 0.1 keeps 2 tokens with full-branch logit ≥ 0.700. DAMRO changed the top token here.');
   });
 
+  it('waits for the labeller only once there is an image to label', async () => {
+    resetStore(); // the labeller has not loaded: the site fetches it with the first image
+    renderApp();
+    expect(screen.getByTestId('gt-source').textContent).toBe('Drop an image; its objects come from COCO, your list, or the detector.');
+    await loadAndRun();
+    expect(screen.getByTestId('gt-source').textContent).toBe('labelling… (loading the CHAIR tagger)');
+    act(() => labellerReady(labelResources));
+    await waitFor(() => expect(screen.getByTestId('gt-source').textContent).toBe('Detector synthetic-detr-tiny: dog'));
+  });
+
   it('labels object words with CHAIR against the detector, then against the chips, with counts and the DAMRO difference', async () => {
     renderApp();
     await loadAndRun();
