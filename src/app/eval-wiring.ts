@@ -10,6 +10,7 @@ import { chairLabeller } from '../core/evidence/run-evidence';
 import type { Judgement } from '../core/eval/judge';
 import { groundTruthNodes } from '../core/labels/ground-truth';
 import { store } from '../state/store';
+import { ensureLabeller } from './labeller';
 
 export function browserEvalController(client: EngineClient, siteRoot: URL): EvalController {
   return createEvalController({
@@ -24,6 +25,7 @@ export function browserEvalController(client: EngineClient, siteRoot: URL): Eval
       return response.ok && !html ? response.text() : undefined;
     },
     async chairContext(imageIds) {
+      await ensureLabeller(siteRoot);
       const labeller = store.getState().labels.labeller;
       if (labeller.phase !== 'ready') return undefined;
       const { extract, coco } = labeller.resources;

@@ -4,9 +4,10 @@ import { startEngine } from '../client/bridge';
 import { App } from './App';
 import { browserEvalController } from './eval-wiring';
 import { EvalContext } from '../components/EvalContext';
-import { loadLabeller } from './labeller';
+import { ensureLabeller } from './labeller';
 import { collectSessionEvidence } from './session-evidence';
 import { syncSettingsWithUrl } from './url-sync';
+import { store } from '../state/store';
 import './app.css';
 
 const root = document.getElementById('root');
@@ -22,4 +23,14 @@ createRoot(root).render(
     </EvalContext.Provider>
   </StrictMode>,
 );
-void loadLabeller(new URL('./', window.location.href));
+// The labeller (with its 1.2 MB gzipped tagger model) is fetched when labels can first be needed: an image, a
+// ground-truth entry or COCO id typed, or a CHAIR benchmark run (eval-wiring.ts asks for it itself).
+const needsLabels = (s: ReturnType<typeof store.getState>) => Boolean(s.image) || s.ui.groundTruth.length > 0 || s.labels.cocoId !== '';
+const startLabeller = () => {
+  stopWatching();
+  void ensureLabeller(new URL('./', window.location.href));
+};
+const stopWatching = store.subscribe((s) => {
+  if (needsLabels(s)) startLabeller();
+});
+if (needsLabels(store.getState())) startLabeller();

@@ -5,15 +5,15 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EvalItem, ScoreContext } from '../core/eval/benchmark';
 import { benchmarkOf } from '../core/eval/benchmarks';
-import { CHAIR_GROUND_TRUTH_FILE, CHAIR_SYNONYMS_FILE } from '../core/eval/data-files';
+import { CHAIR_GROUND_TRUTH_FILE, CHAIR_SYNONYMS_FILE, PERCEPTRON_TAGGER_FILE } from '../core/eval/data-files';
 import { limitItems, shardItems } from '../core/eval/items';
 import { chairLabeller, type CaptionLabeller } from '../core/evidence/run-evidence';
 import { createCocoGroundTruthSource } from '../core/labels/coco-source';
 import type { EvalRunConfig } from '../core/eval/run-config';
-import { createChairExtractor } from '../core/metrics/chair-mentions';
+import { createChairExtractor, type ChairExtractor } from '../core/metrics/chair-mentions';
 import { parseSynonymTable } from '../core/metrics/chair-synonyms';
 import { createLemmatizer } from '../core/text/morphy';
-import { createWinkTagger } from '../core/text/wink-tagger';
+import { createPerceptronTagger, parsePerceptronModel } from '../core/text/perceptron-tagger';
 import { wordNetChairLexicon } from '../core/text/wordnet-chair-lexicon';
 import { LensError } from '../protocol/errors';
 
@@ -43,20 +43,24 @@ export async function loadItems(config: EvalRunConfig, dataDir: string): Promise
   return { all, mine: shardItems(all, config.shard) };
 }
 
+async function chairExtractor(dataDir: string): Promise<ChairExtractor> {
+  const synonyms = parseSynonymTable(await readData(dataDir, CHAIR_SYNONYMS_FILE));
+  const tagger = createPerceptronTagger(parsePerceptronModel(JSON.parse(await readData(dataDir, PERCEPTRON_TAGGER_FILE))));
+  return createChairExtractor({ synonyms, tagger, lemmatize: createLemmatizer(wordNetChairLexicon()) });
+}
+
 /** CHAIR's word labels against the ground truth of the 500 CHAIR images (recognised by COCO file name). */
 export async function chairCaptionLabeller(dataDir: string): Promise<CaptionLabeller> {
-  const synonyms = parseSynonymTable(await readData(dataDir, CHAIR_SYNONYMS_FILE));
   const truth = createCocoGroundTruthSource(JSON.parse(await readData(dataDir, CHAIR_GROUND_TRUTH_FILE)) as Record<string, string[]>);
-  const extract = createChairExtractor({ synonyms, tagger: createWinkTagger(), lemmatize: createLemmatizer(wordNetChairLexicon()) });
+  const extract = await chairExtractor(dataDir);
   return chairLabeller(extract, (image) => truth.resolve({ fileName: image }));
 }
 
-/** CHAIR needs the synonym table, the tagger and lemmatiser, and the ground truth of the 500 images. */
+/** CHAIR needs the synonym table, the tagger (NLTK's model) and lemmatiser, and the ground truth of the 500 images. */
 export async function scoreContext(benchmark: string, rule: 'damro' | 'official', dataDir: string): Promise<ScoreContext> {
   if (benchmark !== 'chair') return { popeRule: rule };
-  const synonyms = parseSynonymTable(await readData(dataDir, CHAIR_SYNONYMS_FILE));
   const truth = JSON.parse(await readData(dataDir, CHAIR_GROUND_TRUTH_FILE)) as Record<string, string[]>;
-  const extract = createChairExtractor({ synonyms, tagger: createWinkTagger(), lemmatize: createLemmatizer(wordNetChairLexicon()) });
+  const extract = await chairExtractor(dataDir);
   return {
     popeRule: rule,
     chair: {

@@ -5,18 +5,14 @@ import { App } from '../../src/app/App';
 import { createLensController, type ImageReader } from '../../src/client/bridge';
 import { aggregateAttention } from '../../src/core/attention/aggregate';
 import { LensError } from '../../src/protocol/errors';
-import { CHAIR_GROUND_TRUTH_FILE, CHAIR_SYNONYMS_FILE } from '../../src/core/eval/data-files';
-import { createLabelResources } from '../../src/core/labels/resources';
-import { repoData } from '../support/repo-data';
-import { createWinkTagger } from '../../src/core/text/wink-tagger';
-import { wordNetChairLexicon } from '../../src/core/text/wordnet-chair-lexicon';
 import { engineReady } from '../../src/state/actions';
 import { labellerReady } from '../../src/state/label-actions';
 import { resetStore, store } from '../../src/state/store';
+import { shippedLabelResources } from '../support/label-resources';
 import { installJsdomGaps, lastDraw } from './jsdom-gaps';
 import { detailOf, fakeEngine, HEADS, LAYERS } from './fake-engine';
 
-const labelResources = createLabelResources({ synonymsText: repoData(CHAIR_SYNONYMS_FILE), chairGt: JSON.parse(repoData(CHAIR_GROUND_TRUTH_FILE)), tagger: createWinkTagger(), lexicon: wordNetChairLexicon() });
+const labelResources = shippedLabelResources();
 
 const reader: ImageReader = { measure: async () => ({ width: 64, height: 48 }), objectUrl: () => 'blob:test-image' };
 
@@ -117,6 +113,16 @@ describe('the visualizer against a scripted engine', () => {
     expect(document.activeElement).toBe(tokens[3]);
     expect(tokens[3].getAttribute('aria-pressed')).toBe('true');
     expect(screen.getByTestId('step-summary').textContent).toBe('Step 4: β = 0.1 keeps 2 tokens with full-branch logit ≥ 0.700. DAMRO changed the top token here.');
+  });
+
+  it('waits for the labeller only once there is an image to label', async () => {
+    resetStore(); // the labeller has not loaded: the site fetches it with the first image
+    renderApp();
+    expect(screen.getByTestId('gt-source').textContent).toBe('Drop an image; its objects come from COCO, your list, or the detector.');
+    await loadAndRun();
+    expect(screen.getByTestId('gt-source').textContent).toBe('labelling… (loading the CHAIR tagger)');
+    act(() => labellerReady(labelResources));
+    await waitFor(() => expect(screen.getByTestId('gt-source').textContent).toBe('Detector synthetic-detr-tiny: dog'));
   });
 
   it('labels object words with CHAIR against the detector, then against the chips, with counts and the DAMRO difference', async () => {

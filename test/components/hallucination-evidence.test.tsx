@@ -20,26 +20,26 @@ import { HallucinationEvidence } from '../../src/components/HallucinationEvidenc
 import type { Outputs } from '../../src/core/eval/answers';
 import { chairBenchmark } from '../../src/core/eval/chair-benchmark';
 import { limitItems } from '../../src/core/eval/items';
-import { CHAIR_GROUND_TRUTH_FILE, CHAIR_SYNONYMS_FILE } from '../../src/core/eval/data-files';
+import { CHAIR_GROUND_TRUTH_FILE } from '../../src/core/eval/data-files';
 import { driveEval } from '../../src/core/eval/driver';
 import type { EvalSettings } from '../../src/core/eval/presets';
 import { comparisonsCsv } from '../../src/core/evidence/csv';
 import { chairLabeller } from '../../src/core/evidence/run-evidence';
 import { groundTruthNodes } from '../../src/core/labels/ground-truth';
-import { createLabelResources } from '../../src/core/labels/resources';
-import { createWinkTagger } from '../../src/core/text/wink-tagger';
-import { wordNetChairLexicon } from '../../src/core/text/wordnet-chair-lexicon';
 import { answerImage } from '../../src/engine/eval/answer-image';
 import type { EvalImageParams } from '../../src/protocol/messages';
 import { evalFormChanged } from '../../src/state/eval-actions';
 import { resetStore, store } from '../../src/state/store';
 import { PlantedModel } from '../support/planted-model';
+import { memoryKeyStore } from '../../src/client/judge-key-store';
+import type { Judgement } from '../../src/core/eval/judge';
+import { shippedLabelResources } from '../support/label-resources';
 import { repoData } from '../support/repo-data';
 import { FAKE_INFO } from './fake-engine';
 import { installJsdomGaps } from './jsdom-gaps';
 
 const GROUND_TRUTH = JSON.parse(repoData(CHAIR_GROUND_TRUTH_FILE)) as Record<string, string[]>;
-const resources = createLabelResources({ synonymsText: repoData(CHAIR_SYNONYMS_FILE), chairGt: GROUND_TRUTH, tagger: createWinkTagger(), lexicon: wordNetChairLexicon() });
+const resources = shippedLabelResources(GROUND_TRUTH);
 const SETTINGS: EvalSettings = { damro: { alpha: 1, beta: 0.1, k: 2 }, decoding: 'greedy', seed: 42, maxNewTokens: 40 };
 const LIMIT = 40;
 const CHAIR_LIST = chairBenchmark.sources('coco500')[0];
@@ -63,6 +63,8 @@ async function sitePath(planted: boolean): Promise<void> {
   const controller = createEvalController({
     client,
     storage: memoryAnswers<Outputs>(),
+    judgements: memoryAnswers<Judgement>(),
+    keys: memoryKeyStore(),
     fetchServed: async (path) => repoData(path),
     chairContext: async () => ({ nodesOf: (caption) => resources.extract(caption).mentions.map((m) => m.node), groundTruth: (id) => { const t = resources.coco.resolve({ cocoId: id }); return t && groundTruthNodes(t); } }),
     evidenceLabeller: () => chairLabeller(resources.extract, (image) => resources.coco.resolve({ fileName: image })),
@@ -71,7 +73,7 @@ async function sitePath(planted: boolean): Promise<void> {
   evalFormChanged({ benchmark: 'chair', split: 'coco500', preset: 'custom', custom: SETTINGS, limit: LIMIT });
   controller.chooseFolder('planted', ITEMS.map((item) => ({ path: `planted/${item.image}`, file: new Blob([item.image], { type: 'image/png' }) })));
   await controller.start();
-  expect(store.getState().evaluation.phase, store.getState().evaluation.error).toBe('done');
+  expect(store.getState().evaluation.phase, store.getState().evaluation.error?.message).toBe('done');
 }
 
 /** The CLI's path: the same run answered into a folder, then `npm run eval -- evidence`. */

@@ -3,3 +3,5 @@
 // benchmark's definition.
 export const CHAIR_SYNONYMS_FILE = 'LisaAnne__Hallucination/data/synonyms.txt';
 export const CHAIR_GROUND_TRUTH_FILE = 'coder-gx__DAMRO/derived/chair_gt_objects_500.json';
+/** NLTK's averaged-perceptron POS model, converted (test/tools/convert-perceptron-tagger.py); CHAIR tags with it. */
+export const PERCEPTRON_TAGGER_FILE = 'nltk__nltk_data/derived/averaged_perceptron_tagger.json';

@@ -1,6 +1,5 @@
 // The coarse word classes that decide which WordNet index the lemmatiser searches. NLTK's CHAIR maps Penn
-// tags by their first letter (J, V, N, R) and sends every other tag to the noun index; a tagger with another
-// tag set (wink-nlp speaks Universal Dependencies) maps into the same four classes.
+// tags by their first letter (J, V, N, R) and sends every other tag to the noun index.
 
 export type WordNetPos = 'n' | 'v' | 'a' | 'r';
 
@@ -25,8 +24,7 @@ export function wordNetPosFromPenn(tag: string): WordNetPos {
   }
 }
 
-const UD_TO_WORDNET: Readonly<Record<string, WordNetPos>> = { ADJ: 'a', VERB: 'v', AUX: 'v', ADV: 'r' };
-
-export function taggedFromUniversal(tag: string): TaggedToken {
-  return { pos: UD_TO_WORDNET[tag] ?? 'n', noun: tag === 'NOUN' || tag === 'PROPN' };
+/** What CHAIR needs of a Penn tag: the WordNet class it lemmatises with, and whether it is a noun (NN*). */
+export function taggedFromPenn(tag: string): TaggedToken {
+  return { pos: wordNetPosFromPenn(tag), noun: tag.startsWith('NN') };
 }

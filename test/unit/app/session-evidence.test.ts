@@ -2,16 +2,12 @@
 // labelled, each object word's full attention is fetched through the controller, and the records reach the store.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { collectSessionEvidence } from '../../../src/app/session-evidence';
-import { CHAIR_GROUND_TRUTH_FILE, CHAIR_SYNONYMS_FILE } from '../../../src/core/eval/data-files';
-import { createLabelResources } from '../../../src/core/labels/resources';
-import { createWinkTagger } from '../../../src/core/text/wink-tagger';
-import { wordNetChairLexicon } from '../../../src/core/text/wordnet-chair-lexicon';
 import { detailReceived } from '../../../src/state/run-actions';
 import { initialState, resetStore, store, type TokenRef } from '../../../src/state/store';
 import { FAKE_INFO, GRID, SCORES } from '../../components/fake-engine';
-import { repoData } from '../../support/repo-data';
+import { shippedLabelResources } from '../../support/label-resources';
 
-const resources = createLabelResources({ synonymsText: repoData(CHAIR_SYNONYMS_FILE), chairGt: JSON.parse(repoData(CHAIR_GROUND_TRUTH_FILE)), tagger: createWinkTagger(), lexicon: wordNetChairLexicon() });
+const resources = shippedLabelResources();
 const tokens = (texts: string[]) => texts.map((text, step) => ({ step, tokenId: step, text }));
 
 /** [2 layers, 2 heads, 16]: the baseline's step 6 ("dog") looks only at outlier 9; every other step looks everywhere alike. */

@@ -21,7 +21,7 @@ describe('public/data/PROVENANCE.md', () => {
   it('lists every data file the project ships, and only those', () => {
     const present = filesUnder(DATA_DIR).map((file) => relative(DATA_DIR, file)).filter((file) => file !== 'PROVENANCE.md');
     expect(present.sort()).toEqual([...files.keys()].sort());
-    expect(files.size).toBe(7);
+    expect(files.size).toBe(8);
   });
 
   it('gives each file its true size and sha256', () => {

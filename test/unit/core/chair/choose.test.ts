@@ -2,12 +2,12 @@
 // matcher behind the visualizer's ObjectMatcher interface.
 import { describe, expect, it } from 'vitest';
 import { chooseGroundTruth, createLabelResources } from '../../../../src/core/labels/resources';
-import { createWinkTagger } from '../../../../src/core/text/wink-tagger';
+import { createPerceptronTagger } from '../../../../src/core/text/perceptron-tagger';
 import { wordNetChairLexicon } from '../../../../src/core/text/wordnet-chair-lexicon';
 import type { DetectedObject } from '../../../../src/protocol/messages';
-import { CHAIR_GT, SYNONYMS_TEXT } from './setup';
+import { CHAIR_GT, perceptronModel, SYNONYMS_TEXT } from './setup';
 
-const resources = createLabelResources({ synonymsText: SYNONYMS_TEXT, chairGt: CHAIR_GT, tagger: createWinkTagger(), lexicon: wordNetChairLexicon() });
+const resources = createLabelResources({ synonymsText: SYNONYMS_TEXT, chairGt: CHAIR_GT, tagger: createPerceptronTagger(perceptronModel()), lexicon: wordNetChairLexicon() });
 const box = { x: 1, y: 2, width: 3, height: 4 };
 const detections: DetectedObject[] = [
   { label: 'dog', score: 0.95, box },
