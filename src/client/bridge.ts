@@ -138,7 +138,9 @@ export function createLensController(client: EngineClient, images: ImageReader):
         const result = await client.call('detect/run', { image: { kind: 'encoded', bytes, mime: image.mime }, modelId: detectorId, threshold: DETECTION_FLOOR }, [bytes]);
         detectionDone(image.url, result);
       } catch (error) {
-        detectionFailed(image.url, detectorId, asWire(error));
+        const wire = asWire(error);
+        // Replaced by a newer request before it ran; that request reports for this image.
+        if (wire.code !== 'cancelled') detectionFailed(image.url, detectorId, wire);
       }
     },
 

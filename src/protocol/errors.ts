@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'device-lost'
   | 'busy'
   | 'unknown-run'
+  | 'cancelled'
   | 'internal';
 
 export interface WireError {

@@ -38,6 +38,7 @@ const withoutAttention = (row: RowSpec): RowSpec => ({ embeds: row.embeds, lengt
 
 export async function answerImage(ctx: AnswerImageContext): Promise<EvalImageResult> {
   const { model, params, signal } = ctx;
+  if (signal.aborted) return { answers: [], cancelled: true, timings: { visionMs: 0, decodeMs: 0 } };
   const started = performance.now();
   const image = await ctx.encode();
   const visionMs = performance.now() - started;
