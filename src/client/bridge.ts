@@ -5,7 +5,7 @@ import { PROTOCOL_VERSION, type RunParams, type WorkerEvent } from '../protocol/
 import { engineFailed, engineReady } from '../state/actions';
 import { attentionSelection } from '../state/derive';
 import { loadProgressReceived, modelFailed, modelLoadStarted, modelLoaded } from '../state/model-actions';
-import { attentionReceived, captionDone, detailFailed, detailReceived, outliersReceived, runFailed, runFinished, runStarted, runStarting, stepReceived, tokenReceived } from '../state/run-actions';
+import { attentionReceived, captionDone, detailFailed, detailReceived, outliersReceived, runFailed, runFinished, runStarted, runStarting, runSuperseded, stepReceived, tokenReceived } from '../state/run-actions';
 import { store, tokenKey, type RunRecipe, type TokenRef } from '../state/store';
 import { imageChosen, imageFailed } from '../state/view-actions';
 import { detectionDone, detectionFailed, detectionStarted } from '../state/label-actions';
@@ -65,6 +65,8 @@ export interface LensController {
 export function createLensController(client: EngineClient, images: ImageReader): LensController {
   client.onEvent(routeEvent);
   const inFlightDetails = new Set<string>();
+  // Counts run requests, so that an answer to one that a newer request replaced is told apart.
+  let latestRunRequest = 0;
 
   const controller: LensController = {
     async loadModel() {
@@ -114,12 +116,14 @@ export function createLensController(client: EngineClient, images: ImageReader):
         maxNewTokens: recipe.maxNewTokens,
         attention: recipe.attention,
       };
+      const request = ++latestRunRequest;
       runStarting(recipe);
       try {
         const { runId } = await client.call('run/start', params, [bytes]);
-        runStarted(runId);
+        if (request === latestRunRequest) runStarted(runId);
+        else runSuperseded(runId);
       } catch (error) {
-        runFailed(undefined, asWire(error));
+        if (request === latestRunRequest) runFailed(undefined, asWire(error));
       }
     },
 

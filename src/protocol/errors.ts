@@ -6,6 +6,7 @@ export type ErrorCode =
   | 'unknown-method'
   | 'no-model'
   | 'model-not-found'
+  | 'network'
   | 'unsupported-model'
   | 'attention-unavailable'
   | 'bad-image'

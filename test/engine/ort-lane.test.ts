@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DecoderRunner } from '../../src/engine/decode/runner';
 import { createEngine, type EngineApi } from '../../src/engine/engine';
 import type { LoadedModel } from '../../src/engine/model';
+import { LensError } from '../../src/protocol/errors';
 import type { DetectParams, RunParams, WorkerEvent } from '../../src/protocol/messages';
 import { DETECTOR_ID, syntheticDetectorFolder } from '../support/synthetic-detector';
 import { nodeLoader, runParams, testImage, tinyLlavaFolder } from '../support/tiny-llava';
@@ -48,6 +49,8 @@ function guardModel(probe: Probe, model: LoadedModel): LoadedModel {
   };
 }
 
+const UNREACHABLE = 'nobody/unreachable-model';
+
 type Moment = 'at once' | 'detection running' | 'vision pass' | 'first token' | 'fourth token';
 const MOMENTS: readonly Moment[] = ['at once', 'detection running', 'vision pass', 'first token', 'fourth token'];
 
@@ -70,6 +73,7 @@ describe('one ORT job at a time', () => {
       env: { gpu: undefined, crossOriginIsolated: false, ortVersion: 'node', transformersVersion: 'node' },
       emit: (event) => events.push(event),
       loadModel: guarded(probe, async (...args: Parameters<typeof load>) => {
+        if (args[0] === UNREACHABLE) throw new LensError('network', `Could not reach huggingface.co to download ${UNREACHABLE}.`);
         const model = guardModel(probe, await load(...args));
         const encode = model.encodeImage;
         return { ...model, encodeImage: (image) => ((encoding = true), encode(image).finally(() => (encoding = false))) };
@@ -131,5 +135,13 @@ describe('one ORT job at a time', () => {
       expect(end?.type, `run ${runId} ends (cancelled or finished), never fails`).toBe('run/finished');
     }
     expect(probe.inside).toBe(0);
+  });
+
+  it('keeps the loaded model when loading another one fails, and runs on it', async () => {
+    await expect(engine['model/load']({ modelId: UNREACHABLE, dtype: 'fp32' })).rejects.toMatchObject({ code: 'network' });
+    const { runId } = await engine['run/start'](runParams({ maxNewTokens: 4 }));
+    await until(() => ended(runId) !== undefined);
+    expect(ended(runId)?.type).toBe('run/finished');
+    expect(tokens(runId)).toBeGreaterThan(0);
   });
 });
