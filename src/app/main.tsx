@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { startEngine } from '../client/bridge';
 import { App } from './App';
+import { browserImageReader } from './image-reader';
 import { browserEvalController } from './eval-wiring';
 import { EvalContext } from '../components/EvalContext';
 import { loadLabeller } from './labeller';
@@ -11,7 +12,7 @@ import './app.css';
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 syncSettingsWithUrl(window.location, window.history);
-const { lens, client } = startEngine();
+const { lens, client } = startEngine(browserImageReader);
 const evaluation = browserEvalController(client, new URL('./', window.location.href));
 createRoot(root).render(
   <StrictMode>

@@ -11,7 +11,7 @@ import { LensError } from '../protocol/errors';
 import { parseCommand, USAGE, type MergeCommand, type RunCommand } from './args';
 import { chromiumEvalEngine } from './chromium-engine';
 import { DEFAULT_DATA_DIR, loadItems, scoreContext } from './data';
-import { listFolder, readImage } from './images';
+import { listFolder, readImage, refuseBmpForNode } from './images';
 import { nodeEvalEngine, type HostedEngine } from './node-engine';
 import { formatSummary, writeResults } from './report';
 import { openShardFolder, readFolderAnswers, readRunConfig } from './shard-folder';
@@ -37,6 +37,7 @@ async function run(command: RunCommand, io: Io): Promise<number> {
     const list = (what: string, names: readonly string[]) => (names.length ? `${names.length} ${what} (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''})` : '');
     throw new LensError('bad-request', `The image folder ${command.images} lacks images of this run: ${[list('missing', lookup.missing), list('ambiguous', lookup.ambiguous)].filter(Boolean).join('; ')}.`);
   }
+  if (command.backend === 'node') await refuseBmpForNode(command.images, lookup.paths.values());
   const folder = await openShardFolder(command.out, config, items.mine);
   const label = `${runName(config)}${config.shard ? ` shard ${config.shard.index}/${config.shard.count}` : ''}`;
   io.err(`${label}: ${items.mine.length} questions (${folder.answered.size} already answered) → ${command.out}`);

@@ -36,20 +36,6 @@ export interface ImageReader {
   objectUrl(file: Blob): string;
 }
 
-export const browserImageReader: ImageReader = {
-  async measure(file) {
-    try {
-      const bitmap = await createImageBitmap(file);
-      const size = { width: bitmap.width, height: bitmap.height };
-      bitmap.close();
-      return size;
-    } catch {
-      throw new LensError('bad-image', `The browser could not decode "${(file as File).name ?? 'this file'}" (${file.type || 'unknown type'}). Drop a PNG, JPEG, WebP or GIF image.`);
-    }
-  },
-  objectUrl: (file) => URL.createObjectURL(file),
-};
-
 export interface LensController {
   /** Loads the model the settings name; a loaded model with an image starts a run at once. */
   loadModel(): Promise<void>;
@@ -178,10 +164,10 @@ async function handshake(client: EngineClient): Promise<void> {
 
 /** Starts the inference worker; the handshake result reaches the store when it arrives. */
 /** The worker, its client (the benchmark panel shares it) and the visualiser's controller. */
-export function startEngine(): { lens: LensController; client: EngineClient } {
+export function startEngine(images: ImageReader): { lens: LensController; client: EngineClient } {
   const worker = new Worker(new URL('../../workers/inference.worker.ts', import.meta.url), { type: 'module', name: 'inference' });
   const client = connectEngine(worker as WorkerPort);
-  const lens = createLensController(client, browserImageReader);
+  const lens = createLensController(client, images);
   void handshake(client);
   return { lens, client };
 }

@@ -17,7 +17,7 @@ describe('a failed model load', () => {
     await context.route('https://huggingface.co/**', (route) => route.abort('internetdisconnected'));
     const page = await context.newPage();
     const errors = collectErrors(page);
-    await page.goto(inject('baseUrl'));
+    await page.goto(`${inject('baseUrl')}?max=6`);
     await page.getByRole('button', { name: 'Load model' }).click();
     await page.getByTestId('model-status').waitFor({ timeout: 120_000 });
     const dataTransfer = await page.evaluateHandle(async () => {
@@ -55,5 +55,5 @@ describe('a failed model load', () => {
     // The aborted requests are the test's own doing; anything else is a failure.
     expect(errors.filter((e) => !e.includes('net::ERR_INTERNET_DISCONNECTED'))).toEqual([]);
     await context.close();
-  });
+  }, 600_000);
 });

@@ -3,7 +3,7 @@
 // keeps detections, captioning and loads from ever using ORT at the same time.
 import { LensError } from '../../protocol/errors';
 import type { DetectedObject, DetectParams, DetectResult } from '../../protocol/messages';
-import { decodeImage } from '../load/image';
+import { decodeImageSized } from '../load/image';
 import type { ObjectDetectionModel } from '../runtime/hf';
 
 export type DetectorLoader = (modelId: string) => Promise<ObjectDetectionModel>;
@@ -44,9 +44,10 @@ export function createDetectService(load: DetectorLoader | undefined): DetectSer
 
   async function run(params: DetectParams): Promise<DetectResult> {
     validate(params);
-    const [model, image] = await Promise.all([modelFor(params.modelId), decodeImage(params.image)]);
+    const [model, { image, width, height }] = await Promise.all([modelFor(params.modelId), decodeImageSized(params.image)]);
+    // Boxes come back as fractions of the image; they are reported in the picture's own pixels, which the
+    // decoded copy may be a downscaled version of.
     const found = await model.detect(image, params.threshold);
-    const { width, height } = image;
     const detections = found
       .map((d): DetectedObject => ({
         label: d.label,
