@@ -39,6 +39,7 @@ async function run(command: RunCommand, io: Io): Promise<number> {
   }
   if (command.backend === 'node') await refuseBmpForNode(command.images, lookup.paths.values());
   const folder = await openShardFolder(command.out, config, items.mine);
+  for (const where of folder.repaired) io.err(`${where} was half-written (the run stopped mid-write); it is dropped and its question asked again.`);
   const label = `${runName(config)}${config.shard ? ` shard ${config.shard.index}/${config.shard.count}` : ''}`;
   io.err(`${label}: ${items.mine.length} questions (${folder.answered.size} already answered) → ${command.out}`);
   const hosted = await ENGINES[command.backend](command);

@@ -22,13 +22,15 @@ export async function readRunConfig(dir: string): Promise<EvalRunConfig> {
 }
 
 /** The answers recorded in a folder, per item key. */
-export async function readFolderAnswers(dir: string, config: EvalRunConfig): Promise<Map<string, Outputs>> {
+export async function readFolderAnswers(dir: string, config: EvalRunConfig, dropHalfWritten?: (where: string) => void): Promise<Map<string, Outputs>> {
   const texts = Object.fromEntries(await Promise.all(METHODS.map(async (m) => [m, existsSync(answersPath(dir, m)) ? await readFile(answersPath(dir, m), 'utf8') : ''] as const)));
-  return readAnswers(benchmarkOf(config.benchmark), texts as Record<Method, string>, dir);
+  return readAnswers(benchmarkOf(config.benchmark), texts as Record<Method, string>, dir, dropHalfWritten);
 }
 
 export interface ShardFolder {
   readonly answered: ReadonlyMap<string, Outputs>;
+  /** Half-written last lines that resuming dropped (their questions are asked again), for the person to see. */
+  readonly repaired: readonly string[];
   append(answers: readonly { item: EvalItem; outputs: Outputs }[]): Promise<void>;
 }
 
@@ -37,11 +39,12 @@ export async function openShardFolder(dir: string, config: EvalRunConfig, items:
   const benchmark = benchmarkOf(config.benchmark);
   await mkdir(dir, { recursive: true });
   let answered = new Map<string, Outputs>();
+  const repaired: string[] = [];
   if (existsSync(join(dir, RUN_FILE))) {
     const earlier = await readRunConfig(dir);
     checkSameRun(config, earlier, dir);
     if (JSON.stringify(earlier.shard ?? null) !== JSON.stringify(config.shard ?? null)) throw new LensError('bad-request', `${dir} holds another shard of this run; give each shard its own --out folder.`);
-    answered = await readFolderAnswers(dir, config);
+    answered = await readFolderAnswers(dir, config, (where) => repaired.push(where));
   } else {
     await writeFile(join(dir, RUN_FILE), `${JSON.stringify(config, null, 2)}\n`);
   }
@@ -52,6 +55,7 @@ export async function openShardFolder(dir: string, config: EvalRunConfig, items:
   }
   return {
     answered,
+    repaired,
     async append(answers) {
       const lines = answers.map(({ item, outputs }) => answerLines(benchmark, item, outputs, config.modelId));
       for (const method of METHODS) await appendFile(answersPath(dir, method), lines.map((l) => l[method]).join(''));
