@@ -2,7 +2,7 @@
 // the commands the UI issues (load a model, open an image, run, fetch attention detail).
 import { LensError, type WireError } from '../protocol/errors';
 import { PROTOCOL_VERSION, type RunParams, type WorkerEvent } from '../protocol/messages';
-import { engineFailed, engineReady } from '../state/actions';
+import { engineFailed, engineReady, engineSilent, engineStarting } from '../state/actions';
 import { attentionSelection } from '../state/derive';
 import { loadProgressReceived, modelFailed, modelLoadStarted, modelLoaded } from '../state/model-actions';
 import { attentionReceived, captionDone, detailFailed, detailReceived, outliersReceived, runFailed, runFinished, runStarted, runStarting, runSuperseded, stepReceived, tokenReceived } from '../state/run-actions';
@@ -10,9 +10,10 @@ import { store, tokenKey, type RunRecipe, type TokenRef } from '../state/store';
 import { imageChosen, imageFailed } from '../state/view-actions';
 import { detectionDone, detectionFailed, detectionStarted } from '../state/label-actions';
 import { DETECTION_FLOOR } from '../state/labels-derive';
-import { connectEngine, type EngineClient, type WorkerPort } from './engine-client';
+import { restartableEngine, type EngineClient, type WorkerPort } from './engine-client';
 
 const ROUTES: { [T in WorkerEvent['type']]: (event: Extract<WorkerEvent, { type: T }>) => void } = {
+  'engine/alive': () => undefined,
   'load/progress': loadProgressReceived,
   'run/outliers': outliersReceived,
   'run/token': tokenReceived,
@@ -46,9 +47,13 @@ export interface LensController {
   ensureDetail(ref: TokenRef): Promise<void>;
   /** Runs the chosen detector on the image once (ground truth when neither COCO nor the person's list knows it). */
   detect(): Promise<void>;
+  /** Replaces a worker that stopped answering (offered when the client notices its silence). */
+  restartEngine(): Promise<void>;
 }
 
-export function createLensController(client: EngineClient, images: ImageReader): LensController {
+type RestartableClient = EngineClient & { restart(reason: LensError): void };
+
+export function createLensController(client: EngineClient & Partial<RestartableClient>, images: ImageReader): LensController {
   client.onEvent(routeEvent);
   const inFlightDetails = new Set<string>();
   // Counts run requests, so that an answer to one that a newer request replaced is told apart.
@@ -134,6 +139,10 @@ export function createLensController(client: EngineClient, images: ImageReader):
       }
     },
 
+    async restartEngine() {
+      if (client.restart) await restartEngine(client as RestartableClient);
+    },
+
     async ensureDetail(ref) {
       const { run, attention } = store.getState();
       const key = tokenKey(ref);
@@ -162,11 +171,32 @@ async function handshake(client: EngineClient): Promise<void> {
   }
 }
 
-/** Starts the inference worker; the handshake result reaches the store when it arrives. */
+const RESTARTED = new LensError('worker-restarted', 'The inference worker was restarted because it had stopped answering; this work was lost. Run it again.');
+
+/**
+ * Replaces a worker that stopped answering: the old one is terminated (its calls and any run fail with a notice
+ * that says so), a fresh one starts, and the model that was loaded is loaded again.
+ */
+async function restartEngine(client: RestartableClient): Promise<void> {
+  const { model, run } = store.getState();
+  client.restart(RESTARTED);
+  if (run.phase === 'running') runFailed(run.runId, RESTARTED.toWire());
+  engineStarting();
+  await handshake(client);
+  const loaded = model.info;
+  if (!loaded || store.getState().engine.phase !== 'ready') return;
+  modelLoadStarted(loaded.id, loaded.dtype);
+  try {
+    modelLoaded(await client.call('model/load', { modelId: loaded.id, dtype: loaded.dtype, noClsScorer: store.getState().settings.noClsScorer }));
+  } catch (error) {
+    modelFailed(asWire(error));
+  }
+}
+
 /** The worker, its client (the benchmark panel shares it) and the visualiser's controller. */
 export function startEngine(images: ImageReader): { lens: LensController; client: EngineClient } {
-  const worker = new Worker(new URL('../../workers/inference.worker.ts', import.meta.url), { type: 'module', name: 'inference' });
-  const client = connectEngine(worker as WorkerPort);
+  const client = restartableEngine(() => new Worker(new URL('../../workers/inference.worker.ts', import.meta.url), { type: 'module', name: 'inference' }) as WorkerPort);
+  client.onSilence(engineSilent);
   const lens = createLensController(client, images);
   void handshake(client);
   return { lens, client };

@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'busy'
   | 'unknown-run'
   | 'cancelled'
+  | 'worker-restarted'
   | 'internal';
 
 export interface WireError {
