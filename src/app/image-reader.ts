@@ -8,7 +8,7 @@ export const browserImageReader: ImageReader = {
   async measure(file) {
     const name = (file as File).name ?? 'this file';
     // The declared size first: a picture too large to decode is refused before the browser tries.
-    const header = checkedImageHeader(new Uint8Array(await file.arrayBuffer()), name);
+    const header = checkedImageHeader(new Uint8Array(await file.arrayBuffer()), `"${name}"`);
     const target = decodeSize(header.width, header.height);
     let bitmap: ImageBitmap;
     try {

@@ -21,7 +21,7 @@ export async function listFolder(dir: string): Promise<string[]> {
 export async function readImage(dir: string, path: string): Promise<ImageInput> {
   const data = await readFile(join(dir, path));
   const bytes = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
-  checkedImageHeader(new Uint8Array(bytes), join(dir, path));
+  checkedImageHeader(new Uint8Array(bytes), `"${join(dir, path)}"`);
   const mime = sniffImageMime(new Uint8Array(bytes)) ?? BY_EXTENSION[extname(path).toLowerCase()] ?? 'application/octet-stream';
   return { kind: 'encoded', bytes, mime };
 }

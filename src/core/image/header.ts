@@ -95,14 +95,17 @@ export function readImageHeader(bytes: Uint8Array): ImageHeader | undefined {
   return undefined;
 }
 
-/** The header, or an error naming the file that says what to do; refuses a declared size nobody should decode. */
-export function checkedImageHeader(bytes: Uint8Array, name: string): ImageHeader {
+/**
+ * The header, or an error naming the file (`label` begins the message, e.g. a quoted file name) that says what
+ * to do; refuses a declared size nobody should decode.
+ */
+export function checkedImageHeader(bytes: Uint8Array, label: string): ImageHeader {
   const header = readImageHeader(bytes);
-  if (!header) throw new LensError('bad-image', `"${name}" is not a PNG, JPEG, WebP, GIF or BMP image, or its header is cut short. Use one of those formats.`);
+  if (!header) throw new LensError('bad-image', `${label} is not a PNG, JPEG, WebP, GIF or BMP image, or its header is cut short. Use one of those formats.`);
   const { width, height } = header;
-  if (width < 1 || height < 1) throw new LensError('bad-image', `"${name}" declares ${width}×${height} pixels; it has no pixels to look at.`);
+  if (width < 1 || height < 1) throw new LensError('bad-image', `${label} declares ${width}×${height} pixels; it has no pixels to look at.`);
   if (width * height > MAX_IMAGE_PIXELS) {
-    throw new LensError('image-too-large', `"${name}" declares ${width}×${height} pixels (${((width * height) / 1e6).toFixed(0)} MP); the limit is ${MAX_IMAGE_PIXELS / 1e6} MP, and it was not decoded. Downscale it and try again.`, { width, height });
+    throw new LensError('image-too-large', `${label} declares ${width}×${height} pixels (${((width * height) / 1e6).toFixed(0)} MP); the limit is ${MAX_IMAGE_PIXELS / 1e6} MP, and it was not decoded. Downscale it and try again.`, { width, height });
   }
   return header;
 }

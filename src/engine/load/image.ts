@@ -52,7 +52,7 @@ export async function decodeImageSized(input: ImageInput): Promise<DecodedImage>
     throw new LensError('image-too-large', `The file is ${(input.bytes.byteLength / 1048576).toFixed(1)} MB; the limit is ${MAX_IMAGE_BYTES / 1048576} MB. Save it smaller (e.g. as JPEG) and try again.`);
   }
   if (!input.mime.startsWith('image/')) throw new LensError('bad-image', `This file is "${input.mime || 'of unknown type'}", not an image. Drop a PNG, JPEG, WebP or GIF.`);
-  const header = checkedImageHeader(new Uint8Array(input.bytes), `this ${input.mime} file`);
+  const header = checkedImageHeader(new Uint8Array(input.bytes), `The ${input.mime} file`);
   let image: RawImage;
   try {
     image = await decodeAtMost(new Blob([input.bytes], { type: input.mime }), header.width, header.height);
