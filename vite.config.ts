@@ -12,6 +12,31 @@ export const isolationHeaders = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+// What the page may load, and from where. Models come from the Hugging Face Hub, whose file URLs redirect to
+// its CDN and storage hosts (cdn-lfs.huggingface.co, cdn-lfs.hf.co, cas-bridge.xethub.hf.co, …), hence the
+// wildcards. ORT compiles WebAssembly ('wasm-unsafe-eval'); dropped images and exports are blob: URLs; the
+// inference worker is a module file of this origin. Nothing else (no inline script, no other host) is allowed.
+const HUB_HOSTS = 'https://huggingface.co https://*.huggingface.co https://hf.co https://*.hf.co';
+export const contentSecurityPolicy = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self' blob:",
+  `connect-src 'self' blob: data: ${HUB_HOSTS}`,
+  "img-src 'self' blob: data:",
+  "style-src 'self' 'unsafe-inline'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+// The dev server injects its client and React's refresh preamble as inline scripts and talks to them over a
+// WebSocket; only `npm run dev` sends this looser policy.
+const devContentSecurityPolicy = contentSecurityPolicy
+  .replace("script-src 'self' 'wasm-unsafe-eval'", "script-src 'self' 'wasm-unsafe-eval' 'unsafe-inline'")
+  .replace("connect-src 'self'", "connect-src 'self' ws: wss:");
+
 // transformers.js points ORT at a CDN unless wasmPaths is already set. src/engine/runtime/ort.ts sets it to
 // the wasm this site serves, so the CDN default is dead code; removing it from the bundle lets the build
 // test prove that no CDN URL ships. Failing loudly here catches a transformers.js upgrade that moves it.
@@ -62,8 +87,8 @@ export default defineConfig({
   worker: { format: 'es', plugins: () => [stripTransformersCdnDefault()] },
   build: { target: 'esnext', chunkSizeWarningLimit: 4096 },
   optimizeDeps: { exclude: ['onnxruntime-web', '@huggingface/transformers'] },
-  server: { headers: isolationHeaders },
-  preview: { headers: isolationHeaders },
+  server: { headers: { ...isolationHeaders, 'Content-Security-Policy': devContentSecurityPolicy } },
+  preview: { headers: { ...isolationHeaders, 'Content-Security-Policy': contentSecurityPolicy } },
   test: {
     include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx', 'test/engine/**/*.test.ts', 'test/components/**/*.test.tsx'],
     environment: 'node',

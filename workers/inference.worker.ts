@@ -3,6 +3,7 @@ import { createEngine } from '../src/engine/engine';
 import { ortVersion } from '../src/engine/runtime/ort';
 import { transformersVersion } from '../src/engine/runtime/hf';
 import { createServer } from '../src/engine/server';
+import { ALIVE_INTERVAL_MS } from '../src/protocol/messages';
 import { browserModelLoader } from '../src/engine/load/browser-loader';
 import { browserDetectorLoader } from '../src/engine/load/detector-loader';
 import { probeCapabilities } from '../src/engine/runtime/capabilities';
@@ -14,3 +15,5 @@ const loadDetector = browserDetectorLoader(scope.location.href, async () => (awa
 const engine = createEngine({ env, loadModel: browserModelLoader(scope.location.href, env), loadDetector, emit: (event, transfer) => post({ kind: 'event', event }, transfer) });
 const serve = createServer(engine, post);
 scope.addEventListener('message', (event: MessageEvent<unknown>) => void serve(event.data));
+// Fires only while the thread is free: the page's watch takes silence during work as a worker that is stuck.
+setInterval(() => post({ kind: 'event', event: { type: 'engine/alive' } }), ALIVE_INTERVAL_MS);

@@ -12,6 +12,7 @@ import { ModelPanel } from '../components/ModelPanel';
 import { SettingsForm } from '../components/SettingsForm';
 import { StepInspector } from '../components/StepInspector';
 import { TokenAttentionView } from '../components/TokenAttentionView';
+import { WorkerStall } from '../components/WorkerStall';
 import { useLens } from '../state/store';
 
 export function App({ lens }: { lens: LensController }) {
@@ -24,6 +25,7 @@ export function App({ lens }: { lens: LensController }) {
           <h1>DAMRO Lens</h1>
           <p className="app__tagline">See, and reduce, object hallucination in vision-language models — in your browser.</p>
           <BackendBadge engine={engine} />
+          <WorkerStall />
           {urlProblems.length > 0 && (
             <ul className="notice notice--info" aria-label="Ignored link settings">
               {urlProblems.map((p) => (

@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { startEngine } from '../client/bridge';
 import { App } from './App';
+import { browserImageReader } from './image-reader';
 import { browserEvalController } from './eval-wiring';
 import { EvalContext } from '../components/EvalContext';
 import { ensureLabeller } from './labeller';
@@ -13,7 +14,7 @@ import './app.css';
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 syncSettingsWithUrl(window.location, window.history);
-const { lens, client } = startEngine();
+const { lens, client } = startEngine(browserImageReader);
 const evaluation = browserEvalController(client, new URL('./', window.location.href));
 collectSessionEvidence(lens);
 createRoot(root).render(

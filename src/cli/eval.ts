@@ -14,7 +14,7 @@ import { parseCommand, USAGE, type JudgeOptions, type MergeCommand, type RunComm
 import { chromiumEvalEngine } from './chromium-engine';
 import { evidenceCommand } from './evidence';
 import { DEFAULT_DATA_DIR, loadItems, scoreContext } from './data';
-import { listFolder, readImage } from './images';
+import { listFolder, readImage, refuseBmpForNode } from './images';
 import { judgeFolder, judgePlan } from './judge-folder';
 import { nodeEvalEngine, type HostedEngine } from './node-engine';
 import { formatGpt4vTable, formatSummary, writeResults } from './report';
@@ -49,7 +49,9 @@ async function run(command: RunCommand, io: Io): Promise<number> {
     const list = (what: string, names: readonly string[]) => (names.length ? `${names.length} ${what} (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''})` : '');
     throw new LensError('bad-request', `The image folder ${command.images} lacks images of this run: ${[list('missing', lookup.missing), list('ambiguous', lookup.ambiguous)].filter(Boolean).join('; ')}.`);
   }
+  if (command.backend === 'node') await refuseBmpForNode(command.images, lookup.paths.values());
   const folder = await openShardFolder(command.out, config, items.mine);
+  for (const where of folder.repaired) io.err(`${where} was half-written (the run stopped mid-write); it is dropped and its question asked again.`);
   // Asked before the answers are generated, so that a run that may not send stops before its long part.
   const judging = command.judge && !(config.shard && config.shard.count > 1);
   if (judging) await judgePlan(command.out, items.mine, command.judge!);

@@ -21,10 +21,10 @@ export const evidencePath = (dir: string) => join(dir, 'evidence.jsonl');
 const evidenceLine = (key: string, evidence: ItemEvidence) => `${JSON.stringify({ key, evidence })}\n`;
 
 /** The evidence recorded in a folder, per item key (a key written twice keeps its last line). */
-export async function readFolderEvidence(dir: string): Promise<Map<string, ItemEvidence>> {
+export async function readFolderEvidence(dir: string, halfWritten: 'refuse' | ((where: string) => void) = 'refuse'): Promise<Map<string, ItemEvidence>> {
   const byKey = new Map<string, ItemEvidence>();
   if (!existsSync(evidencePath(dir))) return byKey;
-  for (const { record, where } of parseJsonLines(await readFile(evidencePath(dir), 'utf8'), evidencePath(dir))) {
+  for (const { record, where } of parseJsonLines(await readFile(evidencePath(dir), 'utf8'), evidencePath(dir), halfWritten)) {
     if (typeof record.key !== 'string' || typeof record.evidence !== 'object' || record.evidence === null) throw new LensError('bad-request', `${where} is not an evidence record (key and evidence); was the file edited?`);
     byKey.set(record.key, record.evidence as ItemEvidence);
   }
@@ -40,13 +40,15 @@ export async function readRunConfig(dir: string): Promise<EvalRunConfig> {
 }
 
 /** The answers recorded in a folder, per item key. */
-export async function readFolderAnswers(dir: string, config: EvalRunConfig): Promise<Map<string, Outputs>> {
+export async function readFolderAnswers(dir: string, config: EvalRunConfig, dropHalfWritten?: (where: string) => void): Promise<Map<string, Outputs>> {
   const texts = Object.fromEntries(await Promise.all(METHODS.map(async (m) => [m, existsSync(answersPath(dir, m)) ? await readFile(answersPath(dir, m), 'utf8') : ''] as const)));
-  return readAnswers(benchmarkOf(config.benchmark), texts as Record<Method, string>, dir);
+  return readAnswers(benchmarkOf(config.benchmark), texts as Record<Method, string>, dir, dropHalfWritten);
 }
 
 export interface ShardFolder {
   readonly answered: ReadonlyMap<string, Outputs>;
+  /** Half-written last lines that resuming dropped (their questions are asked again), for the person to see. */
+  readonly repaired: readonly string[];
   append(answers: readonly { item: EvalItem; outputs: Outputs; evidence?: ItemEvidence }[]): Promise<void>;
 }
 
@@ -56,12 +58,13 @@ export async function openShardFolder(dir: string, config: EvalRunConfig, items:
   await mkdir(dir, { recursive: true });
   let answered = new Map<string, Outputs>();
   let evidence = new Map<string, ItemEvidence>();
+  const repaired: string[] = [];
   if (existsSync(join(dir, RUN_FILE))) {
     const earlier = await readRunConfig(dir);
     checkSameRun(config, earlier, dir);
     if (JSON.stringify(earlier.shard ?? null) !== JSON.stringify(config.shard ?? null)) throw new LensError('bad-request', `${dir} holds another shard of this run; give each shard its own --out folder.`);
-    answered = await readFolderAnswers(dir, config);
-    evidence = await readFolderEvidence(dir);
+    answered = await readFolderAnswers(dir, config, (where) => repaired.push(where));
+    evidence = await readFolderEvidence(dir, (where) => repaired.push(where));
   } else {
     await writeFile(join(dir, RUN_FILE), `${JSON.stringify(config, null, 2)}\n`);
   }
@@ -74,6 +77,7 @@ export async function openShardFolder(dir: string, config: EvalRunConfig, items:
   if (keptEvidence.length || existsSync(evidencePath(dir))) await writeFile(evidencePath(dir), keptEvidence.map((item) => evidenceLine(item.key, evidence.get(item.key)!)).join(''));
   return {
     answered,
+    repaired,
     async append(answers) {
       const lines = answers.map(({ item, outputs }) => answerLines(benchmark, item, outputs, config.modelId));
       for (const method of METHODS) await appendFile(answersPath(dir, method), lines.map((l) => l[method]).join(''));

@@ -2,17 +2,18 @@
 // the commands the UI issues (load a model, open an image, run, fetch attention detail).
 import { LensError, type WireError } from '../protocol/errors';
 import { PROTOCOL_VERSION, type RunParams, type WorkerEvent } from '../protocol/messages';
-import { engineFailed, engineReady } from '../state/actions';
+import { engineFailed, engineReady, engineSilent, engineStarting } from '../state/actions';
 import { attentionSelection } from '../state/derive';
 import { loadProgressReceived, modelFailed, modelLoadStarted, modelLoaded } from '../state/model-actions';
-import { attentionReceived, captionDone, detailFailed, detailReceived, outliersReceived, runFailed, runFinished, runStarted, runStarting, stepReceived, tokenReceived } from '../state/run-actions';
+import { attentionReceived, captionDone, detailFailed, detailReceived, outliersReceived, runFailed, runFinished, runStarted, runStarting, runSuperseded, stepReceived, tokenReceived } from '../state/run-actions';
 import { store, tokenKey, type RunRecipe, type TokenRef } from '../state/store';
 import { imageChosen, imageFailed } from '../state/view-actions';
 import { detectionDone, detectionFailed, detectionStarted } from '../state/label-actions';
 import { DETECTION_FLOOR } from '../state/labels-derive';
-import { connectEngine, type EngineClient, type WorkerPort } from './engine-client';
+import { restartableEngine, type EngineClient, type WorkerPort } from './engine-client';
 
 const ROUTES: { [T in WorkerEvent['type']]: (event: Extract<WorkerEvent, { type: T }>) => void } = {
+  'engine/alive': () => undefined,
   'load/progress': loadProgressReceived,
   'run/outliers': outliersReceived,
   'run/token': tokenReceived,
@@ -36,20 +37,6 @@ export interface ImageReader {
   objectUrl(file: Blob): string;
 }
 
-export const browserImageReader: ImageReader = {
-  async measure(file) {
-    try {
-      const bitmap = await createImageBitmap(file);
-      const size = { width: bitmap.width, height: bitmap.height };
-      bitmap.close();
-      return size;
-    } catch {
-      throw new LensError('bad-image', `The browser could not decode "${(file as File).name ?? 'this file'}" (${file.type || 'unknown type'}). Drop a PNG, JPEG, WebP or GIF image.`);
-    }
-  },
-  objectUrl: (file) => URL.createObjectURL(file),
-};
-
 export interface LensController {
   /** Loads the model the settings name; a loaded model with an image starts a run at once. */
   loadModel(): Promise<void>;
@@ -60,11 +47,17 @@ export interface LensController {
   ensureDetail(ref: TokenRef): Promise<void>;
   /** Runs the chosen detector on the image once (ground truth when neither COCO nor the person's list knows it). */
   detect(): Promise<void>;
+  /** Replaces a worker that stopped answering (offered when the client notices its silence). */
+  restartEngine(): Promise<void>;
 }
 
-export function createLensController(client: EngineClient, images: ImageReader): LensController {
+type RestartableClient = EngineClient & { restart(reason: LensError): void };
+
+export function createLensController(client: EngineClient & Partial<RestartableClient>, images: ImageReader): LensController {
   client.onEvent(routeEvent);
   const inFlightDetails = new Set<string>();
+  // Counts run requests, so that an answer to one that a newer request replaced is told apart.
+  let latestRunRequest = 0;
 
   const controller: LensController = {
     async loadModel() {
@@ -114,12 +107,14 @@ export function createLensController(client: EngineClient, images: ImageReader):
         maxNewTokens: recipe.maxNewTokens,
         attention: recipe.attention,
       };
+      const request = ++latestRunRequest;
       runStarting(recipe);
       try {
         const { runId } = await client.call('run/start', params, [bytes]);
-        runStarted(runId);
+        if (request === latestRunRequest) runStarted(runId);
+        else runSuperseded(runId);
       } catch (error) {
-        runFailed(undefined, asWire(error));
+        if (request === latestRunRequest) runFailed(undefined, asWire(error));
       }
     },
 
@@ -138,8 +133,14 @@ export function createLensController(client: EngineClient, images: ImageReader):
         const result = await client.call('detect/run', { image: { kind: 'encoded', bytes, mime: image.mime }, modelId: detectorId, threshold: DETECTION_FLOOR }, [bytes]);
         detectionDone(image.url, result);
       } catch (error) {
-        detectionFailed(image.url, detectorId, asWire(error));
+        const wire = asWire(error);
+        // Replaced by a newer request before it ran; that request reports for this image.
+        if (wire.code !== 'cancelled') detectionFailed(image.url, detectorId, wire);
       }
+    },
+
+    async restartEngine() {
+      if (client.restart) await restartEngine(client as RestartableClient);
     },
 
     async ensureDetail(ref) {
@@ -170,12 +171,33 @@ async function handshake(client: EngineClient): Promise<void> {
   }
 }
 
-/** Starts the inference worker; the handshake result reaches the store when it arrives. */
+const RESTARTED = new LensError('worker-restarted', 'The inference worker was restarted because it had stopped answering; this work was lost. Run it again.');
+
+/**
+ * Replaces a worker that stopped answering: the old one is terminated (its calls and any run fail with a notice
+ * that says so), a fresh one starts, and the model that was loaded is loaded again.
+ */
+async function restartEngine(client: RestartableClient): Promise<void> {
+  const { model, run } = store.getState();
+  client.restart(RESTARTED);
+  if (run.phase === 'running') runFailed(run.runId, RESTARTED.toWire());
+  engineStarting();
+  await handshake(client);
+  const loaded = model.info;
+  if (!loaded || store.getState().engine.phase !== 'ready') return;
+  modelLoadStarted(loaded.id, loaded.dtype);
+  try {
+    modelLoaded(await client.call('model/load', { modelId: loaded.id, dtype: loaded.dtype, noClsScorer: store.getState().settings.noClsScorer }));
+  } catch (error) {
+    modelFailed(asWire(error));
+  }
+}
+
 /** The worker, its client (the benchmark panel shares it) and the visualiser's controller. */
-export function startEngine(): { lens: LensController; client: EngineClient } {
-  const worker = new Worker(new URL('../../workers/inference.worker.ts', import.meta.url), { type: 'module', name: 'inference' });
-  const client = connectEngine(worker as WorkerPort);
-  const lens = createLensController(client, browserImageReader);
+export function startEngine(images: ImageReader): { lens: LensController; client: EngineClient } {
+  const client = restartableEngine(() => new Worker(new URL('../../workers/inference.worker.ts', import.meta.url), { type: 'module', name: 'inference' }) as WorkerPort);
+  client.onSilence(engineSilent);
+  const lens = createLensController(client, images);
   void handshake(client);
   return { lens, client };
 }

@@ -105,7 +105,7 @@ export function ModelPanel() {
         </p>
       )}
       {(loading || model.phase === 'ready') && <LoadProgress files={model.files} done={model.phase === 'ready'} />}
-      {model.phase === 'failed' && model.error && <ErrorNotice error={model.error} fallbackTitle="Could not load the model" />}
+      {model.error && <ErrorNotice error={model.error} fallbackTitle={model.info ? `Could not load the model; ${model.info.id} stays loaded` : 'Could not load the model'} />}
     </section>
   );
 }

@@ -9,6 +9,7 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   'bad-model-config': 'The model’s configuration does not fit it',
   'attention-unavailable': 'This model does not export attention',
   'model-not-found': 'Model not found',
+  network: 'Could not reach the model host',
   'bad-image': 'Cannot read this image',
   'image-too-large': 'The image is too large',
   'no-model': 'No model loaded',

@@ -5,6 +5,7 @@ import { createDetectService, type DetectorLoader } from './detect/detect';
 import type { EncodedImage, LoadedModel, ModelLoader } from './model';
 import { AttentionStore } from './run/attention-store';
 import { imageKey } from './run/image-key';
+import { OrtLane, type JobKind, type LaneJob } from './run/ort-lane';
 import { executeRun, type Emit } from './run/run';
 import { probeCapabilities, type Environment } from './runtime/capabilities';
 import { explainOrtError } from './runtime/ort-errors';
@@ -20,14 +21,6 @@ export interface EngineDeps {
   readonly attentionBudgetBytes?: number;
   /** Loads COCO detectors for 'detect/run'; without it that method says no detector is built in. */
   readonly loadDetector?: DetectorLoader;
-}
-
-interface ActiveRun {
-  readonly runId: number;
-  readonly controller: AbortController;
-  readonly done: Promise<void>;
-  /** Set when the work is a benchmark call rather than an interactive run. */
-  readonly evalJobId?: number;
 }
 
 function validateRun(params: RunParams): void {
@@ -46,8 +39,8 @@ export function createEngine(deps: EngineDeps): EngineApi {
   const detector = createDetectService(deps.loadDetector);
   const attention = new AttentionStore(deps.attentionBudgetBytes ?? 64 * 1024 * 1024);
   const encodedImages = new Map<string, Promise<EncodedImage>>();
+  const lane = new OrtLane();
   let model: LoadedModel | undefined;
-  let active: ActiveRun | undefined;
   let nextRunId = 1;
 
   const requireModel = (): LoadedModel => {
@@ -55,10 +48,13 @@ export function createEngine(deps: EngineDeps): EngineApi {
     return model;
   };
 
-  async function stopActive(): Promise<void> {
-    if (!active) return;
-    active.controller.abort();
-    await active.done;
+  const isCaptioning = (job: LaneJob<unknown>): boolean => job.kind === 'run' || job.kind === 'eval';
+  const isJob = (kind: JobKind, tag: number) => (job: LaneJob<unknown>): boolean => job.kind === kind && job.tag === tag;
+
+  async function cancelJob(kind: JobKind, tag: number): Promise<{ cancelled: boolean }> {
+    if (!lane.has(isJob(kind, tag))) return { cancelled: false };
+    await lane.cancel(isJob(kind, tag));
+    return { cancelled: true };
   }
 
   function encodeOnce(loaded: LoadedModel, image: RunParams['image']): () => Promise<EncodedImage> {
@@ -85,68 +81,64 @@ export function createEngine(deps: EngineDeps): EngineApi {
     },
 
     async 'model/load'({ modelId, dtype, noClsScorer }) {
-      await stopActive();
-      await detector.idle();
-      const previous = model;
-      model = undefined;
-      encodedImages.clear();
-      await previous?.dispose();
-      model = await deps.loadModel(modelId, dtype, (progress) => emit({ type: 'load/progress', ...progress }), { noClsScorer });
-      return model.info;
+      void lane.cancel(isCaptioning);
+      // The loaded model stays until the new one has loaded: a failed load leaves the page a working model.
+      return lane.enqueue('load', async () => {
+        const next = await deps.loadModel(modelId, dtype, (progress) => emit({ type: 'load/progress', ...progress }), { noClsScorer });
+        const previous = model;
+        model = next;
+        encodedImages.clear();
+        await previous?.dispose();
+        return next.info;
+      }).result;
     },
 
     async 'run/start'(params) {
       validateRun(params);
-      const loaded = requireModel();
-      await stopActive();
-      await detector.idle();
+      requireModel();
       const runId = nextRunId++;
-      attention.keepOnly(runId);
-      const controller = new AbortController();
-      const done = executeRun({ runId, model: loaded, params, signal: controller.signal, emit, attention, encode: encodeOnce(loaded, params.image) })
-        .catch((error: unknown) => emit({ type: 'run/error', runId, error: toWireError(explainOrtError(error, 'captioning')) }))
-        .finally(() => {
-          if (active?.runId === runId) active = undefined;
-        });
-      active = { runId, controller, done };
+      void lane.cancel(isCaptioning);
+      const job = lane.enqueue(
+        'run',
+        (signal) => {
+          attention.keepOnly(runId);
+          const loaded = requireModel();
+          return executeRun({ runId, model: loaded, params, signal, emit, attention, encode: encodeOnce(loaded, params.image) });
+        },
+        runId,
+      );
+      job.result.catch((error: unknown) => emit({ type: 'run/error', runId, error: toWireError(explainOrtError(error, 'captioning')) }));
       return { runId };
     },
 
-    async 'run/cancel'({ runId }) {
-      if (active?.runId !== runId) return { cancelled: false };
-      await stopActive();
-      return { cancelled: true };
-    },
+    'run/cancel': ({ runId }) => cancelJob('run', runId),
 
     async 'eval/image'(params) {
       validateEvalImage(params);
-      const loaded = requireModel();
-      await stopActive();
-      await detector.idle();
-      const runId = nextRunId++;
-      const controller = new AbortController();
-      const work = answerImage({ model: loaded, params, signal: controller.signal, encode: encodeOnce(loaded, params.image) }).catch((error: unknown) => {
+      requireModel();
+      void lane.cancel(isCaptioning);
+      const job = lane.enqueue(
+        'eval',
+        (signal) => {
+          const loaded = requireModel();
+          return answerImage({ model: loaded, params, signal, encode: encodeOnce(loaded, params.image) });
+        },
+        params.jobId,
+      );
+      return job.result.catch((error: unknown) => {
         throw explainOrtError(error, 'answering benchmark questions');
       });
-      const done = work.then(
-        () => undefined,
-        () => undefined,
-      ).finally(() => {
-        if (active?.runId === runId) active = undefined;
-      });
-      active = { runId, controller, done, evalJobId: params.jobId };
-      return work;
     },
 
-    async 'eval/cancel'({ jobId }) {
-      if (active === undefined || active.evalJobId !== jobId) return { cancelled: false };
-      await stopActive();
-      return { cancelled: true };
-    },
+    'eval/cancel': ({ jobId }) => cancelJob('eval', jobId),
 
     async 'detect/run'(params) {
-      await active?.done;
-      return detector.detect(params);
+      // Only the newest image's detection matters to the page; older ones still waiting are dropped.
+      void lane.cancel((job) => job.kind === 'detect');
+      return lane.enqueue('detect', (signal) => {
+        if (signal.aborted) throw new LensError('cancelled', 'This detection was replaced by a newer one before it started.');
+        return detector.detect(params);
+      }).result;
     },
 
     async 'attn/detail'({ runId, caption, step }) {

@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'unknown-method'
   | 'no-model'
   | 'model-not-found'
+  | 'network'
   | 'unsupported-model'
   /** A model file that is not a readable ONNX file (corrupt, truncated, or an HTML page in its place). */
   | 'bad-model-file'
@@ -20,6 +21,8 @@ export type ErrorCode =
   | 'device-lost'
   | 'busy'
   | 'unknown-run'
+  | 'cancelled'
+  | 'worker-restarted'
   | 'internal';
 
 export interface WireError {

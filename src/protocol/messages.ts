@@ -204,7 +204,11 @@ export interface StepDiagnostics<C = Candidate> {
   readonly changed: boolean;
 }
 
+/** How often an idle worker says it is alive, so the page can tell a busy worker from a stuck one. */
+export const ALIVE_INTERVAL_MS = 5_000;
+
 export type WorkerEvent =
+  | { readonly type: 'engine/alive' }
   | { readonly type: 'load/progress'; readonly file: string; readonly loaded: number; readonly total: number; readonly cached: boolean }
   | { readonly type: 'run/outliers'; readonly runId: number; readonly grid: Grid; readonly scores: Float32Array; readonly indices: Int32Array; readonly scorer: OutlierScorerInfo; readonly norms?: Float32Array }
   | { readonly type: 'run/token'; readonly runId: number; readonly caption: CaptionKind; readonly step: number; readonly tokenId: number; readonly text: string }

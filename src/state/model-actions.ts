@@ -3,8 +3,10 @@ import type { ModelInfo, WorkerEvent } from '../protocol/messages';
 import type { Settings } from './settings';
 import { store } from './store';
 
+/** The loaded model, if any, stays (its heatmaps and info) until the new one has loaded. */
 export function modelLoadStarted(modelId: string, dtype: Settings['dtype']): void {
-  store.setState({ model: { phase: 'loading', requested: { modelId, dtype }, files: [] } });
+  const { info } = store.getState().model;
+  store.setState({ model: { phase: 'loading', requested: { modelId, dtype }, files: [], info } });
 }
 
 /** One file's progress; files keep the order in which they were first reported. */
@@ -34,7 +36,9 @@ export function modelLoaded(info: ModelInfo): void {
   });
 }
 
+/** A failed load keeps the model that was loaded before it (the engine keeps it too), so runs go on working. */
 export function modelFailed(error: WireError): void {
   const { model } = store.getState();
-  store.setState({ model: { ...model, phase: 'failed', info: undefined, error } });
+  const { info } = model;
+  store.setState({ model: info ? { phase: 'ready', requested: { modelId: info.id, dtype: info.dtype }, files: [], info, error } : { ...model, phase: 'failed', error } });
 }

@@ -34,6 +34,24 @@ export function runStarted(runId: number): void {
   forRun(runId, () => ({}));
 }
 
+/**
+ * The worker answered a run/start after the page had already asked for a newer run (an image swapped at once):
+ * that run's events must not be adopted as the newer run's.
+ */
+export function runSuperseded(runId: number): void {
+  const { run } = store.getState();
+  const staleUpTo = Math.max(run.staleUpTo, runId);
+  if (run.runId !== runId) {
+    store.setState({ run: { ...run, staleUpTo } });
+    return;
+  }
+  // Its early events were adopted as the newer run's: take them back, the newer run is still to come.
+  store.setState({
+    run: { phase: 'running', staleUpTo, recipe: run.recipe, captions: emptyCaptions, steps: [] },
+    attention: { frames: {}, details: {}, detailErrors: {} },
+  });
+}
+
 export function outliersReceived(e: EventOf<'run/outliers'>): void {
   forRun(e.runId, ({ run }) => ({ run: { ...run, outliers: { grid: e.grid, scores: e.scores, indices: e.indices, scorer: e.scorer, norms: e.norms } } }));
 }

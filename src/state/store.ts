@@ -14,10 +14,14 @@ import type { EvalSlice } from './eval-state';
 import type { EvidenceRecord, EvidenceSource } from './evidence-actions';
 import { paperPreset } from '../core/eval/presets';
 
-export type EngineStatus =
+export type EngineStatus = (
   | { readonly phase: 'starting' }
   | { readonly phase: 'ready'; readonly capabilities: Capabilities }
-  | { readonly phase: 'failed'; readonly message: string };
+  | { readonly phase: 'failed'; readonly message: string }
+) & {
+  /** Set while the worker has had work but sent nothing for this long (see src/client/engine-client.ts). */
+  readonly silentForMs?: number;
+};
 
 export interface FileProgress {
   readonly file: string;

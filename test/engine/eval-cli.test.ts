@@ -95,4 +95,23 @@ describe('npm run eval (Node backend)', () => {
     expect(other.code).toBe(2);
     expect(other.err).toMatch(/belongs to a different run \(k, max new tokens differ\)/);
   });
+
+  it('after a kill mid-write, merge refuses with the line; resume drops the half-written line, says so and asks again', async () => {
+    const file = join(work, 'shard0', 'damro.jsonl');
+    const whole = readFileSync(file, 'utf8');
+    // The sixth (last) line cut in the middle, as power loss or kill -9 during the append leaves it.
+    const lastStart = whole.lastIndexOf('\n', whole.length - 2) + 1;
+    writeFileSync(file, whole.slice(0, lastStart + 20));
+    const merge = await cli('merge', '--out', join(work, 'merged-cut'), join(work, 'shard0'), join(work, 'shard1'));
+    expect(merge.code).toBe(2);
+    expect(merge.err).toContain(`${join(work, 'shard0')} (damro) line 6 (the last) is half-written`);
+
+    const resumed = await cli(...common('0/2'));
+    expect(resumed.code).toBe(0);
+    expect(resumed.err).toContain(`${join(work, 'shard0')} (damro) line 6 was half-written (the run stopped mid-write); it is dropped and its question asked again.`);
+    expect(resumed.err).toMatch(/6 questions \(5 already answered\)/);
+    // Greedy answers: the question asked again gets the answer it had.
+    expect(readFileSync(file, 'utf8')).toBe(whole);
+    expect((await cli('merge', '--out', join(work, 'merged-after'), join(work, 'shard0'), join(work, 'shard1'))).code).toBe(0);
+  });
 });

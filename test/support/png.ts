@@ -46,3 +46,20 @@ export function encodePng(rgba: Uint8ClampedArray, width: number, height: number
   header.set([8, 6, 0, 0, 0], 8); // 8 bits, RGBA, deflate, adaptive filtering, no interlace
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', new Uint8Array(0))]);
 }
+
+/**
+ * A one-colour RGB PNG of any size, cheap to make: the first row is Sub-filtered (one pixel, then zero
+ * differences) and every later row Up-filtered (all zero), so the raw stream is nearly all zeros. With `rows`,
+ * only that many rows of pixel data are written: the header still declares the full size (a truncated file).
+ */
+export function flatPng(width: number, height: number, [r, g, b]: readonly [number, number, number], rows = height): Buffer {
+  const stride = width * 3 + 1;
+  const raw = Buffer.alloc(rows * stride);
+  raw.set([1, r, g, b], 0);
+  for (let y = 1; y < rows; y++) raw[y * stride] = 2;
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8 bits, RGB, deflate, adaptive filtering, no interlace
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(raw, { level: 1 })), chunk('IEND', new Uint8Array(0))]);
+}

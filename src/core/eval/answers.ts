@@ -19,12 +19,13 @@ export function answerLines(benchmark: Benchmark, item: EvalItem, outputs: Outpu
 
 /**
  * The items answered in both methods' files. A key written twice keeps its last answer (a session that stopped
- * between the two files' lines asks the item again); a key in one file only counts as unanswered.
+ * between the two files' lines asks the item again); a key in one file only counts as unanswered. A
+ * half-written last line is an error unless `dropHalfWritten` takes it (see parseJsonLines).
  */
-export function readAnswers(benchmark: Benchmark, texts: Readonly<Record<Method, string>>, what: string): Map<string, Outputs> {
+export function readAnswers(benchmark: Benchmark, texts: Readonly<Record<Method, string>>, what: string, dropHalfWritten?: (where: string) => void): Map<string, Outputs> {
   const perMethod = METHODS.map((method) => {
     const byKey = new Map<string, string>();
-    for (const { record, where } of parseJsonLines(texts[method], `${what} (${method})`)) {
+    for (const { record, where } of parseJsonLines(texts[method], `${what} (${method})`, dropHalfWritten ?? 'refuse')) {
       const { key, output } = benchmark.readRecord(record, where);
       byKey.set(key, output);
     }

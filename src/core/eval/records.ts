@@ -7,17 +7,26 @@ export function field<T extends 'string' | 'number'>(record: Readonly<Record<str
   return value as T extends 'string' ? string : number;
 }
 
-/** Parses JSON lines (blank lines skipped) with errors that name the file and line. */
-export function parseJsonLines(text: string, what: string): { record: Readonly<Record<string, unknown>>; where: string }[] {
+/**
+ * Parses JSON lines (blank lines skipped) with errors that name the file and line. In a file this program
+ * appends to, a last line that is not valid JSON was cut short mid-write (power loss, kill -9): `halfWritten`
+ * either takes it (it is left out) or, as 'refuse', makes the error say how to repair it.
+ */
+export function parseJsonLines(text: string, what: string, halfWritten?: 'refuse' | ((where: string) => void)): { record: Readonly<Record<string, unknown>>; where: string }[] {
   const out: { record: Readonly<Record<string, unknown>>; where: string }[] = [];
-  text.split('\n').forEach((raw, i) => {
+  const lines = text.split('\n');
+  lines.forEach((raw, i) => {
     if (raw.trim() === '') return;
     const where = `${what} line ${i + 1}`;
     let value: unknown;
     try {
       value = JSON.parse(raw);
     } catch {
-      throw new LensError('bad-request', `${where} is not valid JSON; the file may be truncated (a run stopped mid-write) or not JSON lines.`);
+      if (i === lines.length - 1 && halfWritten) {
+        if (halfWritten !== 'refuse') return halfWritten(where);
+        throw new LensError('bad-request', `${where} (the last) is half-written: its run stopped mid-write. Run that run's command again to resume it, which repairs the file and asks that question again; then merge.`);
+      }
+      throw new LensError('bad-request', `${where} is not valid JSON; the file may be truncated or not JSON lines.`);
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new LensError('bad-request', `${where} is not a JSON object.`);
     out.push({ record: value as Record<string, unknown>, where });

@@ -1,17 +1,16 @@
 // 'detect/run': a COCO detector over the page's image. One detector is kept loaded (the usual loop is many
-// images through the same one) and calls run one at a time. ORT's wasm runtime is shared with the captioner
-// and is not safe to enter from two sessions at once, so the engine also keeps detections and runs apart.
+// images through the same one). The engine calls it only from its ORT lane (src/engine/run/ort-lane.ts), which
+// keeps detections, captioning and loads from ever using ORT at the same time.
 import { LensError } from '../../protocol/errors';
 import type { DetectedObject, DetectParams, DetectResult } from '../../protocol/messages';
-import { decodeImage } from '../load/image';
+import { decodeImageSized } from '../load/image';
 import type { ObjectDetectionModel } from '../runtime/hf';
 
 export type DetectorLoader = (modelId: string) => Promise<ObjectDetectionModel>;
 
 export interface DetectService {
+  /** Not re-entrant: the caller runs one detection at a time. */
   detect(params: DetectParams): Promise<DetectResult>;
-  /** Settles when no detection is running or queued. */
-  idle(): Promise<void>;
 }
 
 function validate(params: DetectParams): void {
@@ -21,7 +20,6 @@ function validate(params: DetectParams): void {
 
 export function createDetectService(load: DetectorLoader | undefined): DetectService {
   let loaded: { readonly modelId: string; readonly model: Promise<ObjectDetectionModel> } | undefined;
-  let queue: Promise<unknown> = Promise.resolve();
 
   const modelFor = (modelId: string): Promise<ObjectDetectionModel> => {
     if (!load) throw new LensError('unsupported-model', 'This engine was built without an object detector; ground truth can come from COCO ids or your own list.');
@@ -46,9 +44,10 @@ export function createDetectService(load: DetectorLoader | undefined): DetectSer
 
   async function run(params: DetectParams): Promise<DetectResult> {
     validate(params);
-    const [model, image] = await Promise.all([modelFor(params.modelId), decodeImage(params.image)]);
+    const [model, { image, width, height }] = await Promise.all([modelFor(params.modelId), decodeImageSized(params.image)]);
+    // Boxes come back as fractions of the image; they are reported in the picture's own pixels, which the
+    // decoded copy may be a downscaled version of.
     const found = await model.detect(image, params.threshold);
-    const { width, height } = image;
     const detections = found
       .map((d): DetectedObject => ({
         label: d.label,
@@ -59,12 +58,5 @@ export function createDetectService(load: DetectorLoader | undefined): DetectSer
     return { modelId: params.modelId, synthetic: model.synthetic, width, height, detections };
   }
 
-  return {
-    detect(params) {
-      const next = queue.then(() => run(params));
-      queue = next.catch(() => undefined);
-      return next;
-    },
-    idle: () => queue.then(() => undefined),
-  };
+  return { detect: run };
 }

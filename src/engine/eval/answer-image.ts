@@ -46,6 +46,7 @@ function captionEvidence(model: LoadedModel, ids: readonly number[], steps: Step
 
 export async function answerImage(ctx: AnswerImageContext): Promise<EvalImageResult> {
   const { model, params, signal } = ctx;
+  if (signal.aborted) return { answers: [], cancelled: true, timings: { visionMs: 0, decodeMs: 0 } };
   const started = performance.now();
   const image = await ctx.encode();
   const visionMs = performance.now() - started;

@@ -65,7 +65,7 @@ export function httpSource(baseUrl: string, cacheOrPending: CacheLike | Promise<
     try {
       response = await fetchImpl(url);
     } catch (error) {
-      throw new LensError('model-not-found', `Could not download ${url} (${String(error)}). Check your connection; models already downloaded once load from the browser cache.`);
+      throw new LensError('network', `Could not reach ${new URL(url).host} to download ${url} (${String(error)}): the network is down or the host refused. Check your connection; models already downloaded once load from the browser cache.`);
     }
     if (response.status === 404 && optional) return undefined;
     if (response.ok && isHtmlPage(response.headers.get('content-type'))) {

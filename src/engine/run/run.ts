@@ -27,6 +27,12 @@ const INSPECT_TOP = 5;
 export async function executeRun(ctx: RunContext): Promise<void> {
   const { runId, model, params, emit } = ctx;
   const { tokenGrid } = model.info;
+  // Cancelled while it waited for the ORT lane: it ends the way a cancelled run ends, without touching the model.
+  if (ctx.signal.aborted) {
+    for (const caption of params.captions) emit({ type: 'run/done', runId, caption, reason: 'cancelled', tokens: 0 });
+    emit({ type: 'run/finished', runId, timings: { visionMs: 0, prefillMs: 0, decodeMs: 0, steps: 0 } });
+    return;
+  }
   const started = performance.now();
   const image = await ctx.encode();
   const visionMs = performance.now() - started;

@@ -1,11 +1,14 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLensController, type ImageReader } from '../../../src/client/bridge';
 import { validateRunExport } from '../../../src/core/export/run-export';
+import { connectEngine, type WorkerPort } from '../../../src/client/engine-client';
 import { LensError } from '../../../src/protocol/errors';
+import type { FromWorker, Request } from '../../../src/protocol/messages';
+import { modelLoaded } from '../../../src/state/model-actions';
 import { attentionSelection, captionText, outliersAtK, processorPlanFor, tokenAttention } from '../../../src/state/derive';
 import { buildRunExport } from '../../../src/state/run-export';
 import { resetStore, store } from '../../../src/state/store';
-import { updateSettings } from '../../../src/state/view-actions';
+import { imageChosen, updateSettings } from '../../../src/state/view-actions';
 import { CAPTIONS, FAKE_INFO, fakeEngine } from '../../components/fake-engine';
 
 const reader: ImageReader = { measure: async () => ({ width: 64, height: 48 }), objectUrl: () => 'blob:test' };
@@ -64,6 +67,54 @@ describe('the bridge between engine and store', () => {
     await vi.waitFor(() => expect(store.getState().run.phase).toBe('finished'));
     expect(store.getState().run.runId).toBe(2);
     expect(captionText(store.getState().run.captions.baseline.tokens)).toBe(CAPTIONS.baseline.join(''));
+  });
+
+  it('shows the newest run when a second run is asked for before the first one’s run/start answers (an image swapped at once)', async () => {
+    // A hand-driven worker port: the test decides when each answer and event arrives.
+    const requests: Request[] = [];
+    let listener: (event: MessageEvent<FromWorker>) => void = () => undefined;
+    const port: WorkerPort = {
+      postMessage: (message) => void requests.push(message),
+      addEventListener: (type: 'message' | 'error', l: never) => {
+        if (type === 'message') listener = l;
+      },
+    };
+    const send = (data: FromWorker) => listener({ data } as MessageEvent<FromWorker>);
+    const token = (runId: number, text: string): FromWorker => ({ kind: 'event', event: { type: 'run/token', runId, caption: 'baseline', step: 0, tokenId: 5, text } });
+    const lens = createLensController(connectEngine(port), reader);
+    modelLoaded(FAKE_INFO);
+    imageChosen({ name: 'a.png', mime: 'image/png', bytes: new ArrayBuffer(3), url: 'blob:a', width: 64, height: 48 });
+
+    const first = lens.run();
+    const second = lens.run();
+    expect(requests.map((r) => r.method)).toEqual(['run/start', 'run/start']);
+    send(token(1, 'old'));
+    send({ kind: 'response', response: { id: requests[0].id, ok: true, result: { runId: 1 } } });
+    send({ kind: 'response', response: { id: requests[1].id, ok: true, result: { runId: 2 } } });
+    await Promise.all([first, second]);
+    send(token(2, 'new'));
+    send({ kind: 'event', event: { type: 'run/done', runId: 1, caption: 'baseline', reason: 'cancelled', tokens: 1 } });
+    send({ kind: 'event', event: { type: 'run/finished', runId: 1, timings: { visionMs: 0, prefillMs: 0, decodeMs: 0, steps: 1 } } });
+    const { run } = store.getState();
+    expect(run.runId).toBe(2);
+    expect(run.phase).toBe('running');
+    expect(captionText(run.captions.baseline.tokens)).toBe('new');
+    expect(run.captions.baseline.done).toBeUndefined();
+  });
+
+  it('keeps the loaded model, its run and Run itself when loading another model fails', async () => {
+    const { engine, lens } = await finishedRun();
+    const before = store.getState();
+    engine.failNextLoad = new LensError('network', 'Could not reach huggingface.co to download https://huggingface.co/x/y/resolve/main/config.json (TypeError: Failed to fetch).');
+    updateSettings({ modelId: 'x/y' });
+    await lens.loadModel();
+    const { model, run, attention } = store.getState();
+    expect(model).toMatchObject({ phase: 'ready', info: FAKE_INFO, error: { code: 'network' } });
+    expect(run).toBe(before.run);
+    expect(attention).toBe(before.attention);
+    await lens.run();
+    await vi.waitFor(() => expect(store.getState().run.phase).toBe('finished'));
+    expect(store.getState().run.runId).toBe(2);
   });
 
   it('re-aggregates a token from the fetched detail when the layer/head choice differs from the stream', async () => {

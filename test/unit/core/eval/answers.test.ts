@@ -22,8 +22,17 @@ describe('answer files', () => {
   });
 
   it('names the file and line of a broken record', () => {
-    expect(() => readAnswers(popeBenchmark, { baseline: '{"question_id": 1, "output": "Yes"}\n{"question_id": 2, "outp', damro: '' }, 'shard 1')).toThrow(/shard 1 \(baseline\) line 2 is not valid JSON/);
+    expect(() => readAnswers(popeBenchmark, { baseline: '{"question_id": 1, "outp\n{"question_id": 2, "output": "No"}\n', damro: '' }, 'shard 1')).toThrow(/shard 1 \(baseline\) line 1 is not valid JSON/);
     expect(() => readAnswers(popeBenchmark, { baseline: '{"question_id": "1", "output": "Yes"}\n', damro: '' }, 'shard 1')).toThrow(/line 1: the answer record has no number "question_id"/);
+  });
+
+  it('refuses a half-written last line by its number, or drops it and reports it when resuming', () => {
+    const [a, b] = [lines(1, 'Yes', 'No'), lines(2, 'No', 'No')];
+    const cut = { baseline: a.baseline + b.baseline, damro: a.damro + b.damro.slice(0, 10) };
+    expect(() => readAnswers(popeBenchmark, cut, 'shard 1')).toThrow(/^shard 1 \(damro\) line 2 \(the last\) is half-written: its run stopped mid-write\. Run that run's command again to resume it/);
+    const dropped: string[] = [];
+    expect([...readAnswers(popeBenchmark, cut, 'shard 1', (where) => dropped.push(where))]).toEqual([['1', { baseline: 'Yes', damro: 'No' }]]);
+    expect(dropped).toEqual(['shard 1 (damro) line 2']);
   });
 
   it('merges shards into question order and refuses overlaps, foreign keys and gaps', () => {
