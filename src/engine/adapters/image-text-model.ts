@@ -14,6 +14,7 @@ import { decodeImage } from '../load/image';
 import type { EncodedImage, LoadedModel } from '../model';
 import { loadProcessor, type Processor, type RawImage } from '../runtime/hf';
 import { createSession, tensor, type OrtSession, type OrtTensor } from '../runtime/sessions';
+import { externalDataFiles } from '../onnx/external-data';
 import { scanModel } from '../onnx/scan';
 import { hasFusedDecoderAttention } from '../onnx/sites/fused-decoder';
 import { decoderTapReader, tapDecoder } from '../taps/decoder-tap';
@@ -63,13 +64,24 @@ async function readJson(ctx: AdapterContext, path: string): Promise<Json | undef
  */
 const DTYPE_FALLBACK: Record<Dtype, readonly Dtype[]> = { fp32: [], fp16: ['fp32'], q4: ['fp32'], q4f16: ['fp16', 'q4', 'fp32'] };
 
-async function readOnnx(ctx: AdapterContext, name: string): Promise<{ bytes: Uint8Array; externalData?: { path: string; data: Uint8Array }[] }> {
+interface OnnxFile {
+  readonly bytes: Uint8Array;
+  /** The file's dtype: the one asked for, or the fallback that exists. */
+  readonly dtype: Dtype;
+  readonly externalData?: { path: string; data: Uint8Array }[];
+}
+
+async function readOnnx(ctx: AdapterContext, name: string): Promise<OnnxFile> {
   for (const dtype of [ctx.dtype, ...DTYPE_FALLBACK[ctx.dtype]]) {
     const file = `${name}${DTYPE_SUFFIX[dtype]}.onnx`;
     const bytes = await ctx.source.readOptional(`onnx/${file}`, ctx.onProgress);
     if (!bytes) continue;
-    const data = await ctx.source.readOptional(`onnx/${file}_data`, ctx.onProgress);
-    return data ? { bytes, externalData: [{ path: `${file}_data`, data }] } : { bytes };
+    // The weight files are the ones the graph names (one or several, any name), each read once.
+    const locations = externalDataFiles(bytes, scanModel(bytes), `onnx/${file}`);
+    if (locations.length === 0) return { bytes, dtype };
+    const externalData = [];
+    for (const path of locations) externalData.push({ path, data: await ctx.source.read(`onnx/${path}`, ctx.onProgress) });
+    return { bytes, dtype, externalData };
   }
   const tried = [ctx.dtype, ...DTYPE_FALLBACK[ctx.dtype]].map((d) => `onnx/${name}${DTYPE_SUFFIX[d]}.onnx`).join(', ');
   throw new LensError('model-not-found', `${ctx.source.origin} has none of ${tried}; this model may not be exported in ${ctx.dtype}. Try another dtype.`);
