@@ -42,7 +42,8 @@ function splitHeads(g: GraphBuilder, scope: string, x: string, heads: number, di
   return g.op(scope, 'Transpose', [g.op(scope, 'Reshape', [x, g.constI64([0, -1, heads, dim])])], { perm: { ints: perm } });
 }
 
-export function encoderLayer(g: GraphBuilder, x: string, layer: number, w: VisionLayerWeights, weights: LlavaWeights, format: WeightFormat): string {
+/** `scale` multiplies q·kᵀ before the softmax; 1/√headDim unless a test needs another. */
+export function encoderLayer(g: GraphBuilder, x: string, layer: number, w: VisionLayerWeights, weights: LlavaWeights, format: WeightFormat, scale?: number): string {
   const v = weights.dims.vision;
   const d = headDim(v.hidden, v.heads);
   const scope = VISION_LAYER_SCOPE(layer);
@@ -55,7 +56,7 @@ export function encoderLayer(g: GraphBuilder, x: string, layer: number, w: Visio
   const val = emitLinear(g, `${attn}/v_proj`, normed, w.v, `${name}.self_attn.v_proj`, format);
   if (q !== VISION_TENSORS.qProj(layer) || k !== VISION_TENSORS.kProj(layer)) throw new Error('vision q/k tensor names drifted from tensor-names.ts');
 
-  const scaled = g.op(attn, 'Mul', [q, g.constF([1 / Math.sqrt(d)], [])]);
+  const scaled = g.op(attn, 'Mul', [q, g.constF([scale ?? 1 / Math.sqrt(d)], [])]);
   const qh = splitHeads(g, attn, scaled, v.heads, d, [0, 2, 1, 3]);
   const kt = splitHeads(g, attn, k, v.heads, d, [0, 2, 3, 1]);
   const vh = splitHeads(g, attn, val, v.heads, d, [0, 2, 1, 3]);
