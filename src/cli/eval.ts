@@ -7,6 +7,7 @@ import { locateImages } from '../core/eval/images';
 import { mergeAnswers } from '../core/eval/answers';
 import { formatDuration } from '../core/eval/progress';
 import { checkSameRun, runName } from '../core/eval/run-config';
+import { loadedAsRequested, loadedDtypeLabel } from '../core/models/loaded-dtype';
 import { LensError } from '../protocol/errors';
 import { parseCommand, USAGE, type MergeCommand, type RunCommand } from './args';
 import { chromiumEvalEngine } from './chromium-engine';
@@ -41,6 +42,8 @@ async function run(command: RunCommand, io: Io): Promise<number> {
   const label = `${runName(config)}${config.shard ? ` shard ${config.shard.index}/${config.shard.count}` : ''}`;
   io.err(`${label}: ${items.mine.length} questions (${folder.answered.size} already answered) → ${command.out}`);
   const hosted = await ENGINES[command.backend](command);
+  await folder.recordSessionDtypes(hosted.info.sessionDtypes);
+  if (!loadedAsRequested(config.dtype, hosted.info.sessionDtypes)) io.err(`${label}: loaded ${loadedDtypeLabel(config.dtype, hosted.info.sessionDtypes)}.`);
   const jobId = 1;
   let stopped = false;
   io.onInterrupt?.(() => {

@@ -9,6 +9,7 @@ import { METHODS } from '../core/eval/benchmark';
 import { benchmarkOf } from '../core/eval/benchmarks';
 import { checkSameRun, type EvalRunConfig } from '../core/eval/run-config';
 import { LensError } from '../protocol/errors';
+import type { SessionDtypes } from '../protocol/messages';
 
 export const RUN_FILE = 'run.json';
 export const answersPath = (dir: string, method: Method) => join(dir, `${method}.jsonl`);
@@ -30,6 +31,8 @@ export async function readFolderAnswers(dir: string, config: EvalRunConfig): Pro
 export interface ShardFolder {
   readonly answered: ReadonlyMap<string, Outputs>;
   append(answers: readonly { item: EvalItem; outputs: Outputs }[]): Promise<void>;
+  /** Records in run.json what the model's sessions actually loaded (a folder may lack the asked-for dtype). */
+  recordSessionDtypes(loaded: SessionDtypes): Promise<void>;
 }
 
 /** Opens (resuming) or creates the folder of this run and shard. */
@@ -55,6 +58,10 @@ export async function openShardFolder(dir: string, config: EvalRunConfig, items:
     async append(answers) {
       const lines = answers.map(({ item, outputs }) => answerLines(benchmark, item, outputs, config.modelId));
       for (const method of METHODS) await appendFile(answersPath(dir, method), lines.map((l) => l[method]).join(''));
+    },
+    async recordSessionDtypes(loaded) {
+      const recorded = await readRunConfig(dir);
+      await writeFile(join(dir, RUN_FILE), `${JSON.stringify({ ...recorded, sessionDtypes: loaded }, null, 2)}\n`);
     },
   };
 }

@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import { ADAPTED_SCORE_NOTICE, catalogEntry, formatDownload, MODEL_CATALOG } from '../core/models/catalog';
+import { loadedDtypeLabel } from '../core/models/loaded-dtype';
 import { dtypeRuns, pickDtype, type DeviceFeatures } from '../core/models/pick-dtype';
 import type { Capabilities, Dtype, NoClsScorer } from '../protocol/messages';
 import { DTYPES, NO_CLS_SCORERS } from '../state/settings';
@@ -96,7 +97,7 @@ export function ModelPanel() {
       </button>
       {model.phase === 'ready' && model.info && (
         <p className="panel__status" role="status" data-testid="model-status">
-          Loaded {model.info.id} ({model.info.dtype}, {model.info.backend}) · {model.info.tokenGrid.rows}×{model.info.tokenGrid.cols} image tokens
+          Loaded {model.info.id} ({loadedDtypeLabel(model.info.dtype, model.info.sessionDtypes)}, {model.info.backend}) · {model.info.tokenGrid.rows}×{model.info.tokenGrid.cols} image tokens
         </p>
       )}
       {model.phase === 'ready' && model.info && !model.info.scorer.faithful && (

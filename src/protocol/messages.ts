@@ -42,9 +42,18 @@ export interface OutlierScorerInfo {
   readonly label: string;
 }
 
+/** The dtype of the file each session was created from (a missing dtype falls back to one that exists). */
+export interface SessionDtypes {
+  readonly vision: Dtype;
+  readonly embed: Dtype;
+  readonly decoder: Dtype;
+}
+
 export interface ModelInfo {
   readonly id: string;
+  /** The dtype asked for; sessionDtypes says what was actually loaded. */
   readonly dtype: Dtype;
+  readonly sessionDtypes: SessionDtypes;
   readonly backend: Backend;
   /** A generated model with random weights: its captions mean nothing. */
   readonly synthetic: boolean;

@@ -1,7 +1,7 @@
 // What identifies a benchmark run: the answers of two runs may be merged or resumed into each other only
 // when everything here but the shard is equal.
 import { LensError } from '../../protocol/errors';
-import type { Dtype } from '../../protocol/messages';
+import type { Dtype, SessionDtypes } from '../../protocol/messages';
 import type { BenchmarkName } from './benchmarks';
 import type { Shard } from './items';
 import type { EvalSettings } from './presets';
@@ -10,7 +10,10 @@ export interface EvalRunConfig {
   readonly benchmark: BenchmarkName;
   readonly split: string;
   readonly modelId: string;
+  /** The dtype asked for (part of the run's identity). */
   readonly dtype: Dtype;
+  /** What each session actually loaded, recorded once the model is loaded (not part of the identity). */
+  readonly sessionDtypes?: SessionDtypes;
   readonly settings: EvalSettings;
   /** Questions asked, rounded up to whole images; absent for the full list. */
   readonly limit?: number;

@@ -223,12 +223,12 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
         throw new LensError('attention-unavailable', `Found attention in ${decoderTapped.tap.layers} decoder layers but config.json says ${text.layers}; the export's layout is not understood.`);
       }
       const layerNames = (kind: string) => Array.from({ length: text.layers }, (_, l) => [`${kind}.${l}.key`, `${kind}.${l}.value`]).flat();
-      const label = (name: string) => `${ctx.modelId} ${name} (${ctx.dtype})`;
+      const label = (name: string, file: OnnxFile) => `${ctx.modelId} ${name} (${file.dtype})`;
       const sessions: Sessions = {
-        vision: await createSession(visionTapped.bytes, label('vision encoder'), { backend: ctx.backend, externalData: vision.externalData }),
-        embed: await createSession(embed.bytes, label('token embeddings'), { backend: ctx.backend, externalData: embed.externalData }),
+        vision: await createSession(visionTapped.bytes, label('vision encoder', vision), { backend: ctx.backend, externalData: vision.externalData }),
+        embed: await createSession(embed.bytes, label('token embeddings', embed), { backend: ctx.backend, externalData: embed.externalData }),
         // Recomputed rows read the present keys on the CPU, so a fused decoder keeps its cache there.
-        decoder: await createSession(decoderTapped.bytes, label('decoder'), { backend: ctx.backend, gpuOutputs: fused ? [] : layerNames('present'), externalData: decoder.externalData }),
+        decoder: await createSession(decoderTapped.bytes, label('decoder', decoder), { backend: ctx.backend, gpuOutputs: fused ? [] : layerNames('present'), externalData: decoder.externalData }),
       };
       try {
         requireNames(sessions.vision, 'vision_encoder', plan.visionInputs, ['image_features'], ctx.families);
@@ -243,6 +243,7 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
       const info: ModelInfo = {
         id: ctx.modelId,
         dtype: ctx.dtype,
+        sessionDtypes: { vision: vision.dtype, embed: embed.dtype, decoder: decoder.dtype },
         backend: ctx.backend,
         synthetic: 'damro_lens_synthetic' in rawConfig,
         family: spec.family,
