@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { preview } from 'vite';
 import { LensError } from '../protocol/errors';
-import type { Dtype, EvalImageParams, EvalImageResult, ModelInfo } from '../protocol/messages';
+import type { ClsScorer, Dtype, EvalImageParams, EvalImageResult, ModelInfo } from '../protocol/messages';
 import { REPO_ROOT } from './data';
 import type { HostedEngine } from './node-engine';
 
@@ -44,7 +44,7 @@ function workerFile(): string {
   return `assets/${file}`;
 }
 
-export async function chromiumEvalEngine(modelId: string, dtype: Dtype): Promise<HostedEngine> {
+export async function chromiumEvalEngine(modelId: string, dtype: Dtype, clsScorer?: ClsScorer): Promise<HostedEngine> {
   const worker = workerFile();
   if (!existsSync(CHROMIUM_PATH)) throw new LensError('bad-request', `No Chromium at ${CHROMIUM_PATH}; install chromium or set CHROMIUM_PATH, or use --backend node.`);
   const server = await preview({ root: REPO_ROOT, preview: { port: 0, host: '127.0.0.1', strictPort: false, open: false }, logLevel: 'warn' });
@@ -61,7 +61,7 @@ export async function chromiumEvalEngine(modelId: string, dtype: Dtype): Promise
     await page.evaluate(PAGE_SETUP.replace('WORKER_URL', JSON.stringify(worker)));
     const call = <T>(method: string, params: unknown) => page.evaluate(([m, p]) => (window as unknown as { lensCall: (m: string, p: unknown) => Promise<unknown> }).lensCall(m, p), [method, params] as const) as Promise<T>;
     await call('engine/hello', { protocolVersion: 1 });
-    const info = await call<ModelInfo>('model/load', { modelId, dtype });
+    const info = await call<ModelInfo>('model/load', { modelId, dtype, clsScorer });
     return {
       info,
       close,

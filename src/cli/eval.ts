@@ -25,8 +25,8 @@ export interface Io {
 }
 
 const ENGINES: Readonly<Record<RunCommand['backend'], (command: RunCommand) => Promise<HostedEngine>>> = {
-  node: (c) => nodeEvalEngine(c.config.modelId, c.config.dtype),
-  chromium: (c) => chromiumEvalEngine(c.config.modelId, c.config.dtype),
+  node: (c) => nodeEvalEngine(c.config.modelId, c.config.dtype, c.config.clsScorer),
+  chromium: (c) => chromiumEvalEngine(c.config.modelId, c.config.dtype, c.config.clsScorer),
 };
 
 async function run(command: RunCommand, io: Io): Promise<number> {
@@ -42,7 +42,7 @@ async function run(command: RunCommand, io: Io): Promise<number> {
   const label = `${runName(config)}${config.shard ? ` shard ${config.shard.index}/${config.shard.count}` : ''}`;
   io.err(`${label}: ${items.mine.length} questions (${folder.answered.size} already answered) → ${command.out}`);
   const hosted = await ENGINES[command.backend](command);
-  await folder.recordSessionDtypes(hosted.info.sessionDtypes);
+  await folder.recordLoaded(hosted.info);
   if (!loadedAsRequested(config.dtype, hosted.info.sessionDtypes)) io.err(`${label}: loaded ${loadedDtypeLabel(config.dtype, hosted.info.sessionDtypes)}.`);
   const jobId = 1;
   let stopped = false;

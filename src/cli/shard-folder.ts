@@ -9,7 +9,7 @@ import { METHODS } from '../core/eval/benchmark';
 import { benchmarkOf } from '../core/eval/benchmarks';
 import { checkSameRun, type EvalRunConfig } from '../core/eval/run-config';
 import { LensError } from '../protocol/errors';
-import type { SessionDtypes } from '../protocol/messages';
+import type { ModelInfo } from '../protocol/messages';
 
 export const RUN_FILE = 'run.json';
 export const answersPath = (dir: string, method: Method) => join(dir, `${method}.jsonl`);
@@ -31,8 +31,11 @@ export async function readFolderAnswers(dir: string, config: EvalRunConfig): Pro
 export interface ShardFolder {
   readonly answered: ReadonlyMap<string, Outputs>;
   append(answers: readonly { item: EvalItem; outputs: Outputs }[]): Promise<void>;
-  /** Records in run.json what the model's sessions actually loaded (a folder may lack the asked-for dtype). */
-  recordSessionDtypes(loaded: SessionDtypes): Promise<void>;
+  /**
+   * Records in run.json what was actually loaded: each session's dtype (a folder may lack the asked-for one) and
+   * the outlier score that runs.
+   */
+  recordLoaded(info: Pick<ModelInfo, 'sessionDtypes' | 'scorer'>): Promise<void>;
 }
 
 /** Opens (resuming) or creates the folder of this run and shard. */
@@ -59,9 +62,9 @@ export async function openShardFolder(dir: string, config: EvalRunConfig, items:
       const lines = answers.map(({ item, outputs }) => answerLines(benchmark, item, outputs, config.modelId));
       for (const method of METHODS) await appendFile(answersPath(dir, method), lines.map((l) => l[method]).join(''));
     },
-    async recordSessionDtypes(loaded) {
+    async recordLoaded({ sessionDtypes, scorer }) {
       const recorded = await readRunConfig(dir);
-      await writeFile(join(dir, RUN_FILE), `${JSON.stringify({ ...recorded, sessionDtypes: loaded }, null, 2)}\n`);
+      await writeFile(join(dir, RUN_FILE), `${JSON.stringify({ ...recorded, sessionDtypes, scorer }, null, 2)}\n`);
     },
   };
 }

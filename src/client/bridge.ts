@@ -68,10 +68,10 @@ export function createLensController(client: EngineClient, images: ImageReader):
 
   const controller: LensController = {
     async loadModel() {
-      const { modelId, dtype, noClsScorer } = store.getState().settings;
+      const { modelId, dtype, noClsScorer, clsScorer } = store.getState().settings;
       modelLoadStarted(modelId, dtype);
       try {
-        modelLoaded(await client.call('model/load', { modelId, dtype, noClsScorer }));
+        modelLoaded(await client.call('model/load', { modelId, dtype, noClsScorer, clsScorer }));
       } catch (error) {
         modelFailed(asWire(error));
         return;

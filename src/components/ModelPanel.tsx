@@ -2,8 +2,8 @@ import { useId } from 'react';
 import { ADAPTED_SCORE_NOTICE, catalogEntry, formatDownload, MODEL_CATALOG } from '../core/models/catalog';
 import { loadedDtypeLabel } from '../core/models/loaded-dtype';
 import { dtypeRuns, pickDtype, type DeviceFeatures } from '../core/models/pick-dtype';
-import type { Capabilities, Dtype, NoClsScorer } from '../protocol/messages';
-import { DTYPES, NO_CLS_SCORERS } from '../state/settings';
+import type { Capabilities, ClsScorer, Dtype, NoClsScorer } from '../protocol/messages';
+import { CLS_SCORERS, DTYPES, NO_CLS_SCORERS } from '../state/settings';
 import { useLens, useLensShallow } from '../state/store';
 import { updateSettings } from '../state/view-actions';
 import { ErrorNotice } from './ErrorNotice';
@@ -17,15 +17,20 @@ const NO_CLS_LABELS: Record<NoClsScorer, string> = {
   'token-norm': 'Norm of each patch’s hidden state',
 };
 
+const CLS_LABELS: Record<ClsScorer, string> = {
+  'clip-single-head': 'One softmax over the full width (paper, LLaVA-1.5 setting)',
+  'head-mean': 'Mean of per-head softmaxes (paper, InstructBLIP setting)',
+};
+
 const deviceOf = (capabilities: Capabilities): DeviceFeatures => ({ backend: capabilities.backend, shaderF16: capabilities.adapter?.shaderF16 ?? false });
 
 /** Which model, in which dtype, on which backend; its download progress and what went wrong. */
 export function ModelPanel() {
   const lens = useLensController();
-  const { modelId, dtype, noClsScorer } = useLensShallow((s) => ({ modelId: s.settings.modelId, dtype: s.settings.dtype, noClsScorer: s.settings.noClsScorer }));
+  const { modelId, dtype, noClsScorer, clsScorer } = useLensShallow((s) => ({ modelId: s.settings.modelId, dtype: s.settings.dtype, noClsScorer: s.settings.noClsScorer, clsScorer: s.settings.clsScorer }));
   const model = useLens((s) => s.model);
   const engine = useLens((s) => s.engine);
-  const ids = { choice: useId(), hub: useId(), dtype: useId(), scorer: useId() };
+  const ids = { choice: useId(), hub: useId(), dtype: useId(), scorer: useId(), clsScorer: useId() };
   const entry = catalogEntry(modelId);
   const dtypes = entry ? entry.dtypes : DTYPES;
   const device = engine.phase === 'ready' ? deviceOf(engine.capabilities) : undefined;
@@ -38,6 +43,7 @@ export function ModelPanel() {
   const picked = device && entry ? pickDtype(entry.dtypes, device) : undefined;
   // A Hub model outside the catalogue may lack CLS too; the engine decides on load, the setting must be reachable.
   const noCls = entry?.hasCls !== true;
+  const cls = entry?.hasCls !== false;
   const loading = model.phase === 'loading';
   const loadedHere = model.phase === 'ready' && model.info?.id === modelId && model.info.dtype === dtype;
 
@@ -72,6 +78,16 @@ export function ModelPanel() {
         <p className="panel__hint" data-testid="dtype-hint">
           Suggested: {picked.dtype} ({picked.reason}).{entry?.sizesSource ? ` Sizes: ${entry.sizesSource}.` : ''}
         </p>
+      )}
+      {cls && (
+        <>
+          <label htmlFor={ids.clsScorer}>{entry ? 'Outlier score' : 'Outlier score (if the encoder has a CLS token)'}</label>
+          <select id={ids.clsScorer} value={clsScorer} onChange={(e) => updateSettings({ clsScorer: e.target.value as ClsScorer })}>
+            {CLS_SCORERS.map((name) => (
+              <option key={name} value={name}>{CLS_LABELS[name]}</option>
+            ))}
+          </select>
+        </>
       )}
       {noCls && (
         <>

@@ -84,14 +84,14 @@ export function createEngine(deps: EngineDeps): EngineApi {
       return { protocolVersion: PROTOCOL_VERSION, capabilities: await probeCapabilities(deps.env) };
     },
 
-    async 'model/load'({ modelId, dtype, noClsScorer }) {
+    async 'model/load'({ modelId, dtype, noClsScorer, clsScorer }) {
       await stopActive();
       await detector.idle();
       const previous = model;
       model = undefined;
       encodedImages.clear();
       await previous?.dispose();
-      model = await deps.loadModel(modelId, dtype, (progress) => emit({ type: 'load/progress', ...progress }), { noClsScorer });
+      model = await deps.loadModel(modelId, dtype, (progress) => emit({ type: 'load/progress', ...progress }), { noClsScorer, clsScorer });
       return model.info;
     },
 

@@ -11,6 +11,10 @@ export type Dtype = 'fp32' | 'q4' | 'fp16' | 'q4f16';
 /** The adapted outlier score used for an encoder without a CLS token (core/attention/outliers names). */
 export type NoClsScorer = 'mean-received-attention' | 'token-norm';
 
+/** DAMRO's outlier score for an encoder with a CLS token: one full-width softmax (the paper's LLaVA-1.5 / CLIP
+ * setting) or the mean of per-head softmaxes (its InstructBLIP / EVA setting). */
+export type ClsScorer = 'clip-single-head' | 'head-mean';
+
 export interface GpuAdapterSummary {
   readonly vendor: string;
   readonly architecture: string;
@@ -169,8 +173,11 @@ export interface DetectResult {
 
 export interface Methods {
   'engine/hello': { params: { protocolVersion: number }; result: { protocolVersion: number; capabilities: Capabilities } };
-  /** noClsScorer applies only to encoders without a CLS token; absent means mean-received-attention. */
-  'model/load': { params: { modelId: string; dtype: Dtype; noClsScorer?: NoClsScorer }; result: ModelInfo };
+  /**
+   * noClsScorer applies only to encoders without a CLS token (absent: mean-received-attention), clsScorer only to
+   * encoders with one (absent: clip-single-head).
+   */
+  'model/load': { params: { modelId: string; dtype: Dtype; noClsScorer?: NoClsScorer; clsScorer?: ClsScorer }; result: ModelInfo };
   'run/start': { params: RunParams; result: { runId: number } };
   'run/cancel': { params: { runId: number }; result: { cancelled: boolean } };
   /** Runs a COCO object detector on an image (ground truth for the caption labels when nothing else knows the image). */

@@ -96,11 +96,16 @@ describe('npm run eval (Node backend)', () => {
     expect(other.err).toMatch(/belongs to a different run \(k, max new tokens differ\)/);
   });
 
-  it('records in run.json and says on stderr what was loaded when the folder lacks the asked-for dtype', async () => {
+  it('records in run.json what was loaded (dtype per session, the outlier score that ran) and says so when the folder lacks the asked-for dtype', async () => {
     const out = join(work, 'q4-on-fp32');
-    const run = await cli('pope', '--images', work, '--model', model.dir, '--split', 'random', '--limit', '6', '--dtype', 'q4', '--preset', 'custom', '--k', '2', '--max-new-tokens', '2', '--out', out);
+    const run = await cli('pope', '--images', work, '--model', model.dir, '--split', 'random', '--limit', '6', '--dtype', 'q4', '--cls-scorer', 'head-mean', '--preset', 'custom', '--k', '2', '--max-new-tokens', '2', '--out', out);
     expect(run.code, run.err).toBe(0);
     expect(run.err).toMatch(/loaded fp32 \(q4 asked for; this model has no q4 files\)/);
-    expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'))).toMatchObject({ dtype: 'q4', sessionDtypes: { vision: 'fp32', embed: 'fp32', decoder: 'fp32' } });
+    expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'))).toMatchObject({
+      dtype: 'q4',
+      sessionDtypes: { vision: 'fp32', embed: 'fp32', decoder: 'fp32' },
+      clsScorer: 'head-mean',
+      scorer: { name: 'head-mean', faithful: true, label: expect.stringMatching(/InstructBLIP/) },
+    });
   });
 });

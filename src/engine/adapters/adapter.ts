@@ -1,4 +1,4 @@
-import type { Backend, Dtype, NoClsScorer } from '../../protocol/messages';
+import type { Backend, ClsScorer, Dtype, NoClsScorer } from '../../protocol/messages';
 import type { FileSource } from '../load/file-source';
 import type { LoadedModel, LoadProgress } from '../model';
 
@@ -10,6 +10,8 @@ export interface AdapterContext {
   readonly onProgress: (progress: LoadProgress) => void;
   /** The adapted outlier score to use when the vision encoder has no CLS token. */
   readonly noClsScorer: NoClsScorer;
+  /** DAMRO's score when the encoder has a CLS token. */
+  readonly clsScorer: ClsScorer;
   /** The model families this build supports, for error messages. */
   readonly families: readonly string[];
 }

@@ -207,8 +207,8 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
       });
       const plan = spec.plan(rawConfig, generation, processor);
       const { text } = plan;
-      // The paper's score needs CLS; a tower without it gets the chosen, labelled substitute.
-      const scorer: OutlierScorerName = plan.hasCls ? 'clip-single-head' : ctx.noClsScorer;
+      // The paper's scores need CLS (either of its two settings); a tower without it gets the chosen, labelled substitute.
+      const scorer: OutlierScorerName = plan.hasCls ? ctx.clsScorer : ctx.noClsScorer;
 
       const vision = await readOnnx(ctx, 'vision_encoder');
       const visionTapped = tapVisionEncoder(vision.bytes, { layer: plan.scoreLayer, scorers: [scorer] });

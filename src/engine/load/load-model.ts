@@ -37,6 +37,7 @@ export function createModelLoader(deps: LoaderDeps): ModelLoader {
       throw new LensError('unsupported-model', `"${modelId}" is a ${config.model_type ?? 'model without a model_type'} model; DAMRO Lens supports ${families.length ? families.join(', ') : 'no model family in this build'}.`, { modelType: String(config.model_type) });
     }
     const noClsScorer = options.noClsScorer ?? 'mean-received-attention';
-    return adapter.load({ modelId, dtype, backend: await deps.backend(dtype), source, onProgress, noClsScorer, families }, config);
+    const clsScorer = options.clsScorer ?? 'clip-single-head';
+    return adapter.load({ modelId, dtype, backend: await deps.backend(dtype), source, onProgress, noClsScorer, clsScorer, families }, config);
   };
 }
