@@ -19,7 +19,7 @@ export const fusedMultiHeadAttention: SiteStrategy = {
       const refuse = (why: string) => {
         throw new LensError('attention-unavailable', `MultiHeadAttention node '${node.name}' ${why}; DAMRO Lens recomputes fused attention from separate query and key inputs only.`);
       };
-      if (!key) refuse('packs Q, K and V into its query input');
+      if (!key) refuse(`packs Q, K and V into its query input '${query}' (its key input is empty)`);
       if (rest.some(Boolean)) refuse('takes a mask, an attention bias or past state');
       // Exports often write the default 1/√headDim out explicitly; any value is the op's own and is reused.
       const scale = attr(node.attributes, 'scale')?.f ?? 0;
