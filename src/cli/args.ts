@@ -14,7 +14,8 @@ export const USAGE = `usage:
                   [--cls-scorer clip-single-head|head-mean] [--rule damro|official] [--data DIR]
   npm run eval -- merge --out DIR SHARD_DIR... [--rule damro|official] [--data DIR]
 
-  --model     node: a model folder, or a name under public/models/; chromium: a model id of the built site
+  --model     a model folder on disk (DIR, any transformers.js image-text export), a name under public/models/,
+              or (chromium) a Hub id or an http(s) base URL of a model folder
   --preset    paper (default): the paper's α/β/k, sampling at T = 1, seed 42; custom: only what you pass
   --cls-scorer  DAMRO's outlier score for an encoder with a CLS token: clip-single-head (default; the paper's
               LLaVA-1.5 setting, one softmax over the full width) or head-mean (its InstructBLIP setting)

@@ -4,6 +4,8 @@ import type { LoadedModel, LoadProgress } from '../model';
 
 export interface AdapterContext {
   readonly modelId: string;
+  /** What transformers.js loads the processor by (the model id, except for a model at a base URL). */
+  readonly processorId: string;
   readonly dtype: Dtype;
   readonly backend: Backend;
   readonly source: FileSource;

@@ -202,7 +202,7 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
     family: spec.family,
     async load(ctx: AdapterContext, rawConfig: ModelConfig): Promise<LoadedModel> {
       const generation = await readJson(ctx, 'generation_config.json');
-      const processor = await loadProcessor(ctx.modelId).catch((error: unknown) => {
+      const processor = await loadProcessor(ctx.processorId).catch((error: unknown) => {
         throw new LensError('model-not-found', `Could not load the processor and tokenizer of "${ctx.modelId}" (${error instanceof Error ? error.message : String(error)}). Check the model id and your connection.`);
       });
       const plan = spec.plan(rawConfig, generation, processor);

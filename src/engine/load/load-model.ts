@@ -2,14 +2,24 @@ import { LensError } from '../../protocol/errors';
 import type { Backend, Dtype } from '../../protocol/messages';
 import type { ModelAdapter, ModelConfig } from '../adapters/adapter';
 import type { ModelLoader } from '../model';
-import { configureHub, type HubSettings } from '../runtime/hf';
+import { BASE_URL_MODEL_ID, configureHub, type HubSettings } from '../runtime/hf';
 import type { FileSource } from './file-source';
+import { httpSource } from './http-source';
 
 /** Where a model lives: its files for the engine, and how transformers.js should find its processor files. */
 export interface ModelLocation {
   readonly source: FileSource;
   readonly hub: HubSettings;
+  /** The id transformers.js loads the processor by, when it is not the model id (a base-URL model). */
+  readonly processorId?: string;
 }
+
+/** A model folder at an http(s) base URL: our files and transformers.js's both come from there. */
+export function baseUrlLocation(baseUrl: string, fetchImpl?: typeof fetch): ModelLocation {
+  return { source: httpSource(baseUrl, undefined, fetchImpl), hub: { allowRemoteModels: true, baseUrl }, processorId: BASE_URL_MODEL_ID };
+}
+
+export const isBaseUrl = (modelId: string): boolean => /^https?:\/\//i.test(modelId);
 
 export interface LoaderDeps {
   readonly adapters: Readonly<Record<string, ModelAdapter>>;
@@ -21,7 +31,7 @@ export interface LoaderDeps {
 /** Reads config.json, picks the adapter for its model_type, and lets the adapter build the model. */
 export function createModelLoader(deps: LoaderDeps): ModelLoader {
   return async (modelId, dtype, onProgress, options = {}) => {
-    const { source, hub } = deps.locate(modelId);
+    const { source, hub, processorId = modelId } = deps.locate(modelId);
     // One model loads at a time, so the global transformers.js settings can follow the model being loaded.
     configureHub(hub);
     const text = new TextDecoder().decode(await source.read('config.json', onProgress));
@@ -38,6 +48,6 @@ export function createModelLoader(deps: LoaderDeps): ModelLoader {
     }
     const noClsScorer = options.noClsScorer ?? 'mean-received-attention';
     const clsScorer = options.clsScorer ?? 'clip-single-head';
-    return adapter.load({ modelId, dtype, backend: await deps.backend(dtype), source, onProgress, noClsScorer, clsScorer, families }, config);
+    return adapter.load({ modelId, dtype, backend: await deps.backend(dtype), source, onProgress, noClsScorer, clsScorer, families, processorId }, config);
   };
 }

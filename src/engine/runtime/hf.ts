@@ -12,13 +12,24 @@ export interface HubSettings {
   /** Where models served by this site (or a folder in Node) live; `undefined` disables local models. */
   readonly localModelPath?: string;
   readonly allowRemoteModels: boolean;
+  /** A model folder at any http(s) base URL (a self-hosted mirror, a folder served locally) instead of the Hub. */
+  readonly baseUrl?: string;
 }
+
+const HUB = { host: env.remoteHost, pathTemplate: env.remotePathTemplate };
 
 export function configureHub(settings: HubSettings): void {
   env.allowLocalModels = settings.localModelPath !== undefined;
   if (settings.localModelPath !== undefined) env.localModelPath = settings.localModelPath;
   env.allowRemoteModels = settings.allowRemoteModels;
+  // transformers.js joins remoteHost, remotePathTemplate and the file name with '/'; a template of '.' (no {model})
+  // points every model id at the one folder, and URL parsing drops the '.' segment.
+  env.remoteHost = settings.baseUrl === undefined ? HUB.host : settings.baseUrl.replace(/\/+$/, '');
+  env.remotePathTemplate = settings.baseUrl === undefined ? HUB.pathTemplate : '.';
 }
+
+/** The model id transformers.js is given for a base-URL model: any valid Hub-style id will do, the URL decides. */
+export const BASE_URL_MODEL_ID = 'base-url/model';
 
 /** The Hub URL of a model's folder, the way transformers.js builds it (so both share one browser cache). */
 export function hubFolderUrl(modelId: string, revision = 'main'): string {
