@@ -6,6 +6,7 @@ import { serveFolder, type ServedFolder } from '../../src/cli/serve-folder';
 import { ADAPTERS } from '../../src/engine/adapters/registry';
 import { createEngine } from '../../src/engine/engine';
 import { baseUrlLocation, createModelLoader } from '../../src/engine/load/load-model';
+import { baseUrlModelId } from '../../src/engine/runtime/hf';
 import type { WorkerEvent } from '../../src/protocol/messages';
 import { runParams, runToEnd, tokensOf, useTinyEngine } from '../support/tiny-llava';
 
@@ -34,6 +35,12 @@ describe('a model folder at a base URL', () => {
     const fromDisk = await runToEnd(tiny.engine, tiny.events, runParams());
     for (const caption of ['baseline', 'damro'] as const) expect(tokensOf(fromUrl, caption)).toEqual(tokensOf(fromDisk, caption));
     expect(tokensOf(fromUrl, 'baseline').length).toBeGreaterThan(3);
+  });
+
+  it('gives transformers.js a distinct valid model id per URL (it memoizes lookups by id)', () => {
+    const [a, b] = ['http://127.0.0.1:1/a/', 'http://127.0.0.1:1/b/'].map(baseUrlModelId);
+    expect(a).toMatch(/^base-url\/[0-9a-f]{8}$/);
+    expect(a).not.toBe(b);
   });
 
   it('a missing folder is refused with the URL that failed', async () => {

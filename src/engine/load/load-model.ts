@@ -2,7 +2,7 @@ import { LensError } from '../../protocol/errors';
 import type { Backend, Dtype } from '../../protocol/messages';
 import type { ModelAdapter, ModelConfig } from '../adapters/adapter';
 import type { ModelLoader } from '../model';
-import { BASE_URL_MODEL_ID, configureHub, type HubSettings } from '../runtime/hf';
+import { baseUrlModelId, configureHub, type HubSettings } from '../runtime/hf';
 import type { FileSource } from './file-source';
 import { httpSource } from './http-source';
 
@@ -16,7 +16,7 @@ export interface ModelLocation {
 
 /** A model folder at an http(s) base URL: our files and transformers.js's both come from there. */
 export function baseUrlLocation(baseUrl: string, fetchImpl?: typeof fetch): ModelLocation {
-  return { source: httpSource(baseUrl, undefined, fetchImpl), hub: { allowRemoteModels: true, baseUrl }, processorId: BASE_URL_MODEL_ID };
+  return { source: httpSource(baseUrl, undefined, fetchImpl), hub: { allowRemoteModels: true, baseUrl }, processorId: baseUrlModelId(baseUrl) };
 }
 
 export const isBaseUrl = (modelId: string): boolean => /^https?:\/\//i.test(modelId);

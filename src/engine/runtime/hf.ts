@@ -28,8 +28,15 @@ export function configureHub(settings: HubSettings): void {
   env.remotePathTemplate = settings.baseUrl === undefined ? HUB.pathTemplate : '.';
 }
 
-/** The model id transformers.js is given for a base-URL model: any valid Hub-style id will do, the URL decides. */
-export const BASE_URL_MODEL_ID = 'base-url/model';
+/**
+ * The model id transformers.js is given for a base-URL model. Any valid Hub-style id reaches the URL, but
+ * transformers.js memoizes file lookups by model id and file name, so each URL gets its own id.
+ */
+export function baseUrlModelId(baseUrl: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < baseUrl.length; i++) hash = Math.imul(hash ^ baseUrl.charCodeAt(i), 0x01000193) >>> 0;
+  return `base-url/${hash.toString(16).padStart(8, '0')}`;
+}
 
 /** The Hub URL of a model's folder, the way transformers.js builds it (so both share one browser cache). */
 export function hubFolderUrl(modelId: string, revision = 'main'): string {
