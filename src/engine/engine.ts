@@ -84,14 +84,14 @@ export function createEngine(deps: EngineDeps): EngineApi {
       return { protocolVersion: PROTOCOL_VERSION, capabilities: await probeCapabilities(deps.env) };
     },
 
-    async 'model/load'({ modelId, dtype, noClsScorer, clsScorer }) {
+    async 'model/load'({ modelId, dtype, noClsScorer, clsScorer, folder }) {
       await stopActive();
       await detector.idle();
       const previous = model;
       model = undefined;
       encodedImages.clear();
       await previous?.dispose();
-      model = await deps.loadModel(modelId, dtype, (progress) => emit({ type: 'load/progress', ...progress }), { noClsScorer, clsScorer });
+      model = await deps.loadModel(modelId, dtype, (progress) => emit({ type: 'load/progress', ...progress }), { noClsScorer, clsScorer, folder });
       return model.info;
     },
 

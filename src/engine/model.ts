@@ -1,4 +1,4 @@
-import type { ClsScorer, Dtype, ImageInput, ModelInfo, NoClsScorer } from '../protocol/messages';
+import type { ClsScorer, Dtype, FolderFile, ImageInput, ModelInfo, NoClsScorer } from '../protocol/messages';
 import type { DecoderRunner, RowSpec } from './decode/runner';
 
 /** The vision encoder's output for one image, computed once and reused by every run on that image. */
@@ -39,6 +39,8 @@ export interface LoadOptions {
   readonly noClsScorer?: NoClsScorer;
   /** DAMRO's score for an encoder with CLS: the paper's LLaVA-1.5 or its InstructBLIP setting. */
   readonly clsScorer?: ClsScorer;
+  /** A model folder opened from disk: its files, instead of looking the model id up. */
+  readonly folder?: readonly FolderFile[];
 }
 
 export type ModelLoader = (modelId: string, dtype: Dtype, onProgress: (progress: LoadProgress) => void, options?: LoadOptions) => Promise<LoadedModel>;

@@ -1,9 +1,10 @@
 import { LensError } from '../../protocol/errors';
-import type { Backend, Dtype } from '../../protocol/messages';
+import type { Backend, Dtype, FolderFile } from '../../protocol/messages';
 import type { ModelAdapter, ModelConfig } from '../adapters/adapter';
 import type { ModelLoader } from '../model';
 import { baseUrlModelId, configureHub, type HubSettings } from '../runtime/hf';
 import type { FileSource } from './file-source';
+import { folderFileSource } from './folder-file-source';
 import { httpSource } from './http-source';
 
 /** Where a model lives: its files for the engine, and how transformers.js should find its processor files. */
@@ -19,6 +20,24 @@ export function baseUrlLocation(baseUrl: string, fetchImpl?: typeof fetch): Mode
   return { source: httpSource(baseUrl, undefined, fetchImpl), hub: { allowRemoteModels: true, baseUrl }, processorId: baseUrlModelId(baseUrl) };
 }
 
+let openedFolders = 0;
+
+/**
+ * A folder opened from disk (the site's "Open a model folder…"): the engine reads its files directly, and
+ * transformers.js, which only knows URLs, is pointed at a made-up base URL whose requests the files answer.
+ */
+export function openedFolderLocation(name: string, files: readonly FolderFile[]): ModelLocation {
+  const byPath = new Map(files.map((f) => [f.path.replace(/^\.?\//, ''), f.file]));
+  // A fresh URL per opening: transformers.js memoizes lookups by URL-derived id.
+  const baseUrl = `https://opened-folder.invalid/${++openedFolders}/`;
+  const answer: typeof fetch = async (input) => {
+    const path = decodeURIComponent(new URL(String(input instanceof Request ? input.url : input)).pathname).slice(new URL(baseUrl).pathname.length);
+    const blob = byPath.get(path);
+    return blob ? new Response(await blob.arrayBuffer(), { headers: { 'content-length': String(blob.size) } }) : new Response(null, { status: 404 });
+  };
+  return { source: folderFileSource(name, byPath), hub: { allowRemoteModels: true, baseUrl, fetch: answer }, processorId: baseUrlModelId(baseUrl) };
+}
+
 export const isBaseUrl = (modelId: string): boolean => /^https?:\/\//i.test(modelId);
 
 export interface LoaderDeps {
@@ -31,7 +50,7 @@ export interface LoaderDeps {
 /** Reads config.json, picks the adapter for its model_type, and lets the adapter build the model. */
 export function createModelLoader(deps: LoaderDeps): ModelLoader {
   return async (modelId, dtype, onProgress, options = {}) => {
-    const { source, hub, processorId = modelId } = deps.locate(modelId);
+    const { source, hub, processorId = modelId } = options.folder ? openedFolderLocation(modelId, options.folder) : deps.locate(modelId);
     // One model loads at a time, so the global transformers.js settings can follow the model being loaded.
     configureHub(hub);
     const text = new TextDecoder().decode(await source.read('config.json', onProgress));

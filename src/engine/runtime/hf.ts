@@ -14,9 +14,11 @@ export interface HubSettings {
   readonly allowRemoteModels: boolean;
   /** A model folder at any http(s) base URL (a self-hosted mirror, a folder served locally) instead of the Hub. */
   readonly baseUrl?: string;
+  /** Answers transformers.js's requests instead of the network (a folder opened from disk); nothing is cached. */
+  readonly fetch?: typeof fetch;
 }
 
-const HUB = { host: env.remoteHost, pathTemplate: env.remotePathTemplate };
+const HUB = { host: env.remoteHost, pathTemplate: env.remotePathTemplate, fetch: env.fetch, useBrowserCache: env.useBrowserCache };
 
 export function configureHub(settings: HubSettings): void {
   env.allowLocalModels = settings.localModelPath !== undefined;
@@ -26,6 +28,8 @@ export function configureHub(settings: HubSettings): void {
   // points every model id at the one folder, and URL parsing drops the '.' segment.
   env.remoteHost = settings.baseUrl === undefined ? HUB.host : settings.baseUrl.replace(/\/+$/, '');
   env.remotePathTemplate = settings.baseUrl === undefined ? HUB.pathTemplate : '.';
+  env.fetch = settings.fetch ?? HUB.fetch;
+  env.useBrowserCache = settings.fetch === undefined && HUB.useBrowserCache;
 }
 
 /**
