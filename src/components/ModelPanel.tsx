@@ -2,6 +2,7 @@ import { useId } from 'react';
 import { ADAPTED_SCORE_NOTICE, catalogEntry, formatDownload, MODEL_CATALOG } from '../core/models/catalog';
 import { loadedDtypeLabel } from '../core/models/loaded-dtype';
 import { dtypeRuns, pickDtype, type DeviceFeatures } from '../core/models/pick-dtype';
+import { droppedFolder, pickedFolder } from '../client/folder-files';
 import type { Capabilities, ClsScorer, Dtype, NoClsScorer } from '../protocol/messages';
 import { CLS_SCORERS, DTYPES, NO_CLS_SCORERS } from '../state/settings';
 import { useLens, useLensShallow } from '../state/store';
@@ -48,7 +49,15 @@ export function ModelPanel() {
   const loadedHere = model.phase === 'ready' && model.info?.id === modelId && model.info.dtype === dtype;
 
   return (
-    <section className="panel" aria-labelledby={`${ids.choice}-h`}>
+    <section
+      className="panel"
+      aria-labelledby={`${ids.choice}-h`}
+      onDragOver={(e) => e.preventDefault()}
+      onDrop={(e) => {
+        e.preventDefault();
+        void droppedFolder(e.dataTransfer).then((folder) => folder && lens.loadFolder(folder.name, folder.files));
+      }}
+    >
       <h2 id={`${ids.choice}-h`}>Model</h2>
       <label htmlFor={ids.choice}>Model</label>
       <select id={ids.choice} value={entry ? modelId : HUB_CHOICE} onChange={(e) => (e.target.value === HUB_CHOICE ? updateSettings({ modelId: '' }) : chooseModel(e.target.value))}>
@@ -111,6 +120,23 @@ export function ModelPanel() {
       <button type="button" className="button button--primary" disabled={loading || !modelId || engine.phase !== 'ready'} onClick={() => void lens.loadModel()}>
         {loading ? 'Loading…' : loadedHere ? 'Reload model' : 'Load model'}
       </button>
+      <label className="button" aria-disabled={loading || engine.phase !== 'ready'}>
+        Open a model folder…
+        <input
+          type="file"
+          hidden
+          data-testid="model-folder"
+          disabled={loading || engine.phase !== 'ready'}
+          ref={(input) => input?.setAttribute('webkitdirectory', '')}
+          onChange={(e) => {
+            const files = Array.from(e.target.files ?? []);
+            const folder = files.length ? pickedFolder(files) : undefined;
+            if (folder) void lens.loadFolder(folder.name, folder.files);
+            e.target.value = '';
+          }}
+        />
+      </label>
+      <p className="panel__hint">Your own export or an offline copy: a folder with config.json and onnx/, loaded in the dtype above. You can also drop the folder here.</p>
       {model.phase === 'ready' && model.info && (
         <p className="panel__status" role="status" data-testid="model-status">
           Loaded {model.info.id} ({loadedDtypeLabel(model.info.dtype, model.info.sessionDtypes)}, {model.info.backend}) · {model.info.tokenGrid.rows}×{model.info.tokenGrid.cols} image tokens
