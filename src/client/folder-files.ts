@@ -4,8 +4,9 @@ import type { FolderFile } from '../protocol/messages';
 
 /** From an <input webkitdirectory> selection: the folder's name and its files. */
 export function pickedFolder(files: readonly File[]): { name: string; files: FolderFile[] } {
-  const name = files[0]?.webkitRelativePath.split('/')[0] ?? 'folder';
-  return { name, files: files.map((file) => ({ path: file.webkitRelativePath.split('/').slice(1).join('/'), file })) };
+  const parts = (file: File) => (file.webkitRelativePath || file.name).split('/');
+  const name = files[0] && parts(files[0]).length > 1 ? parts(files[0])[0]! : 'folder';
+  return { name, files: files.map((file) => ({ path: parts(file).slice(1).join('/') || file.name, file })) };
 }
 
 async function entries(directory: FileSystemDirectoryEntry): Promise<FileSystemEntry[]> {

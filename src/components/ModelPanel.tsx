@@ -127,7 +127,7 @@ export function ModelPanel() {
           hidden
           data-testid="model-folder"
           disabled={loading || engine.phase !== 'ready'}
-          ref={(input) => input?.setAttribute('webkitdirectory', '')}
+          {...{ webkitdirectory: '' }}
           onChange={(e) => {
             const files = Array.from(e.target.files ?? []);
             const folder = files.length ? pickedFolder(files) : undefined;
