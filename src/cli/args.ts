@@ -5,20 +5,23 @@ import { parseShard } from '../core/eval/items';
 import { paperPreset, type EvalSettings } from '../core/eval/presets';
 import type { EvalRunConfig } from '../core/eval/run-config';
 import { LensError } from '../protocol/errors';
-import type { Dtype } from '../protocol/messages';
+import type { ClsScorer, Dtype } from '../protocol/messages';
 
 export const USAGE = `usage:
   npm run eval -- pope|chair|mme|gpt4v --images DIR --model ID --out DIR [--split S] [--backend node|chromium]
                   [--shard i/n] [--limit N] [--preset paper|custom] [--alpha A] [--beta B] [--k K]
                   [--mode sample|greedy] [--seed N] [--max-new-tokens N] [--dtype fp32|q4|fp16|q4f16]
-                  [--rule damro|official] [--data DIR]
+                  [--cls-scorer clip-single-head|head-mean] [--rule damro|official] [--data DIR]
                   gpt4v: --judge-url URL --judge-model NAME [--concurrency N] [--judge-timeout S] [--yes]
   npm run eval -- merge --out DIR SHARD_DIR... [--rule damro|official] [--data DIR]
                   [gpt4v: --images DIR and the judge options above]
   npm run eval -- evidence --run DIR [--run DIR...] [--out DIR] [--seed N] [--resamples N] [--data DIR]
 
-  --model     node: a model folder, or a name under public/models/; chromium: a model id of the built site
+  --model     a model folder on disk (DIR, any transformers.js image-text export), a name under public/models/,
+              or (chromium) a Hub id or an http(s) base URL of a model folder
   --preset    paper (default): the paper's α/β/k, sampling at T = 1, seed 42; custom: only what you pass
+  --cls-scorer  DAMRO's outlier score for an encoder with a CLS token: clip-single-head (default; the paper's
+              LLaVA-1.5 setting, one softmax over the full width) or head-mean (its InstructBLIP setting)
   --limit     ask the first N questions, rounded up to whole images
   --shard     i/n: this machine's share (whole images, round-robin); merge the n output folders afterwards
   --data      the folder with the question lists, laid out as public/data/ (the default: the repository's
@@ -104,7 +107,7 @@ function parse(argv: readonly string[]) {
         images: { type: 'string' }, model: { type: 'string' }, out: { type: 'string' }, split: { type: 'string' }, backend: { type: 'string' },
         shard: { type: 'string' }, limit: { type: 'string' }, preset: { type: 'string' }, alpha: { type: 'string' }, beta: { type: 'string' },
         k: { type: 'string' }, mode: { type: 'string' }, seed: { type: 'string' }, 'max-new-tokens': { type: 'string' }, dtype: { type: 'string' },
-        rule: { type: 'string' }, data: { type: 'string' }, run: { type: 'string', multiple: true }, resamples: { type: 'string' },
+        rule: { type: 'string' }, data: { type: 'string' }, run: { type: 'string', multiple: true }, resamples: { type: 'string' }, 'cls-scorer': { type: 'string' },
         'judge-url': { type: 'string' }, 'judge-model': { type: 'string' }, concurrency: { type: 'string' }, 'judge-timeout': { type: 'string' }, yes: { type: 'boolean' },
       },
     });
@@ -176,6 +179,7 @@ function parseCommandLine(argv: readonly string[]): RunCommand | MergeCommand | 
     split,
     modelId: values.model ?? bad('--model ID is required.'),
     dtype: oneOf(values.dtype, ['fp32', 'q4', 'fp16', 'q4f16'] as const satisfies readonly Dtype[], 'dtype', 'fp32'),
+    clsScorer: oneOf(values['cls-scorer'], ['clip-single-head', 'head-mean'] as const satisfies readonly ClsScorer[], 'cls-scorer', 'clip-single-head'),
     settings,
     limit: number(values.limit, 'limit'),
     shard,

@@ -1,13 +1,14 @@
 // The production inference worker (dist/) in headless Chromium on WebGPU, driven over its protocol from a
 // page served like `npm start` serves it: the same code a person's browser runs, without a person.
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { preview } from 'vite';
 import { LensError } from '../protocol/errors';
-import type { Dtype, EvalImageParams, EvalImageResult, ModelInfo, Response } from '../protocol/messages';
+import type { ClsScorer, Dtype, EvalImageParams, EvalImageResult, ModelInfo, Response } from '../protocol/messages';
 import { REPO_ROOT } from './data';
 import type { HostedEngine } from './node-engine';
+import { serveFolder } from './serve-folder';
 
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // WebGPU in headless Chromium; without a GPU it runs on SwiftShader.
@@ -45,16 +46,19 @@ function workerFile(): string {
   return `assets/${file}`;
 }
 
-export async function chromiumEvalEngine(modelId: string, dtype: Dtype): Promise<HostedEngine> {
+export async function chromiumEvalEngine(modelId: string, dtype: Dtype, clsScorer?: ClsScorer): Promise<HostedEngine> {
   const worker = workerFile();
   if (!existsSync(CHROMIUM_PATH)) throw new LensError('bad-request', `No Chromium at ${CHROMIUM_PATH}; install chromium or set CHROMIUM_PATH, or use --backend node.`);
   const server = await preview({ root: REPO_ROOT, preview: { port: 0, host: '127.0.0.1', strictPort: false, open: false }, logLevel: 'warn' });
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new LensError('internal', 'vite preview did not report a URL.');
+  // A model folder on disk is served on its own port and loaded by URL, as a self-hosted copy would be.
+  const folder = existsSync(join(resolve(modelId), 'config.json')) ? await serveFolder(resolve(modelId)) : undefined;
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
   const close = async () => {
     await browser.close();
     await server.close();
+    await folder?.close();
   };
   try {
     const page = await browser.newPage();
@@ -71,7 +75,7 @@ export async function chromiumEvalEngine(modelId: string, dtype: Dtype): Promise
       return reply.result as T;
     };
     await call('engine/hello', { protocolVersion: 1 });
-    const info = await call<ModelInfo>('model/load', { modelId, dtype });
+    const info = await call<ModelInfo>('model/load', { modelId: folder?.url ?? modelId, dtype, clsScorer });
     return {
       info,
       close,

@@ -9,6 +9,7 @@ import { mergeAnswers } from '../core/eval/answers';
 import { positionLimitNote } from '../core/eval/position-limit';
 import { formatDuration } from '../core/eval/progress';
 import { checkSameRun, runName } from '../core/eval/run-config';
+import { loadedAsRequested, loadedDtypeLabel } from '../core/models/loaded-dtype';
 import { LensError } from '../protocol/errors';
 import { parseCommand, USAGE, type JudgeOptions, type MergeCommand, type RunCommand } from './args';
 import { chromiumEvalEngine } from './chromium-engine';
@@ -36,8 +37,8 @@ interface JudgeSetup {
 }
 
 const ENGINES: Readonly<Record<RunCommand['backend'], (command: RunCommand) => Promise<HostedEngine>>> = {
-  node: (c) => nodeEvalEngine(c.config.modelId, c.config.dtype),
-  chromium: (c) => chromiumEvalEngine(c.config.modelId, c.config.dtype),
+  node: (c) => nodeEvalEngine(c.config.modelId, c.config.dtype, c.config.clsScorer),
+  chromium: (c) => chromiumEvalEngine(c.config.modelId, c.config.dtype, c.config.clsScorer),
 };
 
 async function run(command: RunCommand, io: Io): Promise<number> {
@@ -58,6 +59,8 @@ async function run(command: RunCommand, io: Io): Promise<number> {
   const label = `${runName(config)}${config.shard ? ` shard ${config.shard.index}/${config.shard.count}` : ''}`;
   io.err(`${label}: ${items.mine.length} questions (${folder.answered.size} already answered) → ${command.out}`);
   const hosted = await ENGINES[command.backend](command);
+  await folder.recordLoaded(hosted.info);
+  if (!loadedAsRequested(config.dtype, hosted.info.sessionDtypes)) io.err(`${label}: loaded ${loadedDtypeLabel(config.dtype, hosted.info.sessionDtypes)}.`);
   const jobId = 1;
   let stopped = false;
   io.onInterrupt?.(() => {

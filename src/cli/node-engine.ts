@@ -10,7 +10,7 @@ import { createModelLoader } from '../engine/load/load-model';
 import { ortVersion } from '../engine/runtime/ort';
 import { transformersVersion } from '../engine/runtime/hf';
 import { LensError } from '../protocol/errors';
-import type { Dtype, ModelInfo } from '../protocol/messages';
+import type { ClsScorer, Dtype, ModelInfo } from '../protocol/messages';
 import { REPO_ROOT } from './data';
 
 /** A model folder on disk as a FileSource. */
@@ -39,7 +39,7 @@ export interface HostedEngine {
   close(): Promise<void>;
 }
 
-export async function nodeEvalEngine(modelId: string, dtype: Dtype): Promise<HostedEngine> {
+export async function nodeEvalEngine(modelId: string, dtype: Dtype, clsScorer?: ClsScorer): Promise<HostedEngine> {
   const dir = modelFolder(modelId);
   const loadModel = createModelLoader({
     adapters: ADAPTERS,
@@ -47,7 +47,7 @@ export async function nodeEvalEngine(modelId: string, dtype: Dtype): Promise<Hos
     backend: async () => 'wasm',
   });
   const api = createEngine({ env: { gpu: undefined, crossOriginIsolated: false, ortVersion, transformersVersion }, emit: () => undefined, loadModel });
-  const info = await api['model/load']({ modelId: basename(dir), dtype });
+  const info = await api['model/load']({ modelId: basename(dir), dtype, clsScorer });
   return {
     engine: { answerImage: (params) => api['eval/image'](params), cancel: (jobId) => api['eval/cancel']({ jobId }) },
     info,

@@ -12,6 +12,7 @@ import { checkSameRun, type EvalRunConfig } from '../core/eval/run-config';
 import { parseJsonLines } from '../core/eval/records';
 import { LensError } from '../protocol/errors';
 import type { ItemEvidence } from '../protocol/evidence';
+import type { ModelInfo } from '../protocol/messages';
 
 export const RUN_FILE = 'run.json';
 export const answersPath = (dir: string, method: Method) => join(dir, `${method}.jsonl`);
@@ -50,6 +51,11 @@ export interface ShardFolder {
   /** Half-written last lines that resuming dropped (their questions are asked again), for the person to see. */
   readonly repaired: readonly string[];
   append(answers: readonly { item: EvalItem; outputs: Outputs; evidence?: ItemEvidence }[]): Promise<void>;
+  /**
+   * Records in run.json what was actually loaded: each session's dtype (a folder may lack the asked-for one) and
+   * the outlier score that runs.
+   */
+  recordLoaded(info: Pick<ModelInfo, 'sessionDtypes' | 'scorer'>): Promise<void>;
 }
 
 /** Opens (resuming) or creates the folder of this run and shard. */
@@ -83,6 +89,10 @@ export async function openShardFolder(dir: string, config: EvalRunConfig, items:
       for (const method of METHODS) await appendFile(answersPath(dir, method), lines.map((l) => l[method]).join(''));
       const withEvidence = answers.flatMap(({ item, evidence: e }) => (e ? [evidenceLine(item.key, e)] : []));
       if (withEvidence.length) await appendFile(evidencePath(dir), withEvidence.join(''));
+    },
+    async recordLoaded({ sessionDtypes, scorer }) {
+      const recorded = await readRunConfig(dir);
+      await writeFile(join(dir, RUN_FILE), `${JSON.stringify({ ...recorded, sessionDtypes, scorer }, null, 2)}\n`);
     },
   };
 }

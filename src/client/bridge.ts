@@ -1,7 +1,7 @@
 // The main thread's side of the engine: starts the worker, routes its events into store actions, and offers
 // the commands the UI issues (load a model, open an image, run, fetch attention detail).
 import { LensError, type WireError } from '../protocol/errors';
-import { PROTOCOL_VERSION, type RunParams, type WorkerEvent } from '../protocol/messages';
+import { PROTOCOL_VERSION, type FolderFile, type RunParams, type WorkerEvent } from '../protocol/messages';
 import { engineFailed, engineReady, engineSilent, engineStarting } from '../state/actions';
 import { attentionSelection } from '../state/derive';
 import { loadProgressReceived, modelFailed, modelLoadStarted, modelLoaded } from '../state/model-actions';
@@ -40,6 +40,8 @@ export interface ImageReader {
 export interface LensController {
   /** Loads the model the settings name; a loaded model with an image starts a run at once. */
   loadModel(): Promise<void>;
+  /** Loads a model folder opened from disk (its files by path inside it), in the settings' dtype. */
+  loadFolder(name: string, files: readonly FolderFile[]): Promise<void>;
   openImage(file: Blob, name: string): Promise<void>;
   run(): Promise<void>;
   cancel(): Promise<void>;
@@ -59,18 +61,21 @@ export function createLensController(client: EngineClient & Partial<RestartableC
   // Counts run requests, so that an answer to one that a newer request replaced is told apart.
   let latestRunRequest = 0;
 
+  async function load(modelId: string, folder?: readonly FolderFile[]): Promise<void> {
+    const { dtype, noClsScorer, clsScorer } = store.getState().settings;
+    modelLoadStarted(modelId, dtype);
+    try {
+      modelLoaded(await client.call('model/load', { modelId, dtype, noClsScorer, clsScorer, ...(folder && { folder }) }));
+    } catch (error) {
+      modelFailed(asWire(error));
+      return;
+    }
+    if (store.getState().image) await controller.run();
+  }
+
   const controller: LensController = {
-    async loadModel() {
-      const { modelId, dtype, noClsScorer } = store.getState().settings;
-      modelLoadStarted(modelId, dtype);
-      try {
-        modelLoaded(await client.call('model/load', { modelId, dtype, noClsScorer }));
-      } catch (error) {
-        modelFailed(asWire(error));
-        return;
-      }
-      if (store.getState().image) await controller.run();
-    },
+    loadModel: () => load(store.getState().settings.modelId),
+    loadFolder: (name, files) => load(name, files),
 
     async openImage(file, name) {
       try {

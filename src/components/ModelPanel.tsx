@@ -1,8 +1,10 @@
 import { useId } from 'react';
 import { ADAPTED_SCORE_NOTICE, catalogEntry, formatDownload, MODEL_CATALOG } from '../core/models/catalog';
+import { loadedDtypeLabel } from '../core/models/loaded-dtype';
 import { dtypeRuns, pickDtype, type DeviceFeatures } from '../core/models/pick-dtype';
-import type { Capabilities, Dtype, NoClsScorer } from '../protocol/messages';
-import { DTYPES, NO_CLS_SCORERS } from '../state/settings';
+import { droppedFolder, pickedFolder } from '../client/folder-files';
+import type { Capabilities, ClsScorer, Dtype, NoClsScorer } from '../protocol/messages';
+import { CLS_SCORERS, DTYPES, NO_CLS_SCORERS } from '../state/settings';
 import { useLens, useLensShallow } from '../state/store';
 import { updateSettings } from '../state/view-actions';
 import { ErrorNotice } from './ErrorNotice';
@@ -16,15 +18,20 @@ const NO_CLS_LABELS: Record<NoClsScorer, string> = {
   'token-norm': 'Norm of each patch’s hidden state',
 };
 
+const CLS_LABELS: Record<ClsScorer, string> = {
+  'clip-single-head': 'One softmax over the full width (paper, LLaVA-1.5 setting)',
+  'head-mean': 'Mean of per-head softmaxes (paper, InstructBLIP setting)',
+};
+
 const deviceOf = (capabilities: Capabilities): DeviceFeatures => ({ backend: capabilities.backend, shaderF16: capabilities.adapter?.shaderF16 ?? false });
 
 /** Which model, in which dtype, on which backend; its download progress and what went wrong. */
 export function ModelPanel() {
   const lens = useLensController();
-  const { modelId, dtype, noClsScorer } = useLensShallow((s) => ({ modelId: s.settings.modelId, dtype: s.settings.dtype, noClsScorer: s.settings.noClsScorer }));
+  const { modelId, dtype, noClsScorer, clsScorer } = useLensShallow((s) => ({ modelId: s.settings.modelId, dtype: s.settings.dtype, noClsScorer: s.settings.noClsScorer, clsScorer: s.settings.clsScorer }));
   const model = useLens((s) => s.model);
   const engine = useLens((s) => s.engine);
-  const ids = { choice: useId(), hub: useId(), dtype: useId(), scorer: useId() };
+  const ids = { choice: useId(), hub: useId(), dtype: useId(), scorer: useId(), clsScorer: useId() };
   const entry = catalogEntry(modelId);
   const dtypes = entry ? entry.dtypes : DTYPES;
   const device = engine.phase === 'ready' ? deviceOf(engine.capabilities) : undefined;
@@ -37,11 +44,20 @@ export function ModelPanel() {
   const picked = device && entry ? pickDtype(entry.dtypes, device) : undefined;
   // A Hub model outside the catalogue may lack CLS too; the engine decides on load, the setting must be reachable.
   const noCls = entry?.hasCls !== true;
+  const cls = entry?.hasCls !== false;
   const loading = model.phase === 'loading';
   const loadedHere = model.phase === 'ready' && model.info?.id === modelId && model.info.dtype === dtype;
 
   return (
-    <section className="panel" aria-labelledby={`${ids.choice}-h`}>
+    <section
+      className="panel"
+      aria-labelledby={`${ids.choice}-h`}
+      onDragOver={(e) => e.preventDefault()}
+      onDrop={(e) => {
+        e.preventDefault();
+        void droppedFolder(e.dataTransfer).then((folder) => folder && lens.loadFolder(folder.name, folder.files));
+      }}
+    >
       <h2 id={`${ids.choice}-h`}>Model</h2>
       <label htmlFor={ids.choice}>Model</label>
       <select id={ids.choice} value={entry ? modelId : HUB_CHOICE} onChange={(e) => (e.target.value === HUB_CHOICE ? updateSettings({ modelId: '' }) : chooseModel(e.target.value))}>
@@ -72,6 +88,16 @@ export function ModelPanel() {
           Suggested: {picked.dtype} ({picked.reason}).{entry?.sizesSource ? ` Sizes: ${entry.sizesSource}.` : ''}
         </p>
       )}
+      {cls && (
+        <>
+          <label htmlFor={ids.clsScorer}>{entry ? 'Outlier score' : 'Outlier score (if the encoder has a CLS token)'}</label>
+          <select id={ids.clsScorer} value={clsScorer} onChange={(e) => updateSettings({ clsScorer: e.target.value as ClsScorer })}>
+            {CLS_SCORERS.map((name) => (
+              <option key={name} value={name}>{CLS_LABELS[name]}</option>
+            ))}
+          </select>
+        </>
+      )}
       {noCls && (
         <>
           <p className="notice" role="note" data-testid="adapted-score-notice">
@@ -94,9 +120,26 @@ export function ModelPanel() {
       <button type="button" className="button button--primary" disabled={loading || !modelId || engine.phase !== 'ready'} onClick={() => void lens.loadModel()}>
         {loading ? 'Loading…' : loadedHere ? 'Reload model' : 'Load model'}
       </button>
+      <label className="button" aria-disabled={loading || engine.phase !== 'ready'}>
+        Open a model folder…
+        <input
+          type="file"
+          hidden
+          data-testid="model-folder"
+          disabled={loading || engine.phase !== 'ready'}
+          {...{ webkitdirectory: '' }}
+          onChange={(e) => {
+            const files = Array.from(e.target.files ?? []);
+            const folder = files.length ? pickedFolder(files) : undefined;
+            if (folder) void lens.loadFolder(folder.name, folder.files);
+            e.target.value = '';
+          }}
+        />
+      </label>
+      <p className="panel__hint">Your own export or an offline copy: a folder with config.json and onnx/, loaded in the dtype above. You can also drop the folder here.</p>
       {model.phase === 'ready' && model.info && (
         <p className="panel__status" role="status" data-testid="model-status">
-          Loaded {model.info.id} ({model.info.dtype}, {model.info.backend}) · {model.info.tokenGrid.rows}×{model.info.tokenGrid.cols} image tokens
+          Loaded {model.info.id} ({loadedDtypeLabel(model.info.dtype, model.info.sessionDtypes)}, {model.info.backend}) · {model.info.tokenGrid.rows}×{model.info.tokenGrid.cols} image tokens
         </p>
       )}
       {model.phase === 'ready' && model.info && !model.info.scorer.faithful && (

@@ -80,11 +80,11 @@ export function createEngine(deps: EngineDeps): EngineApi {
       return { protocolVersion: PROTOCOL_VERSION, capabilities: await probeCapabilities(deps.env) };
     },
 
-    async 'model/load'({ modelId, dtype, noClsScorer }) {
+    async 'model/load'({ modelId, dtype, noClsScorer, clsScorer, folder }) {
       void lane.cancel(isCaptioning);
       // The loaded model stays until the new one has loaded: a failed load leaves the page a working model.
       return lane.enqueue('load', async () => {
-        const next = await deps.loadModel(modelId, dtype, (progress) => emit({ type: 'load/progress', ...progress }), { noClsScorer });
+        const next = await deps.loadModel(modelId, dtype, (progress) => emit({ type: 'load/progress', ...progress }), { noClsScorer, clsScorer, folder });
         const previous = model;
         model = next;
         encodedImages.clear();

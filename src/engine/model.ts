@@ -1,4 +1,4 @@
-import type { Dtype, ImageInput, ModelInfo, NoClsScorer } from '../protocol/messages';
+import type { ClsScorer, Dtype, FolderFile, ImageInput, ModelInfo, NoClsScorer } from '../protocol/messages';
 import type { DecoderRunner, RowSpec } from './decode/runner';
 
 /** The vision encoder's output for one image, computed once and reused by every run on that image. */
@@ -37,6 +37,10 @@ export interface LoadProgress {
 export interface LoadOptions {
   /** The adapted outlier score for an encoder without CLS. */
   readonly noClsScorer?: NoClsScorer;
+  /** DAMRO's score for an encoder with CLS: the paper's LLaVA-1.5 or its InstructBLIP setting. */
+  readonly clsScorer?: ClsScorer;
+  /** A model folder opened from disk: its files, instead of looking the model id up. */
+  readonly folder?: readonly FolderFile[];
 }
 
 export type ModelLoader = (modelId: string, dtype: Dtype, onProgress: (progress: LoadProgress) => void, options?: LoadOptions) => Promise<LoadedModel>;

@@ -12,6 +12,17 @@ export type Dtype = 'fp32' | 'q4' | 'fp16' | 'q4f16';
 /** The adapted outlier score used for an encoder without a CLS token (core/attention/outliers names). */
 export type NoClsScorer = 'mean-received-attention' | 'token-norm';
 
+/** One file of a model folder opened from disk, by its path inside the folder (e.g. "onnx/vision_encoder.onnx"). */
+export interface FolderFile {
+  readonly path: string;
+  /** A File (Blob) on the wire: structured-cloned without copying its bytes. */
+  readonly file: { readonly size: number; arrayBuffer(): Promise<ArrayBuffer> };
+}
+
+/** DAMRO's outlier score for an encoder with a CLS token: one full-width softmax (the paper's LLaVA-1.5 / CLIP
+ * setting) or the mean of per-head softmaxes (its InstructBLIP / EVA setting). */
+export type ClsScorer = 'clip-single-head' | 'head-mean';
+
 export interface GpuAdapterSummary {
   readonly vendor: string;
   readonly architecture: string;
@@ -43,9 +54,18 @@ export interface OutlierScorerInfo {
   readonly label: string;
 }
 
+/** The dtype of the file each session was created from (a missing dtype falls back to one that exists). */
+export interface SessionDtypes {
+  readonly vision: Dtype;
+  readonly embed: Dtype;
+  readonly decoder: Dtype;
+}
+
 export interface ModelInfo {
   readonly id: string;
+  /** The dtype asked for; sessionDtypes says what was actually loaded. */
   readonly dtype: Dtype;
+  readonly sessionDtypes: SessionDtypes;
   readonly backend: Backend;
   /** A generated model with random weights: its captions mean nothing. */
   readonly synthetic: boolean;
@@ -166,8 +186,12 @@ export interface DetectResult {
 
 export interface Methods {
   'engine/hello': { params: { protocolVersion: number }; result: { protocolVersion: number; capabilities: Capabilities } };
-  /** noClsScorer applies only to encoders without a CLS token; absent means mean-received-attention. */
-  'model/load': { params: { modelId: string; dtype: Dtype; noClsScorer?: NoClsScorer }; result: ModelInfo };
+  /**
+   * noClsScorer applies only to encoders without a CLS token (absent: mean-received-attention), clsScorer only to
+   * encoders with one (absent: clip-single-head). With `folder`, the model is that folder opened from disk and
+   * modelId only names it.
+   */
+  'model/load': { params: { modelId: string; dtype: Dtype; noClsScorer?: NoClsScorer; clsScorer?: ClsScorer; folder?: readonly FolderFile[] }; result: ModelInfo };
   'run/start': { params: RunParams; result: { runId: number } };
   'run/cancel': { params: { runId: number }; result: { cancelled: boolean } };
   /** Runs a COCO object detector on an image (ground truth for the caption labels when nothing else knows the image). */

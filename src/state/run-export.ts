@@ -35,6 +35,7 @@ export function buildRunExport(state: LensState): RunExportV1 | undefined {
     model: {
       id: info.id,
       dtype: info.dtype,
+      sessionDtypes: { ...info.sessionDtypes },
       backend: info.backend,
       family: info.family,
       synthetic: info.synthetic,

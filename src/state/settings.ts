@@ -2,7 +2,7 @@
 // it and an export can record it; validation limits live next to the defaults they bound.
 import { NORMALIZERS, type NormalizerName } from '../core/attention/normalize';
 import { MODEL_CATALOG } from '../core/models/catalog';
-import type { Dtype, NoClsScorer } from '../protocol/messages';
+import type { ClsScorer, Dtype, NoClsScorer } from '../protocol/messages';
 
 export type DecodingMode = 'greedy' | 'sample';
 
@@ -11,6 +11,8 @@ export interface Settings {
   readonly dtype: Dtype;
   /** The adapted outlier score for encoders without a CLS token; applied when the model loads. */
   readonly noClsScorer: NoClsScorer;
+  /** DAMRO's outlier score for encoders with a CLS token (the paper's LLaVA-1.5 or InstructBLIP setting); applied on load. */
+  readonly clsScorer: ClsScorer;
   /** DAMRO's contrast strength α ≥ 0, plausibility cutoff β ∈ [0, 1] (0 keeps every token), and number of outlier tokens k. */
   readonly alpha: number;
   readonly beta: number;
@@ -35,6 +37,7 @@ export const DEFAULT_SETTINGS: Settings = {
   modelId: MODEL_CATALOG[0].id,
   dtype: MODEL_CATALOG[0].dtypes[0],
   noClsScorer: 'mean-received-attention',
+  clsScorer: 'clip-single-head',
   alpha: 1.5,
   beta: 0.1,
   k: 10,
@@ -61,4 +64,5 @@ export const SETTING_LIMITS = {
 
 export const DTYPES: readonly Dtype[] = ['fp32', 'q4', 'fp16', 'q4f16'];
 export const NO_CLS_SCORERS: readonly NoClsScorer[] = ['mean-received-attention', 'token-norm'];
+export const CLS_SCORERS: readonly ClsScorer[] = ['clip-single-head', 'head-mean'];
 export const NORMALIZER_NAMES = Object.keys(NORMALIZERS) as NormalizerName[];

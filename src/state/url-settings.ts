@@ -1,14 +1,15 @@
 // Settings ⇄ query string, so a link reproduces a setup. Decoding never throws: a bad value keeps the default
 // and is reported, because a mistyped link should still open the app and say what it ignored.
 import type { NormalizerName } from '../core/attention/normalize';
-import type { Dtype, NoClsScorer } from '../protocol/messages';
-import { DEFAULT_SETTINGS, DTYPES, NO_CLS_SCORERS, NORMALIZER_NAMES, SETTING_LIMITS, type DecodingMode, type Settings } from './settings';
+import type { ClsScorer, Dtype, NoClsScorer } from '../protocol/messages';
+import { CLS_SCORERS, DEFAULT_SETTINGS, DTYPES, NO_CLS_SCORERS, NORMALIZER_NAMES, SETTING_LIMITS, type DecodingMode, type Settings } from './settings';
 
 /** Query keys, short because they end up in links. */
 export const URL_KEYS = {
   modelId: 'model',
   dtype: 'dtype',
   noClsScorer: 'nocls',
+  clsScorer: 'cls',
   alpha: 'alpha',
   beta: 'beta',
   k: 'k',
@@ -76,6 +77,7 @@ export function decodeSettings(query: string, options: CodecOptions, base: Setti
   read(URL_KEYS.modelId, (r) => (MODEL_ID.test(r) ? r : undefined), 'a model id such as synthetic-llava-tiny or owner/name', (v) => (next.modelId = v));
   read(URL_KEYS.dtype, (r) => oneOf<Dtype>(r, DTYPES), DTYPES.join(', '), (v) => (next.dtype = v));
   read(URL_KEYS.noClsScorer, (r) => oneOf<NoClsScorer>(r, NO_CLS_SCORERS), NO_CLS_SCORERS.join(', '), (v) => (next.noClsScorer = v));
+  read(URL_KEYS.clsScorer, (r) => oneOf<ClsScorer>(r, CLS_SCORERS), CLS_SCORERS.join(', '), (v) => (next.clsScorer = v));
   read(URL_KEYS.alpha, (r) => number(r, L.alpha, false), `a number from ${L.alpha.min} to ${L.alpha.max}`, (v) => (next.alpha = v));
   read(URL_KEYS.beta, (r) => number(r, L.beta, false), 'a number in [0, 1]', (v) => (next.beta = v));
   read(URL_KEYS.k, (r) => number(r, L.k, true), `a whole number from ${L.k.min} to ${L.k.max}`, (v) => (next.k = v));
@@ -96,6 +98,7 @@ export function encodeSettings(settings: Settings): URLSearchParams {
     [URL_KEYS.modelId, settings.modelId],
     [URL_KEYS.dtype, settings.dtype],
     [URL_KEYS.noClsScorer, settings.noClsScorer],
+    [URL_KEYS.clsScorer, settings.clsScorer],
     [URL_KEYS.alpha, String(settings.alpha)],
     [URL_KEYS.beta, String(settings.beta)],
     [URL_KEYS.k, String(settings.k)],

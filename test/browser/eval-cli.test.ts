@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/eval';
+import { makeLlavaModel } from '../../src/factory/llava/make-model';
+import { writeModelFolder } from '../../src/factory/write-folder';
 import { encodePng } from '../support/png';
 
 const work = mkdtempSync(join(tmpdir(), 'damro-eval-chromium-'));
@@ -41,5 +43,24 @@ describe('eval CLI on the Chromium backend', () => {
     expect(run.err).toMatch(/^eval: DAMRO's k must be between 1 and the 16 image tokens of this model; got 99\.$/m);
     expect(run.err).not.toContain('usage:');
     expect(run.err).not.toMatch(/internal error|\n\s+at /);
+  });
+
+  it('--model DIR: a model folder on disk that the site does not ship loads in Chromium and answers as in Node', async () => {
+    const dir = join(work, 'my-own-export');
+    await writeModelFolder(dir, makeLlavaModel({ size: 'tiny', dtype: 'fp32', seed: 7 }).files);
+    const rgba = new Uint8ClampedArray(32 * 32 * 4).map((_, i) => (i % 4 === 3 ? 255 : (i * 13) % 256));
+    writeFileSync(join(work, 'COCO_val2014_000000310196.jpg'), encodePng(rgba, 32, 32));
+    const args = (backend: string) => ['pope', '--backend', backend, '--images', work, '--model', dir, '--limit', '6', '--preset', 'custom', '--k', '2', '--max-new-tokens', '5', '--out', join(work, `dir-${backend}`)];
+    for (const backend of ['chromium', 'node']) {
+      const run = await cli(args(backend));
+      expect(run.code, run.err).toBe(0);
+    }
+    const recorded = JSON.parse(readFileSync(join(work, 'dir-chromium', 'run.json'), 'utf8'));
+    expect(recorded.sessionDtypes).toEqual({ vision: 'fp32', embed: 'fp32', decoder: 'fp32' });
+    for (const method of ['baseline', 'damro']) {
+      const [gpu, cpu] = ['chromium', 'node'].map((backend) => readFileSync(join(work, `dir-${backend}`, `${method}.jsonl`), 'utf8'));
+      expect(gpu.split('\n').filter(Boolean)).toHaveLength(6);
+      expect(gpu, method).toBe(cpu);
+    }
   });
 });

@@ -27,7 +27,7 @@ function renderApp() {
 async function loadAndRun() {
   fireEvent.click(screen.getByRole('button', { name: 'Load model' }));
   await screen.findByTestId('model-status');
-  const input = document.querySelector<HTMLInputElement>('input[type=file]')!;
+  const input = screen.getByLabelText('Choose a file…') as HTMLInputElement;
   fireEvent.change(input, { target: { files: [new File([new Uint8Array([137, 80, 78, 71])], 'dog.png', { type: 'image/png' })] } });
   await waitFor(() => expect([store.getState().run.phase, store.getState().ui.imageError]).toEqual(['finished', undefined]));
 }

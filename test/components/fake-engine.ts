@@ -17,6 +17,7 @@ const IMAGE_TOKENS = GRID.rows * GRID.cols;
 export const FAKE_INFO: ModelInfo = {
   id: 'synthetic-llava-tiny',
   dtype: 'fp32',
+  sessionDtypes: { vision: 'fp32', embed: 'fp32', decoder: 'fp32' },
   backend: 'wasm',
   synthetic: true,
   family: 'llava',

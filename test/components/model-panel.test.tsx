@@ -35,6 +35,11 @@ describe('the model panel’s registry', () => {
   it('picks q4f16 for SmolVLM-256M on a shader-f16 GPU, shows sizes and the adapted-score notice, and offers the no-CLS scorers', () => {
     renderWith(gpu(true));
     expect(screen.queryByTestId('adapted-score-notice')).toBeNull();
+    // The built-in llava has CLS: DAMRO's two paper settings are offered, labelled, the LLaVA-1.5 one first.
+    const cls = screen.getByLabelText('Outlier score') as HTMLSelectElement;
+    expect(Array.from(cls.options).map((o) => o.textContent)).toEqual(['One softmax over the full width (paper, LLaVA-1.5 setting)', 'Mean of per-head softmaxes (paper, InstructBLIP setting)']);
+    fireEvent.change(cls, { target: { value: 'head-mean' } });
+    expect(store.getState().settings.clsScorer).toBe('head-mean');
     fireEvent.change(modelSelect(), { target: { value: 'HuggingFaceTB/SmolVLM-256M-Instruct' } });
     expect(store.getState().settings.dtype).toBe('q4f16');
     expect(Array.from(dtypeSelect().options).map((o) => o.textContent)).toEqual(['q4f16 · 190 MB', 'fp16 · 515 MB', 'q4 · ≈ 260 MB', 'fp32 · ≈ 1.0 GB']);
@@ -42,6 +47,7 @@ describe('the model panel’s registry', () => {
     expect(screen.getByTestId('adapted-score-notice').textContent).toContain(ADAPTED_SCORE_NOTICE);
     const scorer = screen.getByLabelText('Adapted outlier score') as HTMLSelectElement;
     expect(scorer.value).toBe('mean-received-attention');
+    expect(screen.queryByLabelText('Outlier score')).toBeNull();
     fireEvent.change(scorer, { target: { value: 'token-norm' } });
     expect(store.getState().settings.noClsScorer).toBe('token-norm');
   });

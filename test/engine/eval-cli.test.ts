@@ -114,4 +114,17 @@ describe('npm run eval (Node backend)', () => {
     expect(readFileSync(file, 'utf8')).toBe(whole);
     expect((await cli('merge', '--out', join(work, 'merged-after'), join(work, 'shard0'), join(work, 'shard1'))).code).toBe(0);
   });
+
+  it('records in run.json what was loaded (dtype per session, the outlier score that ran) and says so when the folder lacks the asked-for dtype', async () => {
+    const out = join(work, 'q4-on-fp32');
+    const run = await cli('pope', '--images', work, '--model', model.dir, '--split', 'random', '--limit', '6', '--dtype', 'q4', '--cls-scorer', 'head-mean', '--preset', 'custom', '--k', '2', '--max-new-tokens', '2', '--out', out);
+    expect(run.code, run.err).toBe(0);
+    expect(run.err).toMatch(/loaded fp32 \(q4 asked for; this model has no q4 files\)/);
+    expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'))).toMatchObject({
+      dtype: 'q4',
+      sessionDtypes: { vision: 'fp32', embed: 'fp32', decoder: 'fp32' },
+      clsScorer: 'head-mean',
+      scorer: { name: 'head-mean', faithful: true, label: expect.stringMatching(/InstructBLIP/) },
+    });
+  });
 });

@@ -20,11 +20,14 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const LAYOUTS = {
   GroupQueryAttention: () => makeGqaLlavaModel(),
+  // Gemma-style: layer 0 slides over the 24 most recent keys (part of the image stays in view), layer 1 is global,
+  // and every score is soft-capped.
+  'GroupQueryAttention (sliding window on layer 0, softcap)': () => makeGqaLlavaModel({ windows: [24, -1], softcap: 1 }),
   MultiHeadAttention: () => makeLlavaModel({ size: 'tiny', dtype: 'fp32', decoderAttention: 'fused-mha' }).files,
 };
 
 describe.each(Object.keys(LAYOUTS) as (keyof typeof LAYOUTS)[])('engine on a %s decoder', (layout) => {
-  const modelId = `tiny-${layout}`;
+  const modelId = `tiny-${layout.replace(/\W+/g, '-').replace(/-$/, '')}`;
   let engine: EngineApi;
   let events: WorkerEvent[];
 

@@ -1,6 +1,5 @@
 // A model whose weights live in an .onnx_data file: the tap edits only the .onnx, and the session still finds
 // its weights through ORT's externalData option.
-import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
 import { scanModel } from '../../src/engine/onnx/scan';
 import { createSession, sessionConfig } from '../../src/engine/runtime/sessions';
@@ -8,12 +7,6 @@ import { ort } from '../../src/engine/runtime/ort';
 import { readVisionScores, tapVisionEncoder } from '../../src/engine/taps/vision-tap';
 import { ModelProto } from '../../src/factory/onnx/schema';
 import { toyAttentionModel } from '../support/toy-attention';
-
-// onnx.proto's external-data fields, which the factory's schema leaves out, on a copy of that schema.
-const root = protobuf.Root.fromJSON(ModelProto.root.toJSON());
-root.add(protobuf.Type.fromJSON('Entry', { fields: { key: { id: 1, type: 'string' }, value: { id: 2, type: 'string' } } }));
-root.lookupType('onnx.TensorProto').add(new protobuf.Field('external_data', 13, 'Entry', 'repeated')).add(new protobuf.Field('data_location', 14, 'int32'));
-const Model = root.lookupType('onnx.ModelProto');
 
 interface Tensor {
   raw_data?: Uint8Array;
@@ -23,7 +16,7 @@ interface Tensor {
 
 /** Moves every initializer's bytes into one data file, as torch.onnx.export does past 2 GB. */
 function externalise(bytes: Uint8Array, location: string): { model: Uint8Array; data: Uint8Array } {
-  const model = Model.decode(bytes) as unknown as { graph: { initializer: Tensor[] } };
+  const model = ModelProto.decode(bytes) as unknown as { graph: { initializer: Tensor[] } };
   const chunks: Uint8Array[] = [];
   let offset = 0;
   for (const tensor of model.graph.initializer) {
@@ -40,7 +33,7 @@ function externalise(bytes: Uint8Array, location: string): { model: Uint8Array; 
   }
   const data = new Uint8Array(offset);
   chunks.reduce((at, chunk) => (data.set(chunk, at), at + chunk.length), 0);
-  return { model: Uint8Array.from(Model.encode(model as never).finish()), data };
+  return { model: Uint8Array.from(ModelProto.encode(model as never).finish()), data };
 }
 
 describe('taps on a model with external data', () => {

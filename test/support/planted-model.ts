@@ -111,6 +111,7 @@ export class PlantedModel implements LoadedModel {
     backend: 'wasm',
     synthetic: true,
     family: 'planted',
+    sessionDtypes: { vision: 'fp32', embed: 'fp32', decoder: 'fp32' },
     processor: { shortestEdge: 16, crop: { height: 16, width: 16 } },
     tokenGrid: GRID,
     scorer: { name: 'clip-single-head', faithful: true, label: 'planted' },

@@ -13,6 +13,11 @@ export interface QkRows {
   readonly tokens: number;
   readonly dModel: number;
   readonly heads: number;
+  /**
+   * The model's own per-head score scale (a fused op's explicit `scale` attribute); 1/√headDim when absent.
+   * The single-head CLIP score keeps its full-width 1/√dModel, which is DAMRO's definition, not the model's.
+   */
+  readonly scale?: number;
 }
 
 /** Per-head attention probabilities, row-major [heads, tokens (queries), tokens (keys)]. */
@@ -88,10 +93,11 @@ function clsRowScores(input: QkRows, name: string, perHead: boolean): Float32Arr
   if (input.tokens < 2) throw new LensError('bad-request', `Outlier scorer '${name}' needs CLS plus at least one patch, got ${input.tokens} tokens.`);
   const slices = perHead ? input.heads : 1;
   const width = perHead ? headDim : input.dModel;
+  const scale = perHead ? (input.scale ?? 1 / Math.sqrt(headDim)) : 1 / Math.sqrt(width);
   const row = new Float64Array(input.tokens);
   const sum = new Float64Array(input.tokens);
   for (let h = 0; h < slices; h++) {
-    attentionRow(input, 0, h * width, width, 1 / Math.sqrt(width), row);
+    attentionRow(input, 0, h * width, width, scale, row);
     for (let j = 0; j < input.tokens; j++) sum[j] += row[j];
   }
   // The CLS column is dropped without renormalising, as the released code does.
@@ -114,7 +120,7 @@ function meanReceived(input: OutlierInput): Float32Array {
     const row = new Float64Array(tokens);
     for (let h = 0; h < heads; h++) {
       for (let i = 0; i < tokens; i++) {
-        attentionRow(source, i, h * headDim, headDim, 1 / Math.sqrt(headDim), row);
+        attentionRow(source, i, h * headDim, headDim, source.scale ?? 1 / Math.sqrt(headDim), row);
         for (let j = 0; j < tokens; j++) total[j] += row[j];
       }
     }

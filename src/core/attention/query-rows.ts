@@ -27,6 +27,14 @@ export interface QueryRowsInput {
   /** The query's position (rotary row); absent when the op does no rotary. */
   readonly position?: number;
   readonly rotary?: RotaryTables;
+  /**
+   * Sliding-window attention (GQA local_window_size, as onnxruntime applies it): the query at key index
+   * totalKeys − 1 sees only the `window` most recent keys, itself included; earlier keys get probability 0.
+   * Absent: every key.
+   */
+  readonly window?: number;
+  /** Score soft-capping (GQA softcap): scores become cap · tanh(score / cap) before the softmax. Absent or 0: none. */
+  readonly softcap?: number;
 }
 
 /** Rotates one head's query in place over its first rotaryDim = 2 · (cos row width) channels. */
@@ -45,9 +53,9 @@ function rotateQuery(q: Float64Array, tables: RotaryTables, position: number, ro
   }
 }
 
-/** Softmax(q·Kᵀ·scale) per head over all totalKeys keys: [heads, totalKeys]. */
+/** Softmax(q·Kᵀ·scale, soft-capped, windowed) per head over totalKeys keys: [heads, totalKeys]. */
 export function attentionRowsFromQuery(input: QueryRowsInput): Float32Array {
-  const { query, keys, heads, kvHeads, headDim, totalKeys, scale, rotary, position } = input;
+  const { query, keys, heads, kvHeads, headDim, totalKeys, scale, rotary, position, window, softcap } = input;
   if (heads % kvHeads !== 0) throw new LensError('bad-request', `${heads} query heads do not group over ${kvHeads} KV heads.`);
   if (query.length !== heads * headDim || keys.length !== kvHeads * totalKeys * headDim) {
     throw new LensError('bad-request', `Query holds ${query.length} values and keys ${keys.length}, but [${heads}, ${headDim}] and [${kvHeads}, ${totalKeys}, ${headDim}] were expected.`);
@@ -56,20 +64,22 @@ export function attentionRowsFromQuery(input: QueryRowsInput): Float32Array {
   const q = new Float64Array(headDim);
   const scores = new Float64Array(totalKeys);
   const group = heads / kvHeads;
+  const first = window === undefined || window < 0 ? 0 : Math.max(0, totalKeys - window);
+  const cap = softcap && softcap > 0 ? softcap : 0;
   for (let h = 0; h < heads; h++) {
     for (let c = 0; c < headDim; c++) q[c] = query[h * headDim + c]!;
     if (rotary) rotateQuery(q, rotary, position ?? 0, rotary.half);
     const kvBase = Math.floor(h / group) * totalKeys * headDim;
     let max = -Infinity;
-    for (let j = 0; j < totalKeys; j++) {
+    for (let j = first; j < totalKeys; j++) {
       let dot = 0;
       for (let c = 0; c < headDim; c++) dot += q[c]! * keys[kvBase + j * headDim + c]!;
-      scores[j] = dot * scale;
+      scores[j] = cap ? cap * Math.tanh((dot * scale) / cap) : dot * scale;
       if (scores[j]! > max) max = scores[j]!;
     }
     let sum = 0;
-    for (let j = 0; j < totalKeys; j++) sum += scores[j] = Math.exp(scores[j]! - max);
-    for (let j = 0; j < totalKeys; j++) out[h * totalKeys + j] = scores[j]! / sum;
+    for (let j = first; j < totalKeys; j++) sum += scores[j] = Math.exp(scores[j]! - max);
+    for (let j = first; j < totalKeys; j++) out[h * totalKeys + j] = scores[j]! / sum;
   }
   return out;
 }

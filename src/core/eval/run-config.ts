@@ -1,7 +1,7 @@
 // What identifies a benchmark run: the answers of two runs may be merged or resumed into each other only
 // when everything here but the shard is equal.
 import { LensError } from '../../protocol/errors';
-import type { Dtype } from '../../protocol/messages';
+import type { ClsScorer, Dtype, OutlierScorerInfo, SessionDtypes } from '../../protocol/messages';
 import type { BenchmarkName } from './benchmarks';
 import type { Shard } from './items';
 import type { EvalSettings } from './presets';
@@ -10,7 +10,14 @@ export interface EvalRunConfig {
   readonly benchmark: BenchmarkName;
   readonly split: string;
   readonly modelId: string;
+  /** The dtype asked for (part of the run's identity). */
   readonly dtype: Dtype;
+  /** What each session actually loaded, recorded once the model is loaded (not part of the identity). */
+  readonly sessionDtypes?: SessionDtypes;
+  /** DAMRO's score for a CLS encoder (part of the identity; absent in older runs: clip-single-head). */
+  readonly clsScorer?: ClsScorer;
+  /** The outlier score that ran, recorded once the model is loaded. */
+  readonly scorer?: OutlierScorerInfo;
   readonly settings: EvalSettings;
   /** Questions asked, rounded up to whole images; absent for the full list. */
   readonly limit?: number;
@@ -19,9 +26,9 @@ export interface EvalRunConfig {
 
 /** A canonical text of the config without its shard: equal for every shard of one run. */
 export function runIdentity(config: EvalRunConfig): string {
-  const { benchmark, split, modelId, dtype, settings, limit } = config;
+  const { benchmark, split, modelId, dtype, settings, limit, clsScorer = 'clip-single-head' } = config;
   const { damro, decoding, seed, maxNewTokens } = settings;
-  return JSON.stringify([benchmark, split, modelId, dtype, damro.alpha, damro.beta, damro.k, decoding, decoding === 'sample' ? seed : null, maxNewTokens, limit ?? null]);
+  return JSON.stringify([benchmark, split, modelId, dtype, damro.alpha, damro.beta, damro.k, decoding, decoding === 'sample' ? seed : null, maxNewTokens, limit ?? null, clsScorer]);
 }
 
 /** A short name for the run (folder names, storage keys). */
@@ -37,7 +44,7 @@ export function runName(config: EvalRunConfig): string {
 export function checkSameRun(a: EvalRunConfig, b: EvalRunConfig, what: string): void {
   if (runIdentity(a) === runIdentity(b)) return;
   const [x, y] = [JSON.parse(runIdentity(a)) as unknown[], JSON.parse(runIdentity(b)) as unknown[]];
-  const names = ['benchmark', 'split', 'model', 'dtype', 'α', 'β', 'k', 'decoding', 'seed', 'max new tokens', 'limit'];
+  const names = ['benchmark', 'split', 'model', 'dtype', 'α', 'β', 'k', 'decoding', 'seed', 'max new tokens', 'limit', 'outlier score'];
   const differs = names.filter((_, i) => JSON.stringify(x[i]) !== JSON.stringify(y[i]));
   throw new LensError('bad-request', `${what} belongs to a different run (${differs.join(', ')} differ); merge only shards of one run.`);
 }

@@ -38,7 +38,10 @@ export interface RunExportV1 {
   readonly kind: typeof RUN_EXPORT_KIND;
   readonly model: {
     readonly id: string;
+    /** The dtype asked for. */
     readonly dtype: Dtype;
+    /** What each session actually loaded (absent in exports from before it was recorded). */
+    readonly sessionDtypes?: ModelInfo['sessionDtypes'];
     readonly backend: ModelInfo['backend'];
     readonly family: string;
     readonly synthetic: boolean;
@@ -123,6 +126,7 @@ const schema = object({
   model: object({
     id: nonEmpty,
     dtype: literal('fp32', 'q4', 'fp16', 'q4f16'),
+    sessionDtypes: optional(object({ vision: literal('fp32', 'q4', 'fp16', 'q4f16'), embed: literal('fp32', 'q4', 'fp16', 'q4f16'), decoder: literal('fp32', 'q4', 'fp16', 'q4f16') })),
     backend: literal('webgpu', 'wasm'),
     family: text,
     synthetic: bool,

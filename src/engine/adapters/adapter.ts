@@ -1,15 +1,19 @@
-import type { Backend, Dtype, NoClsScorer } from '../../protocol/messages';
+import type { Backend, ClsScorer, Dtype, NoClsScorer } from '../../protocol/messages';
 import type { FileSource } from '../load/file-source';
 import type { LoadedModel, LoadProgress } from '../model';
 
 export interface AdapterContext {
   readonly modelId: string;
+  /** What transformers.js loads the processor by (the model id, except for a model at a base URL). */
+  readonly processorId: string;
   readonly dtype: Dtype;
   readonly backend: Backend;
   readonly source: FileSource;
   readonly onProgress: (progress: LoadProgress) => void;
   /** The adapted outlier score to use when the vision encoder has no CLS token. */
   readonly noClsScorer: NoClsScorer;
+  /** DAMRO's score when the encoder has a CLS token. */
+  readonly clsScorer: ClsScorer;
   /** The model families this build supports, for error messages. */
   readonly families: readonly string[];
 }

@@ -14,6 +14,7 @@ import { decodeImage } from '../load/image';
 import type { EncodedImage, LoadedModel } from '../model';
 import { loadProcessor, type Processor, type RawImage } from '../runtime/hf';
 import { createSession, createSessions, tensor, type OrtSession, type OrtTensor } from '../runtime/sessions';
+import { externalDataFiles } from '../onnx/external-data';
 import { inModelFile } from '../onnx/model-file-error';
 import { scanModel } from '../onnx/scan';
 import { hasFusedDecoderAttention } from '../onnx/sites/fused-decoder';
@@ -80,6 +81,8 @@ interface OnnxFile {
   /** Where the file was read from, for error messages. */
   readonly file: string;
   readonly bytes: Uint8Array;
+  /** The file's dtype: the one asked for, or the fallback that exists. */
+  readonly dtype: Dtype;
   readonly externalData?: { path: string; data: Uint8Array }[];
 }
 
@@ -88,9 +91,13 @@ async function readOnnx(ctx: AdapterContext, name: string): Promise<OnnxFile> {
     const file = `${name}${DTYPE_SUFFIX[dtype]}.onnx`;
     const bytes = await ctx.source.readOptional(`onnx/${file}`, ctx.onProgress);
     if (!bytes) continue;
-    const data = await ctx.source.readOptional(`onnx/${file}_data`, ctx.onProgress);
     const where = `${ctx.source.origin}onnx/${file}`;
-    return data ? { file: where, bytes, externalData: [{ path: `${file}_data`, data }] } : { file: where, bytes };
+    // The weight files are the ones the graph names (one or several, any name), each read once.
+    const locations = inModelFile(where, () => externalDataFiles(bytes, scanModel(bytes), `onnx/${file}`));
+    if (locations.length === 0) return { file: where, bytes, dtype };
+    const externalData = [];
+    for (const path of locations) externalData.push({ path, data: await ctx.source.read(`onnx/${path}`, ctx.onProgress) });
+    return { file: where, bytes, dtype, externalData };
   }
   const tried = [ctx.dtype, ...DTYPE_FALLBACK[ctx.dtype]].map((d) => `onnx/${name}${DTYPE_SUFFIX[d]}.onnx`).join(', ');
   throw new LensError('model-not-found', `${ctx.source.origin} has none of ${tried}; this model may not be exported in ${ctx.dtype}. Try another dtype.`);
@@ -219,13 +226,13 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
     async load(ctx: AdapterContext, rawConfig: ModelConfig): Promise<LoadedModel> {
       const generation = await readJson(ctx, 'generation_config.json');
       await requireProcessorFiles(ctx);
-      const processor = await loadProcessor(ctx.modelId).catch((error: unknown) => {
+      const processor = await loadProcessor(ctx.processorId).catch((error: unknown) => {
         throw new LensError('model-not-found', `Could not load the processor and tokenizer of "${ctx.modelId}" (${error instanceof Error ? error.message : String(error)}). Check the model id and your connection.`);
       });
       const plan = spec.plan(rawConfig, generation, processor);
       const { text } = plan;
-      // The paper's score needs CLS; a tower without it gets the chosen, labelled substitute.
-      const scorer: OutlierScorerName = plan.hasCls ? 'clip-single-head' : ctx.noClsScorer;
+      // The paper's scores need CLS (either of its two settings); a tower without it gets the chosen, labelled substitute.
+      const scorer: OutlierScorerName = plan.hasCls ? ctx.clsScorer : ctx.noClsScorer;
 
       const vision = await readOnnx(ctx, 'vision_encoder');
       const visionTapped = inModelFile(vision.file, () => tapVisionEncoder(vision.bytes, { layer: plan.scoreLayer, scorers: [scorer] }));
@@ -242,13 +249,13 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
         throw new LensError('attention-unavailable', `Found attention in ${decoderTapped.tap.layers} decoder layers but config.json says ${text.layers}; the export's layout is not understood.`);
       }
       const layerNames = (kind: string) => Array.from({ length: text.layers }, (_, l) => [`${kind}.${l}.key`, `${kind}.${l}.value`]).flat();
-      const label = (name: string) => `${ctx.modelId} ${name} (${ctx.dtype})`;
+      const label = (name: string, file: OnnxFile) => `${ctx.modelId} ${name} (${file.dtype})`;
       const sessions: Sessions = await createSessions(
         {
-          vision: () => createSession(visionTapped.bytes, label('vision encoder'), { backend: ctx.backend, externalData: vision.externalData }),
-          embed: () => createSession(embed.bytes, label('token embeddings'), { backend: ctx.backend, externalData: embed.externalData }),
+          vision: () => createSession(visionTapped.bytes, label('vision encoder', vision), { backend: ctx.backend, externalData: vision.externalData }),
+          embed: () => createSession(embed.bytes, label('token embeddings', embed), { backend: ctx.backend, externalData: embed.externalData }),
           // Recomputed rows read the present keys on the CPU, so a fused decoder keeps its cache there.
-          decoder: () => createSession(decoderTapped.bytes, label('decoder'), { backend: ctx.backend, gpuOutputs: fused ? [] : layerNames('present'), externalData: decoder.externalData }),
+          decoder: () => createSession(decoderTapped.bytes, label('decoder', decoder), { backend: ctx.backend, gpuOutputs: fused ? [] : layerNames('present'), externalData: decoder.externalData }),
         },
         (created) => {
           requireNames(created.vision, 'vision_encoder', plan.visionInputs, ['image_features'], ctx.families);
@@ -262,6 +269,7 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
       const info: ModelInfo = {
         id: ctx.modelId,
         dtype: ctx.dtype,
+        sessionDtypes: { vision: vision.dtype, embed: embed.dtype, decoder: decoder.dtype },
         backend: ctx.backend,
         synthetic: 'damro_lens_synthetic' in rawConfig,
         family: spec.family,

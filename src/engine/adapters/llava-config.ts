@@ -13,6 +13,22 @@ export interface LlavaConfig {
   readonly padTokenId: number;
 }
 
+/**
+ * The encoder layer whose output vision_feature_layer selects. Hugging Face indexes the tower's hidden_states,
+ * which hold the embeddings first and then each layer's output (num_hidden_layers + 1 entries), so n ≥ 1 is
+ * layer n − 1's output and n < 0 counts from the end (−1: the last layer, −2: the penultimate).
+ */
+export function encoderLayerOf(setting: number, layers: number): number {
+  const state = setting < 0 ? layers + 1 + setting : setting;
+  if (state < 0 || state > layers) {
+    throw new LensError('unsupported-model', `vision_feature_layer ${setting} is outside the tower's hidden states (its ${layers} layers give indices −${layers + 1}..${layers}); check config.json.`);
+  }
+  if (state === 0) {
+    throw new LensError('unsupported-model', `vision_feature_layer ${setting} selects the patch embeddings, before any attention layer, so there is no attention to score outliers with. DAMRO Lens needs a setting that selects a layer's output (1..${layers} or −1..−${layers}).`);
+  }
+  return state - 1;
+}
+
 export function parseLlavaConfig(config: ModelConfig, generation: Json | undefined): LlavaConfig {
   const json = config as Json;
   const family = 'this llava';
@@ -31,7 +47,7 @@ export function parseLlavaConfig(config: ModelConfig, generation: Json | undefin
   const text = parseTextConfig(config, generation, family);
   return {
     imageTokenId: field(json, 'image_token_index', '', isInt, family),
-    featureLayer: featureLayerSetting < 0 ? layers + featureLayerSetting : featureLayerSetting,
+    featureLayer: encoderLayerOf(featureLayerSetting, layers),
     vision: {
       hidden: field(vision, 'hidden_size', 'vision_config.', isInt, family),
       heads: field(vision, 'num_attention_heads', 'vision_config.', isInt, family),

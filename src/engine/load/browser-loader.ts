@@ -5,11 +5,12 @@ import type { ModelLoader } from '../model';
 import { probeCapabilities, type Environment } from '../runtime/capabilities';
 import { hubCacheName, hubFolderUrl } from '../runtime/hf';
 import { httpSource } from './http-source';
-import { createModelLoader } from './load-model';
+import { baseUrlLocation, createModelLoader, isBaseUrl } from './load-model';
 
 /**
- * Models in the catalogue marked 'site' come from this site's models/ folder (offline); any other id is a Hub
- * model, downloaded once and then served from the Cache API that transformers.js uses too.
+ * Models in the catalogue marked 'site' come from this site's models/ folder (offline); an http(s) URL is a model
+ * folder at that address (a mirror, or a folder the CLI serves); any other id is a Hub model, downloaded once
+ * and then served from the Cache API that transformers.js uses too.
  */
 export function browserModelLoader(workerUrl: string, env: Environment): ModelLoader {
   const siteModels = new URL('../models/', workerUrl);
@@ -26,7 +27,9 @@ export function browserModelLoader(workerUrl: string, env: Environment): ModelLo
     },
     // A site model never falls back to the Hub (offline must stay offline); a Hub model never reads the site.
     locate: (modelId) =>
-      catalogEntry(modelId)?.location === 'site'
+      isBaseUrl(modelId)
+        ? baseUrlLocation(modelId)
+        : catalogEntry(modelId)?.location === 'site'
         ? { source: httpSource(`${siteModels.href}${modelId}/`, undefined), hub: { localModelPath, allowRemoteModels: false } }
         : { source: httpSource(hubFolderUrl(modelId), hubCache), hub: { allowRemoteModels: true } },
   });

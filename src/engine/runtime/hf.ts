@@ -12,12 +12,34 @@ export interface HubSettings {
   /** Where models served by this site (or a folder in Node) live; `undefined` disables local models. */
   readonly localModelPath?: string;
   readonly allowRemoteModels: boolean;
+  /** A model folder at any http(s) base URL (a self-hosted mirror, a folder served locally) instead of the Hub. */
+  readonly baseUrl?: string;
+  /** Answers transformers.js's requests instead of the network (a folder opened from disk); nothing is cached. */
+  readonly fetch?: typeof fetch;
 }
+
+const HUB = { host: env.remoteHost, pathTemplate: env.remotePathTemplate, fetch: env.fetch, useBrowserCache: env.useBrowserCache };
 
 export function configureHub(settings: HubSettings): void {
   env.allowLocalModels = settings.localModelPath !== undefined;
   if (settings.localModelPath !== undefined) env.localModelPath = settings.localModelPath;
   env.allowRemoteModels = settings.allowRemoteModels;
+  // transformers.js joins remoteHost, remotePathTemplate and the file name with '/'; a template of '.' (no {model})
+  // points every model id at the one folder, and URL parsing drops the '.' segment.
+  env.remoteHost = settings.baseUrl === undefined ? HUB.host : settings.baseUrl.replace(/\/+$/, '');
+  env.remotePathTemplate = settings.baseUrl === undefined ? HUB.pathTemplate : '.';
+  env.fetch = settings.fetch ?? HUB.fetch;
+  env.useBrowserCache = settings.fetch === undefined && HUB.useBrowserCache;
+}
+
+/**
+ * The model id transformers.js is given for a base-URL model. Any valid Hub-style id reaches the URL, but
+ * transformers.js memoizes file lookups by model id and file name, so each URL gets its own id.
+ */
+export function baseUrlModelId(baseUrl: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < baseUrl.length; i++) hash = Math.imul(hash ^ baseUrl.charCodeAt(i), 0x01000193) >>> 0;
+  return `base-url/${hash.toString(16).padStart(8, '0')}`;
 }
 
 /** The Hub URL of a model's folder, the way transformers.js builds it (so both share one browser cache). */

@@ -1,7 +1,7 @@
 // Decoder taps for fused attention (GroupQueryAttention, MultiHeadAttention): the graph hands back, per step,
 // every layer's query at the last position ([batch, layers, width], one small Slice + Concat), and the rows are
 // recomputed on the CPU from that query and the layer's present keys (core/attention/query-rows.ts), with GQA's
-// own rotary caches where it rotates inside. Rows must be unpadded (GQA cannot mask left padding; the recomputed
+// own rotary caches where it rotates inside, and each layer's own sliding window and soft cap. Rows must be unpadded (GQA cannot mask left padding; the recomputed
 // row ignores masks), so the last query sits at position totalKeys − 1.
 import { attentionRowsFromQuery, type RotaryTables } from '../../core/attention/query-rows';
 import { LensError } from '../../protocol/errors';
@@ -17,7 +17,7 @@ export interface FusedDecoderTap {
   /** [batch, layers, query width] float32. */
   readonly output: string;
   readonly layers: number;
-  readonly sites: readonly Pick<FusedDecoderSite, 'presentKey' | 'heads' | 'kvHeads' | 'scale'>[];
+  readonly sites: readonly Pick<FusedDecoderSite, 'presentKey' | 'heads' | 'kvHeads' | 'scale' | 'window' | 'softcap'>[];
   /** Per layer; layers share one table pair in real exports, so equal names share one array. */
   readonly rotary: readonly (RotaryTables | undefined)[];
   /** The last position's logits, [batch, 1, vocab]. */
@@ -46,7 +46,7 @@ export function tapFusedDecoder(bytes: Uint8Array, external: readonly ExternalFi
   const missing = sites.map((s) => s.presentKey).filter((name) => !model.graph.outputs.includes(name));
   return {
     bytes: spliceGraph(bytes, model, { nodes: nodes.nodes, outputs: [output, logits, ...missing] }),
-    tap: { output, layers: sites.length, sites: sites.map(({ presentKey, heads, kvHeads, scale }) => ({ presentKey, heads, kvHeads, scale })), rotary, logits },
+    tap: { output, layers: sites.length, sites: sites.map(({ presentKey, heads, kvHeads, scale, window, softcap }) => ({ presentKey, heads, kvHeads, scale, window, softcap })), rotary, logits },
   };
 }
 
@@ -73,6 +73,8 @@ export function readFusedAttention(tap: FusedDecoderTap, outputs: Readonly<Recor
       scale: site.scale || 1 / Math.sqrt(headDim),
       position: totalKeys - 1,
       rotary: tap.rotary[l],
+      window: site.window,
+      softcap: site.softcap,
     });
     for (let h = 0; h < site.heads; h++) out.set(rows.subarray(h * totalKeys + keyStart, h * totalKeys + keyStart + keyCount), (l * heads + h) * keyCount);
   });

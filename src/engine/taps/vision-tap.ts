@@ -29,6 +29,7 @@ export interface VisionTap {
 
 interface FusedLayout {
   readonly heads: number;
+  readonly scale?: number;
 }
 
 type Exposed = { data: Float32Array; dims: readonly number[] };
@@ -67,14 +68,14 @@ function exposeQk(site: AttentionSite, nodes: TapNodes, scorer: string): string[
 }
 
 /** One image's q/k rows, with a fused op's bias added as the op adds it (Q|K|V packed in one vector). */
-function qkInput([q, k, bias]: Exposed[], image: number, heads: number) {
+function qkInput([q, k, bias]: Exposed[], image: number, heads: number, scale?: number) {
   const [tokens, dModel] = lastTwo(q!.dims);
   const rows = { q: imageRows(q!, image), k: imageRows(k!, image) };
   if (bias) {
     const add = (x: Float32Array, from: number) => x.map((v, i) => v + bias.data[from + (i % dModel)]!);
     Object.assign(rows, { q: add(rows.q, 0), k: add(rows.k, dModel) });
   }
-  return { kind: 'qk' as const, ...rows, tokens, dModel, heads };
+  return { kind: 'qk' as const, ...rows, tokens, dModel, heads, ...(scale !== undefined && { scale }) };
 }
 
 /** Probability reductions read from the graph where it has probabilities, recomputed from q/k where it does not. */
@@ -93,13 +94,13 @@ const SCORER_TAPS: Record<OutlierScorerName, ScorerTap> = {
     expose: (site, nodes) => probsOrQk(site, nodes, 'head-mean', (probs) => nodes.reduceMean(nodes.slice(probs, -2, 0, 1), [1], false)),
     ranks: [3],
     // The CLS column is dropped without renormalising, as the released code does.
-    read: (tensors, image, fused) => (fused ? scoreOutliers('head-mean', qkInput(tensors, image, fused.heads)) : imageRows(tensors[0]!, image).slice(1)),
+    read: (tensors, image, fused) => (fused ? scoreOutliers('head-mean', qkInput(tensors, image, fused.heads, fused.scale)) : imageRows(tensors[0]!, image).slice(1)),
   },
   'mean-received-attention': {
     // probs [B, H, T, T] → mean over heads and queries [B, T].
     expose: (site, nodes) => probsOrQk(site, nodes, 'mean-received-attention', (probs) => nodes.reduceMean(probs, [1, 2], false)),
     ranks: [2],
-    read: (tensors, image, fused) => (fused ? scoreOutliers('mean-received-attention', qkInput(tensors, image, fused.heads)) : imageRows(tensors[0]!, image).slice()),
+    read: (tensors, image, fused) => (fused ? scoreOutliers('mean-received-attention', qkInput(tensors, image, fused.heads, fused.scale)) : imageRows(tensors[0]!, image).slice()),
   },
   'token-norm': {
     expose: (site, nodes) => [nodes.float32(need(site, site.layerOutput, 'the output hidden states', 'token-norm'))],
@@ -123,7 +124,7 @@ export function tapVisionEncoder(bytes: Uint8Array, request: VisionTapRequest): 
     }
     const reads: Partial<Record<OutlierScorerName, string[]>> = {};
     for (const name of new Set(request.scorers)) reads[name] = SCORER_TAPS[name].expose(site, nodes);
-    const fused = site.fused ? { fused: { heads: site.fused.heads } } : {};
+    const fused = site.fused ? { fused: { heads: site.fused.heads, ...(site.fused.scale !== undefined && { scale: site.fused.scale }) } } : {};
     return { outputs: Object.values(reads).flat(), tap: { layer: request.layer, outputs: Object.values(reads).flat(), reads, ...fused } };
   });
 }

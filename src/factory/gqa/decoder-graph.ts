@@ -19,6 +19,10 @@ const W = 'model';
 export interface GqaOptions {
   readonly kvHeads: number;
   readonly qkOutput: boolean;
+  /** Per layer: local_window_size (sliding window), or −1 / absent for global attention. */
+  readonly windows?: readonly number[];
+  /** GQA softcap on every layer; absent for none. */
+  readonly softcap?: number;
 }
 
 /** The first kvHeads·headDim output columns of a [in, out] projection: the KV heads a GQA model keeps. */
@@ -66,6 +70,9 @@ export function buildGqaDecoderGraph(weights: LlavaWeights, format: WeightFormat
     const outputs = [`${attn}/GroupQueryAttention_output_0`, `present.${l}.key`, `present.${l}.value`];
     if (options.qkOutput) outputs.push(`attn_probs.${l}`);
     const qkAttr: Record<string, Attr> = options.qkOutput ? { qk_output: { i: 2 } } : {};
+    const window = options.windows?.[l] ?? -1;
+    if (window >= 0) qkAttr.local_window_size = { i: window };
+    if (options.softcap !== undefined) qkAttr.softcap = { f: options.softcap };
     const [context] = g.node(attn, 'GroupQueryAttention', [q, k, v, `past_key_values.${l}.key`, `past_key_values.${l}.value`, seqlens, total, cos, sin], {
       domain: 'com.microsoft',
       outputNames: outputs,

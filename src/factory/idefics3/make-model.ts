@@ -20,8 +20,11 @@ export interface Idefics3Model {
 
 const json = (value: unknown) => new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`);
 
-/** `visionAttention: 'fused'` writes the tower as ORT's optimiser leaves it (com.microsoft MultiHeadAttention). */
-export function makeIdefics3Model({ seed = 42, dims = IDEFICS3_TINY, visionAttention = 'eager' }: { seed?: number; dims?: Idefics3Dims; visionAttention?: TowerAttention } = {}): Idefics3Model {
+/**
+ * `visionAttention: 'fused'` writes the tower as ORT's optimiser leaves it (com.microsoft MultiHeadAttention);
+ * `visionScale` gives its attention an explicit score scale (a fused op's `scale` attribute).
+ */
+export function makeIdefics3Model({ seed = 42, dims = IDEFICS3_TINY, visionAttention = 'eager', visionScale }: { seed?: number; dims?: Idefics3Dims; visionAttention?: TowerAttention; visionScale?: number } = {}): Idefics3Model {
   const weights = makeWeights(dims.base, seed);
   const extras = makeVisionExtras(dims, (stream) => new Rng(seed, stream));
   const files = new Map<string, Uint8Array>([
@@ -31,7 +34,7 @@ export function makeIdefics3Model({ seed = 42, dims = IDEFICS3_TINY, visionAtten
     ['processor_config.json', json(processorConfigJson(dims))],
     ['tokenizer.json', json(tokenizerJson())],
     ['tokenizer_config.json', json(tokenizerConfigJson(dims.base.text.maxPositions))],
-    ['onnx/vision_encoder.onnx', buildIdefics3VisionGraph(weights, extras, dims, 'fp32', visionAttention)],
+    ['onnx/vision_encoder.onnx', buildIdefics3VisionGraph(weights, extras, dims, 'fp32', visionAttention, visionScale)],
     ['onnx/embed_tokens.onnx', buildEmbedGraph(weights)],
     ['onnx/decoder_model_merged.onnx', buildDecoderGraph(weights, 'fp32')],
   ]);

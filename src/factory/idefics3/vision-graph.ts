@@ -49,14 +49,14 @@ function pixelShuffle(g: GraphBuilder, x: string, d: Idefics3Dims): string {
   return g.op(scope, 'Reshape', [swap(y), g.constI64([0, imageSeqLen(d), h * s * s])]);
 }
 
-export function buildIdefics3VisionGraph(weights: LlavaWeights, extras: Idefics3VisionExtras, d: Idefics3Dims, format: WeightFormat, attention: TowerAttention): Uint8Array {
+export function buildIdefics3VisionGraph(weights: LlavaWeights, extras: Idefics3VisionExtras, d: Idefics3Dims, format: WeightFormat, attention: TowerAttention, scale?: number): Uint8Array {
   const v = d.base.vision;
   const g = new GraphBuilder('main_graph');
   const pixels = g.input('pixel_values', DataType.FLOAT, ['batch_size', 'num_images', 3, v.imageSize, v.imageSize]);
   g.input('pixel_attention_mask', DataType.BOOL, ['batch_size', 'num_images', v.imageSize, v.imageSize]);
 
   const images = g.op(`${TOWER}/embeddings`, 'Reshape', [pixels, g.constI64([-1, 3, v.imageSize, v.imageSize])]);
-  let x = siglipTower(g, images, weights, format, TOWER, attention);
+  let x = siglipTower(g, images, weights, format, TOWER, attention, scale);
   x = layerNorm(g, `${TOWER}/post_layernorm`, x, extras.postLayerNorm, 'model.vision_model.post_layernorm', v.layerNormEps);
   const projected = emitLinear(g, '/model/connector/modality_projection/proj', pixelShuffle(g, x, d), extras.projection, 'model.connector.modality_projection.proj', format);
   g.node('/model/connector', 'Identity', [projected], { outputNames: ['image_features'] });

@@ -19,6 +19,8 @@ export interface MakeLlavaOptions {
   seed?: number;
   /** 'fused-mha': the decoder's attention as ORT-optimised com.microsoft MultiHeadAttention nodes. */
   decoderAttention?: DecoderAttention;
+  /** 'packed': each vision layer makes q|k|v with one projection, split afterwards. */
+  visionQkv?: 'separate' | 'packed';
 }
 
 export interface LlavaModel {
@@ -31,7 +33,7 @@ export interface LlavaModel {
 
 const json = (value: unknown) => new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`);
 
-export function makeLlavaModel({ size, dtype, seed = DEFAULT_SEED, decoderAttention = 'eager' }: MakeLlavaOptions): LlavaModel {
+export function makeLlavaModel({ size, dtype, seed = DEFAULT_SEED, decoderAttention = 'eager', visionQkv = 'separate' }: MakeLlavaOptions): LlavaModel {
   const dims = SIZES[size];
   const weights = makeWeights(dims, seed);
   const suffix = SUFFIX[dtype];
@@ -42,7 +44,7 @@ export function makeLlavaModel({ size, dtype, seed = DEFAULT_SEED, decoderAttent
     ['processor_config.json', json(processorConfigJson(dims))],
     ['tokenizer.json', json(tokenizerJson())],
     ['tokenizer_config.json', json(tokenizerConfigJson(dims.text.maxPositions))],
-    [`onnx/vision_encoder${suffix}.onnx`, buildVisionGraph(weights, dtype)],
+    [`onnx/vision_encoder${suffix}.onnx`, buildVisionGraph(weights, dtype, visionQkv === 'packed')],
     [`onnx/embed_tokens${suffix}.onnx`, buildEmbedGraph(weights)],
     [`onnx/decoder_model_merged${suffix}.onnx`, buildDecoderGraph(weights, dtype, decoderAttention)],
   ]);

@@ -6,7 +6,7 @@ import { DataType } from '../onnx/schema';
 import { headDim, patchCount, usedVisionLayers } from './dims';
 import { emitLinear, type WeightFormat } from './linear-node';
 import { VISION_LAYER_SCOPE, VISION_TENSORS } from './tensor-names';
-import type { LayerNormWeights, LlavaWeights, VisionLayerWeights } from './weights';
+import type { LayerNormWeights, Linear, LlavaWeights, VisionLayerWeights } from './weights';
 
 const TOWER = '/vision_tower/vision_model';
 const W = 'vision_tower.vision_model';
@@ -42,7 +42,19 @@ function splitHeads(g: GraphBuilder, scope: string, x: string, heads: number, di
   return g.op(scope, 'Transpose', [g.op(scope, 'Reshape', [x, g.constI64([0, -1, heads, dim])])], { perm: { ints: perm } });
 }
 
-export function encoderLayer(g: GraphBuilder, x: string, layer: number, w: VisionLayerWeights, weights: LlavaWeights, format: WeightFormat): string {
+/** The q, k and v projections side by side as one [in, 3·out] linear layer (packed QKV, as timm-style ViTs export). */
+function packedQkv(w: VisionLayerWeights): Linear {
+  const { inDim, outDim } = w.q;
+  const weight = new Float32Array(inDim * 3 * outDim);
+  for (let r = 0; r < inDim; r++) [w.q, w.k, w.v].forEach((lin, i) => weight.set(lin.weight.subarray(r * outDim, (r + 1) * outDim), (r * 3 + i) * outDim));
+  return { weight, bias: Float32Array.from([...w.q.bias!, ...w.k.bias!, ...w.v.bias!]), inDim, outDim: 3 * outDim };
+}
+
+/**
+ * `scale` multiplies q·kᵀ before the softmax; 1/√headDim unless a test needs another. `packed`: one projection
+ * makes q|k|v and a Split on the last axis separates them.
+ */
+export function encoderLayer(g: GraphBuilder, x: string, layer: number, w: VisionLayerWeights, weights: LlavaWeights, format: WeightFormat, scale?: number, packed = false): string {
   const v = weights.dims.vision;
   const d = headDim(v.hidden, v.heads);
   const scope = VISION_LAYER_SCOPE(layer);
@@ -50,12 +62,16 @@ export function encoderLayer(g: GraphBuilder, x: string, layer: number, w: Visio
   const attn = `${scope}/self_attn`;
 
   const normed = layerNorm(g, `${scope}/layer_norm1`, x, w.layerNorm1, `${name}.layer_norm1`, v.layerNormEps);
-  const q = emitLinear(g, `${attn}/q_proj`, normed, w.q, `${name}.self_attn.q_proj`, format);
-  const k = emitLinear(g, `${attn}/k_proj`, normed, w.k, `${name}.self_attn.k_proj`, format);
-  const val = emitLinear(g, `${attn}/v_proj`, normed, w.v, `${name}.self_attn.v_proj`, format);
-  if (q !== VISION_TENSORS.qProj(layer) || k !== VISION_TENSORS.kProj(layer)) throw new Error('vision q/k tensor names drifted from tensor-names.ts');
+  const [q, k, val] = packed
+    ? g.node(attn, 'Split', [emitLinear(g, `${attn}/qkv`, normed, packedQkv(w), `${name}.self_attn.qkv`, format)], { attrs: { axis: { i: -1 } }, outputs: 3 })
+    : [
+        emitLinear(g, `${attn}/q_proj`, normed, w.q, `${name}.self_attn.q_proj`, format),
+        emitLinear(g, `${attn}/k_proj`, normed, w.k, `${name}.self_attn.k_proj`, format),
+        emitLinear(g, `${attn}/v_proj`, normed, w.v, `${name}.self_attn.v_proj`, format),
+      ];
+  if (!packed && (q !== VISION_TENSORS.qProj(layer) || k !== VISION_TENSORS.kProj(layer))) throw new Error('vision q/k tensor names drifted from tensor-names.ts');
 
-  const scaled = g.op(attn, 'Mul', [q, g.constF([1 / Math.sqrt(d)], [])]);
+  const scaled = g.op(attn, 'Mul', [q, g.constF([scale ?? 1 / Math.sqrt(d)], [])]);
   const qh = splitHeads(g, attn, scaled, v.heads, d, [0, 2, 1, 3]);
   const kt = splitHeads(g, attn, k, v.heads, d, [0, 2, 3, 1]);
   const vh = splitHeads(g, attn, val, v.heads, d, [0, 2, 1, 3]);
@@ -82,13 +98,13 @@ export function gelu(g: GraphBuilder, scope: string, x: string): string {
   return g.op(scope, 'Mul', [g.op(scope, 'Mul', [x, g.op(scope, 'Add', [erf, g.constF([1], [])])]), g.constF([0.5], [])]);
 }
 
-export function buildVisionGraph(weights: LlavaWeights, format: WeightFormat): Uint8Array {
+export function buildVisionGraph(weights: LlavaWeights, format: WeightFormat, packed = false): Uint8Array {
   const { vision: v, text: t } = weights.dims;
   const g = new GraphBuilder('main_graph');
   const pixels = g.input(VISION_TENSORS.input, DataType.FLOAT, ['batch_size', 3, v.imageSize, v.imageSize]);
   let x = embeddings(g, pixels, weights);
   x = layerNorm(g, `${TOWER}/pre_layrnorm`, x, weights.vision.preLayerNorm, `${W}.pre_layrnorm`, v.layerNormEps);
-  for (let l = 0; l < usedVisionLayers(v); l++) x = encoderLayer(g, x, l, weights.vision.layers[l]!, weights, format);
+  for (let l = 0; l < usedVisionLayers(v); l++) x = encoderLayer(g, x, l, weights.vision.layers[l]!, weights, format, undefined, packed);
   const patches = g.op('', 'Slice', [x, g.constI64([1]), g.constI64([Number.MAX_SAFE_INTEGER]), g.constI64([1])]);
   const hidden = gelu(g, '/multi_modal_projector/act', emitLinear(g, '/multi_modal_projector/linear_1', patches, weights.vision.projector1, 'multi_modal_projector.linear_1', format));
   const scope = '/multi_modal_projector/linear_2';

@@ -15,8 +15,11 @@ const onnx = {
         int64_data: f(7, 'int64', 'repeated'),
         name: f(8, 'string'),
         raw_data: f(9, 'bytes'),
+        external_data: f(13, 'StringStringEntryProto', 'repeated'),
+        data_location: f(14, 'int32'),
       },
     },
+    StringStringEntryProto: { fields: { key: f(1, 'string'), value: f(2, 'string') } },
     AttributeProto: {
       fields: {
         name: f(1, 'string'),

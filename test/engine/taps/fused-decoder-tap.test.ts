@@ -76,6 +76,53 @@ describe('GroupQueryAttention rows recomputed from query and present keys', () =
   });
 });
 
+describe('GroupQueryAttention with a sliding window on one layer (global on the other) and soft-capped scores', () => {
+  // Window 3: at position p, layer 0 sees keys p−2..p only (the 3 most recent, as onnxruntime counts); softcap 0.5 squashes these scores (|q·k·scale| up to ~2).
+  const windowed = makeGqaLlavaModel({ qkOutput: true, windows: [3, -1], softcap: 0.5 }).get('onnx/decoder_model_merged.onnx')!;
+
+  it('reads each layer’s window and cap from the graph', () => {
+    const { tap } = tapFusedDecoder(windowed);
+    expect(tap.sites.map((s) => [s.window, s.softcap])).toEqual([[3, 0.5], [undefined, 0.5]]);
+  });
+
+  it('recomputed rows match the op’s own qk_output within 1e-4 through a prefill and cached steps, and the oracle sees window and cap', async () => {
+    const { bytes, tap } = tapFusedDecoder(windowed);
+    const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
+    let feeds: Record<string, ort.Tensor> = { inputs_embeds: embeds(1, 9), attention_mask: ones(1, 9) };
+    for (let l = 0; l < t.layers; l++) for (const kind of ['key', 'value']) feeds[`past_key_values.${l}.${kind}`] = new ort.Tensor('float32', new Float32Array(0), [1, GQA_KV_HEADS, 0, D]);
+    let worst = 0;
+    let plainDiff = 0;
+    let total = 9;
+    for (let step = 0; step < 3; step++) {
+      const outputs = await session.run(feeds);
+      const rows = readFusedAttention(tap, outputs, 0, 0, total);
+      const plain = readFusedAttention({ ...tap, sites: tap.sites.map((site) => ({ ...site, window: undefined, softcap: undefined })) }, outputs, 0, 0, total);
+      for (let l = 0; l < t.layers; l++) {
+        const probs = outputs[`attn_probs.${l}`]!;
+        const [, , queries, keys] = probs.dims as number[];
+        const data = probs.data as Float32Array;
+        for (let h = 0; h < HEADS; h++) {
+          const from = (h * queries + queries - 1) * keys;
+          const at = (l * HEADS + h) * total;
+          data.subarray(from, from + keys).forEach((p, j) => {
+            worst = Math.max(worst, Math.abs(p - rows[at + j]!));
+            plainDiff = Math.max(plainDiff, Math.abs(p - plain[at + j]!));
+          });
+          // Outside layer 0's window the op gives exactly 0.
+          if (l === 0) for (let j = 0; j < total - 3; j++) expect(data[from + j]).toBe(0);
+        }
+      }
+      total += 1;
+      const next: Record<string, ort.Tensor> = { inputs_embeds: embeds(1, 1), attention_mask: ones(1, total) };
+      for (let l = 0; l < t.layers; l++) for (const kind of ['key', 'value']) next[`past_key_values.${l}.${kind}`] = outputs[`present.${l}.${kind}`]!;
+      feeds = next;
+    }
+    expect(worst).toBeLessThan(1e-4);
+    expect(plainDiff).toBeGreaterThan(1e-2);
+    await session.release();
+  });
+});
+
 describe('MultiHeadAttention decoder rows recomputed from the (rotated) query and present keys', () => {
   it('match the eager twin’s Softmax rows within 1e-4 through a prefill and cached steps', async () => {
     const weightsOf = (decoderAttention: 'eager' | 'fused-mha') => makeLlavaModel({ size: 'tiny', dtype: 'fp32', decoderAttention }).files.get('onnx/decoder_model_merged.onnx')!;

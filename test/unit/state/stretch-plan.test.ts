@@ -8,6 +8,7 @@ import { processorPlanFor } from '../../../src/state/derive';
 const info = (processor: ModelInfo['processor']): ModelInfo => ({
   id: 'm',
   dtype: 'fp32',
+  sessionDtypes: { vision: 'fp32', embed: 'fp32', decoder: 'fp32' },
   backend: 'wasm',
   synthetic: true,
   family: 'idefics3',

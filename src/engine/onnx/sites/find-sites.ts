@@ -46,7 +46,7 @@ function refuseControlFlow(nodes: readonly ScannedNode[], what: string): void {
   throw new LensError(
     'attention-unavailable',
     `The ${what} graph has ${describeCounts(flow)} (first: '${first.name}') whose subgraphs hold part of the model, ` +
-      `as in older Optimum merged decoders with use_cache_branch. Tensors inside a subgraph cannot be exposed as outputs, ` +
+      `as in older Optimum merged decoders with use_cache_branch. DAMRO Lens taps only the main graph, not If/Loop branches, ` +
       `so attention cannot be read. Use an export without If/Loop nodes (transformers.js v3+ decoder_model_merged has none).`,
     { controlFlow: describeCounts(flow) },
   );

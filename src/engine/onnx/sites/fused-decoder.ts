@@ -15,6 +15,10 @@ export interface FusedDecoderSite {
   readonly kvHeads: number;
   /** 0 means the op's default, 1/√headDim. */
   readonly scale: number;
+  /** GQA local_window_size: how many most recent keys (the query's own included) it sees; absent for global attention. */
+  readonly window?: number;
+  /** GQA softcap; absent when scores are not capped. */
+  readonly softcap?: number;
   readonly rotary?: { readonly cosCache: string; readonly sinCache: string; readonly interleaved: boolean };
 }
 
@@ -31,14 +35,16 @@ function common(node: ScannedNode, layer: number, refuse: (why: string) => never
 const READERS: Readonly<Record<string, SiteReader>> = {
   // Inputs: query, key, value, past_key, past_value, seqlens_k, total_sequence_length, cos_cache, sin_cache, …, attention_bias (10).
   GroupQueryAttention: (node, layer, refuse) => {
-    if ((attr(node, 'local_window_size')?.i ?? -1) !== -1) refuse('uses sliding-window attention');
-    if ((attr(node, 'softcap')?.f ?? 0) !== 0) refuse('caps its scores (softcap)');
-    if ((attr(node, 'smooth_softmax')?.i ?? 0) !== 0) refuse('uses a smooth softmax');
-    if (node.inputs[10]) refuse('adds an attention bias');
+    if ((attr(node, 'smooth_softmax')?.i ?? 0) !== 0) refuse("has smooth_softmax = 1 (supported: 0, the plain softmax)");
+    if (node.inputs[10]) refuse(`adds an attention bias (input 10, '${node.inputs[10]}'; supported: none)`);
+    const window = attr(node, 'local_window_size')?.i ?? -1;
+    const softcap = attr(node, 'softcap')?.f ?? 0;
+    if (window === 0 || window < -1) refuse(`has local_window_size = ${window} (supported: −1 for global attention, or a window of at least 1 key)`);
+    if (softcap < 0) refuse(`has softcap = ${softcap} (supported: 0 for none, or a positive cap)`);
     const doRotary = (attr(node, 'do_rotary')?.i ?? 0) === 1;
     const [cosCache, sinCache] = [node.inputs[7], node.inputs[8]];
-    if (doRotary && (!cosCache || !sinCache)) refuse('applies rotary without cos/sin caches');
-    const site = common(node, layer, refuse, attr(node, 'kv_num_heads')?.i ?? 0);
+    if (doRotary && (!cosCache || !sinCache)) refuse('has do_rotary = 1 but no cos/sin cache inputs (7 and 8)');
+    const site = { ...common(node, layer, refuse, attr(node, 'kv_num_heads')?.i ?? 0), ...(window > 0 && { window }), ...(softcap > 0 && { softcap }) };
     return doRotary ? { ...site, rotary: { cosCache: cosCache!, sinCache: sinCache!, interleaved: (attr(node, 'rotary_interleaved')?.i ?? 0) === 1 } } : site;
   },
   // Inputs: query, key, value, bias, key_padding_mask, attention_bias, past_key, past_value. Rotary is applied

@@ -29,6 +29,8 @@ export interface FusedQk {
   /** The op's packed Q|K|V bias [3·hidden], when it adds one itself. */
   readonly bias?: string;
   readonly heads: number;
+  /** The op's explicit score scale; absent means its default, 1/√headDim. */
+  readonly scale?: number;
 }
 
 export type SiteCandidate = Omit<AttentionSite, 'layer'>;

@@ -1,7 +1,7 @@
 // Attention written out as ops, as the torch exporter emits eager attention:
 //   probs = Softmax(Q·Kᵀ [· scale] [+ mask]),  context = MatMul(probs, V).
 // Q and K are traced back through reshapes, transposes and constant scalings to the linear layers that made
-// them, which is where DAMRO reads its raw q_proj / k_proj rows.
+// them (or to their part of a packed q|k|v projection), which is where DAMRO reads its raw q_proj / k_proj rows.
 import type { GraphIndex } from '../graph-index';
 import type { ScannedNode } from '../scan';
 import type { SiteCandidate, SiteStrategy } from './site';
@@ -44,16 +44,32 @@ function contextMatMul(index: GraphIndex, probs: string, depth = 0): ScannedNode
 const isLinear = (index: GraphIndex, node: ScannedNode | undefined): boolean =>
   node !== undefined && LINEAR.has(node.opType) && index.isConstant(node.inputs[1] ?? '');
 
+/** A linear layer's output, after its bias Add if it has one. */
+const isProjectionOutput = (index: GraphIndex, tensor: string): boolean => {
+  const node = index.producer(tensor);
+  if (isLinear(index, node)) return true;
+  const [a = '', b = ''] = node?.inputs ?? [];
+  return node?.opType === 'Add' && ((index.isConstant(b) && isLinear(index, index.producer(a))) || (index.isConstant(a) && isLinear(index, index.producer(b))));
+};
+
+/**
+ * Packed QKV: one projection makes q|k|v and a Split on the last axis hands out the parts, so each part is that
+ * projection's q (or k) output exactly. Splits on another axis, or of anything but a projection, are not.
+ */
+const isPackedPart = (index: GraphIndex, node: ScannedNode): boolean => {
+  if (node.opType !== 'Split' || node.domain !== '') return false;
+  const axis = node.attributes.find((a) => a.name === 'axis')?.i ?? 0;
+  return (axis === -1 || axis === 2) && isProjectionOutput(index, node.inputs[0] ?? '');
+};
+
 /** The linear layer output (after its bias Add) that `tensor` is a reshaped / scaled view of. */
 function projection(index: GraphIndex, tensor: string): string | undefined {
   let current = tensor;
   for (let step = 0; step < MAX_WALK; step++) {
     const node = index.producer(current);
     if (!node) return undefined;
-    if (isLinear(index, node)) return current;
+    if (isProjectionOutput(index, current) || isPackedPart(index, node)) return current;
     const [a = '', b = ''] = node.inputs;
-    if (node.opType === 'Add' && index.isConstant(b) && isLinear(index, index.producer(a))) return current;
-    if (node.opType === 'Add' && index.isConstant(a) && isLinear(index, index.producer(b))) return current;
     if (LAYOUT.has(node.opType)) current = a;
     else if ((node.opType === 'Mul' || node.opType === 'Div') && index.isConstant(b)) current = a;
     else if (node.opType === 'Mul' && index.isConstant(a)) current = b;

@@ -63,6 +63,15 @@ describe('CLS scorers on a constructed q/k where they disagree', () => {
     expectClose(scores, [0.4672, 0.4286], 4);
     expect(selectOutliers(scores, 1).indices).toEqual([0]);
   });
+
+  it("an explicit model scale replaces 1/√headDim in 'head-mean' but not DAMRO's full-width single-head score", () => {
+    // scale 1/6: head 0 logits 0, 1, 1/3; head 1 logits 0, −1, 1/3.
+    const z0 = 1 + e(1) + e(1 / 3);
+    const z1 = 1 + e(-1) + e(1 / 3);
+    const scaled = { ...input, scale: 1 / 6 };
+    expectClose(scoreOutliers('head-mean', scaled), [(e(1) / z0 + e(-1) / z1) / 2, (e(1 / 3) / z0 + e(1 / 3) / z1) / 2]);
+    expectClose(scoreOutliers('clip-single-head', scaled), Array.from(scoreOutliers('clip-single-head', input)));
+  });
 });
 
 describe('substitute scorers for encoders without CLS', () => {

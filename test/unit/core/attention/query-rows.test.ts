@@ -54,3 +54,20 @@ describe('attention rows from a query and cached keys', () => {
     expect(() => attentionRowsFromQuery({ query: new Float32Array(3), keys, heads: 3, kvHeads: 2, headDim: 1, totalKeys: 2, scale: 1 })).toThrow(/do not group/);
   });
 });
+
+describe('sliding window and soft cap (GroupQueryAttention local_window_size, softcap)', () => {
+  // One head, headDim 1, q = 1, scale 1: the scores are the keys themselves, [1, 2, 3, 4].
+  const base = { query: Float32Array.of(1), keys: Float32Array.of(1, 2, 3, 4), heads: 1, kvHeads: 1, headDim: 1, totalKeys: 4, scale: 1 };
+
+  it('a window of 2 keeps the 2 most recent keys (the query’s own included) and zeroes the rest', () => {
+    const e = Math.exp;
+    expect(Array.from(attentionRowsFromQuery({ ...base, window: 2 }))).toEqual([0, 0, e(3) / (e(3) + e(4)), e(4) / (e(3) + e(4))].map(Math.fround));
+  });
+
+  it('a cap of 2 turns scores s into 2·tanh(s / 2) before the softmax', () => {
+    const capped = [1, 2, 3, 4].map((s) => Math.exp(2 * Math.tanh(s / 2)));
+    const sum = capped.reduce((a, b) => a + b, 0);
+    const rows = attentionRowsFromQuery({ ...base, softcap: 2 });
+    capped.forEach((c, j) => expect(rows[j]).toBeCloseTo(c / sum, 6));
+  });
+});

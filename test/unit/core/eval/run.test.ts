@@ -28,6 +28,9 @@ describe('run identity', () => {
     expect(runIdentity({ ...config, shard: { index: 1, count: 2 } })).toBe(runIdentity(config));
     expect(runName(config)).toMatch(/^pope-random-a0\.5-k10-sample-[0-9a-f]{8}$/);
     expect(() => checkSameRun(config, { ...config, settings: { ...config.settings, damro: { alpha: 1, beta: 0.1, k: 4 } }, limit: undefined }, 'shard 1')).toThrow(/shard 1 belongs to a different run \(α, k, limit differ\)/);
+    // A run.json from before the CLS scorer was recorded ran the default single-head score.
+    expect(runIdentity({ ...config, clsScorer: 'clip-single-head' })).toBe(runIdentity({ ...config, clsScorer: undefined }));
+    expect(() => checkSameRun({ ...config, clsScorer: undefined }, { ...config, clsScorer: 'head-mean' }, 'shard 1')).toThrow(/\(outlier score differ\)/);
   });
 });
 
