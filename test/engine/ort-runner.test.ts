@@ -1,7 +1,9 @@
 // One batched decoder call for [baseline, DAMRO-full, DAMRO-outlier] must equal three unbatched runs: left
-// padding, the 2-D mask and position ids have to be right for rows of different lengths.
+// padding, the 2-D mask and position ids have to be right for rows of different lengths. The baseline and
+// DAMRO-full rows are one prompt: it is prefilled once and its cache copied, which must change nothing.
 import { rmSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ort } from '../../src/engine/runtime/ort';
 import { topK } from '../../src/core/tensor/topk';
 import type { DecoderRunner, RowSpec, StepOutput } from '../../src/engine/decode/runner';
 import type { LoadedModel } from '../../src/engine/model';
@@ -21,6 +23,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await model.dispose();
   rmSync(folder.root, { recursive: true, force: true });
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
 });
 
 const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
@@ -50,6 +56,40 @@ describe('batched ORT decoder runner', () => {
         if (a && b) expect(maxDiff(a, b), `row ${r} step ${step} attention`).toBeLessThan(1e-5);
       });
     }
+  });
+
+  it('prefills a prompt given twice once, copies its cache on the device, and matches the unshared run (1e-4)', async () => {
+    const session = (ort.InferenceSession as unknown as { prototype: ort.InferenceSession }).prototype;
+    const run = vi.spyOn(session, 'run');
+    const tokens = [
+      [20, 20, 21],
+      [30, 31, 40],
+      [25, 26, 26],
+    ];
+    const shared = await drive(model.createRunner(), rows, tokens);
+    const feedsOf = (call: unknown[]) => call[0] as Record<string, ort.Tensor>;
+    const decoderCalls = run.mock.calls.filter((call) => 'past_key_values.0.key' in feedsOf(call));
+    const copyCalls = run.mock.calls.filter((call) => 'rows' in feedsOf(call));
+    // The prefill ran two rows [full, outlier]; row 0's cache was copied to make [full, full, outlier].
+    expect(feedsOf(decoderCalls[0]!).inputs_embeds!.dims[0]).toBe(2);
+    expect(copyCalls).toHaveLength(1);
+    expect(Array.from(feedsOf(copyCalls[0]!).rows!.data as BigInt64Array, Number)).toEqual([0, 0, 1]);
+    expect(decoderCalls.slice(1).map((call) => feedsOf(call).inputs_embeds!.dims[0])).toEqual([3, 3, 3]);
+    run.mockClear();
+
+    // Equal but distinct row objects are not shared: the plain 3-row prefill.
+    const unshared = await drive(model.createRunner(), [rows[0], { ...rows[1] }, rows[2]], tokens);
+    expect(run.mock.calls.filter((call) => 'rows' in feedsOf(call))).toHaveLength(0);
+    shared.forEach((output, step) => {
+      for (let r = 0; r < rows.length; r++) {
+        expect(maxDiff(output.logits[r], unshared[step].logits[r]), `row ${r} step ${step} logits`).toBeLessThan(1e-4);
+        const [a, b] = [output.attention[r], unshared[step].attention[r]];
+        if (a && b) expect(maxDiff(a, b), `row ${r} step ${step} attention`).toBeLessThan(1e-5);
+      }
+    });
+    // The copied rows are independent caches: fed the same token they agree, fed different tokens they part.
+    expect(maxDiff(shared[1].logits[0], shared[1].logits[1])).toBe(0);
+    expect(maxDiff(shared[2].logits[0], shared[2].logits[1])).toBeGreaterThan(1e-3);
   });
 
   it('keeps a finished row’s neighbours exact when it is fed nothing', async () => {

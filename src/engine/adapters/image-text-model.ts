@@ -6,7 +6,7 @@
 import { OUTLIER_SCORERS, type OutlierScorerName } from '../../core/attention/outliers';
 import { LensError } from '../../protocol/errors';
 import type { Dtype, Grid, ImageInput, ModelInfo } from '../../protocol/messages';
-import { OrtDecoderRunner, type DecoderLayout } from '../decode/ort-runner';
+import { kvCacheType, OrtDecoderRunner, type DecoderLayout } from '../decode/ort-runner';
 import type { DecoderTapReader } from '../taps/edit';
 import { RowwiseRunner } from '../decode/rowwise-runner';
 import type { DecoderRunner, RowSpec } from '../decode/runner';
@@ -14,6 +14,7 @@ import { decodeImage } from '../load/image';
 import type { EncodedImage, LoadedModel } from '../model';
 import { loadProcessor, type Processor, type RawImage } from '../runtime/hf';
 import { createSession, tensor, type OrtSession, type OrtTensor } from '../runtime/sessions';
+import { rowCopyModel, rowCopyOutput } from '../onnx/row-copy-graph';
 import { scanModel } from '../onnx/scan';
 import { hasFusedDecoderAttention } from '../onnx/sites/fused-decoder';
 import { decoderTapReader, tapDecoder } from '../taps/decoder-tap';
@@ -90,6 +91,8 @@ interface Sessions {
   readonly vision: OrtSession;
   readonly embed: OrtSession;
   readonly decoder: OrtSession;
+  /** Copies cache rows of a prompt prefilled once to the rows that share it. */
+  readonly rowCopy: OrtSession;
 }
 
 function float32Output(outputs: Readonly<Record<string, OrtTensor>>, name: string): { data: Float32Array; dims: readonly number[] } {
@@ -212,11 +215,17 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
       }
       const layerNames = (kind: string) => Array.from({ length: text.layers }, (_, l) => [`${kind}.${l}.key`, `${kind}.${l}.value`]).flat();
       const label = (name: string) => `${ctx.modelId} ${name} (${ctx.dtype})`;
+      // Recomputed rows read the present keys on the CPU, so a fused decoder keeps its cache there.
+      const decoderSession = await createSession(decoderTapped.bytes, label('decoder'), { backend: ctx.backend, gpuOutputs: fused ? [] : layerNames('present'), externalData: decoder.externalData });
+      const cacheTensors = 2 * text.layers;
       const sessions: Sessions = {
         vision: await createSession(visionTapped.bytes, label('vision encoder'), { backend: ctx.backend, externalData: vision.externalData }),
         embed: await createSession(embed.bytes, label('token embeddings'), { backend: ctx.backend, externalData: embed.externalData }),
-        // Recomputed rows read the present keys on the CPU, so a fused decoder keeps its cache there.
-        decoder: await createSession(decoderTapped.bytes, label('decoder'), { backend: ctx.backend, gpuOutputs: fused ? [] : layerNames('present'), externalData: decoder.externalData }),
+        decoder: decoderSession,
+        rowCopy: await createSession(rowCopyModel(cacheTensors, kvCacheType(decoderSession)), label('cache row copy'), {
+          backend: ctx.backend,
+          gpuOutputs: fused ? [] : Array.from({ length: cacheTensors }, (_, i) => rowCopyOutput(i)),
+        }),
       };
       try {
         requireNames(sessions.vision, 'vision_encoder', plan.visionInputs, ['image_features'], ctx.families);
@@ -240,7 +249,7 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
         decoder: { layers: text.layers, heads: text.heads, vocabSize: text.vocabSize },
       };
       const layout: DecoderLayout = { layers: text.layers, kvHeads: text.kvHeads, headDim: text.headDim, hidden: text.hidden, vocabSize: text.vocabSize, padTokenId: text.padTokenId };
-      const batched = () => new OrtDecoderRunner({ decoder: sessions.decoder, embed: sessions.embed, layout, tap: decoderTapped.reader });
+      const batched = () => new OrtDecoderRunner({ decoder: sessions.decoder, embed: sessions.embed, layout, tap: decoderTapped.reader, rowCopy: sessions.rowCopy });
       return new ImageTextModel(info, plan, processor, sessions, scorer, visionTapped.tap, fused ? () => new RowwiseRunner(batched) : batched);
     },
   };

@@ -1,6 +1,8 @@
 // The DecoderRunner over an Optimum-layout decoder (inputs_embeds, attention_mask, position_ids,
 // past_key_values.* → logits, present.*): rows of different lengths run as ONE batch with left padding and
-// position ids from the mask, so the baseline and both DAMRO branches cost one decoder call per step.
+// position ids from the mask, so the baseline and both DAMRO branches cost one decoder call per step. Rows that
+// are the same prompt (the baseline and DAMRO's full row) are prefilled once and their cache copied on the device.
+import { ROW_COPY_INDEX, rowCopyInput, rowCopyOutput } from '../onnx/row-copy-graph';
 import { ort } from '../runtime/ort';
 import type { DecoderRunner, RowSpec, StepOutput } from './runner';
 import type { DecoderTapReader } from '../taps/edit';
@@ -24,6 +26,14 @@ export interface OrtRunnerParts {
   readonly layout: DecoderLayout;
   /** The tapped decoder's reader; it also names the last-position logits, so full logits are never fetched. */
   readonly tap: DecoderTapReader;
+  /** The row-copy model (src/engine/onnx/row-copy-graph.ts) over the decoder's 2·layers cache tensors. */
+  readonly rowCopy: Session;
+}
+
+/** The KV cache's element type at the graph boundary: some q4f16 exports keep it in float16. */
+export function kvCacheType(decoder: Pick<ort.InferenceSession, 'inputNames' | 'inputMetadata'>): 'float32' | 'float16' {
+  const metadata = decoder.inputMetadata[decoder.inputNames.indexOf('past_key_values.0.key')];
+  return metadata?.isTensor && metadata.type === 'float16' ? 'float16' : 'float32';
 }
 
 const int64 = (values: ArrayLike<number>, dims: number[]) => new ort.Tensor('int64', BigInt64Array.from(Array.from(values, BigInt)), dims);
@@ -40,13 +50,16 @@ export class OrtDecoderRunner implements DecoderRunner {
 
   async prefill(rows: readonly RowSpec[]): Promise<StepOutput> {
     const { hidden, layers, kvHeads, headDim } = this.parts.layout;
-    this.rows = rows;
-    const width = Math.max(...rows.map((row) => row.length));
-    const embeds = new Float32Array(rows.length * width * hidden);
+    // The same RowSpec given twice is the same prompt: it is run once, and its cache row copied.
+    const distinct = [...new Set(rows)];
+    const source = rows.map((row) => distinct.indexOf(row));
+    this.rows = distinct;
+    const width = Math.max(...distinct.map((row) => row.length));
+    const embeds = new Float32Array(distinct.length * width * hidden);
     const positions: number[] = [];
     this.mask = [];
     this.padding = [];
-    rows.forEach((row, r) => {
+    distinct.forEach((row, r) => {
       const pad = width - row.length;
       embeds.set(row.embeds.subarray(0, row.length * hidden), (r * width + pad) * hidden);
       this.padding.push(pad);
@@ -54,19 +67,28 @@ export class OrtDecoderRunner implements DecoderRunner {
       // Padding positions get 1, as HF does; they are masked anyway.
       for (let t = 0; t < width; t++) positions.push(t < pad ? 1 : t - pad);
     });
-    this.nextPosition = rows.map((row) => row.length);
-    // Some q4f16 exports keep the KV cache in float16 at the graph boundary; the empty first past must match.
-    const kvType = this.kvType();
-    const empty = () => (kvType === 'float16' ? new ort.Tensor('float16', new Uint16Array(0), [rows.length, kvHeads, 0, headDim]) : new ort.Tensor('float32', new Float32Array(0), [rows.length, kvHeads, 0, headDim]));
+    // The empty first past must match the cache's type.
+    const kvType = kvCacheType(this.parts.decoder);
+    const empty = () => (kvType === 'float16' ? new ort.Tensor('float16', new Uint16Array(0), [distinct.length, kvHeads, 0, headDim]) : new ort.Tensor('float32', new Float32Array(0), [distinct.length, kvHeads, 0, headDim]));
     this.past = [];
     for (let l = 0; l < layers; l++) this.past.push(empty(), empty());
-    return this.run(new ort.Tensor('float32', embeds, [rows.length, width, hidden]), int64(positions, [rows.length, width]));
+    const output = await this.run(new ort.Tensor('float32', embeds, [distinct.length, width, hidden]), int64(positions, [distinct.length, width]));
+
+    this.rows = rows;
+    this.mask = source.map((s) => [...this.mask[s]]);
+    this.padding = source.map((s) => this.padding[s]);
+    this.nextPosition = rows.map((row) => row.length);
+    if (distinct.length < rows.length) await this.copyCacheRows(source);
+    // Copied rows share their logits and attention arrays: the decode loop only reads them.
+    return { logits: source.map((s) => output.logits[s]), attention: source.map((s) => output.attention[s]) };
   }
 
-  private kvType(): 'float32' | 'float16' {
-    const index = this.parts.decoder.inputNames.indexOf('past_key_values.0.key');
-    const metadata = this.parts.decoder.inputMetadata[index];
-    return metadata?.isTensor && metadata.type === 'float16' ? 'float16' : 'float32';
+  private async copyCacheRows(source: readonly number[]): Promise<void> {
+    const feeds: Record<string, Tensor> = { [ROW_COPY_INDEX]: int64(source, [source.length]) };
+    this.past.forEach((tensor, i) => (feeds[rowCopyInput(i)] = tensor));
+    const outputs = await this.parts.rowCopy.run(feeds);
+    for (const tensor of this.past) tensor.dispose();
+    this.past = this.past.map((_, i) => outputs[rowCopyOutput(i)]);
   }
 
   async step(tokens: readonly (number | null)[]): Promise<StepOutput> {
