@@ -92,6 +92,14 @@ describe('batched ORT decoder runner', () => {
     expect(maxDiff(shared[2].logits[0], shared[2].logits[1])).toBeGreaterThan(1e-3);
   });
 
+  it('keeps the left-padded row exact over more steps than the attention-mask buffer grows by (1e-4)', async () => {
+    // 70 steps > the 64 positions the mask buffer grows by, so it is reallocated mid-run.
+    const tokens = Array.from({ length: 70 }, (_, s) => 5 + ((s * 37) % 90));
+    const batched = await drive(model.createRunner(), rows, tokens.map((t) => [t, t, t]));
+    const alone = await drive(model.createRunner(), [rows[2]], tokens.map((t) => [t]));
+    for (const step of [1, 63, 64, 65, 70]) expect(maxDiff(batched[step].logits[2], alone[step].logits[0]), `step ${step}`).toBeLessThan(1e-4);
+  });
+
   it('keeps a finished row’s neighbours exact when it is fed nothing', async () => {
     const reference = await drive(model.createRunner(), [rows[2]], [[20], [30]]);
     const mixed = await drive(model.createRunner(), [rows[0], rows[2]], [

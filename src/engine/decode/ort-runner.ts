@@ -38,18 +38,33 @@ export function kvCacheType(decoder: Pick<ort.InferenceSession, 'inputNames' | '
 
 const int64 = (values: ArrayLike<number>, dims: number[]) => new ort.Tensor('int64', BigInt64Array.from(Array.from(values, BigInt)), dims);
 
+/** Positions the attention-mask buffer grows by, so it is reallocated once per this many steps, not every step. */
+const MASK_GROWTH = 64;
+
 export class OrtDecoderRunner implements DecoderRunner {
   private past: Tensor[] = [];
-  private mask: number[][] = [];
-  private nextPosition: number[] = [];
-  /** Left padding of each row, so image spans map to key positions. */
+  /** Left padding of each row, so image spans map to key positions; the mask is 0 there and 1 after. */
   private padding: number[] = [];
+  private keyLength = 0;
+  private maskBuffer = new BigInt64Array(0);
+  private nextPosition: number[] = [];
   private rows: readonly RowSpec[] = [];
+  private readonly pastNames: readonly string[];
+  private readonly presentNames: readonly string[];
+  private readonly fetches: readonly string[];
+  private readonly takesPositions: boolean;
 
-  constructor(private readonly parts: OrtRunnerParts) {}
+  constructor(private readonly parts: OrtRunnerParts) {
+    const names = (kind: string) => Array.from({ length: parts.layout.layers }, (_, l) => [`${kind}.${l}.key`, `${kind}.${l}.value`]).flat();
+    this.pastNames = names('past_key_values');
+    this.presentNames = names('present');
+    this.fetches = [...this.presentNames, ...parts.tap.outputs];
+    // GroupQueryAttention decoders derive positions from the mask and take no position_ids.
+    this.takesPositions = parts.decoder.inputNames.includes('position_ids');
+  }
 
   async prefill(rows: readonly RowSpec[]): Promise<StepOutput> {
-    const { hidden, layers, kvHeads, headDim } = this.parts.layout;
+    const { hidden, kvHeads, headDim } = this.parts.layout;
     // The same RowSpec given twice is the same prompt: it is run once, and its cache row copied.
     const distinct = [...new Set(rows)];
     const source = rows.map((row) => distinct.indexOf(row));
@@ -57,25 +72,22 @@ export class OrtDecoderRunner implements DecoderRunner {
     const width = Math.max(...distinct.map((row) => row.length));
     const embeds = new Float32Array(distinct.length * width * hidden);
     const positions: number[] = [];
-    this.mask = [];
     this.padding = [];
+    this.keyLength = width;
     distinct.forEach((row, r) => {
       const pad = width - row.length;
       embeds.set(row.embeds.subarray(0, row.length * hidden), (r * width + pad) * hidden);
       this.padding.push(pad);
-      this.mask.push([...new Array<number>(pad).fill(0), ...new Array<number>(row.length).fill(1)]);
       // Padding positions get 1, as HF does; they are masked anyway.
       for (let t = 0; t < width; t++) positions.push(t < pad ? 1 : t - pad);
     });
     // The empty first past must match the cache's type.
     const kvType = kvCacheType(this.parts.decoder);
     const empty = () => (kvType === 'float16' ? new ort.Tensor('float16', new Uint16Array(0), [distinct.length, kvHeads, 0, headDim]) : new ort.Tensor('float32', new Float32Array(0), [distinct.length, kvHeads, 0, headDim]));
-    this.past = [];
-    for (let l = 0; l < layers; l++) this.past.push(empty(), empty());
+    this.past = this.pastNames.map(empty);
     const output = await this.run(new ort.Tensor('float32', embeds, [distinct.length, width, hidden]), int64(positions, [distinct.length, width]));
 
     this.rows = rows;
-    this.mask = source.map((s) => [...this.mask[s]]);
     this.padding = source.map((s) => this.padding[s]);
     this.nextPosition = rows.map((row) => row.length);
     if (distinct.length < rows.length) await this.copyCacheRows(source);
@@ -96,9 +108,9 @@ export class OrtDecoderRunner implements DecoderRunner {
     const ids = tokens.map((token) => token ?? padTokenId);
     const embedded = await this.parts.embed.run({ input_ids: int64(ids, [ids.length, 1]) });
     const embeds = embedded[this.parts.embed.outputNames[0]];
-    this.mask.forEach((row) => row.push(1));
-    const positions = this.nextPosition.map((p) => p);
-    this.nextPosition = this.nextPosition.map((p) => p + 1);
+    this.keyLength += 1;
+    const positions = this.nextPosition;
+    this.nextPosition = positions.map((p) => p + 1);
     try {
       return await this.run(embeds, int64(positions, [ids.length, 1]));
     } finally {
@@ -106,28 +118,31 @@ export class OrtDecoderRunner implements DecoderRunner {
     }
   }
 
-  private async run(embeds: Tensor, positionIds: Tensor): Promise<StepOutput> {
-    const { layers, vocabSize } = this.parts.layout;
-    const batch = this.mask.length;
-    const keyLength = this.mask[0].length;
-    const feeds: Record<string, Tensor> = {
-      inputs_embeds: embeds,
-      attention_mask: int64(this.mask.flat(), [batch, keyLength]),
-    };
-    // GroupQueryAttention decoders derive positions from the mask and take no position_ids.
-    if (this.parts.decoder.inputNames.includes('position_ids')) feeds.position_ids = positionIds;
-    for (let l = 0; l < layers; l++) {
-      feeds[`past_key_values.${l}.key`] = this.past[2 * l];
-      feeds[`past_key_values.${l}.value`] = this.past[2 * l + 1];
-    }
-    const present = Array.from({ length: layers }, (_, l) => [`present.${l}.key`, `present.${l}.value`]).flat();
-    const outputs = await this.parts.decoder.run(feeds, [...present, ...this.parts.tap.outputs]);
-    for (const tensor of this.past) tensor.dispose();
-    this.past = [];
-    for (let l = 0; l < layers; l++) this.past.push(outputs[`present.${l}.key`], outputs[`present.${l}.value`]);
+  /** [batch, keys] written into a buffer reused across steps: 0 over each row's left padding, 1 after it. */
+  private attentionMask(): Tensor {
+    const batch = this.padding.length;
+    const keys = this.keyLength;
+    if (this.maskBuffer.length < batch * keys) this.maskBuffer = new BigInt64Array(batch * (keys + MASK_GROWTH));
+    const mask = this.maskBuffer.subarray(0, batch * keys);
+    this.padding.forEach((pad, r) => {
+      mask.fill(0n, r * keys, r * keys + pad);
+      mask.fill(1n, r * keys + pad, (r + 1) * keys);
+    });
+    return new ort.Tensor('int64', mask, [batch, keys]);
+  }
 
+  private async run(embeds: Tensor, positionIds: Tensor): Promise<StepOutput> {
+    const { vocabSize } = this.parts.layout;
+    const feeds: Record<string, Tensor> = { inputs_embeds: embeds, attention_mask: this.attentionMask() };
+    if (this.takesPositions) feeds.position_ids = positionIds;
+    this.pastNames.forEach((name, i) => (feeds[name] = this.past[i]));
+    const outputs = await this.parts.decoder.run(feeds, this.fetches);
+    for (const tensor of this.past) tensor.dispose();
+    this.past = this.presentNames.map((name) => outputs[name]);
+
+    // The logits come back as one JS-owned array; each row is a view of it, not a copy.
     const last = (await outputs[this.parts.tap.logits].getData()) as Float32Array;
-    const logits = this.rows.map((_, r) => last.slice(r * vocabSize, (r + 1) * vocabSize));
+    const logits = this.rows.map((_, r) => last.subarray(r * vocabSize, (r + 1) * vocabSize));
     const attention = this.rows.map((row, r) => {
       if (!row.imageSpan) return undefined;
       return this.parts.tap.read(outputs, r, this.padding[r] + row.imageSpan.start, row.imageSpan.length);

@@ -160,7 +160,8 @@ async function ourRun(model: LoadedModel, image: RunParams['image'], captions: r
       if (tokens && event.caption === 'baseline') tokens.push(event.tokenId);
     }
     channel.port1.postMessage(event, transfer);
-    messagingMs += performance.now() - at;
+    // Per-step events only: the image's outlier scores and the closing event are posted once per run.
+    if (event.type !== 'run/outliers' && event.type !== 'run/finished') messagingMs += performance.now() - at;
   };
   const params: RunParams = { image, prompt: PROMPT, captions: [...captions], damro: { ...DAMRO, k: options.k }, decoding: { mode: 'greedy' }, maxNewTokens: options.steps + 1, attention: { layerFrom: 0, layerTo: model.info.decoder.layers, head: 'mean' } };
   await executeRun({ runId: ++runIds, model: timed, params, signal: new AbortController().signal, emit, attention: new AttentionStore(64 * 2 ** 20), encode: () => model.encodeImage(image) });
@@ -207,11 +208,17 @@ export async function benchEngine(options: BenchOptions): Promise<BenchResult> {
   const prompt = processor.apply_chat_template([{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: PROMPT }] }], { add_generation_prompt: true });
   const inputs = await processor(image, prompt);
   let tjsIds: number[] = [];
-  const generate = async (tokens: number) => {
+  /** One greedy generate() of steps + 1 tokens, timed token by token through its streamer. */
+  const generate = async (): Promise<RunSample> => {
+    const puts: number[] = [];
+    // generate() calls put() once with the prompt, then once per token, right after choosing it.
+    const streamer = { put: () => void puts.push(performance.now()), end: () => undefined };
     const started = performance.now();
-    const out = (await tjs.generate({ ...inputs, max_new_tokens: tokens, do_sample: false })) as { tolist(): bigint[][] };
+    const out = (await tjs.generate({ ...inputs, max_new_tokens: options.steps + 1, do_sample: false, streamer } as Parameters<typeof tjs.generate>[0])) as { tolist(): bigint[][] };
+    const totalMs = performance.now() - started;
     tjsIds = out.tolist()[0]!.slice(inputs.input_ids.dims[1]).map(Number);
-    return performance.now() - started;
+    const tokenTimes = puts.slice(1);
+    return { stepMs: median(tokenTimes.slice(1).map((t, i) => t - tokenTimes[i]!)), firstTokenMs: { baseline: tokenTimes[0]! - started }, totalMs };
   };
 
   const ours: number[] = [];
@@ -222,11 +229,9 @@ export async function benchEngine(options: BenchOptions): Promise<BenchResult> {
       baselineOnly: () => ourRun(model, input, ['baseline'], options, round === passes - 1 ? ours : undefined),
       bothCaptions: () => ourRun(model, input, ['baseline', 'damro'], options),
       transformersJs: async (): Promise<RunSample> => {
-        // Per-token time from a 1-token and a long run; the 1-token run is generate()'s time to first token.
-        const one = await generate(1);
-        const many = await generate(options.steps + 1);
+        const sample = await generate();
         console.log(`pass ${++round} of ${passes} done (${options.warmup} warm-up)`);
-        return { stepMs: (many - one) / Math.max(1, tjsIds.length - 1), firstTokenMs: { baseline: one }, totalMs: many };
+        return sample;
       },
     },
     options,
