@@ -5,8 +5,12 @@
 // Goals (not tests): both captions' step ≤ 1.10× and first token ≤ 1.15× the baseline's; our baseline's
 // tokens/s ≥ 1.2× generate()'s. Timings mean something only on a quiet machine.
 // Options: --dtype q4|fp32 (default q4), --backend wasm|webgpu (default wasm), --steps N (default 16),
-// --rounds N (default 5), --warmup N (default 1).
+// --rounds N (default 5), --warmup N (default 1). Then peak memory: a fresh browser per configuration loads the
+// model and makes one run, and the peak resident memory of its renderer and GPU processes is read (Linux /proc).
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import type { Page } from 'playwright-core';
+import type { CaptionKind } from '../../src/protocol/messages';
 import type { BenchOptions, BenchResult, RunSample, StepPhases } from './browser-page/engine';
 import { withBenchPage } from './browser-page/serve';
 import { benchModelFolder } from './bench-model';
@@ -33,6 +37,7 @@ await withBenchPage({ bench: modelDir }, async (page) => {
   const result = await page.evaluate((o) => (window as unknown as { benchEngine: (o: BenchOptions) => Promise<BenchResult> }).benchEngine(o), options);
   report(result);
 });
+await memoryReport();
 
 function report(result: BenchResult): void {
   const { baselineOnly, bothCaptions, transformersJs } = result.samples;
@@ -93,4 +98,39 @@ function report(result: BenchResult): void {
 function table(rows: string[][]): void {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   for (const r of rows) console.log(r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
+}
+
+/** Peak resident set (VmHWM) of a process, from Linux's /proc; undefined elsewhere. */
+function peakResident(pid: number): number | undefined {
+  const status = `/proc/${pid}/status`;
+  if (!existsSync(status)) return undefined;
+  const kib = /VmHWM:\s+(\d+) kB/.exec(readFileSync(status, 'utf8'))?.[1];
+  return kib === undefined ? undefined : Number(kib) * 1024;
+}
+
+async function processPeaks(page: Page): Promise<Record<'renderer' | 'GPU', number | undefined>> {
+  const cdp = await page.context().browser()!.newBrowserCDPSession();
+  const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo' as never)) as { processInfo: { type: string; id: number }[] };
+  // The page's renderer is the one that loaded the model: the largest.
+  const peak = (type: string) => {
+    const peaks = processInfo.filter((p) => p.type === type).map((p) => peakResident(p.id));
+    return peaks.includes(undefined) ? undefined : Math.max(0, ...(peaks as number[]));
+  };
+  return { renderer: peak('renderer'), GPU: peak('GPU') };
+}
+
+async function memoryReport(): Promise<void> {
+  console.log('\npeak resident memory (VmHWM) after loading the model and one run, a fresh browser per configuration');
+  const MiB = (bytes: number | undefined) => (bytes === undefined ? 'unavailable (needs Linux /proc)' : `${(bytes / 2 ** 20).toFixed(0)} MiB`);
+  const configs: [string, CaptionKind[]][] = [
+    ['baseline only (1 row)', ['baseline']],
+    ['both captions (3 rows)', ['baseline', 'damro']],
+  ];
+  for (const [name, captions] of configs) {
+    const peaks = await withBenchPage({ bench: modelDir }, async (page) => {
+      await page.evaluate(([o, c]) => (window as unknown as { benchOneRun: (o: BenchOptions, c: CaptionKind[]) => Promise<void> }).benchOneRun(o, c), [options, captions] as const);
+      return processPeaks(page);
+    });
+    console.log(`${name.padEnd(24)} renderer ${MiB(peaks.renderer)}, GPU process ${MiB(peaks.GPU)}`);
+  }
 }

@@ -189,17 +189,32 @@ async function ourRun(model: LoadedModel, image: RunParams['image'], captions: r
   };
 }
 
-export async function benchEngine(options: BenchOptions): Promise<BenchResult> {
+function loadBenchModel(options: BenchOptions): Promise<LoadedModel> {
   const siteModels = new URL('models/', location.href);
   const load = createModelLoader({
     adapters: ADAPTERS,
     backend: async () => options.backend,
     locate: (id) => ({ source: httpSource(`${siteModels.href}${id}/`, undefined), hub: { localModelPath: siteModels.pathname, allowRemoteModels: false } }),
   });
-  const model = await load(options.modelId, options.dtype, () => {});
-  const image = benchImage();
+  return load(options.modelId, options.dtype, () => {});
+}
+
+function benchInput(image: RawImage): RunParams['image'] {
   const rgba = image.rgba();
-  const input: RunParams['image'] = { kind: 'rgba', width: rgba.width, height: rgba.height, data: new Uint8ClampedArray(rgba.data) };
+  return { kind: 'rgba', width: rgba.width, height: rgba.height, data: new Uint8ClampedArray(rgba.data) };
+}
+
+/** Loads the model and makes one run of the given captions, for a peak-memory reading of a fresh page. */
+export async function benchOneRun(options: BenchOptions, captions: readonly CaptionKind[]): Promise<void> {
+  const model = await loadBenchModel(options);
+  await ourRun(model, benchInput(benchImage()), captions, options);
+  await model.dispose();
+}
+
+export async function benchEngine(options: BenchOptions): Promise<BenchResult> {
+  const model = await loadBenchModel(options);
+  const image = benchImage();
+  const input = benchInput(image);
   const encoded = await model.encodeImage(input);
   const rows = await model.buildRows(PROMPT, encoded, Int32Array.from(topK(encoded.scores, options.k)));
 
