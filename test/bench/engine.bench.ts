@@ -5,8 +5,9 @@
 // Goals (not tests): both captions' step ≤ 1.10× and first token ≤ 1.15× the baseline's; our baseline's
 // tokens/s ≥ 1.2× generate()'s. Timings mean something only on a quiet machine.
 // Options: --dtype q4|fp32 (default q4), --backend wasm|webgpu (default wasm), --steps N (default 16),
-// --rounds N (default 5), --warmup N (default 1). Then peak memory: a fresh browser per configuration loads the
-// model and makes one run, and the peak resident memory of its renderer and GPU processes is read (Linux /proc).
+// --rounds N (default 5), --warmup N (default 1), --size tiny|bench (default bench; tiny for a quick smoke check).
+// Then peak memory: a fresh browser per configuration loads the model and makes one run, and the peak resident
+// memory of its renderer and GPU processes is read (Linux /proc).
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
@@ -23,6 +24,7 @@ const { values } = parseArgs({
     steps: { type: 'string', default: '16' },
     rounds: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '1' },
+    size: { type: 'string', default: 'bench' },
   },
 });
 const dtype = values.dtype === 'fp32' ? 'fp32' : 'q4';
@@ -30,10 +32,11 @@ const backend = values.backend === 'webgpu' ? 'webgpu' : 'wasm';
 const options: BenchOptions = { modelId: 'bench', dtype, backend, steps: Number(values.steps), k: 10, warmup: Number(values.warmup), rounds: Number(values.rounds) };
 if (!(options.steps >= 2 && options.rounds >= 1 && options.warmup >= 0)) throw new Error('--steps must be ≥ 2, --rounds ≥ 1, --warmup ≥ 0');
 
-const modelDir = await benchModelFolder('bench', dtype);
+const size = values.size === 'tiny' ? 'tiny' : 'bench';
+const modelDir = await benchModelFolder(size, dtype);
 await withBenchPage({ bench: modelDir }, async (page) => {
   page.on('console', (message) => console.log(`  ${message.text()}`));
-  console.log(`bench model, ${dtype}, ${backend} in Chromium, ${options.steps} decode steps, k = ${options.k}, ${options.warmup} warm-up + ${options.rounds} interleaved rounds …`);
+  console.log(`${size} model, ${dtype}, ${backend} in Chromium, ${options.steps} decode steps, k = ${options.k}, ${options.warmup} warm-up + ${options.rounds} interleaved rounds …`);
   const result = await page.evaluate((o) => (window as unknown as { benchEngine: (o: BenchOptions) => Promise<BenchResult> }).benchEngine(o), options);
   report(result);
 });
