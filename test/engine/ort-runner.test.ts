@@ -58,7 +58,7 @@ describe('batched ORT decoder runner', () => {
     }
   });
 
-  it('prefills a prompt given twice once, copies its cache on the device, and matches the unshared run (1e-4)', async () => {
+  it('prefills each distinct prompt once and unpadded, assembles the 3-row cache on the device, and matches the unshared run (1e-4)', async () => {
     const session = (ort.InferenceSession as unknown as { prototype: ort.InferenceSession }).prototype;
     const run = vi.spyOn(session, 'run');
     const tokens = [
@@ -66,20 +66,28 @@ describe('batched ORT decoder runner', () => {
       [30, 31, 40],
       [25, 26, 26],
     ];
-    const shared = await drive(model.createRunner(), rows, tokens);
     const feedsOf = (call: unknown[]) => call[0] as Record<string, ort.Tensor>;
-    const decoderCalls = run.mock.calls.filter((call) => 'past_key_values.0.key' in feedsOf(call));
-    const copyCalls = run.mock.calls.filter((call) => 'rows' in feedsOf(call));
-    // The prefill ran two rows [full, outlier]; row 0's cache was copied to make [full, full, outlier].
-    expect(feedsOf(decoderCalls[0]!).inputs_embeds!.dims[0]).toBe(2);
-    expect(copyCalls).toHaveLength(1);
-    expect(Array.from(feedsOf(copyCalls[0]!).rows!.data as BigInt64Array, Number)).toEqual([0, 0, 1]);
-    expect(decoderCalls.slice(1).map((call) => feedsOf(call).inputs_embeds!.dims[0])).toEqual([3, 3, 3]);
+    const decoderCalls = () => run.mock.calls.filter((call) => 'past_key_values.0.key' in feedsOf(call)).map(feedsOf);
+    const assemblyCalls = () => run.mock.calls.filter((call) => 'rows' in feedsOf(call)).map(feedsOf);
+    const ints = (tensor: ort.Tensor | undefined) => Array.from(tensor!.data as BigInt64Array, Number);
+    const [full, outlier] = [rows[0].length, rows[2].length];
+
+    const shared = await drive(model.createRunner(), rows, tokens);
+    // The prefill ran the full prompt once and the outlier prompt at its own length, one row each.
+    const hidden = rows[0].embeds.length / full;
+    expect(decoderCalls().map((feeds) => feeds.inputs_embeds!.dims)).toEqual([[1, full, hidden], [1, outlier, hidden], [3, 1, hidden], [3, 1, hidden], [3, 1, hidden]]);
+    expect(assemblyCalls()).toHaveLength(1);
+    const [assembly] = assemblyCalls();
+    expect(ints(assembly!.rows)).toEqual([0, 0, 1]);
+    expect(ints(assembly!['keys.0'])).toEqual(Array.from({ length: full }, (_, k) => k));
+    // The outlier prompt sits behind full − outlier padded slots, which repeat its key 0.
+    expect(ints(assembly!['keys.1'])).toEqual([...new Array<number>(full - outlier).fill(0), ...Array.from({ length: outlier }, (_, k) => k)]);
     run.mockClear();
 
-    // Equal but distinct row objects are not shared: the plain 3-row prefill.
+    // Equal but distinct row objects are not shared: three prompts prefilled, rows [0, 1, 2].
     const unshared = await drive(model.createRunner(), [rows[0], { ...rows[1] }, rows[2]], tokens);
-    expect(run.mock.calls.filter((call) => 'rows' in feedsOf(call))).toHaveLength(0);
+    expect(decoderCalls().slice(0, 3).map((feeds) => feeds.inputs_embeds!.dims[1])).toEqual([full, full, outlier]);
+    expect(ints(assemblyCalls()[0]!.rows)).toEqual([0, 1, 2]);
     shared.forEach((output, step) => {
       for (let r = 0; r < rows.length; r++) {
         expect(maxDiff(output.logits[r], unshared[step].logits[r]), `row ${r} step ${step} logits`).toBeLessThan(1e-4);

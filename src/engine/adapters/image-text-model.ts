@@ -6,6 +6,7 @@
 import { OUTLIER_SCORERS, type OutlierScorerName } from '../../core/attention/outliers';
 import { LensError } from '../../protocol/errors';
 import type { Dtype, Grid, ImageInput, ModelInfo } from '../../protocol/messages';
+import { CacheAssembler } from '../decode/cache-assembler';
 import { kvCacheType, OrtDecoderRunner, type DecoderLayout } from '../decode/ort-runner';
 import type { DecoderTapReader } from '../taps/edit';
 import { RowwiseRunner } from '../decode/rowwise-runner';
@@ -14,7 +15,6 @@ import { decodeImage } from '../load/image';
 import type { EncodedImage, LoadedModel } from '../model';
 import { loadProcessor, type Processor, type RawImage } from '../runtime/hf';
 import { createSession, tensor, type OrtSession, type OrtTensor } from '../runtime/sessions';
-import { rowCopyModel, rowCopyOutput } from '../onnx/row-copy-graph';
 import { scanModel } from '../onnx/scan';
 import { hasFusedDecoderAttention } from '../onnx/sites/fused-decoder';
 import { decoderTapReader, tapDecoder } from '../taps/decoder-tap';
@@ -91,8 +91,8 @@ interface Sessions {
   readonly vision: OrtSession;
   readonly embed: OrtSession;
   readonly decoder: OrtSession;
-  /** Copies cache rows of a prompt prefilled once to the rows that share it. */
-  readonly rowCopy: OrtSession;
+  /** Assembles the batched cache from prompts prefilled one at a time. */
+  readonly cacheAssembly: CacheAssembler;
 }
 
 function float32Output(outputs: Readonly<Record<string, OrtTensor>>, name: string): { data: Float32Array; dims: readonly number[] } {
@@ -167,7 +167,7 @@ class ImageTextModel implements LoadedModel {
   }
 
   async dispose(): Promise<void> {
-    await Promise.all(Object.values(this.sessions).map((session: OrtSession) => session.release()));
+    await Promise.all(Object.values(this.sessions).map((session: Pick<OrtSession, 'release'>) => session.release()));
   }
 }
 
@@ -217,15 +217,13 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
       const label = (name: string) => `${ctx.modelId} ${name} (${ctx.dtype})`;
       // Recomputed rows read the present keys on the CPU, so a fused decoder keeps its cache there.
       const decoderSession = await createSession(decoderTapped.bytes, label('decoder'), { backend: ctx.backend, gpuOutputs: fused ? [] : layerNames('present'), externalData: decoder.externalData });
-      const cacheTensors = 2 * text.layers;
       const sessions: Sessions = {
         vision: await createSession(visionTapped.bytes, label('vision encoder'), { backend: ctx.backend, externalData: vision.externalData }),
         embed: await createSession(embed.bytes, label('token embeddings'), { backend: ctx.backend, externalData: embed.externalData }),
         decoder: decoderSession,
-        rowCopy: await createSession(rowCopyModel(cacheTensors, kvCacheType(decoderSession)), label('cache row copy'), {
-          backend: ctx.backend,
-          gpuOutputs: fused ? [] : Array.from({ length: cacheTensors }, (_, i) => rowCopyOutput(i)),
-        }),
+        cacheAssembly: new CacheAssembler(2 * text.layers, kvCacheType(decoderSession), (bytes, outputs) =>
+          createSession(bytes, label('cache assembly'), { backend: ctx.backend, gpuOutputs: fused ? [] : outputs }),
+        ),
       };
       try {
         requireNames(sessions.vision, 'vision_encoder', plan.visionInputs, ['image_features'], ctx.families);
@@ -233,7 +231,7 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
         // position_ids are optional: GroupQueryAttention decoders derive positions from the mask.
         requireNames(sessions.decoder, 'decoder_model_merged', ['inputs_embeds', 'attention_mask', ...layerNames('past_key_values')], ['logits', ...layerNames('present')], ctx.families);
       } catch (error) {
-        await Promise.all(Object.values(sessions).map((session: OrtSession) => session.release()));
+        await Promise.all(Object.values(sessions).map((session: Pick<OrtSession, 'release'>) => session.release()));
         throw error;
       }
 
@@ -249,7 +247,7 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
         decoder: { layers: text.layers, heads: text.heads, vocabSize: text.vocabSize },
       };
       const layout: DecoderLayout = { layers: text.layers, kvHeads: text.kvHeads, headDim: text.headDim, hidden: text.hidden, vocabSize: text.vocabSize, padTokenId: text.padTokenId };
-      const batched = () => new OrtDecoderRunner({ decoder: sessions.decoder, embed: sessions.embed, layout, tap: decoderTapped.reader, rowCopy: sessions.rowCopy });
+      const batched = () => new OrtDecoderRunner({ decoder: sessions.decoder, embed: sessions.embed, layout, tap: decoderTapped.reader, assembler: sessions.cacheAssembly });
       return new ImageTextModel(info, plan, processor, sessions, scorer, visionTapped.tap, fused ? () => new RowwiseRunner(batched) : batched);
     },
   };

@@ -1,9 +1,10 @@
 // The DecoderRunner over an Optimum-layout decoder (inputs_embeds, attention_mask, position_ids,
 // past_key_values.* → logits, present.*): rows of different lengths run as ONE batch with left padding and
-// position ids from the mask, so the baseline and both DAMRO branches cost one decoder call per step. Rows that
-// are the same prompt (the baseline and DAMRO's full row) are prefilled once and their cache copied on the device.
-import { ROW_COPY_INDEX, rowCopyInput, rowCopyOutput } from '../onnx/row-copy-graph';
+// position ids from the mask, so the baseline and both DAMRO branches cost one decoder call per step. The prefill
+// runs each distinct prompt once, unpadded (the baseline and DAMRO's full row are one prompt; the outlier row is
+// short), and the batched cache is assembled from them on the device.
 import { ort } from '../runtime/ort';
+import type { CacheAssembler } from './cache-assembler';
 import type { DecoderRunner, RowSpec, StepOutput } from './runner';
 import type { DecoderTapReader } from '../taps/edit';
 
@@ -26,8 +27,8 @@ export interface OrtRunnerParts {
   readonly layout: DecoderLayout;
   /** The tapped decoder's reader; it also names the last-position logits, so full logits are never fetched. */
   readonly tap: DecoderTapReader;
-  /** The row-copy model (src/engine/onnx/row-copy-graph.ts) over the decoder's 2·layers cache tensors. */
-  readonly rowCopy: Session;
+  /** Assembles the batched cache from the prompts' caches. */
+  readonly assembler: Pick<CacheAssembler, 'assemble'>;
 }
 
 /** The KV cache's element type at the graph boundary: some q4f16 exports keep it in float16. */
@@ -66,41 +67,35 @@ export class OrtDecoderRunner implements DecoderRunner {
   async prefill(rows: readonly RowSpec[]): Promise<StepOutput> {
     const { hidden, kvHeads, headDim } = this.parts.layout;
     // The same RowSpec given twice is the same prompt: it is run once, and its cache row copied.
-    const distinct = [...new Set(rows)];
-    const source = rows.map((row) => distinct.indexOf(row));
-    this.rows = distinct;
-    const width = Math.max(...distinct.map((row) => row.length));
-    const embeds = new Float32Array(distinct.length * width * hidden);
-    const positions: number[] = [];
-    this.padding = [];
-    this.keyLength = width;
-    distinct.forEach((row, r) => {
-      const pad = width - row.length;
-      embeds.set(row.embeds.subarray(0, row.length * hidden), (r * width + pad) * hidden);
-      this.padding.push(pad);
-      // Padding positions get 1, as HF does; they are masked anyway.
-      for (let t = 0; t < width; t++) positions.push(t < pad ? 1 : t - pad);
-    });
-    // The empty first past must match the cache's type.
+    const prompts = [...new Set(rows)];
     const kvType = kvCacheType(this.parts.decoder);
-    const empty = () => (kvType === 'float16' ? new ort.Tensor('float16', new Uint16Array(0), [distinct.length, kvHeads, 0, headDim]) : new ort.Tensor('float32', new Float32Array(0), [distinct.length, kvHeads, 0, headDim]));
-    this.past = this.pastNames.map(empty);
-    const output = await this.run(new ort.Tensor('float32', embeds, [distinct.length, width, hidden]), int64(positions, [distinct.length, width]));
-
+    const empty = () => (kvType === 'float16' ? new ort.Tensor('float16', new Uint16Array(0), [1, kvHeads, 0, headDim]) : new ort.Tensor('float32', new Float32Array(0), [1, kvHeads, 0, headDim]));
+    const outputs: StepOutput[] = [];
+    const caches: Tensor[][] = [];
+    // One prompt at a time and unpadded: a short outlier row costs its own length, not the full row's.
+    for (const prompt of prompts) {
+      this.rows = [prompt];
+      this.padding = [0];
+      this.keyLength = prompt.length;
+      this.past = this.pastNames.map(empty);
+      const positions = Array.from({ length: prompt.length }, (_, t) => t);
+      outputs.push(await this.run(new ort.Tensor('float32', prompt.embeds.subarray(0, prompt.length * hidden), [1, prompt.length, hidden]), int64(positions, [1, prompt.length])));
+      caches.push(this.past);
+    }
+    const source = rows.map((row) => prompts.indexOf(row));
+    const width = Math.max(...prompts.map((prompt) => prompt.length));
     this.rows = rows;
-    this.padding = source.map((s) => this.padding[s]);
+    this.padding = rows.map((row) => width - row.length);
+    this.keyLength = width;
     this.nextPosition = rows.map((row) => row.length);
-    if (distinct.length < rows.length) await this.copyCacheRows(source);
-    // Copied rows share their logits and attention arrays: the decode loop only reads them.
-    return { logits: source.map((s) => output.logits[s]), attention: source.map((s) => output.attention[s]) };
-  }
-
-  private async copyCacheRows(source: readonly number[]): Promise<void> {
-    const feeds: Record<string, Tensor> = { [ROW_COPY_INDEX]: int64(source, [source.length]) };
-    this.past.forEach((tensor, i) => (feeds[rowCopyInput(i)] = tensor));
-    const outputs = await this.parts.rowCopy.run(feeds);
-    for (const tensor of this.past) tensor.dispose();
-    this.past = this.past.map((_, i) => outputs[rowCopyOutput(i)]);
+    if (rows.length === 1) {
+      this.past = caches[0]!;
+    } else {
+      this.past = await this.parts.assembler.assemble(caches, prompts.map((prompt) => prompt.length), source);
+      for (const tensor of caches.flat()) tensor.dispose();
+    }
+    // Rows of one prompt share their logits and attention arrays: the decode loop only reads them.
+    return { logits: source.map((s) => outputs[s]!.logits[0]!), attention: source.map((s) => outputs[s]!.attention[0]) };
   }
 
   async step(tokens: readonly (number | null)[]): Promise<StepOutput> {
