@@ -168,11 +168,14 @@ async function ourRun(model: LoadedModel, image: RunParams['image'], captions: r
   const totalMs = performance.now() - started;
   channel.port1.close();
   const r = runner!;
+  // A step's wall time runs from one runner.step call to the next, so the last call has none; the phases are
+  // averaged over the same calls. Messaging is spread over every token round (the prefill's and each step's).
   const intervals = r.stepStarts.slice(1).map((t, i) => t - r.stepStarts[i]!);
-  const steps = r.stepMs.length;
-  const ortRun = sum(r.ortMs) / steps;
-  const inRunner = sum(r.stepMs) / steps;
-  const perStep = sum(intervals) / intervals.length;
+  const n = intervals.length;
+  const ortRun = sum(r.ortMs.slice(0, n)) / n;
+  const inRunner = sum(r.stepMs.slice(0, n)) / n;
+  const perStep = sum(intervals) / n;
+  const messaging = messagingMs / (r.stepMs.length + 1);
   return {
     prefillMs: r.prefillMs,
     stepMs: median(intervals),
@@ -181,8 +184,8 @@ async function ourRun(model: LoadedModel, image: RunParams['image'], captions: r
     phases: {
       ortRun,
       readback: inRunner - ortRun,
-      messaging: messagingMs / steps,
-      loop: perStep - inRunner - messagingMs / steps,
+      messaging,
+      loop: perStep - inRunner - messaging,
       combine: r.combineMs.length ? median(r.combineMs) : 0,
       sampling: median(r.samplingMs),
     },
