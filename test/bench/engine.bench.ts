@@ -64,7 +64,8 @@ function report(result: BenchResult): void {
     ['transformers.js generate()', transformersJs],
   ];
   console.log(`\nprompt: ${result.promptTokens} tokens (${result.imageTokens} image tokens), vocabulary ${result.vocabSize}`);
-  console.log(`milliseconds, median (IQR) over ${options.rounds} rounds; first tokens and totals include the vision pass\n`);
+  console.log(`milliseconds, median (IQR) over ${options.rounds} rounds; first tokens and totals include the vision pass`);
+  console.log('(ours also include image preprocessing, which generate() gets done once beforehand)\n');
   table([['configuration', ...Object.keys(columns)], ...configs.map(([name, samples]) => [name, ...Object.values(columns).map((pick) => cell(of(samples, pick)))])]);
 
   const step = of(baselineOnly, columns.step)!;
