@@ -1,56 +1,50 @@
 // `npm run bench:taps`: what attention taps cost. (1) Editing a model file: scan + site finding + splice time
 // and the extra memory it holds, against file size, for the tiny and the bench-size synthetic LLaVA (the latter
 // generated once into the OS temp dir; that takes a few minutes). (2) Per decode step, ORT wasm in Node: the
-// tapped decoder (plus reading one row's image attention) against the untapped one. A report, not a test.
-import { existsSync } from 'node:fs';
+// tapped decoder (plus reading one row's image attention) against the untapped one, warmed up, then in
+// interleaved rounds; medians with interquartile ranges, the ratio between medians. A report, not a test.
+// Options: --size tiny|bench (the decode report's model, default bench), --rounds N (default 5).
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { ort } from '../../src/engine/runtime/ort';
 import { readDecoderAttention, tapDecoder } from '../../src/engine/taps/decoder-tap';
 import { tapVisionEncoder } from '../../src/engine/taps/vision-tap';
 import { headDim, patchCount, SIZES, type ModelSize } from '../../src/factory/llava/dims';
-import { makeLlavaModel } from '../../src/factory/llava/make-model';
-import { writeModelFolder } from '../../src/factory/write-folder';
+import { benchModelFolder } from './bench-model';
+import { formatSummary, interleaved, ratioOfMedians, relativeSpread, summarize } from './stats';
 
 const MiB = 2 ** 20;
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+const { values } = parseArgs({ options: { size: { type: 'string', default: 'bench' }, rounds: { type: 'string', default: '5' } } });
+const decodeSize: ModelSize = values.size === 'tiny' ? 'tiny' : 'bench';
+const ROUNDS = Number(values.rounds);
 
-async function modelFolder(size: ModelSize): Promise<string> {
-  const dir = join(tmpdir(), 'damro-lens-bench', `llava-${size}-fp32`);
-  if (!existsSync(join(dir, 'onnx', 'decoder_model_merged.onnx'))) {
-    const started = performance.now();
-    console.log(`generating the ${size} synthetic LLaVA into ${dir} …`);
-    await writeModelFolder(dir, makeLlavaModel({ size, dtype: 'fp32' }).files);
-    console.log(`  done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
-  }
-  return dir;
-}
-
-const REPEATS = 3;
+const modelFolder = (size: ModelSize) => benchModelFolder(size, 'fp32');
 
 function benchSplice(label: string, bytes: Uint8Array, edit: (bytes: Uint8Array) => { bytes: Uint8Array }): string[] {
   gc();
   const before = process.memoryUsage();
-  let started = performance.now();
+  // The first edit is the warm-up: its time is dropped, and it measures the memory an edit holds.
   let edited: { bytes: Uint8Array } | undefined = edit(bytes);
-  const times = [performance.now() - started];
+  const times: number[] = [];
   const after = process.memoryUsage();
   const extra = after.arrayBuffers - before.arrayBuffers;
   const heap = Math.max(0, after.heapUsed - before.heapUsed);
   const added = edited.bytes.length - bytes.length;
-  for (let i = 1; i < REPEATS; i++) {
+  for (let i = 0; i < ROUNDS; i++) {
     edited = undefined;
     gc();
-    started = performance.now();
+    const started = performance.now();
     edited = edit(bytes);
     times.push(performance.now() - started);
   }
-  const ms = times.sort((a, b) => a - b)[Math.floor(REPEATS / 2)]!;
+  const time = summarize(times);
+  const ms = time.median;
   return [
     label,
     (bytes.length / MiB).toFixed(2),
-    ms.toFixed(1),
+    formatSummary(time),
     (bytes.length / MiB / (ms / 1000)).toFixed(0),
     (extra / MiB).toFixed(2),
     (extra / bytes.length).toFixed(3),
@@ -66,12 +60,12 @@ function table(rows: string[][]): void {
 
 async function spliceReport(): Promise<void> {
   console.log('\n## Splice: tap edit (scan + find sites + splice) vs file size');
-  console.log(`ms = median of ${REPEATS}, mostly first-touch of the output's pages; extra = array-buffer memory held after the edit`);
+  console.log(`ms = median (IQR) of ${ROUNDS} after one warm-up, mostly first-touch of the output's pages; extra = array-buffer memory held after the edit`);
   console.log('with input and output alive (1.0 × file = one copy); heap = JS heap growth (the scanned structure)\n');
-  const folders = { tiny: await modelFolder('tiny'), bench: await modelFolder('bench') };
+  const sizes = [...new Set<ModelSize>(['tiny', decodeSize])];
   const rows = [['file', 'MiB', 'ms', 'MiB/s', 'extra MiB', 'extra/file', 'heap MiB', '+bytes']];
-  for (const size of ['tiny', 'bench'] as const) {
-    const dir = folders[size];
+  for (const size of sizes) {
+    const dir = await modelFolder(size);
     const layer = SIZES[size].vision.layers - 2;
     const visionAt = (b: Uint8Array) => tapVisionEncoder(b, { layer, scorers: ['clip-single-head', 'head-mean'] });
     let bytes: Uint8Array | undefined = new Uint8Array(await readFile(join(dir, 'onnx', 'vision_encoder.onnx')));
@@ -87,14 +81,14 @@ async function spliceReport(): Promise<void> {
 type Feeds = Record<string, ort.Tensor>;
 
 async function decodeReport(): Promise<void> {
-  const size = 'bench';
+  const size = decodeSize;
   const dims = SIZES[size];
   const t = dims.text;
   const d = headDim(t.hidden, t.heads);
   const imageTokens = patchCount(dims.vision);
   const prefix = 5;
   const length = prefix + imageTokens + 12;
-  const steps = 24;
+  const steps = 16;
   console.log(`\n## Decode step, ${size} decoder (${t.layers} layers × ${t.heads} heads), ORT wasm in Node, one row of ${length} tokens (${imageTokens} image)\n`);
 
   const dir = await modelFolder(size);
@@ -117,21 +111,7 @@ async function decodeReport(): Promise<void> {
     return feeds;
   };
 
-  const state = new Map<ort.InferenceSession, Feeds>();
-  const timings = new Map<ort.InferenceSession, number[]>([
-    [plain, []],
-    [tapped, []],
-  ]);
-  const prefillMs = new Map<ort.InferenceSession, number>();
-  async function advance(session: ort.InferenceSession, total: number, first: boolean): Promise<void> {
-    const feeds = first ? prefillFeeds() : state.get(session)!;
-    const started = performance.now();
-    const out = await session.run(feeds);
-    await out.logits!.getData();
-    if (session === tapped) readDecoderAttention(tap, out, 0, prefix, imageTokens);
-    const ms = performance.now() - started;
-    if (first) prefillMs.set(session, ms);
-    else timings.get(session)!.push(ms);
+  const stepFeeds = (out: ort.InferenceSession.OnnxValueMapType, total: number): Feeds => {
     const next: Feeds = {
       inputs_embeds: f32(Float32Array.from({ length: t.hidden }, random), [1, 1, t.hidden]),
       attention_mask: i64(new Array<number>(total + 1).fill(1), [1, total + 1]),
@@ -141,22 +121,35 @@ async function decodeReport(): Promise<void> {
       next[`past_key_values.${l}.key`] = out[`present.${l}.key`]!;
       next[`past_key_values.${l}.value`] = out[`present.${l}.value`]!;
     }
-    state.set(session, next);
+    return next;
+  };
+  /** A prefill and `steps` decode steps; returns the prefill's time and the run's median step time. */
+  async function decodeRun(session: ort.InferenceSession): Promise<{ prefillMs: number; stepMs: number }> {
+    let feeds = prefillFeeds();
+    const times: number[] = [];
+    for (let s = 0; s <= steps; s++) {
+      const started = performance.now();
+      const out = await session.run(feeds);
+      await out.logits!.getData();
+      if (session === tapped) readDecoderAttention(tap, out, 0, prefix, imageTokens);
+      times.push(performance.now() - started);
+      feeds = stepFeeds(out, length + s);
+    }
+    return { prefillMs: times[0]!, stepMs: summarize(times.slice(1)).median };
   }
-  // Interleaved so that machine noise hits both alike.
-  for (let s = 0; s <= steps; s++) {
-    for (const session of [plain, tapped]) await advance(session, length + s, s === 0);
-  }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  const rows = [
-    ['decoder', 'first call ms', 'median step ms', 'min step ms'],
-    ['untapped', prefillMs.get(plain)!.toFixed(1), median(timings.get(plain)!).toFixed(2), Math.min(...timings.get(plain)!).toFixed(2)],
-    ['tapped + read', prefillMs.get(tapped)!.toFixed(1), median(timings.get(tapped)!).toFixed(2), Math.min(...timings.get(tapped)!).toFixed(2)],
-  ];
-  table(rows);
-  const ratio = (f: (xs: number[]) => number) => (f(timings.get(tapped)!) / f(timings.get(plain)!)).toFixed(3);
+  // Warmed up, then interleaved round by round so that drift in the machine's load hits both alike.
+  const runs = await interleaved({ untapped: () => decodeRun(plain), tapped: () => decodeRun(tapped) }, { warmup: 1, rounds: ROUNDS });
+  const prefill = (key: keyof typeof runs) => summarize(runs[key].map((r) => r.prefillMs));
+  const step = (key: keyof typeof runs) => summarize(runs[key].map((r) => r.stepMs));
+  console.log(`ms, median (IQR) over ${ROUNDS} rounds of a prefill and ${steps} steps (a round's step time is its median step)\n`);
+  table([
+    ['decoder', 'prefill ms', 'step ms'],
+    ['untapped', formatSummary(prefill('untapped')), formatSummary(step('untapped'), 2)],
+    ['tapped + read', formatSummary(prefill('tapped')), formatSummary(step('tapped'), 2)],
+  ]);
+  const spread = [step('tapped'), step('untapped')].map((x) => `${(100 * relativeSpread(x)).toFixed(0)}%`).join(', ');
+  console.log(`\nstep cost tapped/untapped: ${ratioOfMedians(step('tapped'), step('untapped')).toFixed(3)} (ratio of medians; spreads IQR/median ${spread})`);
   const tapBytes = t.layers * t.heads * (length + steps) * 4;
-  console.log(`\nstep cost tapped/untapped: ${ratio(median)} (medians), ${ratio((xs) => Math.min(...xs))} (minima; less sensitive to a busy machine)`);
   console.log(`tap output per step ≈ ${(tapBytes / 1024).toFixed(0)} KiB ([1, ${t.layers * t.heads}, 1, keys])`);
   await Promise.all([plain.release(), tapped.release()]);
 }

@@ -6,7 +6,8 @@
 import { OUTLIER_SCORERS, type OutlierScorerName } from '../../core/attention/outliers';
 import { LensError } from '../../protocol/errors';
 import type { Dtype, Grid, ImageInput, ModelInfo } from '../../protocol/messages';
-import { OrtDecoderRunner, type DecoderLayout } from '../decode/ort-runner';
+import { CacheAssembler } from '../decode/cache-assembler';
+import { kvCacheType, OrtDecoderRunner, type DecoderLayout } from '../decode/ort-runner';
 import type { DecoderTapReader } from '../taps/edit';
 import { RowwiseRunner } from '../decode/rowwise-runner';
 import type { DecoderRunner, RowSpec } from '../decode/runner';
@@ -118,6 +119,8 @@ interface Sessions {
   readonly vision: OrtSession;
   readonly embed: OrtSession;
   readonly decoder: OrtSession;
+  /** Assembles the batched cache from prompts prefilled one at a time. */
+  readonly cacheAssembly: CacheAssembler;
 }
 
 function float32Output(outputs: Readonly<Record<string, OrtTensor>>, name: string): { data: Float32Array; dims: readonly number[] } {
@@ -199,7 +202,7 @@ class ImageTextModel implements LoadedModel {
   }
 
   async dispose(): Promise<void> {
-    await Promise.all(Object.values(this.sessions).map((session: OrtSession) => session.release()));
+    await Promise.all(Object.values(this.sessions).map((session: Pick<OrtSession, 'release'>) => session.release()));
   }
 }
 
@@ -250,21 +253,27 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
       }
       const layerNames = (kind: string) => Array.from({ length: text.layers }, (_, l) => [`${kind}.${l}.key`, `${kind}.${l}.value`]).flat();
       const label = (name: string, file: OnnxFile) => `${ctx.modelId} ${name} (${file.dtype})`;
-      const sessions: Sessions = await createSessions(
+      const created = await createSessions(
         {
           vision: () => createSession(visionTapped.bytes, label('vision encoder', vision), { backend: ctx.backend, externalData: vision.externalData }),
           embed: () => createSession(embed.bytes, label('token embeddings', embed), { backend: ctx.backend, externalData: embed.externalData }),
           // Recomputed rows read the present keys on the CPU, so a fused decoder keeps its cache there.
           decoder: () => createSession(decoderTapped.bytes, label('decoder', decoder), { backend: ctx.backend, gpuOutputs: fused ? [] : layerNames('present'), externalData: decoder.externalData }),
         },
-        (created) => {
-          requireNames(created.vision, 'vision_encoder', plan.visionInputs, ['image_features'], ctx.families);
-          requireNames(created.embed, 'embed_tokens', ['input_ids'], ['inputs_embeds'], ctx.families);
+        (made) => {
+          requireNames(made.vision, 'vision_encoder', plan.visionInputs, ['image_features'], ctx.families);
+          requireNames(made.embed, 'embed_tokens', ['input_ids'], ['inputs_embeds'], ctx.families);
           // position_ids are optional: GroupQueryAttention decoders derive positions from the mask.
-          requireNames(created.decoder, 'decoder_model_merged', ['inputs_embeds', 'attention_mask', ...layerNames('past_key_values')], ['logits', ...layerNames('present')], ctx.families);
-          checkGraphShapes(created, { vision: vision.file, embed: embed.file, decoder: decoder.file }, { text, tokenGrid: plan.tokenGrid, crop: plan.processorGeometry.crop });
+          requireNames(made.decoder, 'decoder_model_merged', ['inputs_embeds', 'attention_mask', ...layerNames('past_key_values')], ['logits', ...layerNames('present')], ctx.families);
+          checkGraphShapes(made, { vision: vision.file, embed: embed.file, decoder: decoder.file }, { text, tokenGrid: plan.tokenGrid, crop: plan.processorGeometry.crop });
         },
       );
+      const sessions: Sessions = {
+        ...created,
+        cacheAssembly: new CacheAssembler(2 * text.layers, kvCacheType(created.decoder), (bytes, outputs) =>
+          createSession(bytes, label('cache assembly', decoder), { backend: ctx.backend, gpuOutputs: fused ? [] : outputs }),
+        ),
+      };
 
       const info: ModelInfo = {
         id: ctx.modelId,
@@ -279,7 +288,7 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
         decoder: { layers: text.layers, heads: text.heads, vocabSize: text.vocabSize, ...(text.maxPositions ? { maxPositions: text.maxPositions } : {}) },
       };
       const layout: DecoderLayout = { layers: text.layers, kvHeads: text.kvHeads, headDim: text.headDim, hidden: text.hidden, vocabSize: text.vocabSize, padTokenId: text.padTokenId };
-      const batched = () => new OrtDecoderRunner({ decoder: sessions.decoder, embed: sessions.embed, layout, tap: decoderTapped.reader });
+      const batched = () => new OrtDecoderRunner({ decoder: sessions.decoder, embed: sessions.embed, layout, tap: decoderTapped.reader, assembler: sessions.cacheAssembly });
       return new ImageTextModel(info, plan, processor, sessions, scorer, visionTapped.tap, fused ? () => new RowwiseRunner(batched) : batched);
     },
   };

@@ -1,7 +1,10 @@
 // The DecoderRunner over an Optimum-layout decoder (inputs_embeds, attention_mask, position_ids,
 // past_key_values.* → logits, present.*): rows of different lengths run as ONE batch with left padding and
-// position ids from the mask, so the baseline and both DAMRO branches cost one decoder call per step.
+// position ids from the mask, so the baseline and both DAMRO branches cost one decoder call per step. The prefill
+// runs each distinct prompt once, unpadded (the baseline and DAMRO's full row are one prompt; the outlier row is
+// short), and the batched cache is assembled from them on the device.
 import { ort } from '../runtime/ort';
+import type { CacheAssembler } from './cache-assembler';
 import type { DecoderRunner, RowSpec, StepOutput } from './runner';
 import type { DecoderTapReader } from '../taps/edit';
 
@@ -24,49 +27,75 @@ export interface OrtRunnerParts {
   readonly layout: DecoderLayout;
   /** The tapped decoder's reader; it also names the last-position logits, so full logits are never fetched. */
   readonly tap: DecoderTapReader;
+  /** Assembles the batched cache from the prompts' caches. */
+  readonly assembler: Pick<CacheAssembler, 'assemble'>;
+}
+
+/** The KV cache's element type at the graph boundary: some q4f16 exports keep it in float16. */
+export function kvCacheType(decoder: Pick<ort.InferenceSession, 'inputNames' | 'inputMetadata'>): 'float32' | 'float16' {
+  const metadata = decoder.inputMetadata[decoder.inputNames.indexOf('past_key_values.0.key')];
+  return metadata?.isTensor && metadata.type === 'float16' ? 'float16' : 'float32';
 }
 
 const int64 = (values: ArrayLike<number>, dims: number[]) => new ort.Tensor('int64', BigInt64Array.from(Array.from(values, BigInt)), dims);
 
+/** Positions the attention-mask buffer grows by, so it is reallocated once per this many steps, not every step. */
+const MASK_GROWTH = 64;
+
 export class OrtDecoderRunner implements DecoderRunner {
   private past: Tensor[] = [];
-  private mask: number[][] = [];
-  private nextPosition: number[] = [];
-  /** Left padding of each row, so image spans map to key positions. */
+  /** Left padding of each row, so image spans map to key positions; the mask is 0 there and 1 after. */
   private padding: number[] = [];
+  private keyLength = 0;
+  private maskBuffer = new BigInt64Array(0);
+  private nextPosition: number[] = [];
   private rows: readonly RowSpec[] = [];
+  private readonly pastNames: readonly string[];
+  private readonly presentNames: readonly string[];
+  private readonly fetches: readonly string[];
+  private readonly takesPositions: boolean;
 
-  constructor(private readonly parts: OrtRunnerParts) {}
-
-  async prefill(rows: readonly RowSpec[]): Promise<StepOutput> {
-    const { hidden, layers, kvHeads, headDim } = this.parts.layout;
-    this.rows = rows;
-    const width = Math.max(...rows.map((row) => row.length));
-    const embeds = new Float32Array(rows.length * width * hidden);
-    const positions: number[] = [];
-    this.mask = [];
-    this.padding = [];
-    rows.forEach((row, r) => {
-      const pad = width - row.length;
-      embeds.set(row.embeds.subarray(0, row.length * hidden), (r * width + pad) * hidden);
-      this.padding.push(pad);
-      this.mask.push([...new Array<number>(pad).fill(0), ...new Array<number>(row.length).fill(1)]);
-      // Padding positions get 1, as HF does; they are masked anyway.
-      for (let t = 0; t < width; t++) positions.push(t < pad ? 1 : t - pad);
-    });
-    this.nextPosition = rows.map((row) => row.length);
-    // Some q4f16 exports keep the KV cache in float16 at the graph boundary; the empty first past must match.
-    const kvType = this.kvType();
-    const empty = () => (kvType === 'float16' ? new ort.Tensor('float16', new Uint16Array(0), [rows.length, kvHeads, 0, headDim]) : new ort.Tensor('float32', new Float32Array(0), [rows.length, kvHeads, 0, headDim]));
-    this.past = [];
-    for (let l = 0; l < layers; l++) this.past.push(empty(), empty());
-    return this.run(new ort.Tensor('float32', embeds, [rows.length, width, hidden]), int64(positions, [rows.length, width]));
+  constructor(private readonly parts: OrtRunnerParts) {
+    const names = (kind: string) => Array.from({ length: parts.layout.layers }, (_, l) => [`${kind}.${l}.key`, `${kind}.${l}.value`]).flat();
+    this.pastNames = names('past_key_values');
+    this.presentNames = names('present');
+    this.fetches = [...this.presentNames, ...parts.tap.outputs];
+    // GroupQueryAttention decoders derive positions from the mask and take no position_ids.
+    this.takesPositions = parts.decoder.inputNames.includes('position_ids');
   }
 
-  private kvType(): 'float32' | 'float16' {
-    const index = this.parts.decoder.inputNames.indexOf('past_key_values.0.key');
-    const metadata = this.parts.decoder.inputMetadata[index];
-    return metadata?.isTensor && metadata.type === 'float16' ? 'float16' : 'float32';
+  async prefill(rows: readonly RowSpec[]): Promise<StepOutput> {
+    const { hidden, kvHeads, headDim } = this.parts.layout;
+    // The same RowSpec given twice is the same prompt: it is run once, and its cache row copied.
+    const prompts = [...new Set(rows)];
+    const kvType = kvCacheType(this.parts.decoder);
+    const empty = () => (kvType === 'float16' ? new ort.Tensor('float16', new Uint16Array(0), [1, kvHeads, 0, headDim]) : new ort.Tensor('float32', new Float32Array(0), [1, kvHeads, 0, headDim]));
+    const outputs: StepOutput[] = [];
+    const caches: Tensor[][] = [];
+    // One prompt at a time and unpadded: a short outlier row costs its own length, not the full row's.
+    for (const prompt of prompts) {
+      this.rows = [prompt];
+      this.padding = [0];
+      this.keyLength = prompt.length;
+      this.past = this.pastNames.map(empty);
+      const positions = Array.from({ length: prompt.length }, (_, t) => t);
+      outputs.push(await this.run(new ort.Tensor('float32', prompt.embeds.subarray(0, prompt.length * hidden), [1, prompt.length, hidden]), int64(positions, [1, prompt.length])));
+      caches.push(this.past);
+    }
+    const source = rows.map((row) => prompts.indexOf(row));
+    const width = Math.max(...prompts.map((prompt) => prompt.length));
+    this.rows = rows;
+    this.padding = rows.map((row) => width - row.length);
+    this.keyLength = width;
+    this.nextPosition = rows.map((row) => row.length);
+    if (rows.length === 1) {
+      this.past = caches[0]!;
+    } else {
+      this.past = await this.parts.assembler.assemble(caches, prompts.map((prompt) => prompt.length), source);
+      for (const tensor of caches.flat()) tensor.dispose();
+    }
+    // Rows of one prompt share their logits and attention arrays: the decode loop only reads them.
+    return { logits: source.map((s) => outputs[s]!.logits[0]!), attention: source.map((s) => outputs[s]!.attention[0]) };
   }
 
   async step(tokens: readonly (number | null)[]): Promise<StepOutput> {
@@ -74,9 +103,9 @@ export class OrtDecoderRunner implements DecoderRunner {
     const ids = tokens.map((token) => token ?? padTokenId);
     const embedded = await this.parts.embed.run({ input_ids: int64(ids, [ids.length, 1]) });
     const embeds = embedded[this.parts.embed.outputNames[0]];
-    this.mask.forEach((row) => row.push(1));
-    const positions = this.nextPosition.map((p) => p);
-    this.nextPosition = this.nextPosition.map((p) => p + 1);
+    this.keyLength += 1;
+    const positions = this.nextPosition;
+    this.nextPosition = positions.map((p) => p + 1);
     try {
       return await this.run(embeds, int64(positions, [ids.length, 1]));
     } finally {
@@ -84,28 +113,31 @@ export class OrtDecoderRunner implements DecoderRunner {
     }
   }
 
-  private async run(embeds: Tensor, positionIds: Tensor): Promise<StepOutput> {
-    const { layers, vocabSize } = this.parts.layout;
-    const batch = this.mask.length;
-    const keyLength = this.mask[0].length;
-    const feeds: Record<string, Tensor> = {
-      inputs_embeds: embeds,
-      attention_mask: int64(this.mask.flat(), [batch, keyLength]),
-    };
-    // GroupQueryAttention decoders derive positions from the mask and take no position_ids.
-    if (this.parts.decoder.inputNames.includes('position_ids')) feeds.position_ids = positionIds;
-    for (let l = 0; l < layers; l++) {
-      feeds[`past_key_values.${l}.key`] = this.past[2 * l];
-      feeds[`past_key_values.${l}.value`] = this.past[2 * l + 1];
-    }
-    const present = Array.from({ length: layers }, (_, l) => [`present.${l}.key`, `present.${l}.value`]).flat();
-    const outputs = await this.parts.decoder.run(feeds, [...present, ...this.parts.tap.outputs]);
-    for (const tensor of this.past) tensor.dispose();
-    this.past = [];
-    for (let l = 0; l < layers; l++) this.past.push(outputs[`present.${l}.key`], outputs[`present.${l}.value`]);
+  /** [batch, keys] written into a buffer reused across steps: 0 over each row's left padding, 1 after it. */
+  private attentionMask(): Tensor {
+    const batch = this.padding.length;
+    const keys = this.keyLength;
+    if (this.maskBuffer.length < batch * keys) this.maskBuffer = new BigInt64Array(batch * (keys + MASK_GROWTH));
+    const mask = this.maskBuffer.subarray(0, batch * keys);
+    this.padding.forEach((pad, r) => {
+      mask.fill(0n, r * keys, r * keys + pad);
+      mask.fill(1n, r * keys + pad, (r + 1) * keys);
+    });
+    return new ort.Tensor('int64', mask, [batch, keys]);
+  }
 
+  private async run(embeds: Tensor, positionIds: Tensor): Promise<StepOutput> {
+    const { vocabSize } = this.parts.layout;
+    const feeds: Record<string, Tensor> = { inputs_embeds: embeds, attention_mask: this.attentionMask() };
+    if (this.takesPositions) feeds.position_ids = positionIds;
+    this.pastNames.forEach((name, i) => (feeds[name] = this.past[i]));
+    const outputs = await this.parts.decoder.run(feeds, this.fetches);
+    for (const tensor of this.past) tensor.dispose();
+    this.past = this.presentNames.map((name) => outputs[name]);
+
+    // The logits come back as one JS-owned array; each row is a view of it, not a copy.
     const last = (await outputs[this.parts.tap.logits].getData()) as Float32Array;
-    const logits = this.rows.map((_, r) => last.slice(r * vocabSize, (r + 1) * vocabSize));
+    const logits = this.rows.map((_, r) => last.subarray(r * vocabSize, (r + 1) * vocabSize));
     const attention = this.rows.map((row, r) => {
       if (!row.imageSpan) return undefined;
       return this.parts.tap.read(outputs, r, this.padding[r] + row.imageSpan.start, row.imageSpan.length);

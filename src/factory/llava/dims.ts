@@ -1,6 +1,8 @@
 // Model dimensions per size. `tiny` is for tests and the offline demo; `bench` has the shape of a small real
-// LVLM (a CLIP ViT-B/16 tower and a SmolLM-135M-like decoder, without grouped KV heads) for performance work.
-import { VOCABULARY } from './vocabulary';
+// LVLM for performance work: a ViT-B/14 tower at 336 px (576 image tokens, as LLaVA-1.5) and a SmolLM-135M-like
+// decoder (without grouped KV heads) with SmolVLM's 49,152-token vocabulary, so the costs that grow with the
+// vocabulary (logits read back, combine, sampling) and with the image-token count show as on real models.
+import { BENCH_VOCABULARY_SIZE, VOCABULARY } from './vocabulary';
 
 export interface VisionDims {
   imageSize: number;
@@ -40,8 +42,8 @@ export const SIZES: Record<ModelSize, LlavaDims> = {
     outlierPatches: 2,
   },
   bench: {
-    vision: { imageSize: 224, patchSize: 16, hidden: 768, heads: 12, intermediate: 3072, layers: 12, layerNormEps: 1e-5 },
-    text: { hidden: 576, heads: 9, intermediate: 1536, layers: 30, maxPositions: 2048, ropeTheta: 10000, rmsNormEps: 1e-5, vocabSize: VOCABULARY.length },
+    vision: { imageSize: 336, patchSize: 14, hidden: 768, heads: 12, intermediate: 3072, layers: 12, layerNormEps: 1e-5 },
+    text: { hidden: 576, heads: 9, intermediate: 1536, layers: 30, maxPositions: 2048, ropeTheta: 10000, rmsNormEps: 1e-5, vocabSize: BENCH_VOCABULARY_SIZE },
     outlierPatches: 4,
   },
 };

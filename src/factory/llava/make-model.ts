@@ -42,7 +42,7 @@ export function makeLlavaModel({ size, dtype, seed = DEFAULT_SEED, decoderAttent
     ['generation_config.json', json(generationConfigJson())],
     ['preprocessor_config.json', json(preprocessorConfigJson(dims))],
     ['processor_config.json', json(processorConfigJson(dims))],
-    ['tokenizer.json', json(tokenizerJson())],
+    ['tokenizer.json', json(tokenizerJson(dims.text.vocabSize))],
     ['tokenizer_config.json', json(tokenizerConfigJson(dims.text.maxPositions))],
     [`onnx/vision_encoder${suffix}.onnx`, buildVisionGraph(weights, dtype, visionQkv === 'packed')],
     [`onnx/embed_tokens${suffix}.onnx`, buildEmbedGraph(weights)],

@@ -1,6 +1,6 @@
 // tokenizer.json (a WordLevel model over the synthetic vocabulary) and tokenizer_config.json with a chat
 // template that produces the LLaVA-1.5 form `USER: <image>\n{text} ASSISTANT:`.
-import { SPECIAL_TOKENS, VOCABULARY } from './vocabulary';
+import { SPECIAL_TOKENS, VOCABULARY, vocabularyOfSize } from './vocabulary';
 
 const SPECIALS = Object.values(SPECIAL_TOKENS) as string[];
 
@@ -19,8 +19,8 @@ export const CHAT_TEMPLATE =
   "{%- endfor -%}" +
   "{%- if add_generation_prompt -%}{{ 'ASSISTANT:' }}{%- endif -%}";
 
-export function tokenizerJson(): unknown {
-  const vocab = Object.fromEntries(VOCABULARY.map((token, id) => [token, id]));
+export function tokenizerJson(vocabSize = VOCABULARY.length): unknown {
+  const vocab = Object.fromEntries(vocabularyOfSize(vocabSize).map((token, id) => [token, id]));
   const addedTokens = SPECIALS.map((content) => ({
     id: vocab[content],
     content,

@@ -36,6 +36,15 @@ const COCO_WORDS = [
 
 export const VOCABULARY: readonly string[] = [...SPECIALS, ...TEMPLATE, ...FUNCTION_WORDS, ...DESCRIPTIVE, ...COCO_WORDS];
 
+/** SmolVLM's vocabulary size; the bench model fills the ids past the readable words with unused tokens. */
+export const BENCH_VOCABULARY_SIZE = 49152;
+
+/** The readable words, then `<unused_N>` up to `size` ids (a real vocabulary's size, for benchmarks). */
+export function vocabularyOfSize(size: number): readonly string[] {
+  if (size < VOCABULARY.length) throw new Error(`a vocabulary of ${size} cannot hold the ${VOCABULARY.length} readable words`);
+  return [...VOCABULARY, ...Array.from({ length: size - VOCABULARY.length }, (_, i) => `<unused_${i}>`)];
+}
+
 export const tokenId = (token: string): number => {
   const id = VOCABULARY.indexOf(token);
   if (id < 0) throw new Error(`"${token}" is not in the synthetic vocabulary`);

@@ -1,6 +1,6 @@
 // Benchmark-only page (never shipped): the browser halves of `npm run bench:engine` and `npm run bench:redraw`.
-import { benchEngine } from './engine';
+import { benchEngine, benchOneRun } from './engine';
 import { benchRedraw } from './redraw';
 
-Object.assign(window, { benchEngine, benchRedraw });
+Object.assign(window, { benchEngine, benchOneRun, benchRedraw });
 document.body.dataset.ready = 'true';

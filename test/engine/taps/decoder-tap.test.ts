@@ -3,6 +3,7 @@
 // left-padded prefill and a cached step; logits and cache are bit-identical to the untapped decoder.
 import { describe, expect, it } from 'vitest';
 import { OrtDecoderRunner } from '../../../src/engine/decode/ort-runner';
+import { CacheAssembler } from '../../../src/engine/decode/cache-assembler';
 import { ort } from '../../../src/engine/runtime/ort';
 import { decoderTapReader, readDecoderAttention, tapDecoder } from '../../../src/engine/taps/decoder-tap';
 import { headDim } from '../../../src/factory/llava/dims';
@@ -120,11 +121,13 @@ describe('tapDecoder on the tiny LLaVA (ORT wasm)', () => {
     const { bytes, tap } = tapDecoder(original);
     const decoder = await ort.InferenceSession.create(bytes);
     const embed = await ort.InferenceSession.create(embedFile);
+    const assembler = new CacheAssembler(2 * t.layers, 'float32', (bytes) => ort.InferenceSession.create(bytes));
     const runner = new OrtDecoderRunner({
       decoder,
       embed,
       layout: { layers: t.layers, kvHeads: t.heads, headDim: d, hidden: t.hidden, vocabSize: t.vocabSize, padTokenId: 0 },
       tap: decoderTapReader(tap),
+      assembler,
     });
     const rows = LENGTHS.map((length, b) => ({ embeds: EMBEDS.subarray((b * WIDTH + PAD[b]!) * t.hidden, (b + 1) * WIDTH * t.hidden), length, imageSpan: SPANS[b] }));
     const out = await runner.prefill(rows);
@@ -136,7 +139,7 @@ describe('tapDecoder on the tiny LLaVA (ORT wasm)', () => {
       expect(maxAbsDiff(out.logits[b]!, lastRef)).toBeLessThan(1e-4);
     }
     await runner.dispose();
-    await Promise.all([decoder.release(), embed.release()]);
+    await Promise.all([decoder.release(), embed.release(), assembler.release()]);
   });
 
   it('refuses a graph without a logits output, naming what it has', () => {

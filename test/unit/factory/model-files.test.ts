@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parameterCount, patchCount, SIZES } from '../../../src/factory/llava/dims';
 import { makeLlavaModel } from '../../../src/factory/llava/make-model';
+import { tokenizerJson } from '../../../src/factory/llava/tokenizer-files';
 import { SPECIAL_IDS, VOCABULARY } from '../../../src/factory/llava/vocabulary';
 import { ort } from '../../../src/engine/runtime/ort';
 
@@ -57,15 +58,26 @@ describe('synthetic llava folder', () => {
 });
 
 describe('bench size', () => {
-  it('counts its parameters (hand arithmetic for a ViT-B/16 tower run to layer 10 and a 30-layer 576-wide decoder)', () => {
-    const vocab = VOCABULARY.length;
+  it('counts its parameters (hand arithmetic for a ViT-B/14 tower at 336 px run to layer 10 and a 30-layer 576-wide decoder over 49,152 tokens)', () => {
+    const vocab = 49152;
     const visionLayer = 4 * 768 + 4 * (768 * 768 + 768) + (768 * 3072 + 3072) + (3072 * 768 + 768);
-    const embeddings = 768 * 3 * 16 * 16 + 768 + 197 * 768 + 2 * 768;
+    // (336 / 14)² = 576 patches, plus CLS.
+    expect(patchCount(SIZES.bench.vision)).toBe(576);
+    const embeddings = 768 * 3 * 14 * 14 + 768 + 577 * 768 + 2 * 768;
     const projector = 768 * 576 + 576 + 576 * 576 + 576;
     const textLayer = 2 * 576 + 4 * 576 * 576 + 3 * 576 * 1536;
     const expected = embeddings + 11 * visionLayer + projector + 30 * textLayer + 2 * vocab * 576 + 576;
     expect(parameterCount(SIZES.bench)).toBe(expected);
     expect(expected).toBeGreaterThan(100e6);
     expect(expected).toBeLessThan(300e6);
+  });
+
+  it('has a tokenizer entry for every id of its 49,152-token vocabulary, the readable words first', () => {
+    const { model } = tokenizerJson(SIZES.bench.text.vocabSize) as { model: { vocab: Record<string, number> } };
+    const ids = Object.values(model.vocab).sort((a, b) => a - b);
+    expect(ids).toEqual(Array.from({ length: 49152 }, (_, i) => i));
+    expect(model.vocab.person).toBe(VOCABULARY.indexOf('person'));
+    expect(model.vocab['<unused_0>']).toBe(VOCABULARY.length);
+    expect(model.vocab[`<unused_${49151 - VOCABULARY.length}>`]).toBe(49151);
   });
 });

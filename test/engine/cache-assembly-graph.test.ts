@@ -1,0 +1,40 @@
+// The cache-assembly model on ORT through its runner: each prompt's cache left-padded to the common width (padded
+// slots repeat key 0, which the mask hides), stacked and gathered into rows; for both cache types the decoder may
+// use (float16 values are compared as bit patterns: Gather and Concat copy them untouched).
+import { describe, expect, it } from 'vitest';
+import { CacheAssembler } from '../../src/engine/decode/cache-assembler';
+import { ort } from '../../src/engine/runtime/ort';
+
+const open = (bytes: Uint8Array) => ort.InferenceSession.create(bytes);
+
+describe('cache assembly', () => {
+  it('pads each prompt on the left along the key axis and places prompts into rows (float32)', async () => {
+    const assembler = new CacheAssembler(2, 'float32', open);
+    // Prompt 0 has 3 keys, prompt 1 has 1; [batch 1, heads 1, keys, dim 1], two cache tensors each.
+    const cache = (values: number[]) => new ort.Tensor('float32', Float32Array.from(values), [1, 1, values.length, 1]);
+    const out = await assembler.assemble(
+      [
+        [cache([1, 2, 3]), cache([10, 20, 30])],
+        [cache([9]), cache([90])],
+      ],
+      [3, 1],
+      [0, 0, 1],
+    );
+    expect(out[0]!.dims).toEqual([3, 1, 3, 1]);
+    // Rows 0 and 1 copy prompt 0; row 2 is prompt 1 behind two padded slots that repeat its key 0.
+    expect(Array.from(out[0]!.data as Float32Array)).toEqual([1, 2, 3, 1, 2, 3, 9, 9, 9]);
+    expect(Array.from(out[1]!.data as Float32Array)).toEqual([10, 20, 30, 10, 20, 30, 90, 90, 90]);
+    await assembler.release();
+  });
+
+  it('copies one float16 prompt into two rows bit for bit', async () => {
+    const assembler = new CacheAssembler(1, 'float16', open);
+    // 1.0, 2.0, 3.0, 4.0 in IEEE half precision, as [1, 2 heads, 2 keys, 1].
+    const half = new ort.Tensor('float16', Uint16Array.from([0x3c00, 0x4000, 0x4200, 0x4400]), [1, 2, 2, 1]);
+    const [out] = await assembler.assemble([[half]], [2], [0, 0]);
+    expect(out!.type).toBe('float16');
+    expect(out!.dims).toEqual([2, 2, 2, 1]);
+    expect(Array.from(out!.data as Uint16Array)).toEqual([0x3c00, 0x4000, 0x4200, 0x4400, 0x3c00, 0x4000, 0x4200, 0x4400]);
+    await assembler.release();
+  });
+});
