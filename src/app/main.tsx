@@ -5,6 +5,7 @@ import { App } from './App';
 import { browserEvalController } from './eval-wiring';
 import { EvalContext } from '../components/EvalContext';
 import { loadLabeller } from './labeller';
+import { loadSamples } from './samples';
 import { syncSettingsWithUrl } from './url-sync';
 import './app.css';
 
@@ -21,3 +22,4 @@ createRoot(root).render(
   </StrictMode>,
 );
 void loadLabeller(new URL('./', window.location.href));
+void loadSamples(new URL('./', window.location.href));

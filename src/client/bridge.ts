@@ -53,7 +53,8 @@ export const browserImageReader: ImageReader = {
 export interface LensController {
   /** Loads the model the settings name; a loaded model with an image starts a run at once. */
   loadModel(): Promise<void>;
-  openImage(file: Blob, name: string): Promise<void>;
+  /** `objects`: what is known to be in the picture (a sample photo's list), its ground truth from the start. */
+  openImage(file: Blob, name: string, objects?: readonly string[]): Promise<void>;
   run(): Promise<void>;
   cancel(): Promise<void>;
   /** Fetches a token's full [layers, heads, imageTokens] attention once, for other layer/head choices. */
@@ -79,10 +80,10 @@ export function createLensController(client: EngineClient, images: ImageReader):
       if (store.getState().image) await controller.run();
     },
 
-    async openImage(file, name) {
+    async openImage(file, name, objects) {
       try {
         const [size, bytes] = await Promise.all([images.measure(file), file.arrayBuffer()]);
-        imageChosen({ name, mime: file.type, bytes, url: images.objectUrl(file), ...size });
+        imageChosen({ name, mime: file.type, bytes, url: images.objectUrl(file), ...size, ...(objects && { objects }) });
       } catch (error) {
         imageFailed(asWire(error));
         return;

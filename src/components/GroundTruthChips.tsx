@@ -8,12 +8,12 @@ import { addGroundTruth, removeGroundTruth } from '../state/view-actions';
 import { ErrorNotice } from './ErrorNotice';
 import { useLensController } from './LensContext';
 
-function sourceText(view: GroundTruthView | undefined, labelling: boolean, imageId: number | undefined): string {
+function sourceText(view: GroundTruthView | undefined, labelling: boolean, imageId: number | undefined, sample: boolean): string {
   if (!view) return labelling ? 'labelling… (loading the CHAIR tagger)' : 'The caption labeller could not load.';
   const { truth, detection } = view;
   const objects = truth ? [...truth.objects.keys()].join(', ') || 'nothing' : '';
   if (truth?.kind === 'coco-annotations') return `COCO val2014 image ${imageId} (CHAIR annotations): ${objects}`;
-  if (truth?.kind === 'user-list') return `Your list: ${objects}`;
+  if (truth?.kind === 'user-list') return sample ? `This sample photo’s objects (listed by hand): ${objects}` : `Your list: ${objects}`;
   if (detection?.phase === 'running') return 'Detecting objects…';
   if (truth?.kind === 'detector') return `Detector ${detection?.modelId}: ${objects}`;
   return 'Drop an image; its objects come from COCO, your list, or the detector.';
@@ -47,7 +47,7 @@ export function GroundTruthChips() {
   return (
     <section className="panel" aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>Objects in the image</h2>
-      <p className="panel__status" data-testid="gt-source" data-source={view?.truth?.kind ?? ''}>{sourceText(view, labelling, imageId)}</p>
+      <p className="panel__status" data-testid="gt-source" data-source={view?.truth?.kind ?? ''}>{sourceText(view, labelling, imageId, Boolean(image?.objects))}</p>
       {view && view.unrecognised.length > 0 && <p className="panel__hint">Not COCO objects, ignored: {view.unrecognised.join(', ')}</p>}
 
       <label htmlFor={`${id}-coco`}>COCO val2014 image id</label>

@@ -12,6 +12,7 @@ import type { AttentionSelection, Capabilities, CaptionKind, DetectResult, Grid,
 import { DEFAULT_SETTINGS, type Settings } from './settings';
 import type { EvalSlice } from './eval-state';
 import { paperPreset } from '../core/eval/presets';
+import type { Sample } from '../core/samples/sample-list';
 
 export type EngineStatus =
   | { readonly phase: 'starting' }
@@ -43,6 +44,8 @@ export interface ImageSlice {
   readonly height: number;
   /** An object URL for drawing the picture. */
   readonly url: string;
+  /** Objects known to be in it before anyone looks: a sample photo's hand-written list. */
+  readonly objects?: readonly string[];
 }
 
 export interface CaptionToken {
@@ -121,6 +124,13 @@ export interface UiSlice {
   readonly imageError?: WireError;
   /** Problems found in the link the page was opened with. */
   readonly urlProblems: readonly string[];
+  /** The sample photos the site offers (empty until their list arrives, or if it cannot). */
+  readonly samples: readonly GallerySample[];
+}
+
+export interface GallerySample extends Sample {
+  /** Where the site serves the photo. */
+  readonly url: string;
 }
 
 /** A detector's findings for one image; results for another image or detector are stale. */
@@ -170,7 +180,7 @@ export const initialState: LensState = {
   model: { phase: 'idle', files: [] },
   run: { phase: 'idle', staleUpTo: 0, captions: emptyCaptions, steps: [] },
   attention: { frames: {}, details: {}, detailErrors: {} },
-  ui: { groundTruth: [], urlProblems: [] },
+  ui: { groundTruth: [], urlProblems: [], samples: [] },
   labels: { labeller: { phase: 'loading' }, cocoId: '', detectorId: DEFAULT_DETECTOR, threshold: 0.7 },
   evaluation: { form: { benchmark: 'pope', split: 'random', preset: 'paper', custom: paperPreset('pope').settings, limit: 0, popeRule: 'damro' }, phase: 'idle', results: [] },
 };

@@ -1,6 +1,6 @@
 import type { WireError } from '../protocol/errors';
 import type { Settings } from './settings';
-import { emptyCaptions, store, type ImageSlice, type TokenRef } from './store';
+import { emptyCaptions, store, type GallerySample, type ImageSlice, type TokenRef } from './store';
 
 export function updateSettings(patch: Partial<Settings>): void {
   store.setState({ settings: { ...store.getState().settings, ...patch } });
@@ -49,4 +49,9 @@ export function addGroundTruth(text: string): void {
 export function removeGroundTruth(entry: string): void {
   const { ui } = store.getState();
   store.setState({ ui: { ...ui, groundTruth: ui.groundTruth.filter((g) => g !== entry) } });
+}
+
+export function samplesArrived(samples: readonly GallerySample[]): void {
+  const { ui } = store.getState();
+  store.setState({ ui: { ...ui, samples } });
 }

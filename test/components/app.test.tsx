@@ -119,6 +119,21 @@ describe('the visualizer against a scripted engine', () => {
     expect(screen.getByTestId('step-summary').textContent).toBe('Step 4: β = 0.1 keeps 2 tokens with full-branch logit ≥ 0.700. DAMRO changed the top token here.');
   });
 
+  it('gives object words no verdict while the detector is still finding the ground truth', async () => {
+    const release = renderApp().holdDetections();
+    await loadAndRun();
+    const kindOf = (text: string) => within(caption('baseline')).getByRole('button', { name: text });
+    await waitFor(() => expect(screen.getByTestId('gt-source').textContent).toBe('Detecting objects…'));
+    // dog and couch are COCO words: neither grounded nor hallucinated nor "not a COCO object" yet.
+    expect([kindOf('dog').className, kindOf('couch').className]).toEqual(['token token--checking', 'token token--checking']);
+    expect(kindOf('dog').title).toBe('checking: dog is a COCO object; the objects in this image are still being found');
+    expect(screen.getByTestId('labels-baseline').textContent).toBe('2 object words checking… (finding the objects in the image) · 0 unverifiable');
+    expect(screen.queryByTestId('labels-diff')).toBeNull();
+    act(release);
+    await waitFor(() => expect(kindOf('dog').className).toBe('token token--grounded'));
+    expect(kindOf('couch').className).toBe('token token--hallucinated');
+  });
+
   it('labels object words with CHAIR against the detector, then against the chips, with counts and the DAMRO difference', async () => {
     renderApp();
     await loadAndRun();

@@ -56,6 +56,8 @@ export interface FakeEngine {
   readonly runs: RunParams[];
   /** Fail the next model/load with this error. */
   failNextLoad?: LensError;
+  /** Detector calls wait until the returned function is called. */
+  holdDetections(): () => void;
 }
 
 export function fakeEngine(): FakeEngine {
@@ -67,7 +69,7 @@ export function fakeEngine(): FakeEngine {
   const emit = (event: WorkerEvent, transfer: Transferable[] = []) => deliver({ kind: 'event', event }, transfer);
   let nextRunId = 1;
 
-  const state: { runs: RunParams[]; failNextLoad?: LensError } = { runs: [] };
+  const state: { runs: RunParams[]; failNextLoad?: LensError; detectionsHeld?: Promise<void> } = { runs: [] };
   const api: EngineApi = {
     async 'engine/hello'() {
       return { protocolVersion: 1, capabilities: { backend: 'wasm', fallbackReason: 'No WebGPU adapter in tests.', crossOriginIsolated: false, ortVersion: 'test', transformersVersion: 'test' } };
@@ -119,6 +121,7 @@ export function fakeEngine(): FakeEngine {
       return { cancelled: false };
     },
     async 'detect/run'({ modelId, threshold }) {
+      await state.detectionsHeld;
       return { modelId, synthetic: true, width: 64, height: 48, detections: DETECTIONS.filter((d) => d.score >= threshold) };
     },
   };
@@ -138,6 +141,11 @@ export function fakeEngine(): FakeEngine {
     },
     set failNextLoad(error: LensError | undefined) {
       state.failNextLoad = error;
+    },
+    holdDetections() {
+      let release!: () => void;
+      state.detectionsHeld = new Promise((resolve) => (release = resolve));
+      return release;
     },
   };
 }
