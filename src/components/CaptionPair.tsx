@@ -1,8 +1,10 @@
+import { useEffect, useRef } from 'react';
 import { compareCaptions } from '../core/labels/compare';
 import type { CaptionLabels } from '../core/caption-objects/matcher';
 import type { CaptionKind } from '../protocol/messages';
 import { captionLabels, groundTruthPending } from '../state/labels-derive';
-import { useLens } from '../state/store';
+import { store, useLens } from '../state/store';
+import { selectToken } from '../state/view-actions';
 import { CaptionTokens } from './CaptionTokens';
 import { ErrorNotice } from './ErrorNotice';
 
@@ -51,9 +53,22 @@ export function CaptionPair() {
   const labels = { baseline, damro };
   const recipe = run.recipe;
   const bothDone = Boolean(run.captions.baseline.done && run.captions.damro.done);
+  const section = useRef<HTMLElement>(null);
+  const started = run.phase === 'running' && run.runId === undefined;
+  useEffect(() => {
+    // On a phone the control that started the run is far below the captions' place at the top: bring them in.
+    if (started && window.matchMedia?.('(max-width: 50rem)').matches) section.current?.scrollIntoView({ block: 'start' });
+  }, [started]);
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape' && store.getState().ui.selected) selectToken(undefined);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
 
   return (
-    <section className="captions" aria-label="Captions">
+    <section className="captions" aria-label="Captions" ref={section}>
       {(['baseline', 'damro'] as const).map((kind) => {
         const state = run.captions[kind];
         const streaming = run.phase === 'running' && !state.done;

@@ -26,7 +26,7 @@ export function EncoderView() {
         <>
           <OverlayCanvas name="encoder" label={`Outlier score heatmap with the top ${patches.length} patches outlined`} {...geometry} values={outliers.scores} outliers={patches} colormap={colormap} normalize={normalize} />
           <p className="view__caption">
-            {outliers.scorer.faithful ? outliers.scorer.label : `Adapted outlier score: ${outliers.scorer.label}`}
+            {outliers.scorer.label.charAt(0).toUpperCase() + outliers.scorer.label.slice(1)}
           </p>
           <div className="field field--inline">
             <label htmlFor={sliderId}>k = {k}</label>

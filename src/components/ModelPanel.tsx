@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import { ADAPTED_SCORE_NOTICE, catalogEntry, formatDownload, MODEL_CATALOG } from '../core/models/catalog';
+import { DEMO_FALLBACK } from '../state/settings';
 import { dtypeRuns, pickDtype, type DeviceFeatures } from '../core/models/pick-dtype';
 import type { Capabilities, Dtype, NoClsScorer } from '../protocol/messages';
 import { DTYPES, NO_CLS_SCORERS } from '../state/settings';
@@ -39,6 +40,12 @@ export function ModelPanel() {
   const noCls = entry?.hasCls !== true;
   const loading = model.phase === 'loading';
   const loadedHere = model.phase === 'ready' && model.info?.id === modelId && model.info.dtype === dtype;
+  const size = entry?.download?.[dtype];
+  const failedHub = model.phase === 'failed' && catalogEntry(model.requested?.modelId ?? '')?.location !== 'site';
+  const useDemo = () => {
+    updateSettings(DEMO_FALLBACK);
+    void lens.loadModel();
+  };
 
   return (
     <section className="panel" aria-labelledby={`${ids.choice}-h`}>
@@ -74,9 +81,9 @@ export function ModelPanel() {
       )}
       {noCls && (
         <>
-          <p className="notice" role="note" data-testid="adapted-score-notice">
+          {!loadedHere && <p className="notice" role="note" data-testid="adapted-score-notice">
             {entry ? 'This model’s' : 'If this model’s'} vision encoder has no CLS token, so DAMRO’s outlier selection is adapted, not the paper’s exact method: {ADAPTED_SCORE_NOTICE}.
-          </p>
+          </p>}
           <label htmlFor={ids.scorer}>Adapted outlier score</label>
           <select id={ids.scorer} value={noClsScorer} onChange={(e) => updateSettings({ noClsScorer: e.target.value as NoClsScorer })}>
             {NO_CLS_SCORERS.map((name) => (
@@ -91,6 +98,11 @@ export function ModelPanel() {
         </p>
       )}
       {entry?.synthetic && entry.notice && <p className="notice notice--warn" role="note">{entry.notice}</p>}
+      {size && !loadedHere && (
+        <p className="panel__hint" data-testid="download-size">
+          Download: {formatDownload(size)} once; the browser keeps it for later visits.
+        </p>
+      )}
       <button type="button" className="button button--primary" disabled={loading || !modelId || engine.phase !== 'ready'} onClick={() => void lens.loadModel()}>
         {loading ? 'Loading…' : loadedHere ? 'Reload model' : 'Load model'}
       </button>
@@ -106,6 +118,12 @@ export function ModelPanel() {
       )}
       {(loading || model.phase === 'ready') && <LoadProgress files={model.files} done={model.phase === 'ready'} />}
       {model.phase === 'failed' && model.error && <ErrorNotice error={model.error} fallbackTitle="Could not load the model" />}
+      {failedHub && (
+        <p className="notice notice--info" data-testid="demo-fallback">
+          Offline, or the Hub cannot be reached? The built-in demo model needs no download (its captions are meaningless, but every view works).{' '}
+          <button type="button" className="button" onClick={useDemo}>Use the built-in demo model</button>
+        </p>
+      )}
     </section>
   );
 }

@@ -124,6 +124,8 @@ export interface UiSlice {
   readonly imageError?: WireError;
   /** Problems found in the link the page was opened with. */
   readonly urlProblems: readonly string[];
+  /** The link named a dtype: keep it rather than pick the device's preferred one. */
+  readonly dtypeFromLink?: boolean;
   /** The sample photos the site offers (empty until their list arrives, or if it cannot). */
   readonly samples: readonly GallerySample[];
 }

@@ -6,9 +6,9 @@ export function updateSettings(patch: Partial<Settings>): void {
   store.setState({ settings: { ...store.getState().settings, ...patch } });
 }
 
-export function settingsFromUrl(settings: Settings, problems: readonly string[]): void {
+export function settingsFromUrl(settings: Settings, problems: readonly string[], dtypeFromLink: boolean): void {
   const { ui } = store.getState();
-  store.setState({ settings, ui: { ...ui, urlProblems: problems } });
+  store.setState({ settings, ui: { ...ui, urlProblems: problems, dtypeFromLink } });
 }
 
 /** A new picture: the previous run's captions and attention belong to the old one, so they go. */

@@ -32,7 +32,7 @@ describe('caption labels with the in-browser detector', () => {
   it('detects, labels both captions against the detections, and highlights a grounded word’s box', async () => {
     const page = await chromium.browser.newPage({ viewport: { width: 1280, height: 1000 } });
     const errors = collectErrors(page);
-    await page.goto(inject('baseUrl'));
+    await page.goto(`${inject('baseUrl')}?model=synthetic-llava-tiny&dtype=fp32`);
     await page.getByRole('button', { name: 'Load model' }).click();
     await page.getByTestId('model-status').waitFor({ timeout: 120_000 });
     await dropQuadrantImage(page);

@@ -51,7 +51,7 @@ describe('the visualizer in Chromium with the demo model', () => {
   it('captions a dropped image twice, shows a token heatmap, follows k, and exports a valid run', async () => {
     const page = await chromium.browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     const errors = collectErrors(page);
-    await page.goto(inject('baseUrl'));
+    await page.goto(`${inject('baseUrl')}?model=synthetic-llava-tiny&dtype=fp32`);
     await expect.poll(() => page.locator('[data-backend]').getAttribute('data-backend'), { timeout: 60_000 }).toBe('webgpu');
     await expect.poll(() => page.getByRole('note').textContent()).toMatch(/Synthetic model with random weights/);
 

@@ -12,7 +12,9 @@ import { createWinkTagger } from '../../src/core/text/wink-tagger';
 import { wordNetChairLexicon } from '../../src/core/text/wordnet-chair-lexicon';
 import { engineReady } from '../../src/state/actions';
 import { labellerReady } from '../../src/state/label-actions';
+import { DEMO_FALLBACK } from '../../src/state/settings';
 import { resetStore, store } from '../../src/state/store';
+import { updateSettings } from '../../src/state/view-actions';
 import { installJsdomGaps, lastDraw } from './jsdom-gaps';
 import { detailOf, fakeEngine, HEADS, LAYERS } from './fake-engine';
 
@@ -52,6 +54,7 @@ describe('the visualizer against a scripted engine', () => {
   beforeAll(installJsdomGaps);
   beforeEach(() => {
     resetStore();
+    updateSettings(DEMO_FALLBACK);
     labellerReady(labelResources);
   });
   afterEach(cleanup);
