@@ -6,6 +6,7 @@ import { captionLabels, groundTruthPending } from '../state/labels-derive';
 import { store, useLens } from '../state/store';
 import { selectToken } from '../state/view-actions';
 import { CaptionTokens } from './CaptionTokens';
+import { ShareStrip } from './ShareStrip';
 import { ErrorNotice } from './ErrorNotice';
 
 const TITLES: Record<CaptionKind, string> = { baseline: 'Baseline', damro: 'DAMRO' };
@@ -79,6 +80,7 @@ export function CaptionPair() {
               <span className="caption__state">{state.done ? STOP[state.done] : streaming ? 'writing…' : ''}</span>
             </header>
             <CaptionTokens caption={kind} state={state} selectedStep={selected?.caption === kind ? selected.step : undefined} labels={labels[kind]} pending={pending} />
+            <ShareStrip caption={kind} />
             {state.tokens.length > 0 && <LabelSummary kind={kind} labels={labels[kind]} labelling={labelling} pending={pending} />}
           </article>
         );

@@ -14,7 +14,9 @@ import { engineReady } from '../../src/state/actions';
 import { labellerReady } from '../../src/state/label-actions';
 import { DEMO_FALLBACK } from '../../src/state/settings';
 import { resetStore, store } from '../../src/state/store';
-import { updateSettings } from '../../src/state/view-actions';
+import { addGroundTruth, updateSettings } from '../../src/state/view-actions';
+import { buildRunExport } from '../../src/state/run-export';
+import { validateRunExport } from '../../src/core/export/run-export';
 import { installJsdomGaps, lastDraw } from './jsdom-gaps';
 import { detailOf, fakeEngine, HEADS, LAYERS } from './fake-engine';
 
@@ -120,6 +122,25 @@ describe('the visualizer against a scripted engine', () => {
     expect(document.activeElement).toBe(tokens[3]);
     expect(tokens[3].getAttribute('aria-pressed')).toBe('true');
     expect(screen.getByTestId('step-summary').textContent).toBe('Step 4: β = 0.1 keeps 2 tokens with full-branch logit ≥ 0.700. DAMRO changed the top token here.');
+  });
+
+  it('exports each caption’s labels with spans and evidence, its CHAIR values and the ground truth used', async () => {
+    renderApp();
+    addGroundTruth('dog, bed');
+    await loadAndRun();
+    const run = buildRunExport(store.getState())!;
+    expect(validateRunExport(run)).toEqual([]);
+    expect(run.groundTruth).toEqual(['dog', 'bed']);
+    expect(run.labels!.source).toBe('user-list');
+    // Baseline "A dog on a couch": dog grounded by the list entry, couch hallucinated. CHAIRs = 1 (a hallucination),
+    // CHAIRi = 1 hallucinated / 2 mentions, recall = 1 mentioned / 2 listed.
+    expect(run.labels!.captions.baseline.words).toEqual([
+      { kind: 'grounded', start: 2, end: 5, text: 'dog', node: 'dog', evidence: { kind: 'user-list', entry: 'dog' } },
+      { kind: 'hallucinated', start: 11, end: 16, text: 'couch', node: 'couch', evidence: null },
+    ]);
+    expect(run.labels!.captions.baseline.chair).toEqual({ chairS: 1, chairI: 0.5, recall: 0.5 });
+    // DAMRO "A dog on the bed": both listed, nothing hallucinated.
+    expect(run.labels!.captions.damro.chair).toEqual({ chairS: 0, chairI: 0, recall: 1 });
   });
 
   it('gives object words no verdict while the detector is still finding the ground truth', async () => {
