@@ -4,7 +4,7 @@ import type { PatchGrid, PatchIndex, ProcessorPlan } from '../core/geometry';
 import type { ColormapName } from '../viz/colormap';
 import { heatmap } from '../viz/heatmap';
 import { drawOverlay, heatmapSource, overlayLayout, type OverlayContext } from '../viz/overlay';
-import { drawLegendBand, legendBandHeight } from '../viz/legend';
+import { drawLegendBand, legendBandHeight, wrapLegendLines } from '../viz/legend';
 import { ColourLegend } from './ColourLegend';
 import { registerOverlay, type OverlayName } from './overlay-canvases';
 
@@ -51,8 +51,9 @@ interface Props {
 function exportCanvas(props: Props, image: HTMLImageElement | undefined, heatmapCanvas: CanvasImageSource | undefined): HTMLCanvasElement {
   const { width, height } = props.plan.original;
   const layout = overlayLayout({ display: { width, height }, plan: props.plan, grid: props.grid, outliers: props.outliers });
-  const fontPx = Math.max(12, Math.round(width / 45));
-  const lines = [...props.describe, `Colours: ${props.colormap}, ${props.normalize} normalised per map; red outlines: the outlier patches, by rank.`];
+  const fontPx = Math.max(11, Math.round(width / 45));
+  const described = [...props.describe, `Colours: ${props.colormap}, ${props.normalize} normalised per map; red outlines: the outlier patches, by rank.`];
+  const lines = wrapLegendLines(pixelCanvas(1, 1).getContext('2d')!, described, width - fontPx * 1.2, fontPx);
   const canvas = pixelCanvas(width, height + legendBandHeight(fontPx, lines.length));
   const context = canvas.getContext('2d')!;
   drawOverlay(context as OverlayContext, layout, { image, heatmap: heatmapCanvas && { source: heatmapCanvas, smooth: false } });

@@ -11,7 +11,27 @@ export function legendStops(colormap: string, count = 9): string[] {
   });
 }
 
-export type LegendContext = Pick<CanvasRenderingContext2D, 'fillRect' | 'fillText' | 'fillStyle' | 'font' | 'textAlign' | 'textBaseline'>;
+export type LegendContext = Pick<CanvasRenderingContext2D, 'fillRect' | 'fillText' | 'measureText' | 'fillStyle' | 'font' | 'textAlign' | 'textBaseline'>;
+
+const fontOf = (fontPx: number) => `${fontPx}px system-ui, sans-serif`;
+
+/** The lines broken at spaces so each fits `width` in the band's font (a single long word stays whole). */
+export function wrapLegendLines(ctx: LegendContext, lines: readonly string[], width: number, fontPx: number): string[] {
+  ctx.font = fontOf(fontPx);
+  const wrapped: string[] = [];
+  for (const line of lines) {
+    let current = '';
+    for (const word of line.split(' ')) {
+      const next = current ? `${current} ${word}` : word;
+      if (current && ctx.measureText(next).width > width) {
+        wrapped.push(current);
+        current = word;
+      } else current = next;
+    }
+    wrapped.push(current);
+  }
+  return wrapped;
+}
 
 export interface LegendBand {
   readonly x: number;
@@ -20,7 +40,7 @@ export interface LegendBand {
   /** Text size in pixels; the band is about four lines of it tall. */
   readonly fontPx: number;
   readonly colormap: string;
-  /** What the map shows (token, layers, model), one line each. */
+  /** What the map shows (token, layers, model), already wrapped to the width (wrapLegendLines). */
   readonly lines: readonly string[];
   readonly low: string;
   readonly high: string;
@@ -36,7 +56,7 @@ export function drawLegendBand(ctx: LegendContext, band: LegendBand): void {
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(x, y, width, legendBandHeight(fontPx, lines.length));
   ctx.fillStyle = '#111111';
-  ctx.font = `${fontPx}px system-ui, sans-serif`;
+  ctx.font = fontOf(fontPx);
   ctx.textAlign = 'left';
   ctx.textBaseline = 'top';
   lines.forEach((line, i) => ctx.fillText(line, x + pad, y + pad + i * fontPx * 1.5));

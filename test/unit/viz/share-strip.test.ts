@@ -1,6 +1,6 @@
 import { interpolateMagma, interpolateViridis, rgb } from 'd3';
 import { describe, expect, it } from 'vitest';
-import { legendStops } from '../../../src/viz/legend';
+import { legendStops, wrapLegendLines, type LegendContext } from '../../../src/viz/legend';
 import { shareStripPixels } from '../../../src/viz/share-strip';
 
 const d3rgb = (colour: string) => {
@@ -26,5 +26,15 @@ describe('the heatmap colour legend', () => {
     const stops = legendStops('viridis', 3);
     // Entries 0, round(0.5·255) = 128 and 255.
     expect(stops).toEqual([0, 128 / 255, 1].map((t) => `rgb(${d3rgb(interpolateViridis(t)).join(', ')})`));
+  });
+});
+
+describe('the legend band of an exported overlay', () => {
+  it('breaks each line at spaces to fit the width, keeping a word longer than the width whole', () => {
+    // A font where every character is 10 px wide: 100 px hold 10 characters.
+    const ctx = { measureText: (text: string) => ({ width: text.length * 10 }) } as unknown as LegendContext;
+    expect(wrapLegendLines(ctx, ['Layers 0–1 of 2, mean of the heads', 'Model synthetic-llava-tiny'], 100, 12)).toEqual([
+      'Layers 0–1', 'of 2, mean', 'of the', 'heads', 'Model', 'synthetic-llava-tiny',
+    ]);
   });
 });
