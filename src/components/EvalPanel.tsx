@@ -6,6 +6,7 @@ import { formatDuration } from '../core/eval/progress';
 import { evalFormChanged } from '../state/eval-actions';
 import { useLens } from '../state/store';
 import { useEvalController } from './EvalContext';
+import { EvalClock } from './EvalClock';
 import { EvalResults } from './EvalResults';
 
 const RUNNING = new Set(['preparing', 'running', 'pausing']);
@@ -115,6 +116,7 @@ export function EvalPanel() {
           {progress.etaMs !== undefined && running ? `, about ${formatDuration(progress.etaMs)} left` : ''} ({phase})
         </p>
       )}
+      {running && <EvalClock progress={progress} />}
       {evaluation.error && <p className="notice notice--error" role="alert">{evaluation.error}</p>}
       <EvalResults />
     </section>

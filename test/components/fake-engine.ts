@@ -58,6 +58,8 @@ export interface FakeEngine {
   failNextLoad?: LensError;
   /** Detector calls wait until the returned function is called. */
   holdDetections(): () => void;
+  /** Benchmark answers wait until the returned function is called. */
+  holdAnswers(): () => void;
 }
 
 export function fakeEngine(): FakeEngine {
@@ -69,7 +71,7 @@ export function fakeEngine(): FakeEngine {
   const emit = (event: WorkerEvent, transfer: Transferable[] = []) => deliver({ kind: 'event', event }, transfer);
   let nextRunId = 1;
 
-  const state: { runs: RunParams[]; failNextLoad?: LensError; detectionsHeld?: Promise<void> } = { runs: [] };
+  const state: { runs: RunParams[]; failNextLoad?: LensError; detectionsHeld?: Promise<void>; answersHeld?: Promise<void> } = { runs: [] };
   const api: EngineApi = {
     async 'engine/hello'() {
       return { protocolVersion: 1, capabilities: { backend: 'wasm', fallbackReason: 'No WebGPU adapter in tests.', crossOriginIsolated: false, ortVersion: 'test', transformersVersion: 'test' } };
@@ -115,6 +117,7 @@ export function fakeEngine(): FakeEngine {
     },
     // Benchmark answers: the baseline always says yes, DAMRO always no.
     async 'eval/image'({ items }) {
+      await state.answersHeld;
       return { answers: items.map(({ key }) => ({ key, outputs: { baseline: 'Yes', damro: 'No' }, tokens: { baseline: 1, damro: 1 } })), cancelled: false, timings: { visionMs: 1, decodeMs: 1 } };
     },
     async 'eval/cancel'() {
@@ -141,6 +144,11 @@ export function fakeEngine(): FakeEngine {
     },
     set failNextLoad(error: LensError | undefined) {
       state.failNextLoad = error;
+    },
+    holdAnswers() {
+      let release!: () => void;
+      state.answersHeld = new Promise((resolve) => (release = resolve));
+      return release;
     },
     holdDetections() {
       let release!: () => void;
