@@ -2,6 +2,7 @@ import { useEffect, useMemo } from 'react';
 import { attentionSelection, outliersAtK, shareOnOutliers, tokenAttention } from '../state/derive';
 import { tokenKey, useLens } from '../state/store';
 import { updateSettings } from '../state/view-actions';
+import { CounterpartView } from './CounterpartView';
 import { HeadGrid } from './HeadGrid';
 import type { ColormapName } from '../viz/colormap';
 import { shareBar } from '../viz/scales';
@@ -62,7 +63,12 @@ export function TokenAttentionView() {
           <p className="view__caption" data-testid="token-label">
             {ref.caption === 'damro' ? 'DAMRO' : 'Baseline'} token {ref.step + 1}: <q>{token.text}</q>
           </p>
-          <OverlayCanvas name="token" label={`Decoder attention of token “${token.text.trim()}” over the image`} {...geometry} values={values} outliers={patches} colormap={settings.colormap as ColormapName} normalize={settings.normalize} describe={describe} />
+          <div className="token-pair">
+            <div>
+              <OverlayCanvas name="token" label={`Decoder attention of token “${token.text.trim()}” over the image`} {...geometry} values={values} outliers={patches} colormap={settings.colormap as ColormapName} normalize={settings.normalize} describe={describe} />
+            </div>
+            <CounterpartView of={ref} text={token.text} geometry={geometry} outliers={patches} />
+          </div>
           {view?.kind === 'needs-detail' && <p className="view__empty">Fetching this token's per-layer attention…</p>}
           {view?.kind === 'missing' && <p className="notice notice--info">{view.reason}</p>}
           {detail && geometry && (

@@ -8,7 +8,7 @@ export interface RegisteredOverlay {
 
 const overlays = new Map<string, RegisteredOverlay>();
 
-export type OverlayName = 'encoder' | 'token';
+export type OverlayName = 'encoder' | 'token' | 'counterpart';
 
 export function registerOverlay(name: OverlayName, overlay: RegisteredOverlay | null): void {
   if (overlay) overlays.set(name, overlay);

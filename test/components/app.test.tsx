@@ -111,6 +111,17 @@ describe('the visualizer against a scripted engine', () => {
     expect(expectedShare('damro', 4, outliers, 1)).not.toBeCloseTo(expectedShare('damro', 4, outliers), 3);
   });
 
+  it('shows the same word’s attention in the other caption beside the clicked one', async () => {
+    renderApp();
+    await loadAndRun();
+    fireEvent.click(within(caption('damro')).getByRole('button', { name: 'dog' }));
+    // "dog" is DAMRO token 2 and baseline token 2; its baseline map is the streamed frame of baseline step 1.
+    expect(screen.getByTestId('counterpart').querySelector('.view__caption')!.textContent).toMatch(/^The same word in the baseline caption \(token 2\): \d+\.\d% on the outliers$/);
+    expect(canvas(/same word “dog” in the baseline caption/).dataset.heatmap).toBe('on');
+    fireEvent.click(within(caption('damro')).getByRole('button', { name: 'bed' }));
+    expect(screen.getByTestId('counterpart').textContent).toBe('“bed” does not occur in the baseline caption.');
+  });
+
   it('inspects a DAMRO step and moves through a caption with the arrow keys', async () => {
     renderApp();
     await loadAndRun();
