@@ -1,6 +1,5 @@
 import { useId } from 'react';
-import { ADAPTED_SCORE_NOTICE, catalogEntry, formatDownload, MODEL_CATALOG } from '../core/models/catalog';
-import { DEMO_FALLBACK } from '../state/settings';
+import { ADAPTED_SCORE_NOTICE, catalogEntry, DEMO_MODEL, formatDownload, MODEL_CATALOG } from '../core/models/catalog';
 import { dtypeRuns, pickDtype, type DeviceFeatures } from '../core/models/pick-dtype';
 import type { Capabilities, Dtype, NoClsScorer } from '../protocol/messages';
 import { DTYPES, NO_CLS_SCORERS } from '../state/settings';
@@ -43,7 +42,7 @@ export function ModelPanel() {
   const size = entry?.download?.[dtype];
   const failedHub = model.phase === 'failed' && catalogEntry(model.requested?.modelId ?? '')?.location !== 'site';
   const useDemo = () => {
-    updateSettings(DEMO_FALLBACK);
+    chooseModel(DEMO_MODEL);
     void lens.loadModel();
   };
 

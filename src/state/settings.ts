@@ -51,9 +51,6 @@ export const DEFAULT_SETTINGS: Settings = {
   normalize: 'min-max',
 };
 
-/** The built-in model the page offers when a Hub model cannot be downloaded: served by the site, always there. */
-export const DEMO_FALLBACK = { modelId: 'synthetic-llava-tiny', dtype: 'fp32' } as const satisfies Partial<Settings>;
-
 export const SETTING_LIMITS = {
   alpha: { min: 0, max: 10 },
   beta: { min: 1e-6, max: 1 },

@@ -12,7 +12,6 @@ import { createWinkTagger } from '../../src/core/text/wink-tagger';
 import { wordNetChairLexicon } from '../../src/core/text/wordnet-chair-lexicon';
 import { engineReady } from '../../src/state/actions';
 import { labellerReady } from '../../src/state/label-actions';
-import { DEMO_FALLBACK } from '../../src/state/settings';
 import { resetStore, store } from '../../src/state/store';
 import { addGroundTruth, updateSettings } from '../../src/state/view-actions';
 import { buildRunExport } from '../../src/state/run-export';
@@ -56,7 +55,7 @@ describe('the visualizer against a scripted engine', () => {
   beforeAll(installJsdomGaps);
   beforeEach(() => {
     resetStore();
-    updateSettings(DEMO_FALLBACK);
+    updateSettings({ modelId: 'synthetic-llava-tiny', dtype: 'fp32' });
     labellerReady(labelResources);
   });
   afterEach(cleanup);
