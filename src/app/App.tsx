@@ -18,6 +18,7 @@ import { useLens } from '../state/store';
 export function App({ lens }: { lens: LensController }) {
   const engine = useLens((state) => state.engine);
   const urlProblems = useLens((state) => state.ui.urlProblems);
+  const hasRun = useLens((state) => state.run.phase !== 'idle');
   return (
     <LensContext.Provider value={lens}>
       <div className="app">
@@ -34,7 +35,7 @@ export function App({ lens }: { lens: LensController }) {
             </ul>
           )}
         </header>
-        <div className="app__layout">
+        <div className={`app__layout${hasRun ? ' app__layout--run' : ''}`}>
           <aside className="app__controls">
             <ModelPanel />
             <ImageDrop />

@@ -7,6 +7,7 @@ import { browserEvalController } from './eval-wiring';
 import { EvalContext } from '../components/EvalContext';
 import { ensureLabeller } from './labeller';
 import { collectSessionEvidence } from './session-evidence';
+import { loadSamples } from './samples';
 import { syncSettingsWithUrl } from './url-sync';
 import { store } from '../state/store';
 import './app.css';
@@ -35,3 +36,4 @@ const stopWatching = store.subscribe((s) => {
   if (needsLabels(s)) startLabeller();
 });
 if (needsLabels(store.getState())) startLabeller();
+void loadSamples(new URL('./', window.location.href));

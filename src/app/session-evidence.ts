@@ -4,7 +4,7 @@
 import type { LensController } from '../client/bridge';
 import { stepMeasures } from '../core/evidence/measures';
 import { objectCells } from '../core/evidence/object-cells';
-import { imageRecord, stepAt, tokenRecordsAt, type ImageRecord, type TokenRecord } from '../core/evidence/records';
+import { imageRecord, stepAt, tokenRecordsAt, verdictSpans, type ImageRecord, type TokenRecord } from '../core/evidence/records';
 import { summariseEvidence } from '../core/evidence/summary';
 import type { StepAttentionMeasures } from '../protocol/evidence';
 import { captionText, gridOf, processorPlanFor } from '../state/derive';
@@ -55,7 +55,7 @@ export function collectSessionEvidence(lens: Pick<LensController, 'ensureDetail'
       if (detail) measures.set(tokenKey(ref), stepMeasures(detail.data, detail.layers, detail.heads, indices));
     }
     for (const { caption, labels, text, stepEnds } of words) {
-      const measured = labels.filter((l) => measures.has(tokenKey({ caption, step: stepAt(stepEnds, l.start) ?? -1 })));
+      const measured = verdictSpans(labels).filter((l) => measures.has(tokenKey({ caption, step: stepAt(stepEnds, l.start) ?? -1 })));
       tokens.push(...tokenRecordsAt(image.name, caption, text, measured, stepEnds, (step) => measures.get(tokenKey({ caption, step }))!));
     }
     const detection = groundTruthView(state)?.detection?.result;

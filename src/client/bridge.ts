@@ -42,7 +42,8 @@ export interface LensController {
   loadModel(): Promise<void>;
   /** Loads a model folder opened from disk (its files by path inside it), in the settings' dtype. */
   loadFolder(name: string, files: readonly FolderFile[]): Promise<void>;
-  openImage(file: Blob, name: string): Promise<void>;
+  /** `objects`: what is known to be in the picture (a sample photo's list), its ground truth from the start. */
+  openImage(file: Blob, name: string, objects?: readonly string[]): Promise<void>;
   run(): Promise<void>;
   cancel(): Promise<void>;
   /** Fetches a token's full [layers, heads, imageTokens] attention once, for other layer/head choices. */
@@ -77,10 +78,10 @@ export function createLensController(client: EngineClient & Partial<RestartableC
     loadModel: () => load(store.getState().settings.modelId),
     loadFolder: (name, files) => load(name, files),
 
-    async openImage(file, name) {
+    async openImage(file, name, objects) {
       try {
         const [size, bytes] = await Promise.all([images.measure(file), file.arrayBuffer()]);
-        imageChosen({ name, mime: file.type, bytes, url: images.objectUrl(file), ...size });
+        imageChosen({ name, mime: file.type, bytes, url: images.objectUrl(file), ...size, ...(objects && { objects }) });
       } catch (error) {
         imageFailed(asWire(error));
         return;

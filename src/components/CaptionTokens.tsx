@@ -6,15 +6,21 @@ import type { CaptionState } from '../state/store';
 import { hoverToken, selectToken } from '../state/view-actions';
 
 interface TokenMark {
-  readonly kind: ObjectWordKind;
+  /** 'checking': a COCO object word whose ground truth is still being worked out. */
+  readonly kind: ObjectWordKind | 'checking';
   /** The node word of a grounded or hallucinated mention. */
   readonly node?: string;
   readonly title: string;
 }
 
-function describeMark(label: CaptionLabels['labels'][number]): TokenMark {
+function describeMark(label: CaptionLabels['labels'][number], pending: boolean): TokenMark {
   if (label.kind === 'unverifiable') return { kind: 'unverifiable', title: `unverifiable: "${label.text}" is not one of the 80 COCO objects CHAIR knows` };
   const node = label.mention.node;
+  if (label.kind === 'unchecked') {
+    return pending
+      ? { kind: 'checking', node, title: `checking: ${node} is a COCO object; the objects in this image are still being found` }
+      : { kind: 'unchecked', node, title: `not checked: ${node} is a COCO object, but nothing says which objects are in this image (add them under “Objects in the image”)` };
+  }
   if (label.kind === 'hallucinated') return { kind: 'hallucinated', node, title: `hallucinated: ${node} is not in the ground truth` };
   const ev = label.evidence;
   const why = ev.kind === 'detector' ? `detector, ${ev.detections.length} box${ev.detections.length === 1 ? '' : 'es'}, best ${ev.detections[0]?.confidence.toFixed(2)}` : ev.kind === 'coco-annotations' ? `COCO annotations of image ${ev.imageId}` : `your list ("${ev.entry}")`;
@@ -22,14 +28,14 @@ function describeMark(label: CaptionLabels['labels'][number]): TokenMark {
 }
 
 /** The object-word label over each token (a token takes the label its characters overlap). */
-function tokenMarks(tokens: CaptionState['tokens'], labels: CaptionLabels | undefined): (TokenMark | undefined)[] {
+function tokenMarks(tokens: CaptionState['tokens'], labels: CaptionLabels | undefined, pending: boolean): (TokenMark | undefined)[] {
   if (!labels) return tokens.map(() => undefined);
   let offset = 0;
   return tokens.map((t) => {
     const start = offset;
     offset += t.text.length;
     const label = labels.labels.find((l) => l.start < offset && l.end > start && /\S/.test(t.text));
-    return label && describeMark(label);
+    return label && describeMark(label, pending);
   });
 }
 
@@ -51,6 +57,8 @@ interface Props {
   readonly selectedStep: number | undefined;
   /** Undefined while the labeller loads. */
   readonly labels: CaptionLabels | undefined;
+  /** The image's ground truth is still being found. */
+  readonly pending: boolean;
 }
 
 /**
@@ -58,8 +66,8 @@ interface Props {
  * the caption with a single tab stop (roving tabindex). Hovering or clicking an object word highlights its
  * evidence boxes.
  */
-export function CaptionTokens({ caption, state, selectedStep, labels }: Props) {
-  const marks = useMemo(() => tokenMarks(state.tokens, labels), [state.tokens, labels]);
+export function CaptionTokens({ caption, state, selectedStep, labels, pending }: Props) {
+  const marks = useMemo(() => tokenMarks(state.tokens, labels, pending), [state.tokens, labels, pending]);
   const buttons = useRef<(HTMLButtonElement | null)[]>([]);
   const focusable = selectedStep !== undefined && selectedStep < state.tokens.length ? selectedStep : 0;
 

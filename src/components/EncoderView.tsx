@@ -18,15 +18,24 @@ export function EncoderView() {
   const normalize = useLens((s) => s.settings.normalize);
   const sliderId = useId();
   const patches = useMemo(() => (outliers ? outliersAtK(outliers, k) : []), [outliers, k]);
+  const info = useLens((s) => s.model.info);
+  const imageName = useLens((s) => s.image?.name);
+  const describe = useMemo(
+    () => [
+      `Vision encoder outlier score over the image ${imageName ?? ''}: ${outliers?.scorer.label ?? ''}; top ${patches.length} outlined`,
+      info ? `Model ${info.id} (${info.dtype}${info.synthetic ? ', random weights' : ''}) · DAMRO Lens` : 'DAMRO Lens',
+    ],
+    [imageName, outliers, patches.length, info],
+  );
 
   return (
     <section className="view" aria-labelledby={`${sliderId}-h`}>
       <h2 id={`${sliderId}-h`}>Encoder: outlier tokens</h2>
       {geometry && outliers ? (
         <>
-          <OverlayCanvas name="encoder" label={`Outlier score heatmap with the top ${patches.length} patches outlined`} {...geometry} values={outliers.scores} outliers={patches} colormap={colormap} normalize={normalize} />
+          <OverlayCanvas name="encoder" label={`Outlier score heatmap with the top ${patches.length} patches outlined`} {...geometry} values={outliers.scores} outliers={patches} colormap={colormap} normalize={normalize} describe={describe} />
           <p className="view__caption">
-            {outliers.scorer.faithful ? outliers.scorer.label : `Adapted outlier score: ${outliers.scorer.label}`}
+            {outliers.scorer.label.charAt(0).toUpperCase() + outliers.scorer.label.slice(1)}
           </p>
           <div className="field field--inline">
             <label htmlFor={sliderId}>k = {k}</label>

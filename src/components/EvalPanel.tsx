@@ -8,6 +8,7 @@ import { evalFormChanged } from '../state/eval-actions';
 import { useLens } from '../state/store';
 import { useEvalController } from './EvalContext';
 import { ErrorNotice } from './ErrorNotice';
+import { EvalClock } from './EvalClock';
 import { EvalResults } from './EvalResults';
 import { HallucinationEvidence } from './HallucinationEvidence';
 import { JudgeConsentDialog, JudgeFields } from './JudgeFields';
@@ -130,6 +131,7 @@ export function EvalPanel() {
           {evaluation.judgeProgress ? `; judged ${evaluation.judgeProgress.done}/${evaluation.judgeProgress.total} items` : ''}
         </p>
       )}
+      {running && <EvalClock progress={progress} />}
       {evaluation.error && <ErrorNotice error={evaluation.error} fallbackTitle="The benchmark stopped" />}
       <EvalResults />
       <HallucinationEvidence />

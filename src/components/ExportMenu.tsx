@@ -1,6 +1,6 @@
 import { buildRunExport } from '../state/run-export';
 import { store, useLens } from '../state/store';
-import { overlayCanvas } from './overlay-canvases';
+import { registeredOverlay } from './overlay-canvases';
 import { download } from './download';
 
 const baseName = (): string => {
@@ -13,9 +13,10 @@ export function ExportMenu() {
   const exportable = useLens((s) => s.run.outliers !== undefined && s.run.recipe !== undefined);
   const tokenInView = useLens((s) => (s.ui.hovered ?? s.ui.selected) !== undefined);
 
-  const savePng = () => {
-    const canvas = (tokenInView && overlayCanvas('token')) || overlayCanvas('encoder');
-    canvas?.toBlob((blob) => blob && download(blob, `${baseName()}-${canvas === overlayCanvas('token') ? 'token' : 'encoder'}.png`), 'image/png');
+  const savePng = async () => {
+    const name = tokenInView && registeredOverlay('token') ? 'token' : 'encoder';
+    const blob = await registeredOverlay(name)?.exportPng();
+    if (blob) download(blob, `${baseName()}-${name}.png`);
   };
   const saveJson = () => {
     const run = buildRunExport(store.getState());
@@ -26,7 +27,7 @@ export function ExportMenu() {
     <section className="panel" aria-label="Export">
       <h2>Export</h2>
       <div className="row">
-        <button type="button" className="button" disabled={!exportable} onClick={savePng}>Overlay as PNG</button>
+        <button type="button" className="button" disabled={!exportable} onClick={() => void savePng()}>Overlay as PNG</button>
         <button type="button" className="button" disabled={!exportable} onClick={saveJson}>Run as JSON</button>
       </div>
       <small>The page address holds the settings: copy it to share this setup.</small>

@@ -10,13 +10,13 @@ import { useLensController } from './LensContext';
 
 const NO_IMAGE_YET = 'Drop an image; its objects come from COCO, your list, or the detector.';
 
-function sourceText(view: GroundTruthView | undefined, labelling: boolean, imageId: number | undefined, hasImage: boolean): string {
+function sourceText(view: GroundTruthView | undefined, labelling: boolean, imageId: number | undefined, hasImage: boolean, sample: boolean): string {
   // The labeller is fetched with the first image, so before one there is nothing to wait for.
   if (!view) return !labelling ? 'The caption labeller could not load.' : hasImage ? 'labelling… (loading the CHAIR tagger)' : NO_IMAGE_YET;
   const { truth, detection } = view;
   const objects = truth ? [...truth.objects.keys()].join(', ') || 'nothing' : '';
   if (truth?.kind === 'coco-annotations') return `COCO val2014 image ${imageId} (CHAIR annotations): ${objects}`;
-  if (truth?.kind === 'user-list') return `Your list: ${objects}`;
+  if (truth?.kind === 'user-list') return sample ? `This sample photo’s objects (listed by hand): ${objects}` : `Your list: ${objects}`;
   if (detection?.phase === 'running') return 'Detecting objects…';
   if (truth?.kind === 'detector') return `Detector ${detection?.modelId}: ${objects}`;
   return NO_IMAGE_YET;
@@ -50,7 +50,7 @@ export function GroundTruthChips() {
   return (
     <section className="panel" aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>Objects in the image</h2>
-      <p className="panel__status" data-testid="gt-source" data-source={view?.truth?.kind ?? ''}>{sourceText(view, labelling, imageId, Boolean(image))}</p>
+      <p className="panel__status" data-testid="gt-source" data-source={view?.truth?.kind ?? ''}>{sourceText(view, labelling, imageId, Boolean(image), Boolean(image?.objects))}</p>
       {view && view.unrecognised.length > 0 && <p className="panel__hint">Not COCO objects, ignored: {view.unrecognised.join(', ')}</p>}
 
       <label htmlFor={`${id}-coco`}>COCO val2014 image id</label>

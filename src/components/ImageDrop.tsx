@@ -1,6 +1,7 @@
 import { useEffect, useId, useState, type DragEvent } from 'react';
 import { useLens } from '../state/store';
 import { ErrorNotice } from './ErrorNotice';
+import { SampleGallery } from './SampleGallery';
 import { useLensController } from './LensContext';
 
 const firstImage = (files: FileList | null | undefined): File | undefined => (files ? Array.from(files).find((f) => f.type.startsWith('image/')) ?? files[0] : undefined);
@@ -43,19 +44,27 @@ export function ImageDrop() {
         onDrop={onDrop}
       >
         <p>Drop an image here, paste one, or</p>
-        <label className="button" htmlFor={inputId}>Choose a file…</label>
         <input
           id={inputId}
-          className="visually-hidden"
+          className="visually-hidden drop__input"
           type="file"
           accept="image/*"
+          onKeyDown={(e) => {
+            // A file input opens on Space only; a button-looking control should open on Enter too.
+            if (e.key === 'Enter') {
+              e.preventDefault();
+              e.currentTarget.click();
+            }
+          }}
           onChange={(e) => {
             const file = firstImage(e.target.files);
             if (file) void lens.openImage(file, file.name);
             e.target.value = '';
           }}
         />
+        <label className="button" htmlFor={inputId}>Choose a file…</label>
       </div>
+      <SampleGallery />
       {image && (
         <p className="panel__status" data-testid="image-summary">
           {image.name} · {image.width}×{image.height} px

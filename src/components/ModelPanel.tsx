@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import { ADAPTED_SCORE_NOTICE, catalogEntry, formatDownload, MODEL_CATALOG } from '../core/models/catalog';
+import { ADAPTED_SCORE_NOTICE, catalogEntry, DEMO_MODEL, formatDownload, MODEL_CATALOG } from '../core/models/catalog';
 import { loadedDtypeLabel } from '../core/models/loaded-dtype';
 import { dtypeRuns, pickDtype, type DeviceFeatures } from '../core/models/pick-dtype';
 import { droppedFolder, pickedFolder } from '../client/folder-files';
@@ -47,6 +47,12 @@ export function ModelPanel() {
   const cls = entry?.hasCls !== false;
   const loading = model.phase === 'loading';
   const loadedHere = model.phase === 'ready' && model.info?.id === modelId && model.info.dtype === dtype;
+  const size = entry?.download?.[dtype];
+  const failedHub = model.phase === 'failed' && catalogEntry(model.requested?.modelId ?? '')?.location !== 'site';
+  const useDemo = () => {
+    chooseModel(DEMO_MODEL);
+    void lens.loadModel();
+  };
 
   return (
     <section
@@ -100,9 +106,9 @@ export function ModelPanel() {
       )}
       {noCls && (
         <>
-          <p className="notice" role="note" data-testid="adapted-score-notice">
+          {!loadedHere && <p className="notice" role="note" data-testid="adapted-score-notice">
             {entry ? 'This model’s' : 'If this model’s'} vision encoder has no CLS token, so DAMRO’s outlier selection is adapted, not the paper’s exact method: {ADAPTED_SCORE_NOTICE}.
-          </p>
+          </p>}
           <label htmlFor={ids.scorer}>Adapted outlier score</label>
           <select id={ids.scorer} value={noClsScorer} onChange={(e) => updateSettings({ noClsScorer: e.target.value as NoClsScorer })}>
             {NO_CLS_SCORERS.map((name) => (
@@ -117,6 +123,11 @@ export function ModelPanel() {
         </p>
       )}
       {entry?.synthetic && entry.notice && <p className="notice notice--warn" role="note">{entry.notice}</p>}
+      {size && !loadedHere && (
+        <p className="panel__hint" data-testid="download-size">
+          Download: {formatDownload(size)} once; the browser keeps it for later visits.
+        </p>
+      )}
       <button type="button" className="button button--primary" disabled={loading || !modelId || engine.phase !== 'ready'} onClick={() => void lens.loadModel()}>
         {loading ? 'Loading…' : loadedHere ? 'Reload model' : 'Load model'}
       </button>
@@ -149,6 +160,12 @@ export function ModelPanel() {
       )}
       {(loading || model.phase === 'ready') && <LoadProgress files={model.files} done={model.phase === 'ready'} />}
       {model.error && <ErrorNotice error={model.error} fallbackTitle={model.info ? `Could not load the model; ${model.info.id} stays loaded` : 'Could not load the model'} />}
+      {failedHub && (
+        <p className="notice notice--info" data-testid="demo-fallback">
+          Offline, or the Hub cannot be reached? The built-in demo model needs no download (its captions are meaningless, but every view works).{' '}
+          <button type="button" className="button" onClick={useDemo}>Use the built-in demo model</button>
+        </p>
+      )}
     </section>
   );
 }

@@ -4,7 +4,9 @@ import type { PatchGrid, PatchIndex, ProcessorPlan } from '../core/geometry';
 import type { ColormapName } from '../viz/colormap';
 import { heatmap } from '../viz/heatmap';
 import { drawOverlay, heatmapSource, overlayLayout, type OverlayContext } from '../viz/overlay';
-import { registerOverlayCanvas, type OverlayName } from './overlay-canvases';
+import { drawLegendBand, legendBandHeight, wrapLegendLines } from '../viz/legend';
+import { ColourLegend } from './ColourLegend';
+import { registerOverlay, type OverlayName } from './overlay-canvases';
 
 /** Logical width of an overlay; the height follows the image's aspect within limits. */
 const DISPLAY_WIDTH = 480;
@@ -41,19 +43,42 @@ interface Props {
   readonly outliers: readonly PatchIndex[];
   readonly colormap: ColormapName;
   readonly normalize: NormalizerName;
+  /** What the map shows (token, layers, model), printed on an exported PNG. */
+  readonly describe: readonly string[];
+}
+
+/** The overlay at the image's own resolution, a legend band below it. */
+function exportCanvas(props: Props, image: HTMLImageElement | undefined, heatmapCanvas: CanvasImageSource | undefined): HTMLCanvasElement {
+  const { width, height } = props.plan.original;
+  const layout = overlayLayout({ display: { width, height }, plan: props.plan, grid: props.grid, outliers: props.outliers });
+  const fontPx = Math.max(11, Math.round(width / 45));
+  const described = [...props.describe, `Colours: ${props.colormap}, ${props.normalize} normalised per map; red outlines: the outlier patches, by rank.`];
+  const lines = wrapLegendLines(pixelCanvas(1, 1).getContext('2d')!, described, width - fontPx * 1.2, fontPx);
+  const canvas = pixelCanvas(width, height + legendBandHeight(fontPx, lines.length));
+  const context = canvas.getContext('2d')!;
+  drawOverlay(context as OverlayContext, layout, { image, heatmap: heatmapCanvas && { source: heatmapCanvas, smooth: false } });
+  drawLegendBand(context, { x: 0, y: height, width, fontPx, colormap: props.colormap, lines, low: 'low', high: 'high' });
+  return canvas;
 }
 
 /** The image at its own aspect, the cropped-away area dimmed, a patch heatmap and numbered outlier outlines. */
-export function OverlayCanvas({ name, label, imageUrl, plan, grid, values, outliers, colormap, normalize }: Props) {
+export function OverlayCanvas(props: Props) {
+  const { name, label, imageUrl, plan, grid, values, outliers, colormap, normalize } = props;
   const canvas = useRef<HTMLCanvasElement>(null);
   const image = useLoadedImage(imageUrl);
   const layout = useMemo(() => overlayLayout({ display: displaySize(plan), plan, grid, outliers }), [plan, grid, outliers]);
   const { display } = layout;
   const source = useMemo(() => (values ? heatmapSource(heatmap(values, grid, { colormap, normalize, opacity: 0.65 }), grid, pixelCanvas) : undefined), [values, grid, colormap, normalize]);
 
+  const latest = useRef({ props, image, source });
+  latest.current = { props, image, source };
   useEffect(() => {
-    registerOverlayCanvas(name, canvas.current);
-    return () => registerOverlayCanvas(name, null);
+    const exportPng = () => {
+      const { props: p, image: i, source: s } = latest.current;
+      return new Promise<Blob | null>((resolve) => exportCanvas(p, i, s).toBlob(resolve, 'image/png'));
+    };
+    registerOverlay(name, canvas.current && { canvas: canvas.current, exportPng });
+    return () => registerOverlay(name, null);
   }, [name]);
 
   useEffect(() => {
@@ -66,6 +91,7 @@ export function OverlayCanvas({ name, label, imageUrl, plan, grid, values, outli
 
   const ratio = typeof devicePixelRatio === 'number' && devicePixelRatio > 0 ? Math.min(devicePixelRatio, 3) : 1;
   return (
+    <>
     <canvas
       ref={canvas}
       className="overlay"
@@ -77,5 +103,7 @@ export function OverlayCanvas({ name, label, imageUrl, plan, grid, values, outli
       height={Math.round(display.height * ratio)}
       style={{ aspectRatio: `${display.width} / ${display.height}` }}
     />
+    {values && <ColourLegend colormap={colormap} normalize={normalize} />}
+    </>
   );
 }

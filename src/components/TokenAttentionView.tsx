@@ -1,6 +1,9 @@
 import { useEffect, useMemo } from 'react';
 import { attentionSelection, outliersAtK, shareOnOutliers, tokenAttention } from '../state/derive';
-import { useLens } from '../state/store';
+import { tokenKey, useLens } from '../state/store';
+import { updateSettings } from '../state/view-actions';
+import { CounterpartView } from './CounterpartView';
+import { HeadGrid } from './HeadGrid';
 import type { ColormapName } from '../viz/colormap';
 import { shareBar } from '../viz/scales';
 import { AttentionControls } from './AttentionControls';
@@ -27,13 +30,29 @@ export function TokenAttentionView() {
   const view = useMemo(() => (info && ref ? tokenAttention(attention, recipe, ref, attentionSelection(settings, info)) : undefined), [attention, recipe, ref, settings, info]);
   const patches = useMemo(() => (outliers ? outliersAtK(outliers, settings.k) : []), [outliers, settings.k]);
 
+  const selected = useLens((s) => s.ui.selected);
+  const pinned = Boolean(ref && selected && ref.caption === selected.caption && ref.step === selected.step);
   useEffect(() => {
-    if (ref && view?.kind === 'needs-detail') void lens.ensureDetail(ref);
-  }, [lens, ref, view?.kind]);
+    // The layer × head grid needs the full detail of the clicked token; a hovered one fetches only when it must.
+    if (ref && (view?.kind === 'needs-detail' || pinned)) void lens.ensureDetail(ref);
+  }, [lens, ref, view?.kind, pinned]);
+  const detail = ref ? attention.details[tokenKey(ref)] : undefined;
+  const selection = info ? attentionSelection(settings, info) : undefined;
+  const focus = selection && selection.head !== 'mean' && selection.layerTo === selection.layerFrom + 1 ? { layer: selection.layerFrom, head: selection.head } : undefined;
 
   const values = view?.kind === 'values' ? view.values : undefined;
   const share = values && patches.length ? shareOnOutliers(values, patches) : Number.NaN;
   const bar = Number.isFinite(share) ? shareBar(share, BAR_WIDTH) : undefined;
+  const image = useLens((s) => s.image);
+  const describe = useMemo(() => {
+    if (!info || !ref || !token) return [];
+    const { layerFrom, layerTo, head } = attentionSelection(settings, info);
+    return [
+      `Decoder attention of the ${ref.caption === 'damro' ? 'DAMRO' : 'baseline'} caption's token ${ref.step + 1}, “${token.text.trim()}”, over the image${image ? ` ${image.name}` : ''}`,
+      `Layers ${layerFrom}–${layerTo - 1} of ${info.decoder.layers}, ${head === 'mean' ? 'mean of the heads' : `head ${head}`} · ${Number.isFinite(share) ? `${(share * 100).toFixed(1)}% on the ${patches.length} outlier patches` : 'no share on the outliers'}`,
+      `Model ${info.id} (${info.dtype}${info.synthetic ? ', random weights' : ''}) · DAMRO Lens`,
+    ];
+  }, [info, ref, token, settings, image, share, patches.length]);
 
   return (
     <section className="view" aria-label="Token attention">
@@ -44,9 +63,17 @@ export function TokenAttentionView() {
           <p className="view__caption" data-testid="token-label">
             {ref.caption === 'damro' ? 'DAMRO' : 'Baseline'} token {ref.step + 1}: <q>{token.text}</q>
           </p>
-          <OverlayCanvas name="token" label={`Decoder attention of token “${token.text.trim()}” over the image`} {...geometry} values={values} outliers={patches} colormap={settings.colormap as ColormapName} normalize={settings.normalize} />
+          <div className="token-pair">
+            <div>
+              <OverlayCanvas name="token" label={`Decoder attention of token “${token.text.trim()}” over the image`} {...geometry} values={values} outliers={patches} colormap={settings.colormap as ColormapName} normalize={settings.normalize} describe={describe} />
+            </div>
+            <CounterpartView of={ref} text={token.text} geometry={geometry} outliers={patches} />
+          </div>
           {view?.kind === 'needs-detail' && <p className="view__empty">Fetching this token's per-layer attention…</p>}
           {view?.kind === 'missing' && <p className="notice notice--info">{view.reason}</p>}
+          {detail && geometry && (
+            <HeadGrid stack={detail} grid={geometry.grid} colormap={settings.colormap as ColormapName} normalize={settings.normalize} focus={focus} onPick={(layer, head) => updateSettings({ layerFrom: layer, layerTo: layer + 1, head })} />
+          )}
           <div className="share" data-testid="outlier-share" data-share={Number.isFinite(share) ? share : ''}>
             <span>On the {patches.length} outlier patches:</span>
             <strong>{bar ? bar.label : '—'}</strong>

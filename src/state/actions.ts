@@ -1,8 +1,14 @@
+import { catalogEntry } from '../core/models/catalog';
+import { pickDtype } from '../core/models/pick-dtype';
 import type { Capabilities } from '../protocol/messages';
 import { store } from './store';
 
+/** The engine answered; a catalogue model's dtype becomes the one this device runs best, unless a link chose it. */
 export function engineReady(capabilities: Capabilities): void {
-  store.setState({ engine: { phase: 'ready', capabilities } });
+  const { settings, ui } = store.getState();
+  const entry = catalogEntry(settings.modelId);
+  const dtype = entry && !ui.dtypeFromLink ? pickDtype(entry.dtypes, { backend: capabilities.backend, shaderF16: capabilities.adapter?.shaderF16 ?? false }).dtype : settings.dtype;
+  store.setState({ engine: { phase: 'ready', capabilities }, settings: dtype === settings.dtype ? settings : { ...settings, dtype } });
 }
 
 export function engineFailed(message: string): void {

@@ -70,3 +70,13 @@ export function tokenAttention(attention: AttentionSlice, recipe: RunRecipe | un
 export function shareOnOutliers(values: Float32Array, outliers: readonly number[]): number {
   return outlierShare(values, outliers);
 }
+
+/** Each token's share of its (streamed) image attention on the run's outliers; NaN where none arrived. */
+export function captionOutlierShares(attention: AttentionSlice, outliers: OutlierRecord | undefined, k: number, caption: TokenRef['caption'], tokens: readonly CaptionToken[]): number[] {
+  if (!outliers) return tokens.map(() => Number.NaN);
+  const patches = outliersAtK(outliers, k);
+  return tokens.map((t) => {
+    const frame = attention.frames[tokenKey({ caption, step: t.step })];
+    return frame ? outlierShare(frame.values, patches) : Number.NaN;
+  });
+}

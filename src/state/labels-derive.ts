@@ -28,7 +28,7 @@ export function groundTruthView(state: LensState): GroundTruthView | undefined {
       ? {
           ...chooseGroundTruth(labeller.resources, {
             image: { fileName: state.image?.name, cocoId: cocoId || undefined },
-            userList: state.ui.groundTruth,
+            userList: [...(state.image?.objects ?? []), ...state.ui.groundTruth],
             detections: state.image ? detection?.result?.detections : undefined,
             threshold,
           }),
@@ -37,6 +37,15 @@ export function groundTruthView(state: LensState): GroundTruthView | undefined {
       : undefined;
   last = { key, value };
   return value;
+}
+
+/**
+ * No ground truth yet, but one is coming (the detector has not answered): object words get no verdict until
+ * it has, rather than one that may flip.
+ */
+export function groundTruthPending(state: LensState): boolean {
+  const view = groundTruthView(state);
+  return Boolean(view && !view.truth && view.needsDetector && state.image && view.detection?.phase !== 'failed' && view.detection?.phase !== 'done');
 }
 
 const captionCache = new Map<string, { tokens: unknown; truth: unknown; labels: CaptionLabels }>();

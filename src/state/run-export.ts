@@ -1,13 +1,49 @@
-import { RUN_EXPORT_KIND, RUN_EXPORT_SCHEMA_VERSION, type ExportedCaption, type RunExportV1 } from '../core/export/run-export';
+import { RUN_EXPORT_KIND, RUN_EXPORT_SCHEMA_VERSION, type ExportedCaption, type ExportedCaptionLabels, type ExportedEvidence, type ExportedLabels, type RunExportV1 } from '../core/export/run-export';
+import type { CaptionLabels } from '../core/caption-objects/matcher';
+import type { GroundTruthEvidence } from '../core/labels/ground-truth';
+import { captionLabels, groundTruthView } from './labels-derive';
 import type { CaptionKind } from '../protocol/messages';
 import { captionText, shareOnOutliers } from './derive';
 import { tokenKey, type LensState } from './store';
 
 const nullIfNaN = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
+function exportEvidence(evidence: GroundTruthEvidence): ExportedEvidence {
+  if (evidence.kind !== 'detector') return { ...evidence };
+  return { kind: 'detector', detections: evidence.detections.map((d) => ({ label: d.label, confidence: d.confidence, box: { ...d.box } })) };
+}
+
+function exportCaptionLabels(labels: CaptionLabels): ExportedCaptionLabels {
+  return {
+    words: labels.labels.map((l) => ({
+      kind: l.kind,
+      start: l.start,
+      end: l.end,
+      text: labels.caption.slice(l.start, l.end),
+      node: l.kind === 'unverifiable' ? null : l.mention.node,
+      evidence: l.kind === 'grounded' ? exportEvidence(l.evidence) : null,
+    })),
+    counts: { ...labels.counts },
+    chair: { chairS: nullIfNaN(labels.scores.chairS), chairI: nullIfNaN(labels.scores.chairI), recall: nullIfNaN(labels.scores.recall) },
+  };
+}
+
+/** Both captions' object labels and the ground truth behind them; undefined while the labeller loads. */
+function exportLabels(state: LensState): ExportedLabels | undefined {
+  const truth = groundTruthView(state)?.truth;
+  const baseline = captionLabels(state, 'baseline');
+  const damro = captionLabels(state, 'damro');
+  if (!baseline || !damro) return undefined;
+  return {
+    source: truth?.kind ?? null,
+    objects: truth ? [...truth.objects].map(([node, evidence]) => ({ node, evidence: exportEvidence(evidence) })) : [],
+    captions: { baseline: exportCaptionLabels(baseline), damro: exportCaptionLabels(damro) },
+  };
+}
+
 /** The current run as a version-1 export, or undefined while there is no run with outliers to export. */
 export function buildRunExport(state: LensState): RunExportV1 | undefined {
-  const { run, model, image, attention, ui } = state;
+  const { run, model, image, attention } = state;
   const info = model.info;
   if (!info || !image || !run.recipe || !run.outliers) return undefined;
   const outliers = Array.from(run.outliers.indices);
@@ -29,6 +65,7 @@ export function buildRunExport(state: LensState): RunExportV1 | undefined {
     };
   };
   const { recipe } = run;
+  const labels = exportLabels(state);
   return {
     schemaVersion: RUN_EXPORT_SCHEMA_VERSION,
     kind: RUN_EXPORT_KIND,
@@ -58,6 +95,7 @@ export function buildRunExport(state: LensState): RunExportV1 | undefined {
     outliers: { indices: outliers, scores: Array.from(run.outliers.scores) },
     captions: { baseline: caption('baseline'), damro: caption('damro') },
     steps: run.steps.map((s) => ({ ...s, cutoff: Number.isFinite(s.cutoff) ? s.cutoff : null })),
-    groundTruth: [...ui.groundTruth],
+    groundTruth: labels ? labels.objects.map((o) => o.node) : [],
+    ...(labels && { labels }),
   };
 }

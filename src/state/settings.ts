@@ -1,7 +1,7 @@
 // What a person sets before a run and how they look at it. Everything here is plain data, so the URL can carry
 // it and an export can record it; validation limits live next to the defaults they bound.
 import { NORMALIZERS, type NormalizerName } from '../core/attention/normalize';
-import { MODEL_CATALOG } from '../core/models/catalog';
+import { DEFAULT_REAL_MODEL } from '../core/models/catalog';
 import type { ClsScorer, Dtype, NoClsScorer } from '../protocol/messages';
 
 export type DecodingMode = 'greedy' | 'sample';
@@ -32,10 +32,12 @@ export interface Settings {
 }
 
 // β = 0.1 and k = 10 are the paper's LLaVA values; α = 1.5 is its CHAIR (captioning) value, and the prompt is its
-// CHAIR prompt (src/core/damro-spec.md §1.4–§1.5). Greedy by default so a re-run gives the same caption.
+// CHAIR prompt (src/core/damro-spec.md §1.4–§1.5). Greedy by default so a re-run gives the same caption. The
+// real model comes first so a first caption means something; q4 runs on every device, and the engine's answer
+// replaces it with the device's preferred dtype unless a link named one (engineReady).
 export const DEFAULT_SETTINGS: Settings = {
-  modelId: MODEL_CATALOG[0].id,
-  dtype: MODEL_CATALOG[0].dtypes[0],
+  modelId: DEFAULT_REAL_MODEL,
+  dtype: 'q4',
   noClsScorer: 'mean-received-attention',
   clsScorer: 'clip-single-head',
   alpha: 1.5,

@@ -13,6 +13,7 @@ import { DEFAULT_SETTINGS, type Settings } from './settings';
 import type { EvalSlice } from './eval-state';
 import type { EvidenceRecord, EvidenceSource } from './evidence-actions';
 import { paperPreset } from '../core/eval/presets';
+import type { Sample } from '../core/samples/sample-list';
 
 export type EngineStatus = (
   | { readonly phase: 'starting' }
@@ -48,6 +49,8 @@ export interface ImageSlice {
   readonly height: number;
   /** An object URL for drawing the picture. */
   readonly url: string;
+  /** Objects known to be in it before anyone looks: a sample photo's hand-written list. */
+  readonly objects?: readonly string[];
 }
 
 export interface CaptionToken {
@@ -128,6 +131,15 @@ export interface UiSlice {
   readonly imageError?: WireError;
   /** Problems found in the link the page was opened with. */
   readonly urlProblems: readonly string[];
+  /** The link named a dtype: keep it rather than pick the device's preferred one. */
+  readonly dtypeFromLink?: boolean;
+  /** The sample photos the site offers (empty until their list arrives, or if it cannot). */
+  readonly samples: readonly GallerySample[];
+}
+
+export interface GallerySample extends Sample {
+  /** Where the site serves the photo. */
+  readonly url: string;
 }
 
 /** A detector's findings for one image; results for another image or detector are stale. */
@@ -179,7 +191,7 @@ export const initialState: LensState = {
   model: { phase: 'idle', files: [] },
   run: { phase: 'idle', staleUpTo: 0, captions: emptyCaptions, steps: [] },
   attention: { frames: {}, details: {}, detailErrors: {} },
-  ui: { groundTruth: [], urlProblems: [] },
+  ui: { groundTruth: [], urlProblems: [], samples: [] },
   labels: { labeller: { phase: 'loading' }, cocoId: '', detectorId: DEFAULT_DETECTOR, threshold: 0.7 },
   evaluation: { form: { benchmark: 'pope', split: 'random', preset: 'paper', custom: paperPreset('pope').settings, limit: 0, popeRule: 'damro', judge: { baseUrl: '', model: '', concurrency: 4 } }, phase: 'idle', results: [] },
 };

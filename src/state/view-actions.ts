@@ -1,14 +1,14 @@
 import type { WireError } from '../protocol/errors';
 import type { Settings } from './settings';
-import { emptyCaptions, store, type ImageSlice, type TokenRef } from './store';
+import { emptyCaptions, store, type GallerySample, type ImageSlice, type TokenRef } from './store';
 
 export function updateSettings(patch: Partial<Settings>): void {
   store.setState({ settings: { ...store.getState().settings, ...patch } });
 }
 
-export function settingsFromUrl(settings: Settings, problems: readonly string[]): void {
+export function settingsFromUrl(settings: Settings, problems: readonly string[], dtypeFromLink: boolean): void {
   const { ui } = store.getState();
-  store.setState({ settings, ui: { ...ui, urlProblems: problems } });
+  store.setState({ settings, ui: { ...ui, urlProblems: problems, dtypeFromLink } });
 }
 
 /** A new picture: the previous run's captions and attention belong to the old one, so they go. */
@@ -49,4 +49,9 @@ export function addGroundTruth(text: string): void {
 export function removeGroundTruth(entry: string): void {
   const { ui } = store.getState();
   store.setState({ ui: { ...ui, groundTruth: ui.groundTruth.filter((g) => g !== entry) } });
+}
+
+export function samplesArrived(samples: readonly GallerySample[]): void {
+  const { ui } = store.getState();
+  store.setState({ ui: { ...ui, samples } });
 }

@@ -64,7 +64,7 @@ for (const { id, caption } of items) {
   const truth = coco.resolve({ cocoId: id });
   if (!truth) throw new Error(`no ground truth for ${id}`);
   const labels = labelCaption(extract(caption), truth);
-  samples.push({ nodes: labels.labels.flatMap((l) => (l.kind === 'unverifiable' ? [] : [l.mention.node])), groundTruth: new Set(truth.objects.keys()) });
+  samples.push({ nodes: labels.labels.flatMap((l) => (l.kind === 'unverifiable' || l.kind === 'unchecked' ? [] : [l.mention.node])), groundTruth: new Set(truth.objects.keys()) });
 }
 const scores = scoreChair(samples);
 const ms = performance.now() - t1;

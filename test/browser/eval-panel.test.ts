@@ -83,7 +83,7 @@ const recordProgress = (page: Page) =>
 const progressSeen = (page: Page) => page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen);
 
 async function loadModel(page: Page): Promise<void> {
-  await page.goto(inject('baseUrl'));
+  await page.goto(`${inject('baseUrl')}?model=synthetic-llava-tiny&dtype=fp32`);
   await page.getByRole('button', { name: 'Load model' }).click();
   await page.getByTestId('model-status').waitFor({ timeout: 60_000 });
 }

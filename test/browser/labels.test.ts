@@ -32,9 +32,19 @@ describe('caption labels with the in-browser detector', () => {
   it('detects, labels both captions against the detections, and highlights a grounded word’s box', async () => {
     const page = await chromium.browser.newPage({ viewport: { width: 1280, height: 1000 } });
     const errors = collectErrors(page);
-    await page.goto(inject('baseUrl'));
+    await page.goto(`${inject('baseUrl')}?model=synthetic-llava-tiny&dtype=fp32`);
     await page.getByRole('button', { name: 'Load model' }).click();
     await page.getByTestId('model-status').waitFor({ timeout: 120_000 });
+    // From the drop on, every change of the page is checked: no object word may carry a verdict while the
+    // ground truth has no source yet.
+    await page.evaluate(() => {
+      const early: string[] = [];
+      Object.assign(window, { verdictsBeforeTruth: early });
+      new MutationObserver(() => {
+        if (document.querySelector('[data-testid=gt-source]')?.getAttribute('data-source')) return;
+        for (const el of document.querySelectorAll('.caption .token--grounded, .caption .token--hallucinated')) early.push(el.className);
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+    });
     await dropQuadrantImage(page);
 
     const source = page.getByTestId('gt-source');
@@ -43,6 +53,7 @@ describe('caption labels with the in-browser detector', () => {
     expect(await page.getByTestId('detector-notice').textContent()).toMatch(/^Synthetic detector/);
     for (const kind of ['baseline', 'damro']) await page.locator(`[data-caption=${kind}]:not([data-done=""])`).waitFor({ timeout: 150_000 });
 
+    expect(await page.evaluate(() => (window as unknown as { verdictsBeforeTruth: string[] }).verdictsBeforeTruth)).toEqual([]);
     const marks = await page.locator('.caption .token[data-node]').evaluateAll((els) => els.map((el) => ({ node: (el as HTMLElement).dataset.node!, kind: el.className.replace(/^token token--/, '') })));
     expect(marks.length, 'the demo captions name COCO objects').toBeGreaterThan(0);
     for (const { node, kind } of marks) expect([node, kind]).toEqual([node, (OBJECTS as readonly string[]).includes(node) ? 'grounded' : 'hallucinated']);

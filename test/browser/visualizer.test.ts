@@ -1,8 +1,8 @@
 // The visualizer end to end: the built site in Chromium (WebGPU on SwiftShader without a GPU), the embedded
 // synthetic demo model, a generated image dropped on the page, both captions, a token's heatmap, live k,
 // and the JSON export checked against the version-1 schema. Screenshots of the main states go to test-results/.
-import { readFile } from 'node:fs/promises';
-import type { Page } from 'playwright-core';
+import { readFile, writeFile } from 'node:fs/promises';
+import type { Locator, Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { validateRunExport, type RunExportV1 } from '../../src/core/export/run-export';
 import { patchRectInImage, planProcessor, type PatchIndex } from '../../src/core/geometry';
@@ -45,13 +45,23 @@ async function patchColours(page: Page, label: RegExp): Promise<string[]> {
   }, points);
 }
 
+/** How many different colours a canvas holds. */
+const distinctColours = (canvas: Locator): Promise<number> =>
+  canvas.evaluate((element) => {
+    const c = element as HTMLCanvasElement;
+    const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    const seen = new Set<number>();
+    for (let i = 0; i < data.length; i += 4) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+    return seen.size;
+  });
+
 describe('the visualizer in Chromium with the demo model', () => {
   const chromium = useChromium();
 
   it('captions a dropped image twice, shows a token heatmap, follows k, and exports a valid run', async () => {
     const page = await chromium.browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     const errors = collectErrors(page);
-    await page.goto(inject('baseUrl'));
+    await page.goto(`${inject('baseUrl')}?model=synthetic-llava-tiny&dtype=fp32`);
     await expect.poll(() => page.locator('[data-backend]').getAttribute('data-backend'), { timeout: 60_000 }).toBe('webgpu');
     await expect.poll(() => page.getByRole('note').textContent()).toMatch(/Synthetic model with random weights/);
 
@@ -73,6 +83,12 @@ describe('the visualizer in Chromium with the demo model', () => {
     await expect.poll(() => tokenCanvas.getAttribute('data-heatmap')).toBe('on');
     expect(new Set(await patchColours(page, /Decoder attention of token/)).size, 'the token heatmap colours the flat image').toBeGreaterThan(1);
     expect(await page.getByTestId('outlier-share').locator('strong').textContent()).toMatch(/^\d+(\.\d)?%$/);
+    // The clicked token's layer × head grid (2 layers × 4 heads of the demo model) and each caption's share strip.
+    const grid = page.getByTestId('head-grid');
+    await grid.waitFor({ timeout: 30_000 });
+    expect(await distinctColours(grid), 'the layer × head grid shows differing maps').toBeGreaterThan(4);
+    for (const kind of ['baseline', 'damro']) expect(await distinctColours(page.getByTestId(`share-strip-${kind}`)), `${kind} strip`).toBeGreaterThan(1);
+    expect(await page.getByTestId('colour-legend').count()).toBe(2);
     await screenshot(page, 'visualizer-3-token');
 
     const encoder = page.getByRole('img', { name: /Outlier score heatmap/ });
@@ -96,7 +112,28 @@ describe('the visualizer in Chromium with the demo model', () => {
     expect(run.image).toMatchObject({ name: 'flat-grey.png', width: 320, height: 240 });
 
     const [png] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Overlay as PNG' }).click()]);
-    expect((await readFile((await png.path())!)).subarray(0, 8)).toEqual(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]));
+    const pngBytes = await readFile((await png.path())!);
+    expect(pngBytes.subarray(0, 8)).toEqual(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]));
+    // The image's own 320 px width; below its 240 rows, a white legend band with the colour bar.
+    const exported = await page.evaluate(
+      async ({ base64, imageHeight }) => {
+        const bitmap = await createImageBitmap(new Blob([Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0))], { type: 'image/png' }));
+        const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+        const context = canvas.getContext('2d')!;
+        context.drawImage(bitmap, 0, 0);
+        const data = context.getImageData(0, imageHeight, bitmap.width, bitmap.height - imageHeight).data;
+        const band = new Set<string>();
+        for (let i = 0; i < data.length; i += 4) band.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
+        return { width: bitmap.width, height: bitmap.height, white: band.has('255,255,255'), colours: band.size };
+      },
+      { base64: pngBytes.toString('base64'), imageHeight: IMAGE.height },
+    );
+    expect(exported.width).toBe(IMAGE.width);
+    expect(exported.height).toBeGreaterThan(IMAGE.height + 40);
+    expect(exported.white, 'a white legend band').toBe(true);
+    expect(exported.colours, 'text and a colour bar on it').toBeGreaterThan(50);
+    await writeFile(new URL('../../test-results/visualizer-6-exported-overlay.png', import.meta.url), pngBytes);
+    expect(run.labels?.captions.damro.words, 'the export holds the labels').toBeDefined();
 
     await page.setViewportSize({ width: 390, height: 844 });
     await screenshot(page, 'visualizer-5-phone');

@@ -9,6 +9,9 @@ import { engineReady } from '../../src/state/actions';
 import { labellerReady } from '../../src/state/label-actions';
 import { resetStore, store } from '../../src/state/store';
 import { shippedLabelResources } from '../support/label-resources';
+import { addGroundTruth, updateSettings } from '../../src/state/view-actions';
+import { buildRunExport } from '../../src/state/run-export';
+import { validateRunExport } from '../../src/core/export/run-export';
 import { installJsdomGaps, lastDraw } from './jsdom-gaps';
 import { detailOf, fakeEngine, HEADS, LAYERS } from './fake-engine';
 
@@ -48,6 +51,7 @@ describe('the visualizer against a scripted engine', () => {
   beforeAll(installJsdomGaps);
   beforeEach(() => {
     resetStore();
+    updateSettings({ modelId: 'synthetic-llava-tiny', dtype: 'fp32' });
     labellerReady(labelResources);
   });
   afterEach(cleanup);
@@ -102,6 +106,17 @@ describe('the visualizer against a scripted engine', () => {
     expect(expectedShare('damro', 4, outliers, 1)).not.toBeCloseTo(expectedShare('damro', 4, outliers), 3);
   });
 
+  it('shows the same word’s attention in the other caption beside the clicked one', async () => {
+    renderApp();
+    await loadAndRun();
+    fireEvent.click(within(caption('damro')).getByRole('button', { name: 'dog' }));
+    // "dog" is DAMRO token 2 and baseline token 2; its baseline map is the streamed frame of baseline step 1.
+    expect(screen.getByTestId('counterpart').querySelector('.view__caption')!.textContent).toMatch(/^The same word in the baseline caption \(token 2\): \d+\.\d% on the outliers$/);
+    expect(canvas(/same word “dog” in the baseline caption/).dataset.heatmap).toBe('on');
+    fireEvent.click(within(caption('damro')).getByRole('button', { name: 'bed' }));
+    expect(screen.getByTestId('counterpart').textContent).toBe('“bed” does not occur in the baseline caption.');
+  });
+
   it('inspects a DAMRO step and moves through a caption with the arrow keys', async () => {
     renderApp();
     await loadAndRun();
@@ -123,6 +138,40 @@ describe('the visualizer against a scripted engine', () => {
     expect(screen.getByTestId('gt-source').textContent).toBe('labelling… (loading the CHAIR tagger)');
     act(() => labellerReady(labelResources));
     await waitFor(() => expect(screen.getByTestId('gt-source').textContent).toBe('Detector synthetic-detr-tiny: dog'));
+  });
+
+  it('exports each caption’s labels with spans and evidence, its CHAIR values and the ground truth used', async () => {
+    renderApp();
+    addGroundTruth('dog, bed');
+    await loadAndRun();
+    const run = buildRunExport(store.getState())!;
+    expect(validateRunExport(run)).toEqual([]);
+    expect(run.groundTruth).toEqual(['dog', 'bed']);
+    expect(run.labels!.source).toBe('user-list');
+    // Baseline "A dog on a couch": dog grounded by the list entry, couch hallucinated. CHAIRs = 1 (a hallucination),
+    // CHAIRi = 1 hallucinated / 2 mentions, recall = 1 mentioned / 2 listed.
+    expect(run.labels!.captions.baseline.words).toEqual([
+      { kind: 'grounded', start: 2, end: 5, text: 'dog', node: 'dog', evidence: { kind: 'user-list', entry: 'dog' } },
+      { kind: 'hallucinated', start: 11, end: 16, text: 'couch', node: 'couch', evidence: null },
+    ]);
+    expect(run.labels!.captions.baseline.chair).toEqual({ chairS: 1, chairI: 0.5, recall: 0.5 });
+    // DAMRO "A dog on the bed": both listed, nothing hallucinated.
+    expect(run.labels!.captions.damro.chair).toEqual({ chairS: 0, chairI: 0, recall: 1 });
+  });
+
+  it('gives object words no verdict while the detector is still finding the ground truth', async () => {
+    const release = renderApp().holdDetections();
+    await loadAndRun();
+    const kindOf = (text: string) => within(caption('baseline')).getByRole('button', { name: text });
+    await waitFor(() => expect(screen.getByTestId('gt-source').textContent).toBe('Detecting objects…'));
+    // dog and couch are COCO words: neither grounded nor hallucinated nor "not a COCO object" yet.
+    expect([kindOf('dog').className, kindOf('couch').className]).toEqual(['token token--checking', 'token token--checking']);
+    expect(kindOf('dog').title).toBe('checking: dog is a COCO object; the objects in this image are still being found');
+    expect(screen.getByTestId('labels-baseline').textContent).toBe('2 object words checking… (finding the objects in the image) · 0 unverifiable');
+    expect(screen.queryByTestId('labels-diff')).toBeNull();
+    act(release);
+    await waitFor(() => expect(kindOf('dog').className).toBe('token token--grounded'));
+    expect(kindOf('couch').className).toBe('token token--hallucinated');
   });
 
   it('labels object words with CHAIR against the detector, then against the chips, with counts and the DAMRO difference', async () => {

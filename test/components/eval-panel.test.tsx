@@ -39,7 +39,7 @@ function renderPanel() {
       <App lens={createLensController(client, reader)} />
     </EvalContext.Provider>,
   );
-  return { asked };
+  return { asked, engine };
 }
 
 function pickFolder() {
@@ -89,6 +89,24 @@ describe('the benchmark panel against a scripted engine', () => {
     fireEvent.click(panel.getByRole('button', { name: 'Start' }));
     await waitFor(() => expect(store.getState().evaluation.phase).toBe('done'));
     expect(asked).toHaveLength(2);
+  });
+
+  it('shows life from Start on, before the first answer arrives: the question in work and a ticking clock', async () => {
+    const { engine } = renderPanel();
+    const release = engine.holdAnswers();
+    const panel = within(screen.getByRole('region', { name: 'Benchmarks' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Load model' }));
+    await waitFor(() => expect(store.getState().model.phase).toBe('ready'));
+    pickFolder();
+    fireEvent.change(panel.getByLabelText('Questions (0 = all)'), { target: { value: '12' } });
+    fireEvent.click(panel.getByRole('button', { name: 'Start' }));
+    await waitFor(() => expect(panel.getByTestId('eval-clock').textContent).toMatch(/^Working: answering question 1 of 12 · 0 s since Start · /));
+    // The clock ticks each second while no answer has come (the bound is generous: a loaded machine is slow).
+    await waitFor(() => expect(panel.getByTestId('eval-clock').textContent).toMatch(/ · [1-9]\d* s since Start · time left shown after the first answer$/), { timeout: 10_000 });
+    expect(store.getState().evaluation.progress?.done).toBe(0);
+    release();
+    await waitFor(() => expect(store.getState().evaluation.phase).toBe('done'));
+    expect(panel.queryByTestId('eval-clock')).toBeNull();
   });
 
   it('says which images are missing from the folder', async () => {

@@ -57,6 +57,10 @@ export interface FakeEngine {
   readonly runs: RunParams[];
   /** Fail the next model/load with this error. */
   failNextLoad?: LensError;
+  /** Detector calls wait until the returned function is called. */
+  holdDetections(): () => void;
+  /** Benchmark answers wait until the returned function is called. */
+  holdAnswers(): () => void;
 }
 
 export function fakeEngine(): FakeEngine {
@@ -68,7 +72,7 @@ export function fakeEngine(): FakeEngine {
   const emit = (event: WorkerEvent, transfer: Transferable[] = []) => deliver({ kind: 'event', event }, transfer);
   let nextRunId = 1;
 
-  const state: { runs: RunParams[]; failNextLoad?: LensError } = { runs: [] };
+  const state: { runs: RunParams[]; failNextLoad?: LensError; detectionsHeld?: Promise<void>; answersHeld?: Promise<void> } = { runs: [] };
   const api: EngineApi = {
     async 'engine/hello'() {
       return { protocolVersion: 1, capabilities: { backend: 'wasm', fallbackReason: 'No WebGPU adapter in tests.', crossOriginIsolated: false, ortVersion: 'test', transformersVersion: 'test' } };
@@ -114,12 +118,14 @@ export function fakeEngine(): FakeEngine {
     },
     // Benchmark answers: the baseline always says yes, DAMRO always no.
     async 'eval/image'({ items }) {
+      await state.answersHeld;
       return { answers: items.map(({ key }) => ({ key, outputs: { baseline: 'Yes', damro: 'No' }, tokens: { baseline: 1, damro: 1 } })), cancelled: false, timings: { visionMs: 1, decodeMs: 1 } };
     },
     async 'eval/cancel'() {
       return { cancelled: false };
     },
     async 'detect/run'({ modelId, threshold }) {
+      await state.detectionsHeld;
       return { modelId, synthetic: true, width: 64, height: 48, detections: DETECTIONS.filter((d) => d.score >= threshold) };
     },
   };
@@ -139,6 +145,16 @@ export function fakeEngine(): FakeEngine {
     },
     set failNextLoad(error: LensError | undefined) {
       state.failNextLoad = error;
+    },
+    holdAnswers() {
+      let release!: () => void;
+      state.answersHeld = new Promise((resolve) => (release = resolve));
+      return release;
+    },
+    holdDetections() {
+      let release!: () => void;
+      state.detectionsHeld = new Promise((resolve) => (release = resolve));
+      return release;
     },
   };
 }

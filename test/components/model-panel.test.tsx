@@ -1,10 +1,12 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { App } from '../../src/app/App';
 import { createLensController, type ImageReader } from '../../src/client/bridge';
 import { ADAPTED_SCORE_NOTICE } from '../../src/core/models/catalog';
 import { engineReady } from '../../src/state/actions';
+import { LensError } from '../../src/protocol/errors';
+import { settingsFromUrl } from '../../src/state/view-actions';
 import { resetStore, store } from '../../src/state/store';
 import { fakeEngine } from './fake-engine';
 import { installJsdomGaps } from './jsdom-gaps';
@@ -32,8 +34,43 @@ describe('the model panel’s registry', () => {
   beforeEach(resetStore);
   afterEach(cleanup);
 
+  it('preselects the real SmolVLM-256M in the dtype this device runs best, with its download size before Load', () => {
+    renderWith(gpu(false));
+    expect([modelSelect().value, dtypeSelect().value]).toEqual(['HuggingFaceTB/SmolVLM-256M-Instruct', 'q4']);
+    expect(screen.getByTestId('download-size').textContent).toBe('Download: ≈ 260 MB once; the browser keeps it for later visits.');
+    cleanup();
+    resetStore();
+    renderWith(gpu(true));
+    expect(dtypeSelect().value).toBe('q4f16');
+    expect(screen.getByTestId('download-size').textContent).toMatch(/^Download: 190 MB once/);
+    expect(screen.getByTestId('dtype-hint').textContent).toMatch(/^Suggested: q4f16 /);
+  });
+
+  it('keeps a dtype the link named instead of the device’s preferred one', () => {
+    settingsFromUrl({ ...store.getState().settings, dtype: 'fp32' }, [], true);
+    renderWith(gpu(true));
+    expect(dtypeSelect().value).toBe('fp32');
+  });
+
+  it('offers the built-in demo model in one click when the Hub model cannot be downloaded', async () => {
+    const engine = fakeEngine();
+    engine.failNextLoad = new LensError('model-not-found', 'Could not download HuggingFaceTB/SmolVLM-256M-Instruct: the network is unreachable.');
+    const lens = createLensController(engine.client, reader);
+    engineReady(gpu(false));
+    render(<App lens={lens} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Load model' }));
+    const offer = await screen.findByTestId('demo-fallback');
+    fireEvent.click(within(offer).getByRole('button', { name: 'Use the built-in demo model' }));
+    await screen.findByTestId('model-status');
+    // In the dtype this device runs best, so the menu and the suggestion agree.
+    expect(store.getState().settings).toMatchObject({ modelId: 'synthetic-llava-tiny', dtype: 'q4' });
+    expect(store.getState().model.phase).toBe('ready');
+    expect(screen.queryByTestId('demo-fallback')).toBeNull();
+  });
+
   it('picks q4f16 for SmolVLM-256M on a shader-f16 GPU, shows sizes and the adapted-score notice, and offers the no-CLS scorers', () => {
     renderWith(gpu(true));
+    fireEvent.change(modelSelect(), { target: { value: 'synthetic-llava-tiny' } });
     expect(screen.queryByTestId('adapted-score-notice')).toBeNull();
     // The built-in llava has CLS: DAMRO's two paper settings are offered, labelled, the LLaVA-1.5 one first.
     const cls = screen.getByLabelText('Outlier score') as HTMLSelectElement;

@@ -26,8 +26,8 @@ export function createChairMatcher(extract: ChairExtractor): ObjectMatcher {
       const unchecked = labelCaption(parsed, EMPTY);
       return {
         ...unchecked,
-        labels: unchecked.labels.map((l) => (l.kind === 'hallucinated' ? { kind: 'unverifiable', start: l.start, end: l.end, text: caption.slice(l.start, l.end) } : l)),
-        counts: { grounded: 0, hallucinated: 0, unverifiable: unchecked.counts.unverifiable + unchecked.counts.hallucinated },
+        labels: unchecked.labels.map((l) => (l.kind === 'hallucinated' ? { kind: 'unchecked', start: l.start, end: l.end, mention: l.mention } : l)),
+        counts: { grounded: 0, hallucinated: 0, unverifiable: unchecked.counts.unverifiable, unchecked: unchecked.counts.hallucinated },
         scores: { ...unchecked.scores, hallucinatedCaptions: 0, hallucinatedMentions: 0, chairS: Number.NaN, chairI: Number.NaN, recall: Number.NaN },
         hallucinatedObjects: [],
       };

@@ -9,7 +9,7 @@ export type { CaptionLabels, WordLabel };
 export interface ObjectMatcher {
   /**
    * Grounded / hallucinated CHAIR mentions and unverifiable nouns, with spans into the caption. Without ground
-   * truth nothing can be checked: every mention is unverifiable and the CHAIR values are NaN.
+   * truth nothing can be checked: every mention is unchecked and the CHAIR values are NaN.
    */
   label(caption: string, truth: GroundTruth | undefined): CaptionLabels;
 }

@@ -15,6 +15,11 @@ export interface LabelledSpan {
   readonly end: number;
 }
 
+/** The labels that carry a verdict: a word still being checked (its image's ground truth not known yet) is no record. */
+export function verdictSpans(labels: readonly { readonly kind: EvidenceLabel | 'unchecked'; readonly start: number; readonly end: number }[]): LabelledSpan[] {
+  return labels.filter((label): label is LabelledSpan => label.kind !== 'unchecked');
+}
+
 export interface TokenRecord {
   readonly image: string;
   readonly method: CaptionKind;

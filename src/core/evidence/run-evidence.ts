@@ -6,7 +6,7 @@ import type { ChairExtractor } from '../metrics/chair-mentions';
 import { labelCaption } from '../labels/label';
 import type { GroundTruth } from '../labels/ground-truth';
 import type { BootstrapOptions } from '../stats/bootstrap';
-import { imageRecord, tokenRecords, type ImageRecord, type LabelledSpan, type TokenRecord } from './records';
+import { imageRecord, tokenRecords, verdictSpans, type ImageRecord, type LabelledSpan, type TokenRecord } from './records';
 import { summariseEvidence, type EvidenceSummary } from './summary';
 
 export interface EvidenceItem {
@@ -60,6 +60,6 @@ export function runEvidence(items: readonly EvidenceItem[], label: CaptionLabell
 export function chairLabeller(extract: ChairExtractor, groundTruth: (image: string) => GroundTruth | undefined): CaptionLabeller {
   return (caption, image) => {
     const truth = groundTruth(image);
-    return truth && labelCaption(extract(caption), truth).labels;
+    return truth && verdictSpans(labelCaption(extract(caption), truth).labels);
   };
 }

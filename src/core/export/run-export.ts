@@ -33,6 +33,38 @@ export interface ExportedStep {
   readonly combined: readonly Candidate[];
 }
 
+/** A labelled word of a caption: its span in the caption text, its CHAIR node word and why it is grounded. */
+export interface ExportedWordLabel {
+  readonly kind: 'grounded' | 'hallucinated' | 'unverifiable' | 'unchecked';
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+  /** The COCO node word; null for an unverifiable noun. */
+  readonly node: string | null;
+  /** A grounded word's evidence; null otherwise. */
+  readonly evidence: ExportedEvidence | null;
+}
+
+export type ExportedEvidence =
+  | { readonly kind: 'coco-annotations'; readonly imageId: number }
+  | { readonly kind: 'user-list'; readonly entry: string }
+  | { readonly kind: 'detector'; readonly detections: readonly { readonly label: string; readonly confidence: number; readonly box: { readonly x: number; readonly y: number; readonly width: number; readonly height: number } }[] };
+
+export interface ExportedCaptionLabels {
+  readonly words: readonly ExportedWordLabel[];
+  readonly counts: { readonly grounded: number; readonly hallucinated: number; readonly unverifiable: number; readonly unchecked: number };
+  /** This caption's CHAIR values; null where undefined (no mention, no ground truth). */
+  readonly chair: { readonly chairS: number | null; readonly chairI: number | null; readonly recall: number | null };
+}
+
+/** The object labels of both captions and the ground truth they were checked against. */
+export interface ExportedLabels {
+  /** Where the ground truth came from; null when none was known when exported (then every mention is unchecked). */
+  readonly source: 'coco-annotations' | 'user-list' | 'detector' | null;
+  readonly objects: readonly { readonly node: string; readonly evidence: ExportedEvidence }[];
+  readonly captions: Readonly<Record<CaptionKind, ExportedCaptionLabels>>;
+}
+
 export interface RunExportV1 {
   readonly schemaVersion: 1;
   readonly kind: typeof RUN_EXPORT_KIND;
@@ -65,7 +97,10 @@ export interface RunExportV1 {
   readonly outliers: { readonly indices: readonly number[]; readonly scores: readonly number[] };
   readonly captions: Readonly<Record<CaptionKind, ExportedCaption>>;
   readonly steps: readonly ExportedStep[];
+  /** Node words of the ground truth the captions were labelled against (empty when none was known). */
   readonly groundTruth: readonly string[];
+  /** Added within version 1: older exports lack it. */
+  readonly labels?: ExportedLabels;
 }
 
 type Check = (value: unknown, path: string, errors: string[]) => void;
@@ -120,6 +155,26 @@ const caption = object({
   tokens: array(object({ step: integer(0), tokenId: integer(0), text, outlierShare: nullable(fraction), attention: nullable(array(finite)) })),
 });
 
+const box = object({ x: finite, y: finite, width: finite, height: finite });
+const evidence = (value: unknown, path: string, errors: string[]): void => {
+  const kind = (value as { kind?: unknown } | null)?.kind;
+  if (kind === 'coco-annotations') object({ kind: text, imageId: integer(0) })(value, path, errors);
+  else if (kind === 'user-list') object({ kind: text, entry: text })(value, path, errors);
+  else if (kind === 'detector') object({ kind: text, detections: array(object({ label: text, confidence: fraction, box })) })(value, path, errors);
+  else errors.push(`${path}.kind: expected "coco-annotations", "user-list" or "detector", got ${describe(kind)}`);
+};
+const count = integer(0);
+const captionLabels = object({
+  words: array(object({ kind: literal('grounded', 'hallucinated', 'unverifiable', 'unchecked'), start: integer(0), end: integer(0), text, node: nullable(nonEmpty), evidence: nullable(evidence) })),
+  counts: object({ grounded: count, hallucinated: count, unverifiable: count, unchecked: count }),
+  chair: object({ chairS: nullable(fraction), chairI: nullable(fraction), recall: nullable(fraction) }),
+});
+const labels = object({
+  source: nullable(literal('coco-annotations', 'user-list', 'detector')),
+  objects: array(object({ node: nonEmpty, evidence })),
+  captions: object({ baseline: captionLabels, damro: captionLabels }),
+});
+
 const schema = object({
   schemaVersion: literal(RUN_EXPORT_SCHEMA_VERSION),
   kind: literal(RUN_EXPORT_KIND),
@@ -150,6 +205,7 @@ const schema = object({
   captions: object({ baseline: caption, damro: caption }),
   steps: array(object({ step: integer(0), kept: integer(0), cutoff: nullable(is((v) => typeof v === 'number', 'a number')), changed: bool, full: array(candidate), outlier: array(candidate), combined: array(candidate) })),
   groundTruth: array(text),
+  labels: optional(labels),
 });
 
 /** Cross-field rules the shapes alone cannot state. */
@@ -167,6 +223,10 @@ function consistency(run: RunExportV1, errors: string[]): void {
     c.tokens.forEach((t, i) => {
       if (t.step !== i) errors.push(`$.captions.${kind}.tokens[${i}].step: expected ${i}, got ${t.step}`);
       if (t.attention && t.attention.length !== imageTokens) errors.push(`$.captions.${kind}.tokens[${i}].attention: expected ${imageTokens} values, got ${t.attention.length}`);
+    });
+    run.labels?.captions[kind].words.forEach((w, i) => {
+      if (w.end <= w.start || c.text.slice(w.start, w.end) !== w.text) errors.push(`$.labels.captions.${kind}.words[${i}]: [${w.start}, ${w.end}) of the caption is not "${w.text}"`);
+      if ((w.kind === 'grounded') !== (w.evidence !== null)) errors.push(`$.labels.captions.${kind}.words[${i}].evidence: a grounded word has evidence, any other has null`);
     });
   }
 }

@@ -1,6 +1,7 @@
 // Colours for a caption: every CHAIR mention is grounded (its node word is in the ground truth, with that
 // object's evidence) or hallucinated; every other noun is unverifiable, because CHAIR only knows the 80 COCO
-// categories. Spans index the original caption, so a UI colours exactly those characters.
+// categories. Before the image's ground truth exists a mention is unchecked: neither verdict is known yet.
+// Spans index the original caption, so a UI colours exactly those characters.
 import type { ChairMention, ChairParse } from '../metrics/chair-mentions';
 import { scoreChair, type ChairScores } from '../metrics/chair';
 import type { GroundTruth, GroundTruthEvidence } from './ground-truth';
@@ -8,13 +9,14 @@ import type { GroundTruth, GroundTruthEvidence } from './ground-truth';
 export type WordLabel =
   | { readonly kind: 'grounded'; readonly start: number; readonly end: number; readonly mention: ChairMention; readonly evidence: GroundTruthEvidence }
   | { readonly kind: 'hallucinated'; readonly start: number; readonly end: number; readonly mention: ChairMention }
-  | { readonly kind: 'unverifiable'; readonly start: number; readonly end: number; readonly text: string };
+  | { readonly kind: 'unverifiable'; readonly start: number; readonly end: number; readonly text: string }
+  | { readonly kind: 'unchecked'; readonly start: number; readonly end: number; readonly mention: ChairMention };
 
 export interface CaptionLabels {
   readonly caption: string;
   /** Sorted by start; spans never overlap. */
   readonly labels: readonly WordLabel[];
-  readonly counts: { readonly grounded: number; readonly hallucinated: number; readonly unverifiable: number };
+  readonly counts: { readonly grounded: number; readonly hallucinated: number; readonly unverifiable: number; readonly unchecked: number };
   /** CHAIR of this caption alone: chairS is 0 or 1, chairI and recall are NaN without mentions / GT objects. */
   readonly scores: ChairScores;
   /** Node words of the ground truth the caption mentions and misses (sorted). */
@@ -47,7 +49,7 @@ export function labelCaption(parse: ChairParse, truth: GroundTruth): CaptionLabe
   return {
     caption: parse.caption,
     labels,
-    counts: { grounded: count('grounded'), hallucinated: count('hallucinated'), unverifiable: count('unverifiable') },
+    counts: { grounded: count('grounded'), hallucinated: count('hallucinated'), unverifiable: count('unverifiable'), unchecked: 0 },
     scores: scoreChair([{ nodes, groundTruth: new Set(truth.objects.keys()) }]),
     mentionedObjects: [...mentioned].sort(),
     missedObjects: [...truth.objects.keys()].filter((n) => !mentioned.has(n)).sort(),

@@ -116,6 +116,9 @@ export const MODEL_CATALOG: readonly CatalogEntry[] = [
 /** The default real model: the smallest that works well (src/engine/browser-stack.md §8.1). */
 export const DEFAULT_REAL_MODEL = 'HuggingFaceTB/SmolVLM-256M-Instruct';
 
+/** The built-in model offered when a Hub model cannot be downloaded: served by the site itself, always there. */
+export const DEMO_MODEL = 'synthetic-llava-tiny';
+
 export function catalogEntry(modelId: string): CatalogEntry | undefined {
   return MODEL_CATALOG.find((entry) => entry.id === modelId);
 }

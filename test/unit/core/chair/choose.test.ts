@@ -49,15 +49,17 @@ describe('CHAIR matcher', () => {
     expect(labels.labels.map((l) => [l.kind, caption.slice(l.start, l.end)])).toEqual([
       ['grounded', 'dogs'], ['grounded', 'motorbike'], ['hallucinated', 'bench'], ['unverifiable', 'park'],
     ]);
-    expect(labels.counts).toEqual({ grounded: 2, hallucinated: 1, unverifiable: 1 });
+    expect(labels.counts).toEqual({ grounded: 2, hallucinated: 1, unverifiable: 1, unchecked: 0 });
     expect(labels.scores.chairS).toBe(1);
     expect(labels.scores.chairI).toBeCloseTo(1 / 3, 12);
   });
 
-  it('without ground truth marks every mention unverifiable and leaves CHAIR undefined', () => {
+  it('without ground truth gives no verdict: the three mentions are unchecked, the non-CHAIR noun unverifiable, CHAIR undefined', () => {
     const labels = resources.matcher.label(caption, undefined);
-    expect(labels.labels.map((l) => l.kind)).toEqual(['unverifiable', 'unverifiable', 'unverifiable', 'unverifiable']);
-    expect(labels.counts).toEqual({ grounded: 0, hallucinated: 0, unverifiable: 4 });
+    expect(labels.labels.map((l) => [l.kind, caption.slice(l.start, l.end)])).toEqual([
+      ['unchecked', 'dogs'], ['unchecked', 'motorbike'], ['unchecked', 'bench'], ['unverifiable', 'park'],
+    ]);
+    expect(labels.counts).toEqual({ grounded: 0, hallucinated: 0, unverifiable: 1, unchecked: 3 });
     expect(labels.scores.chairI).toBeNaN();
   });
 });

@@ -72,7 +72,7 @@ describe('labelCaption and compareCaptions', () => {
     expect(labels.labels.map((l) => [l.kind, caption.slice(l.start, l.end)])).toEqual([
       ['grounded', 'skier'], ['grounded', 'skis'], ['hallucinated', 'dog'], ['unverifiable', 'snowy'], ['unverifiable', 'hill'],
     ]);
-    expect(labels.counts).toEqual({ grounded: 2, hallucinated: 1, unverifiable: 2 });
+    expect(labels.counts).toEqual({ grounded: 2, hallucinated: 1, unverifiable: 2, unchecked: 0 });
     expect(labels.missedObjects).toEqual(['snowboard']);
     expect(labels.scores.chairI).toBeCloseTo(1 / 3, 12);
   });

@@ -17,7 +17,31 @@ function minimalRun(): RunExportV1 {
   };
 }
 
+const withLabels = (run: RunExportV1): RunExportV1 => {
+  const none = { words: [], counts: { grounded: 0, hallucinated: 0, unverifiable: 0, unchecked: 0 }, chair: { chairS: null, chairI: null, recall: null } };
+  const dog = { kind: 'grounded' as const, start: 2, end: 5, text: 'dog', node: 'dog', evidence: { kind: 'user-list' as const, entry: 'dog' } };
+  return {
+    ...run,
+    labels: {
+      source: 'user-list',
+      objects: [{ node: 'dog', evidence: { kind: 'user-list', entry: 'dog' } }],
+      captions: { baseline: { words: [dog], counts: { ...none.counts, grounded: 1 }, chair: { chairS: 0, chairI: 0, recall: 1 } }, damro: none },
+    },
+  };
+};
+
 describe('the version-1 run export schema', () => {
+  it('accepts a run with labels (added within version 1) and checks their spans and evidence against the caption', () => {
+    expect(validateRunExport(withLabels(minimalRun()))).toEqual([]);
+    const run = withLabels(minimalRun());
+    const word = run.labels!.captions.baseline.words[0];
+    const broken = { ...run, labels: { ...run.labels!, captions: { ...run.labels!.captions, baseline: { ...run.labels!.captions.baseline, words: [{ ...word, start: 1, evidence: null }] } } } };
+    expect(validateRunExport(broken)).toEqual([
+      '$.labels.captions.baseline.words[0]: [1, 5) of the caption is not "dog"',
+      '$.labels.captions.baseline.words[0].evidence: a grounded word has evidence, any other has null',
+    ]);
+  });
+
   it('accepts a well-formed run', () => {
     expect(validateRunExport(minimalRun())).toEqual([]);
   });
