@@ -20,7 +20,7 @@ describe('the Content-Security-Policy', () => {
     page.on('response', (response) => {
       if (/inference\.worker[^/]*\.js$/.test(new URL(response.url()).pathname)) workerPolicies.push(response.headers()['content-security-policy']);
     });
-    const response = await page.goto(`${inject('baseUrl')}?max=6`);
+    const response = await page.goto(`${inject('baseUrl')}?max=6&model=synthetic-llava-tiny&dtype=fp32`);
     const policy = response?.headers()['content-security-policy'] ?? '';
     const directives = new Map(policy.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
     expect(directives.get('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'"]);

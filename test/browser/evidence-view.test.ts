@@ -69,7 +69,7 @@ describe('hallucination evidence view in Chromium', () => {
     await context.addInitScript(CAPTURE_RESULTS);
     const page = await context.newPage();
     const errors = collectErrors(page);
-    await page.goto(inject('baseUrl'));
+    await page.goto(`${inject('baseUrl')}?model=synthetic-llava-tiny&dtype=fp32`);
     await page.getByRole('button', { name: 'Load model' }).click();
     await page.getByTestId('model-status').waitFor({ timeout: 60_000 });
     const panel = page.getByRole('region', { name: 'Benchmarks' });

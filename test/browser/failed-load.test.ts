@@ -17,7 +17,7 @@ describe('a failed model load', () => {
     await context.route('https://huggingface.co/**', (route) => route.abort('internetdisconnected'));
     const page = await context.newPage();
     const errors = collectErrors(page);
-    await page.goto(`${inject('baseUrl')}?max=6`);
+    await page.goto(`${inject('baseUrl')}?max=6&model=synthetic-llava-tiny&dtype=fp32`);
     await page.getByRole('button', { name: 'Load model' }).click();
     await page.getByTestId('model-status').waitFor({ timeout: 120_000 });
     const dataTransfer = await page.evaluateHandle(async () => {

@@ -65,7 +65,7 @@ const comparable = (summary: BenchmarkSummary) => ({
 
 async function chooseRun(page: Page, panel: Locator, judge: JudgeServer): Promise<void> {
   const choose = (name: string, value: string) => panel.getByRole('combobox', { name, exact: true }).selectOption(value);
-  await page.goto(inject('baseUrl'));
+  await page.goto(`${inject('baseUrl')}?model=synthetic-llava-tiny&dtype=fp32`);
   await page.getByRole('button', { name: 'Load model' }).click();
   await page.getByTestId('model-status').waitFor({ timeout: 60_000 });
   await choose('Benchmark', 'gpt4v');

@@ -47,7 +47,7 @@ describe('image sizes and formats', () => {
   it('refuses a declared 16000×16000 PNG undecoded, captions a 12000×12000 one downscaled, and decodes BMP', async () => {
     const page = await chromium.browser.newPage({ viewport: { width: 1280, height: 1000 } });
     const errors = collectErrors(page);
-    await page.goto(`${inject('baseUrl')}?max=6`);
+    await page.goto(`${inject('baseUrl')}?max=6&model=synthetic-llava-tiny&dtype=fp32`);
     await page.getByRole('button', { name: 'Load model' }).click();
     await page.getByTestId('model-status').waitFor({ timeout: 120_000 });
 

@@ -56,7 +56,7 @@ describe('swapping the image mid-run', () => {
     const page = await chromium.browser.newPage({ viewport: { width: 1280, height: 1000 } });
     const errors = collectErrors(page);
     // Short captions (the URL's max=6) keep each swap's work small.
-    await page.goto(`${inject('baseUrl')}?max=6`);
+    await page.goto(`${inject('baseUrl')}?max=6&model=synthetic-llava-tiny&dtype=fp32`);
     await page.getByRole('button', { name: 'Load model' }).click();
     await page.getByTestId('model-status').waitFor({ timeout: 120_000 });
     // The labeller decides that the detector supplies the ground truth; it loads after first paint.
