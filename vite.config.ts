@@ -15,13 +15,16 @@ export const isolationHeaders = {
 // What the page may load, and from where. Models come from the Hugging Face Hub, whose file URLs redirect to
 // its CDN and storage hosts (cdn-lfs.huggingface.co, cdn-lfs.hf.co, cas-bridge.xethub.hf.co, …), hence the
 // wildcards. ORT compiles WebAssembly ('wasm-unsafe-eval'); dropped images and exports are blob: URLs; the
-// inference worker is a module file of this origin. Nothing else (no inline script, no other host) is allowed.
-const HUB_HOSTS = 'https://huggingface.co https://*.huggingface.co https://hf.co https://*.hf.co';
+// inference worker is a module file of this origin. The person also chooses hosts at run time that no fixed list
+// can name: a GPT-4V-aided judge endpoint and a self-hosted model mirror (any HTTPS host), or a local server on
+// this machine (llama.cpp, Ollama, the CLI's model-folder server: loopback over plain HTTP). So requests may go
+// to HTTPS and loopback; no script, frame or object from anywhere but this origin, and no plain-HTTP host elsewhere.
+const CONNECT_HOSTS = 'https: http://localhost:* http://127.0.0.1:*';
 export const contentSecurityPolicy = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",
   "worker-src 'self' blob:",
-  `connect-src 'self' blob: data: ${HUB_HOSTS}`,
+  `connect-src 'self' blob: data: ${CONNECT_HOSTS}`,
   "img-src 'self' blob: data:",
   "style-src 'self' 'unsafe-inline'",
   "font-src 'self'",

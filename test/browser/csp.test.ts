@@ -24,7 +24,8 @@ describe('the Content-Security-Policy', () => {
     const policy = response?.headers()['content-security-policy'] ?? '';
     const directives = new Map(policy.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
     expect(directives.get('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'"]);
-    expect(directives.get('connect-src')).toEqual(["'self'", 'blob:', 'data:', 'https://huggingface.co', 'https://*.huggingface.co', 'https://hf.co', 'https://*.hf.co']);
+    // Any HTTPS host and loopback: the person picks the judge endpoint, a model mirror or a local server at run time.
+    expect(directives.get('connect-src')).toEqual(["'self'", 'blob:', 'data:', 'https:', 'http://localhost:*', 'http://127.0.0.1:*']);
     expect(directives.get('object-src')).toEqual(["'none'"]);
     expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
 
@@ -50,7 +51,7 @@ describe('the Content-Security-Policy', () => {
       const script = document.createElement('script');
       script.textContent = 'window.inlineRan = true';
       document.body.append(script);
-      const fetched = await fetch('https://example.com/').then(
+      const fetched = await fetch('http://example.com/').then(
         () => 'fetched',
         () => 'blocked',
       );
@@ -58,6 +59,6 @@ describe('the Content-Security-Policy', () => {
     });
     expect(refused).toEqual({ inlineRan: false, fetched: 'blocked' });
     // Violation events arrive as tasks of their own; they prove the policy (not a missing network) refused both.
-    await expect.poll(() => page.evaluate(() => [...(window as unknown as { violations: string[] }).violations].sort())).toEqual(['connect-src https://example.com/', 'script-src-elem inline']);
+    await expect.poll(() => page.evaluate(() => [...(window as unknown as { violations: string[] }).violations].sort())).toEqual(['connect-src http://example.com/', 'script-src-elem inline']);
   }, 600_000);
 });

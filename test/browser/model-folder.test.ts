@@ -20,7 +20,7 @@ describe('a model folder opened in the site', () => {
     await writeModelFolder(dir, makeLlavaModel({ size: 'tiny', dtype: 'fp32', seed: 7 }).files);
     const page = await chromium.browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors = collectErrors(page);
-    await page.goto(inject('baseUrl'));
+    await page.goto(`${inject('baseUrl')}?dtype=fp32`);
     await expect.poll(() => page.locator('[data-backend]').getAttribute('data-backend'), { timeout: 60_000 }).toBe('webgpu');
 
     await page.getByTestId('model-folder').setInputFiles(dir);
