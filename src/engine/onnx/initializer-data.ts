@@ -2,11 +2,11 @@
 // external-data file: TensorProto raw_data (float32 or float16), float_data, or external_data {location, offset,
 // length} (https://github.com/onnx/onnx/blob/main/onnx/onnx.proto).
 import { LensError } from '../../protocol/errors';
+import { externalDataEntries } from './external-data';
 import type { ScannedModel } from './scan';
 import { WireReader, WireType } from './wire';
 
-const TENSOR = { floatData: 4, rawData: 9, externalData: 13 } as const;
-const ENTRY = { key: 1, value: 2 } as const;
+const TENSOR = { floatData: 4, rawData: 9 } as const;
 const FLOAT = 1;
 const FLOAT16 = 10;
 
@@ -37,7 +37,6 @@ export function readFloatInitializer(bytes: Uint8Array, model: ScannedModel, nam
   if (init.dataType !== FLOAT && init.dataType !== FLOAT16) throw new LensError('unsupported-model', `Initializer '${name}' has ONNX data type ${init.dataType}; float32 or float16 was expected.`);
   const count = init.dims.reduce((a, b) => a * b, 1);
   const floats: number[] = [];
-  const location: Record<string, string> = {};
   const r = new WireReader(bytes, init.span.start, init.span.end);
   while (!r.done) {
     const { field, wireType } = r.tag();
@@ -49,23 +48,12 @@ export function readFloatInitializer(bytes: Uint8Array, model: ScannedModel, nam
       const { start, end } = r.span();
       const view = new DataView(bytes.buffer, bytes.byteOffset + start, end - start);
       for (let at = 0; at < end - start; at += 4) floats.push(view.getFloat32(at, true));
-    } else if (field === TENSOR.externalData && wireType === WireType.LEN) {
-      const entry = r.span();
-      const inner = new WireReader(bytes, entry.start, entry.end);
-      let key = '';
-      let value = '';
-      while (!inner.done) {
-        const tag = inner.tag();
-        if (tag.field === ENTRY.key && tag.wireType === WireType.LEN) key = inner.string();
-        else if (tag.field === ENTRY.value && tag.wireType === WireType.LEN) value = inner.string();
-        else inner.skip(tag.wireType);
-      }
-      location[key] = value;
     } else {
       r.skip(wireType);
     }
   }
   if (init.external) {
+    const location = externalDataEntries(bytes, init);
     const file = external.find((f) => f.path === location.location);
     if (!file) throw new LensError('unsupported-model', `Initializer '${name}' lives in external file '${location.location}', which was not loaded.`);
     const offset = Number(location.offset ?? 0);
