@@ -47,6 +47,14 @@ interface Pending {
   reject(error: LensError): void;
 }
 
+/** Adds a listener to `set`; the returned function removes it. */
+function subscriber<L>(set: Set<L>): (listener: L) => () => void {
+  return (listener) => {
+    set.add(listener);
+    return () => set.delete(listener);
+  };
+}
+
 export function connectEngine(port: WorkerPort, clock: Clock = realClock): EngineClient {
   let nextId = 1;
   const pending = new Map<number, Pending>();
@@ -116,14 +124,8 @@ export function connectEngine(port: WorkerPort, clock: Clock = realClock): Engin
         port.postMessage({ id, method, params } as Request, transfer);
       });
     },
-    onEvent(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    onSilence(listener) {
-      silenceListeners.add(listener);
-      return () => silenceListeners.delete(listener);
-    },
+    onEvent: subscriber(listeners),
+    onSilence: subscriber(silenceListeners),
     close(reason) {
       stopWatch();
       failAll(reason);
@@ -148,14 +150,8 @@ export function restartableEngine(spawn: () => WorkerPort, clock: Clock = realCl
   let current = connect();
   return {
     call: (method, params, transfer) => current.call(method, params, transfer),
-    onEvent(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    onSilence(listener) {
-      silenceListeners.add(listener);
-      return () => silenceListeners.delete(listener);
-    },
+    onEvent: subscriber(listeners),
+    onSilence: subscriber(silenceListeners),
     close: (reason) => current.close(reason),
     restart(reason) {
       current.close(reason);
