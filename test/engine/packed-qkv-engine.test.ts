@@ -6,16 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanModel } from '../../src/engine/onnx/scan';
-import { AutoProcessor, configureHub, LlavaForConditionalGeneration, RawImage } from '../../src/engine/runtime/hf';
+import { configureHub } from '../../src/engine/runtime/hf';
 import { ort } from '../../src/engine/runtime/ort';
 import { readVisionScores, tapVisionEncoder } from '../../src/engine/taps/vision-tap';
 import { SIZES } from '../../src/factory/llava/dims';
 import { makeLlavaModel } from '../../src/factory/llava/make-model';
-import { SPECIAL_IDS } from '../../src/factory/llava/vocabulary';
 import { referenceVision } from '../../src/factory/reference/vision-forward';
 import { writeModelFolder } from '../../src/factory/write-folder';
 import type { WorkerEvent } from '../../src/protocol/messages';
-import { CAPTION_PROMPT, nodeEngine, runParams, runToEnd, testImage, tokensOf } from '../support/tiny-llava';
+import { nodeEngine, runParams, runToEnd, tokensOf, transformersGreedyTokens } from '../support/tiny-llava';
 
 const v = SIZES.tiny.vision;
 const root = mkdtempSync(join(tmpdir(), 'damro-packed-qkv-'));
@@ -68,16 +67,7 @@ describe('packed QKV vision tower', () => {
     a.scores.forEach((s, i) => expect(Math.abs(s - b.scores[i]!)).toBeLessThan(1e-4));
     for (const caption of ['baseline', 'damro'] as const) expect(tokensOf(runs.packed!, caption)).toEqual(tokensOf(runs.separate!, caption));
 
-    configureHub({ localModelPath: `${root}/`, allowRemoteModels: false });
-    const image = testImage();
-    if (image.kind !== 'rgba') throw new Error('unreachable');
-    const processor = await AutoProcessor.from_pretrained('packed');
-    const model = await LlavaForConditionalGeneration.from_pretrained('packed');
-    const prompt = processor.apply_chat_template([{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: CAPTION_PROMPT }] }], { add_generation_prompt: true });
-    const inputs = await processor(new RawImage(new Uint8ClampedArray(image.data), image.width, image.height, 4).rgb(), prompt);
-    const output = (await model.generate({ ...inputs, max_new_tokens: 12, do_sample: false })) as { tolist(): bigint[][] };
-    const expected = output.tolist()[0].slice(inputs.input_ids.dims[1]).map(Number).filter((id) => id !== SPECIAL_IDS.eos);
-    await model.dispose();
+    const expected = await transformersGreedyTokens(root, 'packed');
     expect(tokensOf(runs.packed!, 'baseline')).toEqual(expected);
     expect(expected.length).toBeGreaterThan(3);
   });

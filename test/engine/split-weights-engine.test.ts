@@ -7,14 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineApi } from '../../src/engine/engine';
-import { AutoProcessor, configureHub, LlavaForConditionalGeneration, RawImage } from '../../src/engine/runtime/hf';
+import { configureHub } from '../../src/engine/runtime/hf';
 import { scanModel } from '../../src/engine/onnx/scan';
 import { makeLlavaModel } from '../../src/factory/llava/make-model';
-import { SPECIAL_IDS } from '../../src/factory/llava/vocabulary';
 import { standardChunks, withSplitWeights } from '../../src/factory/split-weights/make-model';
 import { writeModelFolder } from '../../src/factory/write-folder';
 import type { WorkerEvent } from '../../src/protocol/messages';
-import { CAPTION_PROMPT, nodeEngine, runParams, runToEnd, testImage, tokensOf } from '../support/tiny-llava';
+import { nodeEngine, runParams, runToEnd, tokensOf, transformersGreedyTokens } from '../support/tiny-llava';
 
 const root = mkdtempSync(join(tmpdir(), 'damro-split-weights-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -73,16 +72,7 @@ describe('weights split over several external-data files', () => {
 
   it('greedy baseline is token-identical to transformers.js generate() on the split files', async () => {
     const run = await runToEnd(engines.split.engine, engines.split.events, runParams({ captions: ['baseline'] }));
-    configureHub({ localModelPath: `${root}/`, allowRemoteModels: false });
-    const image = testImage();
-    if (image.kind !== 'rgba') throw new Error('unreachable');
-    const processor = await AutoProcessor.from_pretrained('split');
-    const model = await LlavaForConditionalGeneration.from_pretrained('split');
-    const prompt = processor.apply_chat_template([{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: CAPTION_PROMPT }] }], { add_generation_prompt: true });
-    const inputs = await processor(new RawImage(new Uint8ClampedArray(image.data), image.width, image.height, 4).rgb(), prompt);
-    const output = (await model.generate({ ...inputs, max_new_tokens: 12, do_sample: false })) as { tolist(): bigint[][] };
-    const expected = output.tolist()[0].slice(inputs.input_ids.dims[1]).map(Number).filter((id) => id !== SPECIAL_IDS.eos);
-    await model.dispose();
+    const expected = await transformersGreedyTokens(root, 'split');
     expect(tokensOf(run, 'baseline')).toEqual(expected);
     expect(expected.length).toBeGreaterThan(3);
   });

@@ -6,8 +6,9 @@ import { createEngine, type EngineApi } from '../../src/engine/engine';
 import { ADAPTERS } from '../../src/engine/adapters/registry';
 import { createModelLoader } from '../../src/engine/load/load-model';
 import type { ModelLoader } from '../../src/engine/model';
-import { configureHub } from '../../src/engine/runtime/hf';
+import { AutoProcessor, configureHub, LlavaForConditionalGeneration, RawImage } from '../../src/engine/runtime/hf';
 import { makeLlavaModel } from '../../src/factory/llava/make-model';
+import { SPECIAL_IDS } from '../../src/factory/llava/vocabulary';
 import { writeModelFolder } from '../../src/factory/write-folder';
 import type { RunParams, WorkerEvent } from '../../src/protocol/messages';
 import { folderSource } from '../../src/cli/node-engine';
@@ -98,4 +99,18 @@ export function useTinyEngine(): TinyEngine {
   });
   afterAll(() => rmSync(state.folder.root, { recursive: true, force: true }));
   return state;
+}
+
+/** The oracle: transformers.js's own greedy generate() on the llava-layout folder `root/name`, the caption prompt and testImage(). */
+export async function transformersGreedyTokens(root: string, name: string): Promise<number[]> {
+  configureHub({ localModelPath: `${root}/`, allowRemoteModels: false });
+  const image = testImage();
+  if (image.kind !== 'rgba') throw new Error('unreachable');
+  const processor = await AutoProcessor.from_pretrained(name);
+  const model = await LlavaForConditionalGeneration.from_pretrained(name);
+  const prompt = processor.apply_chat_template([{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: CAPTION_PROMPT }] }], { add_generation_prompt: true });
+  const inputs = await processor(new RawImage(new Uint8ClampedArray(image.data), image.width, image.height, 4).rgb(), prompt);
+  const output = (await model.generate({ ...inputs, max_new_tokens: 12, do_sample: false })) as { tolist(): bigint[][] };
+  await model.dispose();
+  return output.tolist()[0].slice(inputs.input_ids.dims[1]).map(Number).filter((id) => id !== SPECIAL_IDS.eos);
 }
