@@ -24,21 +24,38 @@ const ALLOWED = {
 };
 
 const FUNNELS = [
-  { pattern: '^(onnxruntime-web(/.*)?|#onnxruntime-web)$', owner: 'src/engine/runtime/ort.ts', name: 'onnxruntime-web' },
-  { pattern: '^@huggingface/transformers(/.*)?$', owner: 'src/engine/runtime/hf.ts', name: '@huggingface/transformers' },
+  {
+    pattern: '^(onnxruntime-web(/.*)?|#onnxruntime-web)$',
+    owner: 'src/engine/runtime/ort.ts',
+    name: 'onnxruntime-web',
+  },
+  {
+    pattern: '^@huggingface/transformers(/.*)?$',
+    owner: 'src/engine/runtime/hf.ts',
+    name: '@huggingface/transformers',
+  },
   { pattern: '^zustand(/.*)?$', owner: 'src/state/store.ts', name: 'zustand' },
 ];
 
-const funnelPattern = (f) => ({ regex: f.pattern, message: `Only ${f.owner} imports ${f.name}; import from it instead.` });
+const funnelPattern = (f) => ({
+  regex: f.pattern,
+  message: `Only ${f.owner} imports ${f.name}; import from it instead.`,
+});
 
 function layerRule(layer, exempt) {
   const forbidden = LAYERS.filter((other) => other !== layer && !ALLOWED[layer].includes(other));
   const patterns = [
     ...FUNNELS.filter((f) => f.name !== exempt).map(funnelPattern),
-    { regex: `(^|/)(${forbidden.join('|')})(/|$)`, message: `src/${layer} may import only from ${ALLOWED[layer].join(', ') || 'nothing'} (architecture.md §2).` },
+    {
+      regex: `(^|/)(${forbidden.join('|')})(/|$)`,
+      message: `src/${layer} may import only from ${ALLOWED[layer].join(', ') || 'nothing'} (architecture.md §2).`,
+    },
   ];
   if (layer === 'core') {
-    patterns.push({ regex: '^(react|react-dom|d3(-.*)?)(/.*)?$', message: 'src/core is pure logic: no React, no d3, no DOM.' });
+    patterns.push({
+      regex: '^(react|react-dom|d3(-.*)?)(/.*)?$',
+      message: 'src/core is pure logic: no React, no d3, no DOM.',
+    });
   }
   return {
     files: [`src/${layer}/**/*.{ts,tsx}`],
@@ -56,13 +73,24 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-restricted-imports': ['error', { patterns: FUNNELS.map(funnelPattern) }],
+      // Prettier wraps code at 120 columns but leaves comments alone; long messages and patterns may stay on one line.
+      'max-len': [
+        'error',
+        { code: 120, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreRegExpLiterals: true, ignoreUrls: true },
+      ],
     },
   },
   ...LAYERS.map(layerRule),
   {
     files: ['src/core/**/*.ts'],
     rules: {
-      'no-restricted-globals': ['error', ...['window', 'document', 'navigator', 'self', 'fetch', 'Worker'].map((name) => ({ name, message: 'src/core is pure: pass in what it needs.' }))],
+      'no-restricted-globals': [
+        'error',
+        ...['window', 'document', 'navigator', 'self', 'fetch', 'Worker'].map((name) => ({
+          name,
+          message: 'src/core is pure: pass in what it needs.',
+        })),
+      ],
     },
   },
   // Each funnel module keeps its layer's rule but may import its own dependency.
@@ -73,6 +101,6 @@ export default tseslint.config(
   }),
   {
     files: ['workers/**/*.ts'],
-    rules: { 'max-lines': ['error', { max: 25, skipBlankLines: true, skipComments: true }] },
+    rules: { 'max-lines': ['error', { max: 30, skipBlankLines: true, skipComments: true }] },
   },
 );
