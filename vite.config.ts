@@ -51,7 +51,9 @@ function stripTransformersCdnDefault(): Plugin {
     transform(code, id) {
       if (!/@huggingface[\\/]transformers[\\/]dist[\\/]transformers\.web\.js$/.test(id)) return null;
       if (!code.includes(CDN_PREFIX)) {
-        throw new Error(`transformers.js no longer contains the expected ORT CDN default; update stripTransformersCdnDefault in vite.config.ts`);
+        throw new Error(
+          `transformers.js no longer contains the expected ORT CDN default; update stripTransformersCdnDefault in vite.config.ts`,
+        );
       }
       return { code: code.replace(CDN_PREFIX, 'ort-wasm-path-must-be-set-by-the-app/'), map: null };
     },
@@ -93,7 +95,12 @@ export default defineConfig({
   server: { headers: { ...isolationHeaders, 'Content-Security-Policy': devContentSecurityPolicy } },
   preview: { headers: { ...isolationHeaders, 'Content-Security-Policy': contentSecurityPolicy } },
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx', 'test/engine/**/*.test.ts', 'test/components/**/*.test.tsx'],
+    include: [
+      'test/unit/**/*.test.ts',
+      'test/unit/**/*.test.tsx',
+      'test/engine/**/*.test.ts',
+      'test/components/**/*.test.tsx',
+    ],
     environment: 'node',
     pool: 'forks',
     testTimeout: 60_000,

@@ -24,7 +24,9 @@ export function App({ lens }: { lens: LensController }) {
       <div className="app">
         <header className="app__header">
           <h1>DAMRO Lens</h1>
-          <p className="app__tagline">See, and reduce, object hallucination in vision-language models — in your browser.</p>
+          <p className="app__tagline">
+            See, and reduce, object hallucination in vision-language models — in your browser.
+          </p>
           <BackendBadge engine={engine} />
           <WorkerStall />
           {urlProblems.length > 0 && (

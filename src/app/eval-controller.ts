@@ -17,7 +17,16 @@ import { runEvidence, type CaptionLabeller } from '../core/evidence/run-evidence
 import type { ItemEvidence } from '../protocol/evidence';
 import { evidenceComputed } from '../state/evidence-actions';
 import { LensError, wireErrorOf } from '../protocol/errors';
-import { evalFailed, evalFinished, evalFolderChosen, evalJudgeCost, evalJudgeProgressed, evalKept, evalPhase, evalProgressed } from '../state/eval-actions';
+import {
+  evalFailed,
+  evalFinished,
+  evalFolderChosen,
+  evalJudgeCost,
+  evalJudgeProgressed,
+  evalKept,
+  evalPhase,
+  evalProgressed,
+} from '../state/eval-actions';
 import { store } from '../state/store';
 import type { EngineClient } from '../client/engine-client';
 import type { AnswerStorage } from '../client/eval-storage';
@@ -35,7 +44,10 @@ export interface EvalDeps {
   readonly fetchServed: (path: string) => Promise<string | undefined>;
   /** CHAIR's extractor and the ground truth of these images (the caption labeller's), once it has loaded. */
   readonly chairContext: (imageIds: readonly number[]) => Promise<ScoreContext['chair'] | undefined>;
-  /** CHAIR's word labels for the hallucination evidence, once the labeller has loaded; without it no evidence is computed. */
+  /**
+   * CHAIR's word labels for the hallucination evidence, once the labeller has loaded; without it no evidence is
+   * computed.
+   */
   readonly evidenceLabeller?: () => CaptionLabeller | undefined;
 }
 
@@ -48,8 +60,10 @@ const judgeRunName = (run: string, url: string, model: string) => `${run}|judge|
 function currentJudge() {
   const { judge } = store.getState().evaluation.form;
   const url = chatCompletionsUrl(judge.baseUrl);
-  if (!judge.model.trim()) throw new LensError('bad-request', 'Name the judge model (e.g. gpt-4o, or the model your local server serves).');
-  if (!(Number.isInteger(judge.concurrency) && judge.concurrency >= 1)) throw new LensError('bad-request', 'Judge requests at once must be a whole number ≥ 1.');
+  if (!judge.model.trim())
+    throw new LensError('bad-request', 'Name the judge model (e.g. gpt-4o, or the model your local server serves).');
+  if (!(Number.isInteger(judge.concurrency) && judge.concurrency >= 1))
+    throw new LensError('bad-request', 'Judge requests at once must be a whole number ≥ 1.');
   return { ...judge, model: judge.model.trim(), url };
 }
 
@@ -88,35 +102,59 @@ export function createEvalController(deps: EvalDeps): EvalController {
 
   async function questionFiles(config: EvalRunConfig): Promise<SourceFiles> {
     const entries = await Promise.all(
-      benchmarkOf(config.benchmark).sources(config.split).map(async (path) => {
-        const served = await deps.fetchServed(path);
-        if (served !== undefined) return [path, served] as const;
-        const name = path.slice(path.lastIndexOf('/') + 1);
-        const picked = files.find((f) => f.path.endsWith(`/${name}`) || f.path === name);
-        if (!picked) throw new LensError('bad-request', `The question list ${name} is not served by this site; put it in the folder you pick (MME: the Your_Results category files).`);
-        return [path, await picked.file.text()] as const;
-      }),
+      benchmarkOf(config.benchmark)
+        .sources(config.split)
+        .map(async (path) => {
+          const served = await deps.fetchServed(path);
+          if (served !== undefined) return [path, served] as const;
+          const name = path.slice(path.lastIndexOf('/') + 1);
+          const picked = files.find((f) => f.path.endsWith(`/${name}`) || f.path === name);
+          if (!picked)
+            throw new LensError(
+              'bad-request',
+              `The question list ${name} is not served by this site; put it in the folder you pick (MME: the Your_Results category files).`,
+            );
+          return [path, await picked.file.text()] as const;
+        }),
     );
     return Object.fromEntries(entries);
   }
 
   const engine: EvalEngine = {
-    answerImage: (params) => deps.client.call('eval/image', params, params.image.kind === 'encoded' ? [params.image.bytes] : []),
+    answerImage: (params) =>
+      deps.client.call('eval/image', params, params.image.kind === 'encoded' ? [params.image.bytes] : []),
     cancel: (jobId) => deps.client.call('eval/cancel', { jobId }),
   };
 
-  async function score(config: EvalRunConfig, items: readonly EvalItem[], answers: ReadonlyMap<string, Outputs>, judgements?: ReadonlyMap<string, Judgement>): Promise<void> {
-    const chair = config.benchmark === 'chair' ? await deps.chairContext(items.map((item) => Number(item.key))) : undefined;
+  async function score(
+    config: EvalRunConfig,
+    items: readonly EvalItem[],
+    answers: ReadonlyMap<string, Outputs>,
+    judgements?: ReadonlyMap<string, Judgement>,
+  ): Promise<void> {
+    const chair =
+      config.benchmark === 'chair' ? await deps.chairContext(items.map((item) => Number(item.key))) : undefined;
     const context: ScoreContext = { popeRule: store.getState().evaluation.form.popeRule, chair, judgements };
-    if (config.benchmark === 'chair' && !context.chair) throw new LensError('bad-request', 'CHAIR scoring needs the caption labeller, which is still loading; press Start again in a moment.');
+    if (config.benchmark === 'chair' && !context.chair)
+      throw new LensError(
+        'bad-request',
+        'CHAIR scoring needs the caption labeller, which is still loading; press Start again in a moment.',
+      );
     const outputs = mergeAnswers(items, [{ name: 'this browser', answers }]);
     evalFinished(benchmarkOf(config.benchmark).score(items, outputs, config.split, context));
     const label = deps.evidenceLabeller?.();
     if (config.benchmark === 'chair' && label) {
       const kept = evidenceByRun.get(runName(config));
-      const evidenceItems = items.map((item) => ({ image: item.image, outputs: answers.get(item.key)!, evidence: kept?.get(item.key) }));
+      const evidenceItems = items.map((item) => ({
+        image: item.image,
+        outputs: answers.get(item.key)!,
+        evidence: kept?.get(item.key),
+      }));
       const folder = store.getState().evaluation.folder?.name ?? 'the chosen folder';
-      evidenceComputed('benchmark', { source: `CHAIR run over ${folder}: ${items.length} captions per method`, result: runEvidence(evidenceItems, label) });
+      evidenceComputed('benchmark', {
+        source: `CHAIR run over ${folder}: ${items.length} captions per method`,
+        result: runEvidence(evidenceItems, label),
+      });
     }
   }
 
@@ -147,13 +185,28 @@ export function createEvalController(deps: EvalDeps): EvalController {
         const run = runName(config);
         const benchmark = benchmarkOf(config.benchmark);
         const items = limitItems(benchmark.parse(await questionFiles(config), config.split), config.limit);
-        const lookup = locateImages(items, files.map((f) => f.path));
-        if (lookup.missing.length) throw new LensError('bad-request', `The chosen folder lacks ${lookup.missing.length} image(s) of this benchmark (e.g. ${lookup.missing[0]}); choose the folder that holds them.`);
-        if (lookup.ambiguous.length) throw new LensError('bad-request', `${lookup.ambiguous[0]} is in the chosen folder more than once; choose a folder where each image name appears once.`);
+        const lookup = locateImages(
+          items,
+          files.map((f) => f.path),
+        );
+        if (lookup.missing.length)
+          throw new LensError(
+            'bad-request',
+            `The chosen folder lacks ${lookup.missing.length} image(s) of this benchmark (e.g. ${lookup.missing[0]}); choose the folder that holds them.`,
+          );
+        if (lookup.ambiguous.length)
+          throw new LensError(
+            'bad-request',
+            `${lookup.ambiguous[0]} is in the chosen folder more than once; choose a folder where each image name appears once.`,
+          );
         const byPath = new Map(files.map((f) => [f.path, f.file]));
         const readImage = async (path: string) => {
           const bytes = await byPath.get(path)!.arrayBuffer();
-          return { kind: 'encoded' as const, bytes, mime: sniffImageMime(new Uint8Array(bytes)) ?? byPath.get(path)!.type };
+          return {
+            kind: 'encoded' as const,
+            bytes,
+            mime: sniffImageMime(new Uint8Array(bytes)) ?? byPath.get(path)!.type,
+          };
         };
         const answered = await deps.storage.load(run);
         const judge = config.benchmark === 'gpt4v' ? currentJudge() : undefined;
@@ -162,7 +215,10 @@ export function createEvalController(deps: EvalDeps): EvalController {
         if (judge) {
           const pending = pendingJudgements(items, new Set(judged.keys()));
           const ask = pending.length > 0 && !agreed.has(judge.url);
-          evalJudgeCost({ url: judge.url, model: judge.model, requests: pending.length, images: groupByImage(pending).length }, ask);
+          evalJudgeCost(
+            { url: judge.url, model: judge.model, requests: pending.length, images: groupByImage(pending).length },
+            ask,
+          );
           if (ask) {
             if (!(await new Promise<boolean>((resolve) => (consentAnswer = resolve)))) return evalPhase('cancelled');
             agreed.add(judge.url);
@@ -170,12 +226,22 @@ export function createEvalController(deps: EvalDeps): EvalController {
         }
         evalPhase('running');
         const outcome = await driveEval(
-          { items, answered: new Set(answered.keys()), imagePaths: lookup.paths, settings: config.settings, jobId: JOB, evidence: config.benchmark === 'chair' },
+          {
+            items,
+            answered: new Set(answered.keys()),
+            imagePaths: lookup.paths,
+            settings: config.settings,
+            jobId: JOB,
+            evidence: config.benchmark === 'chair',
+          },
           {
             engine,
             readImage,
             async save(answers) {
-              await deps.storage.save(run, answers.map(({ item, outputs }) => ({ key: item.key, outputs })));
+              await deps.storage.save(
+                run,
+                answers.map(({ item, outputs }) => ({ key: item.key, outputs })),
+              );
               for (const { item, outputs } of answers) answered.set(item.key, outputs);
               const kept = evidenceByRun.get(run) ?? new Map<string, ItemEvidence>();
               for (const { item, evidence } of answers) if (evidence) kept.set(item.key, evidence);
@@ -194,7 +260,13 @@ export function createEvalController(deps: EvalDeps): EvalController {
         const signal = judging.signal;
         const client = createJudgeClient({ baseUrl: judge.baseUrl, model: judge.model, apiKey });
         const judgeOutcome = await driveJudge(
-          { items, answers: answered, judged: new Set(judged.keys()), imagePaths: lookup.paths, concurrency: judge.concurrency },
+          {
+            items,
+            answers: answered,
+            judged: new Set(judged.keys()),
+            imagePaths: lookup.paths,
+            concurrency: judge.concurrency,
+          },
           {
             ask: (prompt, image) => client.ask(prompt, image, signal),
             readImage,

@@ -29,7 +29,9 @@ export function browserEvalController(client: EngineClient, siteRoot: URL): Eval
       const labeller = store.getState().labels.labeller;
       if (labeller.phase !== 'ready') return undefined;
       const { extract, coco } = labeller.resources;
-      const truths = new Map(await Promise.all(imageIds.map(async (id) => [id, await coco.resolve({ cocoId: id })] as const)));
+      const truths = new Map(
+        await Promise.all(imageIds.map(async (id) => [id, await coco.resolve({ cocoId: id })] as const)),
+      );
       return {
         nodesOf: (caption) => extract(caption).mentions.map((m) => m.node),
         groundTruth: (id) => {

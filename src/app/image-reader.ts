@@ -12,12 +12,18 @@ export const browserImageReader: ImageReader = {
     const target = decodeSize(header.width, header.height);
     let bitmap: ImageBitmap;
     try {
-      bitmap = await createImageBitmap(file, target.width < header.width ? { resizeWidth: target.width, resizeQuality: 'low' } : {});
+      bitmap = await createImageBitmap(
+        file,
+        target.width < header.width ? { resizeWidth: target.width, resizeQuality: 'low' } : {},
+      );
     } catch {
-      throw new LensError('bad-image', `The browser could not decode "${name}" (${file.type || 'unknown type'}); it may be corrupt or truncated. Drop a PNG, JPEG, WebP, GIF or BMP image.`);
+      throw new LensError(
+        'bad-image',
+        `The browser could not decode "${name}" (${file.type || 'unknown type'}); it may be corrupt or truncated. Drop a PNG, JPEG, WebP, GIF or BMP image.`,
+      );
     }
     // An EXIF rotation shows a stored landscape as a portrait.
-    const turned = (bitmap.width > bitmap.height) !== (header.width > header.height) && header.width !== header.height;
+    const turned = bitmap.width > bitmap.height !== header.width > header.height && header.width !== header.height;
     bitmap.close();
     return turned ? { width: header.height, height: header.width } : { width: header.width, height: header.height };
   },

@@ -22,15 +22,34 @@ export function ensureLabeller(siteRoot: URL): Promise<void> {
 
 async function loadLabeller(siteRoot: URL): Promise<void> {
   try {
-    const [synonymsText, chairGt, taggerModel, { createPerceptronTagger, parsePerceptronModel }, { wordNetChairLexicon }] = await Promise.all([
+    const [
+      synonymsText,
+      chairGt,
+      taggerModel,
+      { createPerceptronTagger, parsePerceptronModel },
+      { wordNetChairLexicon },
+    ] = await Promise.all([
       fetchOk(new URL(`data/${CHAIR_SYNONYMS_FILE}`, siteRoot)).then((r) => r.text()),
-      fetchOk(new URL(`data/${CHAIR_GROUND_TRUTH_FILE}`, siteRoot)).then((r) => r.json() as Promise<Record<string, string[]>>),
-      fetchOk(new URL(`data/${PERCEPTRON_TAGGER_FILE}`, siteRoot)).then((r) => r.json() as Promise<PerceptronModelFile>),
+      fetchOk(new URL(`data/${CHAIR_GROUND_TRUTH_FILE}`, siteRoot)).then(
+        (r) => r.json() as Promise<Record<string, string[]>>,
+      ),
+      fetchOk(new URL(`data/${PERCEPTRON_TAGGER_FILE}`, siteRoot)).then(
+        (r) => r.json() as Promise<PerceptronModelFile>,
+      ),
       import('../core/text/perceptron-tagger'),
       import('../core/text/wordnet-chair-lexicon'),
     ]);
-    labellerReady(createLabelResources({ synonymsText, chairGt, tagger: createPerceptronTagger(parsePerceptronModel(taggerModel)), lexicon: wordNetChairLexicon() }));
+    labellerReady(
+      createLabelResources({
+        synonymsText,
+        chairGt,
+        tagger: createPerceptronTagger(parsePerceptronModel(taggerModel)),
+        lexicon: wordNetChairLexicon(),
+      }),
+    );
   } catch (error) {
-    labellerFailed(`The caption labeller could not load (${error instanceof Error ? error.message : String(error)}); object words stay unmarked. Reload the page to try again.`);
+    labellerFailed(
+      `The caption labeller could not load (${error instanceof Error ? error.message : String(error)}); object words stay unmarked. Reload the page to try again.`,
+    );
   }
 }

@@ -27,7 +27,8 @@ createRoot(root).render(
 );
 // The labeller (with its 1.2 MB gzipped tagger model) is fetched when labels can first be needed: an image, a
 // ground-truth entry or COCO id typed, or a CHAIR benchmark run (eval-wiring.ts asks for it itself).
-const needsLabels = (s: ReturnType<typeof store.getState>) => Boolean(s.image) || s.ui.groundTruth.length > 0 || s.labels.cocoId !== '';
+const needsLabels = (s: ReturnType<typeof store.getState>) =>
+  Boolean(s.image) || s.ui.groundTruth.length > 0 || s.labels.cocoId !== '';
 const startLabeller = () => {
   stopWatching();
   void ensureLabeller(new URL('./', window.location.href));

@@ -8,7 +8,9 @@ export async function loadSamples(siteRoot: URL): Promise<void> {
     const response = await fetch(new URL(`${SAMPLES_FOLDER}/${SAMPLE_LIST_FILE}`, siteRoot));
     if (!response.ok) throw new Error(`${SAMPLES_FOLDER}/${SAMPLE_LIST_FILE} answered ${response.status}`);
     const samples = parseSampleList(await response.json());
-    samplesArrived(samples.map((sample) => ({ ...sample, url: new URL(`${SAMPLES_FOLDER}/${sample.file}`, siteRoot).href })));
+    samplesArrived(
+      samples.map((sample) => ({ ...sample, url: new URL(`${SAMPLES_FOLDER}/${sample.file}`, siteRoot).href })),
+    );
   } catch (error) {
     console.warn(`No sample photos: ${error instanceof Error ? error.message : String(error)}`);
   }

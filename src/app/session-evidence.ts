@@ -4,7 +4,14 @@
 import type { LensController } from '../client/bridge';
 import { stepMeasures } from '../core/evidence/measures';
 import { objectCells } from '../core/evidence/object-cells';
-import { imageRecord, stepAt, tokenRecordsAt, verdictSpans, type ImageRecord, type TokenRecord } from '../core/evidence/records';
+import {
+  imageRecord,
+  stepAt,
+  tokenRecordsAt,
+  verdictSpans,
+  type ImageRecord,
+  type TokenRecord,
+} from '../core/evidence/records';
 import { summariseEvidence } from '../core/evidence/summary';
 import type { StepAttentionMeasures } from '../protocol/evidence';
 import { captionText, gridOf, processorPlanFor } from '../state/derive';
@@ -20,7 +27,12 @@ const stepEndsOf = (texts: readonly string[]) => texts.map((_, i) => texts.slice
 function ready(state: LensState): boolean {
   const { run } = state;
   // Without ground truth every word is unverifiable: nothing to compare, so the run waits for a truth source.
-  return run.phase === 'finished' && run.runId !== undefined && run.outliers?.norms !== undefined && groundTruthView(state)?.truth !== undefined;
+  return (
+    run.phase === 'finished' &&
+    run.runId !== undefined &&
+    run.outliers?.norms !== undefined &&
+    groundTruthView(state)?.truth !== undefined
+  );
 }
 
 /** Subscribes to the store; returns the unsubscribe. */
@@ -38,12 +50,23 @@ export function collectSessionEvidence(lens: Pick<LensController, 'ensureDetail'
     const words = CAPTIONS.flatMap((caption) => {
       const labels = captionLabels(state, caption);
       const texts = run.captions[caption].tokens.map((t) => t.text);
-      return labels && texts.length ? [{ caption, labels: labels.labels, text: captionText(run.captions[caption].tokens), stepEnds: stepEndsOf(texts) }] : [];
+      return labels && texts.length
+        ? [
+            {
+              caption,
+              labels: labels.labels,
+              text: captionText(run.captions[caption].tokens),
+              stepEnds: stepEndsOf(texts),
+            },
+          ]
+        : [];
     });
-    const refs: TokenRef[] = words.flatMap(({ caption, labels, stepEnds }) => labels.flatMap((l) => {
-      const step = stepAt(stepEnds, l.start);
-      return step === undefined ? [] : [{ caption, step }];
-    }));
+    const refs: TokenRef[] = words.flatMap(({ caption, labels, stepEnds }) =>
+      labels.flatMap((l) => {
+        const step = stepAt(stepEnds, l.start);
+        return step === undefined ? [] : [{ caption, step }];
+      }),
+    );
     await Promise.all(refs.map((ref) => lens.ensureDetail(ref)));
     const after = store.getState();
     // A newer run replaced this run's detail in the worker and the store: its words cannot be measured now.
@@ -55,17 +78,39 @@ export function collectSessionEvidence(lens: Pick<LensController, 'ensureDetail'
       if (detail) measures.set(tokenKey(ref), stepMeasures(detail.data, detail.layers, detail.heads, indices));
     }
     for (const { caption, labels, text, stepEnds } of words) {
-      const measured = verdictSpans(labels).filter((l) => measures.has(tokenKey({ caption, step: stepAt(stepEnds, l.start) ?? -1 })));
-      tokens.push(...tokenRecordsAt(image.name, caption, text, measured, stepEnds, (step) => measures.get(tokenKey({ caption, step }))!));
+      const measured = verdictSpans(labels).filter((l) =>
+        measures.has(tokenKey({ caption, step: stepAt(stepEnds, l.start) ?? -1 })),
+      );
+      tokens.push(
+        ...tokenRecordsAt(image.name, caption, text, measured, stepEnds, (step) =>
+          measures.get(tokenKey({ caption, step }))!,
+        ),
+      );
     }
     const detection = groundTruthView(state)?.detection?.result;
     const boxes = detection?.detections.filter((d) => d.score >= state.labels.threshold).map((d) => d.box);
     const cells = boxes ? objectCells(processorPlanFor(model.info, image), gridOf(model.info), boxes) : undefined;
-    images.push(imageRecord(`${image.name} (run ${runId})`, { grid: outliers.grid, scores: Array.from(outliers.scores), norms: Array.from(outliers.norms!), outliers: indices }, cells));
+    images.push(
+      imageRecord(
+        `${image.name} (run ${runId})`,
+        {
+          grid: outliers.grid,
+          scores: Array.from(outliers.scores),
+          norms: Array.from(outliers.norms!),
+          outliers: indices,
+        },
+        cells,
+      ),
+    );
     captions += words.length;
     evidenceComputed('session', {
       source: `${captions} captions made on this page since it opened (${images.length} runs)`,
-      result: { tokens: [...tokens], images: [...images], summary: summariseEvidence(tokens, images), skipped: { noEvidence: 0, noGroundTruth: 0 } },
+      result: {
+        tokens: [...tokens],
+        images: [...images],
+        summary: summariseEvidence(tokens, images),
+        skipped: { noEvidence: 0, noGroundTruth: 0 },
+      },
     });
   }
 

@@ -6,7 +6,12 @@ import { colormapNames } from '../viz/colormap';
 /** Reads the settings from the page address once, then keeps the address in step with them. */
 export function syncSettingsWithUrl(location: Location, history: History): () => void {
   const { settings, problems } = decodeSettings(location.search, { colormaps: colormapNames });
-  settingsFromUrl(settings, problems, new URLSearchParams(location.search).has(URL_KEYS.dtype) && !problems.some((p) => p.startsWith(`Ignored ${URL_KEYS.dtype}=`)));
+  settingsFromUrl(
+    settings,
+    problems,
+    new URLSearchParams(location.search).has(URL_KEYS.dtype) &&
+      !problems.some((p) => p.startsWith(`Ignored ${URL_KEYS.dtype}=`)),
+  );
   const write = () => {
     const query = withSettings(location.search, store.getState().settings);
     history.replaceState(history.state, '', `${location.pathname}?${query}${location.hash}`);

@@ -81,7 +81,9 @@ function number(text: string | undefined, name: string): number | undefined {
 
 function oneOf<T extends string>(text: string | undefined, allowed: readonly T[], name: string, fallback: T): T {
   if (text === undefined) return fallback;
-  return (allowed as readonly string[]).includes(text) ? (text as T) : bad(`--${name} must be ${allowed.join(' or ')}, got '${text}'.`);
+  return (allowed as readonly string[]).includes(text)
+    ? (text as T)
+    : bad(`--${name} must be ${allowed.join(' or ')}, got '${text}'.`);
 }
 
 export interface EvidenceCommand {
@@ -104,11 +106,31 @@ function parse(argv: readonly string[]) {
       allowPositionals: true,
       options: {
         help: { type: 'boolean', short: 'h' },
-        images: { type: 'string' }, model: { type: 'string' }, out: { type: 'string' }, split: { type: 'string' }, backend: { type: 'string' },
-        shard: { type: 'string' }, limit: { type: 'string' }, preset: { type: 'string' }, alpha: { type: 'string' }, beta: { type: 'string' },
-        k: { type: 'string' }, mode: { type: 'string' }, seed: { type: 'string' }, 'max-new-tokens': { type: 'string' }, dtype: { type: 'string' },
-        rule: { type: 'string' }, data: { type: 'string' }, run: { type: 'string', multiple: true }, resamples: { type: 'string' }, 'cls-scorer': { type: 'string' },
-        'judge-url': { type: 'string' }, 'judge-model': { type: 'string' }, concurrency: { type: 'string' }, 'judge-timeout': { type: 'string' }, yes: { type: 'boolean' },
+        images: { type: 'string' },
+        model: { type: 'string' },
+        out: { type: 'string' },
+        split: { type: 'string' },
+        backend: { type: 'string' },
+        shard: { type: 'string' },
+        limit: { type: 'string' },
+        preset: { type: 'string' },
+        alpha: { type: 'string' },
+        beta: { type: 'string' },
+        k: { type: 'string' },
+        mode: { type: 'string' },
+        seed: { type: 'string' },
+        'max-new-tokens': { type: 'string' },
+        dtype: { type: 'string' },
+        rule: { type: 'string' },
+        data: { type: 'string' },
+        run: { type: 'string', multiple: true },
+        resamples: { type: 'string' },
+        'cls-scorer': { type: 'string' },
+        'judge-url': { type: 'string' },
+        'judge-model': { type: 'string' },
+        concurrency: { type: 'string' },
+        'judge-timeout': { type: 'string' },
+        yes: { type: 'boolean' },
       },
     });
   } catch (error) {
@@ -119,15 +141,25 @@ function parse(argv: readonly string[]) {
 
 function judgeOptions(values: ReturnType<typeof parse>['values']): JudgeOptions | undefined {
   const baseUrl = values['judge-url'];
-  if (baseUrl === undefined) return values['judge-model'] === undefined ? undefined : bad('--judge-model needs --judge-url.');
+  if (baseUrl === undefined)
+    return values['judge-model'] === undefined ? undefined : bad('--judge-model needs --judge-url.');
   const concurrency = number(values.concurrency, 'concurrency') ?? 4;
   const seconds = number(values['judge-timeout'], 'judge-timeout') ?? 120;
-  if (!(Number.isInteger(concurrency) && concurrency >= 1)) bad(`--concurrency must be a whole number ≥ 1, got ${concurrency}.`);
+  if (!(Number.isInteger(concurrency) && concurrency >= 1))
+    bad(`--concurrency must be a whole number ≥ 1, got ${concurrency}.`);
   if (!(seconds > 0)) bad(`--judge-timeout must be a positive number of seconds, got ${seconds}.`);
-  return { baseUrl, model: values['judge-model'] ?? bad('--judge-model NAME is required with --judge-url.'), concurrency, timeoutMs: seconds * 1000, consent: values.yes === true };
+  return {
+    baseUrl,
+    model: values['judge-model'] ?? bad('--judge-model NAME is required with --judge-url.'),
+    concurrency,
+    timeoutMs: seconds * 1000,
+    consent: values.yes === true,
+  };
 }
 
-/** The command `argv` asks for; anything wrong in it is a 'bad-arguments' error, which the CLI answers with its usage. */
+/**
+ * The command `argv` asks for; anything wrong in it is a 'bad-arguments' error, which the CLI answers with its usage.
+ */
 export function parseCommand(argv: readonly string[]): RunCommand | MergeCommand | EvidenceCommand | HelpCommand {
   try {
     return parseCommandLine(argv);
@@ -145,27 +177,47 @@ function parseCommandLine(argv: readonly string[]): RunCommand | MergeCommand | 
   if (command === 'evidence') {
     if (rest.length) bad(`unexpected argument '${rest[0]}'; give each run folder with --run.`);
     const runs = values.run ?? bad('evidence needs --run DIR (once per shard folder).');
-    return { kind: 'evidence', runs, out: values.out, data: values.data, seed: number(values.seed, 'seed'), resamples: number(values.resamples, 'resamples') };
+    return {
+      kind: 'evidence',
+      runs,
+      out: values.out,
+      data: values.data,
+      seed: number(values.seed, 'seed'),
+      resamples: number(values.resamples, 'resamples'),
+    };
   }
   const rule = oneOf(values.rule, ['damro', 'official'] as const, 'rule', 'damro');
   const out = values.out ?? bad('--out DIR is required.');
   if (command === 'merge') {
     if (rest.length === 0) bad('merge needs the shard folders to merge.');
-    return { kind: 'merge', out, shards: rest, rule, data: values.data, images: values.images, judge: judgeOptions(values) };
+    return {
+      kind: 'merge',
+      out,
+      shards: rest,
+      rule,
+      data: values.data,
+      images: values.images,
+      judge: judgeOptions(values),
+    };
   }
-  if (!command || !(command in BENCHMARKS)) bad(`the first argument is a benchmark (${Object.keys(BENCHMARKS).join(', ')}) or merge; got '${command ?? ''}'.`);
+  if (!command || !(command in BENCHMARKS))
+    bad(`the first argument is a benchmark (${Object.keys(BENCHMARKS).join(', ')}) or merge; got '${command ?? ''}'.`);
   if (rest.length) bad(`unexpected argument '${rest[0]}'.`);
   const benchmark = command as BenchmarkName;
   const judge = judgeOptions(values);
   const shard = values.shard === undefined ? undefined : parseShard(values.shard);
   // Shards only answer; the merge judges.
-  if (benchmark === 'gpt4v' && !judge && !(shard && shard.count > 1)) bad('gpt4v needs a judge: --judge-url URL --judge-model NAME.');
+  if (benchmark === 'gpt4v' && !judge && !(shard && shard.count > 1))
+    bad('gpt4v needs a judge: --judge-url URL --judge-model NAME.');
   if (benchmark !== 'gpt4v' && judge) bad(`--judge-url is for gpt4v; ${benchmark} needs no judge.`);
   const split = checkSplit(BENCHMARKS[benchmark], values.split ?? BENCHMARKS[benchmark].splits[0]);
   const preset = oneOf(values.preset, ['paper', 'custom'] as const, 'preset', 'paper');
   const base = paperPreset(benchmark).settings;
   const given = { alpha: number(values.alpha, 'alpha'), beta: number(values.beta, 'beta'), k: number(values.k, 'k') };
-  if (preset === 'paper' && (given.alpha ?? given.beta ?? given.k ?? values.mode ?? values.seed ?? values['max-new-tokens']) !== undefined) {
+  if (
+    preset === 'paper' &&
+    (given.alpha ?? given.beta ?? given.k ?? values.mode ?? values.seed ?? values['max-new-tokens']) !== undefined
+  ) {
     bad('--preset paper fixes α, β, k, mode, seed and max new tokens; pass --preset custom to change them.');
   }
   const settings: EvalSettings = {
@@ -179,7 +231,12 @@ function parseCommandLine(argv: readonly string[]): RunCommand | MergeCommand | 
     split,
     modelId: values.model ?? bad('--model ID is required.'),
     dtype: oneOf(values.dtype, ['fp32', 'q4', 'fp16', 'q4f16'] as const satisfies readonly Dtype[], 'dtype', 'fp32'),
-    clsScorer: oneOf(values['cls-scorer'], ['clip-single-head', 'head-mean'] as const satisfies readonly ClsScorer[], 'cls-scorer', 'clip-single-head'),
+    clsScorer: oneOf(
+      values['cls-scorer'],
+      ['clip-single-head', 'head-mean'] as const satisfies readonly ClsScorer[],
+      'cls-scorer',
+      'clip-single-head',
+    ),
     settings,
     limit: number(values.limit, 'limit'),
     shard,

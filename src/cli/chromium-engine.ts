@@ -12,7 +12,15 @@ import { serveFolder } from './serve-folder';
 
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // WebGPU in headless Chromium; without a GPU it runs on SwiftShader.
-const CHROMIUM_ARGS = ['--no-sandbox', '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--ignore-gpu-blocklist', '--disable-background-networking', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--enable-unsafe-webgpu',
+  '--enable-features=Vulkan',
+  '--use-angle=swiftshader',
+  '--ignore-gpu-blocklist',
+  '--disable-background-networking',
+  '--no-first-run',
+];
 
 // Runs in the page: one worker, requests correlated by id; images arrive base64-encoded. Replies come back whole
 // ({ ok, result } or { ok, error }), so the error's code survives the trip to Node.
@@ -41,15 +49,29 @@ const PAGE_SETUP = `(() => {
 
 function workerFile(): string {
   const assets = join(REPO_ROOT, 'dist', 'assets');
-  const file = existsSync(assets) ? readdirSync(assets).find((name) => /^inference\.worker-.*\.js$/.test(name)) : undefined;
-  if (!file) throw new LensError('bad-request', 'dist/ has no inference worker; run `npm run build` before using --backend chromium.');
+  const file = existsSync(assets)
+    ? readdirSync(assets).find((name) => /^inference\.worker-.*\.js$/.test(name))
+    : undefined;
+  if (!file)
+    throw new LensError(
+      'bad-request',
+      'dist/ has no inference worker; run `npm run build` before using --backend chromium.',
+    );
   return `assets/${file}`;
 }
 
 export async function chromiumEvalEngine(modelId: string, dtype: Dtype, clsScorer?: ClsScorer): Promise<HostedEngine> {
   const worker = workerFile();
-  if (!existsSync(CHROMIUM_PATH)) throw new LensError('bad-request', `No Chromium at ${CHROMIUM_PATH}; install chromium or set CHROMIUM_PATH, or use --backend node.`);
-  const server = await preview({ root: REPO_ROOT, preview: { port: 0, host: '127.0.0.1', strictPort: false, open: false }, logLevel: 'warn' });
+  if (!existsSync(CHROMIUM_PATH))
+    throw new LensError(
+      'bad-request',
+      `No Chromium at ${CHROMIUM_PATH}; install chromium or set CHROMIUM_PATH, or use --backend node.`,
+    );
+  const server = await preview({
+    root: REPO_ROOT,
+    preview: { port: 0, host: '127.0.0.1', strictPort: false, open: false },
+    logLevel: 'warn',
+  });
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new LensError('internal', 'vite preview did not report a URL.');
   // A model folder on disk is served on its own port and loaded by URL, as a self-hosted copy would be.
@@ -67,9 +89,15 @@ export async function chromiumEvalEngine(modelId: string, dtype: Dtype, clsScore
     const call = async <T>(method: string, params: unknown): Promise<T> => {
       let reply: Response;
       try {
-        reply = (await page.evaluate(([m, p]) => (window as unknown as { lensCall: (m: string, p: unknown) => Promise<unknown> }).lensCall(m, p), [method, params] as const)) as Response;
+        reply = (await page.evaluate(
+          ([m, p]) => (window as unknown as { lensCall: (m: string, p: unknown) => Promise<unknown> }).lensCall(m, p),
+          [method, params] as const,
+        )) as Response;
       } catch (error) {
-        throw new LensError('internal', `Headless Chromium failed during ${method} (${error instanceof Error ? error.message : String(error)}). Run the command again; if it fails the same way, use --backend node.`);
+        throw new LensError(
+          'internal',
+          `Headless Chromium failed during ${method} (${error instanceof Error ? error.message : String(error)}). Run the command again; if it fails the same way, use --backend node.`,
+        );
       }
       if (!reply.ok) throw LensError.fromWire(reply.error);
       return reply.result as T;
@@ -81,7 +109,8 @@ export async function chromiumEvalEngine(modelId: string, dtype: Dtype, clsScore
       close,
       engine: {
         answerImage(params: EvalImageParams) {
-          if (params.image.kind !== 'encoded') throw new LensError('internal', 'The Chromium backend sends encoded images only.');
+          if (params.image.kind !== 'encoded')
+            throw new LensError('internal', 'The Chromium backend sends encoded images only.');
           const image = { base64: Buffer.from(params.image.bytes).toString('base64'), mime: params.image.mime };
           return call<EvalImageResult>('eval/image', { ...params, image });
         },

@@ -24,7 +24,10 @@ async function readData(dataDir: string, path: string): Promise<string> {
   try {
     return await readFile(join(dataDir, path), 'utf8');
   } catch {
-    throw new LensError('bad-request', `Cannot read ${join(dataDir, path)}; pass --data with the folder that holds ${path} (the default, public/data/ in the repository, has the POPE and CHAIR lists; MME's lists come from your own copy of MME).`);
+    throw new LensError(
+      'bad-request',
+      `Cannot read ${join(dataDir, path)}; pass --data with the folder that holds ${path} (the default, public/data/ in the repository, has the POPE and CHAIR lists; MME's lists come from your own copy of MME).`,
+    );
   }
 }
 
@@ -38,26 +41,36 @@ export interface RunItems {
 export async function loadItems(config: EvalRunConfig, dataDir: string): Promise<RunItems> {
   const benchmark = benchmarkOf(config.benchmark);
   const paths = benchmark.sources(config.split);
-  const files = Object.fromEntries(await Promise.all(paths.map(async (path) => [path, await readData(dataDir, path)] as const)));
+  const files = Object.fromEntries(
+    await Promise.all(paths.map(async (path) => [path, await readData(dataDir, path)] as const)),
+  );
   const all = limitItems(benchmark.parse(files, config.split), config.limit);
   return { all, mine: shardItems(all, config.shard) };
 }
 
 async function chairExtractor(dataDir: string): Promise<ChairExtractor> {
   const synonyms = parseSynonymTable(await readData(dataDir, CHAIR_SYNONYMS_FILE));
-  const tagger = createPerceptronTagger(parsePerceptronModel(JSON.parse(await readData(dataDir, PERCEPTRON_TAGGER_FILE))));
+  const tagger = createPerceptronTagger(
+    parsePerceptronModel(JSON.parse(await readData(dataDir, PERCEPTRON_TAGGER_FILE))),
+  );
   return createChairExtractor({ synonyms, tagger, lemmatize: createLemmatizer(wordNetChairLexicon()) });
 }
 
 /** CHAIR's word labels against the ground truth of the 500 CHAIR images (recognised by COCO file name). */
 export async function chairCaptionLabeller(dataDir: string): Promise<CaptionLabeller> {
-  const truth = createCocoGroundTruthSource(JSON.parse(await readData(dataDir, CHAIR_GROUND_TRUTH_FILE)) as Record<string, string[]>);
+  const truth = createCocoGroundTruthSource(
+    JSON.parse(await readData(dataDir, CHAIR_GROUND_TRUTH_FILE)) as Record<string, string[]>,
+  );
   const extract = await chairExtractor(dataDir);
   return chairLabeller(extract, (image) => truth.resolve({ fileName: image }));
 }
 
 /** CHAIR needs the synonym table, the tagger (NLTK's model) and lemmatiser, and the ground truth of the 500 images. */
-export async function scoreContext(benchmark: string, rule: 'damro' | 'official', dataDir: string): Promise<ScoreContext> {
+export async function scoreContext(
+  benchmark: string,
+  rule: 'damro' | 'official',
+  dataDir: string,
+): Promise<ScoreContext> {
   if (benchmark !== 'chair') return { popeRule: rule };
   const truth = JSON.parse(await readData(dataDir, CHAIR_GROUND_TRUTH_FILE)) as Record<string, string[]>;
   const extract = await chairExtractor(dataDir);

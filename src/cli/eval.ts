@@ -47,12 +47,17 @@ async function run(command: RunCommand, io: Io): Promise<number> {
   const items = await loadItems(config, dataDir);
   const lookup = locateImages(items.mine, await listFolder(command.images));
   if (lookup.missing.length || lookup.ambiguous.length) {
-    const list = (what: string, names: readonly string[]) => (names.length ? `${names.length} ${what} (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''})` : '');
-    throw new LensError('bad-request', `The image folder ${command.images} lacks images of this run: ${[list('missing', lookup.missing), list('ambiguous', lookup.ambiguous)].filter(Boolean).join('; ')}.`);
+    const list = (what: string, names: readonly string[]) =>
+      names.length ? `${names.length} ${what} (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''})` : '';
+    throw new LensError(
+      'bad-request',
+      `The image folder ${command.images} lacks images of this run: ${[list('missing', lookup.missing), list('ambiguous', lookup.ambiguous)].filter(Boolean).join('; ')}.`,
+    );
   }
   if (command.backend === 'node') await refuseBmpForNode(command.images, lookup.paths.values());
   const folder = await openShardFolder(command.out, config, items.mine);
-  for (const where of folder.repaired) io.err(`${where} was half-written (the run stopped mid-write); it is dropped and its question asked again.`);
+  for (const where of folder.repaired)
+    io.err(`${where} was half-written (the run stopped mid-write); it is dropped and its question asked again.`);
   // Asked before the answers are generated, so that a run that may not send stops before its long part.
   const judging = command.judge && !(config.shard && config.shard.count > 1);
   if (judging) await judgePlan(command.out, items.mine, command.judge!);
@@ -60,7 +65,8 @@ async function run(command: RunCommand, io: Io): Promise<number> {
   io.err(`${label}: ${items.mine.length} questions (${folder.answered.size} already answered) → ${command.out}`);
   const hosted = await ENGINES[command.backend](command);
   await folder.recordLoaded(hosted.info);
-  if (!loadedAsRequested(config.dtype, hosted.info.sessionDtypes)) io.err(`${label}: loaded ${loadedDtypeLabel(config.dtype, hosted.info.sessionDtypes)}.`);
+  if (!loadedAsRequested(config.dtype, hosted.info.sessionDtypes))
+    io.err(`${label}: loaded ${loadedDtypeLabel(config.dtype, hosted.info.sessionDtypes)}.`);
   const jobId = 1;
   let stopped = false;
   io.onInterrupt?.(() => {
@@ -69,18 +75,33 @@ async function run(command: RunCommand, io: Io): Promise<number> {
   });
   let outcome;
   try {
-    if (hosted.info.synthetic) io.err(`${hosted.info.id} is a synthetic model with random weights: its answers mean nothing.`);
+    if (hosted.info.synthetic)
+      io.err(`${hosted.info.id} is a synthetic model with random weights: its answers mean nothing.`);
     const { decoder, tokenGrid } = hosted.info;
-    const limitNote = positionLimitNote(config.settings.maxNewTokens, decoder.maxPositions, tokenGrid.rows * tokenGrid.cols);
+    const limitNote = positionLimitNote(
+      config.settings.maxNewTokens,
+      decoder.maxPositions,
+      tokenGrid.rows * tokenGrid.cols,
+    );
     if (limitNote) io.err(`note: ${limitNote}`);
     outcome = await driveEval(
       // Captions are what the evidence is about: CHAIR runs record it with every answer.
-      { items: items.mine, answered: new Set(folder.answered.keys()), imagePaths: lookup.paths, settings: config.settings, jobId, evidence: config.benchmark === 'chair' },
+      {
+        items: items.mine,
+        answered: new Set(folder.answered.keys()),
+        imagePaths: lookup.paths,
+        settings: config.settings,
+        jobId,
+        evidence: config.benchmark === 'chair',
+      },
       {
         engine: hosted.engine,
         readImage: (path) => readImage(command.images, path),
         save: (answers) => folder.append(answers),
-        onProgress: (p) => io.err(`${label}: ${p.done}/${p.total} (${(100 * p.fraction).toFixed(1)}%)${p.etaMs === undefined ? '' : `, ${formatDuration(p.etaMs)} left`}`),
+        onProgress: (p) =>
+          io.err(
+            `${label}: ${p.done}/${p.total} (${(100 * p.fraction).toFixed(1)}%)${p.etaMs === undefined ? '' : `, ${formatDuration(p.etaMs)} left`}`,
+          ),
         now: () => performance.now(),
       },
       { shouldPause: () => false, isCancelled: () => stopped },
@@ -93,31 +114,70 @@ async function run(command: RunCommand, io: Io): Promise<number> {
     return 130;
   }
   if (config.shard && config.shard.count > 1) {
-    io.out(`${label}: done. Merge the ${config.shard.count} shard folders with: npm run eval -- merge --out DIR ${command.out} ...`);
+    io.out(
+      `${label}: done. Merge the ${config.shard.count} shard folders with: npm run eval -- merge --out DIR ${command.out} ...`,
+    );
     return 0;
   }
-  return report(command.out, [command.out], command.rule, dataDir, io, command.judge && { options: command.judge, images: command.images });
+  return report(
+    command.out,
+    [command.out],
+    command.rule,
+    dataDir,
+    io,
+    command.judge && { options: command.judge, images: command.images },
+  );
 }
 
-async function report(out: string, shards: readonly string[], rule: MergeCommand['rule'], dataDir: string, io: Io, judge?: JudgeSetup): Promise<number> {
+async function report(
+  out: string,
+  shards: readonly string[],
+  rule: MergeCommand['rule'],
+  dataDir: string,
+  io: Io,
+  judge?: JudgeSetup,
+): Promise<number> {
   const configs = await Promise.all(shards.map(readRunConfig));
   configs.forEach((c, i) => checkSameRun(configs[0], c, shards[i]));
   const config = { ...configs[0], shard: undefined };
   const items = await loadItems(config, dataDir);
-  const answers = await Promise.all(shards.map(async (dir, i) => ({ name: dir, answers: await readFolderAnswers(dir, configs[i]) })));
+  const answers = await Promise.all(
+    shards.map(async (dir, i) => ({ name: dir, answers: await readFolderAnswers(dir, configs[i]) })),
+  );
   const outputs = mergeAnswers(items.all, answers);
   let judgements;
   if (config.benchmark === 'gpt4v') {
-    if (!judge) throw new LensError('bad-request', 'Merging gpt4v shards judges the answers: pass --images DIR --judge-url URL --judge-model NAME.');
+    if (!judge)
+      throw new LensError(
+        'bad-request',
+        'Merging gpt4v shards judges the answers: pass --images DIR --judge-url URL --judge-model NAME.',
+      );
     const lookup = locateImages(items.all, await listFolder(judge.images));
-    if (lookup.missing.length) throw new LensError('bad-request', `The image folder ${judge.images} lacks ${lookup.missing.length} image(s) of this run (e.g. ${lookup.missing[0]}).`);
-    judgements = await judgeFolder({ dir: out, imagesDir: judge.images, imagePaths: lookup.paths, items: items.all, outputs, judge: judge.options, apiKey: io.env?.JUDGE_API_KEY ?? '', log: io.err, onInterrupt: io.onInterrupt });
+    if (lookup.missing.length)
+      throw new LensError(
+        'bad-request',
+        `The image folder ${judge.images} lacks ${lookup.missing.length} image(s) of this run (e.g. ${lookup.missing[0]}).`,
+      );
+    judgements = await judgeFolder({
+      dir: out,
+      imagesDir: judge.images,
+      imagePaths: lookup.paths,
+      items: items.all,
+      outputs,
+      judge: judge.options,
+      apiKey: io.env?.JUDGE_API_KEY ?? '',
+      log: io.err,
+      onInterrupt: io.onInterrupt,
+    });
     if (!judgements) {
       io.err('gpt4v: judging stopped; run the same command again to resume it.');
       return 130;
     }
   }
-  const summary = await writeResults(out, config, items.all, outputs, { ...(await scoreContext(config.benchmark, rule, dataDir)), judgements });
+  const summary = await writeResults(out, config, items.all, outputs, {
+    ...(await scoreContext(config.benchmark, rule, dataDir)),
+    judgements,
+  });
   io.out(formatSummary(summary));
   if (config.benchmark === 'gpt4v') io.out(formatGpt4vTable(summary, config.modelId));
   io.out(`answers (${benchmarkOf(config.benchmark).label} reference format), metrics.json: ${out}`);
@@ -140,7 +200,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   } catch (thrown) {
     // Every error the engine, the data readers and the argument parser raise is a LensError; anything else is a bug.
     if (!(thrown instanceof LensError)) {
-      io.err(`eval: internal error, please report it: ${thrown instanceof Error ? (thrown.stack ?? thrown.message) : String(thrown)}`);
+      io.err(
+        `eval: internal error, please report it: ${thrown instanceof Error ? (thrown.stack ?? thrown.message) : String(thrown)}`,
+      );
       return 1;
     }
     io.err(`eval: ${thrown.message}`);

@@ -17,7 +17,11 @@ import { readFolderAnswers, readFolderEvidence, readRunConfig } from './shard-fo
 async function collectItems(command: EvidenceCommand): Promise<{ items: EvidenceItem[]; total: number }> {
   const configs = await Promise.all(command.runs.map(readRunConfig));
   configs.forEach((c, i) => checkSameRun(configs[0], c, command.runs[i]));
-  if (configs[0].benchmark !== 'chair') throw new LensError('bad-request', `${command.runs[0]} is a ${configs[0].benchmark} run; hallucination evidence comes from captions, so run the chair benchmark.`);
+  if (configs[0].benchmark !== 'chair')
+    throw new LensError(
+      'bad-request',
+      `${command.runs[0]} is a ${configs[0].benchmark} run; hallucination evidence comes from captions, so run the chair benchmark.`,
+    );
   const { all } = await loadItems({ ...configs[0], shard: undefined }, command.data ?? DEFAULT_DATA_DIR);
   const byKey = new Map(all.map((item) => [item.key, item]));
   const owner = new Map<string, string>();
@@ -28,7 +32,11 @@ async function collectItems(command: EvidenceCommand): Promise<{ items: Evidence
     for (const [key, outputs] of answers) {
       const item = byKey.get(key);
       if (!item) throw new LensError('bad-request', `${dir} answers '${key}', which is not a question of this run.`);
-      if (owner.has(key)) throw new LensError('bad-request', `'${key}' is answered by both ${owner.get(key)} and ${dir}; pass each shard folder once.`);
+      if (owner.has(key))
+        throw new LensError(
+          'bad-request',
+          `'${key}' is answered by both ${owner.get(key)} and ${dir}; pass each shard folder once.`,
+        );
       owner.set(key, dir);
       items.push({ image: item.image, outputs, evidence: evidence.get(key) });
     }
@@ -42,38 +50,54 @@ const fmtP = (p: number | undefined) => (p === undefined ? 'n/a' : p < 1e-4 ? p.
 /** Plain-text summary: per method and measure, the strongest layer's test, then the image facts. */
 export function formatEvidence(summary: EvidenceSummary): string {
   const lines = ['Object words (hallucinated / grounded / unverifiable):'];
-  for (const c of summary.counts) lines.push(`  ${c.method.padEnd(9)}${c.hallucinated} / ${c.grounded} / ${c.unverifiable}`);
-  lines.push('Hallucinated minus grounded at the layer of strongest separation (rank-biserial effect, Mann–Whitney U; p_adj: Bonferroni over the layers):');
+  for (const c of summary.counts)
+    lines.push(`  ${c.method.padEnd(9)}${c.hallucinated} / ${c.grounded} / ${c.unverifiable}`);
+  lines.push(
+    'Hallucinated minus grounded at the layer of strongest separation (rank-biserial effect, Mann–Whitney U; p_adj: Bonferroni over the layers):',
+  );
   for (const measure of ['share', 'overlap', 'entropy'] as const) {
     for (const method of METHOD_GROUPS) {
       const c = comparisonOf(summary, measure, method);
       const at = c.strongestLayer === undefined ? undefined : c.layers[c.strongestLayer];
-      lines.push(at
-        ? `  ${measure.padEnd(8)}${method.padEnd(9)}layer ${at.layer}: ${fmt(at.meanHallucinated)} vs ${fmt(at.meanGrounded)} (n ${at.nHallucinated}/${at.nGrounded}), difference ${fmt(at.difference.estimate)} [${fmt(at.difference.low)}, ${fmt(at.difference.high)}], effect ${fmt(at.test?.effect, 3)}, U ${at.test?.u1}, p ${fmtP(at.test?.p)}, p_adj ${fmtP(c.strongestAdjustedP)}`
-        : `  ${measure.padEnd(8)}${method.padEnd(9)}no hallucinated and grounded words to compare`);
+      lines.push(
+        at
+          ? `  ${measure.padEnd(8)}${method.padEnd(9)}layer ${at.layer}: ${fmt(at.meanHallucinated)} vs ${fmt(at.meanGrounded)} (n ${at.nHallucinated}/${at.nGrounded}), difference ${fmt(at.difference.estimate)} [${fmt(at.difference.low)}, ${fmt(at.difference.high)}], effect ${fmt(at.test?.effect, 3)}, U ${at.test?.u1}, p ${fmtP(at.test?.p)}, p_adj ${fmtP(c.strongestAdjustedP)}`
+          : `  ${measure.padEnd(8)}${method.padEnd(9)}no hallucinated and grounded words to compare`,
+      );
     }
   }
   const i = summary.images;
-  lines.push(`Images (${i.images}): top-k score mass ${fmt(i.meanTopKMass)}, Spearman(score, norm) ${fmt(i.meanScoreNormSpearman)}, outliers on the border ${fmt(i.meanOutliersOnBorder)} (chance ${fmt(i.meanBorderChance)})${i.imagesWithDetections ? `, on background ${fmt(i.meanOutliersOnBackground)} (chance ${fmt(i.meanBackgroundChance)})` : ''}`);
+  lines.push(
+    `Images (${i.images}): top-k score mass ${fmt(i.meanTopKMass)}, Spearman(score, norm) ${fmt(i.meanScoreNormSpearman)}, outliers on the border ${fmt(i.meanOutliersOnBorder)} (chance ${fmt(i.meanBorderChance)})${i.imagesWithDetections ? `, on background ${fmt(i.meanOutliersOnBackground)} (chance ${fmt(i.meanBackgroundChance)})` : ''}`,
+  );
   return lines.join('\n');
 }
 
 export async function evidenceCommand(command: EvidenceCommand, out: (line: string) => void): Promise<number> {
   const { items, total } = await collectItems(command);
   const label = await chairCaptionLabeller(command.data ?? DEFAULT_DATA_DIR);
-  const bootstrap = { ...BOOTSTRAP_DEFAULTS, ...(command.seed !== undefined && { seed: command.seed }), ...(command.resamples !== undefined && { resamples: command.resamples }) };
+  const bootstrap = {
+    ...BOOTSTRAP_DEFAULTS,
+    ...(command.seed !== undefined && { seed: command.seed }),
+    ...(command.resamples !== undefined && { resamples: command.resamples }),
+  };
   const result = runEvidence(items, label, bootstrap);
   const dir = command.out ?? join(command.runs[0], 'evidence');
   await mkdir(join(dir, 'charts'), { recursive: true });
   await writeFile(join(dir, 'tokens.csv'), tokenRecordsCsv(result.tokens));
   await writeFile(join(dir, 'images.csv'), imageRecordsCsv(result.images));
   await writeFile(join(dir, 'comparisons.csv'), comparisonsCsv(result.summary));
-  await writeFile(join(dir, 'summary.json'), `${JSON.stringify({ runs: command.runs, answered: items.length, questions: total, skipped: result.skipped, summary: result.summary }, null, 2)}\n`);
+  await writeFile(
+    join(dir, 'summary.json'),
+    `${JSON.stringify({ runs: command.runs, answered: items.length, questions: total, skipped: result.skipped, summary: result.summary }, null, 2)}\n`,
+  );
   for (const chart of evidenceCharts(result.tokens, result.summary)) {
     await writeFile(join(dir, 'charts', `${chart.id}.svg`), chart.svg);
     await writeFile(join(dir, 'charts', `${chart.id}.csv`), chart.csv);
   }
-  out(`${items.length} of ${total} captions answered${result.skipped.noEvidence ? `; ${result.skipped.noEvidence} without evidence records (answered before evidence was recorded)` : ''}${result.skipped.noGroundTruth ? `; ${result.skipped.noGroundTruth} of images with no CHAIR ground truth` : ''}`);
+  out(
+    `${items.length} of ${total} captions answered${result.skipped.noEvidence ? `; ${result.skipped.noEvidence} without evidence records (answered before evidence was recorded)` : ''}${result.skipped.noGroundTruth ? `; ${result.skipped.noGroundTruth} of images with no CHAIR ground truth` : ''}`,
+  );
   out(formatEvidence(result.summary));
   out(`tables (tokens.csv, images.csv, comparisons.csv, summary.json) and charts/*.svg: ${dir}`);
   return 0;

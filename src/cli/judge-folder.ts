@@ -27,7 +27,9 @@ interface JudgementLine extends Judgement {
   readonly judge_model: string;
 }
 
-/** This judge's verdicts kept in the folder; a line cut short by a stop is dropped (the file is rewritten without it). */
+/**
+ * This judge's verdicts kept in the folder; a line cut short by a stop is dropped (the file is rewritten without it).
+ */
 export async function keptJudgements(dir: string, judge: JudgeOptions): Promise<Map<string, Judgement>> {
   const path = join(dir, JUDGEMENTS_FILE);
   if (!existsSync(path)) return new Map();
@@ -41,14 +43,26 @@ export async function keptJudgements(dir: string, judge: JudgeOptions): Promise<
       continue;
     }
     whole.push(raw);
-    if (line.judge_url === judge.baseUrl && line.judge_model === judge.model) mine.set(line.key, { key: line.key, tries: line.tries, answer: line.answer, scores: line.scores, problem: line.problem });
+    if (line.judge_url === judge.baseUrl && line.judge_model === judge.model)
+      mine.set(line.key, {
+        key: line.key,
+        tries: line.tries,
+        answer: line.answer,
+        scores: line.scores,
+        problem: line.problem,
+      });
   }
   await writeFile(path, whole.map((l) => `${l}\n`).join(''));
   return mine;
 }
 
 /** The request count a person agrees to, in words; nothing is sent before they do. */
-export function judgeCost(items: readonly EvalItem[], judged: ReadonlySet<string>, judge: JudgeOptions, url: string): string {
+export function judgeCost(
+  items: readonly EvalItem[],
+  judged: ReadonlySet<string>,
+  judge: JudgeOptions,
+  url: string,
+): string {
   const pending = pendingJudgements(items, judged);
   const images = groupByImage(pending).length;
   return `judging sends ${pending.length} request${pending.length === 1 ? '' : 's'} to ${url} (model ${judge.model}), one per item still to judge (${judged.size} already judged), each with one of ${images} image${images === 1 ? '' : 's'} and both answers; an answer that does not parse is asked again, up to ${JUDGE_TRIES} times per item`;
@@ -58,10 +72,18 @@ export function judgeCost(items: readonly EvalItem[], judged: ReadonlySet<string
  * This judge's kept verdicts, once the person has agreed to send the rest (--yes); without it, says where the
  * images would go and how many requests, having sent nothing.
  */
-export async function judgePlan(dir: string, items: readonly EvalItem[], judge: JudgeOptions): Promise<Map<string, Judgement>> {
+export async function judgePlan(
+  dir: string,
+  items: readonly EvalItem[],
+  judge: JudgeOptions,
+): Promise<Map<string, Judgement>> {
   const url = chatCompletionsUrl(judge.baseUrl);
   const judgements = await keptJudgements(dir, judge);
-  if (!judge.consent) throw new LensError('bad-request', `gpt4v: ${judgeCost(items, new Set(judgements.keys()), judge, url)}. Nothing was sent; run the same command with --yes to agree.`);
+  if (!judge.consent)
+    throw new LensError(
+      'bad-request',
+      `gpt4v: ${judgeCost(items, new Set(judgements.keys()), judge, url)}. Nothing was sent; run the same command with --yes to agree.`,
+    );
   return judgements;
 }
 
@@ -80,28 +102,54 @@ export interface JudgeRun {
 /** Every item's verdict, or undefined when the person stopped the run (what was judged is kept). */
 export async function judgeFolder(run: JudgeRun): Promise<Map<string, Judgement> | undefined> {
   const { judge, items } = run;
-  const client = createJudgeClient({ baseUrl: judge.baseUrl, model: judge.model, apiKey: run.apiKey }, { timeoutMs: judge.timeoutMs });
+  const client = createJudgeClient(
+    { baseUrl: judge.baseUrl, model: judge.model, apiKey: run.apiKey },
+    { timeoutMs: judge.timeoutMs },
+  );
   const judgements = await judgePlan(run.dir, items, judge);
   await mkdir(run.dir, { recursive: true });
   run.log(`gpt4v: ${judgeCost(items, new Set(judgements.keys()), judge, client.url)}; ${judge.concurrency} at once.`);
-  const answers = new Map<string, Outputs>(items.map((item, i) => [item.key, { baseline: run.outputs.baseline[i], damro: run.outputs.damro[i] }]));
+  const answers = new Map<string, Outputs>(
+    items.map((item, i) => [item.key, { baseline: run.outputs.baseline[i], damro: run.outputs.damro[i] }]),
+  );
   const stop = new AbortController();
   run.onInterrupt?.(() => stop.abort(new LensError('bad-request', 'stopped')));
   const byKey = new Map(items.map((item) => [item.key, item as Gpt4vItem]));
   try {
     const outcome = await driveJudge(
-      { items, answers, judged: new Set(judgements.keys()), imagePaths: run.imagePaths, concurrency: judge.concurrency },
+      {
+        items,
+        answers,
+        judged: new Set(judgements.keys()),
+        imagePaths: run.imagePaths,
+        concurrency: judge.concurrency,
+      },
       {
         ask: (prompt, image) => client.ask(prompt, image, stop.signal),
-        readImage: async (path) => (await readImage(run.imagesDir, path)) as Awaited<ReturnType<typeof readImage>> & { kind: 'encoded' },
+        readImage: async (path) =>
+          (await readImage(run.imagesDir, path)) as Awaited<ReturnType<typeof readImage>> & { kind: 'encoded' },
         async save(judgement) {
           const item = byKey.get(judgement.key)!;
-          const line: JudgementLine = { ...judgement, id: item.id, type: item.type, image: item.image, prompt: item.prompt, judge_url: judge.baseUrl, judge_model: judge.model };
+          const line: JudgementLine = {
+            ...judgement,
+            id: item.id,
+            type: item.type,
+            image: item.image,
+            prompt: item.prompt,
+            judge_url: judge.baseUrl,
+            judge_model: judge.model,
+          };
           await appendFile(join(run.dir, JUDGEMENTS_FILE), `${JSON.stringify(line)}\n`);
           judgements.set(judgement.key, judgement);
-          if (judgement.problem) run.log(`gpt4v: ${item.image} (${item.type}): no scores after ${judgement.tries} tries: ${judgement.problem}`);
+          if (judgement.problem)
+            run.log(
+              `gpt4v: ${item.image} (${item.type}): no scores after ${judgement.tries} tries: ${judgement.problem}`,
+            );
         },
-        onProgress: (p) => run.log(`gpt4v: judged ${p.done}/${p.total}${p.etaMs === undefined ? '' : `, ${formatDuration(p.etaMs)} left`}`),
+        onProgress: (p) =>
+          run.log(
+            `gpt4v: judged ${p.done}/${p.total}${p.etaMs === undefined ? '' : `, ${formatDuration(p.etaMs)} left`}`,
+          ),
         now: () => performance.now(),
       },
       { shouldStop: () => stop.signal.aborted },

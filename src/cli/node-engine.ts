@@ -23,14 +23,19 @@ export function folderSource(dir: string): FileSource {
   return {
     origin: `${dir}/`,
     read,
-    readOptional: (path, onProgress) => (existsSync(join(dir, path)) ? read(path, onProgress) : Promise.resolve(undefined)),
+    readOptional: (path, onProgress) =>
+      existsSync(join(dir, path)) ? read(path, onProgress) : Promise.resolve(undefined),
   };
 }
 
 /** A model folder: the path itself, or a name under public/models/ (the site's built-in models). */
 export function modelFolder(modelId: string): string {
-  for (const dir of [resolve(modelId), join(REPO_ROOT, 'public', 'models', modelId)]) if (existsSync(join(dir, 'config.json'))) return dir;
-  throw new LensError('model-not-found', `No model folder with a config.json at ${resolve(modelId)} or public/models/${modelId}; the Node backend reads models from disk (npm run models:demo builds the demo model).`);
+  for (const dir of [resolve(modelId), join(REPO_ROOT, 'public', 'models', modelId)])
+    if (existsSync(join(dir, 'config.json'))) return dir;
+  throw new LensError(
+    'model-not-found',
+    `No model folder with a config.json at ${resolve(modelId)} or public/models/${modelId}; the Node backend reads models from disk (npm run models:demo builds the demo model).`,
+  );
 }
 
 export interface HostedEngine {
@@ -43,10 +48,17 @@ export async function nodeEvalEngine(modelId: string, dtype: Dtype, clsScorer?: 
   const dir = modelFolder(modelId);
   const loadModel = createModelLoader({
     adapters: ADAPTERS,
-    locate: () => ({ source: folderSource(dir), hub: { localModelPath: `${dirname(dir)}/`, allowRemoteModels: false } }),
+    locate: () => ({
+      source: folderSource(dir),
+      hub: { localModelPath: `${dirname(dir)}/`, allowRemoteModels: false },
+    }),
     backend: async () => 'wasm',
   });
-  const api = createEngine({ env: { gpu: undefined, crossOriginIsolated: false, ortVersion, transformersVersion }, emit: () => undefined, loadModel });
+  const api = createEngine({
+    env: { gpu: undefined, crossOriginIsolated: false, ortVersion, transformersVersion },
+    emit: () => undefined,
+    loadModel,
+  });
   const info = await api['model/load']({ modelId: basename(dir), dtype, clsScorer });
   return {
     engine: { answerImage: (params) => api['eval/image'](params), cancel: (jobId) => api['eval/cancel']({ jobId }) },

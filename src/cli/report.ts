@@ -14,14 +14,22 @@ import type { EvalRunConfig } from '../core/eval/run-config';
 import { MME_COGNITION, MME_PERCEPTION } from '../core/metrics/mme';
 import { answersPath } from './shard-folder';
 
-export async function writeResults(dir: string, config: EvalRunConfig, items: readonly EvalItem[], outputs: Readonly<Record<Method, readonly string[]>>, context: ScoreContext): Promise<BenchmarkSummary> {
+export async function writeResults(
+  dir: string,
+  config: EvalRunConfig,
+  items: readonly EvalItem[],
+  outputs: Readonly<Record<Method, readonly string[]>>,
+  context: ScoreContext,
+): Promise<BenchmarkSummary> {
   const benchmark = benchmarkOf(config.benchmark);
   await mkdir(dir, { recursive: true });
   const files = answersFiles(benchmark, items, outputs, config.modelId);
   for (const method of METHODS) await writeFile(answersPath(dir, method), files[method]);
   if (config.benchmark === 'pope') {
     // eval_pope.py divides by the lines of its GT file: with --limit that is this subset.
-    const questions = (items as readonly PopeItem[]).map(({ question: q }) => toJsonLine({ question_id: q.questionId, image: q.image, text: q.text, label: q.label }));
+    const questions = (items as readonly PopeItem[]).map(({ question: q }) =>
+      toJsonLine({ question_id: q.questionId, image: q.image, text: q.text, label: q.label }),
+    );
     await writeFile(join(dir, 'questions.jsonl'), questions.join(''));
   }
   if (config.benchmark === 'mme') {
@@ -30,27 +38,49 @@ export async function writeResults(dir: string, config: EvalRunConfig, items: re
       await mkdir(folder, { recursive: true });
       for (const category of [...MME_PERCEPTION, ...MME_COGNITION]) {
         const at = (items as readonly MmeItem[]).flatMap((item, i) => (item.category === category ? [i] : []));
-        if (at.length) await writeFile(join(folder, `${category}.txt`), mmeResultsText(at.map((i) => items[i] as MmeItem), at.map((i) => outputs[method][i])));
+        if (at.length)
+          await writeFile(
+            join(folder, `${category}.txt`),
+            mmeResultsText(
+              at.map((i) => items[i] as MmeItem),
+              at.map((i) => outputs[method][i]),
+            ),
+          );
       }
     }
   }
   const summary = benchmark.score(items, outputs, config.split, context);
-  await writeFile(join(dir, 'metrics.json'), `${JSON.stringify({ config: { ...config, shard: undefined }, summary }, null, 2)}\n`);
+  await writeFile(
+    join(dir, 'metrics.json'),
+    `${JSON.stringify({ config: { ...config, shard: undefined }, summary }, null, 2)}\n`,
+  );
   return summary;
 }
 
-const cell = (value: number, percent: boolean) => (Number.isNaN(value) ? 'n/a' : percent ? (100 * value).toFixed(2) : Number.isInteger(value) ? String(value) : value.toFixed(2));
+const cell = (value: number, percent: boolean) =>
+  Number.isNaN(value)
+    ? 'n/a'
+    : percent
+      ? (100 * value).toFixed(2)
+      : Number.isInteger(value)
+        ? String(value)
+        : value.toFixed(2);
 
 /** A plain-text table: one block per split or category, a line per metric, baseline and DAMRO side by side. */
 export function formatSummary(summary: BenchmarkSummary): string {
   const width = Math.max(...summary.metrics.map((m) => m.label.length), ...summary.rows.map((r) => r.group.length)) + 2;
-  const lines = [`${summary.benchmark.toUpperCase()} ${summary.split} (${summary.notes.join('; ')})`, `${''.padEnd(width)}${'baseline'.padStart(10)}${'DAMRO'.padStart(10)}`];
+  const lines = [
+    `${summary.benchmark.toUpperCase()} ${summary.split} (${summary.notes.join('; ')})`,
+    `${''.padEnd(width)}${'baseline'.padStart(10)}${'DAMRO'.padStart(10)}`,
+  ];
   for (const row of summary.rows) {
     if (summary.rows.length > 1) lines.push(row.group);
     for (const metric of summary.metrics) {
       const value = row.values[metric.name];
       if (!value) continue;
-      lines.push(`${(summary.rows.length > 1 ? `  ${metric.label}` : metric.label).padEnd(width)}${cell(value.baseline, metric.percent).padStart(10)}${cell(value.damro, metric.percent).padStart(10)}`);
+      lines.push(
+        `${(summary.rows.length > 1 ? `  ${metric.label}` : metric.label).padEnd(width)}${cell(value.baseline, metric.percent).padStart(10)}${cell(value.damro, metric.percent).padStart(10)}`,
+      );
     }
   }
   return lines.join('\n');
@@ -58,9 +88,17 @@ export function formatSummary(summary: BenchmarkSummary): string {
 
 /** The GPT-4V-aided table as the paper prints it (A / D per method), this run last, then the items without scores. */
 export function formatGpt4vTable(summary: BenchmarkSummary, model: string): string {
-  const rows = gpt4vComparison(summary, model).map((r) => [`${r.model} (${r.source})`, formatAD(r.original), formatAD(r.damro)]);
+  const rows = gpt4vComparison(summary, model).map((r) => [
+    `${r.model} (${r.source})`,
+    formatAD(r.original),
+    formatAD(r.damro),
+  ]);
   const width = Math.max(...rows.map((r) => r[0].length)) + 2;
-  const lines = [`${'model'.padEnd(width)}${'Original A / D'.padEnd(18)}DAMRO A / D`, ...rows.map(([m, o, d]) => `${m.padEnd(width)}${o.padEnd(18)}${d}`)];
-  for (const item of summary.items ?? []) if (item.problem) lines.push(`no scores: ${item.image} (${item.group}): ${item.problem}`);
+  const lines = [
+    `${'model'.padEnd(width)}${'Original A / D'.padEnd(18)}DAMRO A / D`,
+    ...rows.map(([m, o, d]) => `${m.padEnd(width)}${o.padEnd(18)}${d}`),
+  ];
+  for (const item of summary.items ?? [])
+    if (item.problem) lines.push(`no scores: ${item.image} (${item.group}): ${item.problem}`);
   return lines.join('\n');
 }

@@ -18,15 +18,18 @@ export async function serveFolder(dir: string): Promise<ServedFolder> {
   const server = createServer((request, response) => {
     response.setHeader('Access-Control-Allow-Origin', '*');
     const path = normalize(join(root, decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname)));
-    void stat(path).then(
-      (info) => {
+    void stat(path)
+      .then((info) => {
         if (!path.startsWith(root) || !info.isFile()) throw new Error('not a file in the folder');
-        response.writeHead(200, { 'content-type': path.endsWith('.json') ? 'application/json' : 'application/octet-stream', 'content-length': String(info.size) });
+        response.writeHead(200, {
+          'content-type': path.endsWith('.json') ? 'application/json' : 'application/octet-stream',
+          'content-length': String(info.size),
+        });
         createReadStream(path).pipe(response);
-      },
-    ).catch(() => {
-      response.writeHead(404).end();
-    });
+      })
+      .catch(() => {
+        response.writeHead(404).end();
+      });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -22,11 +22,19 @@ export const evidencePath = (dir: string) => join(dir, 'evidence.jsonl');
 const evidenceLine = (key: string, evidence: ItemEvidence) => `${JSON.stringify({ key, evidence })}\n`;
 
 /** The evidence recorded in a folder, per item key (a key written twice keeps its last line). */
-export async function readFolderEvidence(dir: string, halfWritten: 'refuse' | ((where: string) => void) = 'refuse'): Promise<Map<string, ItemEvidence>> {
+export async function readFolderEvidence(
+  dir: string,
+  halfWritten: 'refuse' | ((where: string) => void) = 'refuse',
+): Promise<Map<string, ItemEvidence>> {
   const byKey = new Map<string, ItemEvidence>();
   if (!existsSync(evidencePath(dir))) return byKey;
-  for (const { record, where } of parseJsonLines(await readFile(evidencePath(dir), 'utf8'), evidencePath(dir), halfWritten)) {
-    if (typeof record.key !== 'string' || typeof record.evidence !== 'object' || record.evidence === null) throw new LensError('bad-request', `${where} is not an evidence record (key and evidence); was the file edited?`);
+  for (const { record, where } of parseJsonLines(
+    await readFile(evidencePath(dir), 'utf8'),
+    evidencePath(dir),
+    halfWritten,
+  )) {
+    if (typeof record.key !== 'string' || typeof record.evidence !== 'object' || record.evidence === null)
+      throw new LensError('bad-request', `${where} is not an evidence record (key and evidence); was the file edited?`);
     byKey.set(record.key, record.evidence as ItemEvidence);
   }
   return byKey;
@@ -41,8 +49,18 @@ export async function readRunConfig(dir: string): Promise<EvalRunConfig> {
 }
 
 /** The answers recorded in a folder, per item key. */
-export async function readFolderAnswers(dir: string, config: EvalRunConfig, dropHalfWritten?: (where: string) => void): Promise<Map<string, Outputs>> {
-  const texts = Object.fromEntries(await Promise.all(METHODS.map(async (m) => [m, existsSync(answersPath(dir, m)) ? await readFile(answersPath(dir, m), 'utf8') : ''] as const)));
+export async function readFolderAnswers(
+  dir: string,
+  config: EvalRunConfig,
+  dropHalfWritten?: (where: string) => void,
+): Promise<Map<string, Outputs>> {
+  const texts = Object.fromEntries(
+    await Promise.all(
+      METHODS.map(
+        async (m) => [m, existsSync(answersPath(dir, m)) ? await readFile(answersPath(dir, m), 'utf8') : ''] as const,
+      ),
+    ),
+  );
   return readAnswers(benchmarkOf(config.benchmark), texts as Record<Method, string>, dir, dropHalfWritten);
 }
 
@@ -59,7 +77,11 @@ export interface ShardFolder {
 }
 
 /** Opens (resuming) or creates the folder of this run and shard. */
-export async function openShardFolder(dir: string, config: EvalRunConfig, items: readonly EvalItem[]): Promise<ShardFolder> {
+export async function openShardFolder(
+  dir: string,
+  config: EvalRunConfig,
+  items: readonly EvalItem[],
+): Promise<ShardFolder> {
   const benchmark = benchmarkOf(config.benchmark);
   await mkdir(dir, { recursive: true });
   let answered = new Map<string, Outputs>();
@@ -68,7 +90,11 @@ export async function openShardFolder(dir: string, config: EvalRunConfig, items:
   if (existsSync(join(dir, RUN_FILE))) {
     const earlier = await readRunConfig(dir);
     checkSameRun(config, earlier, dir);
-    if (JSON.stringify(earlier.shard ?? null) !== JSON.stringify(config.shard ?? null)) throw new LensError('bad-request', `${dir} holds another shard of this run; give each shard its own --out folder.`);
+    if (JSON.stringify(earlier.shard ?? null) !== JSON.stringify(config.shard ?? null))
+      throw new LensError(
+        'bad-request',
+        `${dir} holds another shard of this run; give each shard its own --out folder.`,
+      );
     answered = await readFolderAnswers(dir, config, (where) => repaired.push(where));
     evidence = await readFolderEvidence(dir, (where) => repaired.push(where));
   } else {
@@ -77,10 +103,17 @@ export async function openShardFolder(dir: string, config: EvalRunConfig, items:
   // Rewritten without half-written or repeated lines, so the files stay valid reference answer files.
   const kept = items.filter((item) => answered.has(item.key));
   for (const method of METHODS) {
-    await writeFile(answersPath(dir, method), kept.map((item) => answerLines(benchmark, item, answered.get(item.key)!, config.modelId)[method]).join(''));
+    await writeFile(
+      answersPath(dir, method),
+      kept.map((item) => answerLines(benchmark, item, answered.get(item.key)!, config.modelId)[method]).join(''),
+    );
   }
   const keptEvidence = kept.filter((item) => evidence.has(item.key));
-  if (keptEvidence.length || existsSync(evidencePath(dir))) await writeFile(evidencePath(dir), keptEvidence.map((item) => evidenceLine(item.key, evidence.get(item.key)!)).join(''));
+  if (keptEvidence.length || existsSync(evidencePath(dir)))
+    await writeFile(
+      evidencePath(dir),
+      keptEvidence.map((item) => evidenceLine(item.key, evidence.get(item.key)!)).join(''),
+    );
   return {
     answered,
     repaired,

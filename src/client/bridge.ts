@@ -5,7 +5,20 @@ import { PROTOCOL_VERSION, type FolderFile, type RunParams, type WorkerEvent } f
 import { engineFailed, engineReady, engineSilent, engineStarting } from '../state/actions';
 import { attentionSelection } from '../state/derive';
 import { loadProgressReceived, modelFailed, modelLoadStarted, modelLoaded } from '../state/model-actions';
-import { attentionReceived, captionDone, detailFailed, detailReceived, outliersReceived, runFailed, runFinished, runStarted, runStarting, runSuperseded, stepReceived, tokenReceived } from '../state/run-actions';
+import {
+  attentionReceived,
+  captionDone,
+  detailFailed,
+  detailReceived,
+  outliersReceived,
+  runFailed,
+  runFinished,
+  runStarted,
+  runStarting,
+  runSuperseded,
+  stepReceived,
+  tokenReceived,
+} from '../state/run-actions';
 import { store, tokenKey, type RunRecipe, type TokenRef } from '../state/store';
 import { imageChosen, imageFailed } from '../state/view-actions';
 import { detectionDone, detectionFailed, detectionStarted } from '../state/label-actions';
@@ -29,7 +42,9 @@ export function routeEvent(event: WorkerEvent): void {
 }
 
 const asWire = (error: unknown): WireError =>
-  error instanceof LensError ? error.toWire() : { code: 'internal', message: error instanceof Error ? error.message : String(error) };
+  error instanceof LensError
+    ? error.toWire()
+    : { code: 'internal', message: error instanceof Error ? error.message : String(error) };
 
 /** How the page learns an image's size and gets a URL to draw it; injected so tests run without decoding. */
 export interface ImageReader {
@@ -56,7 +71,10 @@ export interface LensController {
 
 type RestartableClient = EngineClient & { restart(reason: LensError): void };
 
-export function createLensController(client: EngineClient & Partial<RestartableClient>, images: ImageReader): LensController {
+export function createLensController(
+  client: EngineClient & Partial<RestartableClient>,
+  images: ImageReader,
+): LensController {
   client.onEvent(routeEvent);
   const inFlightDetails = new Set<string>();
   // Counts run requests, so that an answer to one that a newer request replaced is told apart.
@@ -66,7 +84,9 @@ export function createLensController(client: EngineClient & Partial<RestartableC
     const { dtype, noClsScorer, clsScorer } = store.getState().settings;
     modelLoadStarted(modelId, dtype);
     try {
-      modelLoaded(await client.call('model/load', { modelId, dtype, noClsScorer, clsScorer, ...(folder && { folder }) }));
+      modelLoaded(
+        await client.call('model/load', { modelId, dtype, noClsScorer, clsScorer, ...(folder && { folder }) }),
+      );
     } catch (error) {
       modelFailed(asWire(error));
       return;
@@ -81,7 +101,14 @@ export function createLensController(client: EngineClient & Partial<RestartableC
     async openImage(file, name, objects) {
       try {
         const [size, bytes] = await Promise.all([images.measure(file), file.arrayBuffer()]);
-        imageChosen({ name, mime: file.type, bytes, url: images.objectUrl(file), ...size, ...(objects && { objects }) });
+        imageChosen({
+          name,
+          mime: file.type,
+          bytes,
+          url: images.objectUrl(file),
+          ...size,
+          ...(objects && { objects }),
+        });
       } catch (error) {
         imageFailed(asWire(error));
         return;
@@ -109,7 +136,10 @@ export function createLensController(client: EngineClient & Partial<RestartableC
         prompt: recipe.prompt,
         captions: ['baseline', 'damro'],
         damro: { alpha: recipe.alpha, beta: recipe.beta, k: recipe.k },
-        decoding: recipe.mode === 'greedy' ? { mode: 'greedy' } : { mode: 'sample', seed: recipe.seed, temperature: 1, topP: 1 },
+        decoding:
+          recipe.mode === 'greedy'
+            ? { mode: 'greedy' }
+            : { mode: 'sample', seed: recipe.seed, temperature: 1, topP: 1 },
         maxNewTokens: recipe.maxNewTokens,
         attention: recipe.attention,
       };
@@ -136,7 +166,11 @@ export function createLensController(client: EngineClient & Partial<RestartableC
       detectionStarted(image.url, detectorId);
       const bytes = image.bytes.slice(0);
       try {
-        const result = await client.call('detect/run', { image: { kind: 'encoded', bytes, mime: image.mime }, modelId: detectorId, threshold: DETECTION_FLOOR }, [bytes]);
+        const result = await client.call(
+          'detect/run',
+          { image: { kind: 'encoded', bytes, mime: image.mime }, modelId: detectorId, threshold: DETECTION_FLOOR },
+          [bytes],
+        );
         detectionDone(image.url, result);
       } catch (error) {
         const wire = asWire(error);
@@ -177,7 +211,10 @@ async function handshake(client: EngineClient): Promise<void> {
   }
 }
 
-const RESTARTED = new LensError('worker-restarted', 'The inference worker was restarted because it had stopped answering; this work was lost. Run it again.');
+const RESTARTED = new LensError(
+  'worker-restarted',
+  'The inference worker was restarted because it had stopped answering; this work was lost. Run it again.',
+);
 
 /**
  * Replaces a worker that stopped answering: the old one is terminated (its calls and any run fail with a notice
@@ -193,7 +230,13 @@ async function restartEngine(client: RestartableClient): Promise<void> {
   if (!loaded || store.getState().engine.phase !== 'ready') return;
   modelLoadStarted(loaded.id, loaded.dtype);
   try {
-    modelLoaded(await client.call('model/load', { modelId: loaded.id, dtype: loaded.dtype, noClsScorer: store.getState().settings.noClsScorer }));
+    modelLoaded(
+      await client.call('model/load', {
+        modelId: loaded.id,
+        dtype: loaded.dtype,
+        noClsScorer: store.getState().settings.noClsScorer,
+      }),
+    );
   } catch (error) {
     modelFailed(asWire(error));
   }
@@ -201,7 +244,13 @@ async function restartEngine(client: RestartableClient): Promise<void> {
 
 /** The worker, its client (the benchmark panel shares it) and the visualiser's controller. */
 export function startEngine(images: ImageReader): { lens: LensController; client: EngineClient } {
-  const client = restartableEngine(() => new Worker(new URL('../../workers/inference.worker.ts', import.meta.url), { type: 'module', name: 'inference' }) as WorkerPort);
+  const client = restartableEngine(
+    () =>
+      new Worker(new URL('../../workers/inference.worker.ts', import.meta.url), {
+        type: 'module',
+        name: 'inference',
+      }) as WorkerPort,
+  );
   client.onSilence(engineSilent);
   const lens = createLensController(client, images);
   void handshake(client);

@@ -35,7 +35,10 @@ const realClock: Clock = {
 export interface EngineClient {
   call<M extends Method>(method: M, params: Params<M>, transfer?: Transferable[]): Promise<Result<M>>;
   onEvent(listener: (event: WorkerEvent) => void): () => void;
-  /** Told how long the worker has been silent while it has work (once per silence), and undefined once it is heard again. */
+  /**
+   * Told how long the worker has been silent while it has work (once per silence), and undefined once it is heard
+   * again.
+   */
   onSilence(listener: (silentMs: number | undefined) => void): () => void;
   /** Ends the connection: every waiting call fails with `reason`, the watch stops and the worker is terminated. */
   close(reason: LensError): void;
@@ -110,7 +113,12 @@ export function connectEngine(port: WorkerPort, clock: Clock = realClock): Engin
   };
   // A worker that fails to load (a bad bundle, a blocked script) never answers; fail every waiter with the cause.
   port.addEventListener('error', (event) => {
-    failAll(new LensError('internal', `The inference worker failed to start (${event.message || 'no details'}). Reload the page; if it persists, the site build is broken.`));
+    failAll(
+      new LensError(
+        'internal',
+        `The inference worker failed to start (${event.message || 'no details'}). Reload the page; if it persists, the site build is broken.`,
+      ),
+    );
   });
 
   return {
@@ -138,7 +146,10 @@ export function connectEngine(port: WorkerPort, clock: Clock = realClock): Engin
  * A client that can replace its worker: calls and listeners go to the current one. Restarting ends the old
  * connection (its waiting calls fail with `reason`) and starts a fresh worker.
  */
-export function restartableEngine(spawn: () => WorkerPort, clock: Clock = realClock): EngineClient & { restart(reason: LensError): void } {
+export function restartableEngine(
+  spawn: () => WorkerPort,
+  clock: Clock = realClock,
+): EngineClient & { restart(reason: LensError): void } {
   const listeners = new Set<(event: WorkerEvent) => void>();
   const silenceListeners = new Set<(silentMs: number | undefined) => void>();
   const connect = () => {

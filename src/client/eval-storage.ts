@@ -35,9 +35,15 @@ export function indexedDbAnswers<V>(factory: IDBFactory): AnswerStorage<V> {
   const open = () =>
     (db ??= new Promise((resolve, reject) => {
       const request = factory.open(DB, 1);
-      request.onupgradeneeded = () => request.result.createObjectStore(STORE, { keyPath: ['run', 'key'] }).createIndex('run', 'run');
+      request.onupgradeneeded = () =>
+        request.result.createObjectStore(STORE, { keyPath: ['run', 'key'] }).createIndex('run', 'run');
       request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(new Error(`The browser refused its database (${request.error?.message ?? 'no reason given'}); answers cannot be kept between sessions.`));
+      request.onerror = () =>
+        reject(
+          new Error(
+            `The browser refused its database (${request.error?.message ?? 'no reason given'}); answers cannot be kept between sessions.`,
+          ),
+        );
     }));
   return {
     async load(run) {

@@ -25,13 +25,16 @@ async function walk(entry: FileSystemEntry, prefix: string, out: FolderFile[]): 
     const file = await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject));
     out.push({ path: `${prefix}${entry.name}`, file });
   } else if (entry.isDirectory) {
-    for (const child of await entries(entry as FileSystemDirectoryEntry)) await walk(child, `${prefix}${entry.name}/`, out);
+    for (const child of await entries(entry as FileSystemDirectoryEntry))
+      await walk(child, `${prefix}${entry.name}/`, out);
   }
 }
 
 /** A folder dropped on the page, or undefined when the drop holds no folder. */
 export async function droppedFolder(data: DataTransfer): Promise<{ name: string; files: FolderFile[] } | undefined> {
-  const folder = Array.from(data.items).map((item) => item.webkitGetAsEntry()).find((entry) => entry?.isDirectory);
+  const folder = Array.from(data.items)
+    .map((item) => item.webkitGetAsEntry())
+    .find((entry) => entry?.isDirectory);
   if (!folder) return undefined;
   const files: FolderFile[] = [];
   for (const child of await entries(folder as FileSystemDirectoryEntry)) await walk(child, '', files);

@@ -13,7 +13,12 @@ export async function openSample(lens: LensController, sample: GallerySample): P
     photo = await response.blob();
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
-    imageFailed(new LensError('bad-image', `The sample photo ${sample.file} could not be fetched (${why}). Reload the page, or drop a photo of your own.`).toWire());
+    imageFailed(
+      new LensError(
+        'bad-image',
+        `The sample photo ${sample.file} could not be fetched (${why}). Reload the page, or drop a photo of your own.`,
+      ).toWire(),
+    );
     return;
   }
   await lens.openImage(photo, sample.file, sample.objects);

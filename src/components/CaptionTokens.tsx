@@ -14,21 +14,43 @@ interface TokenMark {
 }
 
 function describeMark(label: CaptionLabels['labels'][number], pending: boolean): TokenMark {
-  if (label.kind === 'unverifiable') return { kind: 'unverifiable', title: `unverifiable: "${label.text}" is not one of the 80 COCO objects CHAIR knows` };
+  if (label.kind === 'unverifiable')
+    return {
+      kind: 'unverifiable',
+      title: `unverifiable: "${label.text}" is not one of the 80 COCO objects CHAIR knows`,
+    };
   const node = label.mention.node;
   if (label.kind === 'unchecked') {
     return pending
-      ? { kind: 'checking', node, title: `checking: ${node} is a COCO object; the objects in this image are still being found` }
-      : { kind: 'unchecked', node, title: `not checked: ${node} is a COCO object, but nothing says which objects are in this image (add them under “Objects in the image”)` };
+      ? {
+          kind: 'checking',
+          node,
+          title: `checking: ${node} is a COCO object; the objects in this image are still being found`,
+        }
+      : {
+          kind: 'unchecked',
+          node,
+          title: `not checked: ${node} is a COCO object, but nothing says which objects are in this image (add them under “Objects in the image”)`,
+        };
   }
-  if (label.kind === 'hallucinated') return { kind: 'hallucinated', node, title: `hallucinated: ${node} is not in the ground truth` };
+  if (label.kind === 'hallucinated')
+    return { kind: 'hallucinated', node, title: `hallucinated: ${node} is not in the ground truth` };
   const ev = label.evidence;
-  const why = ev.kind === 'detector' ? `detector, ${ev.detections.length} box${ev.detections.length === 1 ? '' : 'es'}, best ${ev.detections[0]?.confidence.toFixed(2)}` : ev.kind === 'coco-annotations' ? `COCO annotations of image ${ev.imageId}` : `your list ("${ev.entry}")`;
+  const why =
+    ev.kind === 'detector'
+      ? `detector, ${ev.detections.length} box${ev.detections.length === 1 ? '' : 'es'}, best ${ev.detections[0]?.confidence.toFixed(2)}`
+      : ev.kind === 'coco-annotations'
+        ? `COCO annotations of image ${ev.imageId}`
+        : `your list ("${ev.entry}")`;
   return { kind: 'grounded', node, title: `grounded: ${node} (${why})` };
 }
 
 /** The object-word label over each token (a token takes the label its characters overlap). */
-function tokenMarks(tokens: CaptionState['tokens'], labels: CaptionLabels | undefined, pending: boolean): (TokenMark | undefined)[] {
+function tokenMarks(
+  tokens: CaptionState['tokens'],
+  labels: CaptionLabels | undefined,
+  pending: boolean,
+): (TokenMark | undefined)[] {
   if (!labels) return tokens.map(() => undefined);
   let offset = 0;
   return tokens.map((t) => {
@@ -73,7 +95,14 @@ export function CaptionTokens({ caption, state, selectedStep, labels, pending }:
 
   const onKeyDown = (event: KeyboardEvent, index: number) => {
     const last = state.tokens.length - 1;
-    const next = { ArrowRight: index + 1, ArrowDown: index + 1, ArrowLeft: index - 1, ArrowUp: index - 1, Home: 0, End: last }[event.key];
+    const next = {
+      ArrowRight: index + 1,
+      ArrowDown: index + 1,
+      ArrowLeft: index - 1,
+      ArrowUp: index - 1,
+      Home: 0,
+      End: last,
+    }[event.key];
     if (next === undefined) return;
     event.preventDefault();
     const target = Math.max(0, Math.min(last, next));

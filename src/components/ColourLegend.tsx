@@ -6,7 +6,10 @@ export function ColourLegend({ colormap, normalize }: { colormap: string; normal
   return (
     <div className="colour-legend" data-testid="colour-legend" data-colormap={colormap}>
       <span>low</span>
-      <span className="colour-legend__bar" style={{ background: `linear-gradient(to right, ${legendStops(colormap).join(', ')})` }} />
+      <span
+        className="colour-legend__bar"
+        style={{ background: `linear-gradient(to right, ${legendStops(colormap).join(', ')})` }}
+      />
       <span>high</span>
       <small>({normalize} per map)</small>
     </div>

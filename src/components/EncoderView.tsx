@@ -33,19 +33,43 @@ export function EncoderView() {
       <h2 id={`${sliderId}-h`}>Encoder: outlier tokens</h2>
       {geometry && outliers ? (
         <>
-          <OverlayCanvas name="encoder" label={`Outlier score heatmap with the top ${patches.length} patches outlined`} {...geometry} values={outliers.scores} outliers={patches} colormap={colormap} normalize={normalize} describe={describe} />
+          <OverlayCanvas
+            name="encoder"
+            label={`Outlier score heatmap with the top ${patches.length} patches outlined`}
+            {...geometry}
+            values={outliers.scores}
+            outliers={patches}
+            colormap={colormap}
+            normalize={normalize}
+            describe={describe}
+          />
           <p className="view__caption">
             {outliers.scorer.label.charAt(0).toUpperCase() + outliers.scorer.label.slice(1)}
           </p>
           <div className="field field--inline">
             <label htmlFor={sliderId}>k = {k}</label>
-            <input id={sliderId} type="range" min={1} max={outliers.scores.length} value={k} onChange={(e) => updateSettings({ k: e.target.valueAsNumber })} />
+            <input
+              id={sliderId}
+              type="range"
+              min={1}
+              max={outliers.scores.length}
+              value={k}
+              onChange={(e) => updateSettings({ k: e.target.valueAsNumber })}
+            />
           </div>
-          {recipeK !== undefined && recipeK !== k && <p className="notice notice--info">The DAMRO caption was decoded with k = {recipeK}; run again to decode with k = {k}.</p>}
+          {recipeK !== undefined && recipeK !== k && (
+            <p className="notice notice--info">
+              The DAMRO caption was decoded with k = {recipeK}; run again to decode with k = {k}.
+            </p>
+          )}
           <ol className="outlier-list" aria-label="Outlier patches by rank" data-testid="outlier-list">
             {patches.map((p) => {
               const { row, col } = patchRowCol(geometry.grid, p);
-              return <li key={p}>row {row + 1}, col {col + 1}</li>;
+              return (
+                <li key={p}>
+                  row {row + 1}, col {col + 1}
+                </li>
+              );
             })}
           </ol>
           <ScoreChart scores={outliers.scores} k={k} />

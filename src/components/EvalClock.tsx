@@ -13,8 +13,14 @@ export function EvalClock({ progress }: { progress: Progress | undefined }) {
     const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);
   }, []);
-  const working = progress && progress.done < progress.total ? `answering question ${progress.done + 1} of ${progress.total}` : 'preparing the questions';
-  const rate = progress?.msPerItem !== undefined ? ` · ${formatDuration(progress.msPerItem)} per question` : ' · time left shown after the first answer';
+  const working =
+    progress && progress.done < progress.total
+      ? `answering question ${progress.done + 1} of ${progress.total}`
+      : 'preparing the questions';
+  const rate =
+    progress?.msPerItem !== undefined
+      ? ` · ${formatDuration(progress.msPerItem)} per question`
+      : ' · time left shown after the first answer';
   return (
     <p className="panel__hint" data-testid="eval-clock" role="timer">
       Working: {working} · {formatDuration(now - startedAt)} since Start{rate}

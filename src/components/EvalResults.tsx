@@ -10,7 +10,8 @@ const WIDTH = 520;
 const HEIGHT = 220;
 const COLOURS = { baseline: '#8a8f98', damro: '#2f7be5' } as const;
 
-const cell = (value: number | undefined, percent: boolean) => (value === undefined || Number.isNaN(value) ? 'n/a' : percent ? (100 * value).toFixed(2) : value.toFixed(2));
+const cell = (value: number | undefined, percent: boolean) =>
+  value === undefined || Number.isNaN(value) ? 'n/a' : percent ? (100 * value).toFixed(2) : value.toFixed(2);
 
 function savePng(svg: SVGSVGElement | null, name: string): void {
   if (!svg) return;
@@ -34,18 +35,32 @@ function Table({ summary }: { summary: BenchmarkSummary }) {
       <thead>
         <tr>
           <th scope="col">{summary.rows.length > 1 ? 'group' : 'split'}</th>
-          {summary.metrics.map((m) => <th key={m.name} scope="col" colSpan={2}>{m.label}</th>)}
+          {summary.metrics.map((m) => (
+            <th key={m.name} scope="col" colSpan={2}>
+              {m.label}
+            </th>
+          ))}
         </tr>
         <tr>
           <th />
-          {summary.metrics.map((m) => [<th key={`${m.name}b`} scope="col">baseline</th>, <th key={`${m.name}d`} scope="col">DAMRO</th>])}
+          {summary.metrics.map((m) => [
+            <th key={`${m.name}b`} scope="col">
+              baseline
+            </th>,
+            <th key={`${m.name}d`} scope="col">
+              DAMRO
+            </th>,
+          ])}
         </tr>
       </thead>
       <tbody>
         {summary.rows.map((row) => (
           <tr key={row.group}>
             <th scope="row">{row.group}</th>
-            {summary.metrics.map((m) => [<td key={`${m.name}b`}>{cell(row.values[m.name]?.baseline, m.percent)}</td>, <td key={`${m.name}d`}>{cell(row.values[m.name]?.damro, m.percent)}</td>])}
+            {summary.metrics.map((m) => [
+              <td key={`${m.name}b`}>{cell(row.values[m.name]?.baseline, m.percent)}</td>,
+              <td key={`${m.name}d`}>{cell(row.values[m.name]?.damro, m.percent)}</td>,
+            ])}
           </tr>
         ))}
       </tbody>
@@ -61,7 +76,8 @@ export function EvalResults() {
   const [metric, setMetric] = useState<string>();
   const [svg, setSvg] = useState<SVGSVGElement | null>(null);
   if (results.length === 0) return null;
-  const shown = benchmark && results.some((r) => r.benchmark === benchmark) ? benchmark : results[results.length - 1].benchmark;
+  const shown =
+    benchmark && results.some((r) => r.benchmark === benchmark) ? benchmark : results[results.length - 1].benchmark;
   const summaries = results.filter((r) => r.benchmark === shown);
   const metrics = summaries[0].metrics;
   const chosen = metric && metrics.some((m) => m.name === metric) ? metric : metrics[0].name;
@@ -74,36 +90,99 @@ export function EvalResults() {
         <label>
           Results of
           <select value={shown} onChange={(e) => setBenchmark(e.target.value)}>
-            {[...new Set(results.map((r) => r.benchmark))].map((b) => <option key={b} value={b}>{b.toUpperCase()}</option>)}
+            {[...new Set(results.map((r) => r.benchmark))].map((b) => (
+              <option key={b} value={b}>
+                {b.toUpperCase()}
+              </option>
+            ))}
           </select>
         </label>
         <label>
           Chart
           <select value={chosen} onChange={(e) => setMetric(e.target.value)}>
-            {metrics.map((m) => <option key={m.name} value={m.name}>{m.label}</option>)}
+            {metrics.map((m) => (
+              <option key={m.name} value={m.name}>
+                {m.label}
+              </option>
+            ))}
           </select>
         </label>
       </div>
-      {summaries.map((s) => <Table key={s.split} summary={s} />)}
+      {summaries.map((s) => (
+        <Table key={s.split} summary={s} />
+      ))}
       {summaries.map((s) => s.items && <Gpt4vDetails key={`${s.split}-items`} summary={s} model={model} />)}
-      <svg ref={setSvg} xmlns="http://www.w3.org/2000/svg" width={WIDTH} height={HEIGHT} viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={`${metrics.find((m) => m.name === chosen)?.label}: baseline and DAMRO`}>
-        <line x1={layout.plot.left} x2={layout.plot.left + layout.plot.width} y1={layout.plot.top + layout.plot.height} y2={layout.plot.top + layout.plot.height} stroke="currentColor" />
-        <text x={4} y={layout.plot.top + 10} fontSize={10} fill="currentColor">{layout.max.toFixed(1)}</text>
+      <svg
+        ref={setSvg}
+        xmlns="http://www.w3.org/2000/svg"
+        width={WIDTH}
+        height={HEIGHT}
+        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+        role="img"
+        aria-label={`${metrics.find((m) => m.name === chosen)?.label}: baseline and DAMRO`}
+      >
+        <line
+          x1={layout.plot.left}
+          x2={layout.plot.left + layout.plot.width}
+          y1={layout.plot.top + layout.plot.height}
+          y2={layout.plot.top + layout.plot.height}
+          stroke="currentColor"
+        />
+        <text x={4} y={layout.plot.top + 10} fontSize={10} fill="currentColor">
+          {layout.max.toFixed(1)}
+        </text>
         {layout.bars.map((bar) => (
-          <rect key={`${bar.group}-${bar.method}`} x={bar.x} y={bar.y} width={bar.width} height={bar.height} fill={COLOURS[bar.method]}>
+          <rect
+            key={`${bar.group}-${bar.method}`}
+            x={bar.x}
+            y={bar.y}
+            width={bar.width}
+            height={bar.height}
+            fill={COLOURS[bar.method]}
+          >
             <title>{`${bar.group} ${bar.method}: ${bar.value.toFixed(2)}`}</title>
           </rect>
         ))}
-        {layout.groups.map((g) => <text key={g.label} x={g.x} y={HEIGHT - 24} fontSize={10} textAnchor="middle" fill="currentColor">{g.label}</text>)}
+        {layout.groups.map((g) => (
+          <text key={g.label} x={g.x} y={HEIGHT - 24} fontSize={10} textAnchor="middle" fill="currentColor">
+            {g.label}
+          </text>
+        ))}
         <rect x={layout.plot.left} y={HEIGHT - 14} width={10} height={10} fill={COLOURS.baseline} />
-        <text x={layout.plot.left + 14} y={HEIGHT - 5} fontSize={10} fill="currentColor">baseline</text>
+        <text x={layout.plot.left + 14} y={HEIGHT - 5} fontSize={10} fill="currentColor">
+          baseline
+        </text>
         <rect x={layout.plot.left + 70} y={HEIGHT - 14} width={10} height={10} fill={COLOURS.damro} />
-        <text x={layout.plot.left + 84} y={HEIGHT - 5} fontSize={10} fill="currentColor">DAMRO</text>
+        <text x={layout.plot.left + 84} y={HEIGHT - 5} fontSize={10} fill="currentColor">
+          DAMRO
+        </text>
       </svg>
       <div className="row">
-        <button type="button" className="button" onClick={() => download(new Blob([summariesCsv(results)], { type: 'text/csv' }), 'damro-lens-benchmarks.csv')}>Results as CSV</button>
-        <button type="button" className="button" onClick={() => download(new Blob([JSON.stringify(results, (_, v: unknown) => (typeof v === 'number' && Number.isNaN(v) ? null : v), 1)], { type: 'application/json' }), 'damro-lens-benchmarks.json')}>Results as JSON</button>
-        <button type="button" className="button" onClick={() => savePng(svg, `${stamp}-${chosen}.png`)}>Chart as PNG</button>
+        <button
+          type="button"
+          className="button"
+          onClick={() => download(new Blob([summariesCsv(results)], { type: 'text/csv' }), 'damro-lens-benchmarks.csv')}
+        >
+          Results as CSV
+        </button>
+        <button
+          type="button"
+          className="button"
+          onClick={() =>
+            download(
+              new Blob(
+                [JSON.stringify(results, (_, v: unknown) => (typeof v === 'number' && Number.isNaN(v) ? null : v), 1)],
+                { type: 'application/json' },
+              ),
+              'damro-lens-benchmarks.json',
+            )
+          }
+        >
+          Results as JSON
+        </button>
+        <button type="button" className="button" onClick={() => savePng(svg, `${stamp}-${chosen}.png`)}>
+          Chart as PNG
+        </button>
       </div>
     </div>
   );

@@ -18,10 +18,26 @@ export function EvidenceView() {
 
   const boxes = useMemo((): BoxInput[] => {
     if (!truth) return [];
-    return [...truth.objects].flatMap(([node, ev]) => (ev.kind === 'detector' ? ev.detections.map((d) => ({ label: d.label, score: d.confidence, box: d.box, highlighted: node === focus })) : []));
+    return [...truth.objects].flatMap(([node, ev]) =>
+      ev.kind === 'detector'
+        ? ev.detections.map((d) => ({ label: d.label, score: d.confidence, box: d.box, highlighted: node === focus }))
+        : [],
+    );
   }, [truth, focus]);
-  const display = useMemo(() => (image ? { width: DISPLAY_WIDTH, height: Math.max(240, Math.min(640, Math.round((DISPLAY_WIDTH * image.height) / image.width))) } : undefined), [image]);
-  const layout = useMemo(() => (image && display ? boxLayout(display, image, boxes) : undefined), [image, display, boxes]);
+  const display = useMemo(
+    () =>
+      image
+        ? {
+            width: DISPLAY_WIDTH,
+            height: Math.max(240, Math.min(640, Math.round((DISPLAY_WIDTH * image.height) / image.width))),
+          }
+        : undefined,
+    [image],
+  );
+  const layout = useMemo(
+    () => (image && display ? boxLayout(display, image, boxes) : undefined),
+    [image, display, boxes],
+  );
 
   useEffect(() => {
     const context = canvas.current?.getContext('2d');

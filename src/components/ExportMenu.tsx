@@ -27,8 +27,12 @@ export function ExportMenu() {
     <section className="panel" aria-label="Export">
       <h2>Export</h2>
       <div className="row">
-        <button type="button" className="button" disabled={!exportable} onClick={() => void savePng()}>Overlay as PNG</button>
-        <button type="button" className="button" disabled={!exportable} onClick={saveJson}>Run as JSON</button>
+        <button type="button" className="button" disabled={!exportable} onClick={() => void savePng()}>
+          Overlay as PNG
+        </button>
+        <button type="button" className="button" disabled={!exportable} onClick={saveJson}>
+          Run as JSON
+        </button>
       </div>
       <small>The page address holds the settings: copy it to share this setup.</small>
     </section>

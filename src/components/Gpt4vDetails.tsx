@@ -46,7 +46,10 @@ export function Gpt4vDetails({ summary, model }: { summary: BenchmarkSummary; mo
                 <th scope="row">{item.image}</th>
                 <td>{item.group}</td>
                 {item.values ? (
-                  [item.values.accuracy, item.values.detailedness].flatMap((v, i) => [<td key={`${i}b`}>{score(v?.baseline)}</td>, <td key={`${i}d`}>{score(v?.damro)}</td>])
+                  [item.values.accuracy, item.values.detailedness].flatMap((v, i) => [
+                    <td key={`${i}b`}>{score(v?.baseline)}</td>,
+                    <td key={`${i}d`}>{score(v?.damro)}</td>,
+                  ])
                 ) : (
                   <td colSpan={4} className="eval__problem">{`no scores: ${item.problem ?? ''}`}</td>
                 )}

@@ -20,7 +20,10 @@ const SOURCES: readonly { readonly id: EvidenceSource; readonly label: string }[
 function savePng(chart: EvidenceChart): void {
   const image = new Image();
   image.onload = () => {
-    const canvas = Object.assign(document.createElement('canvas'), { width: 2 * image.width, height: 2 * image.height });
+    const canvas = Object.assign(document.createElement('canvas'), {
+      width: 2 * image.width,
+      height: 2 * image.height,
+    });
     const context = canvas.getContext('2d');
     if (!context) return;
     context.drawImage(image, 0, 0, canvas.width, canvas.height);
@@ -37,7 +40,10 @@ export function HallucinationEvidence() {
   const available = SOURCES.filter((s) => bySource?.[s.id]);
   const source = chosen && bySource?.[chosen] ? chosen : available[0]?.id;
   const evidence = source && bySource?.[source];
-  const charts = useMemo(() => (evidence ? evidenceCharts(evidence.result.tokens, evidence.result.summary) : []), [evidence]);
+  const charts = useMemo(
+    () => (evidence ? evidenceCharts(evidence.result.tokens, evidence.result.summary) : []),
+    [evidence],
+  );
   if (!evidence) return null;
   const { summary, skipped, tokens, images } = evidence.result;
   const i = summary.images;
@@ -48,21 +54,42 @@ export function HallucinationEvidence() {
         <label>
           Evidence of
           <select value={source} onChange={(e) => setChosen(e.target.value as EvidenceSource)}>
-            {available.map((s) => <option key={s.id} value={s.id}>{s.label}</option>)}
+            {available.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.label}
+              </option>
+            ))}
           </select>
         </label>
       )}
       <p>
-        {evidence.source}. Does the decoder attend to the encoder&apos;s outlier tokens more when it writes a hallucinated object than a
-        grounded one? Per decoder layer (heads averaged), hallucinated vs grounded words: difference of means with a 95% bootstrap
-        interval, Mann–Whitney U test, rank-biserial effect; the layer of strongest separation is highlighted and its p-value is also
-        given Bonferroni-corrected over the layers.
-        {skipped.noEvidence ? ` ${skipped.noEvidence} captions answered in an earlier session carry no attention records and are left out.` : ''}
+        {evidence.source}. Does the decoder attend to the encoder&apos;s outlier tokens more when it writes a
+        hallucinated object than a grounded one? Per decoder layer (heads averaged), hallucinated vs grounded words:
+        difference of means with a 95% bootstrap interval, Mann–Whitney U test, rank-biserial effect; the layer of
+        strongest separation is highlighted and its p-value is also given Bonferroni-corrected over the layers.
+        {skipped.noEvidence
+          ? ` ${skipped.noEvidence} captions answered in an earlier session carry no attention records and are left out.`
+          : ''}
       </p>
       <table className="eval__table" aria-label="Strongest-layer tests">
         <thead>
           <tr>
-            {['measure', 'method', 'layer', 'n hallucinated / grounded', 'mean hallucinated', 'mean grounded', 'difference [95% CI]', 'effect', 'p', 'p (Bonferroni)'].map((h) => <th key={h} scope="col">{h}</th>)}
+            {[
+              'measure',
+              'method',
+              'layer',
+              'n hallucinated / grounded',
+              'mean hallucinated',
+              'mean grounded',
+              'difference [95% CI]',
+              'effect',
+              'p',
+              'p (Bonferroni)',
+            ].map((h) => (
+              <th key={h} scope="col">
+                {h}
+              </th>
+            ))}
           </tr>
         </thead>
         <tbody>
@@ -78,7 +105,11 @@ export function HallucinationEvidence() {
                   <td>{at ? `${at.nHallucinated} / ${at.nGrounded}` : 'n/a'}</td>
                   <td>{fmt(at?.meanHallucinated)}</td>
                   <td>{fmt(at?.meanGrounded)}</td>
-                  <td>{at ? `${fmt(at.difference.estimate)} [${fmt(at.difference.low)}, ${fmt(at.difference.high)}]` : 'n/a'}</td>
+                  <td>
+                    {at
+                      ? `${fmt(at.difference.estimate)} [${fmt(at.difference.low)}, ${fmt(at.difference.high)}]`
+                      : 'n/a'}
+                  </td>
                   <td>{fmt(at?.test?.effect)}</td>
                   <td data-p={at?.test?.p}>{fmtP(at?.test?.p)}</td>
                   <td>{fmtP(c.strongestAdjustedP)}</td>
@@ -89,26 +120,62 @@ export function HallucinationEvidence() {
         </tbody>
       </table>
       <p aria-label="Image facts">
-        {i.images} images: the encoder&apos;s top-k hold {fmt(i.meanTopKMass)} of its score on average; Spearman ρ(score, token norm) {fmt(i.meanScoreNormSpearman)};
-        {' '}{fmt(i.meanOutliersOnBorder)} of the outliers lie on the border (chance {fmt(i.meanBorderChance)})
-        {i.imagesWithDetections ? `; ${fmt(i.meanOutliersOnBackground)} on background (chance ${fmt(i.meanBackgroundChance)}, ${i.imagesWithDetections} images with detections)` : ''}.
+        {i.images} images: the encoder&apos;s top-k hold {fmt(i.meanTopKMass)} of its score on average; Spearman
+        ρ(score, token norm) {fmt(i.meanScoreNormSpearman)}; {fmt(i.meanOutliersOnBorder)} of the outliers lie on the
+        border (chance {fmt(i.meanBorderChance)})
+        {i.imagesWithDetections
+          ? `; ${fmt(i.meanOutliersOnBackground)} on background (chance ${fmt(i.meanBackgroundChance)}, ${i.imagesWithDetections} images with detections)`
+          : ''}
+        .
       </p>
       <div className="evidence-panel__charts">
         {charts.map((chart) => (
           <figure key={chart.id} className="evidence-panel__chart" data-chart={chart.id}>
             <div dangerouslySetInnerHTML={{ __html: chart.svg }} />
             <figcaption className="row">
-              <button type="button" className="button" onClick={() => saveText(chart.svg, 'image/svg+xml', `damro-lens-${chart.id}.svg`)}>SVG</button>
-              <button type="button" className="button" onClick={() => savePng(chart)}>PNG</button>
-              <button type="button" className="button" onClick={() => saveText(chart.csv, 'text/csv', `damro-lens-${chart.id}.csv`)}>Data as CSV</button>
+              <button
+                type="button"
+                className="button"
+                onClick={() => saveText(chart.svg, 'image/svg+xml', `damro-lens-${chart.id}.svg`)}
+              >
+                SVG
+              </button>
+              <button type="button" className="button" onClick={() => savePng(chart)}>
+                PNG
+              </button>
+              <button
+                type="button"
+                className="button"
+                onClick={() => saveText(chart.csv, 'text/csv', `damro-lens-${chart.id}.csv`)}
+              >
+                Data as CSV
+              </button>
             </figcaption>
           </figure>
         ))}
       </div>
       <div className="row">
-        <button type="button" className="button" onClick={() => saveText(comparisonsCsv(summary), 'text/csv', 'damro-lens-evidence-comparisons.csv')}>All layer tests as CSV</button>
-        <button type="button" className="button" onClick={() => saveText(tokenRecordsCsv(tokens), 'text/csv', 'damro-lens-evidence-tokens.csv')}>Token records as CSV</button>
-        <button type="button" className="button" onClick={() => saveText(imageRecordsCsv(images), 'text/csv', 'damro-lens-evidence-images.csv')}>Image records as CSV</button>
+        <button
+          type="button"
+          className="button"
+          onClick={() => saveText(comparisonsCsv(summary), 'text/csv', 'damro-lens-evidence-comparisons.csv')}
+        >
+          All layer tests as CSV
+        </button>
+        <button
+          type="button"
+          className="button"
+          onClick={() => saveText(tokenRecordsCsv(tokens), 'text/csv', 'damro-lens-evidence-tokens.csv')}
+        >
+          Token records as CSV
+        </button>
+        <button
+          type="button"
+          className="button"
+          onClick={() => saveText(imageRecordsCsv(images), 'text/csv', 'damro-lens-evidence-images.csv')}
+        >
+          Image records as CSV
+        </button>
       </div>
     </section>
   );

@@ -4,7 +4,8 @@ import { ErrorNotice } from './ErrorNotice';
 import { SampleGallery } from './SampleGallery';
 import { useLensController } from './LensContext';
 
-const firstImage = (files: FileList | null | undefined): File | undefined => (files ? Array.from(files).find((f) => f.type.startsWith('image/')) ?? files[0] : undefined);
+const firstImage = (files: FileList | null | undefined): File | undefined =>
+  files ? (Array.from(files).find((f) => f.type.startsWith('image/')) ?? files[0]) : undefined;
 
 /** The picture in: drop it here, pick a file, or paste anywhere on the page. */
 export function ImageDrop() {
@@ -62,7 +63,9 @@ export function ImageDrop() {
             e.target.value = '';
           }}
         />
-        <label className="button" htmlFor={inputId}>Choose a file…</label>
+        <label className="button" htmlFor={inputId}>
+          Choose a file…
+        </label>
       </div>
       <SampleGallery />
       {image && (

@@ -18,15 +18,21 @@ export function LoadProgress({ files, done }: { files: readonly FileProgress[]; 
   return (
     <details className="progress" open={!done}>
       <summary data-testid="load-total">
-        {done ? `${files.length} files, ${formatBytes(total)}${cached ? `, ${cached} from the browser cache` : ''}` : `Downloading: ${formatBytes(loaded)} of ${formatBytes(total)}`}
+        {done
+          ? `${files.length} files, ${formatBytes(total)}${cached ? `, ${cached} from the browser cache` : ''}`
+          : `Downloading: ${formatBytes(loaded)} of ${formatBytes(total)}`}
       </summary>
       <ul className="progress__files" aria-label="Model files">
         {files.map((f) => (
           <li key={f.file} className="progress__file">
-            <span className="progress__name" title={f.file}>{f.file}</span>
+            <span className="progress__name" title={f.file}>
+              {f.file}
+            </span>
             {f.cached && <span className="progress__cached">cached</span>}
             <progress max={f.total || 1} value={f.loaded} aria-label={`${f.file} downloaded`} />
-            <span className="progress__bytes">{formatBytes(f.loaded)} / {formatBytes(f.total)}</span>
+            <span className="progress__bytes">
+              {formatBytes(f.loaded)} / {formatBytes(f.total)}
+            </span>
           </li>
         ))}
       </ul>

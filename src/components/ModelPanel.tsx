@@ -23,12 +23,20 @@ const CLS_LABELS: Record<ClsScorer, string> = {
   'head-mean': 'Mean of per-head softmaxes (paper, InstructBLIP setting)',
 };
 
-const deviceOf = (capabilities: Capabilities): DeviceFeatures => ({ backend: capabilities.backend, shaderF16: capabilities.adapter?.shaderF16 ?? false });
+const deviceOf = (capabilities: Capabilities): DeviceFeatures => ({
+  backend: capabilities.backend,
+  shaderF16: capabilities.adapter?.shaderF16 ?? false,
+});
 
 /** Which model, in which dtype, on which backend; its download progress and what went wrong. */
 export function ModelPanel() {
   const lens = useLensController();
-  const { modelId, dtype, noClsScorer, clsScorer } = useLensShallow((s) => ({ modelId: s.settings.modelId, dtype: s.settings.dtype, noClsScorer: s.settings.noClsScorer, clsScorer: s.settings.clsScorer }));
+  const { modelId, dtype, noClsScorer, clsScorer } = useLensShallow((s) => ({
+    modelId: s.settings.modelId,
+    dtype: s.settings.dtype,
+    noClsScorer: s.settings.noClsScorer,
+    clsScorer: s.settings.clsScorer,
+  }));
   const model = useLens((s) => s.model);
   const engine = useLens((s) => s.engine);
   const ids = { choice: useId(), hub: useId(), dtype: useId(), scorer: useId(), clsScorer: useId() };
@@ -66,16 +74,30 @@ export function ModelPanel() {
     >
       <h2 id={`${ids.choice}-h`}>Model</h2>
       <label htmlFor={ids.choice}>Model</label>
-      <select id={ids.choice} value={entry ? modelId : HUB_CHOICE} onChange={(e) => (e.target.value === HUB_CHOICE ? updateSettings({ modelId: '' }) : chooseModel(e.target.value))}>
+      <select
+        id={ids.choice}
+        value={entry ? modelId : HUB_CHOICE}
+        onChange={(e) =>
+          e.target.value === HUB_CHOICE ? updateSettings({ modelId: '' }) : chooseModel(e.target.value)
+        }
+      >
         {MODEL_CATALOG.map((m) => (
-          <option key={m.id} value={m.id}>{m.label}</option>
+          <option key={m.id} value={m.id}>
+            {m.label}
+          </option>
         ))}
         <option value={HUB_CHOICE}>Another Hugging Face Hub model…</option>
       </select>
       {!entry && (
         <>
           <label htmlFor={ids.hub}>Hub model id</label>
-          <input id={ids.hub} value={modelId} placeholder="owner/model-name" spellCheck={false} onChange={(e) => updateSettings({ modelId: e.target.value.trim() })} />
+          <input
+            id={ids.hub}
+            value={modelId}
+            placeholder="owner/model-name"
+            spellCheck={false}
+            onChange={(e) => updateSettings({ modelId: e.target.value.trim() })}
+          />
         </>
       )}
       <label htmlFor={ids.dtype}>Weights (dtype)</label>
@@ -84,7 +106,9 @@ export function ModelPanel() {
           const size = entry?.download?.[d];
           return (
             <option key={d} value={d}>
-              {[d, size && formatDownload(size), device && !dtypeRuns(d, device) && 'runs on the CPU (no shader-f16)'].filter(Boolean).join(' · ')}
+              {[d, size && formatDownload(size), device && !dtypeRuns(d, device) && 'runs on the CPU (no shader-f16)']
+                .filter(Boolean)
+                .join(' · ')}
             </option>
           );
         })}
@@ -96,39 +120,67 @@ export function ModelPanel() {
       )}
       {cls && (
         <>
-          <label htmlFor={ids.clsScorer}>{entry ? 'Outlier score' : 'Outlier score (if the encoder has a CLS token)'}</label>
-          <select id={ids.clsScorer} value={clsScorer} onChange={(e) => updateSettings({ clsScorer: e.target.value as ClsScorer })}>
+          <label htmlFor={ids.clsScorer}>
+            {entry ? 'Outlier score' : 'Outlier score (if the encoder has a CLS token)'}
+          </label>
+          <select
+            id={ids.clsScorer}
+            value={clsScorer}
+            onChange={(e) => updateSettings({ clsScorer: e.target.value as ClsScorer })}
+          >
             {CLS_SCORERS.map((name) => (
-              <option key={name} value={name}>{CLS_LABELS[name]}</option>
+              <option key={name} value={name}>
+                {CLS_LABELS[name]}
+              </option>
             ))}
           </select>
         </>
       )}
       {noCls && (
         <>
-          {!loadedHere && <p className="notice" role="note" data-testid="adapted-score-notice">
-            {entry ? 'This model’s' : 'If this model’s'} vision encoder has no CLS token, so DAMRO’s outlier selection is adapted, not the paper’s exact method: {ADAPTED_SCORE_NOTICE}.
-          </p>}
+          {!loadedHere && (
+            <p className="notice" role="note" data-testid="adapted-score-notice">
+              {entry ? 'This model’s' : 'If this model’s'} vision encoder has no CLS token, so DAMRO’s outlier selection
+              is adapted, not the paper’s exact method: {ADAPTED_SCORE_NOTICE}.
+            </p>
+          )}
           <label htmlFor={ids.scorer}>Adapted outlier score</label>
-          <select id={ids.scorer} value={noClsScorer} onChange={(e) => updateSettings({ noClsScorer: e.target.value as NoClsScorer })}>
+          <select
+            id={ids.scorer}
+            value={noClsScorer}
+            onChange={(e) => updateSettings({ noClsScorer: e.target.value as NoClsScorer })}
+          >
             {NO_CLS_SCORERS.map((name) => (
-              <option key={name} value={name}>{NO_CLS_LABELS[name]}</option>
+              <option key={name} value={name}>
+                {NO_CLS_LABELS[name]}
+              </option>
             ))}
           </select>
         </>
       )}
       {engine.phase === 'ready' && (
         <p className="panel__hint" data-testid="model-backend">
-          {engine.capabilities.backend === 'webgpu' ? 'Runs on WebGPU.' : `Runs on WASM: ${engine.capabilities.fallbackReason ?? 'WebGPU is not available.'}`}
+          {engine.capabilities.backend === 'webgpu'
+            ? 'Runs on WebGPU.'
+            : `Runs on WASM: ${engine.capabilities.fallbackReason ?? 'WebGPU is not available.'}`}
         </p>
       )}
-      {entry?.synthetic && entry.notice && <p className="notice notice--warn" role="note">{entry.notice}</p>}
+      {entry?.synthetic && entry.notice && (
+        <p className="notice notice--warn" role="note">
+          {entry.notice}
+        </p>
+      )}
       {size && !loadedHere && (
         <p className="panel__hint" data-testid="download-size">
           Download: {formatDownload(size)} once; the browser keeps it for later visits.
         </p>
       )}
-      <button type="button" className="button button--primary" disabled={loading || !modelId || engine.phase !== 'ready'} onClick={() => void lens.loadModel()}>
+      <button
+        type="button"
+        className="button button--primary"
+        disabled={loading || !modelId || engine.phase !== 'ready'}
+        onClick={() => void lens.loadModel()}
+      >
         {loading ? 'Loading…' : loadedHere ? 'Reload model' : 'Load model'}
       </button>
       <label className="button" aria-disabled={loading || engine.phase !== 'ready'}>
@@ -147,10 +199,14 @@ export function ModelPanel() {
           }}
         />
       </label>
-      <p className="panel__hint">Your own export or an offline copy: a folder with config.json and onnx/, loaded in the dtype above. You can also drop the folder here.</p>
+      <p className="panel__hint">
+        Your own export or an offline copy: a folder with config.json and onnx/, loaded in the dtype above. You can also
+        drop the folder here.
+      </p>
       {model.phase === 'ready' && model.info && (
         <p className="panel__status" role="status" data-testid="model-status">
-          Loaded {model.info.id} ({loadedDtypeLabel(model.info.dtype, model.info.sessionDtypes)}, {model.info.backend}) · {model.info.tokenGrid.rows}×{model.info.tokenGrid.cols} image tokens
+          Loaded {model.info.id} ({loadedDtypeLabel(model.info.dtype, model.info.sessionDtypes)}, {model.info.backend})
+          · {model.info.tokenGrid.rows}×{model.info.tokenGrid.cols} image tokens
         </p>
       )}
       {model.phase === 'ready' && model.info && !model.info.scorer.faithful && (
@@ -159,11 +215,21 @@ export function ModelPanel() {
         </p>
       )}
       {(loading || model.phase === 'ready') && <LoadProgress files={model.files} done={model.phase === 'ready'} />}
-      {model.error && <ErrorNotice error={model.error} fallbackTitle={model.info ? `Could not load the model; ${model.info.id} stays loaded` : 'Could not load the model'} />}
+      {model.error && (
+        <ErrorNotice
+          error={model.error}
+          fallbackTitle={
+            model.info ? `Could not load the model; ${model.info.id} stays loaded` : 'Could not load the model'
+          }
+        />
+      )}
       {failedHub && (
         <p className="notice notice--info" data-testid="demo-fallback">
-          Offline, or the Hub cannot be reached? The built-in demo model needs no download (its captions are meaningless, but every view works).{' '}
-          <button type="button" className="button" onClick={useDemo}>Use the built-in demo model</button>
+          Offline, or the Hub cannot be reached? The built-in demo model needs no download (its captions are
+          meaningless, but every view works).{' '}
+          <button type="button" className="button" onClick={useDemo}>
+            Use the built-in demo model
+          </button>
         </p>
       )}
     </section>

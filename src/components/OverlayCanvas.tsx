@@ -30,7 +30,8 @@ export function useLoadedImage(url: string): HTMLImageElement | undefined {
   return loaded?.src === url ? loaded : undefined;
 }
 
-const pixelCanvas = (width: number, height: number) => Object.assign(document.createElement('canvas'), { width, height });
+const pixelCanvas = (width: number, height: number) =>
+  Object.assign(document.createElement('canvas'), { width, height });
 
 interface Props {
   readonly name: OverlayName;
@@ -48,16 +49,40 @@ interface Props {
 }
 
 /** The overlay at the image's own resolution, a legend band below it. */
-function exportCanvas(props: Props, image: HTMLImageElement | undefined, heatmapCanvas: CanvasImageSource | undefined): HTMLCanvasElement {
+function exportCanvas(
+  props: Props,
+  image: HTMLImageElement | undefined,
+  heatmapCanvas: CanvasImageSource | undefined,
+): HTMLCanvasElement {
   const { width, height } = props.plan.original;
-  const layout = overlayLayout({ display: { width, height }, plan: props.plan, grid: props.grid, outliers: props.outliers });
+  const layout = overlayLayout({
+    display: { width, height },
+    plan: props.plan,
+    grid: props.grid,
+    outliers: props.outliers,
+  });
   const fontPx = Math.max(11, Math.round(width / 45));
-  const described = [...props.describe, `Colours: ${props.colormap}, ${props.normalize} normalised per map; red outlines: the outlier patches, by rank.`];
+  const described = [
+    ...props.describe,
+    `Colours: ${props.colormap}, ${props.normalize} normalised per map; red outlines: the outlier patches, by rank.`,
+  ];
   const lines = wrapLegendLines(pixelCanvas(1, 1).getContext('2d')!, described, width - fontPx * 1.2, fontPx);
   const canvas = pixelCanvas(width, height + legendBandHeight(fontPx, lines.length));
   const context = canvas.getContext('2d')!;
-  drawOverlay(context as OverlayContext, layout, { image, heatmap: heatmapCanvas && { source: heatmapCanvas, smooth: false } });
-  drawLegendBand(context, { x: 0, y: height, width, fontPx, colormap: props.colormap, lines, low: 'low', high: 'high' });
+  drawOverlay(context as OverlayContext, layout, {
+    image,
+    heatmap: heatmapCanvas && { source: heatmapCanvas, smooth: false },
+  });
+  drawLegendBand(context, {
+    x: 0,
+    y: height,
+    width,
+    fontPx,
+    colormap: props.colormap,
+    lines,
+    low: 'low',
+    high: 'high',
+  });
   return canvas;
 }
 
@@ -66,9 +91,18 @@ export function OverlayCanvas(props: Props) {
   const { name, label, imageUrl, plan, grid, values, outliers, colormap, normalize } = props;
   const canvas = useRef<HTMLCanvasElement>(null);
   const image = useLoadedImage(imageUrl);
-  const layout = useMemo(() => overlayLayout({ display: displaySize(plan), plan, grid, outliers }), [plan, grid, outliers]);
+  const layout = useMemo(
+    () => overlayLayout({ display: displaySize(plan), plan, grid, outliers }),
+    [plan, grid, outliers],
+  );
   const { display } = layout;
-  const source = useMemo(() => (values ? heatmapSource(heatmap(values, grid, { colormap, normalize, opacity: 0.65 }), grid, pixelCanvas) : undefined), [values, grid, colormap, normalize]);
+  const source = useMemo(
+    () =>
+      values
+        ? heatmapSource(heatmap(values, grid, { colormap, normalize, opacity: 0.65 }), grid, pixelCanvas)
+        : undefined,
+    [values, grid, colormap, normalize],
+  );
 
   const latest = useRef({ props, image, source });
   latest.current = { props, image, source };
@@ -92,18 +126,18 @@ export function OverlayCanvas(props: Props) {
   const ratio = typeof devicePixelRatio === 'number' && devicePixelRatio > 0 ? Math.min(devicePixelRatio, 3) : 1;
   return (
     <>
-    <canvas
-      ref={canvas}
-      className="overlay"
-      role="img"
-      aria-label={label}
-      data-outline-count={outliers.length}
-      data-heatmap={values ? 'on' : 'off'}
-      width={Math.round(display.width * ratio)}
-      height={Math.round(display.height * ratio)}
-      style={{ aspectRatio: `${display.width} / ${display.height}` }}
-    />
-    {values && <ColourLegend colormap={colormap} normalize={normalize} />}
+      <canvas
+        ref={canvas}
+        className="overlay"
+        role="img"
+        aria-label={label}
+        data-outline-count={outliers.length}
+        data-heatmap={values ? 'on' : 'off'}
+        width={Math.round(display.width * ratio)}
+        height={Math.round(display.height * ratio)}
+        style={{ aspectRatio: `${display.width} / ${display.height}` }}
+      />
+      {values && <ColourLegend colormap={colormap} normalize={normalize} />}
     </>
   );
 }

@@ -14,7 +14,14 @@ export function SampleGallery() {
       <ul className="samples__list" aria-label="Sample photos">
         {samples.map((sample) => (
           <li key={sample.file}>
-            <button type="button" className="samples__item" data-testid="sample" disabled={busy} onClick={() => void openSample(lens, sample)} title={`${sample.title} · ${sample.licence}, ${sample.credit}`}>
+            <button
+              type="button"
+              className="samples__item"
+              data-testid="sample"
+              disabled={busy}
+              onClick={() => void openSample(lens, sample)}
+              title={`${sample.title} · ${sample.licence}, ${sample.credit}`}
+            >
               <img src={sample.url} alt="" width={72} height={54} />
               <span>{sample.title}</span>
             </button>

@@ -13,7 +13,10 @@ export function ShareStrip({ caption }: { caption: CaptionKind }) {
   const attention = useLens((s) => s.attention);
   const outliers = useLens((s) => s.run.outliers);
   const k = useLens((s) => s.run.recipe?.k ?? s.settings.k);
-  const shares = useMemo(() => captionOutlierShares(attention, outliers, k, caption, tokens), [attention, outliers, k, caption, tokens]);
+  const shares = useMemo(
+    () => captionOutlierShares(attention, outliers, k, caption, tokens),
+    [attention, outliers, k, caption, tokens],
+  );
   const canvas = useRef<HTMLCanvasElement>(null);
 
   useEffect(() => {
@@ -43,7 +46,10 @@ export function ShareStrip({ caption }: { caption: CaptionKind }) {
           if (tokens[index]) selectToken({ caption, step: tokens[index].step });
         }}
       />
-      <small>Per token, share of attention on the outliers{Number.isFinite(mean) ? ` (mean ${(mean * 100).toFixed(0)}%)` : ''}: dark none, bright all</small>
+      <small>
+        Per token, share of attention on the outliers
+        {Number.isFinite(mean) ? ` (mean ${(mean * 100).toFixed(0)}%)` : ''}: dark none, bright all
+      </small>
     </div>
   );
 }

@@ -6,12 +6,18 @@ function Candidates({ title, list, chosen }: { title: string; list: readonly Can
     <table className="candidates">
       <caption>{title}</caption>
       <thead>
-        <tr><th scope="col">Token</th><th scope="col">Score</th><th scope="col">p</th></tr>
+        <tr>
+          <th scope="col">Token</th>
+          <th scope="col">Score</th>
+          <th scope="col">p</th>
+        </tr>
       </thead>
       <tbody>
         {list.map((c) => (
           <tr key={c.tokenId} className={c.tokenId === chosen ? 'candidates__chosen' : undefined}>
-            <td><code>{JSON.stringify(c.text)}</code></td>
+            <td>
+              <code>{JSON.stringify(c.text)}</code>
+            </td>
             <td>{Number.isFinite(c.score) ? c.score.toFixed(3) : '−∞'}</td>
             <td>{c.probability.toFixed(3)}</td>
           </tr>
@@ -33,8 +39,11 @@ export function StepInspector() {
       {step ? (
         <>
           <p className="view__caption" data-testid="step-summary">
-            Step {step.step + 1}: β = {beta} keeps {step.kept} token{step.kept === 1 ? '' : 's'} {step.cutoff === -Infinity ? '(every token: no cutoff)' : `with full-branch logit ≥ ${step.cutoff.toFixed(3)}`}.
-            {step.changed ? ' DAMRO changed the top token here.' : ' DAMRO kept the full branch’s top token.'}
+            Step {step.step + 1}: β = {beta} keeps {step.kept} token{step.kept === 1 ? '' : 's'}{' '}
+            {step.cutoff === -Infinity
+              ? '(every token: no cutoff)'
+              : `with full-branch logit ≥ ${step.cutoff.toFixed(3)}`}
+            .{step.changed ? ' DAMRO changed the top token here.' : ' DAMRO kept the full branch’s top token.'}
           </p>
           <div className="candidates-row">
             <Candidates title="Full image" list={step.full} chosen={token?.tokenId} />

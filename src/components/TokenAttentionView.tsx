@@ -27,7 +27,10 @@ export function TokenAttentionView() {
   const recipe = useLens((s) => s.run.recipe);
   const outliers = useLens((s) => s.run.outliers);
   const settings = useLens((s) => s.settings);
-  const view = useMemo(() => (info && ref ? tokenAttention(attention, recipe, ref, attentionSelection(settings, info)) : undefined), [attention, recipe, ref, settings, info]);
+  const view = useMemo(
+    () => (info && ref ? tokenAttention(attention, recipe, ref, attentionSelection(settings, info)) : undefined),
+    [attention, recipe, ref, settings, info],
+  );
   const patches = useMemo(() => (outliers ? outliersAtK(outliers, settings.k) : []), [outliers, settings.k]);
 
   const selected = useLens((s) => s.ui.selected);
@@ -38,7 +41,10 @@ export function TokenAttentionView() {
   }, [lens, ref, view?.kind, pinned]);
   const detail = ref ? attention.details[tokenKey(ref)] : undefined;
   const selection = info ? attentionSelection(settings, info) : undefined;
-  const focus = selection && selection.head !== 'mean' && selection.layerTo === selection.layerFrom + 1 ? { layer: selection.layerFrom, head: selection.head } : undefined;
+  const focus =
+    selection && selection.head !== 'mean' && selection.layerTo === selection.layerFrom + 1
+      ? { layer: selection.layerFrom, head: selection.head }
+      : undefined;
 
   const values = view?.kind === 'values' ? view.values : undefined;
   const share = values && patches.length ? shareOnOutliers(values, patches) : Number.NaN;
@@ -65,14 +71,30 @@ export function TokenAttentionView() {
           </p>
           <div className="token-pair">
             <div>
-              <OverlayCanvas name="token" label={`Decoder attention of token “${token.text.trim()}” over the image`} {...geometry} values={values} outliers={patches} colormap={settings.colormap as ColormapName} normalize={settings.normalize} describe={describe} />
+              <OverlayCanvas
+                name="token"
+                label={`Decoder attention of token “${token.text.trim()}” over the image`}
+                {...geometry}
+                values={values}
+                outliers={patches}
+                colormap={settings.colormap as ColormapName}
+                normalize={settings.normalize}
+                describe={describe}
+              />
             </div>
             <CounterpartView of={ref} text={token.text} geometry={geometry} outliers={patches} />
           </div>
           {view?.kind === 'needs-detail' && <p className="view__empty">Fetching this token's per-layer attention…</p>}
           {view?.kind === 'missing' && <p className="notice notice--info">{view.reason}</p>}
           {detail && geometry && (
-            <HeadGrid stack={detail} grid={geometry.grid} colormap={settings.colormap as ColormapName} normalize={settings.normalize} focus={focus} onPick={(layer, head) => updateSettings({ layerFrom: layer, layerTo: layer + 1, head })} />
+            <HeadGrid
+              stack={detail}
+              grid={geometry.grid}
+              colormap={settings.colormap as ColormapName}
+              normalize={settings.normalize}
+              focus={focus}
+              onPick={(layer, head) => updateSettings({ layerFrom: layer, layerTo: layer + 1, head })}
+            />
           )}
           <div className="share" data-testid="outlier-share" data-share={Number.isFinite(share) ? share : ''}>
             <span>On the {patches.length} outlier patches:</span>

@@ -13,5 +13,9 @@ export interface OverlayGeometry {
 export function useOverlayGeometry(): OverlayGeometry | undefined {
   const info = useLens((s) => s.model.info);
   const image = useLens((s) => s.image);
-  return useMemo(() => (info && image ? { plan: processorPlanFor(info, image), grid: gridOf(info), imageUrl: image.url } : undefined), [info, image]);
+  return useMemo(
+    () =>
+      info && image ? { plan: processorPlanFor(info, image), grid: gridOf(info), imageUrl: image.url } : undefined,
+    [info, image],
+  );
 }

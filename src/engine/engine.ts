@@ -27,10 +27,13 @@ function validateRun(params: RunParams): void {
   const problems: string[] = [];
   if (!params.prompt.trim()) problems.push('the prompt is empty');
   if (params.captions.length === 0) problems.push('no caption was asked for (baseline, DAMRO or both)');
-  if (!(params.damro.alpha >= 0 && Number.isFinite(params.damro.alpha))) problems.push(`α must be ≥ 0 (got ${params.damro.alpha})`);
-  if (!(params.damro.beta >= 0 && params.damro.beta <= 1)) problems.push(`β must be in [0, 1] (got ${params.damro.beta})`);
+  if (!(params.damro.alpha >= 0 && Number.isFinite(params.damro.alpha)))
+    problems.push(`α must be ≥ 0 (got ${params.damro.alpha})`);
+  if (!(params.damro.beta >= 0 && params.damro.beta <= 1))
+    problems.push(`β must be in [0, 1] (got ${params.damro.beta})`);
   if (!Number.isInteger(params.damro.k)) problems.push(`k must be a whole number (got ${params.damro.k})`);
-  if (!(Number.isInteger(params.maxNewTokens) && params.maxNewTokens >= 1 && params.maxNewTokens <= 1024)) problems.push(`max new tokens must be 1–1024 (got ${params.maxNewTokens})`);
+  if (!(Number.isInteger(params.maxNewTokens) && params.maxNewTokens >= 1 && params.maxNewTokens <= 1024))
+    problems.push(`max new tokens must be 1–1024 (got ${params.maxNewTokens})`);
   if (problems.length) throw new LensError('bad-request', `Cannot start the run: ${problems.join('; ')}.`);
 }
 
@@ -49,7 +52,10 @@ export function createEngine(deps: EngineDeps): EngineApi {
   };
 
   const isCaptioning = (job: LaneJob<unknown>): boolean => job.kind === 'run' || job.kind === 'eval';
-  const isJob = (kind: JobKind, tag: number) => (job: LaneJob<unknown>): boolean => job.kind === kind && job.tag === tag;
+  const isJob =
+    (kind: JobKind, tag: number) =>
+    (job: LaneJob<unknown>): boolean =>
+      job.kind === kind && job.tag === tag;
 
   async function cancelJob(kind: JobKind, tag: number): Promise<{ cancelled: boolean }> {
     if (!lane.has(isJob(kind, tag))) return { cancelled: false };
@@ -75,7 +81,10 @@ export function createEngine(deps: EngineDeps): EngineApi {
   return {
     async 'engine/hello'({ protocolVersion }) {
       if (protocolVersion !== PROTOCOL_VERSION) {
-        throw new LensError('bad-request', `The page speaks protocol ${protocolVersion} but the worker speaks ${PROTOCOL_VERSION}: the page and its worker come from different builds. Reload the page.`);
+        throw new LensError(
+          'bad-request',
+          `The page speaks protocol ${protocolVersion} but the worker speaks ${PROTOCOL_VERSION}: the page and its worker come from different builds. Reload the page.`,
+        );
       }
       return { protocolVersion: PROTOCOL_VERSION, capabilities: await probeCapabilities(deps.env) };
     },
@@ -84,7 +93,11 @@ export function createEngine(deps: EngineDeps): EngineApi {
       void lane.cancel(isCaptioning);
       // The loaded model stays until the new one has loaded: a failed load leaves the page a working model.
       return lane.enqueue('load', async () => {
-        const next = await deps.loadModel(modelId, dtype, (progress) => emit({ type: 'load/progress', ...progress }), { noClsScorer, clsScorer, folder });
+        const next = await deps.loadModel(modelId, dtype, (progress) => emit({ type: 'load/progress', ...progress }), {
+          noClsScorer,
+          clsScorer,
+          folder,
+        });
         const previous = model;
         model = next;
         encodedImages.clear();
@@ -103,11 +116,21 @@ export function createEngine(deps: EngineDeps): EngineApi {
         (signal) => {
           attention.keepOnly(runId);
           const loaded = requireModel();
-          return executeRun({ runId, model: loaded, params, signal, emit, attention, encode: encodeOnce(loaded, params.image) });
+          return executeRun({
+            runId,
+            model: loaded,
+            params,
+            signal,
+            emit,
+            attention,
+            encode: encodeOnce(loaded, params.image),
+          });
         },
         runId,
       );
-      job.result.catch((error: unknown) => emit({ type: 'run/error', runId, error: toWireError(explainOrtError(error, 'captioning')) }));
+      job.result.catch((error: unknown) =>
+        emit({ type: 'run/error', runId, error: toWireError(explainOrtError(error, 'captioning')) }),
+      );
       return { runId };
     },
 
@@ -136,7 +159,8 @@ export function createEngine(deps: EngineDeps): EngineApi {
       // Only the newest image's detection matters to the page; older ones still waiting are dropped.
       void lane.cancel((job) => job.kind === 'detect');
       return lane.enqueue('detect', (signal) => {
-        if (signal.aborted) throw new LensError('cancelled', 'This detection was replaced by a newer one before it started.');
+        if (signal.aborted)
+          throw new LensError('cancelled', 'This detection was replaced by a newer one before it started.');
         return detector.detect(params);
       }).result;
     },
@@ -144,8 +168,15 @@ export function createEngine(deps: EngineDeps): EngineApi {
     async 'attn/detail'({ runId, caption, step }) {
       const { decoder } = requireModel().info;
       const frame = attention.get(runId, caption, step);
-      if (!frame) throw new LensError('unknown-run', `The attention of token ${step} of the ${caption} caption (run ${runId}) is no longer kept; re-run to see it.`);
-      return { dims: [decoder.layers, decoder.heads, frame.length / (decoder.layers * decoder.heads)], data: frame.slice() };
+      if (!frame)
+        throw new LensError(
+          'unknown-run',
+          `The attention of token ${step} of the ${caption} caption (run ${runId}) is no longer kept; re-run to see it.`,
+        );
+      return {
+        dims: [decoder.layers, decoder.heads, frame.length / (decoder.layers * decoder.heads)],
+        data: frame.slice(),
+      };
     },
   };
 }

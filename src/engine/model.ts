@@ -43,4 +43,9 @@ export interface LoadOptions {
   readonly folder?: readonly FolderFile[];
 }
 
-export type ModelLoader = (modelId: string, dtype: Dtype, onProgress: (progress: LoadProgress) => void, options?: LoadOptions) => Promise<LoadedModel>;
+export type ModelLoader = (
+  modelId: string,
+  dtype: Dtype,
+  onProgress: (progress: LoadProgress) => void,
+  options?: LoadOptions,
+) => Promise<LoadedModel>;

@@ -1,4 +1,5 @@
-// npm run models:make -- --size tiny|bench --dtype fp32|q4|q4f16[,…] --out DIR [--seed N] [--family llava|idefics3|llava-gqa]
+// npm run models:make -- --size tiny|bench --dtype fp32|q4|q4f16[,…] --out DIR [--seed N] [--family
+// llava|idefics3|llava-gqa]
 import { parseArgs } from 'node:util';
 import { makeGqaLlavaModel } from './gqa/make-model';
 import { makeIdefics3Model } from './idefics3/make-model';
@@ -12,12 +13,20 @@ type Dtype = WeightFormat | 'q4f16';
 const FORMATS: readonly Dtype[] = ['fp32', 'q4', 'q4f16'];
 
 function fail(message: string): never {
-  console.error(`models:make: ${message}\nusage: npm run models:make -- --size tiny|bench --dtype fp32|q4|q4f16[,…] --out DIR [--seed N] [--family llava|idefics3|llava-gqa]`);
+  console.error(
+    `models:make: ${message}\nusage: npm run models:make -- --size tiny|bench --dtype fp32|q4|q4f16[,…] --out DIR [--seed N] [--family llava|idefics3|llava-gqa]`,
+  );
   process.exit(2);
 }
 
 const { values } = parseArgs({
-  options: { size: { type: 'string', default: 'tiny' }, dtype: { type: 'string', default: 'fp32' }, out: { type: 'string' }, seed: { type: 'string' }, family: { type: 'string', default: 'llava' } },
+  options: {
+    size: { type: 'string', default: 'tiny' },
+    dtype: { type: 'string', default: 'fp32' },
+    out: { type: 'string' },
+    seed: { type: 'string' },
+    family: { type: 'string', default: 'llava' },
+  },
 });
 const size = values.size as ModelSize;
 // Several dtypes go into one folder side by side, as on the Hub (onnx/*.onnx, *_q4.onnx, *_q4f16.onnx).
@@ -38,16 +47,21 @@ const FIXTURES: Record<string, () => Map<string, Uint8Array>> = {
 };
 const fixture = values.family === undefined ? undefined : FIXTURES[values.family];
 if (fixture) {
-  if (size !== 'tiny' || dtypes.join() !== 'fp32') fail(`--family ${values.family} makes only --size tiny --dtype fp32`);
+  if (size !== 'tiny' || dtypes.join() !== 'fp32')
+    fail(`--family ${values.family} makes only --size tiny --dtype fp32`);
   await writeModelFolder(values.out, fixture());
-  console.log(`synthetic ${values.family} tiny fp32 (seed ${seed}) in ${values.out} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(
+    `synthetic ${values.family} tiny fp32 (seed ${seed}) in ${values.out} (${((performance.now() - started) / 1000).toFixed(1)} s)`,
+  );
   process.exit(0);
 }
 if (values.family !== 'llava') fail(`unknown --family "${values.family}"`);
-const filesOf = (d: Dtype) => (d === 'q4f16' ? makeQ4f16LlavaModel({ seed }) : makeLlavaModel({ size, dtype: d, seed }).files);
+const filesOf = (d: Dtype) =>
+  d === 'q4f16' ? makeQ4f16LlavaModel({ seed }) : makeLlavaModel({ size, dtype: d, seed }).files;
 // The first dtype's config and processor files describe the folder; the others add only their graphs.
 const files = new Map(filesOf(dtype));
-for (const extra of dtypes.slice(1)) for (const [path, bytes] of filesOf(extra)) if (path.startsWith('onnx/')) files.set(path, bytes);
+for (const extra of dtypes.slice(1))
+  for (const [path, bytes] of filesOf(extra)) if (path.startsWith('onnx/')) files.set(path, bytes);
 await writeModelFolder(values.out, files);
 const bytes = [...files.values()].reduce((sum, f) => sum + f.byteLength, 0);
 const parameters = parameterCount(SIZES[size]);

@@ -2,7 +2,15 @@
 // same weights.
 export { DEFAULT_SEED, makeLlavaModel, type LlavaModel, type MakeLlavaOptions } from './llava/make-model';
 export { writeModelFolder } from './write-folder';
-export { SIZES, parameterCount, patchCount, usedVisionLayers, headDim, type LlavaDims, type ModelSize } from './llava/dims';
+export {
+  SIZES,
+  parameterCount,
+  patchCount,
+  usedVisionLayers,
+  headDim,
+  type LlavaDims,
+  type ModelSize,
+} from './llava/dims';
 export type { WeightFormat } from './llava/linear-node';
 export type { LlavaWeights } from './llava/weights';
 export { DECODER_TENSORS, EMBED_TENSORS, VISION_TENSORS } from './llava/tensor-names';
@@ -11,7 +19,13 @@ export { CHAT_TEMPLATE } from './llava/tokenizer-files';
 export { withGraphOutputs } from './onnx/add-outputs';
 export { effectiveWeights } from './quant/dequantized-weights';
 export { referenceVision, type VisionReference, type VisionLayerReference } from './reference/vision-forward';
-export { referenceDecoder, referenceEmbed, type DecoderReference, type DecoderReferenceInput, type KeyValue } from './reference/decoder-forward';
+export {
+  referenceDecoder,
+  referenceEmbed,
+  type DecoderReference,
+  type DecoderReferenceInput,
+  type KeyValue,
+} from './reference/decoder-forward';
 export { makeDetectorModel } from './detector/make-detector';
 export { referenceDetector, type ReferenceQuery } from './detector/reference';
 export { prototypeBytes, queryBox, BOX_SIZE as DETECTOR_BOX_SIZE } from './detector/design';

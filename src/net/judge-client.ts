@@ -30,20 +30,32 @@ export function chatCompletionsUrl(baseUrl: string): string {
   try {
     url = new URL(baseUrl.trim());
   } catch {
-    throw new LensError('bad-request', `The judge base URL '${baseUrl}' is not a URL; give one like https://api.openai.com/v1 or http://127.0.0.1:8080/v1.`);
+    throw new LensError(
+      'bad-request',
+      `The judge base URL '${baseUrl}' is not a URL; give one like https://api.openai.com/v1 or http://127.0.0.1:8080/v1.`,
+    );
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new LensError('bad-request', `The judge base URL must start with https:// or http://, got '${baseUrl}'.`);
-  if (url.username || url.password || url.search) throw new LensError('bad-request', 'The judge base URL must not carry a user name, password or query; type the API key in its own field.');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new LensError('bad-request', `The judge base URL must start with https:// or http://, got '${baseUrl}'.`);
+  if (url.username || url.password || url.search)
+    throw new LensError(
+      'bad-request',
+      'The judge base URL must not carry a user name, password or query; type the API key in its own field.',
+    );
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}/chat/completions`;
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
   });
 
 const retryable = (status: number) => status === 429 || status === 408 || status >= 500;
@@ -71,23 +83,42 @@ export function createJudgeClient(endpoint: JudgeEndpoint, options: JudgeClientO
         signal.throwIfAborted();
         let retryAfter: string | null = null;
         try {
-          const response = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) });
+          const response = await fetch(url, {
+            method: 'POST',
+            headers,
+            body,
+            signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
+          });
           const text = await response.text();
           if (response.ok) return readChatCompletion(text);
           const said = redact(text.slice(0, 200)).trim();
           if (!retryable(response.status)) {
-            const hint = response.status === 401 || response.status === 403 ? 'check the API key' : response.status === 404 ? 'check the base URL and the model name' : 'check the base URL, the model name and that the model takes images';
-            throw new LensError('bad-request', `The judge at ${url} refused the request (HTTP ${response.status}${said ? `: ${said}` : ''}); ${hint}.`);
+            const hint =
+              response.status === 401 || response.status === 403
+                ? 'check the API key'
+                : response.status === 404
+                  ? 'check the base URL and the model name'
+                  : 'check the base URL, the model name and that the model takes images';
+            throw new LensError(
+              'bad-request',
+              `The judge at ${url} refused the request (HTTP ${response.status}${said ? `: ${said}` : ''}); ${hint}.`,
+            );
           }
           last = `HTTP ${response.status}${said ? ` (${said})` : ''}`;
           retryAfter = response.headers.get('retry-after');
         } catch (error) {
           if (error instanceof LensError || signal.aborted) throw error;
-          last = error instanceof DOMException && error.name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : 'no connection';
+          last =
+            error instanceof DOMException && error.name === 'TimeoutError'
+              ? `no answer within ${timeoutMs / 1000} s`
+              : 'no connection';
         }
         if (attempt < attempts) await sleep(retryDelayMs(attempt, retryAfter), signal);
       }
-      throw new LensError('bad-request', `The judge at ${url} failed ${attempts} times (last: ${last}); check that it is running and reachable from here (a browser also needs it to allow this site: CORS), then resume.`);
+      throw new LensError(
+        'bad-request',
+        `The judge at ${url} failed ${attempts} times (last: ${last}); check that it is running and reachable from here (a browser also needs it to allow this site: CORS), then resume.`,
+      );
     },
   };
 }

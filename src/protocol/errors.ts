@@ -43,7 +43,9 @@ export class LensError extends Error {
   }
 
   toWire(): WireError {
-    return this.details ? { code: this.code, message: this.message, details: this.details } : { code: this.code, message: this.message };
+    return this.details
+      ? { code: this.code, message: this.message, details: this.details }
+      : { code: this.code, message: this.message };
   }
 
   static fromWire(wire: WireError): LensError {
@@ -53,12 +55,17 @@ export class LensError extends Error {
 
 /** Any thrown value as a WireError on the page's side: a LensError keeps its code; anything else is 'internal'. */
 export function wireErrorOf(thrown: unknown): WireError {
-  return thrown instanceof LensError ? thrown.toWire() : { code: 'internal', message: thrown instanceof Error ? thrown.message : String(thrown) };
+  return thrown instanceof LensError
+    ? thrown.toWire()
+    : { code: 'internal', message: thrown instanceof Error ? thrown.message : String(thrown) };
 }
 
 /** Anything thrown in the worker becomes a WireError; unknown throws keep their text but say where they came from. */
 export function toWireError(thrown: unknown): WireError {
   if (thrown instanceof LensError) return thrown.toWire();
   const text = thrown instanceof Error ? thrown.message : String(thrown);
-  return { code: 'internal', message: `Unexpected error in the inference worker: ${text}. Reload the page; if it persists, report it with this message.` };
+  return {
+    code: 'internal',
+    message: `Unexpected error in the inference worker: ${text}. Reload the page; if it persists, report it with this message.`,
+  };
 }

@@ -74,12 +74,24 @@ export interface ModelInfo {
    * What the processor resizes and crops the image to, so overlays map back to the original pixels. With
    * resize 'stretch' (SigLIP, Idefics3 without splitting) the image is stretched to the crop size instead.
    */
-  readonly processor: { readonly shortestEdge: number; readonly crop: { readonly height: number; readonly width: number }; readonly resize?: 'stretch' };
+  readonly processor: {
+    readonly shortestEdge: number;
+    readonly crop: { readonly height: number; readonly width: number };
+    readonly resize?: 'stretch';
+  };
   /** The grid of LLM image tokens; decoder attention and outliers live on it. */
   readonly tokenGrid: Grid;
   readonly scorer: OutlierScorerInfo;
-  /** maxPositions: the decoder's position limit (config.json max_position_embeddings); absent when the config does not say. */
-  readonly decoder: { readonly layers: number; readonly heads: number; readonly vocabSize: number; readonly maxPositions?: number };
+  /**
+   * maxPositions: the decoder's position limit (config.json max_position_embeddings); absent when the config does not
+   * say.
+   */
+  readonly decoder: {
+    readonly layers: number;
+    readonly heads: number;
+    readonly vocabSize: number;
+    readonly maxPositions?: number;
+  };
 }
 
 export type ImageInput =
@@ -185,19 +197,36 @@ export interface DetectResult {
 }
 
 export interface Methods {
-  'engine/hello': { params: { protocolVersion: number }; result: { protocolVersion: number; capabilities: Capabilities } };
+  'engine/hello': {
+    params: { protocolVersion: number };
+    result: { protocolVersion: number; capabilities: Capabilities };
+  };
   /**
    * noClsScorer applies only to encoders without a CLS token (absent: mean-received-attention), clsScorer only to
    * encoders with one (absent: clip-single-head). With `folder`, the model is that folder opened from disk and
    * modelId only names it.
    */
-  'model/load': { params: { modelId: string; dtype: Dtype; noClsScorer?: NoClsScorer; clsScorer?: ClsScorer; folder?: readonly FolderFile[] }; result: ModelInfo };
+  'model/load': {
+    params: {
+      modelId: string;
+      dtype: Dtype;
+      noClsScorer?: NoClsScorer;
+      clsScorer?: ClsScorer;
+      folder?: readonly FolderFile[];
+    };
+    result: ModelInfo;
+  };
   'run/start': { params: RunParams; result: { runId: number } };
   'run/cancel': { params: { runId: number }; result: { cancelled: boolean } };
-  /** Runs a COCO object detector on an image (ground truth for the caption labels when nothing else knows the image). */
+  /**
+   * Runs a COCO object detector on an image (ground truth for the caption labels when nothing else knows the image).
+   */
   'detect/run': { params: DetectParams; result: DetectResult };
   /** Every layer's and head's attention of one generated token over the image tokens: [layers, heads, imageTokens]. */
-  'attn/detail': { params: { runId: number; caption: CaptionKind; step: number }; result: { dims: readonly [number, number, number]; data: Float32Array } };
+  'attn/detail': {
+    params: { runId: number; caption: CaptionKind; step: number };
+    result: { dims: readonly [number, number, number]; data: Float32Array };
+  };
   'eval/image': { params: EvalImageParams; result: EvalImageResult };
   'eval/cancel': { params: { jobId: number }; result: { cancelled: boolean } };
 }
@@ -206,13 +235,17 @@ export type Method = keyof Methods;
 export type Params<M extends Method> = Methods[M]['params'];
 export type Result<M extends Method> = Methods[M]['result'];
 
-export type Request = { [M in Method]: { readonly id: number; readonly method: M; readonly params: Params<M> } }[Method];
+export type Request = {
+  [M in Method]: { readonly id: number; readonly method: M; readonly params: Params<M> };
+}[Method];
 
 export type Response =
   | { readonly id: number; readonly ok: true; readonly result: unknown }
   | { readonly id: number; readonly ok: false; readonly error: WireError };
 
-/** 'position-limit': the caption reached the decoder's last position (max_position_embeddings) before max new tokens. */
+/**
+ * 'position-limit': the caption reached the decoder's last position (max_position_embeddings) before max new tokens.
+ */
 export type StopReason = 'eos' | 'max-tokens' | 'position-limit' | 'cancelled';
 
 /** What DAMRO did at one decoding step: the top candidates of each branch and of the combination. */
@@ -233,13 +266,58 @@ export const ALIVE_INTERVAL_MS = 5_000;
 
 export type WorkerEvent =
   | { readonly type: 'engine/alive' }
-  | { readonly type: 'load/progress'; readonly file: string; readonly loaded: number; readonly total: number; readonly cached: boolean }
-  | { readonly type: 'run/outliers'; readonly runId: number; readonly grid: Grid; readonly scores: Float32Array; readonly indices: Int32Array; readonly scorer: OutlierScorerInfo; readonly norms?: Float32Array }
-  | { readonly type: 'run/token'; readonly runId: number; readonly caption: CaptionKind; readonly step: number; readonly tokenId: number; readonly text: string }
-  | { readonly type: 'run/attention'; readonly runId: number; readonly caption: CaptionKind; readonly step: number; readonly grid: Grid; readonly values: Float32Array; readonly outlierShare: number }
+  | {
+      readonly type: 'load/progress';
+      readonly file: string;
+      readonly loaded: number;
+      readonly total: number;
+      readonly cached: boolean;
+    }
+  | {
+      readonly type: 'run/outliers';
+      readonly runId: number;
+      readonly grid: Grid;
+      readonly scores: Float32Array;
+      readonly indices: Int32Array;
+      readonly scorer: OutlierScorerInfo;
+      readonly norms?: Float32Array;
+    }
+  | {
+      readonly type: 'run/token';
+      readonly runId: number;
+      readonly caption: CaptionKind;
+      readonly step: number;
+      readonly tokenId: number;
+      readonly text: string;
+    }
+  | {
+      readonly type: 'run/attention';
+      readonly runId: number;
+      readonly caption: CaptionKind;
+      readonly step: number;
+      readonly grid: Grid;
+      readonly values: Float32Array;
+      readonly outlierShare: number;
+    }
   | ({ readonly type: 'run/step'; readonly runId: number } & StepDiagnostics)
-  | { readonly type: 'run/done'; readonly runId: number; readonly caption: CaptionKind; readonly reason: StopReason; readonly tokens: number }
-  | { readonly type: 'run/finished'; readonly runId: number; readonly timings: { readonly visionMs: number; readonly prefillMs: number; readonly decodeMs: number; readonly steps: number } }
+  | {
+      readonly type: 'run/done';
+      readonly runId: number;
+      readonly caption: CaptionKind;
+      readonly reason: StopReason;
+      readonly tokens: number;
+    }
+  | {
+      readonly type: 'run/finished';
+      readonly runId: number;
+      readonly timings: {
+        readonly visionMs: number;
+        readonly prefillMs: number;
+        readonly decodeMs: number;
+        readonly steps: number;
+      };
+    }
   | { readonly type: 'run/error'; readonly runId: number; readonly error: WireError };
 
-export type FromWorker = { readonly kind: 'response'; readonly response: Response } | { readonly kind: 'event'; readonly event: WorkerEvent };
+export type FromWorker =
+  { readonly kind: 'response'; readonly response: Response } | { readonly kind: 'event'; readonly event: WorkerEvent };

@@ -7,8 +7,15 @@ import { store } from './store';
 export function engineReady(capabilities: Capabilities): void {
   const { settings, ui } = store.getState();
   const entry = catalogEntry(settings.modelId);
-  const dtype = entry && !ui.dtypeFromLink ? pickDtype(entry.dtypes, { backend: capabilities.backend, shaderF16: capabilities.adapter?.shaderF16 ?? false }).dtype : settings.dtype;
-  store.setState({ engine: { phase: 'ready', capabilities }, settings: dtype === settings.dtype ? settings : { ...settings, dtype } });
+  const dtype =
+    entry && !ui.dtypeFromLink
+      ? pickDtype(entry.dtypes, { backend: capabilities.backend, shaderF16: capabilities.adapter?.shaderF16 ?? false })
+          .dtype
+      : settings.dtype;
+  store.setState({
+    engine: { phase: 'ready', capabilities },
+    settings: dtype === settings.dtype ? settings : { ...settings, dtype },
+  });
 }
 
 export function engineFailed(message: string): void {

@@ -6,12 +6,26 @@ import { planProcessor, type PatchGrid, type PatchIndex, type ProcessorPlan } fr
 import { topK } from '../core/tensor/topk';
 import type { AttentionSelection, ModelInfo } from '../protocol/messages';
 import type { Settings } from './settings';
-import { tokenKey, type AttentionSlice, type CaptionToken, type ImageSlice, type OutlierRecord, type RunRecipe, type TokenRef } from './store';
+import {
+  tokenKey,
+  type AttentionSlice,
+  type CaptionToken,
+  type ImageSlice,
+  type OutlierRecord,
+  type RunRecipe,
+  type TokenRef,
+} from './store';
 
-/** The model's resize (shortest edge) and centre crop, or its stretch, replayed on the image size; the worker crops on a canvas. */
+/**
+ * The model's resize (shortest edge) and centre crop, or its stretch, replayed on the image size; the worker crops on a
+ * canvas.
+ */
 export function processorPlanFor(info: ModelInfo, image: Pick<ImageSlice, 'width' | 'height'>): ProcessorPlan {
   const { shortestEdge, crop, resize } = info.processor;
-  if (resize === 'stretch') return planProcessor({ width: image.width, height: image.height }, [{ op: 'resize', width: crop.width, height: crop.height }]);
+  if (resize === 'stretch')
+    return planProcessor({ width: image.width, height: image.height }, [
+      { op: 'resize', width: crop.width, height: crop.height },
+    ]);
   return planProcessor({ width: image.width, height: image.height }, [
     { op: 'resize-aspect', shortestEdge },
     { op: 'center-crop', width: crop.width, height: crop.height, align: 'canvas' },
@@ -30,7 +44,10 @@ export function captionText(tokens: readonly CaptionToken[]): string {
 }
 
 /** The settings' layer/head choice made concrete for a model. */
-export function attentionSelection(settings: Pick<Settings, 'layerFrom' | 'layerTo' | 'head'>, info: ModelInfo): AttentionSelection {
+export function attentionSelection(
+  settings: Pick<Settings, 'layerFrom' | 'layerTo' | 'head'>,
+  info: ModelInfo,
+): AttentionSelection {
   const layers = info.decoder.layers;
   const layerFrom = Math.min(settings.layerFrom, layers - 1);
   const layerTo = settings.layerTo === null ? layers : Math.min(Math.max(settings.layerTo, layerFrom + 1), layers);
@@ -38,7 +55,8 @@ export function attentionSelection(settings: Pick<Settings, 'layerFrom' | 'layer
   return { layerFrom, layerTo, head };
 }
 
-const sameSelection = (a: AttentionSelection, b: AttentionSelection): boolean => a.layerFrom === b.layerFrom && a.layerTo === b.layerTo && a.head === b.head;
+const sameSelection = (a: AttentionSelection, b: AttentionSelection): boolean =>
+  a.layerFrom === b.layerFrom && a.layerTo === b.layerTo && a.head === b.head;
 
 export type TokenAttention =
   | { readonly kind: 'values'; readonly values: Float32Array; readonly from: 'stream' | 'detail' }
@@ -50,19 +68,32 @@ export type TokenAttention =
  * A token's attention over the image tokens for the wanted selection: the streamed frame when the run used that
  * selection, else re-aggregated on this thread from the fetched [layers, heads, imageTokens] detail.
  */
-export function tokenAttention(attention: AttentionSlice, recipe: RunRecipe | undefined, ref: TokenRef, wanted: AttentionSelection): TokenAttention {
+export function tokenAttention(
+  attention: AttentionSlice,
+  recipe: RunRecipe | undefined,
+  ref: TokenRef,
+  wanted: AttentionSelection,
+): TokenAttention {
   const key = tokenKey(ref);
   const detail = attention.details[key];
   if (detail) {
     const range = { layerFrom: wanted.layerFrom, layerTo: wanted.layerTo };
-    const values = wanted.head === 'mean' ? aggregateAttention('mean-heads', detail, range) : aggregateAttention('one-head', detail, { ...range, head: wanted.head });
+    const values =
+      wanted.head === 'mean'
+        ? aggregateAttention('mean-heads', detail, range)
+        : aggregateAttention('one-head', detail, { ...range, head: wanted.head });
     return { kind: 'values', values, from: 'detail' };
   }
   const frame = attention.frames[key];
-  if (frame && recipe && sameSelection(recipe.attention, wanted)) return { kind: 'values', values: frame.values, from: 'stream' };
+  if (frame && recipe && sameSelection(recipe.attention, wanted))
+    return { kind: 'values', values: frame.values, from: 'stream' };
   const failed = attention.detailErrors[key];
   if (failed) return { kind: 'missing', reason: failed };
-  if (!frame) return { kind: 'missing', reason: 'No attention arrived for this token (the model may not export decoder attention).' };
+  if (!frame)
+    return {
+      kind: 'missing',
+      reason: 'No attention arrived for this token (the model may not export decoder attention).',
+    };
   return { kind: 'needs-detail' };
 }
 
@@ -72,7 +103,13 @@ export function shareOnOutliers(values: Float32Array, outliers: readonly number[
 }
 
 /** Each token's share of its (streamed) image attention on the run's outliers; NaN where none arrived. */
-export function captionOutlierShares(attention: AttentionSlice, outliers: OutlierRecord | undefined, k: number, caption: TokenRef['caption'], tokens: readonly CaptionToken[]): number[] {
+export function captionOutlierShares(
+  attention: AttentionSlice,
+  outliers: OutlierRecord | undefined,
+  k: number,
+  caption: TokenRef['caption'],
+  tokens: readonly CaptionToken[],
+): number[] {
   if (!outliers) return tokens.map(() => Number.NaN);
   const patches = outliersAtK(outliers, k);
   return tokens.map((t) => {

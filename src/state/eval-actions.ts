@@ -4,7 +4,8 @@ import type { WireError } from '../protocol/errors';
 import type { EvalForm, EvalSlice, JudgeConsent } from './eval-state';
 import { store } from './store';
 
-const update = (patch: Partial<EvalSlice>) => store.setState({ evaluation: { ...store.getState().evaluation, ...patch } });
+const update = (patch: Partial<EvalSlice>) =>
+  store.setState({ evaluation: { ...store.getState().evaluation, ...patch } });
 
 export function evalFormChanged(patch: Partial<EvalForm>): void {
   update({ form: { ...store.getState().evaluation.form, ...patch } });
@@ -19,7 +20,12 @@ export function evalKept(kept: number): void {
 }
 
 export function evalPhase(phase: EvalSlice['phase']): void {
-  update({ phase, ...(phase === 'preparing' ? { error: undefined, progress: undefined, consent: undefined, judgeProgress: undefined } : {}) });
+  update({
+    phase,
+    ...(phase === 'preparing'
+      ? { error: undefined, progress: undefined, consent: undefined, judgeProgress: undefined }
+      : {}),
+  });
 }
 
 /** What the judge will be sent; with `ask`, the run waits for the person's answer. */
@@ -41,6 +47,8 @@ export function evalFailed(error: WireError): void {
 
 /** A finished run's table; it replaces an earlier one of the same benchmark and split. */
 export function evalFinished(summary: BenchmarkSummary): void {
-  const results = store.getState().evaluation.results.filter((r) => !(r.benchmark === summary.benchmark && r.split === summary.split));
+  const results = store
+    .getState()
+    .evaluation.results.filter((r) => !(r.benchmark === summary.benchmark && r.split === summary.split));
   update({ phase: 'done', results: [...results, summary] });
 }

@@ -37,7 +37,8 @@ export interface JudgeConsent {
 
 export interface EvalSlice {
   readonly form: EvalForm;
-  readonly phase: 'idle' | 'preparing' | 'consent' | 'running' | 'judging' | 'pausing' | 'paused' | 'done' | 'cancelled' | 'failed';
+  readonly phase:
+    'idle' | 'preparing' | 'consent' | 'running' | 'judging' | 'pausing' | 'paused' | 'done' | 'cancelled' | 'failed';
   readonly folder?: { readonly name: string; readonly files: number };
   readonly progress?: Progress;
   /** Set while the person is asked to agree (phase 'consent') and kept for the run's judging line. */

@@ -11,7 +11,8 @@ function patch(update: Partial<LabelsSlice>): void {
 export const labellerReady = (resources: LabelResources): void => patch({ labeller: { phase: 'ready', resources } });
 export const labellerFailed = (message: string): void => patch({ labeller: { phase: 'failed', message } });
 export const setCocoId = (cocoId: string): void => patch({ cocoId });
-export const setDetectorId = (detectorId: string): void => patch({ detectorId, detection: undefined, focus: undefined });
+export const setDetectorId = (detectorId: string): void =>
+  patch({ detectorId, detection: undefined, focus: undefined });
 export const setDetectionThreshold = (threshold: number): void => patch({ threshold });
 export const focusEvidence = (node: string | undefined): void => {
   if (store.getState().labels.focus !== node) patch({ focus: node });
@@ -28,5 +29,7 @@ function forCurrent(imageUrl: string, modelId: string, update: Partial<NonNullab
   patch({ detection: { ...detection, ...update } });
 }
 
-export const detectionDone = (imageUrl: string, result: DetectResult): void => forCurrent(imageUrl, result.modelId, { phase: 'done', result });
-export const detectionFailed = (imageUrl: string, modelId: string, error: WireError): void => forCurrent(imageUrl, modelId, { phase: 'failed', error });
+export const detectionDone = (imageUrl: string, result: DetectResult): void =>
+  forCurrent(imageUrl, result.modelId, { phase: 'done', result });
+export const detectionFailed = (imageUrl: string, modelId: string, error: WireError): void =>
+  forCurrent(imageUrl, modelId, { phase: 'failed', error });

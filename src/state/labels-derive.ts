@@ -20,7 +20,10 @@ const same = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.le
 
 export function groundTruthView(state: LensState): GroundTruthView | undefined {
   const { labeller, cocoId, threshold, detectorId } = state.labels;
-  const detection = state.labels.detection?.imageUrl === state.image?.url && state.labels.detection?.modelId === detectorId ? state.labels.detection : undefined;
+  const detection =
+    state.labels.detection?.imageUrl === state.image?.url && state.labels.detection?.modelId === detectorId
+      ? state.labels.detection
+      : undefined;
   const key = [labeller, state.image, cocoId, threshold, detection, state.ui.groundTruth];
   if (last && same(last.key, key)) return last.value;
   const value =
@@ -45,7 +48,14 @@ export function groundTruthView(state: LensState): GroundTruthView | undefined {
  */
 export function groundTruthPending(state: LensState): boolean {
   const view = groundTruthView(state);
-  return Boolean(view && !view.truth && view.needsDetector && state.image && view.detection?.phase !== 'failed' && view.detection?.phase !== 'done');
+  return Boolean(
+    view &&
+    !view.truth &&
+    view.needsDetector &&
+    state.image &&
+    view.detection?.phase !== 'failed' &&
+    view.detection?.phase !== 'done',
+  );
 }
 
 const captionCache = new Map<string, { tokens: unknown; truth: unknown; labels: CaptionLabels }>();

@@ -28,7 +28,8 @@ export function modelLoaded(info: ModelInfo): void {
   const imageTokens = info.tokenGrid.rows * info.tokenGrid.cols;
   const layers = info.decoder.layers;
   const layerFrom = Math.min(settings.layerFrom, layers - 1);
-  const layerTo = settings.layerTo === null || settings.layerTo > layers || settings.layerTo <= layerFrom ? null : settings.layerTo;
+  const layerTo =
+    settings.layerTo === null || settings.layerTo > layers || settings.layerTo <= layerFrom ? null : settings.layerTo;
   const head = settings.head === 'mean' || settings.head < info.decoder.heads ? settings.head : 'mean';
   store.setState({
     model: { ...model, phase: 'ready', info, error: undefined },
@@ -40,5 +41,9 @@ export function modelLoaded(info: ModelInfo): void {
 export function modelFailed(error: WireError): void {
   const { model } = store.getState();
   const { info } = model;
-  store.setState({ model: info ? { phase: 'ready', requested: { modelId: info.id, dtype: info.dtype }, files: [], info, error } : { ...model, phase: 'failed', error } });
+  store.setState({
+    model: info
+      ? { phase: 'ready', requested: { modelId: info.id, dtype: info.dtype }, files: [], info, error }
+      : { ...model, phase: 'failed', error },
+  });
 }

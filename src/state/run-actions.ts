@@ -24,7 +24,13 @@ function forRun(runId: number, update: (state: LensState) => Partial<LensState>)
 export function runStarting(recipe: RunRecipe): void {
   const { run, ui } = store.getState();
   store.setState({
-    run: { phase: 'running', staleUpTo: Math.max(run.staleUpTo, run.runId ?? 0), recipe, captions: emptyCaptions, steps: [] },
+    run: {
+      phase: 'running',
+      staleUpTo: Math.max(run.staleUpTo, run.runId ?? 0),
+      recipe,
+      captions: emptyCaptions,
+      steps: [],
+    },
     attention: { frames: {}, details: {}, detailErrors: {} },
     ui: { ...ui, selected: undefined, hovered: undefined },
   });
@@ -53,7 +59,9 @@ export function runSuperseded(runId: number): void {
 }
 
 export function outliersReceived(e: EventOf<'run/outliers'>): void {
-  forRun(e.runId, ({ run }) => ({ run: { ...run, outliers: { grid: e.grid, scores: e.scores, indices: e.indices, scorer: e.scorer, norms: e.norms } } }));
+  forRun(e.runId, ({ run }) => ({
+    run: { ...run, outliers: { grid: e.grid, scores: e.scores, indices: e.indices, scorer: e.scorer, norms: e.norms } },
+  }));
 }
 
 export function tokenReceived(e: EventOf<'run/token'>): void {
@@ -66,17 +74,30 @@ export function tokenReceived(e: EventOf<'run/token'>): void {
 
 export function attentionReceived(e: EventOf<'run/attention'>): void {
   forRun(e.runId, ({ attention }) => ({
-    attention: { ...attention, frames: { ...attention.frames, [tokenKey(e)]: { values: e.values, outlierShare: e.outlierShare } } },
+    attention: {
+      ...attention,
+      frames: { ...attention.frames, [tokenKey(e)]: { values: e.values, outlierShare: e.outlierShare } },
+    },
   }));
 }
 
 export function stepReceived(e: EventOf<'run/step'>): void {
-  const record = { step: e.step, full: e.full, outlier: e.outlier, combined: e.combined, kept: e.kept, cutoff: e.cutoff, changed: e.changed };
+  const record = {
+    step: e.step,
+    full: e.full,
+    outlier: e.outlier,
+    combined: e.combined,
+    kept: e.kept,
+    cutoff: e.cutoff,
+    changed: e.changed,
+  };
   forRun(e.runId, ({ run }) => ({ run: { ...run, steps: [...run.steps, record] } }));
 }
 
 export function captionDone(e: EventOf<'run/done'>): void {
-  forRun(e.runId, ({ run }) => ({ run: { ...run, captions: { ...run.captions, [e.caption]: { ...run.captions[e.caption], done: e.reason } } } }));
+  forRun(e.runId, ({ run }) => ({
+    run: { ...run, captions: { ...run.captions, [e.caption]: { ...run.captions[e.caption], done: e.reason } } },
+  }));
 }
 
 export function runFinished(e: EventOf<'run/finished'>): void {
@@ -90,9 +111,13 @@ export function runFailed(runId: number | undefined, error: WireError): void {
 }
 
 export function detailReceived(runId: number, ref: TokenRef, stack: AttentionStack): void {
-  forRun(runId, ({ attention }) => ({ attention: { ...attention, details: { ...attention.details, [tokenKey(ref)]: stack } } }));
+  forRun(runId, ({ attention }) => ({
+    attention: { ...attention, details: { ...attention.details, [tokenKey(ref)]: stack } },
+  }));
 }
 
 export function detailFailed(runId: number, ref: TokenRef, message: string): void {
-  forRun(runId, ({ attention }) => ({ attention: { ...attention, detailErrors: { ...attention.detailErrors, [tokenKey(ref)]: message } } }));
+  forRun(runId, ({ attention }) => ({
+    attention: { ...attention, detailErrors: { ...attention.detailErrors, [tokenKey(ref)]: message } },
+  }));
 }

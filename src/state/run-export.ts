@@ -1,4 +1,12 @@
-import { RUN_EXPORT_KIND, RUN_EXPORT_SCHEMA_VERSION, type ExportedCaption, type ExportedCaptionLabels, type ExportedEvidence, type ExportedLabels, type RunExportV1 } from '../core/export/run-export';
+import {
+  RUN_EXPORT_KIND,
+  RUN_EXPORT_SCHEMA_VERSION,
+  type ExportedCaption,
+  type ExportedCaptionLabels,
+  type ExportedEvidence,
+  type ExportedLabels,
+  type RunExportV1,
+} from '../core/export/run-export';
 import type { CaptionLabels } from '../core/caption-objects/matcher';
 import type { GroundTruthEvidence } from '../core/labels/ground-truth';
 import { captionLabels, groundTruthView } from './labels-derive';
@@ -10,7 +18,10 @@ const nullIfNaN = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
 function exportEvidence(evidence: GroundTruthEvidence): ExportedEvidence {
   if (evidence.kind !== 'detector') return { ...evidence };
-  return { kind: 'detector', detections: evidence.detections.map((d) => ({ label: d.label, confidence: d.confidence, box: { ...d.box } })) };
+  return {
+    kind: 'detector',
+    detections: evidence.detections.map((d) => ({ label: d.label, confidence: d.confidence, box: { ...d.box } })),
+  };
 }
 
 function exportCaptionLabels(labels: CaptionLabels): ExportedCaptionLabels {
@@ -24,7 +35,11 @@ function exportCaptionLabels(labels: CaptionLabels): ExportedCaptionLabels {
       evidence: l.kind === 'grounded' ? exportEvidence(l.evidence) : null,
     })),
     counts: { ...labels.counts },
-    chair: { chairS: nullIfNaN(labels.scores.chairS), chairI: nullIfNaN(labels.scores.chairI), recall: nullIfNaN(labels.scores.recall) },
+    chair: {
+      chairS: nullIfNaN(labels.scores.chairS),
+      chairI: nullIfNaN(labels.scores.chairI),
+      recall: nullIfNaN(labels.scores.recall),
+    },
   };
 }
 

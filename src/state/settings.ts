@@ -11,9 +11,15 @@ export interface Settings {
   readonly dtype: Dtype;
   /** The adapted outlier score for encoders without a CLS token; applied when the model loads. */
   readonly noClsScorer: NoClsScorer;
-  /** DAMRO's outlier score for encoders with a CLS token (the paper's LLaVA-1.5 or InstructBLIP setting); applied on load. */
+  /**
+   * DAMRO's outlier score for encoders with a CLS token (the paper's LLaVA-1.5 or InstructBLIP setting); applied on
+   * load.
+   */
   readonly clsScorer: ClsScorer;
-  /** DAMRO's contrast strength α ≥ 0, plausibility cutoff β ∈ [0, 1] (0 keeps every token), and number of outlier tokens k. */
+  /**
+   * DAMRO's contrast strength α ≥ 0, plausibility cutoff β ∈ [0, 1] (0 keeps every token), and number of outlier tokens
+   * k.
+   */
   readonly alpha: number;
   readonly beta: number;
   readonly k: number;

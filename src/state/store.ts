@@ -8,7 +8,17 @@ import type { AttentionStack } from '../core/attention/aggregate';
 import type { LabelResources } from '../core/labels/resources';
 import { DEFAULT_DETECTOR } from '../core/models/detectors';
 import type { WireError } from '../protocol/errors';
-import type { AttentionSelection, Capabilities, CaptionKind, DetectResult, Grid, ModelInfo, OutlierScorerInfo, StepDiagnostics, StopReason } from '../protocol/messages';
+import type {
+  AttentionSelection,
+  Capabilities,
+  CaptionKind,
+  DetectResult,
+  Grid,
+  ModelInfo,
+  OutlierScorerInfo,
+  StepDiagnostics,
+  StopReason,
+} from '../protocol/messages';
 import { DEFAULT_SETTINGS, type Settings } from './settings';
 import type { EvalSlice } from './eval-state';
 import type { EvidenceRecord, EvidenceSource } from './evidence-actions';
@@ -100,7 +110,12 @@ export interface RunSlice {
   readonly captions: Readonly<Record<CaptionKind, CaptionState>>;
   readonly outliers?: OutlierRecord;
   readonly steps: readonly StepRecord[];
-  readonly timings?: { readonly visionMs: number; readonly prefillMs: number; readonly decodeMs: number; readonly steps: number };
+  readonly timings?: {
+    readonly visionMs: number;
+    readonly prefillMs: number;
+    readonly decodeMs: number;
+    readonly steps: number;
+  };
   readonly error?: WireError;
 }
 
@@ -193,7 +208,19 @@ export const initialState: LensState = {
   attention: { frames: {}, details: {}, detailErrors: {} },
   ui: { groundTruth: [], urlProblems: [], samples: [] },
   labels: { labeller: { phase: 'loading' }, cocoId: '', detectorId: DEFAULT_DETECTOR, threshold: 0.7 },
-  evaluation: { form: { benchmark: 'pope', split: 'random', preset: 'paper', custom: paperPreset('pope').settings, limit: 0, popeRule: 'damro', judge: { baseUrl: '', model: '', concurrency: 4 } }, phase: 'idle', results: [] },
+  evaluation: {
+    form: {
+      benchmark: 'pope',
+      split: 'random',
+      preset: 'paper',
+      custom: paperPreset('pope').settings,
+      limit: 0,
+      popeRule: 'damro',
+      judge: { baseUrl: '', model: '', concurrency: 4 },
+    },
+    phase: 'idle',
+    results: [],
+  },
 };
 
 export const store = createStore<LensState>(() => initialState);

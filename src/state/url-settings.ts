@@ -2,7 +2,16 @@
 // and is reported, because a mistyped link should still open the app and say what it ignored.
 import type { NormalizerName } from '../core/attention/normalize';
 import type { ClsScorer, Dtype, NoClsScorer } from '../protocol/messages';
-import { CLS_SCORERS, DEFAULT_SETTINGS, DTYPES, NO_CLS_SCORERS, NORMALIZER_NAMES, SETTING_LIMITS, type DecodingMode, type Settings } from './settings';
+import {
+  CLS_SCORERS,
+  DEFAULT_SETTINGS,
+  DTYPES,
+  NO_CLS_SCORERS,
+  NORMALIZER_NAMES,
+  SETTING_LIMITS,
+  type DecodingMode,
+  type Settings,
+} from './settings';
 
 /** Query keys, short because they end up in links. */
 export const URL_KEYS = {
@@ -53,7 +62,11 @@ function layerRange(raw: string): { layerFrom: number; layerTo: number | null } 
   if (!match) return undefined;
   const layerFrom = Number(match[1]);
   const layerTo = match[2] === '' ? null : Number(match[2]);
-  if (layerFrom >= SETTING_LIMITS.layers.max || (layerTo !== null && (layerTo <= layerFrom || layerTo > SETTING_LIMITS.layers.max))) return undefined;
+  if (
+    layerFrom >= SETTING_LIMITS.layers.max ||
+    (layerTo !== null && (layerTo <= layerFrom || layerTo > SETTING_LIMITS.layers.max))
+  )
+    return undefined;
   return { layerFrom, layerTo };
 }
 
@@ -62,11 +75,20 @@ function head(raw: string): Settings['head'] | undefined {
   return /^\d{1,4}$/.test(raw) ? Number(raw) : undefined;
 }
 
-export function decodeSettings(query: string, options: CodecOptions, base: Settings = DEFAULT_SETTINGS): DecodedSettings {
+export function decodeSettings(
+  query: string,
+  options: CodecOptions,
+  base: Settings = DEFAULT_SETTINGS,
+): DecodedSettings {
   const params = new URLSearchParams(query);
   const problems: string[] = [];
   const next: { -readonly [K in keyof Settings]: Settings[K] } = { ...base };
-  const read = <T>(key: string, parse: (raw: string) => T | undefined, expected: string, apply: (value: T) => void): void => {
+  const read = <T>(
+    key: string,
+    parse: (raw: string) => T | undefined,
+    expected: string,
+    apply: (value: T) => void,
+  ): void => {
     const raw = params.get(key);
     if (raw === null) return;
     const value = parse(raw);
@@ -74,21 +96,88 @@ export function decodeSettings(query: string, options: CodecOptions, base: Setti
     else apply(value);
   };
   const L = SETTING_LIMITS;
-  read(URL_KEYS.modelId, (r) => (MODEL_ID.test(r) ? r : undefined), 'a model id such as synthetic-llava-tiny or owner/name', (v) => (next.modelId = v));
-  read(URL_KEYS.dtype, (r) => oneOf<Dtype>(r, DTYPES), DTYPES.join(', '), (v) => (next.dtype = v));
-  read(URL_KEYS.noClsScorer, (r) => oneOf<NoClsScorer>(r, NO_CLS_SCORERS), NO_CLS_SCORERS.join(', '), (v) => (next.noClsScorer = v));
-  read(URL_KEYS.clsScorer, (r) => oneOf<ClsScorer>(r, CLS_SCORERS), CLS_SCORERS.join(', '), (v) => (next.clsScorer = v));
-  read(URL_KEYS.alpha, (r) => number(r, L.alpha, false), `a number from ${L.alpha.min} to ${L.alpha.max}`, (v) => (next.alpha = v));
-  read(URL_KEYS.beta, (r) => number(r, L.beta, false), 'a number in [0, 1]', (v) => (next.beta = v));
-  read(URL_KEYS.k, (r) => number(r, L.k, true), `a whole number from ${L.k.min} to ${L.k.max}`, (v) => (next.k = v));
-  read(URL_KEYS.mode, (r) => oneOf<DecodingMode>(r, ['greedy', 'sample']), 'greedy or sample', (v) => (next.mode = v));
-  read(URL_KEYS.seed, (r) => number(r, L.seed, true), `a whole number from 0 to ${L.seed.max}`, (v) => (next.seed = v));
-  read(URL_KEYS.maxNewTokens, (r) => number(r, L.maxNewTokens, true), `a whole number from 1 to ${L.maxNewTokens.max}`, (v) => (next.maxNewTokens = v));
-  read(URL_KEYS.prompt, (r) => (r.trim() && r.length <= L.promptLength ? r : undefined), `a non-empty prompt of at most ${L.promptLength} characters`, (v) => (next.prompt = v));
-  read(URL_KEYS.layers, layerRange, 'a layer range such as 0-4 or 2- (through the last layer)', (v) => Object.assign(next, v));
+  read(
+    URL_KEYS.modelId,
+    (r) => (MODEL_ID.test(r) ? r : undefined),
+    'a model id such as synthetic-llava-tiny or owner/name',
+    (v) => (next.modelId = v),
+  );
+  read(
+    URL_KEYS.dtype,
+    (r) => oneOf<Dtype>(r, DTYPES),
+    DTYPES.join(', '),
+    (v) => (next.dtype = v),
+  );
+  read(
+    URL_KEYS.noClsScorer,
+    (r) => oneOf<NoClsScorer>(r, NO_CLS_SCORERS),
+    NO_CLS_SCORERS.join(', '),
+    (v) => (next.noClsScorer = v),
+  );
+  read(
+    URL_KEYS.clsScorer,
+    (r) => oneOf<ClsScorer>(r, CLS_SCORERS),
+    CLS_SCORERS.join(', '),
+    (v) => (next.clsScorer = v),
+  );
+  read(
+    URL_KEYS.alpha,
+    (r) => number(r, L.alpha, false),
+    `a number from ${L.alpha.min} to ${L.alpha.max}`,
+    (v) => (next.alpha = v),
+  );
+  read(
+    URL_KEYS.beta,
+    (r) => number(r, L.beta, false),
+    'a number in [0, 1]',
+    (v) => (next.beta = v),
+  );
+  read(
+    URL_KEYS.k,
+    (r) => number(r, L.k, true),
+    `a whole number from ${L.k.min} to ${L.k.max}`,
+    (v) => (next.k = v),
+  );
+  read(
+    URL_KEYS.mode,
+    (r) => oneOf<DecodingMode>(r, ['greedy', 'sample']),
+    'greedy or sample',
+    (v) => (next.mode = v),
+  );
+  read(
+    URL_KEYS.seed,
+    (r) => number(r, L.seed, true),
+    `a whole number from 0 to ${L.seed.max}`,
+    (v) => (next.seed = v),
+  );
+  read(
+    URL_KEYS.maxNewTokens,
+    (r) => number(r, L.maxNewTokens, true),
+    `a whole number from 1 to ${L.maxNewTokens.max}`,
+    (v) => (next.maxNewTokens = v),
+  );
+  read(
+    URL_KEYS.prompt,
+    (r) => (r.trim() && r.length <= L.promptLength ? r : undefined),
+    `a non-empty prompt of at most ${L.promptLength} characters`,
+    (v) => (next.prompt = v),
+  );
+  read(URL_KEYS.layers, layerRange, 'a layer range such as 0-4 or 2- (through the last layer)', (v) =>
+    Object.assign(next, v),
+  );
   read(URL_KEYS.head, head, 'mean or a head number', (v) => (next.head = v));
-  read(URL_KEYS.colormap, (r) => oneOf(r, options.colormaps), options.colormaps.join(', '), (v) => (next.colormap = v));
-  read(URL_KEYS.normalize, (r) => oneOf<NormalizerName>(r, NORMALIZER_NAMES), NORMALIZER_NAMES.join(', '), (v) => (next.normalize = v));
+  read(
+    URL_KEYS.colormap,
+    (r) => oneOf(r, options.colormaps),
+    options.colormaps.join(', '),
+    (v) => (next.colormap = v),
+  );
+  read(
+    URL_KEYS.normalize,
+    (r) => oneOf<NormalizerName>(r, NORMALIZER_NAMES),
+    NORMALIZER_NAMES.join(', '),
+    (v) => (next.normalize = v),
+  );
   return { settings: next, problems };
 }
 

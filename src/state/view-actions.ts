@@ -41,7 +41,10 @@ export function hoverToken(ref: TokenRef | undefined): void {
 /** Adds objects (comma-separated allowed), trimmed, lower-cased, without duplicates. */
 export function addGroundTruth(text: string): void {
   const { ui } = store.getState();
-  const entries = text.split(',').map((t) => t.trim().toLowerCase()).filter((t) => t !== '' && !ui.groundTruth.includes(t));
+  const entries = text
+    .split(',')
+    .map((t) => t.trim().toLowerCase())
+    .filter((t) => t !== '' && !ui.groundTruth.includes(t));
   if (entries.length === 0) return;
   store.setState({ ui: { ...ui, groundTruth: [...ui.groundTruth, ...new Set(entries)] } });
 }

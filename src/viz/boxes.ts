@@ -25,13 +25,22 @@ export interface BoxLayout {
   readonly boxes: readonly BoxMark[];
 }
 
-export function boxLayout(display: { width: number; height: number }, image: { width: number; height: number }, boxes: readonly BoxInput[]): BoxLayout {
-  if (!(display.width > 0 && display.height > 0)) throw invalidOption('display size', `${display.width}x${display.height}`, 'a positive width and height');
-  if (!(image.width > 0 && image.height > 0)) throw invalidOption('image size', `${image.width}x${image.height}`, 'a positive width and height');
+export function boxLayout(
+  display: { width: number; height: number },
+  image: { width: number; height: number },
+  boxes: readonly BoxInput[],
+): BoxLayout {
+  if (!(display.width > 0 && display.height > 0))
+    throw invalidOption('display size', `${display.width}x${display.height}`, 'a positive width and height');
+  if (!(image.width > 0 && image.height > 0))
+    throw invalidOption('image size', `${image.width}x${image.height}`, 'a positive width and height');
   const scale = Math.min(display.width / image.width, display.height / image.height);
   const x0 = (display.width - image.width * scale) / 2;
   const y0 = (display.height - image.height * scale) / 2;
-  const marks = boxes.map((b): BoxMark => ({ ...b, rect: rect<DisplayPx>(x0 + b.box.x * scale, y0 + b.box.y * scale, b.box.width * scale, b.box.height * scale) }));
+  const marks = boxes.map((b): BoxMark => ({
+    ...b,
+    rect: rect<DisplayPx>(x0 + b.box.x * scale, y0 + b.box.y * scale, b.box.width * scale, b.box.height * scale),
+  }));
   return {
     display,
     imageRect: rect<DisplayPx>(x0, y0, image.width * scale, image.height * scale),
@@ -59,7 +68,12 @@ export const boxStyleDefaults: BoxStyle = {
   fontFamily: 'system-ui, sans-serif',
 };
 
-export function drawBoxes(ctx: OverlayContext, layout: BoxLayout, image: CanvasImageSource | undefined, style: Partial<BoxStyle> = {}): void {
+export function drawBoxes(
+  ctx: OverlayContext,
+  layout: BoxLayout,
+  image: CanvasImageSource | undefined,
+  style: Partial<BoxStyle> = {},
+): void {
   const s: BoxStyle = { ...boxStyleDefaults, ...style };
   ctx.save();
   ctx.clearRect(0, 0, layout.display.width, layout.display.height);

@@ -1,4 +1,13 @@
-import { interpolateCividis, interpolateGreys, interpolateInferno, interpolateMagma, interpolatePlasma, interpolateTurbo, interpolateViridis, rgb } from 'd3';
+import {
+  interpolateCividis,
+  interpolateGreys,
+  interpolateInferno,
+  interpolateMagma,
+  interpolatePlasma,
+  interpolateTurbo,
+  interpolateViridis,
+  rgb,
+} from 'd3';
 import { invalidOption } from './errors';
 
 // Interpolators are t ∈ [0, 1] → CSS colour; parsing a colour string per patch per redraw would dominate the

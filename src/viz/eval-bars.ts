@@ -23,26 +23,60 @@ export interface EvalBarsLayout {
 const MARGIN = { top: 10, right: 10, bottom: 40, left: 44 };
 
 /** Rows without the metric (a group total has no acc) and NaN values are left out. */
-export function evalBars(summaries: readonly BenchmarkSummary[], metric: string, width: number, height: number): EvalBarsLayout {
+export function evalBars(
+  summaries: readonly BenchmarkSummary[],
+  metric: string,
+  width: number,
+  height: number,
+): EvalBarsLayout {
   const rows = summaries.flatMap((s) => {
     const scale = s.metrics.find((m) => m.name === metric)?.percent ? 100 : 1;
     return s.rows.flatMap((r) => {
       const value = r.values[metric];
-      return value ? [{ group: summaries.length > 1 && s.rows.length === 1 ? s.split : r.group, baseline: scale * value.baseline, damro: scale * value.damro }] : [];
+      return value
+        ? [
+            {
+              group: summaries.length > 1 && s.rows.length === 1 ? s.split : r.group,
+              baseline: scale * value.baseline,
+              damro: scale * value.damro,
+            },
+          ]
+        : [];
     });
   });
-  const plot = { left: MARGIN.left, top: MARGIN.top, width: Math.max(0, width - MARGIN.left - MARGIN.right), height: Math.max(0, height - MARGIN.top - MARGIN.bottom) };
+  const plot = {
+    left: MARGIN.left,
+    top: MARGIN.top,
+    width: Math.max(0, width - MARGIN.left - MARGIN.right),
+    height: Math.max(0, height - MARGIN.top - MARGIN.bottom),
+  };
   const finite = rows.flatMap((r) => [r.baseline, r.damro]).filter(Number.isFinite);
   const max = Math.max(1e-9, ...finite);
-  const x = scaleBand<string>().domain(rows.map((r) => r.group)).range([plot.left, plot.left + plot.width]).paddingInner(0.25).paddingOuter(0.1);
+  const x = scaleBand<string>()
+    .domain(rows.map((r) => r.group))
+    .range([plot.left, plot.left + plot.width])
+    .paddingInner(0.25)
+    .paddingOuter(0.1);
   const inner = scaleBand<Method>().domain(['baseline', 'damro']).range([0, x.bandwidth()]).padding(0.05);
-  const y = scaleLinear().domain([0, max]).range([plot.top + plot.height, plot.top]);
+  const y = scaleLinear()
+    .domain([0, max])
+    .range([plot.top + plot.height, plot.top]);
   const bars = rows.flatMap((r) =>
     (['baseline', 'damro'] as const).flatMap((method) => {
       const value = r[method];
       if (!Number.isFinite(value)) return [];
       const top = y(Math.max(0, value));
-      return [{ group: r.group, method, value, x: (x(r.group) ?? 0) + (inner(method) ?? 0), y: top, width: inner.bandwidth(), height: plot.top + plot.height - top }];
+      return [
+        {
+          group: r.group,
+          method,
+          value,
+          x: (x(r.group) ?? 0) + (inner(method) ?? 0),
+          y: top,
+          width: inner.bandwidth(),
+          height: plot.top + plot.height - top,
+        },
+      ];
     }),
   );
   return { bars, groups: rows.map((r) => ({ label: r.group, x: (x(r.group) ?? 0) + x.bandwidth() / 2 })), max, plot };

@@ -5,7 +5,14 @@
 import { max, min, quantileSorted, scaleBand, scaleLinear } from 'd3';
 import { comparisonsCsv, tokenRecordsCsv } from '../core/evidence/csv';
 import type { TokenRecord } from '../core/evidence/records';
-import { comparisonOf, layerValues, METHOD_GROUPS, type EvidenceMeasure, type EvidenceSummary, type MethodGroup } from '../core/evidence/summary';
+import {
+  comparisonOf,
+  layerValues,
+  METHOD_GROUPS,
+  type EvidenceMeasure,
+  type EvidenceSummary,
+  type MethodGroup,
+} from '../core/evidence/summary';
 import { svgDocument, tag, text } from './svg-markup';
 
 export interface EvidenceChart {
@@ -16,7 +23,14 @@ export interface EvidenceChart {
   readonly csv: string;
 }
 
-export const EVIDENCE_COLORS = { hallucinated: '#c0392b', grounded: '#2471a3', baseline: '#7f7f7f', damro: '#1e8449', all: '#6c3483', highlight: '#fcf3cf' } as const;
+export const EVIDENCE_COLORS = {
+  hallucinated: '#c0392b',
+  grounded: '#2471a3',
+  baseline: '#7f7f7f',
+  damro: '#1e8449',
+  all: '#6c3483',
+  highlight: '#fcf3cf',
+} as const;
 
 const SIZE = { width: 640, height: 300 };
 const MARGIN = { top: 54, right: 16, bottom: 58, left: 56 };
@@ -25,48 +39,119 @@ const METHOD_NAMES: Readonly<Record<MethodGroup, string>> = { baseline: 'baselin
 const fmtP = (p: number | undefined) => (p === undefined ? 'n/a' : p < 1e-4 ? p.toExponential(1) : p.toFixed(4));
 const fmt = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3)) : 'n/a');
 
-const plotBox = () => ({ left: MARGIN.left, top: MARGIN.top, right: SIZE.width - MARGIN.right, bottom: SIZE.height - MARGIN.bottom });
+const plotBox = () => ({
+  left: MARGIN.left,
+  top: MARGIN.top,
+  right: SIZE.width - MARGIN.right,
+  bottom: SIZE.height - MARGIN.bottom,
+});
 
 function yAxis(y: ReturnType<typeof scaleLinear<number, number>>, label: string): string {
   const { left, right, top, bottom } = plotBox();
   const format = y.tickFormat(5);
-  const ticks = y.ticks(5).map((t) => tag('g', {}, tag('line', { x1: left, x2: right, y1: y(t), y2: y(t), stroke: '#e5e5e5' }), text(format(t), { x: left - 6, y: y(t), 'text-anchor': 'end', 'dominant-baseline': 'middle', fill: '#444' })));
-  return tag('g', { class: 'axis axis--y' }, ...ticks, tag('line', { x1: left, x2: left, y1: top, y2: bottom, stroke: '#333' }), text(label, { transform: `translate(14 ${(top + bottom) / 2}) rotate(-90)`, 'text-anchor': 'middle', fill: '#222' }));
+  const ticks = y
+    .ticks(5)
+    .map((t) =>
+      tag(
+        'g',
+        {},
+        tag('line', { x1: left, x2: right, y1: y(t), y2: y(t), stroke: '#e5e5e5' }),
+        text(format(t), { x: left - 6, y: y(t), 'text-anchor': 'end', 'dominant-baseline': 'middle', fill: '#444' }),
+      ),
+    );
+  return tag(
+    'g',
+    { class: 'axis axis--y' },
+    ...ticks,
+    tag('line', { x1: left, x2: left, y1: top, y2: bottom, stroke: '#333' }),
+    text(label, {
+      transform: `translate(14 ${(top + bottom) / 2}) rotate(-90)`,
+      'text-anchor': 'middle',
+      fill: '#222',
+    }),
+  );
 }
 
 function legend(entries: readonly { label: string; color: string }[]): string {
   let x = MARGIN.left;
-  return tag('g', { class: 'legend' }, ...entries.map((e) => {
-    const item = tag('g', {}, tag('rect', { x, y: 24, width: 10, height: 10, fill: e.color }), text(e.label, { x: x + 14, y: 33, fill: '#222' }));
-    x += 22 + e.label.length * 6;
-    return item;
-  }));
+  return tag(
+    'g',
+    { class: 'legend' },
+    ...entries.map((e) => {
+      const item = tag(
+        'g',
+        {},
+        tag('rect', { x, y: 24, width: 10, height: 10, fill: e.color }),
+        text(e.label, { x: x + 14, y: 33, fill: '#222' }),
+      );
+      x += 22 + e.label.length * 6;
+      return item;
+    }),
+  );
 }
 
 const title = (content: string) => text(content, { x: 8, y: 16, 'font-size': 12, 'font-weight': 'bold', fill: '#111' });
-const SHORT: Readonly<Record<EvidenceMeasure, string>> = { share: 'Outlier share', overlap: 'Top-k overlap (consistency)', entropy: 'Attention entropy' };
+const SHORT: Readonly<Record<EvidenceMeasure, string>> = {
+  share: 'Outlier share',
+  overlap: 'Top-k overlap (consistency)',
+  entropy: 'Attention entropy',
+};
 
 function emptyNote(): string {
   const { left, right, top, bottom } = plotBox();
-  return text('No hallucinated and grounded words to compare yet', { x: (left + right) / 2, y: (top + bottom) / 2, 'text-anchor': 'middle', fill: '#666' });
+  return text('No hallucinated and grounded words to compare yet', {
+    x: (left + right) / 2,
+    y: (top + bottom) / 2,
+    'text-anchor': 'middle',
+    fill: '#666',
+  });
 }
 
 /** Box plots (quartiles, whiskers min–max, mean dot) per layer for hallucinated vs grounded words. */
-export function distributionChart(tokens: readonly TokenRecord[], summary: EvidenceSummary, measure: EvidenceMeasure, method: MethodGroup): EvidenceChart {
+export function distributionChart(
+  tokens: readonly TokenRecord[],
+  summary: EvidenceSummary,
+  measure: EvidenceMeasure,
+  method: MethodGroup,
+): EvidenceChart {
   const mine = tokens.filter((r) => method === 'all' || r.method === method);
   const comparison = comparisonOf(summary, measure, method);
   const layers = comparison.layers.map((l) => l.layer);
   const { left, right, top, bottom } = plotBox();
   const x = scaleBand<number>().domain(layers).range([left, right]).paddingInner(0.2).paddingOuter(0.1);
-  const inner = scaleBand<'hallucinated' | 'grounded'>().domain(['hallucinated', 'grounded']).range([0, x.bandwidth()]).padding(0.15);
-  const values = (layer: number, label: 'hallucinated' | 'grounded') => layerValues(mine, measure, layer, label).sort((a, b) => a - b);
+  const inner = scaleBand<'hallucinated' | 'grounded'>()
+    .domain(['hallucinated', 'grounded'])
+    .range([0, x.bandwidth()])
+    .padding(0.15);
+  const values = (layer: number, label: 'hallucinated' | 'grounded') =>
+    layerValues(mine, measure, layer, label).sort((a, b) => a - b);
   const all = layers.flatMap((l) => [...values(l, 'hallucinated'), ...values(l, 'grounded')]);
-  const y = scaleLinear().domain([Math.min(0, min(all) ?? 0), Math.max(max(all) ?? 1, 1e-9)]).nice().range([bottom, top]);
+  const y = scaleLinear()
+    .domain([Math.min(0, min(all) ?? 0), Math.max(max(all) ?? 1, 1e-9)])
+    .nice()
+    .range([bottom, top]);
   const strongest = comparison.strongestLayer;
   const parts: string[] = [];
   if (strongest !== undefined) {
-    parts.push(tag('rect', { class: 'strongest', x: x(strongest)! - (x.step() * x.paddingInner()) / 2, y: top, width: x.step(), height: bottom - top, fill: EVIDENCE_COLORS.highlight }));
-    parts.push(text('strongest separation', { x: x(strongest)! + x.bandwidth() / 2, y: top - 3, 'text-anchor': 'middle', fill: '#7d6608', 'font-size': 10 }));
+    parts.push(
+      tag('rect', {
+        class: 'strongest',
+        x: x(strongest)! - (x.step() * x.paddingInner()) / 2,
+        y: top,
+        width: x.step(),
+        height: bottom - top,
+        fill: EVIDENCE_COLORS.highlight,
+      }),
+    );
+    parts.push(
+      text('strongest separation', {
+        x: x(strongest)! + x.bandwidth() / 2,
+        y: top - 3,
+        'text-anchor': 'middle',
+        fill: '#7d6608',
+        'font-size': 10,
+      }),
+    );
   }
   parts.push(yAxis(y, SHORT[measure]));
   for (const layer of comparison.layers) {
@@ -78,30 +163,78 @@ export function distributionChart(tokens: readonly TokenRecord[], summary: Evide
       const [q1, q2, q3] = [0.25, 0.5, 0.75].map((q) => quantileSorted(sorted, q)!);
       const mean = sorted.reduce((s, v) => s + v, 0) / sorted.length;
       const color = EVIDENCE_COLORS[label];
-      parts.push(tag('g', { class: `box box--${label}` },
-        tag('line', { x1: bx + w / 2, x2: bx + w / 2, y1: y(sorted[0]), y2: y(sorted[sorted.length - 1]), stroke: color }),
-        tag('rect', { x: bx, y: y(q3), width: w, height: Math.max(1, y(q1) - y(q3)), fill: color, 'fill-opacity': 0.35, stroke: color }),
-        tag('line', { x1: bx, x2: bx + w, y1: y(q2), y2: y(q2), stroke: color, 'stroke-width': 2 }),
-        tag('circle', { cx: bx + w / 2, cy: y(mean), r: 2.5, fill: color }),
-      ));
+      parts.push(
+        tag(
+          'g',
+          { class: `box box--${label}` },
+          tag('line', {
+            x1: bx + w / 2,
+            x2: bx + w / 2,
+            y1: y(sorted[0]),
+            y2: y(sorted[sorted.length - 1]),
+            stroke: color,
+          }),
+          tag('rect', {
+            x: bx,
+            y: y(q3),
+            width: w,
+            height: Math.max(1, y(q1) - y(q3)),
+            fill: color,
+            'fill-opacity': 0.35,
+            stroke: color,
+          }),
+          tag('line', { x1: bx, x2: bx + w, y1: y(q2), y2: y(q2), stroke: color, 'stroke-width': 2 }),
+          tag('circle', { cx: bx + w / 2, cy: y(mean), r: 2.5, fill: color }),
+        ),
+      );
     }
     const cx = x(layer.layer)! + x.bandwidth() / 2;
     parts.push(text(`L${layer.layer}`, { x: cx, y: bottom + 14, 'text-anchor': 'middle', fill: '#222' }));
-    parts.push(text(`n ${layer.nHallucinated}/${layer.nGrounded}`, { x: cx, y: bottom + 27, 'text-anchor': 'middle', fill: '#555', 'font-size': 9 }));
-    parts.push(text(`p ${fmtP(layer.test?.p)}`, { x: cx, y: bottom + 39, 'text-anchor': 'middle', fill: '#555', 'font-size': 9 }));
+    parts.push(
+      text(`n ${layer.nHallucinated}/${layer.nGrounded}`, {
+        x: cx,
+        y: bottom + 27,
+        'text-anchor': 'middle',
+        fill: '#555',
+        'font-size': 9,
+      }),
+    );
+    parts.push(
+      text(`p ${fmtP(layer.test?.p)}`, {
+        x: cx,
+        y: bottom + 39,
+        'text-anchor': 'middle',
+        fill: '#555',
+        'font-size': 9,
+      }),
+    );
   }
   parts.push(tag('line', { x1: left, x2: right, y1: bottom, y2: bottom, stroke: '#333' }));
-  parts.push(text('decoder layer (n hallucinated/grounded, U-test p)', { x: (left + right) / 2, y: SIZE.height - 4, 'text-anchor': 'middle', fill: '#222' }));
+  parts.push(
+    text('decoder layer (n hallucinated/grounded, U-test p)', {
+      x: (left + right) / 2,
+      y: SIZE.height - 4,
+      'text-anchor': 'middle',
+      fill: '#222',
+    }),
+  );
   if (!all.length) parts.push(emptyNote());
   const counts = summary.counts.find((c) => c.method === method)!;
   const chartTitle = `${SHORT[measure]} per decoder layer: hallucinated vs grounded words (${METHOD_NAMES[method]})`;
   return {
     id: `distribution-${measure}-${method}`,
     title: chartTitle,
-    svg: svgDocument(SIZE.width, SIZE.height, chartTitle, title(chartTitle), legend([
-      { label: `hallucinated (${counts.hallucinated} words)`, color: EVIDENCE_COLORS.hallucinated },
-      { label: `grounded (${counts.grounded} words)`, color: EVIDENCE_COLORS.grounded },
-    ]), ...parts),
+    svg: svgDocument(
+      SIZE.width,
+      SIZE.height,
+      chartTitle,
+      title(chartTitle),
+      legend([
+        { label: `hallucinated (${counts.hallucinated} words)`, color: EVIDENCE_COLORS.hallucinated },
+        { label: `grounded (${counts.grounded} words)`, color: EVIDENCE_COLORS.grounded },
+      ]),
+      ...parts,
+    ),
     csv: tokenRecordsCsv(mine),
   };
 }
@@ -113,37 +246,103 @@ export function differenceChart(summary: EvidenceSummary, measure: EvidenceMeasu
   const { left, right, top, bottom } = plotBox();
   const x = scaleBand<number>().domain(layers).range([left, right]).padding(0.2);
   const offset = scaleBand<MethodGroup>().domain(METHOD_GROUPS).range([0, x.bandwidth()]).padding(0.3);
-  const bounds = comparisons.flatMap((c) => c.layers.flatMap((l) => [l.difference.low, l.difference.high, l.difference.estimate])).filter(Number.isFinite);
-  const y = scaleLinear().domain([Math.min(0, min(bounds) ?? 0), Math.max(0, max(bounds) ?? 0) || 1e-9]).nice().range([bottom, top]);
-  const parts: string[] = [yAxis(y, `difference (hallucinated − grounded)`), tag('line', { x1: left, x2: right, y1: y(0), y2: y(0), stroke: '#333', 'stroke-dasharray': '3 3' })];
+  const bounds = comparisons
+    .flatMap((c) => c.layers.flatMap((l) => [l.difference.low, l.difference.high, l.difference.estimate]))
+    .filter(Number.isFinite);
+  const y = scaleLinear()
+    .domain([Math.min(0, min(bounds) ?? 0), Math.max(0, max(bounds) ?? 0) || 1e-9])
+    .nice()
+    .range([bottom, top]);
+  const parts: string[] = [
+    yAxis(y, `difference (hallucinated − grounded)`),
+    tag('line', { x1: left, x2: right, y1: y(0), y2: y(0), stroke: '#333', 'stroke-dasharray': '3 3' }),
+  ];
   const strongest = comparisonOf(summary, measure, 'all').strongestLayer;
-  if (strongest !== undefined) parts.push(text('strongest separation', { x: x(strongest)! + x.bandwidth() / 2, y: top - 3, 'text-anchor': 'middle', fill: '#7d6608', 'font-size': 10 }));
+  if (strongest !== undefined)
+    parts.push(
+      text('strongest separation', {
+        x: x(strongest)! + x.bandwidth() / 2,
+        y: top - 3,
+        'text-anchor': 'middle',
+        fill: '#7d6608',
+        'font-size': 10,
+      }),
+    );
   for (const comparison of comparisons) {
     const color = EVIDENCE_COLORS[comparison.method];
-    const points = comparison.layers.filter((l) => Number.isFinite(l.difference.estimate)).map((l) => ({ l, cx: x(l.layer)! + offset(comparison.method)! + offset.bandwidth() / 2 }));
-    if (points.length > 1) parts.push(tag('polyline', { points: points.map((p) => `${Math.round(p.cx * 100) / 100},${Math.round(y(p.l.difference.estimate) * 100) / 100}`).join(' '), fill: 'none', stroke: color, 'stroke-width': 1.5 }));
+    const points = comparison.layers
+      .filter((l) => Number.isFinite(l.difference.estimate))
+      .map((l) => ({ l, cx: x(l.layer)! + offset(comparison.method)! + offset.bandwidth() / 2 }));
+    if (points.length > 1)
+      parts.push(
+        tag('polyline', {
+          points: points
+            .map((p) => `${Math.round(p.cx * 100) / 100},${Math.round(y(p.l.difference.estimate) * 100) / 100}`)
+            .join(' '),
+          fill: 'none',
+          stroke: color,
+          'stroke-width': 1.5,
+        }),
+      );
     for (const { l, cx } of points) {
       const significant = (l.test?.p ?? 1) < 0.05;
-      if (Number.isFinite(l.difference.low)) parts.push(tag('line', { x1: cx, x2: cx, y1: y(l.difference.low), y2: y(l.difference.high), stroke: color }));
-      parts.push(tag('circle', { cx, cy: y(l.difference.estimate), r: 3.5, fill: significant ? color : '#ffffff', stroke: color, 'stroke-width': 1.5 }));
+      if (Number.isFinite(l.difference.low))
+        parts.push(tag('line', { x1: cx, x2: cx, y1: y(l.difference.low), y2: y(l.difference.high), stroke: color }));
+      parts.push(
+        tag('circle', {
+          cx,
+          cy: y(l.difference.estimate),
+          r: 3.5,
+          fill: significant ? color : '#ffffff',
+          stroke: color,
+          'stroke-width': 1.5,
+        }),
+      );
     }
   }
   for (const layer of layers) {
     const all = comparisons[2].layers[layer];
     const cx = x(layer)! + x.bandwidth() / 2;
     parts.push(text(`L${layer}`, { x: cx, y: bottom + 14, 'text-anchor': 'middle', fill: '#222' }));
-    parts.push(text(`n ${all.nHallucinated}/${all.nGrounded}`, { x: cx, y: bottom + 27, 'text-anchor': 'middle', fill: '#555', 'font-size': 9 }));
+    parts.push(
+      text(`n ${all.nHallucinated}/${all.nGrounded}`, {
+        x: cx,
+        y: bottom + 27,
+        'text-anchor': 'middle',
+        fill: '#555',
+        'font-size': 9,
+      }),
+    );
   }
-  parts.push(text('decoder layer (n hallucinated/grounded, both methods); filled: U-test p < 0.05', { x: (left + right) / 2, y: SIZE.height - 4, 'text-anchor': 'middle', fill: '#222' }));
+  parts.push(
+    text('decoder layer (n hallucinated/grounded, both methods); filled: U-test p < 0.05', {
+      x: (left + right) / 2,
+      y: SIZE.height - 4,
+      'text-anchor': 'middle',
+      fill: '#222',
+    }),
+  );
   if (!bounds.length) parts.push(emptyNote());
   const chartTitle = `${SHORT[measure]}: hallucinated − grounded per layer, 95% bootstrap CI`;
   return {
     id: `difference-${measure}`,
     title: chartTitle,
-    svg: svgDocument(SIZE.width, SIZE.height, chartTitle, title(chartTitle), legend(comparisons.map((c) => {
-      const counts = summary.counts.find((n) => n.method === c.method)!;
-      return { label: `${METHOD_NAMES[c.method]} (n ${counts.hallucinated}/${counts.grounded})`, color: EVIDENCE_COLORS[c.method] };
-    })), ...parts),
+    svg: svgDocument(
+      SIZE.width,
+      SIZE.height,
+      chartTitle,
+      title(chartTitle),
+      legend(
+        comparisons.map((c) => {
+          const counts = summary.counts.find((n) => n.method === c.method)!;
+          return {
+            label: `${METHOD_NAMES[c.method]} (n ${counts.hallucinated}/${counts.grounded})`,
+            color: EVIDENCE_COLORS[c.method],
+          };
+        }),
+      ),
+      ...parts,
+    ),
     csv: comparisonsCsv(summary, measure),
   };
 }
@@ -151,12 +350,25 @@ export function differenceChart(summary: EvidenceSummary, measure: EvidenceMeasu
 /** At the strongest layer (both methods): each method's mean for hallucinated and grounded words, with n. */
 export function methodShiftChart(summary: EvidenceSummary, measure: EvidenceMeasure): EvidenceChart {
   const layer = comparisonOf(summary, measure, 'all').strongestLayer ?? 0;
-  const rows = (['baseline', 'damro'] as const).map((method) => ({ method, at: comparisonOf(summary, measure, method).layers[layer] }));
+  const rows = (['baseline', 'damro'] as const).map((method) => ({
+    method,
+    at: comparisonOf(summary, measure, method).layers[layer],
+  }));
   const { left, right, top, bottom } = plotBox();
-  const x = scaleBand<string>().domain(rows.map((r) => r.method)).range([left, right]).paddingInner(0.3).paddingOuter(0.2);
-  const inner = scaleBand<'hallucinated' | 'grounded'>().domain(['hallucinated', 'grounded']).range([0, x.bandwidth()]).padding(0.1);
+  const x = scaleBand<string>()
+    .domain(rows.map((r) => r.method))
+    .range([left, right])
+    .paddingInner(0.3)
+    .paddingOuter(0.2);
+  const inner = scaleBand<'hallucinated' | 'grounded'>()
+    .domain(['hallucinated', 'grounded'])
+    .range([0, x.bandwidth()])
+    .padding(0.1);
   const means = rows.flatMap((r) => (r.at ? [r.at.meanHallucinated, r.at.meanGrounded] : [])).filter(Number.isFinite);
-  const y = scaleLinear().domain([0, Math.max(max(means) ?? 1, 1e-9)]).nice().range([bottom, top]);
+  const y = scaleLinear()
+    .domain([0, Math.max(max(means) ?? 1, 1e-9)])
+    .nice()
+    .range([bottom, top]);
   const parts: string[] = [yAxis(y, `mean at layer ${layer}`)];
   for (const { method, at } of rows) {
     const bx = x(method)!;
@@ -166,11 +378,35 @@ export function methodShiftChart(summary: EvidenceSummary, measure: EvidenceMeas
         const n = label === 'hallucinated' ? at.nHallucinated : at.nGrounded;
         if (!Number.isFinite(value)) continue;
         const w = inner.bandwidth();
-        parts.push(tag('rect', { class: `bar bar--${label}`, x: bx + inner(label)!, y: y(value), width: w, height: bottom - y(value), fill: EVIDENCE_COLORS[label] }));
-        parts.push(text(`${fmt(value)} (n ${n})`, { x: bx + inner(label)! + w / 2, y: y(value) - 4, 'text-anchor': 'middle', fill: '#222', 'font-size': 10 }));
+        parts.push(
+          tag('rect', {
+            class: `bar bar--${label}`,
+            x: bx + inner(label)!,
+            y: y(value),
+            width: w,
+            height: bottom - y(value),
+            fill: EVIDENCE_COLORS[label],
+          }),
+        );
+        parts.push(
+          text(`${fmt(value)} (n ${n})`, {
+            x: bx + inner(label)! + w / 2,
+            y: y(value) - 4,
+            'text-anchor': 'middle',
+            fill: '#222',
+            'font-size': 10,
+          }),
+        );
       }
     }
-    parts.push(text(`${METHOD_NAMES[method]}: p ${fmtP(at?.test?.p)}`, { x: bx + x.bandwidth() / 2, y: bottom + 16, 'text-anchor': 'middle', fill: '#222' }));
+    parts.push(
+      text(`${METHOD_NAMES[method]}: p ${fmtP(at?.test?.p)}`, {
+        x: bx + x.bandwidth() / 2,
+        y: bottom + 16,
+        'text-anchor': 'middle',
+        fill: '#222',
+      }),
+    );
   }
   parts.push(tag('line', { x1: left, x2: right, y1: bottom, y2: bottom, stroke: '#333' }));
   if (!means.length) parts.push(emptyNote());
@@ -178,10 +414,17 @@ export function methodShiftChart(summary: EvidenceSummary, measure: EvidenceMeas
   return {
     id: `methods-${measure}`,
     title: chartTitle,
-    svg: svgDocument(SIZE.width, SIZE.height, chartTitle, title(chartTitle), legend([
-      { label: 'hallucinated', color: EVIDENCE_COLORS.hallucinated },
-      { label: 'grounded', color: EVIDENCE_COLORS.grounded },
-    ]), ...parts),
+    svg: svgDocument(
+      SIZE.width,
+      SIZE.height,
+      chartTitle,
+      title(chartTitle),
+      legend([
+        { label: 'hallucinated', color: EVIDENCE_COLORS.hallucinated },
+        { label: 'grounded', color: EVIDENCE_COLORS.grounded },
+      ]),
+      ...parts,
+    ),
     csv: comparisonsCsv(summary, measure),
   };
 }

@@ -38,7 +38,8 @@ function finiteMax(values: Float32Array): number {
 }
 
 function validate(values: Float32Array, grid: PatchGrid, o: HeatmapOptions): void {
-  if (values.length !== patchCount(grid)) throw invalidOption('values length', values.length, `${patchCount(grid)} (a ${grid.rows}×${grid.cols} grid)`);
+  if (values.length !== patchCount(grid))
+    throw invalidOption('values length', values.length, `${patchCount(grid)} (a ${grid.rows}×${grid.cols} grid)`);
   if (!(o.opacity >= 0 && o.opacity <= 1)) throw invalidOption('opacity', o.opacity, 'a number in [0, 1]');
   if (o.domain && !(Number.isFinite(o.domain[0]) && Number.isFinite(o.domain[1]) && o.domain[0] < o.domain[1])) {
     throw invalidOption('domain', o.domain, 'two finite numbers [low, high] with low < high');
@@ -49,7 +50,11 @@ function validate(values: Float32Array, grid: PatchGrid, o: HeatmapOptions): voi
  * One RGBA pixel per patch, row-major like the grid. Scale it up when drawing (see drawOverlay). Non-finite
  * values (masked patches) come out fully transparent.
  */
-export function heatmap(values: Float32Array, grid: PatchGrid, options: Partial<HeatmapOptions> = {}): Uint8ClampedArray {
+export function heatmap(
+  values: Float32Array,
+  grid: PatchGrid,
+  options: Partial<HeatmapOptions> = {},
+): Uint8ClampedArray {
   const o: HeatmapOptions = { ...heatmapDefaults, ...options };
   validate(values, grid, o);
   const lut = colormapLut(o.colormap);

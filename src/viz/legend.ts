@@ -11,7 +11,10 @@ export function legendStops(colormap: string, count = 9): string[] {
   });
 }
 
-export type LegendContext = Pick<CanvasRenderingContext2D, 'fillRect' | 'fillText' | 'measureText' | 'fillStyle' | 'font' | 'textAlign' | 'textBaseline'>;
+export type LegendContext = Pick<
+  CanvasRenderingContext2D,
+  'fillRect' | 'fillText' | 'measureText' | 'fillStyle' | 'font' | 'textAlign' | 'textBaseline'
+>;
 
 const fontOf = (fontPx: number) => `${fontPx}px system-ui, sans-serif`;
 

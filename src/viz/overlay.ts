@@ -1,4 +1,11 @@
-import { inputRectInImage, intersect, patchAtImagePoint, patchRectInImage, rect, seenRectInImage } from '../core/geometry';
+import {
+  inputRectInImage,
+  intersect,
+  patchAtImagePoint,
+  patchRectInImage,
+  rect,
+  seenRectInImage,
+} from '../core/geometry';
 import type { DisplayPx, ImagePx, PatchGrid, PatchIndex, ProcessorPlan, Rect } from '../core/geometry';
 import { invalidOption } from './errors';
 
@@ -46,7 +53,9 @@ function union(a: Rect<ImagePx>, b: Rect<ImagePx>): Rect<ImagePx> {
   return rect<ImagePx>(x, y, Math.max(a.x + a.width, b.x + b.width) - x, Math.max(a.y + a.height, b.y + b.height) - y);
 }
 
-/** Bands of `outer` not covered by `inner` (inner lies within outer): full-width above and below, then left and right. */
+/**
+ * Bands of `outer` not covered by `inner` (inner lies within outer): full-width above and below, then left and right.
+ */
 function around(outer: Rect<DisplayPx>, inner: Rect<DisplayPx>): Rect<DisplayPx>[] {
   const innerBottom = inner.y + inner.height;
   const innerRight = inner.x + inner.width;
@@ -62,7 +71,8 @@ function around(outer: Rect<DisplayPx>, inner: Rect<DisplayPx>): Rect<DisplayPx>
 
 export function overlayLayout(input: OverlayInput): OverlayLayout {
   const { display, plan, grid } = input;
-  if (!(display.width > 0 && display.height > 0)) throw invalidOption('display size', `${display.width}x${display.height}`, 'a positive width and height');
+  if (!(display.width > 0 && display.height > 0))
+    throw invalidOption('display size', `${display.width}x${display.height}`, 'a positive width and height');
   const image = rect<ImagePx>(0, 0, plan.original.width, plan.original.height);
   const modelInImage = inputRectInImage(plan);
   // Fit everything that will be drawn: normally the image, plus the padding when the model input is larger.
@@ -70,7 +80,8 @@ export function overlayLayout(input: OverlayInput): OverlayLayout {
   const scale = Math.min(display.width / content.width, display.height / content.height);
   const originX = (display.width - content.width * scale) / 2 - content.x * scale;
   const originY = (display.height - content.height * scale) / 2 - content.y * scale;
-  const toDisplay = (r: Rect<ImagePx>): Rect<DisplayPx> => rect<DisplayPx>(originX + r.x * scale, originY + r.y * scale, r.width * scale, r.height * scale);
+  const toDisplay = (r: Rect<ImagePx>): Rect<DisplayPx> =>
+    rect<DisplayPx>(originX + r.x * scale, originY + r.y * scale, r.width * scale, r.height * scale);
 
   const imageRect = toDisplay(image);
   const cropRect = toDisplay(seenRectInImage(plan));
@@ -85,11 +96,25 @@ export function overlayLayout(input: OverlayInput): OverlayLayout {
       fontPx: Math.max(8, Math.min(14, Math.round(Math.min(r.width, r.height) * 0.6))),
     };
   });
-  return { display, imageRect, scale, heatmapRect: toDisplay(modelInImage), cropRect, dimRects: around(imageRect, intersect(cropRect, imageRect)), outliers };
+  return {
+    display,
+    imageRect,
+    scale,
+    heatmapRect: toDisplay(modelInImage),
+    cropRect,
+    dimRects: around(imageRect, intersect(cropRect, imageRect)),
+    outliers,
+  };
 }
 
 /** The patch under a display point (hover, click), or null outside the model's view. */
-export function patchAtDisplayPoint(layout: OverlayLayout, plan: ProcessorPlan, grid: PatchGrid, x: number, y: number): PatchIndex | null {
+export function patchAtDisplayPoint(
+  layout: OverlayLayout,
+  plan: ProcessorPlan,
+  grid: PatchGrid,
+  x: number,
+  y: number,
+): PatchIndex | null {
   const { imageRect, scale } = layout;
   return patchAtImagePoint(plan, grid, ((x - imageRect.x) / scale) as ImagePx, ((y - imageRect.y) / scale) as ImagePx);
 }
@@ -115,8 +140,22 @@ export const overlayStyleDefaults: OverlayStyle = {
 
 export type OverlayContext = Pick<
   CanvasRenderingContext2D,
-  | 'save' | 'restore' | 'clearRect' | 'drawImage' | 'fillRect' | 'strokeRect' | 'fillText' | 'strokeText'
-  | 'fillStyle' | 'strokeStyle' | 'lineWidth' | 'lineJoin' | 'font' | 'textAlign' | 'textBaseline' | 'imageSmoothingEnabled'
+  | 'save'
+  | 'restore'
+  | 'clearRect'
+  | 'drawImage'
+  | 'fillRect'
+  | 'strokeRect'
+  | 'fillText'
+  | 'strokeText'
+  | 'fillStyle'
+  | 'strokeStyle'
+  | 'lineWidth'
+  | 'lineJoin'
+  | 'font'
+  | 'textAlign'
+  | 'textBaseline'
+  | 'imageSmoothingEnabled'
 >;
 
 /** A canvas the heatmap pixels can be written into and then drawn from (OffscreenCanvas, HTMLCanvasElement). */
@@ -125,8 +164,17 @@ export type PixelCanvas = CanvasImageSource & {
 };
 
 /** Puts a heatmap (one pixel per patch) on a canvas of grid size; keep it while only outlines or style change. */
-export function heatmapSource(rgba: Uint8ClampedArray, grid: PatchGrid, createCanvas: (width: number, height: number) => PixelCanvas): CanvasImageSource {
-  if (rgba.length !== grid.rows * grid.cols * 4) throw invalidOption('heatmap length', rgba.length, `${grid.rows * grid.cols * 4} (RGBA of a ${grid.rows}×${grid.cols} grid)`);
+export function heatmapSource(
+  rgba: Uint8ClampedArray,
+  grid: PatchGrid,
+  createCanvas: (width: number, height: number) => PixelCanvas,
+): CanvasImageSource {
+  if (rgba.length !== grid.rows * grid.cols * 4)
+    throw invalidOption(
+      'heatmap length',
+      rgba.length,
+      `${grid.rows * grid.cols * 4} (RGBA of a ${grid.rows}×${grid.cols} grid)`,
+    );
   const canvas = createCanvas(grid.cols, grid.rows);
   const context = canvas.getContext('2d');
   if (!context) throw invalidOption('canvas', '2d context', 'a canvas that provides a 2d context');
@@ -142,9 +190,15 @@ export interface OverlayLayers {
   readonly heatmap?: { readonly source: CanvasImageSource; readonly smooth: boolean };
 }
 
-const drawAt = (ctx: OverlayContext, source: CanvasImageSource, r: Rect<DisplayPx>): void => ctx.drawImage(source, r.x, r.y, r.width, r.height);
+const drawAt = (ctx: OverlayContext, source: CanvasImageSource, r: Rect<DisplayPx>): void =>
+  ctx.drawImage(source, r.x, r.y, r.width, r.height);
 
-export function drawOverlay(ctx: OverlayContext, layout: OverlayLayout, layers: OverlayLayers, style: Partial<OverlayStyle> = {}): void {
+export function drawOverlay(
+  ctx: OverlayContext,
+  layout: OverlayLayout,
+  layers: OverlayLayers,
+  style: Partial<OverlayStyle> = {},
+): void {
   const s: OverlayStyle = { ...overlayStyleDefaults, ...style };
   ctx.save();
   ctx.clearRect(0, 0, layout.display.width, layout.display.height);
@@ -159,7 +213,8 @@ export function drawOverlay(ctx: OverlayContext, layout: OverlayLayout, layers: 
   ctx.lineWidth = s.outlineWidth;
   // Inset by half the line so an outline stays inside its own patch and does not cover the neighbours.
   const inset = s.outlineWidth / 2;
-  for (const { rect: r } of layout.outliers) ctx.strokeRect(r.x + inset, r.y + inset, r.width - s.outlineWidth, r.height - s.outlineWidth);
+  for (const { rect: r } of layout.outliers)
+    ctx.strokeRect(r.x + inset, r.y + inset, r.width - s.outlineWidth, r.height - s.outlineWidth);
   ctx.textAlign = 'center';
   ctx.textBaseline = 'middle';
   ctx.lineJoin = 'round';

@@ -51,7 +51,11 @@ export interface ScoreChartOptions {
   readonly xTickCount: number;
 }
 
-export const scoreChartDefaults: ScoreChartOptions = { margin: { top: 8, right: 8, bottom: 20, left: 40 }, yTickCount: 4, xTickCount: 5 };
+export const scoreChartDefaults: ScoreChartOptions = {
+  margin: { top: 8, right: 8, bottom: 20, left: 40 },
+  yTickCount: 4,
+  xTickCount: 5,
+};
 
 /** Patch indices by descending score; ties keep the lower index first, as core/tensor topK does. */
 function rankOrder(scores: Float32Array): Uint32Array {
@@ -64,24 +68,50 @@ function rankOrder(scores: Float32Array): Uint32Array {
  * The CLS scores sorted high to low: a peaked head (a few patches holding most of the attention) is DAMRO's
  * outlier phenomenon at a glance. Bars of rank ≤ k are highlighted.
  */
-export function sortedScoreChart(scores: Float32Array, k: number, size: ChartSize, options: Partial<ScoreChartOptions> = {}): ScoreChart {
+export function sortedScoreChart(
+  scores: Float32Array,
+  k: number,
+  size: ChartSize,
+  options: Partial<ScoreChartOptions> = {},
+): ScoreChart {
   const o: ScoreChartOptions = { ...scoreChartDefaults, ...options };
   if (scores.length === 0) throw invalidOption('scores', 'empty', 'at least one patch score');
   if (!scores.every(Number.isFinite)) throw invalidOption('scores', 'non-finite', 'finite patch scores');
-  if (!Number.isInteger(k) || k < 0 || k > scores.length) throw invalidOption('k', k, `an integer in 0..${scores.length}`);
-  const plot = { x: o.margin.left, y: o.margin.top, width: size.width - o.margin.left - o.margin.right, height: size.height - o.margin.top - o.margin.bottom };
-  if (!(plot.width > 0 && plot.height > 0)) throw invalidOption('chart size', `${size.width}x${size.height}`, 'a size larger than the margins');
+  if (!Number.isInteger(k) || k < 0 || k > scores.length)
+    throw invalidOption('k', k, `an integer in 0..${scores.length}`);
+  const plot = {
+    x: o.margin.left,
+    y: o.margin.top,
+    width: size.width - o.margin.left - o.margin.right,
+    height: size.height - o.margin.top - o.margin.bottom,
+  };
+  if (!(plot.width > 0 && plot.height > 0))
+    throw invalidOption('chart size', `${size.width}x${size.height}`, 'a size larger than the margins');
 
   const order = rankOrder(scores);
   const top = Math.max(scores[order[0]], 0);
-  const x = scaleLinear().domain([0, scores.length]).range([plot.x, plot.x + plot.width]);
+  const x = scaleLinear()
+    .domain([0, scores.length])
+    .range([plot.x, plot.x + plot.width]);
   // nice() so the top tick sits at or above the largest score; an all-zero chart still gets a [0, 1] axis.
-  const y = scaleLinear().domain([0, top > 0 ? top : 1]).nice(o.yTickCount).range([plot.y + plot.height, plot.y]);
+  const y = scaleLinear()
+    .domain([0, top > 0 ? top : 1])
+    .nice(o.yTickCount)
+    .range([plot.y + plot.height, plot.y]);
   const baseline = y(0);
   const bars = Array.from(order, (patch, i): ScoreBar => {
     const value = scores[patch];
     const yValue = y(value);
-    return { rank: i + 1, patch: patch as PatchIndex, value, x: x(i), y: Math.min(yValue, baseline), width: x(i + 1) - x(i), height: Math.abs(baseline - yValue), highlighted: i < k };
+    return {
+      rank: i + 1,
+      patch: patch as PatchIndex,
+      value,
+      x: x(i),
+      y: Math.min(yValue, baseline),
+      width: x(i + 1) - x(i),
+      height: Math.abs(baseline - yValue),
+      highlighted: i < k,
+    };
   });
   const yFormat = y.tickFormat(o.yTickCount);
   const ranks = scaleLinear().domain([1, scores.length]);
@@ -89,7 +119,10 @@ export function sortedScoreChart(scores: Float32Array, k: number, size: ChartSiz
     plot,
     bars,
     yTicks: y.ticks(o.yTickCount).map((t) => ({ position: y(t), label: yFormat(t) })),
-    xTicks: ranks.ticks(o.xTickCount).filter((r) => Number.isInteger(r) && r >= 1).map((r) => ({ position: x(r - 0.5), label: String(r) })),
+    xTicks: ranks
+      .ticks(o.xTickCount)
+      .filter((r) => Number.isInteger(r) && r >= 1)
+      .map((r) => ({ position: x(r - 0.5), label: String(r) })),
     kBoundaryX: x(k),
   };
 }

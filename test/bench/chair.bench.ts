@@ -25,7 +25,10 @@ function mulberry32(seed: number): () => number {
 }
 
 // CPU time too: on a shared machine the wall clock also counts other processes' turns.
-const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 
 const t00 = performance.now();
 const taggerJson = repoData(PERCEPTRON_TAGGER_FILE);
@@ -46,7 +49,8 @@ const setupMs = performance.now() - t0;
 const random = mulberry32(42);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
 const objects = [...synonyms.vocabulary].filter((w) => /^[a-z]+( [a-z]+)?$/.test(w));
-const plural = (w: string) => (w.endsWith('s') || w.endsWith('x') ? `${w}es` : w.endsWith('y') ? `${w.slice(0, -1)}ies` : `${w}s`);
+const plural = (w: string) =>
+  w.endsWith('s') || w.endsWith('x') ? `${w}es` : w.endsWith('y') ? `${w.slice(0, -1)}ies` : `${w}s`;
 const adjectives = ['large', 'small', 'red', 'wooden', 'orange', 'white', 'old', 'busy'];
 const verbs = ['sits on', 'stands next to', 'is parked near', 'is seated beside', 'lies under', 'is skiing past'];
 const places = ['in a kitchen', 'on a street', 'in a park', 'at the beach', 'in a living room', 'on a snowy hill'];
@@ -64,13 +68,22 @@ for (const { id, caption } of items) {
   const truth = coco.resolve({ cocoId: id });
   if (!truth) throw new Error(`no ground truth for ${id}`);
   const labels = labelCaption(extract(caption), truth);
-  samples.push({ nodes: labels.labels.flatMap((l) => (l.kind === 'unverifiable' || l.kind === 'unchecked' ? [] : [l.mention.node])), groundTruth: new Set(truth.objects.keys()) });
+  samples.push({
+    nodes: labels.labels.flatMap((l) => (l.kind === 'unverifiable' || l.kind === 'unchecked' ? [] : [l.mention.node])),
+    groundTruth: new Set(truth.objects.keys()),
+  });
 }
 const scores = scoreChair(samples);
 const ms = performance.now() - t1;
 const cpu = cpuMs() - c1;
 
-console.log(`tagger model: ${(taggerJson.length / 1e6).toFixed(2)} MB read in ${readMs.toFixed(0)} ms, parsed and indexed in ${taggerMs.toFixed(0)} ms (${taggerCpu.toFixed(0)} ms CPU)`);
+console.log(
+  `tagger model: ${(taggerJson.length / 1e6).toFixed(2)} MB read in ${readMs.toFixed(0)} ms, parsed and indexed in ${taggerMs.toFixed(0)} ms (${taggerCpu.toFixed(0)} ms CPU)`,
+);
 console.log(`setup (synonyms, WordNet subset): ${setupMs.toFixed(0)} ms`);
-console.log(`${CAPTIONS} captions (avg ${(items.reduce((s, i) => s + i.caption.length, 0) / CAPTIONS).toFixed(0)} chars) labelled and scored in ${ms.toFixed(0)} ms (${cpu.toFixed(0)} ms CPU): ${Math.round((CAPTIONS / ms) * 1000)} captions/s`);
-console.log(`CHAIR_s ${(scores.chairS * 100).toFixed(1)}  CHAIR_i ${(scores.chairI * 100).toFixed(1)}  recall ${(scores.recall * 100).toFixed(1)}  (${scores.mentions} mentions)`);
+console.log(
+  `${CAPTIONS} captions (avg ${(items.reduce((s, i) => s + i.caption.length, 0) / CAPTIONS).toFixed(0)} chars) labelled and scored in ${ms.toFixed(0)} ms (${cpu.toFixed(0)} ms CPU): ${Math.round((CAPTIONS / ms) * 1000)} captions/s`,
+);
+console.log(
+  `CHAIR_s ${(scores.chairS * 100).toFixed(1)}  CHAIR_i ${(scores.chairI * 100).toFixed(1)}  recall ${(scores.recall * 100).toFixed(1)}  (${scores.mentions} mentions)`,
+);

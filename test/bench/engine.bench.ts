@@ -29,15 +29,29 @@ const { values } = parseArgs({
 });
 const dtype = values.dtype === 'fp32' ? 'fp32' : 'q4';
 const backend = values.backend === 'webgpu' ? 'webgpu' : 'wasm';
-const options: BenchOptions = { modelId: 'bench', dtype, backend, steps: Number(values.steps), k: 10, warmup: Number(values.warmup), rounds: Number(values.rounds) };
-if (!(options.steps >= 2 && options.rounds >= 1 && options.warmup >= 0)) throw new Error('--steps must be ≥ 2, --rounds ≥ 1, --warmup ≥ 0');
+const options: BenchOptions = {
+  modelId: 'bench',
+  dtype,
+  backend,
+  steps: Number(values.steps),
+  k: 10,
+  warmup: Number(values.warmup),
+  rounds: Number(values.rounds),
+};
+if (!(options.steps >= 2 && options.rounds >= 1 && options.warmup >= 0))
+  throw new Error('--steps must be ≥ 2, --rounds ≥ 1, --warmup ≥ 0');
 
 const size = values.size === 'tiny' ? 'tiny' : 'bench';
 const modelDir = await benchModelFolder(size, dtype);
 await withBenchPage({ bench: modelDir }, async (page) => {
   page.on('console', (message) => console.log(`  ${message.text()}`));
-  console.log(`${size} model, ${dtype}, ${backend} in Chromium, ${options.steps} decode steps, k = ${options.k}, ${options.warmup} warm-up + ${options.rounds} interleaved rounds …`);
-  const result = await page.evaluate((o) => (window as unknown as { benchEngine: (o: BenchOptions) => Promise<BenchResult> }).benchEngine(o), options);
+  console.log(
+    `${size} model, ${dtype}, ${backend} in Chromium, ${options.steps} decode steps, k = ${options.k}, ${options.warmup} warm-up + ${options.rounds} interleaved rounds …`,
+  );
+  const result = await page.evaluate(
+    (o) => (window as unknown as { benchEngine: (o: BenchOptions) => Promise<BenchResult> }).benchEngine(o),
+    options,
+  );
   report(result);
 });
 await memoryReport();
@@ -63,10 +77,17 @@ function report(result: BenchResult): void {
     ['both captions (3 rows)', bothCaptions],
     ['transformers.js generate()', transformersJs],
   ];
-  console.log(`\nprompt: ${result.promptTokens} tokens (${result.imageTokens} image tokens), vocabulary ${result.vocabSize}`);
-  console.log(`milliseconds, median (IQR) over ${options.rounds} rounds; first tokens and totals include the vision pass`);
+  console.log(
+    `\nprompt: ${result.promptTokens} tokens (${result.imageTokens} image tokens), vocabulary ${result.vocabSize}`,
+  );
+  console.log(
+    `milliseconds, median (IQR) over ${options.rounds} rounds; first tokens and totals include the vision pass`,
+  );
   console.log('(ours also include image preprocessing, which generate() gets done once beforehand)\n');
-  table([['configuration', ...Object.keys(columns)], ...configs.map(([name, samples]) => [name, ...Object.values(columns).map((pick) => cell(of(samples, pick)))])]);
+  table([
+    ['configuration', ...Object.keys(columns)],
+    ...configs.map(([name, samples]) => [name, ...Object.values(columns).map((pick) => cell(of(samples, pick)))]),
+  ]);
 
   const step = of(baselineOnly, columns.step)!;
   const bothStep = of(bothCaptions, columns.step)!;
@@ -75,33 +96,65 @@ function report(result: BenchResult): void {
   const tjsStep = of(transformersJs, columns.step)!;
   const ratios: [string, number, string, Summary[]][] = [
     ['both captions step / baseline-only step', ratioOfMedians(bothStep, step), '≤ 1.10', [bothStep, step]],
-    ['both captions first token / baseline-only first token', ratioOfMedians(bothFirst, first), '≤ 1.15', [bothFirst, first]],
+    [
+      'both captions first token / baseline-only first token',
+      ratioOfMedians(bothFirst, first),
+      '≤ 1.15',
+      [bothFirst, first],
+    ],
     ['our baseline tokens/s / transformers.js tokens/s', ratioOfMedians(tjsStep, step), '≥ 1.20', [tjsStep, step]],
   ];
-  console.log('\nratios of medians                                          ratio   goal     spread (IQR/median of the two)');
+  console.log(
+    '\nratios of medians                                          ratio   goal     spread (IQR/median of the two)',
+  );
   for (const [name, ratio, goal, parts] of ratios) {
     const spread = parts.map((s) => `${(100 * relativeSpread(s)).toFixed(0)}%`).join(', ');
     console.log(`${name.padEnd(58)} ${ratio.toFixed(2).padStart(5)}×  ${goal}   ${spread}`);
   }
-  console.log(`our baseline ${(1000 / step.median).toFixed(2)} tokens/s; transformers.js ${(1000 / tjsStep.median).toFixed(2)} tokens/s`);
+  console.log(
+    `our baseline ${(1000 / step.median).toFixed(2)} tokens/s; transformers.js ${(1000 / tjsStep.median).toFixed(2)} tokens/s`,
+  );
   console.log('A ratio is decided only where it lies further from its goal than the spreads above.');
 
   const phaseNames: (keyof StepPhases)[] = ['ortRun', 'readback', 'messaging', 'loop', 'combine', 'sampling'];
-  console.log('\nper-step breakdown, ms per step, median (IQR) over rounds; combine and sampling are timed apart on the same logits');
+  console.log(
+    '\nper-step breakdown, ms per step, median (IQR) over rounds; combine and sampling are timed apart on the same logits',
+  );
   table([
-    ['configuration', 'ORT run', 'read back + taps', 'messaging', 'loop (combine, sampling, events)', 'combine alone', 'sampling alone'],
-    ...configs.slice(0, 2).map(([name, samples]) => [name, ...phaseNames.map((phase) => (phase === 'combine' && samples === baselineOnly ? '—' : formatSummary(of(samples, (s) => s.phases?.[phase])!, 2)))]),
+    [
+      'configuration',
+      'ORT run',
+      'read back + taps',
+      'messaging',
+      'loop (combine, sampling, events)',
+      'combine alone',
+      'sampling alone',
+    ],
+    ...configs.slice(0, 2).map(([name, samples]) => [
+      name,
+      ...phaseNames.map((phase) =>
+        phase === 'combine' && samples === baselineOnly
+          ? '—'
+          : formatSummary(
+              of(samples, (s) => s.phases?.[phase])!,
+              2,
+            ),
+      ),
+    ]),
   ]);
 
   // generate() stops at EOS while our loop does not, so the common prefix is compared.
   const { ours, transformersJs: theirs } = result.tokens;
   const agree = theirs.slice(0, ours.length).every((id, i) => id === ours[i]);
-  console.log(`\ngreedy tokens ${agree ? 'agree' : 'DIFFER'}: ours ${ours.join(' ')} | transformers.js ${theirs.join(' ')}`);
+  console.log(
+    `\ngreedy tokens ${agree ? 'agree' : 'DIFFER'}: ours ${ours.join(' ')} | transformers.js ${theirs.join(' ')}`,
+  );
 }
 
 function table(rows: string[][]): void {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  for (const r of rows) console.log(r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
+  for (const r of rows)
+    console.log(r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
 }
 
 /** Peak resident set (VmHWM) of a process, from Linux's /proc; undefined elsewhere. */
@@ -114,7 +167,9 @@ function peakResident(pid: number): number | undefined {
 
 async function processPeaks(page: Page): Promise<Record<'renderer' | 'GPU', number | undefined>> {
   const cdp = await page.context().browser()!.newBrowserCDPSession();
-  const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo' as never)) as { processInfo: { type: string; id: number }[] };
+  const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo' as never)) as {
+    processInfo: { type: string; id: number }[];
+  };
   // The page's renderer is the one that loaded the model: the largest.
   const peak = (type: string) => {
     const peaks = processInfo.filter((p) => p.type === type).map((p) => peakResident(p.id));
@@ -125,14 +180,22 @@ async function processPeaks(page: Page): Promise<Record<'renderer' | 'GPU', numb
 
 async function memoryReport(): Promise<void> {
   console.log('\npeak resident memory (VmHWM) after loading the model and one run, a fresh browser per configuration');
-  const MiB = (bytes: number | undefined) => (bytes === undefined ? 'unavailable (needs Linux /proc)' : `${(bytes / 2 ** 20).toFixed(0)} MiB`);
+  const MiB = (bytes: number | undefined) =>
+    bytes === undefined ? 'unavailable (needs Linux /proc)' : `${(bytes / 2 ** 20).toFixed(0)} MiB`;
   const configs: [string, CaptionKind[]][] = [
     ['baseline only (1 row)', ['baseline']],
     ['both captions (3 rows)', ['baseline', 'damro']],
   ];
   for (const [name, captions] of configs) {
     const peaks = await withBenchPage({ bench: modelDir }, async (page) => {
-      await page.evaluate(([o, c]) => (window as unknown as { benchOneRun: (o: BenchOptions, c: CaptionKind[]) => Promise<void> }).benchOneRun(o, c), [options, captions] as const);
+      await page.evaluate(
+        ([o, c]) =>
+          (window as unknown as { benchOneRun: (o: BenchOptions, c: CaptionKind[]) => Promise<void> }).benchOneRun(
+            o,
+            c,
+          ),
+        [options, captions] as const,
+      );
       return processPeaks(page);
     });
     console.log(`${name.padEnd(24)} renderer ${MiB(peaks.renderer)}, GPU process ${MiB(peaks.GPU)}`);

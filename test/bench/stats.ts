@@ -23,7 +23,14 @@ export function quantile(sorted: readonly number[], q: number): number {
 
 export function summarize(values: readonly number[]): Summary {
   const sorted = [...values].sort((a, b) => a - b);
-  return { n: sorted.length, median: quantile(sorted, 0.5), q1: quantile(sorted, 0.25), q3: quantile(sorted, 0.75), min: sorted[0]!, max: sorted[sorted.length - 1]! };
+  return {
+    n: sorted.length,
+    median: quantile(sorted, 0.5),
+    q1: quantile(sorted, 0.25),
+    q3: quantile(sorted, 0.75),
+    min: sorted[0]!,
+    max: sorted[sorted.length - 1]!,
+  };
 }
 
 /** The interquartile range as a fraction of the median: the spread a reader weighs a ratio against. */
@@ -40,7 +47,10 @@ export function formatSummary(s: Summary, digits = 1): string {
  * Runs each configuration `warmup` times (results dropped), then `rounds` rounds in which every configuration
  * runs once, in the given order. Returns each configuration's measured results in round order.
  */
-export async function interleaved<K extends string, T>(configs: Readonly<Record<K, () => Promise<T>>>, options: { readonly warmup: number; readonly rounds: number }): Promise<Record<K, T[]>> {
+export async function interleaved<K extends string, T>(
+  configs: Readonly<Record<K, () => Promise<T>>>,
+  options: { readonly warmup: number; readonly rounds: number },
+): Promise<Record<K, T[]>> {
   const keys = Object.keys(configs) as K[];
   for (let w = 0; w < options.warmup; w++) for (const key of keys) await configs[key]();
   const results = Object.fromEntries(keys.map((key) => [key, [] as T[]])) as Record<K, T[]>;

@@ -16,7 +16,9 @@ import { formatSummary, interleaved, ratioOfMedians, relativeSpread, summarize }
 
 const MiB = 2 ** 20;
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
-const { values } = parseArgs({ options: { size: { type: 'string', default: 'bench' }, rounds: { type: 'string', default: '5' } } });
+const { values } = parseArgs({
+  options: { size: { type: 'string', default: 'bench' }, rounds: { type: 'string', default: '5' } },
+});
 const decodeSize: ModelSize = values.size === 'tiny' ? 'tiny' : 'bench';
 const ROUNDS = Number(values.rounds);
 
@@ -60,7 +62,9 @@ function table(rows: string[][]): void {
 
 async function spliceReport(): Promise<void> {
   console.log('\n## Splice: tap edit (scan + find sites + splice) vs file size');
-  console.log(`ms = median (IQR) of ${ROUNDS} after one warm-up, mostly first-touch of the output's pages; extra = array-buffer memory held after the edit`);
+  console.log(
+    `ms = median (IQR) of ${ROUNDS} after one warm-up, mostly first-touch of the output's pages; extra = array-buffer memory held after the edit`,
+  );
   console.log('with input and output alive (1.0 × file = one copy); heap = JS heap growth (the scanned structure)\n');
   const sizes = [...new Set<ModelSize>(['tiny', decodeSize])];
   const rows = [['file', 'MiB', 'ms', 'MiB/s', 'extra MiB', 'extra/file', 'heap MiB', '+bytes']];
@@ -89,7 +93,9 @@ async function decodeReport(): Promise<void> {
   const prefix = 5;
   const length = prefix + imageTokens + 12;
   const steps = 16;
-  console.log(`\n## Decode step, ${size} decoder (${t.layers} layers × ${t.heads} heads), ORT wasm in Node, one row of ${length} tokens (${imageTokens} image)\n`);
+  console.log(
+    `\n## Decode step, ${size} decoder (${t.layers} layers × ${t.heads} heads), ORT wasm in Node, one row of ${length} tokens (${imageTokens} image)\n`,
+  );
 
   const dir = await modelFolder(size);
   const original = new Uint8Array(await readFile(join(dir, 'onnx', 'decoder_model_merged.onnx')));
@@ -100,14 +106,20 @@ async function decodeReport(): Promise<void> {
   let seed = 11;
   const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5) * 2;
   const f32 = (data: Float32Array, shape: number[]) => new ort.Tensor('float32', data, shape);
-  const i64 = (values: number[], shape: number[]) => new ort.Tensor('int64', BigInt64Array.from(values.map(BigInt)), shape);
+  const i64 = (values: number[], shape: number[]) =>
+    new ort.Tensor('int64', BigInt64Array.from(values.map(BigInt)), shape);
   const prefillFeeds = (): Feeds => {
     const feeds: Feeds = {
       inputs_embeds: f32(Float32Array.from({ length: length * t.hidden }, random), [1, length, t.hidden]),
       attention_mask: i64(new Array<number>(length).fill(1), [1, length]),
-      position_ids: i64(Array.from({ length }, (_, i) => i), [1, length]),
+      position_ids: i64(
+        Array.from({ length }, (_, i) => i),
+        [1, length],
+      ),
     };
-    for (let l = 0; l < t.layers; l++) for (const kind of ['key', 'value']) feeds[`past_key_values.${l}.${kind}`] = f32(new Float32Array(0), [1, t.heads, 0, d]);
+    for (let l = 0; l < t.layers; l++)
+      for (const kind of ['key', 'value'])
+        feeds[`past_key_values.${l}.${kind}`] = f32(new Float32Array(0), [1, t.heads, 0, d]);
     return feeds;
   };
 
@@ -138,17 +150,24 @@ async function decodeReport(): Promise<void> {
     return { prefillMs: times[0]!, stepMs: summarize(times.slice(1)).median };
   }
   // Warmed up, then interleaved round by round so that drift in the machine's load hits both alike.
-  const runs = await interleaved({ untapped: () => decodeRun(plain), tapped: () => decodeRun(tapped) }, { warmup: 1, rounds: ROUNDS });
+  const runs = await interleaved(
+    { untapped: () => decodeRun(plain), tapped: () => decodeRun(tapped) },
+    { warmup: 1, rounds: ROUNDS },
+  );
   const prefill = (key: keyof typeof runs) => summarize(runs[key].map((r) => r.prefillMs));
   const step = (key: keyof typeof runs) => summarize(runs[key].map((r) => r.stepMs));
-  console.log(`ms, median (IQR) over ${ROUNDS} rounds of a prefill and ${steps} steps (a round's step time is its median step)\n`);
+  console.log(
+    `ms, median (IQR) over ${ROUNDS} rounds of a prefill and ${steps} steps (a round's step time is its median step)\n`,
+  );
   table([
     ['decoder', 'prefill ms', 'step ms'],
     ['untapped', formatSummary(prefill('untapped')), formatSummary(step('untapped'), 2)],
     ['tapped + read', formatSummary(prefill('tapped')), formatSummary(step('tapped'), 2)],
   ]);
   const spread = [step('tapped'), step('untapped')].map((x) => `${(100 * relativeSpread(x)).toFixed(0)}%`).join(', ');
-  console.log(`\nstep cost tapped/untapped: ${ratioOfMedians(step('tapped'), step('untapped')).toFixed(3)} (ratio of medians; spreads IQR/median ${spread})`);
+  console.log(
+    `\nstep cost tapped/untapped: ${ratioOfMedians(step('tapped'), step('untapped')).toFixed(3)} (ratio of medians; spreads IQR/median ${spread})`,
+  );
   const tapBytes = t.layers * t.heads * (length + steps) * 4;
   console.log(`tap output per step ≈ ${(tapBytes / 1024).toFixed(0)} KiB ([1, ${t.layers * t.heads}, 1, keys])`);
   await Promise.all([plain.release(), tapped.release()]);

@@ -22,7 +22,7 @@ function timeIt(run: () => unknown, iterations: number): { median: number; p95: 
 
 function mapFor(grid: PatchGrid): Float32Array {
   let seed = 7;
-  const next = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   return Float32Array.from({ length: grid.rows * grid.cols }, () => next() ** 6);
 }
 
@@ -32,7 +32,10 @@ for (const side of [24, 64]) {
   const values = mapFor(grid);
   const patchPx = 14;
   const crop = side * patchPx;
-  const plan = planProcessor({ width: 640, height: 480 }, processorStepsFromHfConfig({ size: { shortest_edge: crop }, do_center_crop: true, crop_size: crop }));
+  const plan = planProcessor(
+    { width: 640, height: 480 },
+    processorStepsFromHfConfig({ size: { shortest_edge: crop }, do_center_crop: true, crop_size: crop }),
+  );
   const outliers = Array.from({ length: 10 }, (_, i) => asPatchIndex(grid, (i * 37) % (side * side)));
   const layout = () => overlayLayout({ display: { width: 800, height: 600 }, plan, grid, outliers });
   const label = `${side}×${side}`;
@@ -52,4 +55,5 @@ for (const side of [24, 64]) {
 }
 
 const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-for (const r of rows) console.log(r.map((cell, c) => (c >= 2 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  '));
+for (const r of rows)
+  console.log(r.map((cell, c) => (c >= 2 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  '));

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-const CDN_URL = /https?:\/\/(?:cdn\.jsdelivr\.net|unpkg\.com|cdnjs\.cloudflare\.com|esm\.sh|cdn\.skypack\.dev|ga\.jspm\.io|jspm\.dev|fonts\.googleapis\.com|fonts\.gstatic\.com)[^\s"'`)]*/g;
+const CDN_URL =
+  /https?:\/\/(?:cdn\.jsdelivr\.net|unpkg\.com|cdnjs\.cloudflare\.com|esm\.sh|cdn\.skypack\.dev|ga\.jspm\.io|jspm\.dev|fonts\.googleapis\.com|fonts\.gstatic\.com)[^\s"'`)]*/g;
 /** Every ORT wasm glue module names its binary with this stem; it is our fingerprint of an ORT runtime. */
 const ORT_MARKER = 'ort-wasm-simd-threaded';
 
@@ -43,10 +44,14 @@ export function inspectBuild(dist: string): BuildReport {
   const textFiles = files.filter((file) => /\.(m?js|html|css|json)$/.test(file));
   const texts = new Map(textFiles.map((file) => [file, readFileSync(file, 'utf8')]));
   return {
-    ortWasm: files.filter((file) => /ort.*\.wasm$/.test(file)).map((file) => ({ file: relative(dist, file), sha256: sha256(readFileSync(file)) })),
+    ortWasm: files
+      .filter((file) => /ort.*\.wasm$/.test(file))
+      .map((file) => ({ file: relative(dist, file), sha256: sha256(readFileSync(file)) })),
     ortBundleChunks: [...texts].filter(([, text]) => text.includes(ORT_MARKER)).map(([file]) => relative(dist, file)),
     cdnUrls: [...texts].flatMap(([file, text]) => findCdnUrls(text).map((url) => `${relative(dist, file)}: ${url}`)),
     // data/ holds the served data files (public/data/): words in them are data, not text the site shows.
-    docCitations: [...texts].filter(([file]) => !relative(dist, file).startsWith('data/')).flatMap(([file, text]) => findDocCitations(text).map((hit) => `${relative(dist, file)}: ${hit}`)),
+    docCitations: [...texts]
+      .filter(([file]) => !relative(dist, file).startsWith('data/'))
+      .flatMap(([file, text]) => findDocCitations(text).map((hit) => `${relative(dist, file)}: ${hit}`)),
   };
 }

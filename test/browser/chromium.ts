@@ -12,7 +12,9 @@ export const ARTIFACTS = new URL('../../test-results/', import.meta.url).pathnam
  */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`No Chromium at ${CHROMIUM_PATH}. The end-to-end tests need a Chromium-family browser: on Debian run \`apt-get install chromium\`, or set CHROMIUM_PATH to a Chrome/Chromium binary.`);
+    throw new Error(
+      `No Chromium at ${CHROMIUM_PATH}. The end-to-end tests need a Chromium-family browser: on Debian run \`apt-get install chromium\`, or set CHROMIUM_PATH to a Chrome/Chromium binary.`,
+    );
   }
   return chromium.launch({
     executablePath: CHROMIUM_PATH,

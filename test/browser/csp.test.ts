@@ -18,14 +18,27 @@ describe('the Content-Security-Policy', () => {
     });
     const workerPolicies: (string | undefined)[] = [];
     page.on('response', (response) => {
-      if (/inference\.worker[^/]*\.js$/.test(new URL(response.url()).pathname)) workerPolicies.push(response.headers()['content-security-policy']);
+      if (/inference\.worker[^/]*\.js$/.test(new URL(response.url()).pathname))
+        workerPolicies.push(response.headers()['content-security-policy']);
     });
     const response = await page.goto(`${inject('baseUrl')}?max=6&model=synthetic-llava-tiny&dtype=fp32`);
     const policy = response?.headers()['content-security-policy'] ?? '';
-    const directives = new Map(policy.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+    const directives = new Map(
+      policy
+        .split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .map(([name, ...values]) => [name, values]),
+    );
     expect(directives.get('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'"]);
     // Any HTTPS host and loopback: the person picks the judge endpoint, a model mirror or a local server at run time.
-    expect(directives.get('connect-src')).toEqual(["'self'", 'blob:', 'data:', 'https:', 'http://localhost:*', 'http://127.0.0.1:*']);
+    expect(directives.get('connect-src')).toEqual([
+      "'self'",
+      'blob:',
+      'data:',
+      'https:',
+      'http://localhost:*',
+      'http://127.0.0.1:*',
+    ]);
     expect(directives.get('object-src')).toEqual(["'none'"]);
     expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
 
@@ -38,12 +51,17 @@ describe('the Content-Security-Policy', () => {
       context.fillStyle = 'rgb(200, 120, 40)';
       context.fillRect(0, 0, 32, 32);
       const transfer = new DataTransfer();
-      transfer.items.add(new File([await canvas.convertToBlob({ type: 'image/png' })], 'orange.png', { type: 'image/png' }));
+      transfer.items.add(
+        new File([await canvas.convertToBlob({ type: 'image/png' })], 'orange.png', { type: 'image/png' }),
+      );
       return transfer;
     });
     await page.dispatchEvent('[data-testid=image-drop]', 'drop', { dataTransfer });
-    for (const kind of ['baseline', 'damro']) await page.locator(`[data-caption=${kind}]:not([data-done=""])`).waitFor({ timeout: 180_000 });
-    await expect.poll(() => page.getByTestId('gt-source').getAttribute('data-source'), { timeout: 180_000 }).toBe('detector');
+    for (const kind of ['baseline', 'damro'])
+      await page.locator(`[data-caption=${kind}]:not([data-done=""])`).waitFor({ timeout: 180_000 });
+    await expect
+      .poll(() => page.getByTestId('gt-source').getAttribute('data-source'), { timeout: 180_000 })
+      .toBe('detector');
     expect(await page.evaluate(() => (window as unknown as { violations: string[] }).violations)).toEqual([]);
     expect(errors).toEqual([]);
 
@@ -59,6 +77,8 @@ describe('the Content-Security-Policy', () => {
     });
     expect(refused).toEqual({ inlineRan: false, fetched: 'blocked' });
     // Violation events arrive as tasks of their own; they prove the policy (not a missing network) refused both.
-    await expect.poll(() => page.evaluate(() => [...(window as unknown as { violations: string[] }).violations].sort())).toEqual(['connect-src http://example.com/', 'script-src-elem inline']);
+    await expect
+      .poll(() => page.evaluate(() => [...(window as unknown as { violations: string[] }).violations].sort()))
+      .toEqual(['connect-src http://example.com/', 'script-src-elem inline']);
   }, 600_000);
 });

@@ -29,7 +29,9 @@ describe('inference worker in Chromium (WebGPU)', () => {
     const [gpuStep, cpuStep] = [firstStep(result.events), firstStep(wasm)];
     if (gpuStep?.type !== 'run/step' || cpuStep?.type !== 'run/step') throw new Error('no step diagnostics');
     expect(gpuStep.combined.map((c) => c.tokenId)).toEqual(cpuStep.combined.map((c) => c.tokenId));
-    gpuStep.full.forEach((candidate, i) => expect(Math.abs(candidate.score - cpuStep.full[i].score)).toBeLessThan(2e-3));
+    gpuStep.full.forEach((candidate, i) =>
+      expect(Math.abs(candidate.score - cpuStep.full[i].score)).toBeLessThan(2e-3),
+    );
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -1,7 +1,7 @@
-// The benchmark panel end to end: the built site in Chromium, the demo model, POPE random over a folder of
-// generated images picked through the real directory input, answers kept in the real IndexedDB. A run paused
-// after its first image survives a reload: the panel says how many answers it kept, asks only the rest, and the finished
-// table and exports hold the numbers pope.ts computes from the answers the page kept.
+// The benchmark panel end to end: the built site in Chromium, the demo model, POPE random over a folder of generated
+// images picked through the real directory input, answers kept in the real IndexedDB. A run paused after its first
+// image survives a reload: the panel says how many answers it kept, asks only the rest, and the finished table and
+// exports hold the numbers pope.ts computes from the answers the page kept.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,7 +31,8 @@ async function writeImageFolder(names: readonly string[]): Promise<string> {
   await Promise.all(
     names.map((name, n) => {
       const rgba = new Uint8ClampedArray(48 * 40 * 4);
-      for (let p = 0; p < 48 * 40; p++) rgba.set([(p * 7 + 90 * n) % 256, (p * 3 + 40 * n) % 256, (130 * n + (p % 48) * 5) % 256, 255], p * 4);
+      for (let p = 0; p < 48 * 40; p++)
+        rgba.set([(p * 7 + 90 * n) % 256, (p * 3 + 40 * n) % 256, (130 * n + (p % 48) * 5) % 256, 255], p * 4);
       return writeFile(join(dir, name), encodePng(rgba, 48, 40));
     }),
   );
@@ -57,12 +58,19 @@ function keptAnswers(page: Page): Promise<KeptRow[]> {
   );
 }
 
-/** Counts the questions the page sends the worker, by key (a wrapper around Worker.postMessage installed before the app runs). */
+/**
+ * Counts the questions the page sends the worker, by key (a wrapper around Worker.postMessage installed before the app
+ * runs).
+ */
 const COUNT_ASKED = () => {
   const post = Worker.prototype.postMessage;
   const asked: string[] = [];
   Object.assign(window, { asked });
-  Worker.prototype.postMessage = function (this: Worker, message: unknown, transfer?: Transferable[] | StructuredSerializeOptions) {
+  Worker.prototype.postMessage = function (
+    this: Worker,
+    message: unknown,
+    transfer?: Transferable[] | StructuredSerializeOptions,
+  ) {
     const m = message as { method?: string; params?: { items?: { key: string }[] } };
     if (m?.method === 'eval/image') asked.push(...(m.params?.items ?? []).map((item) => item.key));
     post.call(this, message, transfer as StructuredSerializeOptions);
@@ -80,7 +88,8 @@ const recordProgress = (page: Page) =>
       if (text && text !== seen.at(-1)) seen.push(text);
     }).observe(document.body, { subtree: true, childList: true, characterData: true });
   });
-const progressSeen = (page: Page) => page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen);
+const progressSeen = (page: Page) =>
+  page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen);
 
 async function loadModel(page: Page): Promise<void> {
   await page.goto(`${inject('baseUrl')}?model=synthetic-llava-tiny&dtype=fp32`);
@@ -88,10 +97,14 @@ async function loadModel(page: Page): Promise<void> {
   await page.getByTestId('model-status').waitFor({ timeout: 60_000 });
 }
 
-/** POPE random, custom: greedy, 2 new tokens, k 2 of the 16 image tokens, 13 questions; the folder through its input. */
+/**
+ * POPE random, custom: greedy, 2 new tokens, k 2 of the 16 image tokens, 13 questions; the folder through its input.
+ */
 async function chooseRun(panel: Locator, folder: string): Promise<void> {
-  const choose = (name: string, value: string) => panel.getByRole('combobox', { name, exact: true }).selectOption(value);
-  const type = (name: string, value: number) => panel.getByRole('spinbutton', { name, exact: true }).fill(String(value));
+  const choose = (name: string, value: string) =>
+    panel.getByRole('combobox', { name, exact: true }).selectOption(value);
+  const type = (name: string, value: number) =>
+    panel.getByRole('spinbutton', { name, exact: true }).fill(String(value));
   await choose('Benchmark', 'pope');
   await choose('Split', 'random');
   await choose('Settings', 'custom');
@@ -137,25 +150,38 @@ describe('the benchmark panel in Chromium with the demo model', () => {
     const pause = panel.getByRole('button', { name: 'Pause' });
     await expect.poll(() => pause.isEnabled(), { timeout: 20_000 }).toBe(true);
     await pause.click();
-    await expect.poll(() => panel.getByTestId('eval-progress').textContent(), { timeout: 30_000 }).toMatch(/\(paused\)$/);
+    await expect
+      .poll(() => panel.getByTestId('eval-progress').textContent(), { timeout: 30_000 })
+      .toMatch(/\(paused\)$/);
     const paused = await progressOf(panel);
     const kept = await keptAnswers(page);
     expect(paused?.total).toBe(IMAGES * PER_IMAGE);
     expect(paused?.done).toBeGreaterThanOrEqual(PER_IMAGE);
     expect(paused?.done).toBeLessThan(IMAGES * PER_IMAGE);
-    expect(kept.map((row) => row.key).sort()).toEqual(questions.slice(0, paused!.done).map((q) => String(q.questionId)).sort());
+    expect(kept.map((row) => row.key).sort()).toEqual(
+      questions
+        .slice(0, paused!.done)
+        .map((q) => String(q.questionId))
+        .sort(),
+    );
     expect((await askedKeys(page)).sort()).toEqual(kept.map((row) => row.key).sort());
     await screenshot(page, 'eval-1-paused');
 
     await page.reload();
     await loadModel(page);
     await chooseRun(panel, folder);
-    await expect.poll(() => panel.getByTestId('eval-kept').textContent()).toBe(`${paused!.done} answers with these settings kept in this browser: Start asks only the other questions.`);
+    await expect
+      .poll(() => panel.getByTestId('eval-kept').textContent())
+      .toBe(`${paused!.done} answers with these settings kept in this browser: Start asks only the other questions.`);
     await recordProgress(page);
     await panel.getByRole('button', { name: 'Start' }).click();
     await expect.poll(() => panel.getByTestId('eval-progress').textContent(), { timeout: 30_000 }).toMatch(/\(done\)$/);
-    expect((await progressSeen(page))[0], 'the resumed run starts at the kept count').toBe(`${paused!.done}/${IMAGES * PER_IMAGE} questions (running)`);
-    expect(await askedKeys(page), 'the resumed run asks only the questions not kept').toEqual(questions.slice(paused!.done).map((q) => String(q.questionId)));
+    expect((await progressSeen(page))[0], 'the resumed run starts at the kept count').toBe(
+      `${paused!.done}/${IMAGES * PER_IMAGE} questions (running)`,
+    );
+    expect(await askedKeys(page), 'the resumed run asks only the questions not kept').toEqual(
+      questions.slice(paused!.done).map((q) => String(q.questionId)),
+    );
     expect(await progressOf(panel)).toEqual({ done: IMAGES * PER_IMAGE, total: IMAGES * PER_IMAGE });
     await screenshot(page, 'eval-2-done');
 
@@ -165,17 +191,28 @@ describe('the benchmark panel in Chromium with the demo model', () => {
     const expected = Object.fromEntries(
       (['baseline', 'damro'] as const).map((method) => [
         method,
-        popeMetrics(countPopeAnswers(questions, questions.map((q) => ({ questionId: q.questionId, output: answers.get(String(q.questionId))![method] })))),
+        popeMetrics(
+          countPopeAnswers(
+            questions,
+            questions.map((q) => ({ questionId: q.questionId, output: answers.get(String(q.questionId))![method] })),
+          ),
+        ),
       ]),
     ) as Record<'baseline' | 'damro', PopeMetrics>;
 
     const table = panel.getByRole('table', { name: /^POPE random/ });
     const metrics = ['accuracy', 'precision', 'recall', 'f1', 'yesRatio'] as const;
-    expect(await table.getByRole('row', { name: /^random/ }).getByRole('cell').allTextContents()).toEqual(
-      metrics.flatMap((m) => [percent(expected.baseline[m]), percent(expected.damro[m])]),
-    );
+    expect(
+      await table
+        .getByRole('row', { name: /^random/ })
+        .getByRole('cell')
+        .allTextContents(),
+    ).toEqual(metrics.flatMap((m) => [percent(expected.baseline[m]), percent(expected.damro[m])]));
 
-    const [json] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'Results as JSON' }).click()]);
+    const [json] = await Promise.all([
+      page.waitForEvent('download'),
+      panel.getByRole('button', { name: 'Results as JSON' }).click(),
+    ]);
     expect(json.suggestedFilename()).toBe('damro-lens-benchmarks.json');
     const [summary] = JSON.parse(await readFile((await json.path())!, 'utf8')) as BenchmarkSummary[];
     expect(summary).toMatchObject({ benchmark: 'pope', split: 'random' });
@@ -185,12 +222,25 @@ describe('the benchmark panel in Chromium with the demo model', () => {
         expect(summary.rows[0].values[m]?.[method], `${m} ${method}`).toBe(Number.isNaN(value) ? null : value);
       }
     }
-    const [csv] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'Results as CSV' }).click()]);
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      panel.getByRole('button', { name: 'Results as CSV' }).click(),
+    ]);
     expect(csv.suggestedFilename()).toBe('damro-lens-benchmarks.csv');
     const lines = (await readFile((await csv.path())!, 'utf8')).trim().split('\n');
     expect(lines).toEqual([
       'benchmark,split,group,metric,baseline,damro',
-      ...metrics.map((m) => ['pope', 'random', 'random', m, ...(['baseline', 'damro'] as const).map((method) => (Number.isNaN(expected[method][m]) ? '' : String(expected[method][m])))].join(',')),
+      ...metrics.map((m) =>
+        [
+          'pope',
+          'random',
+          'random',
+          m,
+          ...(['baseline', 'damro'] as const).map((method) =>
+            Number.isNaN(expected[method][m]) ? '' : String(expected[method][m]),
+          ),
+        ].join(','),
+      ),
     ]);
 
     await panel.getByRole('button', { name: 'Forget kept answers' }).click();

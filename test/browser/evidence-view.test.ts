@@ -16,8 +16,18 @@ import { encodePng } from '../support/png';
 import { repoData } from '../support/repo-data';
 import { collectErrors, screenshot, useChromium } from './chromium';
 
-const IMAGES = repoData('coder-gx__DAMRO/data/chair/coco_pope_random.jsonl').split('\n').slice(0, 4).map((l) => (JSON.parse(l) as { image: string; image_id: number }));
-const CHART_IDS = ['distribution-share-all', 'difference-share', 'methods-share', 'distribution-overlap-all', 'difference-overlap', 'methods-overlap'];
+const IMAGES = repoData('coder-gx__DAMRO/data/chair/coco_pope_random.jsonl')
+  .split('\n')
+  .slice(0, 4)
+  .map((l) => JSON.parse(l) as { image: string; image_id: number });
+const CHART_IDS = [
+  'distribution-share-all',
+  'difference-share',
+  'methods-share',
+  'distribution-overlap-all',
+  'difference-overlap',
+  'methods-overlap',
+];
 
 /** Keeps every eval/image result the worker sends (a Worker subclass installed before the app runs). */
 const CAPTURE_RESULTS = () => {
@@ -29,7 +39,8 @@ const CAPTURE_RESULTS = () => {
       super(url, options);
       this.addEventListener('message', (event: MessageEvent) => {
         const data = event.data as { kind?: string; response?: { ok: boolean; result?: { answers?: unknown } } };
-        if (data?.kind === 'response' && data.response?.ok && data.response.result?.answers) results.push(data.response.result);
+        if (data?.kind === 'response' && data.response?.ok && data.response.result?.answers)
+          results.push(data.response.result);
       });
     }
   };
@@ -62,10 +73,14 @@ describe('hallucination evidence view in Chromium', () => {
     folder = await mkdtemp(join(tmpdir(), 'chair-images-'));
     for (const [n, { image }] of IMAGES.entries()) {
       const rgba = new Uint8ClampedArray(48 * 40 * 4);
-      for (let p = 0; p < 48 * 40; p++) rgba.set([(p * 11 + 70 * n) % 256, (p * 5 + 30 * n) % 256, (90 * n + (p % 48) * 4) % 256, 255], p * 4);
+      for (let p = 0; p < 48 * 40; p++)
+        rgba.set([(p * 11 + 70 * n) % 256, (p * 5 + 30 * n) % 256, (90 * n + (p % 48) * 4) % 256, 255], p * 4);
       await writeFile(join(folder, image), encodePng(rgba, 48, 40));
     }
-    const context = await chromium.browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+    const context = await chromium.browser.newContext({
+      viewport: { width: 1400, height: 1000 },
+      acceptDownloads: true,
+    });
     await context.addInitScript(CAPTURE_RESULTS);
     const page = await context.newPage();
     const errors = collectErrors(page);
@@ -73,8 +88,10 @@ describe('hallucination evidence view in Chromium', () => {
     await page.getByRole('button', { name: 'Load model' }).click();
     await page.getByTestId('model-status').waitFor({ timeout: 60_000 });
     const panel = page.getByRole('region', { name: 'Benchmarks' });
-    const choose = (name: string, value: string) => panel.getByRole('combobox', { name, exact: true }).selectOption(value);
-    const type = (name: string, value: number) => panel.getByRole('spinbutton', { name, exact: true }).fill(String(value));
+    const choose = (name: string, value: string) =>
+      panel.getByRole('combobox', { name, exact: true }).selectOption(value);
+    const type = (name: string, value: number) =>
+      panel.getByRole('spinbutton', { name, exact: true }).fill(String(value));
     await choose('Benchmark', 'chair');
     await choose('Settings', 'custom');
     await choose('Decoding', 'greedy');
@@ -83,7 +100,9 @@ describe('hallucination evidence view in Chromium', () => {
     await type('Questions (0 = all)', IMAGES.length);
     await panel.getByLabel('Image folder', { exact: true }).setInputFiles(folder);
     await panel.getByRole('button', { name: 'Start' }).click();
-    await expect.poll(() => panel.getByTestId('eval-progress').textContent(), { timeout: 120_000 }).toMatch(/\(done\)$/);
+    await expect
+      .poll(() => panel.getByTestId('eval-progress').textContent(), { timeout: 120_000 })
+      .toMatch(/\(done\)$/);
 
     const view = page.getByRole('region', { name: 'Hallucination evidence' });
     await view.waitFor({ timeout: 30_000 });
@@ -94,23 +113,45 @@ describe('hallucination evidence view in Chromium', () => {
       expect(colours, `${id} is drawn`).toBeGreaterThan(20);
     }
 
-    const results = (await page.evaluate(() => (window as unknown as { evalResults: EvalImageResult[] }).evalResults));
-    const items = results.flatMap((r) => r.answers).map((answer) => ({ image: IMAGES.find((i) => String(i.image_id) === answer.key)!.image, outputs: answer.outputs, evidence: answer.evidence }));
+    const results = await page.evaluate(() => (window as unknown as { evalResults: EvalImageResult[] }).evalResults);
+    const items = results
+      .flatMap((r) => r.answers)
+      .map((answer) => ({
+        image: IMAGES.find((i) => String(i.image_id) === answer.key)!.image,
+        outputs: answer.outputs,
+        evidence: answer.evidence,
+      }));
     expect(items).toHaveLength(IMAGES.length);
     expect(items.every((i) => i.evidence)).toBe(true);
     const core = runEvidence(items, await chairCaptionLabeller(DEFAULT_DATA_DIR));
-    const [csv] = await Promise.all([page.waitForEvent('download'), view.getByRole('button', { name: 'All layer tests as CSV' }).click()]);
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      view.getByRole('button', { name: 'All layer tests as CSV' }).click(),
+    ]);
     expect(await readFile((await csv.path())!, 'utf8')).toBe(comparisonsCsv(core.summary));
-    const [chartCsv] = await Promise.all([page.waitForEvent('download'), view.locator('[data-chart="difference-share"]').getByRole('button', { name: 'Data as CSV' }).click()]);
+    const [chartCsv] = await Promise.all([
+      page.waitForEvent('download'),
+      view.locator('[data-chart="difference-share"]').getByRole('button', { name: 'Data as CSV' }).click(),
+    ]);
     expect(await readFile((await chartCsv.path())!, 'utf8')).toBe(comparisonsCsv(core.summary, 'share'));
-    const [svg] = await Promise.all([page.waitForEvent('download'), view.locator('[data-chart="distribution-share-all"]').getByRole('button', { name: 'SVG' }).click()]);
+    const [svg] = await Promise.all([
+      page.waitForEvent('download'),
+      view.locator('[data-chart="distribution-share-all"]').getByRole('button', { name: 'SVG' }).click(),
+    ]);
     expect(await readFile((await svg.path())!, 'utf8')).toMatch(/^<svg xmlns/);
-    const [png] = await Promise.all([page.waitForEvent('download'), view.locator('[data-chart="methods-share"]').getByRole('button', { name: 'PNG' }).click()]);
+    const [png] = await Promise.all([
+      page.waitForEvent('download'),
+      view.locator('[data-chart="methods-share"]').getByRole('button', { name: 'PNG' }).click(),
+    ]);
     expect(png.suggestedFilename()).toBe('damro-lens-methods-share.png');
 
     // Captions made on the page: a CHAIR image (known objects) opened and captioned interactively adds its words.
-    await page.getByRole('region', { name: 'Image' }).locator('input[type=file]').setInputFiles(join(folder, IMAGES[0].image));
-    for (const kind of ['baseline', 'damro']) await page.locator(`[data-caption=${kind}]:not([data-done=""])`).waitFor({ timeout: 150_000 });
+    await page
+      .getByRole('region', { name: 'Image' })
+      .locator('input[type=file]')
+      .setInputFiles(join(folder, IMAGES[0].image));
+    for (const kind of ['baseline', 'damro'])
+      await page.locator(`[data-caption=${kind}]:not([data-done=""])`).waitFor({ timeout: 150_000 });
     await view.getByRole('combobox', { name: 'Evidence of' }).waitFor({ timeout: 30_000 });
     await view.getByRole('combobox', { name: 'Evidence of' }).selectOption('session');
     await expect.poll(() => view.textContent()).toMatch(/2 captions made on this page since it opened \(1 runs\)/);

@@ -27,14 +27,35 @@ const POSITIONS = [
   [0, 1, 2, 3, 4, 5],
 ];
 
-const models = { fp32: makeLlavaModel({ size: 'tiny', dtype: 'fp32' }), q4: makeLlavaModel({ size: 'tiny', dtype: 'q4' }) };
-const file = (dtype: 'fp32' | 'q4', session: string) => models[dtype].files.get(`onnx/${session}${dtype === 'q4' ? '_q4' : ''}.onnx`)!;
+const models = {
+  fp32: makeLlavaModel({ size: 'tiny', dtype: 'fp32' }),
+  q4: makeLlavaModel({ size: 'tiny', dtype: 'q4' }),
+};
+const file = (dtype: 'fp32' | 'q4', session: string) =>
+  models[dtype].files.get(`onnx/${session}${dtype === 'q4' ? '_q4' : ''}.onnx`)!;
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
-const float = (data: ArrayLike<number>, dims: number[]): HarnessTensor => ({ type: 'float32', dims, data: Array.from(data) });
-const int64 = (rows: number[][]): HarnessTensor => ({ type: 'int64', dims: [rows.length, rows[0]!.length], data: rows.flat() });
+const float = (data: ArrayLike<number>, dims: number[]): HarnessTensor => ({
+  type: 'float32',
+  dims,
+  data: Array.from(data),
+});
+const int64 = (rows: number[][]): HarnessTensor => ({
+  type: 'int64',
+  dims: [rows.length, rows[0]!.length],
+  data: rows.flat(),
+});
 
-function decoderFeeds(embeds: ArrayLike<number>, past: (l: number, kind: 'key' | 'value') => HarnessTensor, mask = MASK, positions = POSITIONS) {
-  const feeds: Record<string, HarnessTensor> = { inputs_embeds: float(embeds, [2, positions[0]!.length, tiny.text.hidden]), attention_mask: int64(mask), position_ids: int64(positions) };
+function decoderFeeds(
+  embeds: ArrayLike<number>,
+  past: (l: number, kind: 'key' | 'value') => HarnessTensor,
+  mask = MASK,
+  positions = POSITIONS,
+) {
+  const feeds: Record<string, HarnessTensor> = {
+    inputs_embeds: float(embeds, [2, positions[0]!.length, tiny.text.hidden]),
+    attention_mask: int64(mask),
+    position_ids: int64(positions),
+  };
   for (let l = 0; l < tiny.text.layers; l++) {
     feeds[T.pastKey(l)] = past(l, 'key');
     feeds[T.pastValue(l)] = past(l, 'value');
@@ -50,7 +71,10 @@ describe('synthetic llava on the WebGPU EP in Chromium', () => {
   let errors: string[];
   const runOnnx = (model: Uint8Array, feeds: Record<string, HarnessTensor>, verbose = false): Promise<HarnessResult> =>
     page.evaluate(
-      ([m, f, v]) => (window as unknown as { runOnnx: (m: string, f: unknown, ep: string, v: boolean) => Promise<HarnessResult> }).runOnnx(m, f, 'webgpu', v),
+      ([m, f, v]) =>
+        (
+          window as unknown as { runOnnx: (m: string, f: unknown, ep: string, v: boolean) => Promise<HarnessResult> }
+        ).runOnnx(m, f, 'webgpu', v),
       [base64(model), feeds, verbose] as const,
     );
 
@@ -68,7 +92,9 @@ describe('synthetic llava on the WebGPU EP in Chromium', () => {
   it('fp32 vision encoder: image features and per-layer attention equal the reference within 1e-4', async () => {
     const taps = [0, 1].map((l) => VISION_TENSORS.softmax(l));
     const pixels = testPixels(tiny.vision.imageSize, 0.7);
-    const { outputs } = await runOnnx(withGraphOutputs(file('fp32', 'vision_encoder'), taps), { pixel_values: float(pixels, [1, 3, tiny.vision.imageSize, tiny.vision.imageSize]) });
+    const { outputs } = await runOnnx(withGraphOutputs(file('fp32', 'vision_encoder'), taps), {
+      pixel_values: float(pixels, [1, 3, tiny.vision.imageSize, tiny.vision.imageSize]),
+    });
     const ref = referenceVision(models.fp32.weights, pixels);
     expect(maxAbsDiff(outputs[VISION_TENSORS.output]!.data, ref.imageFeatures)).toBeLessThan(1e-4);
     ref.layers.forEach((layer, l) => expect(maxAbsDiff(outputs[taps[l]!]!.data, layer.attention)).toBeLessThan(1e-4));
@@ -92,7 +118,13 @@ describe('synthetic llava on the WebGPU EP in Chromium', () => {
       return float(out.data, out.dims);
     };
     const step = await runOnnx(decoder, decoderFeeds(next, past, mask, positions));
-    const refStep = referenceDecoder(w, { embeds: next, batch: 2, attentionMask: mask, positionIds: positions, past: ref.present });
+    const refStep = referenceDecoder(w, {
+      embeds: next,
+      batch: 2,
+      attentionMask: mask,
+      positionIds: positions,
+      past: ref.present,
+    });
     expect(maxAbsDiff(step.outputs.logits!.data, refStep.logits)).toBeLessThan(1e-4);
   });
 
@@ -106,9 +138,19 @@ describe('synthetic llava on the WebGPU EP in Chromium', () => {
     // ORT's verbose log names each WebGPU program it runs: the 4-bit matmuls and the attention ran on the GPU.
     expect(log.some((line) => line.includes('Starting program "MatMulNBits'))).toBe(true);
     expect(log.some((line) => line.includes('Starting program "Softmax'))).toBe(true);
-    const q4Ref = referenceDecoder(effectiveWeights(models.q4.weights, 'q4'), { embeds, batch: 2, attentionMask: MASK, positionIds: POSITIONS });
+    const q4Ref = referenceDecoder(effectiveWeights(models.q4.weights, 'q4'), {
+      embeds,
+      batch: 2,
+      attentionMask: MASK,
+      positionIds: POSITIONS,
+    });
     expect(maxAbsDiff(outputs.logits!.data, q4Ref.logits)).toBeLessThan(1e-4);
-    const fp32Ref = referenceDecoder(models.fp32.weights, { embeds, batch: 2, attentionMask: MASK, positionIds: POSITIONS });
+    const fp32Ref = referenceDecoder(models.fp32.weights, {
+      embeds,
+      batch: 2,
+      attentionMask: MASK,
+      positionIds: POSITIONS,
+    });
     const agreement = q4LogitAgreement(fp32Ref.logits, outputs.logits!.data);
     expect(agreement.maxDiffOverRange).toBeLessThan(Q4_TOLERANCE.maxDiffOverRange);
     expect(agreement.cosine).toBeGreaterThan(Q4_TOLERANCE.cosine);
@@ -116,7 +158,9 @@ describe('synthetic llava on the WebGPU EP in Chromium', () => {
 
   it('q4 vision encoder runs on WebGPU and matches its dequantised reference within 1e-4', async () => {
     const pixels = testPixels(tiny.vision.imageSize, 0.7);
-    const { outputs } = await runOnnx(file('q4', 'vision_encoder'), { pixel_values: float(pixels, [1, 3, tiny.vision.imageSize, tiny.vision.imageSize]) });
+    const { outputs } = await runOnnx(file('q4', 'vision_encoder'), {
+      pixel_values: float(pixels, [1, 3, tiny.vision.imageSize, tiny.vision.imageSize]),
+    });
     const ref = referenceVision(effectiveWeights(models.q4.weights, 'q4'), pixels);
     expect(maxAbsDiff(outputs[VISION_TENSORS.output]!.data, ref.imageFeatures)).toBeLessThan(1e-4);
     // Only ORT's own log lines (the verbose run above) may appear; nothing else may fail.

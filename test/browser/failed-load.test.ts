@@ -26,11 +26,14 @@ describe('a failed model load', () => {
       context2d.fillStyle = 'rgb(90, 140, 200)';
       context2d.fillRect(0, 0, 64, 48);
       const transfer = new DataTransfer();
-      transfer.items.add(new File([await canvas.convertToBlob({ type: 'image/png' })], 'blue.png', { type: 'image/png' }));
+      transfer.items.add(
+        new File([await canvas.convertToBlob({ type: 'image/png' })], 'blue.png', { type: 'image/png' }),
+      );
       return transfer;
     });
     await page.dispatchEvent('[data-testid=image-drop]', 'drop', { dataTransfer });
-    for (const kind of ['baseline', 'damro']) await page.locator(`[data-caption=${kind}]:not([data-done=""])`).waitFor({ timeout: 150_000 });
+    for (const kind of ['baseline', 'damro'])
+      await page.locator(`[data-caption=${kind}]:not([data-done=""])`).waitFor({ timeout: 150_000 });
     // The words only: their labels follow the detector, which may answer at any time.
     const words = () => page.locator('[data-caption] .token').allTextContents();
     const captions = await words();
@@ -44,7 +47,9 @@ describe('a failed model load', () => {
     const notice = page.locator('[data-error-code]');
     await notice.waitFor({ timeout: 60_000 });
     expect(await notice.getAttribute('data-error-code')).toBe('network');
-    expect(await notice.textContent()).toMatch(/^Could not reach the model host\. Could not reach huggingface\.co to download https:\/\/huggingface\.co\/nobody\/unreachable-model\//);
+    expect(await notice.textContent()).toMatch(
+      /^Could not reach the model host\. Could not reach huggingface\.co to download https:\/\/huggingface\.co\/nobody\/unreachable-model\//,
+    );
 
     expect(await page.getByTestId('model-status').textContent()).toMatch(/^Loaded synthetic-llava-tiny /);
     expect(await words()).toEqual(captions);
@@ -53,7 +58,8 @@ describe('a failed model load', () => {
     const run = page.getByRole('button', { name: 'Run', exact: true });
     expect(await run.isEnabled()).toBe(true);
     await run.click();
-    for (const kind of ['baseline', 'damro']) await page.locator(`[data-caption=${kind}]:not([data-done=""])`).waitFor({ timeout: 150_000 });
+    for (const kind of ['baseline', 'damro'])
+      await page.locator(`[data-caption=${kind}]:not([data-done=""])`).waitFor({ timeout: 150_000 });
     expect(await words(), 'greedy captions of the same image again').toEqual(captions);
     // The aborted requests are the test's own doing; anything else is a failure.
     expect(errors.filter((e) => !e.includes('net::ERR_INTERNET_DISCONNECTED'))).toEqual([]);

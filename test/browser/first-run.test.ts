@@ -8,11 +8,15 @@ import { collectErrors, useChromium, screenshot } from './chromium';
 
 async function offline(page: Page): Promise<void> {
   const site = new URL(inject('baseUrl')).origin;
-  await page.route((url) => url.origin !== site, (route) => route.abort('internetdisconnected'));
+  await page.route(
+    (url) => url.origin !== site,
+    (route) => route.abort('internetdisconnected'),
+  );
 }
 
 /** Errors of the aborted Hub requests are the point of the test; anything else is a defect. */
-const unexpected = (errors: string[]) => errors.filter((e) => !/net::ERR_INTERNET_DISCONNECTED|Failed to load resource|huggingface\.co/.test(e));
+const unexpected = (errors: string[]) =>
+  errors.filter((e) => !/net::ERR_INTERNET_DISCONNECTED|Failed to load resource|huggingface\.co/.test(e));
 
 describe('the first run', () => {
   const chromium = useChromium();
@@ -22,12 +26,16 @@ describe('the first run', () => {
     const errors = collectErrors(page);
     await offline(page);
     await page.goto(inject('baseUrl'));
-    await expect.poll(() => page.locator('[data-backend]').getAttribute('data-backend'), { timeout: 60_000 }).toBe('webgpu');
+    await expect
+      .poll(() => page.locator('[data-backend]').getAttribute('data-backend'), { timeout: 60_000 })
+      .toBe('webgpu');
     const model = page.getByRole('combobox', { name: 'Model', exact: true });
     expect(await model.inputValue()).toBe('HuggingFaceTB/SmolVLM-256M-Instruct');
     // SwiftShader has no shader-f16: the 4-bit fp32-compute weights, and the size of that download.
     expect(await page.getByLabel('Weights (dtype)').inputValue()).toBe('q4');
-    expect(await page.getByTestId('download-size').textContent()).toBe('Download: ≈ 260 MB once; the browser keeps it for later visits.');
+    expect(await page.getByTestId('download-size').textContent()).toBe(
+      'Download: ≈ 260 MB once; the browser keeps it for later visits.',
+    );
     await screenshot(page, 'first-run-1-real-model-preselected');
 
     await page.getByRole('button', { name: 'Load model' }).click();
@@ -43,13 +51,27 @@ describe('the first run', () => {
     const samples = page.getByTestId('sample');
     expect(await samples.count()).toBe(3);
     await samples.filter({ hasText: 'Espresso' }).click();
-    await expect.poll(() => page.getByTestId('gt-source').textContent(), { timeout: 30_000 }).toBe('This sample photo’s objects (listed by hand): cup, spoon, dining table');
-    for (const kind of ['baseline', 'damro']) await page.locator(`[data-caption=${kind}]:not([data-done=""])`).waitFor({ timeout: 150_000 });
+    await expect
+      .poll(() => page.getByTestId('gt-source').textContent(), { timeout: 30_000 })
+      .toBe('This sample photo’s objects (listed by hand): cup, spoon, dining table');
+    for (const kind of ['baseline', 'damro'])
+      await page.locator(`[data-caption=${kind}]:not([data-done=""])`).waitFor({ timeout: 150_000 });
     expect(await page.getByTestId('image-summary').textContent()).toBe('coffee.jpg · 600×400 px');
-    const marks = await page.locator('.caption .token[data-node]').evaluateAll((els) => els.map((el) => ({ node: (el as HTMLElement).dataset.node!, kind: el.className.replace(/^token token--/, '') })));
-    for (const { node, kind } of marks) expect([node, kind]).toEqual([node, ['cup', 'spoon', 'dining table'].includes(node) ? 'grounded' : 'hallucinated']);
+    const marks = await page.locator('.caption .token[data-node]').evaluateAll((els) =>
+      els.map((el) => ({
+        node: (el as HTMLElement).dataset.node!,
+        kind: el.className.replace(/^token token--/, ''),
+      })),
+    );
+    for (const { node, kind } of marks)
+      expect([node, kind]).toEqual([
+        node,
+        ['cup', 'spoon', 'dining table'].includes(node) ? 'grounded' : 'hallucinated',
+      ]);
     expect(await page.locator('.caption .token--checking, .caption .token--unchecked').count()).toBe(0);
-    expect(await page.getByTestId('labels-damro').textContent()).toMatch(/^\d+ grounded · \d+ hallucinated · \d+ unverifiable · CHAIRs/);
+    expect(await page.getByTestId('labels-damro').textContent()).toMatch(
+      /^\d+ grounded · \d+ hallucinated · \d+ unverifiable · CHAIRs/,
+    );
     await screenshot(page, 'first-run-3-sample-captioned');
     expect(unexpected(errors)).toEqual([]);
     await page.close();
@@ -66,7 +88,9 @@ describe('the first run', () => {
     const top = await page.locator('[data-caption=baseline]').evaluate((el) => el.getBoundingClientRect().top);
     expect(top).toBeGreaterThanOrEqual(0);
     expect(top).toBeLessThan(844 - 100);
-    await page.screenshot({ path: new URL('../../test-results/first-run-4-phone-captions.png', import.meta.url).pathname });
+    await page.screenshot({
+      path: new URL('../../test-results/first-run-4-phone-captions.png', import.meta.url).pathname,
+    });
     expect(errors).toEqual([]);
     await page.close();
   });

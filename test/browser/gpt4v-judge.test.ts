@@ -34,8 +34,21 @@ const servers: JudgeServer[] = [];
 /** A fresh server per run, so that both runs meet the same failures in the same order. */
 async function judgeServer(): Promise<JudgeServer> {
   const scripts: Record<string, ImageScript> = {
-    [names[0]]: { bytes: pictures[0], replies: [{ kind: 'status', status: 500 }, { kind: 'answer', text: verdict([6, 8], [5, 7]), delayMs: 200 }] },
-    [names[1]]: { bytes: pictures[1], replies: [{ kind: 'status', status: 429, retryAfter: '0' }, { kind: 'answer', text: 'Accuracy: 4 9 \n' }, { kind: 'answer', text: verdict([4, 9], [3, 8]) }] },
+    [names[0]]: {
+      bytes: pictures[0],
+      replies: [
+        { kind: 'status', status: 500 },
+        { kind: 'answer', text: verdict([6, 8], [5, 7]), delayMs: 200 },
+      ],
+    },
+    [names[1]]: {
+      bytes: pictures[1],
+      replies: [
+        { kind: 'status', status: 429, retryAfter: '0' },
+        { kind: 'answer', text: 'Accuracy: 4 9 \n' },
+        { kind: 'answer', text: verdict([4, 9], [3, 8]) },
+      ],
+    },
     [names[2]]: { bytes: pictures[2], replies: [{ kind: 'answer', text: 'Accuracy: 7/10 7/10\nDetailedness: 7 7' }] },
   };
   const server = await startJudgeServer({ images: scripts, apiKey: KEY, model: JUDGE });
@@ -64,7 +77,8 @@ const comparable = (summary: BenchmarkSummary) => ({
 });
 
 async function chooseRun(page: Page, panel: Locator, judge: JudgeServer): Promise<void> {
-  const choose = (name: string, value: string) => panel.getByRole('combobox', { name, exact: true }).selectOption(value);
+  const choose = (name: string, value: string) =>
+    panel.getByRole('combobox', { name, exact: true }).selectOption(value);
   await page.goto(`${inject('baseUrl')}?model=synthetic-llava-tiny&dtype=fp32`);
   await page.getByRole('button', { name: 'Load model' }).click();
   await page.getByTestId('model-status').waitFor({ timeout: 60_000 });
@@ -87,7 +101,30 @@ describe('GPT-4V-aided evaluation against a loopback judge', () => {
     const cliJudge = await judgeServer();
     const err: string[] = [];
     const out: string[] = [];
-    const argv = ['gpt4v', '--images', folder, '--model', 'synthetic-llava-tiny', '--limit', String(LIMIT), '--preset', 'custom', '--k', '2', '--max-new-tokens', '4', '--mode', 'greedy', '--out', work, '--judge-url', cliJudge.baseUrl, '--judge-model', JUDGE, '--yes'];
+    const argv = [
+      'gpt4v',
+      '--images',
+      folder,
+      '--model',
+      'synthetic-llava-tiny',
+      '--limit',
+      String(LIMIT),
+      '--preset',
+      'custom',
+      '--k',
+      '2',
+      '--max-new-tokens',
+      '4',
+      '--mode',
+      'greedy',
+      '--out',
+      work,
+      '--judge-url',
+      cliJudge.baseUrl,
+      '--judge-model',
+      JUDGE,
+      '--yes',
+    ];
     const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l), env: { JUDGE_API_KEY: KEY } });
     expect(code, err.join('\n')).toBe(0);
     cli = (JSON.parse(await readFile(join(work, 'metrics.json'), 'utf8')) as { summary: BenchmarkSummary }).summary;
@@ -96,9 +133,11 @@ describe('GPT-4V-aided evaluation against a loopback judge', () => {
   }, 400_000);
 
   it('the site asks before sending, then scores every item as the CLI did, with the key nowhere but the request header', async () => {
-
     const judge = await judgeServer();
-    const context = await chromium.browser.newContext({ viewport: { width: 1280, height: 1400 }, acceptDownloads: true });
+    const context = await chromium.browser.newContext({
+      viewport: { width: 1280, height: 1400 },
+      acceptDownloads: true,
+    });
     const page = await context.newPage();
     const consoleLines: string[] = [];
     const pageErrors: string[] = [];
@@ -114,7 +153,9 @@ describe('GPT-4V-aided evaluation against a loopback judge', () => {
     const dialog = page.getByRole('alertdialog', { name: 'Send images to the judge?' });
     await panel.getByRole('button', { name: 'Start' }).click();
     await dialog.waitFor();
-    expect(await dialog.textContent()).toContain(`This run will send 9 requests to ${judge.baseUrl}/chat/completions (model ${JUDGE}). Each carries one of 3 images from your folder`);
+    expect(await dialog.textContent()).toContain(
+      `This run will send 9 requests to ${judge.baseUrl}/chat/completions (model ${JUDGE}). Each carries one of 3 images from your folder`,
+    );
     await screenshot(page, 'gpt4v-1-consent');
     // The run waits here: no answers are generated and nothing reaches the judge while the question is open.
     await page.waitForTimeout(1500);
@@ -130,9 +171,14 @@ describe('GPT-4V-aided evaluation against a loopback judge', () => {
     await dialog.waitFor();
     expect(judge.seen).toHaveLength(0);
     await dialog.getByRole('button', { name: 'Send to the judge' }).click();
-    await expect.poll(() => panel.getByTestId('eval-progress').textContent(), { timeout: 150_000 }).toMatch(/\(done\)$/);
-    expect(await panel.getByTestId('judge-progress').textContent()).toBe(`Judge: 9 requests to ${judge.baseUrl}/chat/completions; judged 9/9 items`);
-    // Image 0: a 500 then verdicts (3 + 1); image 1: a 429 and a malformed answer asked again (3 + 2); image 2: 5 tries × 3.
+    await expect
+      .poll(() => panel.getByTestId('eval-progress').textContent(), { timeout: 150_000 })
+      .toMatch(/\(done\)$/);
+    expect(await panel.getByTestId('judge-progress').textContent()).toBe(
+      `Judge: 9 requests to ${judge.baseUrl}/chat/completions; judged 9/9 items`,
+    );
+    // Image 0: a 500 then verdicts (3 + 1); image 1: a 429 and a malformed answer asked again (3 + 2); image 2: 5 tries
+    // × 3.
     expect(judge.seen.filter((r) => r.image === names[0])).toHaveLength(4);
     expect(judge.seen.filter((r) => r.image === names[1])).toHaveLength(5);
     expect(judge.seen.filter((r) => r.image === names[2])).toHaveLength(15);
@@ -140,19 +186,36 @@ describe('GPT-4V-aided evaluation against a loopback judge', () => {
     await panel.getByText('Per-item judge scores').click();
     await screenshot(page, 'gpt4v-2-done');
 
-    const [json] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'Results as JSON' }).click()]);
+    const [json] = await Promise.all([
+      page.waitForEvent('download'),
+      panel.getByRole('button', { name: 'Results as JSON' }).click(),
+    ]);
     const jsonText = await readFile((await json.path())!, 'utf8');
     const [summary] = JSON.parse(jsonText) as BenchmarkSummary[];
     expect(comparable(summary)).toEqual(comparable(cli));
-    expect(summary.rows[0]).toEqual({ group: 'all', values: { accuracy: { baseline: 5, damro: 8.5 }, detailedness: { baseline: 4, damro: 7.5 } } });
+    expect(summary.rows[0]).toEqual({
+      group: 'all',
+      values: { accuracy: { baseline: 5, damro: 8.5 }, detailedness: { baseline: 4, damro: 7.5 } },
+    });
     const perItem = panel.getByRole('table', { name: 'GPT-4V-aided per item' });
-    expect(await perItem.getByRole('row', { name: new RegExp(`^${names[2].replaceAll('.', '\\.')}`) }).first().getByRole('cell').allTextContents()).toEqual([
-      'conv',
-      'no scores: Accuracy: scores must be whole numbers from 1 to 10, got "7/10 7/10"',
-    ]);
+    expect(
+      await perItem
+        .getByRole('row', { name: new RegExp(`^${names[2].replaceAll('.', '\\.')}`) })
+        .first()
+        .getByRole('cell')
+        .allTextContents(),
+    ).toEqual(['conv', 'no scores: Accuracy: scores must be whole numbers from 1 to 10, got "7/10 7/10"']);
     const paper = panel.getByRole('table', { name: /as the paper reports them/ });
-    expect(await paper.getByRole('row', { name: /\(this run\)/ }).getByRole('cell').allTextContents()).toEqual(['5.000 / 4.000', '8.500 / 7.500']);
-    const [csv] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'Results as CSV' }).click()]);
+    expect(
+      await paper
+        .getByRole('row', { name: /\(this run\)/ })
+        .getByRole('cell')
+        .allTextContents(),
+    ).toEqual(['5.000 / 4.000', '8.500 / 7.500']);
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      panel.getByRole('button', { name: 'Results as CSV' }).click(),
+    ]);
     const csvText = await readFile((await csv.path())!, 'utf8');
 
     const kept = await page.evaluate(
@@ -167,7 +230,14 @@ describe('GPT-4V-aided evaluation against a loopback judge', () => {
         }),
     );
     expect(kept).toContain('"tries":5');
-    for (const [what, text] of [['JSON export', jsonText], ['CSV export', csvText], ['IndexedDB', kept], ['page URLs', `${page.url()}\n${requested.join('\n')}`], ['console', consoleLines.join('\n')], ['localStorage', JSON.stringify(await page.evaluate(() => ({ ...localStorage })))]]) {
+    for (const [what, text] of [
+      ['JSON export', jsonText],
+      ['CSV export', csvText],
+      ['IndexedDB', kept],
+      ['page URLs', `${page.url()}\n${requested.join('\n')}`],
+      ['console', consoleLines.join('\n')],
+      ['localStorage', JSON.stringify(await page.evaluate(() => ({ ...localStorage })))],
+    ]) {
       expect(text, what).not.toContain(KEY);
     }
     expect(pageErrors).toEqual([]);

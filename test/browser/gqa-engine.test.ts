@@ -20,7 +20,11 @@ describe('inference worker in Chromium on the synthetic LLaVA with a GroupQueryA
     const result = await runInWorker(page, productionWorkerUrl(), { modelId: MODEL, dtype: 'fp32' }, params);
 
     expect(result.backend).toBe('webgpu');
-    expect(result.info).toMatchObject({ family: 'llava', tokenGrid: { rows: 4, cols: 4 }, scorer: { name: 'clip-single-head', faithful: true } });
+    expect(result.info).toMatchObject({
+      family: 'llava',
+      tokenGrid: { rows: 4, cols: 4 },
+      scorer: { name: 'clip-single-head', faithful: true },
+    });
     await expectSameAsNode(result, { modelId: MODEL, dtype: 'fp32' }, params);
     expect(errors).toEqual([]);
     await page.close();

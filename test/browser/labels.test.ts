@@ -20,7 +20,9 @@ async function dropQuadrantImage(page: Page): Promise<void> {
       context.fillRect((q % 2) * 16, Math.floor(q / 2) * 16, 16, 16);
     });
     const transfer = new DataTransfer();
-    transfer.items.add(new File([await canvas.convertToBlob({ type: 'image/png' })], 'quadrants.png', { type: 'image/png' }));
+    transfer.items.add(
+      new File([await canvas.convertToBlob({ type: 'image/png' })], 'quadrants.png', { type: 'image/png' }),
+    );
     return transfer;
   }, colours);
   await page.dispatchEvent('[data-testid=image-drop]', 'drop', { dataTransfer });
@@ -42,24 +44,41 @@ describe('caption labels with the in-browser detector', () => {
       Object.assign(window, { verdictsBeforeTruth: early });
       new MutationObserver(() => {
         if (document.querySelector('[data-testid=gt-source]')?.getAttribute('data-source')) return;
-        for (const el of document.querySelectorAll('.caption .token--grounded, .caption .token--hallucinated')) early.push(el.className);
+        for (const el of document.querySelectorAll('.caption .token--grounded, .caption .token--hallucinated'))
+          early.push(el.className);
       }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
     });
     await dropQuadrantImage(page);
 
     const source = page.getByTestId('gt-source');
     await expect.poll(() => source.getAttribute('data-source'), { timeout: 60_000 }).toBe('detector');
-    expect((await source.textContent())?.replace(/^Detector synthetic-detr-tiny: /, '').split(', ').sort()).toEqual([...OBJECTS].sort());
+    expect(
+      (await source.textContent())
+        ?.replace(/^Detector synthetic-detr-tiny: /, '')
+        .split(', ')
+        .sort(),
+    ).toEqual([...OBJECTS].sort());
     expect(await page.getByTestId('detector-notice').textContent()).toMatch(/^Synthetic detector/);
-    for (const kind of ['baseline', 'damro']) await page.locator(`[data-caption=${kind}]:not([data-done=""])`).waitFor({ timeout: 150_000 });
+    for (const kind of ['baseline', 'damro'])
+      await page.locator(`[data-caption=${kind}]:not([data-done=""])`).waitFor({ timeout: 150_000 });
 
-    expect(await page.evaluate(() => (window as unknown as { verdictsBeforeTruth: string[] }).verdictsBeforeTruth)).toEqual([]);
-    const marks = await page.locator('.caption .token[data-node]').evaluateAll((els) => els.map((el) => ({ node: (el as HTMLElement).dataset.node!, kind: el.className.replace(/^token token--/, '') })));
+    expect(
+      await page.evaluate(() => (window as unknown as { verdictsBeforeTruth: string[] }).verdictsBeforeTruth),
+    ).toEqual([]);
+    const marks = await page.locator('.caption .token[data-node]').evaluateAll((els) =>
+      els.map((el) => ({
+        node: (el as HTMLElement).dataset.node!,
+        kind: el.className.replace(/^token token--/, ''),
+      })),
+    );
     expect(marks.length, 'the demo captions name COCO objects').toBeGreaterThan(0);
-    for (const { node, kind } of marks) expect([node, kind]).toEqual([node, (OBJECTS as readonly string[]).includes(node) ? 'grounded' : 'hallucinated']);
+    for (const { node, kind } of marks)
+      expect([node, kind]).toEqual([node, (OBJECTS as readonly string[]).includes(node) ? 'grounded' : 'hallucinated']);
     const grounded = marks.filter((m) => m.kind === 'grounded');
     expect(grounded.length, 'this image’s captions mention at least one detected object').toBeGreaterThan(0);
-    expect(await page.getByTestId('labels-baseline').textContent()).toMatch(/^\d+ grounded · \d+ hallucinated · \d+ unverifiable · CHAIRs [01] · CHAIRi (\d\.\d\d|n\/a)$/);
+    expect(await page.getByTestId('labels-baseline').textContent()).toMatch(
+      /^\d+ grounded · \d+ hallucinated · \d+ unverifiable · CHAIRs [01] · CHAIRi (\d\.\d\d|n\/a)$/,
+    );
     expect(await page.getByTestId('labels-diff').textContent()).toMatch(/^DAMRO vs baseline: hallucinated /);
 
     const evidence = page.getByTestId('evidence-canvas');

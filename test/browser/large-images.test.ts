@@ -38,7 +38,8 @@ function flatBmp([r, g, b]: readonly [number, number, number]): Uint8Array {
 }
 
 const captionsDone = async (page: Page) => {
-  for (const kind of ['baseline', 'damro']) await page.locator(`[data-caption=${kind}]:not([data-done=""])`).waitFor({ timeout: 180_000 });
+  for (const kind of ['baseline', 'damro'])
+    await page.locator(`[data-caption=${kind}]:not([data-done=""])`).waitFor({ timeout: 180_000 });
 };
 
 describe('image sizes and formats', () => {
@@ -52,7 +53,9 @@ describe('image sizes and formats', () => {
     await page.getByTestId('model-status').waitFor({ timeout: 120_000 });
 
     await drop(page, flatBmp([200, 60, 40]), 'red.bmp', 'image/bmp');
-    await expect.poll(() => page.getByTestId('image-summary').textContent(), { timeout: 30_000 }).toMatch(/^red\.bmp · 32×32 px/);
+    await expect
+      .poll(() => page.getByTestId('image-summary').textContent(), { timeout: 30_000 })
+      .toMatch(/^red\.bmp · 32×32 px/);
     await captionsDone(page);
     const bmpCaptions = await page.locator('[data-caption]').allTextContents();
 
@@ -60,12 +63,16 @@ describe('image sizes and formats', () => {
     await drop(page, flatPng(16000, 16000, [0, 0, 0], 4), 'bomb.png', 'image/png');
     const refusal = page.locator('[data-error-code=image-too-large]');
     await refusal.waitFor({ timeout: 30_000 });
-    expect(await refusal.textContent()).toMatch(/"bomb\.png" declares 16000×16000 pixels \(256 MP\); the limit is 150 MP, and it was not decoded\. Downscale it and try again\.$/);
+    expect(await refusal.textContent()).toMatch(
+      /"bomb\.png" declares 16000×16000 pixels \(256 MP\); the limit is 150 MP, and it was not decoded\. Downscale it and try again\.$/,
+    );
     expect(await page.getByTestId('image-summary').textContent(), 'the previous image stays').toMatch(/^red\.bmp/);
     expect(await page.locator('[data-caption]').allTextContents(), 'and so do its captions').toEqual(bmpCaptions);
 
     await drop(page, flatPng(12000, 12000, [90, 140, 200]), 'large.png', 'image/png');
-    await expect.poll(() => page.getByTestId('image-summary').textContent(), { timeout: 120_000 }).toMatch(/^large\.png · 12000×12000 px/);
+    await expect
+      .poll(() => page.getByTestId('image-summary').textContent(), { timeout: 120_000 })
+      .toMatch(/^large\.png · 12000×12000 px/);
     await captionsDone(page);
     expect(await page.locator('[data-caption=baseline]').getAttribute('data-done')).toMatch(/^(eos|max-tokens)$/);
     expect(await page.getByRole('alert').allTextContents()).toEqual([]);

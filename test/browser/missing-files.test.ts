@@ -14,10 +14,14 @@ describe('missing model files', () => {
   it('the preview server answers 404 for a missing file under models/, and still serves the app elsewhere', async () => {
     const page = await chromium.browser.newPage();
     await page.goto(inject('baseUrl'));
-    const status = (path: string) => page.evaluate(async (url) => {
-      const response = await fetch(url);
-      return [response.status, response.headers.get('content-type') ?? ''] as const;
-    }, new URL(path, inject('baseUrl')).href);
+    const status = (path: string) =>
+      page.evaluate(
+        async (url) => {
+          const response = await fetch(url);
+          return [response.status, response.headers.get('content-type') ?? ''] as const;
+        },
+        new URL(path, inject('baseUrl')).href,
+      );
     expect((await status(`models/${DEMO}/onnx/embed_tokens_fp16.onnx`))[0]).toBe(404);
     expect((await status(`models/${DEMO}/no_such_config.json`))[0]).toBe(404);
     expect((await status(`models/${DEMO}/config.json`))[0]).toBe(200);
@@ -36,11 +40,22 @@ describe('missing model files', () => {
       (url) => lacking.includes(url.pathname) || url.pathname.endsWith('.onnx_data'),
       (route) => route.fulfill({ status: 200, contentType: 'text/html', body: startPage }),
     );
-    const result = await runInWorker(page, productionWorkerUrl(), { modelId: DEMO, dtype: 'q4' }, runParams({ maxNewTokens: 4, image: testImage(32, 32) }));
+    const result = await runInWorker(
+      page,
+      productionWorkerUrl(),
+      { modelId: DEMO, dtype: 'q4' },
+      runParams({ maxNewTokens: 4, image: testImage(32, 32) }),
+    );
     const failure = result.events.find((e) => e.type === 'run/error');
     expect(failure?.type === 'run/error' ? failure.error.message : undefined).toBeUndefined();
     expect(result.info.dtype).toBe('q4');
-    expect(result.loadedFiles).toEqual(expect.arrayContaining(['onnx/vision_encoder_q4.onnx', 'onnx/embed_tokens.onnx', 'onnx/decoder_model_merged_q4.onnx']));
+    expect(result.loadedFiles).toEqual(
+      expect.arrayContaining([
+        'onnx/vision_encoder_q4.onnx',
+        'onnx/embed_tokens.onnx',
+        'onnx/decoder_model_merged_q4.onnx',
+      ]),
+    );
     expect(result.loadedFiles).not.toContain('onnx/embed_tokens_q4.onnx');
     expect(result.events.filter((e) => e.type === 'run/token').length).toBeGreaterThan(0);
     await context.close();

@@ -21,11 +21,15 @@ describe('a model folder opened in the site', () => {
     const page = await chromium.browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors = collectErrors(page);
     await page.goto(`${inject('baseUrl')}?dtype=fp32`);
-    await expect.poll(() => page.locator('[data-backend]').getAttribute('data-backend'), { timeout: 60_000 }).toBe('webgpu');
+    await expect
+      .poll(() => page.locator('[data-backend]').getAttribute('data-backend'), { timeout: 60_000 })
+      .toBe('webgpu');
 
     await page.getByTestId('model-folder').setInputFiles(dir);
     await page.getByTestId('model-status').waitFor({ timeout: 120_000 });
-    expect(await page.getByTestId('model-status').textContent()).toMatch(/^Loaded my-own-export \(fp32, webgpu\) · 4×4 image tokens$/);
+    expect(await page.getByTestId('model-status').textContent()).toMatch(
+      /^Loaded my-own-export \(fp32, webgpu\) · 4×4 image tokens$/,
+    );
 
     const dataTransfer = await page.evaluateHandle(async () => {
       const canvas = new OffscreenCanvas(40, 32);
@@ -33,11 +37,14 @@ describe('a model folder opened in the site', () => {
       context.fillStyle = 'rgb(200, 60, 30)';
       context.fillRect(0, 0, 40, 32);
       const transfer = new DataTransfer();
-      transfer.items.add(new File([await canvas.convertToBlob({ type: 'image/png' })], 'red.png', { type: 'image/png' }));
+      transfer.items.add(
+        new File([await canvas.convertToBlob({ type: 'image/png' })], 'red.png', { type: 'image/png' }),
+      );
       return transfer;
     });
     await page.dispatchEvent('[data-testid=image-drop]', 'drop', { dataTransfer });
-    for (const kind of ['baseline', 'damro']) await page.locator(`[data-caption=${kind}]:not([data-done=""])`).waitFor({ timeout: 150_000 });
+    for (const kind of ['baseline', 'damro'])
+      await page.locator(`[data-caption=${kind}]:not([data-done=""])`).waitFor({ timeout: 150_000 });
     expect(await page.locator('[data-caption=baseline] .token').count()).toBeGreaterThan(0);
     await screenshot(page, 'model-folder-captions');
     expect(errors).toEqual([]);

@@ -9,8 +9,13 @@ import { serveHarness } from './harness/build-harness';
  */
 export default async function serveDist(project: TestProject) {
   const root = new URL('../..', import.meta.url).pathname;
-  if (!existsSync(`${root}dist/index.html`)) throw new Error('dist/ is missing: run `npm run build` first (`npm run test:e2e` does).');
-  const server = await preview({ root, preview: { port: 0, host: '127.0.0.1', strictPort: false, open: false }, logLevel: 'warn' });
+  if (!existsSync(`${root}dist/index.html`))
+    throw new Error('dist/ is missing: run `npm run build` first (`npm run test:e2e` does).');
+  const server = await preview({
+    root,
+    preview: { port: 0, host: '127.0.0.1', strictPort: false, open: false },
+    logLevel: 'warn',
+  });
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error('vite preview did not report a URL');
   project.provide('baseUrl', url);

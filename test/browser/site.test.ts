@@ -18,8 +18,13 @@ describe('the built site in Chromium', () => {
     });
     expect(expected, 'the page itself should see an adapter').not.toBeNull();
     expect(adapterName).toBe(expected);
-    expect(await page.evaluate(() => crossOriginIsolated), 'COOP/COEP headers make the page cross-origin isolated').toBe(true);
-    await expect.poll(() => page.locator('.backend__versions').textContent()).toMatch(/onnxruntime-web 1\.31\.0-dev\.20260914-8d85527a0 · transformers\.js 4\.3\.2 · multi-threaded WASM/);
+    expect(
+      await page.evaluate(() => crossOriginIsolated),
+      'COOP/COEP headers make the page cross-origin isolated',
+    ).toBe(true);
+    await expect
+      .poll(() => page.locator('.backend__versions').textContent())
+      .toMatch(/onnxruntime-web 1\.31\.0-dev\.20260914-8d85527a0 · transformers\.js 4\.3\.2 · multi-threaded WASM/);
     await screenshot(page, 'site-backend');
     expect(errors).toEqual([]);
     await page.close();

@@ -22,7 +22,11 @@ describe('inference worker in Chromium on the synthetic SmolVLM', () => {
     const result = await runInWorker(page, productionWorkerUrl(), { modelId: MODEL, dtype: 'fp32' }, params);
 
     expect(result.backend).toBe('webgpu');
-    expect(result.info).toMatchObject({ family: 'idefics3', tokenGrid: { rows: 4, cols: 4 }, scorer: { faithful: false } });
+    expect(result.info).toMatchObject({
+      family: 'idefics3',
+      tokenGrid: { rows: 4, cols: 4 },
+      scorer: { faithful: false },
+    });
     expect(result.info.scorer.label.startsWith(ADAPTED_SCORE_NOTICE)).toBe(true);
     await expectSameAsNode(result, { modelId: MODEL, dtype: 'fp32' }, params);
     expect(errors).toEqual([]);

@@ -33,7 +33,8 @@ async function dropQuadrants(page: Page, quadrants: readonly CocoObject[], name:
 }
 
 /** The previous image's captions are cleared once the new run starts (the previous ones had ended). */
-const newRunStarted = (page: Page) => page.locator('[data-caption=baseline][data-done=""]').waitFor({ timeout: 60_000 });
+const newRunStarted = (page: Page) =>
+  page.locator('[data-caption=baseline][data-done=""]').waitFor({ timeout: 60_000 });
 
 /** When, in the first image's work, the second image is dropped. */
 const MOMENTS: Record<string, (page: Page) => Promise<unknown>> = {
@@ -75,12 +76,22 @@ describe('swapping the image mid-run', () => {
       const source = page.getByTestId('gt-source');
       const detected = async () => {
         const text = (await source.textContent()) ?? '';
-        return text.startsWith('Detector synthetic-detr-tiny: ') ? text.replace(/^Detector synthetic-detr-tiny: /, '').split(', ').sort() : text;
+        return text.startsWith('Detector synthetic-detr-tiny: ')
+          ? text
+              .replace(/^Detector synthetic-detr-tiny: /, '')
+              .split(', ')
+              .sort()
+          : text;
       };
-      await expect.poll(detected, { timeout: 240_000, message: `${moment}: the detections are the second image's` }).toEqual([...new Set(second)].sort());
+      await expect
+        .poll(detected, { timeout: 240_000, message: `${moment}: the detections are the second image's` })
+        .toEqual([...new Set(second)].sort());
       for (const kind of ['baseline', 'damro']) {
         await page.locator(`[data-caption=${kind}]:not([data-done=""])`).waitFor({ timeout: 150_000 });
-        expect(await page.locator(`[data-caption=${kind}]`).getAttribute('data-done'), `${moment}: the ${kind} caption ends by itself`).toMatch(/^(eos|max-tokens)$/);
+        expect(
+          await page.locator(`[data-caption=${kind}]`).getAttribute('data-done'),
+          `${moment}: the ${kind} caption ends by itself`,
+        ).toMatch(/^(eos|max-tokens)$/);
       }
       expect(await page.getByRole('alert').allTextContents(), `${moment}: no error notice`).toEqual([]);
     }

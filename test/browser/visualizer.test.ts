@@ -30,7 +30,10 @@ async function dropGeneratedImage(page: Page): Promise<void> {
  * for a 32 px shortest-edge resize and 32 × 32 crop on a 4 × 4 grid, the demo model's processor.
  */
 async function patchColours(page: Page, label: RegExp): Promise<string[]> {
-  const plan = planProcessor(IMAGE, [{ op: 'resize-aspect', shortestEdge: 32 }, { op: 'center-crop', width: 32, height: 32, align: 'canvas' }]);
+  const plan = planProcessor(IMAGE, [
+    { op: 'resize-aspect', shortestEdge: 32 },
+    { op: 'center-crop', width: 32, height: 32, align: 'canvas' },
+  ]);
   const grid = { rows: 4, cols: 4 };
   const points = Array.from({ length: 16 }, (_, i) => {
     const r = patchRectInImage(plan, grid, i as PatchIndex);
@@ -41,7 +44,9 @@ async function patchColours(page: Page, label: RegExp): Promise<string[]> {
     const c = element as HTMLCanvasElement;
     const context = c.getContext('2d')!;
     // The image fills the canvas: 320 × 240 into a 480 × 360 view.
-    return samples.map(({ x, y }) => Array.from(context.getImageData(Math.floor(x * c.width), Math.floor(y * c.height), 1, 1).data).join(','));
+    return samples.map(({ x, y }) =>
+      Array.from(context.getImageData(Math.floor(x * c.width), Math.floor(y * c.height), 1, 1).data).join(','),
+    );
   }, points);
 }
 
@@ -62,32 +67,44 @@ describe('the visualizer in Chromium with the demo model', () => {
     const page = await chromium.browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     const errors = collectErrors(page);
     await page.goto(`${inject('baseUrl')}?model=synthetic-llava-tiny&dtype=fp32`);
-    await expect.poll(() => page.locator('[data-backend]').getAttribute('data-backend'), { timeout: 60_000 }).toBe('webgpu');
+    await expect
+      .poll(() => page.locator('[data-backend]').getAttribute('data-backend'), { timeout: 60_000 })
+      .toBe('webgpu');
     await expect.poll(() => page.getByRole('note').textContent()).toMatch(/Synthetic model with random weights/);
 
     await page.getByRole('button', { name: 'Load model' }).click();
     await page.getByTestId('model-status').waitFor({ timeout: 120_000 });
-    expect(await page.getByTestId('model-status').textContent()).toMatch(/^Loaded synthetic-llava-tiny \(fp32, webgpu\) · 4×4 image tokens$/);
+    expect(await page.getByTestId('model-status').textContent()).toMatch(
+      /^Loaded synthetic-llava-tiny \(fp32, webgpu\) · 4×4 image tokens$/,
+    );
     await screenshot(page, 'visualizer-1-model-loaded');
 
     await dropGeneratedImage(page);
-    for (const kind of ['baseline', 'damro']) await page.locator(`[data-caption=${kind}]:not([data-done=""])`).waitFor({ timeout: 150_000 });
+    for (const kind of ['baseline', 'damro'])
+      await page.locator(`[data-caption=${kind}]:not([data-done=""])`).waitFor({ timeout: 150_000 });
     const damroTokens = page.locator('[data-caption=damro] .token');
     expect(await damroTokens.count()).toBeGreaterThan(0);
     expect(await page.locator('[data-caption=baseline] .token').count()).toBeGreaterThan(0);
-    expect(new Set(await patchColours(page, /Outlier score heatmap/)).size, 'the CLS heatmap colours the flat image').toBeGreaterThan(3);
+    expect(
+      new Set(await patchColours(page, /Outlier score heatmap/)).size,
+      'the CLS heatmap colours the flat image',
+    ).toBeGreaterThan(3);
     await screenshot(page, 'visualizer-2-captions');
 
     await damroTokens.first().click();
     const tokenCanvas = page.getByRole('img', { name: /Decoder attention of token/ });
     await expect.poll(() => tokenCanvas.getAttribute('data-heatmap')).toBe('on');
-    expect(new Set(await patchColours(page, /Decoder attention of token/)).size, 'the token heatmap colours the flat image').toBeGreaterThan(1);
+    expect(
+      new Set(await patchColours(page, /Decoder attention of token/)).size,
+      'the token heatmap colours the flat image',
+    ).toBeGreaterThan(1);
     expect(await page.getByTestId('outlier-share').locator('strong').textContent()).toMatch(/^\d+(\.\d)?%$/);
     // The clicked token's layer × head grid (2 layers × 4 heads of the demo model) and each caption's share strip.
     const grid = page.getByTestId('head-grid');
     await grid.waitFor({ timeout: 30_000 });
     expect(await distinctColours(grid), 'the layer × head grid shows differing maps').toBeGreaterThan(4);
-    for (const kind of ['baseline', 'damro']) expect(await distinctColours(page.getByTestId(`share-strip-${kind}`)), `${kind} strip`).toBeGreaterThan(1);
+    for (const kind of ['baseline', 'damro'])
+      expect(await distinctColours(page.getByTestId(`share-strip-${kind}`)), `${kind} strip`).toBeGreaterThan(1);
     expect(await page.getByTestId('colour-legend').count()).toBe(2);
     await screenshot(page, 'visualizer-3-token');
 
@@ -103,21 +120,34 @@ describe('the visualizer in Chromium with the demo model', () => {
     expect(new URL(page.url()).searchParams.get('k')).toBe('3');
     await screenshot(page, 'visualizer-4-k3');
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Run as JSON' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Run as JSON' }).click(),
+    ]);
     const run = JSON.parse(await readFile((await download.path())!, 'utf8')) as RunExportV1;
     expect(validateRunExport(run)).toEqual([]);
-    expect(run.model).toMatchObject({ id: 'synthetic-llava-tiny', synthetic: true, backend: 'webgpu', tokenGrid: { rows: 4, cols: 4 } });
+    expect(run.model).toMatchObject({
+      id: 'synthetic-llava-tiny',
+      synthetic: true,
+      backend: 'webgpu',
+      tokenGrid: { rows: 4, cols: 4 },
+    });
     expect(run.settings.k).toBe(10);
     expect(run.captions.damro.tokens).toHaveLength(await damroTokens.count());
     expect(run.image).toMatchObject({ name: 'flat-grey.png', width: 320, height: 240 });
 
-    const [png] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Overlay as PNG' }).click()]);
+    const [png] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Overlay as PNG' }).click(),
+    ]);
     const pngBytes = await readFile((await png.path())!);
     expect(pngBytes.subarray(0, 8)).toEqual(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]));
     // The image's own 320 px width; below its 240 rows, a white legend band with the colour bar.
     const exported = await page.evaluate(
       async ({ base64, imageHeight }) => {
-        const bitmap = await createImageBitmap(new Blob([Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0))], { type: 'image/png' }));
+        const bitmap = await createImageBitmap(
+          new Blob([Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0))], { type: 'image/png' }),
+        );
         const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
         const context = canvas.getContext('2d')!;
         context.drawImage(bitmap, 0, 0);

@@ -22,7 +22,13 @@ const reader: ImageReader = { measure: async () => ({ width: 64, height: 48 }), 
 function renderApp() {
   const engine = fakeEngine();
   const lens = createLensController(engine.client, reader);
-  engineReady({ backend: 'wasm', fallbackReason: 'This browser has no WebGPU adapter.', crossOriginIsolated: true, ortVersion: 't', transformersVersion: 't' });
+  engineReady({
+    backend: 'wasm',
+    fallbackReason: 'This browser has no WebGPU adapter.',
+    crossOriginIsolated: true,
+    ortVersion: 't',
+    transformersVersion: 't',
+  });
   render(<App lens={lens} />);
   return engine;
 }
@@ -31,8 +37,12 @@ async function loadAndRun() {
   fireEvent.click(screen.getByRole('button', { name: 'Load model' }));
   await screen.findByTestId('model-status');
   const input = screen.getByLabelText('Choose a file…') as HTMLInputElement;
-  fireEvent.change(input, { target: { files: [new File([new Uint8Array([137, 80, 78, 71])], 'dog.png', { type: 'image/png' })] } });
-  await waitFor(() => expect([store.getState().run.phase, store.getState().ui.imageError]).toEqual(['finished', undefined]));
+  fireEvent.change(input, {
+    target: { files: [new File([new Uint8Array([137, 80, 78, 71])], 'dog.png', { type: 'image/png' })] },
+  });
+  await waitFor(() =>
+    expect([store.getState().run.phase, store.getState().ui.imageError]).toEqual(['finished', undefined]),
+  );
 }
 
 const caption = (kind: 'baseline' | 'damro') => document.querySelector<HTMLElement>(`[data-caption=${kind}]`)!;
@@ -42,7 +52,8 @@ const ops = (c: HTMLCanvasElement, op: string) => lastDraw(c).filter((call) => c
 /** Share of the mean-of-selected-heads attention on the given patches, computed here from the fake's formula. */
 function expectedShare(kind: 'baseline' | 'damro', step: number, patches: number[], head?: number): number {
   const stack = { data: detailOf(kind, step), layers: LAYERS, heads: HEADS, imageTokens: 16 };
-  const values = head === undefined ? aggregateAttention('mean-heads', stack) : aggregateAttention('one-head', stack, { head });
+  const values =
+    head === undefined ? aggregateAttention('mean-heads', stack) : aggregateAttention('one-head', stack, { head });
   const total = values.reduce((a, b) => a + b, 0);
   return patches.reduce((sum, p) => sum + values[p], 0) / total;
 }
@@ -62,7 +73,9 @@ describe('the visualizer against a scripted engine', () => {
     expect(screen.getByTestId('model-backend').textContent).toBe('Runs on WASM: This browser has no WebGPU adapter.');
     fireEvent.click(screen.getByRole('button', { name: 'Load model' }));
     await screen.findByTestId('model-status');
-    await waitFor(() => expect(screen.getByTestId('load-total').textContent).toBe('2 files, 3.0 MB, 1 from the browser cache'));
+    await waitFor(() =>
+      expect(screen.getByTestId('load-total').textContent).toBe('2 files, 3.0 MB, 1 from the browser cache'),
+    );
     expect(screen.getAllByText('cached')).toHaveLength(1);
     expect(screen.getByText('onnx/decoder_model.onnx')).toBeTruthy();
   });
@@ -78,8 +91,18 @@ describe('the visualizer against a scripted engine', () => {
   it('streams both captions as token buttons and outlines the top k outliers, following k live', async () => {
     renderApp();
     await loadAndRun();
-    expect(within(caption('baseline')).getAllByRole('button').map((b) => b.textContent).join('')).toBe('A dog on a couch');
-    expect(within(caption('damro')).getAllByRole('button').map((b) => b.textContent).join('')).toBe('A dog on the bed');
+    expect(
+      within(caption('baseline'))
+        .getAllByRole('button')
+        .map((b) => b.textContent)
+        .join(''),
+    ).toBe('A dog on a couch');
+    expect(
+      within(caption('damro'))
+        .getAllByRole('button')
+        .map((b) => b.textContent)
+        .join(''),
+    ).toBe('A dog on the bed');
     const encoder = canvas(/Outlier score heatmap/);
     expect(ops(encoder, 'strokeRect')).toHaveLength(10);
     expect(ops(encoder, 'fillText').map((c) => c.args[0])).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
@@ -87,7 +110,11 @@ describe('the visualizer against a scripted engine', () => {
     expect(ops(encoder, 'fillRect')).toHaveLength(2);
     fireEvent.change(screen.getByLabelText('k = 10'), { target: { value: '3' } });
     expect(ops(encoder, 'strokeRect')).toHaveLength(3);
-    expect(within(screen.getByTestId('outlier-list')).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['row 3, col 2', 'row 1, col 3', 'row 3, col 4']);
+    expect(
+      within(screen.getByTestId('outlier-list'))
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual(['row 3, col 2', 'row 1, col 3', 'row 3, col 4']);
     expect(screen.getByText(/decoded with k = 10; run again to decode with k = 3/)).toBeTruthy();
   });
 
@@ -111,7 +138,9 @@ describe('the visualizer against a scripted engine', () => {
     await loadAndRun();
     fireEvent.click(within(caption('damro')).getByRole('button', { name: 'dog' }));
     // "dog" is DAMRO token 2 and baseline token 2; its baseline map is the streamed frame of baseline step 1.
-    expect(screen.getByTestId('counterpart').querySelector('.view__caption')!.textContent).toMatch(/^The same word in the baseline caption \(token 2\): \d+\.\d% on the outliers$/);
+    expect(screen.getByTestId('counterpart').querySelector('.view__caption')!.textContent).toMatch(
+      /^The same word in the baseline caption \(token 2\): \d+\.\d% on the outliers$/,
+    );
     expect(canvas(/same word “dog” in the baseline caption/).dataset.heatmap).toBe('on');
     fireEvent.click(within(caption('damro')).getByRole('button', { name: 'bed' }));
     expect(screen.getByTestId('counterpart').textContent).toBe('“bed” does not occur in the baseline caption.');
@@ -127,13 +156,17 @@ describe('the visualizer against a scripted engine', () => {
     fireEvent.keyDown(tokens[4], { key: 'ArrowLeft' });
     expect(document.activeElement).toBe(tokens[3]);
     expect(tokens[3].getAttribute('aria-pressed')).toBe('true');
-    expect(screen.getByTestId('step-summary').textContent).toBe('Step 4: β = 0.1 keeps 2 tokens with full-branch logit ≥ 0.700. DAMRO changed the top token here.');
+    expect(screen.getByTestId('step-summary').textContent).toBe(
+      'Step 4: β = 0.1 keeps 2 tokens with full-branch logit ≥ 0.700. DAMRO changed the top token here.',
+    );
   });
 
   it('waits for the labeller only once there is an image to label', async () => {
     resetStore(); // the labeller has not loaded: the site fetches it with the first image
     renderApp();
-    expect(screen.getByTestId('gt-source').textContent).toBe('Drop an image; its objects come from COCO, your list, or the detector.');
+    expect(screen.getByTestId('gt-source').textContent).toBe(
+      'Drop an image; its objects come from COCO, your list, or the detector.',
+    );
     await loadAndRun();
     expect(screen.getByTestId('gt-source').textContent).toBe('labelling… (loading the CHAIR tagger)');
     act(() => labellerReady(labelResources));
@@ -165,9 +198,14 @@ describe('the visualizer against a scripted engine', () => {
     const kindOf = (text: string) => within(caption('baseline')).getByRole('button', { name: text });
     await waitFor(() => expect(screen.getByTestId('gt-source').textContent).toBe('Detecting objects…'));
     // dog and couch are COCO words: neither grounded nor hallucinated nor "not a COCO object" yet.
-    expect([kindOf('dog').className, kindOf('couch').className]).toEqual(['token token--checking', 'token token--checking']);
+    expect([kindOf('dog').className, kindOf('couch').className]).toEqual([
+      'token token--checking',
+      'token token--checking',
+    ]);
     expect(kindOf('dog').title).toBe('checking: dog is a COCO object; the objects in this image are still being found');
-    expect(screen.getByTestId('labels-baseline').textContent).toBe('2 object words checking… (finding the objects in the image) · 0 unverifiable');
+    expect(screen.getByTestId('labels-baseline').textContent).toBe(
+      '2 object words checking… (finding the objects in the image) · 0 unverifiable',
+    );
     expect(screen.queryByTestId('labels-diff')).toBeNull();
     act(release);
     await waitFor(() => expect(kindOf('dog').className).toBe('token token--grounded'));
@@ -177,14 +215,19 @@ describe('the visualizer against a scripted engine', () => {
   it('labels object words with CHAIR against the detector, then against the chips, with counts and the DAMRO difference', async () => {
     renderApp();
     await loadAndRun();
-    const kindOf = (kind: 'baseline' | 'damro', text: string) => within(caption(kind)).getByRole('button', { name: text }).className;
+    const kindOf = (kind: 'baseline' | 'damro', text: string) =>
+      within(caption(kind)).getByRole('button', { name: text }).className;
     // No COCO id, no list: the scripted detector (dog 0.95, couch 0.40) above the default threshold 0.7.
     await waitFor(() => expect(screen.getByTestId('gt-source').textContent).toBe('Detector synthetic-detr-tiny: dog'));
     expect(kindOf('baseline', 'dog')).toBe('token token--grounded');
     expect(kindOf('baseline', 'couch')).toBe('token token--hallucinated');
     expect(kindOf('damro', 'on')).toBe('token');
-    expect(screen.getByTestId('labels-baseline').textContent).toBe('1 grounded · 1 hallucinated · 0 unverifiable · CHAIRs 1 · CHAIRi 0.50');
-    expect(screen.getByTestId('labels-diff').textContent).toBe('DAMRO vs baseline: hallucinated ±0, grounded ±0, CHAIRs ±0, CHAIRi ±0.00 · removed: couch · introduced: bed');
+    expect(screen.getByTestId('labels-baseline').textContent).toBe(
+      '1 grounded · 1 hallucinated · 0 unverifiable · CHAIRs 1 · CHAIRi 0.50',
+    );
+    expect(screen.getByTestId('labels-diff').textContent).toBe(
+      'DAMRO vs baseline: hallucinated ±0, grounded ±0, CHAIRs ±0, CHAIRi ±0.00 · removed: couch · introduced: bed',
+    );
     // Hovering a grounded word highlights its box on the evidence canvas.
     const evidence = screen.getByTestId('evidence-canvas');
     expect(evidence.dataset.boxCount).toBe('1');
@@ -204,13 +247,17 @@ describe('the visualizer against a scripted engine', () => {
     expect(kindOf('baseline', 'dog')).toBe('token token--grounded');
     expect(kindOf('baseline', 'couch')).toBe('token token--hallucinated');
     expect(kindOf('damro', 'bed')).toBe('token token--grounded');
-    expect(screen.getByTestId('labels-diff').textContent).toBe('DAMRO vs baseline: hallucinated −1, grounded +1, CHAIRs −1, CHAIRi −0.50 · removed: couch');
+    expect(screen.getByTestId('labels-diff').textContent).toBe(
+      'DAMRO vs baseline: hallucinated −1, grounded +1, CHAIRs −1, CHAIRi −0.50 · removed: couch',
+    );
     fireEvent.click(screen.getByRole('button', { name: 'Remove bed' }));
     expect(kindOf('damro', 'bed')).toBe('token token--hallucinated');
 
     // A COCO val2014 id wins over both: image 310196 has person, skis, snowboard.
     fireEvent.change(screen.getByLabelText('COCO val2014 image id'), { target: { value: '310196' } });
-    expect(screen.getByTestId('gt-source').textContent).toBe('COCO val2014 image 310196 (CHAIR annotations): person, skis, snowboard');
+    expect(screen.getByTestId('gt-source').textContent).toBe(
+      'COCO val2014 image 310196 (CHAIR annotations): person, skis, snowboard',
+    );
     expect(kindOf('baseline', 'dog')).toBe('token token--hallucinated');
   });
 });

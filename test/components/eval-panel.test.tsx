@@ -32,8 +32,21 @@ function renderPanel() {
     },
   };
   const storage = memoryAnswers<Outputs>();
-  const evaluation = createEvalController({ client, storage, judgements: memoryAnswers<Judgement>(), keys: memoryKeyStore(), fetchServed: async (path) => repoData(path), chairContext: async () => undefined });
-  engineReady({ backend: 'wasm', fallbackReason: 'No WebGPU in tests.', crossOriginIsolated: true, ortVersion: 't', transformersVersion: 't' });
+  const evaluation = createEvalController({
+    client,
+    storage,
+    judgements: memoryAnswers<Judgement>(),
+    keys: memoryKeyStore(),
+    fetchServed: async (path) => repoData(path),
+    chairContext: async () => undefined,
+  });
+  engineReady({
+    backend: 'wasm',
+    fallbackReason: 'No WebGPU in tests.',
+    crossOriginIsolated: true,
+    ortVersion: 't',
+    transformersVersion: 't',
+  });
   render(
     <EvalContext.Provider value={evaluation}>
       <App lens={createLensController(client, reader)} />
@@ -67,18 +80,26 @@ describe('the benchmark panel against a scripted engine', () => {
     fireEvent.click(panel.getByRole('button', { name: 'Start' }));
     // While it runs, no setting that decides the results can change under it.
     await waitFor(() => expect(store.getState().evaluation.phase).toBe('running'));
-    for (const label of ['Questions (0 = all)', 'Answer rule']) expect((panel.getByLabelText(label) as HTMLInputElement | HTMLSelectElement).disabled, label).toBe(true);
+    for (const label of ['Questions (0 = all)', 'Answer rule'])
+      expect((panel.getByLabelText(label) as HTMLInputElement | HTMLSelectElement).disabled, label).toBe(true);
     await waitFor(() => expect(store.getState().evaluation.phase).toBe('done'));
     expect((panel.getByLabelText('Answer rule') as HTMLSelectElement).disabled).toBe(false);
-    expect(asked).toEqual([['1', '2', '3', '4', '5', '6'], ['7', '8', '9', '10', '11', '12']]);
+    expect(asked).toEqual([
+      ['1', '2', '3', '4', '5', '6'],
+      ['7', '8', '9', '10', '11', '12'],
+    ]);
     expect(panel.getByTestId('eval-progress').textContent).toMatch(/12\/12 questions/);
 
     // The fake answers "Yes" (baseline) and "No" (DAMRO): accuracy is the share of yes labels, then of no labels.
     const yes = QUESTIONS.filter((q) => q.label === 'yes').length;
     const row = panel.getByRole('row', { name: /^random/ });
-    const cells = within(row).getAllByRole('cell').map((c) => c.textContent);
-    expect(cells.slice(0, 2)).toEqual([(100 * yes / 12).toFixed(2), (100 * (12 - yes) / 12).toFixed(2)]);
-    expect(panel.getByRole('img', { name: /Accuracy \(%\): baseline and DAMRO/ }).querySelectorAll('rect[fill]')).toHaveLength(4);
+    const cells = within(row)
+      .getAllByRole('cell')
+      .map((c) => c.textContent);
+    expect(cells.slice(0, 2)).toEqual([((100 * yes) / 12).toFixed(2), ((100 * (12 - yes)) / 12).toFixed(2)]);
+    expect(
+      panel.getByRole('img', { name: /Accuracy \(%\): baseline and DAMRO/ }).querySelectorAll('rect[fill]'),
+    ).toHaveLength(4);
 
     expect(panel.getByTestId('eval-kept').textContent).toMatch(/^12 answers with these settings kept in this browser/);
     fireEvent.change(panel.getByLabelText('Questions (0 = all)'), { target: { value: '6' } });
@@ -100,9 +121,19 @@ describe('the benchmark panel against a scripted engine', () => {
     pickFolder();
     fireEvent.change(panel.getByLabelText('Questions (0 = all)'), { target: { value: '12' } });
     fireEvent.click(panel.getByRole('button', { name: 'Start' }));
-    await waitFor(() => expect(panel.getByTestId('eval-clock').textContent).toMatch(/^Working: answering question 1 of 12 · 0 s since Start · /));
+    await waitFor(() =>
+      expect(panel.getByTestId('eval-clock').textContent).toMatch(
+        /^Working: answering question 1 of 12 · 0 s since Start · /,
+      ),
+    );
     // The clock ticks each second while no answer has come (the bound is generous: a loaded machine is slow).
-    await waitFor(() => expect(panel.getByTestId('eval-clock').textContent).toMatch(/ · [1-9]\d* s since Start · time left shown after the first answer$/), { timeout: 10_000 });
+    await waitFor(
+      () =>
+        expect(panel.getByTestId('eval-clock').textContent).toMatch(
+          / · [1-9]\d* s since Start · time left shown after the first answer$/,
+        ),
+      { timeout: 10_000 },
+    );
     expect(store.getState().evaluation.progress?.done).toBe(0);
     release();
     await waitFor(() => expect(store.getState().evaluation.phase).toBe('done'));
@@ -117,6 +148,8 @@ describe('the benchmark panel against a scripted engine', () => {
     pickFolder();
     fireEvent.change(panel.getByLabelText('Questions (0 = all)'), { target: { value: '18' } });
     fireEvent.click(panel.getByRole('button', { name: 'Start' }));
-    expect((await panel.findByRole('alert')).textContent).toMatch(/The chosen folder lacks 1 image\(s\) of this benchmark \(e\.g\. COCO_val2014_/);
+    expect((await panel.findByRole('alert')).textContent).toMatch(
+      /The chosen folder lacks 1 image\(s\) of this benchmark \(e\.g\. COCO_val2014_/,
+    );
   });
 });

@@ -7,7 +7,15 @@ import { topK } from '../../src/core/tensor/topk';
 import type { EngineApi } from '../../src/engine/engine';
 import { createServer } from '../../src/engine/server';
 import type { LensError } from '../../src/protocol/errors';
-import type { CaptionKind, DetectedObject, FromWorker, ModelInfo, Request, RunParams, WorkerEvent } from '../../src/protocol/messages';
+import type {
+  CaptionKind,
+  DetectedObject,
+  FromWorker,
+  ModelInfo,
+  Request,
+  RunParams,
+  WorkerEvent,
+} from '../../src/protocol/messages';
 
 export const GRID = { rows: 4, cols: 4 };
 export const LAYERS = 2;
@@ -46,7 +54,9 @@ export function detailOf(caption: CaptionKind, step: number): Float32Array {
   const data = new Float32Array(LAYERS * HEADS * IMAGE_TOKENS);
   for (let l = 0; l < LAYERS; l++) {
     for (let h = 0; h < HEADS; h++) {
-      for (let t = 0; t < IMAGE_TOKENS; t++) data[(l * HEADS + h) * IMAGE_TOKENS + t] = ((t + 1) * (l + 1) + 5 * h * (t % 3) + step + (caption === 'damro' ? 2 : 0)) / 100;
+      for (let t = 0; t < IMAGE_TOKENS; t++)
+        data[(l * HEADS + h) * IMAGE_TOKENS + t] =
+          ((t + 1) * (l + 1) + 5 * h * (t % 3) + step + (caption === 'damro' ? 2 : 0)) / 100;
     }
   }
   return data;
@@ -72,10 +82,24 @@ export function fakeEngine(): FakeEngine {
   const emit = (event: WorkerEvent, transfer: Transferable[] = []) => deliver({ kind: 'event', event }, transfer);
   let nextRunId = 1;
 
-  const state: { runs: RunParams[]; failNextLoad?: LensError; detectionsHeld?: Promise<void>; answersHeld?: Promise<void> } = { runs: [] };
+  const state: {
+    runs: RunParams[];
+    failNextLoad?: LensError;
+    detectionsHeld?: Promise<void>;
+    answersHeld?: Promise<void>;
+  } = { runs: [] };
   const api: EngineApi = {
     async 'engine/hello'() {
-      return { protocolVersion: 1, capabilities: { backend: 'wasm', fallbackReason: 'No WebGPU adapter in tests.', crossOriginIsolated: false, ortVersion: 'test', transformersVersion: 'test' } };
+      return {
+        protocolVersion: 1,
+        capabilities: {
+          backend: 'wasm',
+          fallbackReason: 'No WebGPU adapter in tests.',
+          crossOriginIsolated: false,
+          ortVersion: 'test',
+          transformersVersion: 'test',
+        },
+      };
     },
     async 'model/load'() {
       if (state.failNextLoad) {
@@ -92,17 +116,53 @@ export function fakeEngine(): FakeEngine {
       state.runs.push(params);
       const runId = nextRunId++;
       const outliers = topK(SCORES, params.damro.k);
-      emit({ type: 'run/outliers', runId, grid: GRID, scores: SCORES.slice(), indices: Int32Array.from(outliers), scorer: FAKE_INFO.scorer });
+      emit({
+        type: 'run/outliers',
+        runId,
+        grid: GRID,
+        scores: SCORES.slice(),
+        indices: Int32Array.from(outliers),
+        scorer: FAKE_INFO.scorer,
+      });
       const { layerFrom, layerTo, head } = params.attention;
       for (const caption of params.captions) {
         CAPTIONS[caption].forEach((text, step) => {
           emit({ type: 'run/token', runId, caption, step, tokenId: 10 + step, text });
           const stack = { data: detailOf(caption, step), layers: LAYERS, heads: HEADS, imageTokens: IMAGE_TOKENS };
-          const values = head === 'mean' ? aggregateAttention('mean-heads', stack, { layerFrom, layerTo }) : aggregateAttention('one-head', stack, { layerFrom, layerTo, head });
-          emit({ type: 'run/attention', runId, caption, step, grid: GRID, values, outlierShare: outlierShare(values, outliers) }, [values.buffer]);
+          const values =
+            head === 'mean'
+              ? aggregateAttention('mean-heads', stack, { layerFrom, layerTo })
+              : aggregateAttention('one-head', stack, { layerFrom, layerTo, head });
+          emit(
+            {
+              type: 'run/attention',
+              runId,
+              caption,
+              step,
+              grid: GRID,
+              values,
+              outlierShare: outlierShare(values, outliers),
+            },
+            [values.buffer],
+          );
           if (caption === 'damro') {
-            const c = (id: number, score: number, probability: number) => ({ tokenId: id, text: `t${id}`, score, probability });
-            emit({ type: 'run/step', runId, step, full: [c(10 + step, 3, 0.6), c(30, 2, 0.3)], outlier: [c(30, 2.5, 0.5), c(10 + step, 1, 0.2)], combined: [c(10 + step, 4.2, 0.8), c(30, 1.2, 0.1)], kept: 2, cutoff: 0.7, changed: step === 3 });
+            const c = (id: number, score: number, probability: number) => ({
+              tokenId: id,
+              text: `t${id}`,
+              score,
+              probability,
+            });
+            emit({
+              type: 'run/step',
+              runId,
+              step,
+              full: [c(10 + step, 3, 0.6), c(30, 2, 0.3)],
+              outlier: [c(30, 2.5, 0.5), c(10 + step, 1, 0.2)],
+              combined: [c(10 + step, 4.2, 0.8), c(30, 1.2, 0.1)],
+              kept: 2,
+              cutoff: 0.7,
+              changed: step === 3,
+            });
           }
         });
         emit({ type: 'run/done', runId, caption, reason: 'eos', tokens: CAPTIONS[caption].length });
@@ -119,14 +179,28 @@ export function fakeEngine(): FakeEngine {
     // Benchmark answers: the baseline always says yes, DAMRO always no.
     async 'eval/image'({ items }) {
       await state.answersHeld;
-      return { answers: items.map(({ key }) => ({ key, outputs: { baseline: 'Yes', damro: 'No' }, tokens: { baseline: 1, damro: 1 } })), cancelled: false, timings: { visionMs: 1, decodeMs: 1 } };
+      return {
+        answers: items.map(({ key }) => ({
+          key,
+          outputs: { baseline: 'Yes', damro: 'No' },
+          tokens: { baseline: 1, damro: 1 },
+        })),
+        cancelled: false,
+        timings: { visionMs: 1, decodeMs: 1 },
+      };
     },
     async 'eval/cancel'() {
       return { cancelled: false };
     },
     async 'detect/run'({ modelId, threshold }) {
       await state.detectionsHeld;
-      return { modelId, synthetic: true, width: 64, height: 48, detections: DETECTIONS.filter((d) => d.score >= threshold) };
+      return {
+        modelId,
+        synthetic: true,
+        width: 64,
+        height: 48,
+        detections: DETECTIONS.filter((d) => d.score >= threshold),
+      };
     },
   };
   const serve = createServer(api, deliver);

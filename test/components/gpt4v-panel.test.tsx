@@ -39,11 +39,32 @@ describe('the GPT-4V-aided benchmark panel', () => {
     server = await startJudgeServer({
       apiKey: KEY,
       model: 'judge',
-      images: Object.fromEntries(IMAGES.map((name, n) => [name, { bytes: bytes[n], replies: [{ kind: 'answer' as const, text: verdict([5 + n, 7], [4, 8 - n]), delayMs: 300 }] }])),
+      images: Object.fromEntries(
+        IMAGES.map((name, n) => [
+          name,
+          {
+            bytes: bytes[n],
+            replies: [{ kind: 'answer' as const, text: verdict([5 + n, 7], [4, 8 - n]), delayMs: 300 }],
+          },
+        ]),
+      ),
     });
     const judgements = memoryAnswers<Judgement>();
-    const controller = createEvalController({ client: fakeEngine().client, storage: memoryAnswers<Outputs>(), judgements, keys: memoryKeyStore(), fetchServed: async (path) => repoData(path), chairContext: async () => undefined });
-    engineReady({ backend: 'wasm', fallbackReason: 'No WebGPU in tests.', crossOriginIsolated: true, ortVersion: 't', transformersVersion: 't' });
+    const controller = createEvalController({
+      client: fakeEngine().client,
+      storage: memoryAnswers<Outputs>(),
+      judgements,
+      keys: memoryKeyStore(),
+      fetchServed: async (path) => repoData(path),
+      chairContext: async () => undefined,
+    });
+    engineReady({
+      backend: 'wasm',
+      fallbackReason: 'No WebGPU in tests.',
+      crossOriginIsolated: true,
+      ortVersion: 't',
+      transformersVersion: 't',
+    });
     render(
       <EvalContext.Provider value={controller}>
         <App lens={createLensController(fakeEngine().client, reader)} />
@@ -67,7 +88,9 @@ describe('the GPT-4V-aided benchmark panel', () => {
 
     fireEvent.click(panel.getByRole('button', { name: 'Start' }));
     const dialog = await panel.findByRole('alertdialog', { name: 'Send images to the judge?' });
-    expect(dialog.textContent).toContain(`This run will send 6 requests to ${server.baseUrl}/chat/completions (model judge). Each carries one of 2 images`);
+    expect(dialog.textContent).toContain(
+      `This run will send 6 requests to ${server.baseUrl}/chat/completions (model judge). Each carries one of 2 images`,
+    );
     fireEvent.click(panel.getByRole('button', { name: 'Cancel' }));
     await waitFor(() => expect(store.getState().evaluation.phase).toBe('cancelled'));
     expect(server.seen).toHaveLength(0);
@@ -88,7 +111,10 @@ describe('the GPT-4V-aided benchmark panel', () => {
     expect(new Set(server.seen.map((r) => r.prompt)).size).toBe(1);
     const summary = store.getState().evaluation.results.at(-1)!;
     // Three items per image: accuracy (5+5+5+6+6+6)/6 = 5.5 and 7; detailedness 4 and (8·3 + 7·3)/6 = 7.5.
-    expect(summary.rows[0].values).toEqual({ accuracy: { baseline: 5.5, damro: 7 }, detailedness: { baseline: 4, damro: 7.5 } });
+    expect(summary.rows[0].values).toEqual({
+      accuracy: { baseline: 5.5, damro: 7 },
+      detailedness: { baseline: 4, damro: 7.5 },
+    });
     expect(JSON.stringify(store.getState())).not.toContain(KEY);
   });
 });

@@ -54,24 +54,37 @@ afterEach(() => {
   resetStore();
 });
 
-const answerWith = (model: PlantedModel) => (params: EvalImageParams) => answerImage({ model, params, signal: new AbortController().signal, encode: () => model.encodeImage(params.image) });
+const answerWith = (model: PlantedModel) => (params: EvalImageParams) =>
+  answerImage({ model, params, signal: new AbortController().signal, encode: () => model.encodeImage(params.image) });
 
 /** The benchmark panel's controller over a picked folder of 40 CHAIR images (each file holds its own name). */
 async function sitePath(planted: boolean): Promise<void> {
   const answer = answerWith(new PlantedModel(GROUND_TRUTH, planted));
-  const client = { call: (method: string, params: unknown) => (method === 'eval/image' ? answer(params as EvalImageParams) : Promise.resolve({ cancelled: false })) } as unknown as EngineClient;
+  const client = {
+    call: (method: string, params: unknown) =>
+      method === 'eval/image' ? answer(params as EvalImageParams) : Promise.resolve({ cancelled: false }),
+  } as unknown as EngineClient;
   const controller = createEvalController({
     client,
     storage: memoryAnswers<Outputs>(),
     judgements: memoryAnswers<Judgement>(),
     keys: memoryKeyStore(),
     fetchServed: async (path) => repoData(path),
-    chairContext: async () => ({ nodesOf: (caption) => resources.extract(caption).mentions.map((m) => m.node), groundTruth: (id) => { const t = resources.coco.resolve({ cocoId: id }); return t && groundTruthNodes(t); } }),
+    chairContext: async () => ({
+      nodesOf: (caption) => resources.extract(caption).mentions.map((m) => m.node),
+      groundTruth: (id) => {
+        const t = resources.coco.resolve({ cocoId: id });
+        return t && groundTruthNodes(t);
+      },
+    }),
     evidenceLabeller: () => chairLabeller(resources.extract, (image) => resources.coco.resolve({ fileName: image })),
   });
   store.setState({ model: { phase: 'ready', files: [], info: { ...FAKE_INFO, id: 'synthetic-planted' } } });
   evalFormChanged({ benchmark: 'chair', split: 'coco500', preset: 'custom', custom: SETTINGS, limit: LIMIT });
-  controller.chooseFolder('planted', ITEMS.map((item) => ({ path: `planted/${item.image}`, file: new Blob([item.image], { type: 'image/png' }) })));
+  controller.chooseFolder(
+    'planted',
+    ITEMS.map((item) => ({ path: `planted/${item.image}`, file: new Blob([item.image], { type: 'image/png' }) })),
+  );
   await controller.start();
   expect(store.getState().evaluation.phase, store.getState().evaluation.error?.message).toBe('done');
 }
@@ -79,33 +92,72 @@ async function sitePath(planted: boolean): Promise<void> {
 /** The CLI's path: the same run answered into a folder, then `npm run eval -- evidence`. */
 async function cliPath(planted: boolean): Promise<string> {
   const model = new PlantedModel(GROUND_TRUTH, planted);
-  const config = { benchmark: 'chair', split: 'coco500', modelId: 'synthetic-planted', dtype: 'fp32', settings: SETTINGS, limit: LIMIT } as const;
+  const config = {
+    benchmark: 'chair',
+    split: 'coco500',
+    modelId: 'synthetic-planted',
+    dtype: 'fp32',
+    settings: SETTINGS,
+    limit: LIMIT,
+  } as const;
   const dir = join(work, planted ? 'planted' : 'control');
   const items = ITEMS;
   const folder = await openShardFolder(dir, config, items);
   await driveEval(
-    { items, answered: new Set(), imagePaths: new Map(items.map((i) => [`/${i.image}`, i.image])), settings: SETTINGS, jobId: 1, evidence: true },
+    {
+      items,
+      answered: new Set(),
+      imagePaths: new Map(items.map((i) => [`/${i.image}`, i.image])),
+      settings: SETTINGS,
+      jobId: 1,
+      evidence: true,
+    },
     {
       engine: { answerImage: answerWith(model), cancel: async () => ({ cancelled: false }) },
-      readImage: async (path) => ({ kind: 'encoded', bytes: new TextEncoder().encode(path).buffer as ArrayBuffer, mime: 'image/png' }),
+      readImage: async (path) => ({
+        kind: 'encoded',
+        bytes: new TextEncoder().encode(path).buffer as ArrayBuffer,
+        mime: 'image/png',
+      }),
       save: (answers) => folder.append(answers),
       now: () => 0,
     },
     { shouldPause: () => false, isCancelled: () => false },
   );
-  await promisify(execFile)('node', ['--import', 'tsx', '--import', './src/cli/node-hooks.mjs', 'src/cli/eval.ts', 'evidence', '--run', dir, '--out', join(dir, 'evidence')], { cwd: REPO, timeout: 120_000 });
+  await promisify(execFile)(
+    'node',
+    [
+      '--import',
+      'tsx',
+      '--import',
+      './src/cli/node-hooks.mjs',
+      'src/cli/eval.ts',
+      'evidence',
+      '--run',
+      dir,
+      '--out',
+      join(dir, 'evidence'),
+    ],
+    { cwd: REPO, timeout: 120_000 },
+  );
   return readFileSync(join(dir, 'evidence', 'comparisons.csv'), 'utf8');
 }
 
 function shareRow() {
   render(<HallucinationEvidence />);
   const row = screen.getByRole('table', { name: 'Strongest-layer tests' }).querySelector('[data-row="share-all"]')!;
-  const cells = within(row as HTMLElement).getAllByRole('cell').map((c) => c.textContent);
-  return { p: Number(row.querySelector('[data-p]')!.getAttribute('data-p')), bonferroni: Number(cells.at(-1)), layer: Number(cells[1]) };
+  const cells = within(row as HTMLElement)
+    .getAllByRole('cell')
+    .map((c) => c.textContent);
+  return {
+    p: Number(row.querySelector('[data-p]')!.getAttribute('data-p')),
+    bonferroni: Number(cells.at(-1)),
+    layer: Number(cells[1]),
+  };
 }
 
 describe('hallucination evidence: site and CLI on the planted model', () => {
-  it('planted: the view reports the separation (p < 0.01) and its numbers are the CLI\'s', async () => {
+  it("planted: the view reports the separation (p < 0.01) and its numbers are the CLI's", async () => {
     const cli = await cliPath(true);
     await sitePath(true);
     const evidence = store.getState().hallucinationEvidence!.benchmark!;

@@ -15,12 +15,30 @@ const contexts = new WeakMap<HTMLCanvasElement, RecordingContext>();
 
 function recordingContext(canvas: HTMLCanvasElement): RecordingContext {
   const state: RecordingContext & Record<string, unknown> = { calls: [], canvas };
-  const record = (op: string) => (...args: unknown[]) => {
-    if (op === 'clearRect') state.calls = [];
-    state.calls.push({ op, args });
-  };
-  for (const op of ['save', 'restore', 'clearRect', 'drawImage', 'fillRect', 'strokeRect', 'fillText', 'strokeText', 'setTransform', 'putImageData']) state[op] = record(op);
-  state.createImageData = (width: number, height: number) => ({ width, height, data: new Uint8ClampedArray(width * height * 4) });
+  const record =
+    (op: string) =>
+    (...args: unknown[]) => {
+      if (op === 'clearRect') state.calls = [];
+      state.calls.push({ op, args });
+    };
+  for (const op of [
+    'save',
+    'restore',
+    'clearRect',
+    'drawImage',
+    'fillRect',
+    'strokeRect',
+    'fillText',
+    'strokeText',
+    'setTransform',
+    'putImageData',
+  ])
+    state[op] = record(op);
+  state.createImageData = (width: number, height: number) => ({
+    width,
+    height,
+    data: new Uint8ClampedArray(width * height * 4),
+  });
   return state;
 }
 

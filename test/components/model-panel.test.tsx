@@ -37,7 +37,9 @@ describe('the model panel’s registry', () => {
   it('preselects the real SmolVLM-256M in the dtype this device runs best, with its download size before Load', () => {
     renderWith(gpu(false));
     expect([modelSelect().value, dtypeSelect().value]).toEqual(['HuggingFaceTB/SmolVLM-256M-Instruct', 'q4']);
-    expect(screen.getByTestId('download-size').textContent).toBe('Download: ≈ 260 MB once; the browser keeps it for later visits.');
+    expect(screen.getByTestId('download-size').textContent).toBe(
+      'Download: ≈ 260 MB once; the browser keeps it for later visits.',
+    );
     cleanup();
     resetStore();
     renderWith(gpu(true));
@@ -54,7 +56,10 @@ describe('the model panel’s registry', () => {
 
   it('offers the built-in demo model in one click when the Hub model cannot be downloaded', async () => {
     const engine = fakeEngine();
-    engine.failNextLoad = new LensError('model-not-found', 'Could not download HuggingFaceTB/SmolVLM-256M-Instruct: the network is unreachable.');
+    engine.failNextLoad = new LensError(
+      'model-not-found',
+      'Could not download HuggingFaceTB/SmolVLM-256M-Instruct: the network is unreachable.',
+    );
     const lens = createLensController(engine.client, reader);
     engineReady(gpu(false));
     render(<App lens={lens} />);
@@ -74,12 +79,20 @@ describe('the model panel’s registry', () => {
     expect(screen.queryByTestId('adapted-score-notice')).toBeNull();
     // The built-in llava has CLS: DAMRO's two paper settings are offered, labelled, the LLaVA-1.5 one first.
     const cls = screen.getByLabelText('Outlier score') as HTMLSelectElement;
-    expect(Array.from(cls.options).map((o) => o.textContent)).toEqual(['One softmax over the full width (paper, LLaVA-1.5 setting)', 'Mean of per-head softmaxes (paper, InstructBLIP setting)']);
+    expect(Array.from(cls.options).map((o) => o.textContent)).toEqual([
+      'One softmax over the full width (paper, LLaVA-1.5 setting)',
+      'Mean of per-head softmaxes (paper, InstructBLIP setting)',
+    ]);
     fireEvent.change(cls, { target: { value: 'head-mean' } });
     expect(store.getState().settings.clsScorer).toBe('head-mean');
     fireEvent.change(modelSelect(), { target: { value: 'HuggingFaceTB/SmolVLM-256M-Instruct' } });
     expect(store.getState().settings.dtype).toBe('q4f16');
-    expect(Array.from(dtypeSelect().options).map((o) => o.textContent)).toEqual(['q4f16 · 190 MB', 'fp16 · 515 MB', 'q4 · ≈ 260 MB', 'fp32 · ≈ 1.0 GB']);
+    expect(Array.from(dtypeSelect().options).map((o) => o.textContent)).toEqual([
+      'q4f16 · 190 MB',
+      'fp16 · 515 MB',
+      'q4 · ≈ 260 MB',
+      'fp32 · ≈ 1.0 GB',
+    ]);
     expect(screen.getByTestId('dtype-hint').textContent).toMatch(/^Suggested: q4f16 \(this GPU supports shader-f16/);
     expect(screen.getByTestId('adapted-score-notice').textContent).toContain(ADAPTED_SCORE_NOTICE);
     const scorer = screen.getByLabelText('Adapted outlier score') as HTMLSelectElement;
@@ -93,7 +106,9 @@ describe('the model panel’s registry', () => {
     renderWith(gpu(false));
     fireEvent.change(modelSelect(), { target: { value: 'HuggingFaceTB/SmolVLM-256M-Instruct' } });
     expect(store.getState().settings.dtype).toBe('q4');
-    const onCpu = Array.from(dtypeSelect().options).filter((o) => o.textContent?.includes('runs on the CPU')).map((o) => o.value);
+    const onCpu = Array.from(dtypeSelect().options)
+      .filter((o) => o.textContent?.includes('runs on the CPU'))
+      .map((o) => o.value);
     expect(onCpu).toEqual(['q4f16', 'fp16']);
   });
 });

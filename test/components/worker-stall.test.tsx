@@ -16,9 +16,18 @@ describe('a silent worker in the page', () => {
   afterEach(cleanup);
 
   it('shows how long the worker has been silent, restarts it on request, and clears when it is heard', () => {
-    const lens = createLensController(fakeEngine().client, { measure: async () => ({ width: 1, height: 1 }), objectUrl: () => 'blob:x' });
+    const lens = createLensController(fakeEngine().client, {
+      measure: async () => ({ width: 1, height: 1 }),
+      objectUrl: () => 'blob:x',
+    });
     const restart = vi.spyOn(lens, 'restartEngine').mockResolvedValue();
-    engineReady({ backend: 'wasm', fallbackReason: 'No WebGPU adapter in tests.', crossOriginIsolated: false, ortVersion: 't', transformersVersion: 't' });
+    engineReady({
+      backend: 'wasm',
+      fallbackReason: 'No WebGPU adapter in tests.',
+      crossOriginIsolated: false,
+      ortVersion: 't',
+      transformersVersion: 't',
+    });
     render(<App lens={lens} />);
     expect(screen.queryByTestId('worker-stall')).toBeNull();
     act(() => engineSilent(31_400));

@@ -26,14 +26,21 @@ describe('a model folder at a base URL', () => {
     const engine = createEngine({
       env: { gpu: undefined, crossOriginIsolated: false, ortVersion: 'node', transformersVersion: 'node' },
       emit: (event) => events.push(event),
-      loadModel: createModelLoader({ adapters: ADAPTERS, locate: (modelId) => baseUrlLocation(modelId, counting), backend: async () => 'wasm' }),
+      loadModel: createModelLoader({
+        adapters: ADAPTERS,
+        locate: (modelId) => baseUrlLocation(modelId, counting),
+        backend: async () => 'wasm',
+      }),
     });
     const info = await engine['model/load']({ modelId: served.url, dtype: 'fp32' });
     expect(info).toMatchObject({ id: served.url, family: 'llava', synthetic: true });
-    expect(fetched).toEqual(expect.arrayContaining([`${served.url}config.json`, `${served.url}onnx/decoder_model_merged.onnx`]));
+    expect(fetched).toEqual(
+      expect.arrayContaining([`${served.url}config.json`, `${served.url}onnx/decoder_model_merged.onnx`]),
+    );
     const fromUrl = await runToEnd(engine, events, runParams());
     const fromDisk = await runToEnd(tiny.engine, tiny.events, runParams());
-    for (const caption of ['baseline', 'damro'] as const) expect(tokensOf(fromUrl, caption)).toEqual(tokensOf(fromDisk, caption));
+    for (const caption of ['baseline', 'damro'] as const)
+      expect(tokensOf(fromUrl, caption)).toEqual(tokensOf(fromDisk, caption));
     expect(tokensOf(fromUrl, 'baseline').length).toBeGreaterThan(3);
   });
 
@@ -47,8 +54,15 @@ describe('a model folder at a base URL', () => {
     const engine = createEngine({
       env: { gpu: undefined, crossOriginIsolated: false, ortVersion: 'node', transformersVersion: 'node' },
       emit: () => undefined,
-      loadModel: createModelLoader({ adapters: ADAPTERS, locate: (modelId) => baseUrlLocation(modelId), backend: async () => 'wasm' }),
+      loadModel: createModelLoader({
+        adapters: ADAPTERS,
+        locate: (modelId) => baseUrlLocation(modelId),
+        backend: async () => 'wasm',
+      }),
     });
-    await expect(engine['model/load']({ modelId: `${served.url}nowhere/`, dtype: 'fp32' })).rejects.toMatchObject({ code: 'model-not-found', message: expect.stringContaining(`${served.url}nowhere/config.json`) });
+    await expect(engine['model/load']({ modelId: `${served.url}nowhere/`, dtype: 'fp32' })).rejects.toMatchObject({
+      code: 'model-not-found',
+      message: expect.stringContaining(`${served.url}nowhere/config.json`),
+    });
   });
 });

@@ -34,7 +34,9 @@ describe('cache assembly', () => {
     const [out] = await assembler.assemble([[half]], [2], [0, 0]);
     expect(out!.type).toBe('float16');
     expect(out!.dims).toEqual([2, 2, 2, 1]);
-    expect(Array.from(out!.data as Uint16Array)).toEqual([0x3c00, 0x4000, 0x4200, 0x4400, 0x3c00, 0x4000, 0x4200, 0x4400]);
+    expect(Array.from(out!.data as Uint16Array)).toEqual([
+      0x3c00, 0x4000, 0x4200, 0x4400, 0x3c00, 0x4000, 0x4200, 0x4400,
+    ]);
     await assembler.release();
   });
 });

@@ -11,7 +11,11 @@ type Outliers = Extract<WorkerEvent, { type: 'run/outliers' }>;
 async function outliersWith(clsScorer: 'clip-single-head' | 'head-mean'): Promise<Outliers> {
   const info = await tiny.engine['model/load']({ modelId: tiny.folder.modelId, dtype: 'fp32', clsScorer });
   expect(info.scorer.name).toBe(clsScorer);
-  const run = await runToEnd(tiny.engine, tiny.events, runParams({ captions: ['baseline'], maxNewTokens: 1, damro: { alpha: 1, beta: 0.1, k: 16 } }));
+  const run = await runToEnd(
+    tiny.engine,
+    tiny.events,
+    runParams({ captions: ['baseline'], maxNewTokens: 1, damro: { alpha: 1, beta: 0.1, k: 16 } }),
+  );
   return run.find((e): e is Outliers => e.type === 'run/outliers')!;
 }
 
@@ -19,8 +23,16 @@ describe('CLS outlier score selectable on load', () => {
   it('head-mean ranks the patches differently from the single-head score, and each run is labelled with its paper setting', async () => {
     const single = await outliersWith('clip-single-head');
     const mean = await outliersWith('head-mean');
-    expect(single.scorer).toMatchObject({ name: 'clip-single-head', faithful: true, label: expect.stringMatching(/LLaVA-1\.5/) });
-    expect(mean.scorer).toMatchObject({ name: 'head-mean', faithful: true, label: expect.stringMatching(/InstructBLIP/) });
+    expect(single.scorer).toMatchObject({
+      name: 'clip-single-head',
+      faithful: true,
+      label: expect.stringMatching(/LLaVA-1\.5/),
+    });
+    expect(mean.scorer).toMatchObject({
+      name: 'head-mean',
+      faithful: true,
+      label: expect.stringMatching(/InstructBLIP/),
+    });
     expect(Array.from(mean.indices)).not.toEqual(Array.from(single.indices));
     // Both find the two outliers the factory planted (patches 8 and 11) first.
     for (const o of [single, mean]) expect(Array.from(o.indices.slice(0, 2)).sort((a, b) => a - b)).toEqual([8, 11]);

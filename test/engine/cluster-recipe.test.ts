@@ -17,7 +17,10 @@ import { repoData } from '../support/repo-data';
 import { tinyLlavaFolder } from '../support/tiny-llava';
 
 const run = promisify(execFile);
-const IMAGES = repoData('coder-gx__DAMRO/data/chair/coco_pope_random.jsonl').split('\n').slice(0, 4).map((l) => (JSON.parse(l) as { image: string }).image);
+const IMAGES = repoData('coder-gx__DAMRO/data/chair/coco_pope_random.jsonl')
+  .split('\n')
+  .slice(0, 4)
+  .map((l) => (JSON.parse(l) as { image: string }).image);
 
 let model: Awaited<ReturnType<typeof tinyLlavaFolder>>;
 let work: string;
@@ -38,9 +41,22 @@ afterAll(() => {
 describe('scheduler recipe (src/cli/cluster)', () => {
   it('shards as separate processes, then merge and evidence, equal to the core pipeline over the shard folders', async () => {
     const runs = join(work, 'runs');
-    const env = { ...process.env, IMAGES: join(work, 'images'), MODEL: model.dir, RUNS: runs, EVAL_ARGS: '--limit 4 --preset custom --k 2 --mode greedy --max-new-tokens 8' };
+    const env = {
+      ...process.env,
+      IMAGES: join(work, 'images'),
+      MODEL: model.dir,
+      RUNS: runs,
+      EVAL_ARGS: '--limit 4 --preset custom --k 2 --mode greedy --max-new-tokens 8',
+    };
     // Each line becomes one process with the array variables Slurm would set for that task.
-    await run('bash', ['-c', "printf '0\\n1\\n' | xargs -P 2 -I{} env SLURM_ARRAY_TASK_ID={} SLURM_ARRAY_TASK_COUNT=2 src/cli/cluster/chair-shard.sh"], { cwd: REPO_ROOT, env, timeout: 300_000 });
+    await run(
+      'bash',
+      [
+        '-c',
+        "printf '0\\n1\\n' | xargs -P 2 -I{} env SLURM_ARRAY_TASK_ID={} SLURM_ARRAY_TASK_COUNT=2 src/cli/cluster/chair-shard.sh",
+      ],
+      { cwd: REPO_ROOT, env, timeout: 300_000 },
+    );
     const finish = await run('bash', ['src/cli/cluster/chair-finish.sh'], { cwd: REPO_ROOT, env, timeout: 300_000 });
     expect(finish.stdout).toMatch(/CHAIR coco500 \(4 captions\)/);
     expect(finish.stdout).toMatch(/4 of 4 captions answered/);
@@ -52,7 +68,8 @@ describe('scheduler recipe (src/cli/cluster)', () => {
       const answers = await readFolderAnswers(dir, await readRunConfig(dir));
       const evidence = await readFolderEvidence(dir);
       expect(evidence.size).toBe(answers.size);
-      for (const [key, outputs] of answers) items.push({ image: `COCO_val2014_${key.padStart(12, '0')}.jpg`, outputs, evidence: evidence.get(key) });
+      for (const [key, outputs] of answers)
+        items.push({ image: `COCO_val2014_${key.padStart(12, '0')}.jpg`, outputs, evidence: evidence.get(key) });
     }
     expect(items).toHaveLength(4);
     const core = runEvidence(items, await chairCaptionLabeller(DEFAULT_DATA_DIR));

@@ -9,11 +9,18 @@ import { readImage, refuseBmpForNode } from '../../src/cli/images';
 import { decodeImageSized } from '../../src/engine/load/image';
 import { flatPng } from '../support/png';
 
-const encoded = (bytes: Uint8Array) => ({ kind: 'encoded' as const, bytes: Uint8Array.from(bytes).buffer, mime: 'image/png' });
+const encoded = (bytes: Uint8Array) => ({
+  kind: 'encoded' as const,
+  bytes: Uint8Array.from(bytes).buffer,
+  mime: 'image/png',
+});
 
 describe('decodeImageSized', () => {
   it('refuses a PNG declaring 16000×16000 by its header: the truncated body is never decoded', async () => {
-    await expect(decodeImageSized(encoded(flatPng(16000, 16000, [0, 0, 0], 2)))).rejects.toMatchObject({ code: 'image-too-large', message: expect.stringContaining('16000×16000 pixels (256 MP)') });
+    await expect(decodeImageSized(encoded(flatPng(16000, 16000, [0, 0, 0], 2)))).rejects.toMatchObject({
+      code: 'image-too-large',
+      message: expect.stringContaining('16000×16000 pixels (256 MP)'),
+    });
   });
 
   it('decodes a 5000×40 PNG at 4096×33 and reports its own size', async () => {
@@ -38,8 +45,16 @@ describe('the CLI’s image folder', () => {
       writeFileSync(join(dir, 'b.jpg'), Buffer.from('BM' + '\0'.repeat(60), 'latin1'));
       writeFileSync(join(dir, 'bomb.png'), flatPng(16000, 16000, [0, 0, 0], 2));
       await expect(refuseBmpForNode(dir, ['a.png'])).resolves.toBeUndefined();
-      await expect(refuseBmpForNode(dir, ['a.png', 'b.jpg'])).rejects.toMatchObject({ code: 'bad-image', message: expect.stringMatching(/^1 image\(s\) in .* are BMP \(b\.jpg\), which the Node backend cannot decode\. Convert them to PNG, or run with --backend chromium\.$/) });
-      await expect(readImage(dir, 'bomb.png')).rejects.toMatchObject({ code: 'image-too-large', message: expect.stringContaining(`"${join(dir, 'bomb.png')}" declares 16000×16000`) });
+      await expect(refuseBmpForNode(dir, ['a.png', 'b.jpg'])).rejects.toMatchObject({
+        code: 'bad-image',
+        message: expect.stringMatching(
+          /^1 image\(s\) in .* are BMP \(b\.jpg\), which the Node backend cannot decode\. Convert them to PNG, or run with --backend chromium\.$/,
+        ),
+      });
+      await expect(readImage(dir, 'bomb.png')).rejects.toMatchObject({
+        code: 'image-too-large',
+        message: expect.stringContaining(`"${join(dir, 'bomb.png')}" declares 16000×16000`),
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -31,13 +31,16 @@ async function collect(runner: FakeRunner, p: DecodePlan, signal = new AbortCont
   }
 }
 
-const tokensOf = (events: DecodeEvent[], caption: string) => events.flatMap((e) => (e.type === 'token' && e.caption === caption ? [e.tokenId] : []));
+const tokensOf = (events: DecodeEvent[], caption: string) =>
+  events.flatMap((e) => (e.type === 'token' && e.caption === caption ? [e.tokenId] : []));
 const tag = (row: RowSpec) => row.embeds[0];
 
 // The spec's worked example (src/core/damro-spec.md §1.3) on the first step, then EOS.
 const workedExample: LogitsFn = (row, fed) => {
   if (fed.length > 0) return [0, 0, 0, 0, 0, 0, 0, 0, 0, 10];
-  return tag(row) === FULL ? [3.0, 2.5, 0.0, -1.0, -9, -9, -9, -9, -9, -9] : [3.5, 1.0, 0.5, -2.0, -9, -9, -9, -9, -9, -9];
+  return tag(row) === FULL
+    ? [3.0, 2.5, 0.0, -1.0, -9, -9, -9, -9, -9, -9]
+    : [3.5, 1.0, 0.5, -2.0, -9, -9, -9, -9, -9, -9];
 };
 
 describe('decode loop', () => {
@@ -91,7 +94,8 @@ describe('decode loop', () => {
 
   it('stops a caption at EOS, feeds its rows nothing after, and keeps the other going', async () => {
     // The baseline ends at once; DAMRO (which avoids EOS because the outlier row loves it) runs to max tokens.
-    const logits: LogitsFn = (row) => (tag(row) === OUTLIER ? [0, 0, 0, 0, 0, 0, 0, 0, 0, 6] : [0, 0, 0, 0, 0, 0, 0, 0, 4.8, 5]);
+    const logits: LogitsFn = (row) =>
+      tag(row) === OUTLIER ? [0, 0, 0, 0, 0, 0, 0, 0, 0, 6] : [0, 0, 0, 0, 0, 0, 0, 0, 4.8, 5];
     const runner = new FakeRunner(logits);
     const { events, reason } = await collect(runner, plan({ maxNewTokens: 3, damro: { alpha: 1, beta: 0.1, k: 2 } }));
     expect(tokensOf(events, 'baseline')).toEqual([]);
@@ -141,12 +145,21 @@ describe('decode loop', () => {
     }
     // The abort lands before the next decoder call: no step is computed for nothing.
     expect(runner.calls.filter((c) => c.kind === 'step')).toHaveLength(0);
-    expect(events.filter((e) => e.type === 'done').map((e) => e.type === 'done' && e.reason)).toEqual(['cancelled', 'cancelled']);
+    expect(events.filter((e) => e.type === 'done').map((e) => e.type === 'done' && e.reason)).toEqual([
+      'cancelled',
+      'cancelled',
+    ]);
   });
 
   it('samples reproducibly from a seed, differently across seeds, and never picks a token DAMRO masked', async () => {
-    const flat: LogitsFn = (row, fed) => (fed.length >= 6 ? [0, 0, 0, 0, 0, 0, 0, 0, 0, 9] : [1, 1, 1, 1, 1, 1, 1, 1, -20, -20]);
-    const run = async (seed: number) => tokensOf((await collect(new FakeRunner(flat), plan({ decoding: { mode: 'sample', seed, temperature: 1, topP: 1 } }))).events, 'damro');
+    const flat: LogitsFn = (row, fed) =>
+      fed.length >= 6 ? [0, 0, 0, 0, 0, 0, 0, 0, 0, 9] : [1, 1, 1, 1, 1, 1, 1, 1, -20, -20];
+    const run = async (seed: number) =>
+      tokensOf(
+        (await collect(new FakeRunner(flat), plan({ decoding: { mode: 'sample', seed, temperature: 1, topP: 1 } })))
+          .events,
+        'damro',
+      );
     const a = await run(42);
     expect(await run(42)).toEqual(a);
     expect(await run(7)).not.toEqual(a);
@@ -178,6 +191,8 @@ describe('decode loop', () => {
 
   it('refuses a prompt that alone needs more positions than the model has, naming the limit', async () => {
     const runner = new FakeRunner(workedExample);
-    await expect(collect(runner, plan({ maxPositions: 5 }))).rejects.toThrow('The prompt and the image take 6 positions, more than the 5 this model has (max_position_embeddings in its config.json). Shorten the prompt.');
+    await expect(collect(runner, plan({ maxPositions: 5 }))).rejects.toThrow(
+      'The prompt and the image take 6 positions, more than the 5 this model has (max_position_embeddings in its config.json). Shorten the prompt.',
+    );
   });
 });

@@ -44,7 +44,13 @@ describe('synthetic detector fixture', () => {
   it('has DETR’s COCO label ids: 91 names with N/A gaps, person at 1 and toothbrush at 90', () => {
     expect(DETR_LABELS).toHaveLength(91);
     expect(DETR_LABELS.filter((l) => l === 'N/A')).toHaveLength(11);
-    expect([DETR_LABELS[0], DETR_LABELS[1], DETR_LABELS[12], DETR_LABELS[13], DETR_LABELS[90]]).toEqual(['N/A', 'person', 'N/A', 'stop sign', 'toothbrush']);
+    expect([DETR_LABELS[0], DETR_LABELS[1], DETR_LABELS[12], DETR_LABELS[13], DETR_LABELS[90]]).toEqual([
+      'N/A',
+      'person',
+      'N/A',
+      'stop sign',
+      'toothbrush',
+    ]);
   });
 
   it('loads with transformers.js’s object-detection pipeline and matches the float64 reference', async () => {
@@ -85,7 +91,9 @@ describe("engine 'detect/run'", () => {
   });
 
   it('refuses a bad threshold and names a detector that cannot be found', async () => {
-    await expect(engine['detect/run']({ image: rgba(), modelId: DETECTOR_ID, threshold: 2 })).rejects.toMatchObject({ code: 'bad-request' });
+    await expect(engine['detect/run']({ image: rgba(), modelId: DETECTOR_ID, threshold: 2 })).rejects.toMatchObject({
+      code: 'bad-request',
+    });
     const missing = engine['detect/run']({ image: rgba(), modelId: 'no-such-detector', threshold: 0.5 });
     await expect(missing).rejects.toBeInstanceOf(LensError);
     await expect(missing).rejects.toMatchObject({ code: 'model-not-found' });
@@ -102,9 +110,15 @@ describe("engine 'detect/run'", () => {
     const caption = 'A puppy and a kitten are watching television on a boat.';
     const labels = labelCaption(extract(caption), truth);
     const marks = labels.labels.map((l) => [l.kind, caption.slice(l.start, l.end)]);
-    expect(marks).toEqual([['grounded', 'puppy'], ['grounded', 'kitten'], ['grounded', 'television'], ['hallucinated', 'boat']]);
+    expect(marks).toEqual([
+      ['grounded', 'puppy'],
+      ['grounded', 'kitten'],
+      ['grounded', 'television'],
+      ['hallucinated', 'boat'],
+    ]);
     const puppy = labels.labels[0];
-    if (puppy.kind !== 'grounded' || puppy.evidence.kind !== 'detector') throw new Error('puppy should be grounded by the detector');
+    if (puppy.kind !== 'grounded' || puppy.evidence.kind !== 'detector')
+      throw new Error('puppy should be grounded by the detector');
     expect(puppy.evidence.detections).toHaveLength(1);
     expect(puppy.evidence.detections[0].label).toBe('dog');
     expect(puppy.evidence.detections[0].box.x).toBeCloseTo(3.2, 4);

@@ -16,7 +16,10 @@ describe('per-session dtype fallback', () => {
   it('loads q4 graphs with the fp32 embedding table and refuses a dtype with no files', async () => {
     const files = new Map(makeLlavaModel({ size: 'tiny', dtype: 'q4' }).files);
     files.delete('onnx/embed_tokens_q4.onnx');
-    files.set('onnx/embed_tokens.onnx', makeLlavaModel({ size: 'tiny', dtype: 'fp32' }).files.get('onnx/embed_tokens.onnx')!);
+    files.set(
+      'onnx/embed_tokens.onnx',
+      makeLlavaModel({ size: 'tiny', dtype: 'fp32' }).files.get('onnx/embed_tokens.onnx')!,
+    );
     const dir = join(root, 'tiny-q4-fp32-embed');
     await writeModelFolder(dir, files);
     configureHub({ localModelPath: `${root}/`, allowRemoteModels: false });
@@ -25,10 +28,21 @@ describe('per-session dtype fallback', () => {
     const info = await engine['model/load']({ modelId: 'tiny-q4-fp32-embed', dtype: 'q4' });
     expect(info).toMatchObject({ dtype: 'q4', sessionDtypes: { vision: 'q4', embed: 'fp32', decoder: 'q4' } });
     const loaded = events.flatMap((e) => (e.type === 'load/progress' ? [e.file] : []));
-    expect(loaded).toEqual(expect.arrayContaining(['onnx/vision_encoder_q4.onnx', 'onnx/embed_tokens.onnx', 'onnx/decoder_model_merged_q4.onnx']));
-    expect(tokensOf(await runToEnd(engine, events, runParams({ maxNewTokens: 4 })), 'baseline').length).toBeGreaterThan(0);
+    expect(loaded).toEqual(
+      expect.arrayContaining([
+        'onnx/vision_encoder_q4.onnx',
+        'onnx/embed_tokens.onnx',
+        'onnx/decoder_model_merged_q4.onnx',
+      ]),
+    );
+    expect(tokensOf(await runToEnd(engine, events, runParams({ maxNewTokens: 4 })), 'baseline').length).toBeGreaterThan(
+      0,
+    );
 
-    await expect(engine['model/load']({ modelId: 'tiny-q4-fp32-embed', dtype: 'fp16' })).rejects.toMatchObject({ code: 'model-not-found', message: expect.stringMatching(/has none of onnx\/vision_encoder_fp16\.onnx, onnx\/vision_encoder\.onnx/) });
+    await expect(engine['model/load']({ modelId: 'tiny-q4-fp32-embed', dtype: 'fp16' })).rejects.toMatchObject({
+      code: 'model-not-found',
+      message: expect.stringMatching(/has none of onnx\/vision_encoder_fp16\.onnx, onnx\/vision_encoder\.onnx/),
+    });
   });
 });
 

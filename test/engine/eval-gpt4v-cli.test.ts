@@ -18,7 +18,9 @@ import { tinyLlavaFolder } from '../support/tiny-llava';
 
 const KEY = 'sk-cli-secret-5f4dcc3b5aa765d61d8327deb882cf99';
 const JUDGE = 'judge-vision';
-const items = gpt4vBenchmark.parse({ 'coder-gx__DAMRO/data/gpt4v/gpt4v.jsonl': repoData('coder-gx__DAMRO/data/gpt4v/gpt4v.jsonl') }, 'coco30').slice(0, 9);
+const items = gpt4vBenchmark
+  .parse({ 'coder-gx__DAMRO/data/gpt4v/gpt4v.jsonl': repoData('coder-gx__DAMRO/data/gpt4v/gpt4v.jsonl') }, 'coco30')
+  .slice(0, 9);
 const names = [...new Set(items.map((i) => i.image))];
 
 let model: Awaited<ReturnType<typeof tinyLlavaFolder>>;
@@ -38,9 +40,25 @@ beforeAll(async () => {
     apiKey: KEY,
     model: JUDGE,
     images: {
-      [names[0]]: { bytes: pictures[0], replies: [{ kind: 'status', status: 500 }, { kind: 'answer', text: verdict([6, 8], [5, 7]), delayMs: 200 }] },
-      [names[1]]: { bytes: pictures[1], replies: [{ kind: 'status', status: 429, retryAfter: '0' }, { kind: 'answer', text: 'Accuracy: 4 9 \n' }, { kind: 'answer', text: verdict([4, 9], [3, 8]) }] },
-      [names[2]]: { bytes: pictures[2], replies: [{ kind: 'answer', text: '**Accuracy:** 7 7\n**Detailedness:** 7 7' }] },
+      [names[0]]: {
+        bytes: pictures[0],
+        replies: [
+          { kind: 'status', status: 500 },
+          { kind: 'answer', text: verdict([6, 8], [5, 7]), delayMs: 200 },
+        ],
+      },
+      [names[1]]: {
+        bytes: pictures[1],
+        replies: [
+          { kind: 'status', status: 429, retryAfter: '0' },
+          { kind: 'answer', text: 'Accuracy: 4 9 \n' },
+          { kind: 'answer', text: verdict([4, 9], [3, 8]) },
+        ],
+      },
+      [names[2]]: {
+        bytes: pictures[2],
+        replies: [{ kind: 'answer', text: '**Accuracy:** 7 7\n**Detailedness:** 7 7' }],
+      },
     },
   });
 });
@@ -58,38 +76,90 @@ async function cli(...argv: string[]) {
 }
 
 const OUT = () => join(work, 'out');
-const args = (...more: string[]) => ['gpt4v', '--images', work, '--model', model.dir, '--limit', '7', '--preset', 'custom', '--k', '2', '--max-new-tokens', '4', '--mode', 'greedy', '--out', OUT(), '--judge-url', server.baseUrl, '--judge-model', JUDGE, '--concurrency', '3', ...more];
+const args = (...more: string[]) => [
+  'gpt4v',
+  '--images',
+  work,
+  '--model',
+  model.dir,
+  '--limit',
+  '7',
+  '--preset',
+  'custom',
+  '--k',
+  '2',
+  '--max-new-tokens',
+  '4',
+  '--mode',
+  'greedy',
+  '--out',
+  OUT(),
+  '--judge-url',
+  server.baseUrl,
+  '--judge-model',
+  JUDGE,
+  '--concurrency',
+  '3',
+  ...more,
+];
 
 describe('npm run eval -- gpt4v (Node backend, loopback judge)', () => {
   it('says where the images would go and how many requests, and sends nothing, without --yes', async () => {
     const run = await cli(...args());
     expect(run.code).toBe(2);
-    expect(run.err).toContain(`gpt4v: judging sends 9 requests to ${server.baseUrl}/chat/completions (model ${JUDGE}), one per item still to judge (0 already judged), each with one of 3 images and both answers; an answer that does not parse is asked again, up to 5 times per item. Nothing was sent; run the same command with --yes to agree.`);
+    expect(run.err).toContain(
+      `gpt4v: judging sends 9 requests to ${server.baseUrl}/chat/completions (model ${JUDGE}), one per item still to judge (0 already judged), each with one of 3 images and both answers; an answer that does not parse is asked again, up to 5 times per item. Nothing was sent; run the same command with --yes to agree.`,
+    );
     expect(server.seen).toHaveLength(0);
   });
 
   it('answers, judges and averages the parsed verdicts, listing the malformed ones, with the key nowhere', async () => {
     const run = await cli(...args('--yes'));
     expect(run.code, run.err).toBe(0);
-    // Image 0: a 500 then verdicts (3 items + 1 retry); image 1: a 429, a malformed answer asked again, verdicts (3 + 2); image 2: 5 tries × 3 items.
+    // Image 0: a 500 then verdicts (3 items + 1 retry); image 1: a 429, a malformed answer asked again, verdicts (3 +
+    // 2); image 2: 5 tries × 3 items.
     expect(server.seen.filter((r) => r.image === names[0])).toHaveLength(4);
     expect(server.seen.filter((r) => r.image === names[1])).toHaveLength(5);
     expect(server.seen.filter((r) => r.image === names[2])).toHaveLength(15);
     expect(server.maxInFlight).toBeLessThanOrEqual(3);
-    const records = (method: string) => readFileSync(join(OUT(), `${method}.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; prompt: string; output: string });
+    const records = (method: string) =>
+      readFileSync(join(OUT(), `${method}.jsonl`), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { id: string; prompt: string; output: string });
     const [baseline, damro] = [records('baseline'), records('damro')];
     expect(baseline.map((r) => r.prompt)).toEqual(items.map((i) => i.prompt));
     const prompts = new Set(server.seen.map((r) => r.prompt));
     baseline.forEach((r, i) => expect(prompts.has(judgePrompt(r.output, damro[i].output)), r.prompt).toBe(true));
 
     const { summary } = JSON.parse(readFileSync(join(OUT(), 'metrics.json'), 'utf8')) as { summary: BenchmarkSummary };
-    // Six items scored: three at (6, 8 | 5, 7) and three at (4, 9 | 3, 8): accuracy 30/6 = 5 and 51/6 = 8.5, detailedness 24/6 = 4 and 45/6 = 7.5.
-    expect(summary.rows[0]).toEqual({ group: 'all', values: { accuracy: { baseline: 5, damro: 8.5 }, detailedness: { baseline: 4, damro: 7.5 } } });
-    expect(summary.notes).toEqual(['6 of 9 items scored', '3 malformed judge answers left out of the averages', 'Assistant 1 = baseline, Assistant 2 = DAMRO']);
-    expect(summary.items!.map((s) => s.problem === undefined)).toEqual([true, true, true, true, true, true, false, false, false]);
+    // Six items scored: three at (6, 8 | 5, 7) and three at (4, 9 | 3, 8): accuracy 30/6 = 5 and 51/6 = 8.5,
+    // detailedness 24/6 = 4 and 45/6 = 7.5.
+    expect(summary.rows[0]).toEqual({
+      group: 'all',
+      values: { accuracy: { baseline: 5, damro: 8.5 }, detailedness: { baseline: 4, damro: 7.5 } },
+    });
+    expect(summary.notes).toEqual([
+      '6 of 9 items scored',
+      '3 malformed judge answers left out of the averages',
+      'Assistant 1 = baseline, Assistant 2 = DAMRO',
+    ]);
+    expect(summary.items!.map((s) => s.problem === undefined)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
     expect(run.out).toContain(`${model.dir} (this run)`);
     expect(run.out).toMatch(/\(this run\)\s+5\.000 \/ 4\.000\s+8\.500 \/ 7\.500/);
-    expect(run.out).toContain(`no scores: ${names[2]} (conv): Accuracy: expected two scores separated by one space, got ""`);
+    expect(run.out).toContain(
+      `no scores: ${names[2]} (conv): Accuracy: expected two scores separated by one space, got ""`,
+    );
     const judgements = readFileSync(join(OUT(), 'judgements.jsonl'), 'utf8').trim().split('\n');
     expect(judgements).toHaveLength(9);
 
@@ -111,21 +181,60 @@ describe('npm run eval -- gpt4v (Node backend, loopback judge)', () => {
   it('judges on merge when the answers come from shards, to the same scores', async () => {
     const shard = (i: number) => join(work, `shard${i}`);
     for (const i of [0, 1]) {
-      const run = await cli('gpt4v', '--images', work, '--model', model.dir, '--limit', '7', '--preset', 'custom', '--k', '2', '--max-new-tokens', '4', '--mode', 'greedy', '--shard', `${i}/2`, '--out', shard(i));
+      const run = await cli(
+        'gpt4v',
+        '--images',
+        work,
+        '--model',
+        model.dir,
+        '--limit',
+        '7',
+        '--preset',
+        'custom',
+        '--k',
+        '2',
+        '--max-new-tokens',
+        '4',
+        '--mode',
+        'greedy',
+        '--shard',
+        `${i}/2`,
+        '--out',
+        shard(i),
+      );
       expect(run.code, run.err).toBe(0);
     }
     const merged = join(work, 'merged');
     const refused = await cli('merge', '--out', merged, shard(0), shard(1));
     expect(refused.code).toBe(2);
-    expect(refused.err).toContain('Merging gpt4v shards judges the answers: pass --images DIR --judge-url URL --judge-model NAME.');
+    expect(refused.err).toContain(
+      'Merging gpt4v shards judges the answers: pass --images DIR --judge-url URL --judge-model NAME.',
+    );
     const before = server.seen.length;
-    const run = await cli('merge', '--out', merged, shard(0), shard(1), '--images', work, '--judge-url', server.baseUrl, '--judge-model', JUDGE, '--yes');
+    const run = await cli(
+      'merge',
+      '--out',
+      merged,
+      shard(0),
+      shard(1),
+      '--images',
+      work,
+      '--judge-url',
+      server.baseUrl,
+      '--judge-model',
+      JUDGE,
+      '--yes',
+    );
     expect(run.code, run.err).toBe(0);
     // The scripts' failures were used up by the first run: one verdict per good item, five tries per malformed one.
     expect(server.seen.length - before).toBe(6 + 15);
     const { summary } = JSON.parse(readFileSync(join(merged, 'metrics.json'), 'utf8')) as { summary: BenchmarkSummary };
-    const { summary: single } = JSON.parse(readFileSync(join(OUT(), 'metrics.json'), 'utf8')) as { summary: BenchmarkSummary };
+    const { summary: single } = JSON.parse(readFileSync(join(OUT(), 'metrics.json'), 'utf8')) as {
+      summary: BenchmarkSummary;
+    };
     expect(summary.rows).toEqual(single.rows);
-    expect(summary.items!.map((s) => [s.key, s.problem === undefined])).toEqual(single.items!.map((s) => [s.key, s.problem === undefined]));
+    expect(summary.items!.map((s) => [s.key, s.problem === undefined])).toEqual(
+      single.items!.map((s) => [s.key, s.problem === undefined]),
+    );
   });
 });

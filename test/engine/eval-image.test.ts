@@ -7,11 +7,23 @@ import { runParams, runToEnd, testImage, useTinyEngine } from '../support/tiny-l
 
 const tiny = useTinyEngine();
 
-const PROMPTS = ['Is there a snowboard in the image? Please answer this question with one word.', 'Is there a car in the image? Please answer this question with one word.'];
-const textOf = (run: WorkerEvent[], caption: 'baseline' | 'damro') => run.flatMap((e) => (e.type === 'run/token' && e.caption === caption ? [e.text] : [])).join('');
+const PROMPTS = [
+  'Is there a snowboard in the image? Please answer this question with one word.',
+  'Is there a car in the image? Please answer this question with one word.',
+];
+const textOf = (run: WorkerEvent[], caption: 'baseline' | 'damro') =>
+  run.flatMap((e) => (e.type === 'run/token' && e.caption === caption ? [e.text] : [])).join('');
 
 function params(overrides: Partial<EvalImageParams> = {}): EvalImageParams {
-  return { jobId: 1, image: testImage(), items: PROMPTS.map((prompt, i) => ({ key: String(i + 1), prompt, seed: 1000 + i })), damro: { alpha: 2, beta: 0.1, k: 2 }, decoding: 'sample', maxNewTokens: 8, ...overrides };
+  return {
+    jobId: 1,
+    image: testImage(),
+    items: PROMPTS.map((prompt, i) => ({ key: String(i + 1), prompt, seed: 1000 + i })),
+    damro: { alpha: 2, beta: 0.1, k: 2 },
+    decoding: 'sample',
+    maxNewTokens: 8,
+    ...overrides,
+  };
 }
 
 describe('eval/image', () => {
@@ -22,7 +34,17 @@ describe('eval/image', () => {
     expect(result.cancelled).toBe(false);
     expect(result.answers.map((a) => a.key)).toEqual(['1', '2']);
     for (const [i, answer] of result.answers.entries()) {
-      const run = await runToEnd(tiny.engine, tiny.events, runParams({ image: testImage(40, 48), prompt: PROMPTS[i], damro: { alpha: 2, beta: 0.1, k: 2 }, decoding: { mode: 'sample', seed: 1000 + i, temperature: 1, topP: 1 }, maxNewTokens: 8 }));
+      const run = await runToEnd(
+        tiny.engine,
+        tiny.events,
+        runParams({
+          image: testImage(40, 48),
+          prompt: PROMPTS[i],
+          damro: { alpha: 2, beta: 0.1, k: 2 },
+          decoding: { mode: 'sample', seed: 1000 + i, temperature: 1, topP: 1 },
+          maxNewTokens: 8,
+        }),
+      );
       expect(answer.outputs).toEqual({ baseline: textOf(run, 'baseline'), damro: textOf(run, 'damro') });
       expect(answer.tokens.baseline).toBe(run.filter((e) => e.type === 'run/token' && e.caption === 'baseline').length);
     }
@@ -31,13 +53,22 @@ describe('eval/image', () => {
     expect(tiny.visionPasses() - before).toBe(1);
   });
 
-  it('measures each token\'s attention on request exactly as the interactive run\'s full detail gives it, captions unchanged', async () => {
+  it("measures each token's attention on request exactly as the interactive run's full detail gives it, captions unchanged", async () => {
     const plain = await tiny.engine['eval/image'](params({ items: params().items.slice(0, 1) }));
     const result = await tiny.engine['eval/image'](params({ items: params().items.slice(0, 1), evidence: true }));
     expect(plain.answers[0].evidence).toBeUndefined();
     const [answer] = result.answers;
     expect(answer.outputs).toEqual(plain.answers[0].outputs);
-    const run = await runToEnd(tiny.engine, tiny.events, runParams({ prompt: PROMPTS[0], damro: { alpha: 2, beta: 0.1, k: 2 }, decoding: { mode: 'sample', seed: 1000, temperature: 1, topP: 1 }, maxNewTokens: 8 }));
+    const run = await runToEnd(
+      tiny.engine,
+      tiny.events,
+      runParams({
+        prompt: PROMPTS[0],
+        damro: { alpha: 2, beta: 0.1, k: 2 },
+        decoding: { mode: 'sample', seed: 1000, temperature: 1, topP: 1 },
+        maxNewTokens: 8,
+      }),
+    );
     const outliers = run.find((e) => e.type === 'run/outliers')!;
     if (outliers.type !== 'run/outliers') throw new Error('no outliers');
     const evidence = answer.evidence!;
@@ -63,26 +94,44 @@ describe('eval/image', () => {
 
   it('decodes greedily on request, independent of the seed', async () => {
     const a = await tiny.engine['eval/image'](params({ decoding: 'greedy' }));
-    const b = await tiny.engine['eval/image'](params({ decoding: 'greedy', items: params().items.map((item) => ({ ...item, seed: 7 })) }));
+    const b = await tiny.engine['eval/image'](
+      params({ decoding: 'greedy', items: params().items.map((item) => ({ ...item, seed: 7 })) }),
+    );
     expect(a.answers.map((x) => x.outputs)).toEqual(b.answers.map((x) => x.outputs));
-    const run = await runToEnd(tiny.engine, tiny.events, runParams({ prompt: PROMPTS[0], damro: { alpha: 2, beta: 0.1, k: 2 }, maxNewTokens: 8 }));
+    const run = await runToEnd(
+      tiny.engine,
+      tiny.events,
+      runParams({ prompt: PROMPTS[0], damro: { alpha: 2, beta: 0.1, k: 2 }, maxNewTokens: 8 }),
+    );
     expect(a.answers[0].outputs.damro).toBe(textOf(run, 'damro'));
   });
 
   it('stops on eval/cancel and returns the questions finished before it', async () => {
     // More questions than could finish before the next macrotask.
-    const pending = tiny.engine['eval/image'](params({ jobId: 9, items: Array.from({ length: 100 }, (_, i) => ({ key: String(i), prompt: PROMPTS[0], seed: i })), maxNewTokens: 64 }));
+    const pending = tiny.engine['eval/image'](
+      params({
+        jobId: 9,
+        items: Array.from({ length: 100 }, (_, i) => ({ key: String(i), prompt: PROMPTS[0], seed: i })),
+        maxNewTokens: 64,
+      }),
+    );
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(await tiny.engine['eval/cancel']({ jobId: 9 })).toEqual({ cancelled: true });
     const result = await pending;
     expect(result.cancelled).toBe(true);
     expect(result.answers.length).toBeLessThan(100);
-    expect(result.answers.map((a) => a.key)).toEqual(Array.from({ length: result.answers.length }, (_, i) => String(i)));
+    expect(result.answers.map((a) => a.key)).toEqual(
+      Array.from({ length: result.answers.length }, (_, i) => String(i)),
+    );
     expect(await tiny.engine['eval/cancel']({ jobId: 9 })).toEqual({ cancelled: false });
   });
 
   it('refuses empty prompts and a k the model cannot give, with reasons', async () => {
-    await expect(tiny.engine['eval/image'](params({ items: [{ key: 'x', prompt: ' ', seed: 1 }] }))).rejects.toThrow(/question x has an empty prompt/);
-    await expect(tiny.engine['eval/image'](params({ damro: { alpha: 2, beta: 0.1, k: 99 } }))).rejects.toThrow(/k must be between 1 and the 16 image tokens/);
+    await expect(tiny.engine['eval/image'](params({ items: [{ key: 'x', prompt: ' ', seed: 1 }] }))).rejects.toThrow(
+      /question x has an empty prompt/,
+    );
+    await expect(tiny.engine['eval/image'](params({ damro: { alpha: 2, beta: 0.1, k: 99 } }))).rejects.toThrow(
+      /k must be between 1 and the 16 image tokens/,
+    );
   });
 });

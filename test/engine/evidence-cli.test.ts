@@ -19,7 +19,10 @@ import { answerImage } from '../../src/engine/eval/answer-image';
 import { PLANTED_LAYERS, PlantedModel } from '../support/planted-model';
 import { repoData } from '../support/repo-data';
 
-const GROUND_TRUTH = JSON.parse(repoData('coder-gx__DAMRO/derived/chair_gt_objects_500.json')) as Record<string, string[]>;
+const GROUND_TRUTH = JSON.parse(repoData('coder-gx__DAMRO/derived/chair_gt_objects_500.json')) as Record<
+  string,
+  string[]
+>;
 const work = mkdtempSync(join(tmpdir(), 'damro-evidence-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -42,11 +45,31 @@ async function answerRun(name: string, planted: boolean): Promise<string[]> {
     const items = (await loadItems(config(shard), DEFAULT_DATA_DIR)).mine;
     const folder = await openShardFolder(dir, config(shard), items);
     const outcome = await driveEval(
-      { items, answered: new Set(), imagePaths: new Map(items.map((i) => [`/${i.image}`, i.image])), settings: config(shard).settings, jobId: 1, evidence: true },
       {
-        engine: { answerImage: (params) => answerImage({ model, params, signal: new AbortController().signal, encode: () => model.encodeImage(params.image) }), cancel: async () => ({ cancelled: false }) },
+        items,
+        answered: new Set(),
+        imagePaths: new Map(items.map((i) => [`/${i.image}`, i.image])),
+        settings: config(shard).settings,
+        jobId: 1,
+        evidence: true,
+      },
+      {
+        engine: {
+          answerImage: (params) =>
+            answerImage({
+              model,
+              params,
+              signal: new AbortController().signal,
+              encode: () => model.encodeImage(params.image),
+            }),
+          cancel: async () => ({ cancelled: false }),
+        },
         // The planted model knows an image by its bytes: the file's own name.
-        readImage: async (path) => ({ kind: 'encoded', bytes: new TextEncoder().encode(path).buffer as ArrayBuffer, mime: 'image/png' }),
+        readImage: async (path) => ({
+          kind: 'encoded',
+          bytes: new TextEncoder().encode(path).buffer as ArrayBuffer,
+          mime: 'image/png',
+        }),
         save: (answers) => folder.append(answers),
         now: () => 0,
       },
@@ -58,10 +81,20 @@ async function answerRun(name: string, planted: boolean): Promise<string[]> {
   return dirs;
 }
 
-async function evidence(dirs: string[], out: string): Promise<{ code: number; printed: string; summary: EvidenceSummary }> {
+async function evidence(
+  dirs: string[],
+  out: string,
+): Promise<{ code: number; printed: string; summary: EvidenceSummary }> {
   const lines: string[] = [];
-  const code = await main(['evidence', ...dirs.flatMap((d) => ['--run', d]), '--out', out], { out: (l) => lines.push(l), err: (l) => lines.push(l) });
-  return { code, printed: lines.join('\n'), summary: JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).summary };
+  const code = await main(['evidence', ...dirs.flatMap((d) => ['--run', d]), '--out', out], {
+    out: (l) => lines.push(l),
+    err: (l) => lines.push(l),
+  });
+  return {
+    code,
+    printed: lines.join('\n'),
+    summary: JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).summary,
+  };
 }
 
 const strongestShare = (summary: EvidenceSummary) => {
@@ -69,7 +102,8 @@ const strongestShare = (summary: EvidenceSummary) => {
   return all.layers[all.strongestLayer!];
 };
 
-const strongestAdjustedP = (summary: EvidenceSummary) => summary.comparisons.find((c) => c.measure === 'share' && c.method === 'all')!.strongestAdjustedP!;
+const strongestAdjustedP = (summary: EvidenceSummary) =>
+  summary.comparisons.find((c) => c.measure === 'share' && c.method === 'all')!.strongestAdjustedP!;
 
 describe('npm run eval -- evidence', () => {
   it('finds the planted separation (p < 0.01) and the files equal the core functions over the merged shards', async () => {
@@ -90,14 +124,19 @@ describe('npm run eval -- evidence', () => {
     const counts = summary.counts.find((c) => c.method === 'all')!;
     expect(counts.hallucinated).toBe(40 * 5);
     expect(printed).toMatch(/40 of 40 captions answered/);
-    expect(printed).toMatch(new RegExp(`share\\s+all\\s+layer ${at.layer}: .* p ${at.test!.p < 1e-4 ? at.test!.p.toExponential(2) : at.test!.p.toFixed(4)}`));
+    expect(printed).toMatch(
+      new RegExp(
+        `share\\s+all\\s+layer ${at.layer}: .* p ${at.test!.p < 1e-4 ? at.test!.p.toExponential(2) : at.test!.p.toFixed(4)}`,
+      ),
+    );
 
     // Oracle for the files: the core pipeline over what the shard folders hold, read back independently.
     const items = [];
     for (const dir of dirs) {
       const answers = await readFolderAnswers(dir, config(dir.endsWith('0') ? 0 : 1));
       const records = await readFolderEvidence(dir);
-      for (const [key, outputs] of answers) items.push({ key, image: `COCO_val2014_${key.padStart(12, '0')}.jpg`, outputs, evidence: records.get(key) });
+      for (const [key, outputs] of answers)
+        items.push({ key, image: `COCO_val2014_${key.padStart(12, '0')}.jpg`, outputs, evidence: records.get(key) });
     }
     const order = (await loadItems({ ...config(0), shard: undefined }, DEFAULT_DATA_DIR)).all.map((i) => i.key);
     items.sort((a, b) => order.indexOf(a.key) - order.indexOf(b.key));
@@ -105,7 +144,14 @@ describe('npm run eval -- evidence', () => {
     const fromFile = readFileSync(join(work, 'planted-evidence', 'comparisons.csv'), 'utf8');
     // The CLI reads shard by shard, the oracle in list order: the summary does not depend on the order.
     expect(fromFile).toBe(comparisonsCsv(core.summary));
-    for (const name of ['distribution-share-all', 'difference-share', 'methods-share', 'distribution-overlap-all', 'difference-overlap', 'methods-overlap']) {
+    for (const name of [
+      'distribution-share-all',
+      'difference-share',
+      'methods-share',
+      'distribution-overlap-all',
+      'difference-overlap',
+      'methods-overlap',
+    ]) {
       const svg = readFileSync(join(work, 'planted-evidence', 'charts', `${name}.svg`), 'utf8');
       expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
       expect(svg).toMatch(/\bn \d+/);

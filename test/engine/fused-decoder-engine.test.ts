@@ -21,7 +21,8 @@ const LAYOUTS = {
   GroupQueryAttention: () => makeGqaLlavaModel(),
   // Gemma-style: layer 0 slides over the 24 most recent keys (part of the image stays in view), layer 1 is global,
   // and every score is soft-capped.
-  'GroupQueryAttention (sliding window on layer 0, softcap)': () => makeGqaLlavaModel({ windows: [24, -1], softcap: 1 }),
+  'GroupQueryAttention (sliding window on layer 0, softcap)': () =>
+    makeGqaLlavaModel({ windows: [24, -1], softcap: 1 }),
   MultiHeadAttention: () => makeLlavaModel({ size: 'tiny', dtype: 'fp32', decoderAttention: 'fused-mha' }).files,
 };
 
@@ -46,12 +47,19 @@ describe.each(Object.keys(LAYOUTS) as (keyof typeof LAYOUTS)[])('engine on a %s 
 
   it('runs both captions row by row with outliers and attention frames; α = 0 reproduces the baseline', async () => {
     const run = await runToEnd(engine, events, runParams({ damro: { alpha: 2, beta: 0.1, k: 2 } }));
-    expect(run.find((e) => e.type === 'run/outliers')).toMatchObject({ grid: { rows: 4, cols: 4 }, scorer: { name: 'clip-single-head', faithful: true } });
+    expect(run.find((e) => e.type === 'run/outliers')).toMatchObject({
+      grid: { rows: 4, cols: 4 },
+      scorer: { name: 'clip-single-head', faithful: true },
+    });
     const frames = run.filter((e) => e.type === 'run/attention');
     expect(frames.length).toBe(run.filter((e) => e.type === 'run/token').length);
     for (const frame of frames) if (frame.type === 'run/attention') expect(frame.values).toHaveLength(16);
     const outliers = run.find((e) => e.type === 'run/outliers');
-    const detail = await engine['attn/detail']({ runId: outliers!.type === 'run/outliers' ? outliers!.runId : -1, caption: 'damro', step: 0 });
+    const detail = await engine['attn/detail']({
+      runId: outliers!.type === 'run/outliers' ? outliers!.runId : -1,
+      caption: 'damro',
+      step: 0,
+    });
     expect(detail.dims).toEqual([2, 4, 16]);
     for (let lh = 0; lh < 8; lh++) {
       const mass = detail.data.subarray(lh * 16, (lh + 1) * 16).reduce((a, b) => a + b, 0);

@@ -31,19 +31,27 @@ async function run(attention: 'eager' | 'fused', noClsScorer: NoClsScorer, visio
 
 describe('fused MultiHeadAttention vision tower', () => {
   it('is really fused: the graph has MultiHeadAttention and no Softmax', () => {
-    const graph = scanModel(makeIdefics3Model({ visionAttention: 'fused' }).files.get('onnx/vision_encoder.onnx')!).graph;
+    const graph = scanModel(
+      makeIdefics3Model({ visionAttention: 'fused' }).files.get('onnx/vision_encoder.onnx')!,
+    ).graph;
     expect(graph.nodes.filter((n) => n.opType === 'MultiHeadAttention')).toHaveLength(2);
     expect(graph.nodes.some((n) => n.opType === 'Softmax')).toBe(false);
   });
 
-  it.each(['mean-received-attention', 'token-norm'] as const)('gives the eager tower’s %s scores and captions', async (scorer) => {
-    const [eager, fused] = [await run('eager', scorer), await run('fused', scorer)];
-    expect(fused.outliers.scorer).toMatchObject({ name: scorer, faithful: false });
-    const scale = Math.max(...eager.outliers.scores);
-    eager.outliers.scores.forEach((s, i) => expect(Math.abs(s - fused.outliers.scores[i]!) / scale).toBeLessThan(1e-4));
-    expect(Array.from(fused.outliers.indices)).toEqual(Array.from(eager.outliers.indices));
-    for (const caption of ['baseline', 'damro'] as const) expect(tokensOf(fused.events, caption)).toEqual(tokensOf(eager.events, caption));
-  });
+  it.each(['mean-received-attention', 'token-norm'] as const)(
+    'gives the eager tower’s %s scores and captions',
+    async (scorer) => {
+      const [eager, fused] = [await run('eager', scorer), await run('fused', scorer)];
+      expect(fused.outliers.scorer).toMatchObject({ name: scorer, faithful: false });
+      const scale = Math.max(...eager.outliers.scores);
+      eager.outliers.scores.forEach((s, i) =>
+        expect(Math.abs(s - fused.outliers.scores[i]!) / scale).toBeLessThan(1e-4),
+      );
+      expect(Array.from(fused.outliers.indices)).toEqual(Array.from(eager.outliers.indices));
+      for (const caption of ['baseline', 'damro'] as const)
+        expect(tokensOf(fused.events, caption)).toEqual(tokensOf(eager.events, caption));
+    },
+  );
 });
 
 describe('fused MultiHeadAttention vision tower with an explicit scale attribute', () => {
@@ -51,18 +59,36 @@ describe('fused MultiHeadAttention vision tower with an explicit scale attribute
 
   // 1/√headDim written out, as real exports do; and a scale 3× that, which only a recomputation using the op's
   // own attribute reproduces (the eager twin multiplies q·kᵀ by the same value before its Softmax).
-  it.each([1 / Math.sqrt(headDim), 3 / Math.sqrt(headDim)])('loads and recomputes the eager tower’s received-attention scores at scale %f', async (scale) => {
-    const graph = scanModel(makeIdefics3Model({ visionAttention: 'fused', visionScale: scale }).files.get('onnx/vision_encoder.onnx')!).graph;
-    expect(graph.nodes.filter((n) => n.opType === 'MultiHeadAttention').map((n) => n.attributes.find((a) => a.name === 'scale')?.f)).toEqual([Math.fround(scale), Math.fround(scale)]);
-    const [eager, fused] = [await run('eager', 'mean-received-attention', scale), await run('fused', 'mean-received-attention', scale)];
-    const peak = Math.max(...eager.outliers.scores);
-    eager.outliers.scores.forEach((s, i) => expect(Math.abs(s - fused.outliers.scores[i]!) / peak).toBeLessThan(1e-4));
-    expect(Array.from(fused.outliers.indices)).toEqual(Array.from(eager.outliers.indices));
-    for (const caption of ['baseline', 'damro'] as const) expect(tokensOf(fused.events, caption)).toEqual(tokensOf(eager.events, caption));
-  });
+  it.each([1 / Math.sqrt(headDim), 3 / Math.sqrt(headDim)])(
+    'loads and recomputes the eager tower’s received-attention scores at scale %f',
+    async (scale) => {
+      const graph = scanModel(
+        makeIdefics3Model({ visionAttention: 'fused', visionScale: scale }).files.get('onnx/vision_encoder.onnx')!,
+      ).graph;
+      expect(
+        graph.nodes
+          .filter((n) => n.opType === 'MultiHeadAttention')
+          .map((n) => n.attributes.find((a) => a.name === 'scale')?.f),
+      ).toEqual([Math.fround(scale), Math.fround(scale)]);
+      const [eager, fused] = [
+        await run('eager', 'mean-received-attention', scale),
+        await run('fused', 'mean-received-attention', scale),
+      ];
+      const peak = Math.max(...eager.outliers.scores);
+      eager.outliers.scores.forEach((s, i) =>
+        expect(Math.abs(s - fused.outliers.scores[i]!) / peak).toBeLessThan(1e-4),
+      );
+      expect(Array.from(fused.outliers.indices)).toEqual(Array.from(eager.outliers.indices));
+      for (const caption of ['baseline', 'damro'] as const)
+        expect(tokensOf(fused.events, caption)).toEqual(tokensOf(eager.events, caption));
+    },
+  );
 
   it('a scale other than the default changes the scores (the oracle above can tell)', async () => {
-    const [plain, scaled] = [await run('eager', 'mean-received-attention'), await run('eager', 'mean-received-attention', 3 / Math.sqrt(headDim))];
+    const [plain, scaled] = [
+      await run('eager', 'mean-received-attention'),
+      await run('eager', 'mean-received-attention', 3 / Math.sqrt(headDim)),
+    ];
     const diff = Math.max(...plain.outliers.scores.map((s, i) => Math.abs(s - scaled.outliers.scores[i]!)));
     expect(diff / Math.max(...plain.outliers.scores)).toBeGreaterThan(1e-2);
   });

@@ -33,7 +33,12 @@ const outliersOf = (run: WorkerEvent[]) => {
 describe('engine on the tiny synthetic Idefics3 (SmolVLM layout)', () => {
   it('loads with the adapted score, never presented as the paper’s method, on the 4 × 4 token grid', async () => {
     const info = await engine['model/load']({ modelId: folder.modelId, dtype: 'fp32' });
-    expect(info).toMatchObject({ family: 'idefics3', tokenGrid: { rows: 4, cols: 4 }, synthetic: true, decoder: { layers: 2, heads: 4 } });
+    expect(info).toMatchObject({
+      family: 'idefics3',
+      tokenGrid: { rows: 4, cols: 4 },
+      synthetic: true,
+      decoder: { layers: 2, heads: 4 },
+    });
     // Splitting off: the processor stretches the image to one 64 px tile.
     expect(info.processor).toEqual({ shortestEdge: 64, crop: { height: 64, width: 64 }, resize: 'stretch' });
     expect(info.scorer).toMatchObject({ name: 'mean-received-attention', faithful: false });
@@ -46,13 +51,28 @@ describe('engine on the tiny synthetic Idefics3 (SmolVLM layout)', () => {
     if (image.kind !== 'rgba') throw new Error('unreachable');
     const processor = await AutoProcessor.from_pretrained(folder.modelId);
     const model = await Idefics3ForConditionalGeneration.from_pretrained(folder.modelId);
-    const prompt = processor.apply_chat_template([{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: CAPTION_PROMPT }] }], { add_generation_prompt: true });
-    const inputs = await processor(prompt, new RawImage(new Uint8ClampedArray(image.data), image.width, image.height, 4).rgb(), { do_image_splitting: false });
+    const prompt = processor.apply_chat_template(
+      [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: CAPTION_PROMPT }] }],
+      { add_generation_prompt: true },
+    );
+    const inputs = await processor(
+      prompt,
+      new RawImage(new Uint8ClampedArray(image.data), image.width, image.height, 4).rgb(),
+      { do_image_splitting: false },
+    );
     // One tile: 16 image tokens between the fake tokens, not (rows·cols + 1)·16.
-    expect((inputs.input_ids.tolist()[0] as bigint[]).filter((id) => Number(id) === IDEFICS3_IDS.image)).toHaveLength(16);
+    expect((inputs.input_ids.tolist()[0] as bigint[]).filter((id) => Number(id) === IDEFICS3_IDS.image)).toHaveLength(
+      16,
+    );
     const promptLength = inputs.input_ids.dims[1];
-    const output = (await model.generate({ ...inputs, max_new_tokens: 12, do_sample: false })) as { tolist(): bigint[][] };
-    const expected = output.tolist()[0].slice(promptLength).map(Number).filter((id) => id !== IDEFICS3_IDS.end);
+    const output = (await model.generate({ ...inputs, max_new_tokens: 12, do_sample: false })) as {
+      tolist(): bigint[][];
+    };
+    const expected = output
+      .tolist()[0]
+      .slice(promptLength)
+      .map(Number)
+      .filter((id) => id !== IDEFICS3_IDS.end);
     await model.dispose();
     expect(tokensOf(run, 'baseline')).toEqual(expected);
     expect(expected.length).toBeGreaterThan(3);
@@ -80,6 +100,8 @@ describe('engine on the tiny synthetic Idefics3 (SmolVLM layout)', () => {
     const info = await engine['model/load']({ modelId: folder.modelId, dtype: 'fp32', noClsScorer: 'token-norm' });
     expect(info.scorer).toMatchObject({ name: 'token-norm', faithful: false });
     const run = await runToEnd(engine, events, runParams({ maxNewTokens: 2 }));
-    expect(new Set(Array.from(outliersOf(run).indices))).toEqual(new Set(folder.model.outlierPatches.map(tokenOfPatch)));
+    expect(new Set(Array.from(outliersOf(run).indices))).toEqual(
+      new Set(folder.model.outlierPatches.map(tokenOfPatch)),
+    );
   });
 });

@@ -10,7 +10,14 @@ const tiny = useTinyEngine();
 describe('engine on the tiny synthetic llava', () => {
   it('loads with the faithful CLS score and the model’s grid, reporting per-file progress', () => {
     const progress = tiny.events.filter((e) => e.type === 'load/progress');
-    expect(progress.map((e) => e.type === 'load/progress' && e.file)).toEqual(expect.arrayContaining(['config.json', 'onnx/vision_encoder.onnx', 'onnx/embed_tokens.onnx', 'onnx/decoder_model_merged.onnx']));
+    expect(progress.map((e) => e.type === 'load/progress' && e.file)).toEqual(
+      expect.arrayContaining([
+        'config.json',
+        'onnx/vision_encoder.onnx',
+        'onnx/embed_tokens.onnx',
+        'onnx/decoder_model_merged.onnx',
+      ]),
+    );
   });
 
   it('greedy baseline is token-identical to transformers.js generate()', async () => {
@@ -19,11 +26,23 @@ describe('engine on the tiny synthetic llava', () => {
     if (image.kind !== 'rgba') throw new Error('unreachable');
     const processor = await AutoProcessor.from_pretrained(tiny.folder.modelId);
     const model = await LlavaForConditionalGeneration.from_pretrained(tiny.folder.modelId);
-    const prompt = processor.apply_chat_template([{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: CAPTION_PROMPT }] }], { add_generation_prompt: true });
-    const inputs = await processor(new RawImage(new Uint8ClampedArray(image.data), image.width, image.height, 4).rgb(), prompt);
+    const prompt = processor.apply_chat_template(
+      [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: CAPTION_PROMPT }] }],
+      { add_generation_prompt: true },
+    );
+    const inputs = await processor(
+      new RawImage(new Uint8ClampedArray(image.data), image.width, image.height, 4).rgb(),
+      prompt,
+    );
     const promptLength = inputs.input_ids.dims[1];
-    const output = (await model.generate({ ...inputs, max_new_tokens: 12, do_sample: false })) as { tolist(): bigint[][] };
-    const expected = output.tolist()[0].slice(promptLength).map(Number).filter((id) => id !== SPECIAL_IDS.eos);
+    const output = (await model.generate({ ...inputs, max_new_tokens: 12, do_sample: false })) as {
+      tolist(): bigint[][];
+    };
+    const expected = output
+      .tolist()[0]
+      .slice(promptLength)
+      .map(Number)
+      .filter((id) => id !== SPECIAL_IDS.eos);
     await model.dispose();
     expect(tokensOf(run, 'baseline')).toEqual(expected);
     expect(expected.length).toBeGreaterThan(3);
@@ -77,7 +96,11 @@ describe('engine on the tiny synthetic llava', () => {
     other.data[0] ^= 0xff;
     const before = tiny.visionPasses();
     await runToEnd(tiny.engine, tiny.events, runParams({ maxNewTokens: 2, image: other }));
-    await runToEnd(tiny.engine, tiny.events, runParams({ maxNewTokens: 2, image: other, damro: { alpha: 0.5, beta: 0.2, k: 3 } }));
+    await runToEnd(
+      tiny.engine,
+      tiny.events,
+      runParams({ maxNewTokens: 2, image: other, damro: { alpha: 0.5, beta: 0.2, k: 3 } }),
+    );
     expect(tiny.visionPasses() - before).toBe(1);
     await runToEnd(tiny.engine, tiny.events, runParams({ maxNewTokens: 2 }));
     expect(tiny.visionPasses() - before).toBe(2);

@@ -46,7 +46,9 @@ describe('loading a damaged or inconsistent model folder', () => {
     writeFileSync(path('onnx/decoder_model_merged.onnx'), decoder.subarray(0, 5000));
     const error = await loadError();
     expect(error.code).toBe('bad-model-file');
-    expect(error.message).toBe(`${folder.dir}/onnx/decoder_model_merged.onnx is not a valid ONNX file (truncated at byte 5000). Download it again, or re-export the model.`);
+    expect(error.message).toBe(
+      `${folder.dir}/onnx/decoder_model_merged.onnx is not a valid ONNX file (truncated at byte 5000). Download it again, or re-export the model.`,
+    );
   });
 
   it('config.json holding null is a config error naming the file, not a TypeError', async () => {
@@ -60,20 +62,41 @@ describe('loading a damaged or inconsistent model folder', () => {
     unlinkSync(path('tokenizer_config.json'));
     const error = await loadError();
     expect(error).toMatchObject({ code: 'bad-model-config', details: { file: 'tokenizer_config.json' } });
-    expect(error.message).toMatch(/tokenizer_config\.json does not exist; the processor and tokenizer cannot be built without it/);
+    expect(error.message).toMatch(
+      /tokenizer_config\.json does not exist; the processor and tokenizer cannot be built without it/,
+    );
   });
 
   it.each([
     ['text_config', 'hidden_size', 96, 'embed_tokens.onnx', 'config.json text_config.hidden_size', 96, 64],
     ['text_config', 'vocab_size', 500, 'decoder_model_merged.onnx', 'config.json text_config.vocab_size', 500, 189],
-    ['text_config', 'num_key_value_heads', 2, 'decoder_model_merged.onnx', 'config.json text_config.num_key_value_heads', 2, 4],
-    ['vision_config', 'patch_size', 4, 'vision_encoder.onnx', 'config.json vision_config.image_size / patch_size (a 8×8 token grid)', 64, 16],
-  ])('%s.%s = %d that the graphs contradict is refused at load time, naming the field and the file', async (section, key, value, file, field, expected, actual) => {
-    editConfig((config) => (config[section]![key] = value));
-    const error = await loadError();
-    expect(error.code).toBe('bad-model-config');
-    expect(error.details).toEqual({ file: `${folder.dir}/onnx/${file}`, field, expected, actual });
-  });
+    [
+      'text_config',
+      'num_key_value_heads',
+      2,
+      'decoder_model_merged.onnx',
+      'config.json text_config.num_key_value_heads',
+      2,
+      4,
+    ],
+    [
+      'vision_config',
+      'patch_size',
+      4,
+      'vision_encoder.onnx',
+      'config.json vision_config.image_size / patch_size (a 8×8 token grid)',
+      64,
+      16,
+    ],
+  ])(
+    '%s.%s = %d that the graphs contradict is refused at load time, naming the field and the file',
+    async (section, key, value, file, field, expected, actual) => {
+      editConfig((config) => (config[section]![key] = value));
+      const error = await loadError();
+      expect(error.code).toBe('bad-model-config');
+      expect(error.details).toEqual({ file: `${folder.dir}/onnx/${file}`, field, expected, actual });
+    },
+  );
 
   it('releases the vision and embedding sessions when the decoder’s session fails (out of memory)', async () => {
     const created: ort.InferenceSession[] = [];

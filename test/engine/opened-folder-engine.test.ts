@@ -10,23 +10,33 @@ import { runParams, runToEnd, tokensOf, useTinyEngine } from '../support/tiny-ll
 const tiny = useTinyEngine();
 
 function filesOf(dir: string): FolderFile[] {
-  const walk = (at: string): string[] => readdirSync(at).flatMap((name) => (statSync(join(at, name)).isDirectory() ? walk(join(at, name)) : [join(at, name)]));
+  const walk = (at: string): string[] =>
+    readdirSync(at).flatMap((name) =>
+      statSync(join(at, name)).isDirectory() ? walk(join(at, name)) : [join(at, name)],
+    );
   return walk(dir).map((path) => ({ path: relative(dir, path), file: new Blob([readFileSync(path)]) }));
 }
 
 describe('a model folder opened from disk', () => {
   it('loads from its files and captions exactly as the folder read by path', async () => {
-    const info = await tiny.engine['model/load']({ modelId: 'my-export', dtype: 'fp32', folder: filesOf(tiny.folder.dir) });
+    const info = await tiny.engine['model/load']({
+      modelId: 'my-export',
+      dtype: 'fp32',
+      folder: filesOf(tiny.folder.dir),
+    });
     expect(info).toMatchObject({ id: 'my-export', family: 'llava', synthetic: true });
     const opened: WorkerEvent[] = await runToEnd(tiny.engine, tiny.events, runParams());
     await tiny.engine['model/load']({ modelId: tiny.folder.modelId, dtype: 'fp32' });
     const fromDisk = await runToEnd(tiny.engine, tiny.events, runParams());
-    for (const caption of ['baseline', 'damro'] as const) expect(tokensOf(opened, caption)).toEqual(tokensOf(fromDisk, caption));
+    for (const caption of ['baseline', 'damro'] as const)
+      expect(tokensOf(opened, caption)).toEqual(tokensOf(fromDisk, caption));
     expect(tokensOf(opened, 'baseline').length).toBeGreaterThan(3);
   });
 
   it('refuses a folder without config.json, naming the file', async () => {
     const onlyOnnx = filesOf(tiny.folder.dir).filter((f) => f.path.startsWith('onnx'));
-    await expect(tiny.engine['model/load']({ modelId: 'half', dtype: 'fp32', folder: onlyOnnx })).rejects.toMatchObject({ code: 'model-not-found', message: expect.stringContaining('has no config.json') });
+    await expect(tiny.engine['model/load']({ modelId: 'half', dtype: 'fp32', folder: onlyOnnx })).rejects.toMatchObject(
+      { code: 'model-not-found', message: expect.stringContaining('has no config.json') },
+    );
   });
 });

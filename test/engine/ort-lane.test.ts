@@ -34,7 +34,11 @@ function guarded<A extends unknown[], R>(probe: Probe, fn: (...args: A) => Promi
 }
 
 function guardRunner(probe: Probe, runner: DecoderRunner): DecoderRunner {
-  return { prefill: guarded(probe, runner.prefill.bind(runner)), step: guarded(probe, runner.step.bind(runner)), dispose: runner.dispose.bind(runner) };
+  return {
+    prefill: guarded(probe, runner.prefill.bind(runner)),
+    step: guarded(probe, runner.step.bind(runner)),
+    dispose: runner.dispose.bind(runner),
+  };
 }
 
 function guardModel(probe: Probe, model: LoadedModel): LoadedModel {
@@ -73,15 +77,23 @@ describe('one ORT job at a time', () => {
       env: { gpu: undefined, crossOriginIsolated: false, ortVersion: 'node', transformersVersion: 'node' },
       emit: (event) => events.push(event),
       loadModel: guarded(probe, async (...args: Parameters<typeof load>) => {
-        if (args[0] === UNREACHABLE) throw new LensError('network', `Could not reach huggingface.co to download ${UNREACHABLE}.`);
+        if (args[0] === UNREACHABLE)
+          throw new LensError('network', `Could not reach huggingface.co to download ${UNREACHABLE}.`);
         const model = guardModel(probe, await load(...args));
         const encode = model.encodeImage;
-        return { ...model, encodeImage: (image) => ((encoding = true), encode(image).finally(() => (encoding = false))) };
+        return {
+          ...model,
+          encodeImage: (image) => ((encoding = true), encode(image).finally(() => (encoding = false))),
+        };
       }),
       loadDetector: guarded(probe, async (modelId: string) => {
         const model = await detector.load(modelId);
         const detect = guarded(probe, model.detect.bind(model));
-        return { synthetic: model.synthetic, dispose: model.dispose.bind(model), detect: (...args) => ((detecting = true), detect(...args).finally(() => (detecting = false))) };
+        return {
+          synthetic: model.synthetic,
+          dispose: model.dispose.bind(model),
+          detect: (...args) => ((detecting = true), detect(...args).finally(() => (detecting = false))),
+        };
       }),
     });
     await engine['model/load']({ modelId: captioner.modelId, dtype: 'fp32' });
@@ -94,10 +106,14 @@ describe('one ORT job at a time', () => {
     while (!condition()) await new Promise((resolve) => setTimeout(resolve, 0));
   };
   const tokens = (runId: number) => events.filter((e) => e.type === 'run/token' && e.runId === runId).length;
-  const ended = (runId: number) => events.find((e) => (e.type === 'run/finished' || e.type === 'run/error') && e.runId === runId);
+  const ended = (runId: number) =>
+    events.find((e) => (e.type === 'run/finished' || e.type === 'run/error') && e.runId === runId);
 
   /** What the page sends for a newly dropped image whose ground truth comes from the detector. */
-  function openImage(image: RunParams['image']): { runId: Promise<number>; detection: Promise<PromiseSettledResult<unknown>> } {
+  function openImage(image: RunParams['image']): {
+    runId: Promise<number>;
+    detection: Promise<PromiseSettledResult<unknown>>;
+  } {
     const detect: DetectParams = { image, modelId: DETECTOR_ID, threshold: 0.5 };
     const runId = engine['run/start'](runParams({ image, maxNewTokens: 8 })).then((r) => r.runId);
     return { runId, detection: Promise.allSettled([engine['detect/run'](detect)]).then(([outcome]) => outcome) };
@@ -125,7 +141,8 @@ describe('one ORT job at a time', () => {
     const detected = await Promise.all([first.detection, second.detection, third.detection]);
     expect(detected[2].status, 'the newest image is always detected').toBe('fulfilled');
     for (const outcome of detected) {
-      if (outcome.status === 'rejected') expect((outcome.reason as { code: string }).code, 'an older detection is only ever dropped').toBe('cancelled');
+      if (outcome.status === 'rejected')
+        expect((outcome.reason as { code: string }).code, 'an older detection is only ever dropped').toBe('cancelled');
     }
     expect(ended(lastRun)?.type).toBe('run/finished');
     expect(tokens(lastRun)).toBeGreaterThan(0);
@@ -138,7 +155,9 @@ describe('one ORT job at a time', () => {
   });
 
   it('keeps the loaded model when loading another one fails, and runs on it', async () => {
-    await expect(engine['model/load']({ modelId: UNREACHABLE, dtype: 'fp32' })).rejects.toMatchObject({ code: 'network' });
+    await expect(engine['model/load']({ modelId: UNREACHABLE, dtype: 'fp32' })).rejects.toMatchObject({
+      code: 'network',
+    });
     const { runId } = await engine['run/start'](runParams({ maxNewTokens: 4 }));
     await until(() => ended(runId) !== undefined);
     expect(ended(runId)?.type).toBe('run/finished');

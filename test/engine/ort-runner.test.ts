@@ -48,7 +48,11 @@ describe('batched ORT decoder runner', () => {
     ];
     const batched = await drive(model.createRunner(), rows, tokens);
     for (let r = 0; r < rows.length; r++) {
-      const alone = await drive(model.createRunner(), [rows[r]], tokens.map((step) => [step[r]]));
+      const alone = await drive(
+        model.createRunner(),
+        [rows[r]],
+        tokens.map((step) => [step[r]]),
+      );
       alone.forEach((output, step) => {
         expect(maxDiff(batched[step].logits[r], output.logits[0]), `row ${r} step ${step} logits`).toBeLessThan(1e-4);
         const [a, b] = [batched[step].attention[r], output.attention[0]];
@@ -75,18 +79,31 @@ describe('batched ORT decoder runner', () => {
     const shared = await drive(model.createRunner(), rows, tokens);
     // The prefill ran the full prompt once and the outlier prompt at its own length, one row each.
     const hidden = rows[0].embeds.length / full;
-    expect(decoderCalls().map((feeds) => feeds.inputs_embeds!.dims)).toEqual([[1, full, hidden], [1, outlier, hidden], [3, 1, hidden], [3, 1, hidden], [3, 1, hidden]]);
+    expect(decoderCalls().map((feeds) => feeds.inputs_embeds!.dims)).toEqual([
+      [1, full, hidden],
+      [1, outlier, hidden],
+      [3, 1, hidden],
+      [3, 1, hidden],
+      [3, 1, hidden],
+    ]);
     expect(assemblyCalls()).toHaveLength(1);
     const [assembly] = assemblyCalls();
     expect(ints(assembly!.rows)).toEqual([0, 0, 1]);
     expect(ints(assembly!['keys.0'])).toEqual(Array.from({ length: full }, (_, k) => k));
     // The outlier prompt sits behind full − outlier padded slots, which repeat its key 0.
-    expect(ints(assembly!['keys.1'])).toEqual([...new Array<number>(full - outlier).fill(0), ...Array.from({ length: outlier }, (_, k) => k)]);
+    expect(ints(assembly!['keys.1'])).toEqual([
+      ...new Array<number>(full - outlier).fill(0),
+      ...Array.from({ length: outlier }, (_, k) => k),
+    ]);
     run.mockClear();
 
     // Equal but distinct row objects are not shared: three prompts prefilled, rows [0, 1, 2].
     const unshared = await drive(model.createRunner(), [rows[0], { ...rows[1] }, rows[2]], tokens);
-    expect(decoderCalls().slice(0, 3).map((feeds) => feeds.inputs_embeds!.dims[1])).toEqual([full, full, outlier]);
+    expect(
+      decoderCalls()
+        .slice(0, 3)
+        .map((feeds) => feeds.inputs_embeds!.dims[1]),
+    ).toEqual([full, full, outlier]);
     expect(ints(assemblyCalls()[0]!.rows)).toEqual([0, 1, 2]);
     shared.forEach((output, step) => {
       for (let r = 0; r < rows.length; r++) {
@@ -103,17 +120,30 @@ describe('batched ORT decoder runner', () => {
   it('keeps the left-padded row exact over more steps than the attention-mask buffer grows by (1e-4)', async () => {
     // 70 steps > the 64 positions the mask buffer grows by, so it is reallocated mid-run.
     const tokens = Array.from({ length: 70 }, (_, s) => 5 + ((s * 37) % 90));
-    const batched = await drive(model.createRunner(), rows, tokens.map((t) => [t, t, t]));
-    const alone = await drive(model.createRunner(), [rows[2]], tokens.map((t) => [t]));
-    for (const step of [1, 63, 64, 65, 70]) expect(maxDiff(batched[step].logits[2], alone[step].logits[0]), `step ${step}`).toBeLessThan(1e-4);
+    const batched = await drive(
+      model.createRunner(),
+      rows,
+      tokens.map((t) => [t, t, t]),
+    );
+    const alone = await drive(
+      model.createRunner(),
+      [rows[2]],
+      tokens.map((t) => [t]),
+    );
+    for (const step of [1, 63, 64, 65, 70])
+      expect(maxDiff(batched[step].logits[2], alone[step].logits[0]), `step ${step}`).toBeLessThan(1e-4);
   });
 
   it('keeps a finished row’s neighbours exact when it is fed nothing', async () => {
     const reference = await drive(model.createRunner(), [rows[2]], [[20], [30]]);
-    const mixed = await drive(model.createRunner(), [rows[0], rows[2]], [
-      [null, 20],
-      [null, 30],
-    ]);
+    const mixed = await drive(
+      model.createRunner(),
+      [rows[0], rows[2]],
+      [
+        [null, 20],
+        [null, 30],
+      ],
+    );
     expect(maxDiff(mixed[2].logits[1], reference[2].logits[0])).toBeLessThan(1e-4);
   });
 });

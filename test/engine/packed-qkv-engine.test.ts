@@ -36,10 +36,18 @@ describe('packed QKV vision tower', () => {
 
   it('the tap reads the CLS score from the Split parts, equal to the float64 reference within 1e-5', async () => {
     const layer = v.layers - 2;
-    const { bytes, tap } = tapVisionEncoder(packed.files.get('onnx/vision_encoder.onnx')!, { layer, scorers: ['clip-single-head', 'head-mean'] });
-    const pixels = new Float32Array(3 * v.imageSize * v.imageSize).map((_, i) => 2 * Math.sin(i * 0.37) * Math.cos(i * 0.011));
+    const { bytes, tap } = tapVisionEncoder(packed.files.get('onnx/vision_encoder.onnx')!, {
+      layer,
+      scorers: ['clip-single-head', 'head-mean'],
+    });
+    const pixels = new Float32Array(3 * v.imageSize * v.imageSize).map(
+      (_, i) => 2 * Math.sin(i * 0.37) * Math.cos(i * 0.011),
+    );
     const session = await ort.InferenceSession.create(bytes);
-    const scores = readVisionScores(tap, await session.run({ pixel_values: new ort.Tensor('float32', pixels, [1, 3, v.imageSize, v.imageSize]) }));
+    const scores = readVisionScores(
+      tap,
+      await session.run({ pixel_values: new ort.Tensor('float32', pixels, [1, 3, v.imageSize, v.imageSize]) }),
+    );
     await session.release();
     const ref = referenceVision(packed.weights, pixels);
     const { qProj, kProj } = ref.layers[layer]!;
@@ -50,7 +58,11 @@ describe('packed QKV vision tower', () => {
     });
     const max = Math.max(...logits);
     const sum = logits.reduce((a, x) => a + Math.exp(x - max), 0);
-    logits.slice(1).forEach((x, j) => expect(Math.abs(scores['clip-single-head']![j]! - Math.exp(x - max) / sum)).toBeLessThan(1e-5));
+    logits
+      .slice(1)
+      .forEach((x, j) =>
+        expect(Math.abs(scores['clip-single-head']![j]! - Math.exp(x - max) / sum)).toBeLessThan(1e-5),
+      );
   });
 
   it('loads through the production loader: the separate twin’s outliers and captions, and transformers.js generate()’s baseline', async () => {
@@ -61,11 +73,13 @@ describe('packed QKV vision tower', () => {
       await engine['model/load']({ modelId: name, dtype: 'fp32' });
       runs[name] = await runToEnd(engine, events, runParams({ damro: { alpha: 2, beta: 0.1, k: 2 } }));
     }
-    const outliers = (run: WorkerEvent[]) => run.find((e): e is Extract<WorkerEvent, { type: 'run/outliers' }> => e.type === 'run/outliers')!;
+    const outliers = (run: WorkerEvent[]) =>
+      run.find((e): e is Extract<WorkerEvent, { type: 'run/outliers' }> => e.type === 'run/outliers')!;
     const [a, b] = [outliers(runs.separate!), outliers(runs.packed!)];
     expect(b.scorer).toMatchObject({ name: 'clip-single-head', faithful: true });
     a.scores.forEach((s, i) => expect(Math.abs(s - b.scores[i]!)).toBeLessThan(1e-4));
-    for (const caption of ['baseline', 'damro'] as const) expect(tokensOf(runs.packed!, caption)).toEqual(tokensOf(runs.separate!, caption));
+    for (const caption of ['baseline', 'damro'] as const)
+      expect(tokensOf(runs.packed!, caption)).toEqual(tokensOf(runs.separate!, caption));
 
     const expected = await transformersGreedyTokens(root, 'packed');
     expect(tokensOf(runs.packed!, 'baseline')).toEqual(expected);

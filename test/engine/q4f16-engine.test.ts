@@ -21,37 +21,61 @@ describe('engine on the q4f16 layout', () => {
   it.each([
     ['float32', false],
     ['float16', true],
-  ])('with a %s KV cache: loads, finds the planted outliers with the CLS score, streams frames, and matches generate()', async (kvType, halfKv) => {
-    const modelId = `tiny-q4f16-kv-${kvType}`;
-    const files = makeQ4f16LlavaModel({ halfKv });
-    const decoderGraph = ModelProto.decode(files.get('onnx/decoder_model_merged_q4f16.onnx')!) as unknown as { graph: { input: { name: string; type: { tensor_type: { elem_type: number } } }[] } };
-    const past = decoderGraph.graph.input.find((i) => i.name === 'past_key_values.0.key')!;
-    expect(past.type.tensor_type.elem_type).toBe(halfKv ? 10 : 1);
-    expect([...files.keys()].filter((p) => p.startsWith('onnx/')).sort()).toEqual(['onnx/decoder_model_merged_q4f16.onnx', 'onnx/embed_tokens_q4f16.onnx', 'onnx/vision_encoder_q4f16.onnx']);
-    await writeModelFolder(join(root, modelId), files);
-    configureHub({ localModelPath: `${root}/`, allowRemoteModels: false });
-    const { engine, events } = nodeEngine(join(root, modelId));
-    const info = await engine['model/load']({ modelId, dtype: 'q4f16' });
-    expect(info).toMatchObject({ dtype: 'q4f16', scorer: { name: 'clip-single-head', faithful: true } });
+  ])(
+    'with a %s KV cache: loads, finds the planted outliers with the CLS score, streams frames, and matches generate()',
+    async (kvType, halfKv) => {
+      const modelId = `tiny-q4f16-kv-${kvType}`;
+      const files = makeQ4f16LlavaModel({ halfKv });
+      const decoderGraph = ModelProto.decode(files.get('onnx/decoder_model_merged_q4f16.onnx')!) as unknown as {
+        graph: { input: { name: string; type: { tensor_type: { elem_type: number } } }[] };
+      };
+      const past = decoderGraph.graph.input.find((i) => i.name === 'past_key_values.0.key')!;
+      expect(past.type.tensor_type.elem_type).toBe(halfKv ? 10 : 1);
+      expect([...files.keys()].filter((p) => p.startsWith('onnx/')).sort()).toEqual([
+        'onnx/decoder_model_merged_q4f16.onnx',
+        'onnx/embed_tokens_q4f16.onnx',
+        'onnx/vision_encoder_q4f16.onnx',
+      ]);
+      await writeModelFolder(join(root, modelId), files);
+      configureHub({ localModelPath: `${root}/`, allowRemoteModels: false });
+      const { engine, events } = nodeEngine(join(root, modelId));
+      const info = await engine['model/load']({ modelId, dtype: 'q4f16' });
+      expect(info).toMatchObject({ dtype: 'q4f16', scorer: { name: 'clip-single-head', faithful: true } });
 
-    const run = await runToEnd(engine, events, runParams());
-    const outliers = run.find((e) => e.type === 'run/outliers');
-    if (outliers?.type !== 'run/outliers') throw new Error('no outliers event');
-    expect(new Set(Array.from(outliers.indices))).toEqual(new Set(makeLlavaModel({ size: 'tiny', dtype: 'q4' }).weights.outlierPatches));
-    const frames = run.filter((e) => e.type === 'run/attention');
-    expect(frames.length).toBe(run.filter((e) => e.type === 'run/token').length);
-    for (const frame of frames) if (frame.type === 'run/attention') expect(frame.values.every(Number.isFinite)).toBe(true);
+      const run = await runToEnd(engine, events, runParams());
+      const outliers = run.find((e) => e.type === 'run/outliers');
+      if (outliers?.type !== 'run/outliers') throw new Error('no outliers event');
+      expect(new Set(Array.from(outliers.indices))).toEqual(
+        new Set(makeLlavaModel({ size: 'tiny', dtype: 'q4' }).weights.outlierPatches),
+      );
+      const frames = run.filter((e) => e.type === 'run/attention');
+      expect(frames.length).toBe(run.filter((e) => e.type === 'run/token').length);
+      for (const frame of frames)
+        if (frame.type === 'run/attention') expect(frame.values.every(Number.isFinite)).toBe(true);
 
-    const image = testImage();
-    if (image.kind !== 'rgba') throw new Error('unreachable');
-    const processor = await AutoProcessor.from_pretrained(modelId);
-    const model = await LlavaForConditionalGeneration.from_pretrained(modelId, { dtype: 'q4f16' });
-    const prompt = processor.apply_chat_template([{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: CAPTION_PROMPT }] }], { add_generation_prompt: true });
-    const inputs = await processor(new RawImage(new Uint8ClampedArray(image.data), image.width, image.height, 4).rgb(), prompt);
-    const output = (await model.generate({ ...inputs, max_new_tokens: 12, do_sample: false })) as { tolist(): bigint[][] };
-    await model.dispose();
-    const expected = output.tolist()[0].slice(inputs.input_ids.dims[1]).map(Number).filter((id) => id !== SPECIAL_IDS.eos);
-    expect(tokensOf(run, 'baseline')).toEqual(expected);
-    expect(expected.length).toBeGreaterThan(3);
-  });
+      const image = testImage();
+      if (image.kind !== 'rgba') throw new Error('unreachable');
+      const processor = await AutoProcessor.from_pretrained(modelId);
+      const model = await LlavaForConditionalGeneration.from_pretrained(modelId, { dtype: 'q4f16' });
+      const prompt = processor.apply_chat_template(
+        [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: CAPTION_PROMPT }] }],
+        { add_generation_prompt: true },
+      );
+      const inputs = await processor(
+        new RawImage(new Uint8ClampedArray(image.data), image.width, image.height, 4).rgb(),
+        prompt,
+      );
+      const output = (await model.generate({ ...inputs, max_new_tokens: 12, do_sample: false })) as {
+        tolist(): bigint[][];
+      };
+      await model.dispose();
+      const expected = output
+        .tolist()[0]
+        .slice(inputs.input_ids.dims[1])
+        .map(Number)
+        .filter((id) => id !== SPECIAL_IDS.eos);
+      expect(tokensOf(run, 'baseline')).toEqual(expected);
+      expect(expected.length).toBeGreaterThan(3);
+    },
+  );
 });

@@ -41,11 +41,18 @@ describe('taps on a model with external data', () => {
     const embedded = toyAttentionModel(['/enc/layers.0/attn']);
     const { model, data } = externalise(embedded, 'toy.onnx_data');
     expect(scanModel(model).graph.initializers.map((t) => t.external)).toEqual([true, true, true]);
-    const x = new ort.Tensor('float32', Float32Array.from({ length: 12 }, (_, i) => Math.sin(i)), [1, 1, 3, 4]);
+    const x = new ort.Tensor(
+      'float32',
+      Float32Array.from({ length: 12 }, (_, i) => Math.sin(i)),
+      [1, 1, 3, 4],
+    );
     const request = { layer: 0, scorers: ['clip-single-head', 'mean-received-attention'] } as const;
 
     const external = tapVisionEncoder(model, request);
-    const session = await createSession(external.bytes, 'toy', { backend: 'wasm', externalData: [{ path: 'toy.onnx_data', data }] });
+    const session = await createSession(external.bytes, 'toy', {
+      backend: 'wasm',
+      externalData: [{ path: 'toy.onnx_data', data }],
+    });
     const fromExternal = readVisionScores(external.tap, await session.run({ x }));
     await session.release();
 
@@ -63,7 +70,10 @@ describe('sessionConfig', () => {
   const common = { executionProviders: ['webgpu'], graphOptimizationLevel: 'all', logSeverityLevel: 3 };
   it('keeps the cache on the GPU under WebGPU (taps and logits default to the CPU); leaves wasm at its defaults', () => {
     const gpuOutputs = ['present.0.key', 'present.0.value'];
-    expect(sessionConfig({ backend: 'webgpu', gpuOutputs })).toEqual({ ...common, preferredOutputLocation: { 'present.0.key': 'gpu-buffer', 'present.0.value': 'gpu-buffer' } });
+    expect(sessionConfig({ backend: 'webgpu', gpuOutputs })).toEqual({
+      ...common,
+      preferredOutputLocation: { 'present.0.key': 'gpu-buffer', 'present.0.value': 'gpu-buffer' },
+    });
     expect(sessionConfig({ backend: 'wasm', gpuOutputs })).toEqual({ ...common, executionProviders: ['wasm'] });
   });
 });

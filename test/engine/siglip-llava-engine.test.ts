@@ -6,7 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ADAPTED_SCORE_NOTICE } from '../../src/core/models/catalog';
-import { AutoProcessor, configureHub, LlavaForConditionalGeneration, LlavaOnevisionForConditionalGeneration, RawImage } from '../../src/engine/runtime/hf';
+import {
+  AutoProcessor,
+  configureHub,
+  LlavaForConditionalGeneration,
+  LlavaOnevisionForConditionalGeneration,
+  RawImage,
+} from '../../src/engine/runtime/hf';
 import { SPECIAL_IDS } from '../../src/factory/llava/vocabulary';
 import { makeSiglipLlavaModel, type SiglipLlavaType } from '../../src/factory/siglip-llava/make-model';
 import { writeModelFolder } from '../../src/factory/write-folder';
@@ -15,7 +21,10 @@ import { CAPTION_PROMPT, nodeEngine, runParams, runToEnd, testImage, tokensOf } 
 const root = mkdtempSync(join(tmpdir(), 'damro-siglip-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const CLASSES = { llava: LlavaForConditionalGeneration, llava_onevision: LlavaOnevisionForConditionalGeneration } as const;
+const CLASSES = {
+  llava: LlavaForConditionalGeneration,
+  llava_onevision: LlavaOnevisionForConditionalGeneration,
+} as const;
 
 describe.each(['llava', 'llava_onevision'] as const)('engine on a SigLIP %s (no CLS)', (modelType: SiglipLlavaType) => {
   it('loads with the adapted score, finds the planted outliers, streams both captions and frames, and matches generate()', async () => {
@@ -25,7 +34,11 @@ describe.each(['llava', 'llava_onevision'] as const)('engine on a SigLIP %s (no 
     configureHub({ localModelPath: `${root}/`, allowRemoteModels: false });
     const { engine, events } = nodeEngine(join(root, modelId));
     const info = await engine['model/load']({ modelId, dtype: 'fp32', noClsScorer: 'token-norm' });
-    expect(info).toMatchObject({ family: modelType, tokenGrid: { rows: 4, cols: 4 }, scorer: { name: 'token-norm', faithful: false } });
+    expect(info).toMatchObject({
+      family: modelType,
+      tokenGrid: { rows: 4, cols: 4 },
+      scorer: { name: 'token-norm', faithful: false },
+    });
     expect(info.scorer.label.startsWith(ADAPTED_SCORE_NOTICE)).toBe(true);
     expect(info.processor).toEqual({ shortestEdge: 32, crop: { height: 32, width: 32 }, resize: 'stretch' });
 
@@ -33,18 +46,32 @@ describe.each(['llava', 'llava_onevision'] as const)('engine on a SigLIP %s (no 
     const outliers = run.find((e) => e.type === 'run/outliers');
     if (outliers?.type !== 'run/outliers') throw new Error('no outliers event');
     expect(new Set(Array.from(outliers.indices))).toEqual(new Set(model.outlierPatches));
-    expect(run.filter((e) => e.type === 'run/attention')).toHaveLength(run.filter((e) => e.type === 'run/token').length);
+    expect(run.filter((e) => e.type === 'run/attention')).toHaveLength(
+      run.filter((e) => e.type === 'run/token').length,
+    );
     expect(tokensOf(run, 'damro').length).toBeGreaterThan(0);
 
     const image = testImage();
     if (image.kind !== 'rgba') throw new Error('unreachable');
     const processor = await AutoProcessor.from_pretrained(modelId);
     const reference = await CLASSES[modelType].from_pretrained(modelId);
-    const prompt = processor.apply_chat_template([{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: CAPTION_PROMPT }] }], { add_generation_prompt: true });
-    const inputs = await processor(new RawImage(new Uint8ClampedArray(image.data), image.width, image.height, 4).rgb(), prompt);
-    const output = (await reference.generate({ ...inputs, max_new_tokens: 12, do_sample: false })) as { tolist(): bigint[][] };
+    const prompt = processor.apply_chat_template(
+      [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: CAPTION_PROMPT }] }],
+      { add_generation_prompt: true },
+    );
+    const inputs = await processor(
+      new RawImage(new Uint8ClampedArray(image.data), image.width, image.height, 4).rgb(),
+      prompt,
+    );
+    const output = (await reference.generate({ ...inputs, max_new_tokens: 12, do_sample: false })) as {
+      tolist(): bigint[][];
+    };
     await reference.dispose();
-    const expected = output.tolist()[0].slice(inputs.input_ids.dims[1]).map(Number).filter((id) => id !== SPECIAL_IDS.eos);
+    const expected = output
+      .tolist()[0]
+      .slice(inputs.input_ids.dims[1])
+      .map(Number)
+      .filter((id) => id !== SPECIAL_IDS.eos);
     expect(tokensOf(run, 'baseline')).toEqual(expected);
     expect(expected.length).toBeGreaterThan(3);
   });

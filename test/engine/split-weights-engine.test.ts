@@ -44,10 +44,21 @@ describe('weights split over several external-data files', () => {
     const decoder = scanModel(splitFiles.get('onnx/decoder_model_merged.onnx')!);
     const external = decoder.graph.initializers.filter((i) => i.external);
     expect(external.length).toBeGreaterThan(10);
-    expect(splitFiles.get('onnx/decoder_model_merged.onnx')!.length).toBeLessThan(plainFiles.get('onnx/decoder_model_merged.onnx')!.length / 10);
+    expect(splitFiles.get('onnx/decoder_model_merged.onnx')!.length).toBeLessThan(
+      plainFiles.get('onnx/decoder_model_merged.onnx')!.length / 10,
+    );
     const onnxDir = readdirSync(join(root, 'split', 'onnx')).sort();
-    expect(onnxDir).toEqual(expect.arrayContaining(['decoder_model_merged.onnx_data', 'decoder_model_merged.onnx_data_1', 'decoder_model_merged.onnx_data_2', 'tower-weights-a.bin', 'tower-weights-c.bin']));
-    for (const name of ['decoder_model_merged.onnx_data_2', 'tower-weights-c.bin']) expect(splitFiles.get(`onnx/${name}`)!.length).toBeGreaterThan(1000);
+    expect(onnxDir).toEqual(
+      expect.arrayContaining([
+        'decoder_model_merged.onnx_data',
+        'decoder_model_merged.onnx_data_1',
+        'decoder_model_merged.onnx_data_2',
+        'tower-weights-a.bin',
+        'tower-weights-c.bin',
+      ]),
+    );
+    for (const name of ['decoder_model_merged.onnx_data_2', 'tower-weights-c.bin'])
+      expect(splitFiles.get(`onnx/${name}`)!.length).toBeGreaterThan(1000);
   });
 
   it('reads every data file the graphs name exactly once, with progress', () => {
@@ -59,15 +70,23 @@ describe('weights split over several external-data files', () => {
 
   it('gives the outlier scores, attention and captions of the same model with inline weights', async () => {
     const params = runParams({ damro: { alpha: 2, beta: 0.1, k: 2 } });
-    const [plain, split] = [await runToEnd(engines.plain.engine, engines.plain.events, params), await runToEnd(engines.split.engine, engines.split.events, params)];
-    const outliers = (run: WorkerEvent[]) => run.find((e): e is Extract<WorkerEvent, { type: 'run/outliers' }> => e.type === 'run/outliers')!;
+    const [plain, split] = [
+      await runToEnd(engines.plain.engine, engines.plain.events, params),
+      await runToEnd(engines.split.engine, engines.split.events, params),
+    ];
+    const outliers = (run: WorkerEvent[]) =>
+      run.find((e): e is Extract<WorkerEvent, { type: 'run/outliers' }> => e.type === 'run/outliers')!;
     const [a, b] = [outliers(plain), outliers(split)];
     a.scores.forEach((s, i) => expect(Math.abs(s - b.scores[i]!)).toBeLessThan(1e-4));
     expect(Array.from(b.indices)).toEqual(Array.from(a.indices));
-    const frames = (run: WorkerEvent[]) => run.flatMap((e) => (e.type === 'run/attention' ? [Array.from(e.values)] : []));
+    const frames = (run: WorkerEvent[]) =>
+      run.flatMap((e) => (e.type === 'run/attention' ? [Array.from(e.values)] : []));
     expect(frames(split).length).toBeGreaterThan(0);
-    frames(split).forEach((frame, f) => frame.forEach((v, i) => expect(Math.abs(v - frames(plain)[f]![i]!)).toBeLessThan(1e-4)));
-    for (const caption of ['baseline', 'damro'] as const) expect(tokensOf(split, caption)).toEqual(tokensOf(plain, caption));
+    frames(split).forEach((frame, f) =>
+      frame.forEach((v, i) => expect(Math.abs(v - frames(plain)[f]![i]!)).toBeLessThan(1e-4)),
+    );
+    for (const caption of ['baseline', 'damro'] as const)
+      expect(tokensOf(split, caption)).toEqual(tokensOf(plain, caption));
   });
 
   it('greedy baseline is token-identical to transformers.js generate() on the split files', async () => {

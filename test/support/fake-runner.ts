@@ -21,7 +21,11 @@ export class FakeRunner implements DecoderRunner {
   private output(): StepOutput {
     return {
       logits: this.rows.map((row, i) => Float32Array.from(this.logits(row, this.fed[i]))),
-      attention: this.rows.map((row, i) => (row.imageSpan && this.attentionSize ? new Float32Array(this.attentionSize).fill(i * 1000 + this.fed[i].length) : undefined)),
+      attention: this.rows.map((row, i) =>
+        row.imageSpan && this.attentionSize
+          ? new Float32Array(this.attentionSize).fill(i * 1000 + this.fed[i].length)
+          : undefined,
+      ),
     };
   }
 

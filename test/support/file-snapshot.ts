@@ -15,31 +15,57 @@ export interface SnapshotVerdict {
   readonly message: string;
 }
 
-/** Compares `actual` with test/snapshots/<name>; `artifacts` (e.g. a PNG to look at) are written beside it, or as -changed files on a mismatch. */
-export function fileSnapshot(name: string, actual: string, artifacts: Readonly<Record<string, Uint8Array>> = {}): SnapshotVerdict {
+/**
+ * Compares `actual` with test/snapshots/<name>; `artifacts` (e.g. a PNG to look at) are written beside it, or as
+ * -changed files on a mismatch.
+ */
+export function fileSnapshot(
+  name: string,
+  actual: string,
+  artifacts: Readonly<Record<string, Uint8Array>> = {},
+): SnapshotVerdict {
   const path = resolve(SNAPSHOT_DIR, name);
   mkdirSync(dirname(path), { recursive: true });
   const write = (suffix: (p: string) => string): void => {
     writeFileSync(suffix(path), actual);
-    for (const [artifact, bytes] of Object.entries(artifacts)) writeFileSync(suffix(resolve(SNAPSHOT_DIR, artifact)), bytes);
+    for (const [artifact, bytes] of Object.entries(artifacts))
+      writeFileSync(suffix(resolve(SNAPSHOT_DIR, artifact)), bytes);
   };
   if (!existsSync(path)) {
-    if (process.env.CI) return { matches: false, message: `Snapshot ${name} is missing; run the tests locally and commit test/snapshots/${name}.` };
+    if (process.env.CI)
+      return {
+        matches: false,
+        message: `Snapshot ${name} is missing; run the tests locally and commit test/snapshots/${name}.`,
+      };
     write((p) => p);
     return { matches: true, message: `wrote new snapshot ${name}` };
   }
   if (readFileSync(path, 'utf8') === actual) {
-    for (const p of [path, ...Object.keys(artifacts).map((a) => resolve(SNAPSHOT_DIR, a))]) rmSync(changedPath(p), { force: true });
-    for (const [artifact, bytes] of Object.entries(artifacts)) if (!existsSync(resolve(SNAPSHOT_DIR, artifact))) writeFileSync(resolve(SNAPSHOT_DIR, artifact), bytes);
+    for (const p of [path, ...Object.keys(artifacts).map((a) => resolve(SNAPSHOT_DIR, a))])
+      rmSync(changedPath(p), { force: true });
+    for (const [artifact, bytes] of Object.entries(artifacts))
+      if (!existsSync(resolve(SNAPSHOT_DIR, artifact))) writeFileSync(resolve(SNAPSHOT_DIR, artifact), bytes);
     return { matches: true, message: `snapshot ${name} matches` };
   }
   write(changedPath);
-  return { matches: false, message: `Snapshot ${name} changed; compare it with ${changedPath(name)} (and its artifacts) and replace the old file if the change is intended.` };
+  return {
+    matches: false,
+    message: `Snapshot ${name} changed; compare it with ${changedPath(name)} (and its artifacts) and replace the old file if the change is intended.`,
+  };
 }
 
-export const sha256 = (bytes: ArrayBufferView): string => createHash('sha256').update(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)).digest('hex');
+export const sha256 = (bytes: ArrayBufferView): string =>
+  createHash('sha256')
+    .update(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength))
+    .digest('hex');
 
 /** JSON with every float rounded to 3 decimals, so snapshots do not churn on the last bits of a computation. */
 export function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 1000) / 1000 : v), 2) + '\n';
+  return (
+    JSON.stringify(
+      value,
+      (_key, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 1000) / 1000 : v),
+      2,
+    ) + '\n'
+  );
 }

@@ -41,7 +41,11 @@ export const verdict = (accuracy: [number, number], detailedness: [number, numbe
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const LIFETIME_MS = 10 * 60_000;
 
-export async function startJudgeServer(options: { images: Readonly<Record<string, ImageScript>>; apiKey: string; model: string }): Promise<JudgeServer> {
+export async function startJudgeServer(options: {
+  images: Readonly<Record<string, ImageScript>>;
+  apiKey: string;
+  model: string;
+}): Promise<JudgeServer> {
   const byHash = new Map(Object.entries(options.images).map(([name, script]) => [sha(script.bytes), name]));
   const asked = new Map<string, number>();
   const seen: SeenRequest[] = [];
@@ -69,14 +73,28 @@ export async function startJudgeServer(options: { images: Readonly<Record<string
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     cors(res);
     if (req.method === 'OPTIONS') return void res.writeHead(204).end();
-    if (req.method !== 'POST' || req.url !== '/v1/chat/completions') return json(res, 404, { error: { message: `no route ${req.method} ${req.url}` } });
-    const body = JSON.parse(await readBody(req)) as { model: string; messages: { content: { type: string; text?: string; image_url?: { url: string } }[] }[] };
+    if (req.method !== 'POST' || req.url !== '/v1/chat/completions')
+      return json(res, 404, { error: { message: `no route ${req.method} ${req.url}` } });
+    const body = JSON.parse(await readBody(req)) as {
+      model: string;
+      messages: { content: { type: string; text?: string; image_url?: { url: string } }[] }[];
+    };
     const [text, image] = body.messages[0].content;
     const base64 = /^data:image\/[a-z]+;base64,(.*)$/.exec(image.image_url?.url ?? '')?.[1] ?? '';
     const name = byHash.get(sha(Buffer.from(base64, 'base64'))) ?? 'unknown';
-    seen.push({ image: name, url: req.url, authorization: req.headers.authorization, model: body.model, prompt: text.text ?? '' });
-    if (req.headers.authorization !== `Bearer ${options.apiKey}`) return json(res, 401, { error: { message: `Incorrect API key provided: ${req.headers.authorization?.slice(7) ?? ''}` } });
-    if (body.model !== options.model) return json(res, 404, { error: { message: `The model '${body.model}' does not exist` } });
+    seen.push({
+      image: name,
+      url: req.url,
+      authorization: req.headers.authorization,
+      model: body.model,
+      prompt: text.text ?? '',
+    });
+    if (req.headers.authorization !== `Bearer ${options.apiKey}`)
+      return json(res, 401, {
+        error: { message: `Incorrect API key provided: ${req.headers.authorization?.slice(7) ?? ''}` },
+      });
+    if (body.model !== options.model)
+      return json(res, 404, { error: { message: `The model '${body.model}' does not exist` } });
     const script = options.images[name];
     if (!script) return json(res, 400, { error: { message: 'unknown image' } });
     const n = asked.get(name) ?? 0;
@@ -91,7 +109,11 @@ export async function startJudgeServer(options: { images: Readonly<Record<string
       return void res.end(reply.body);
     }
     if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
-    json(res, 200, { id: 'scripted', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: reply.text }, finish_reason: 'stop' }] });
+    json(res, 200, {
+      id: 'scripted',
+      object: 'chat.completion',
+      choices: [{ index: 0, message: { role: 'assistant', content: reply.text }, finish_reason: 'stop' }],
+    });
   }
 
   const server = createServer((req, res) => {

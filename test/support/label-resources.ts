@@ -6,7 +6,14 @@ import { wordNetChairLexicon } from '../../src/core/text/wordnet-chair-lexicon';
 import { repoData } from './repo-data';
 
 /** `chairGt` replaces the COCO ground truth of the 500 CHAIR images when a test needs its own. */
-export function shippedLabelResources(chairGt: Record<string, string[]> = JSON.parse(repoData(CHAIR_GROUND_TRUTH_FILE))): LabelResources {
+export function shippedLabelResources(
+  chairGt: Record<string, string[]> = JSON.parse(repoData(CHAIR_GROUND_TRUTH_FILE)),
+): LabelResources {
   const tagger = createPerceptronTagger(parsePerceptronModel(JSON.parse(repoData(PERCEPTRON_TAGGER_FILE))));
-  return createLabelResources({ synonymsText: repoData(CHAIR_SYNONYMS_FILE), chairGt, tagger, lexicon: wordNetChairLexicon() });
+  return createLabelResources({
+    synonymsText: repoData(CHAIR_SYNONYMS_FILE),
+    chairGt,
+    tagger,
+    lexicon: wordNetChairLexicon(),
+  });
 }

@@ -22,7 +22,11 @@ export const MME_PATTERNS: Readonly<Record<MmeCategory, readonly PairPattern[]>>
   code_reasoning: ['RR', 'RR', 'RR', 'RR', 'RW'],
 };
 
-const ANSWER = { R: (gt: string) => gt, W: (gt: string) => (gt === 'Yes' ? 'No' : 'Yes'), O: () => 'The picture is unclear.' };
+const ANSWER = {
+  R: (gt: string) => gt,
+  W: (gt: string) => (gt === 'Yes' ? 'No' : 'Yes'),
+  O: () => 'The picture is unclear.',
+};
 
 export function mmeSourcePath(category: string): string {
   return `coder-gx__DAMRO/evaluation/eval_mme/Your_Results/${category}.txt`;
@@ -33,13 +37,20 @@ export function mmeResultsFile(category: MmeCategory): string {
   return MME_PATTERNS[category]
     .flatMap((pair, image) =>
       (['Yes', 'No'] as const).map((gt, q) =>
-        formatMmeLine(`${category}_${image}.jpg`, `Question ${q + 1} about ${category} image ${image}? Please answer yes or no.`, gt, ANSWER[pair[q] as 'R' | 'W' | 'O'](gt)),
+        formatMmeLine(
+          `${category}_${image}.jpg`,
+          `Question ${q + 1} about ${category} image ${image}? Please answer yes or no.`,
+          gt,
+          ANSWER[pair[q] as 'R' | 'W' | 'O'](gt),
+        ),
       ),
     )
     .join('');
 }
 
 /** Every category's file keyed by the path a benchmark names it with. */
-export function mmeSourceFiles(categories: readonly MmeCategory[] = [...MME_PERCEPTION, ...MME_COGNITION]): Record<string, string> {
+export function mmeSourceFiles(
+  categories: readonly MmeCategory[] = [...MME_PERCEPTION, ...MME_COGNITION],
+): Record<string, string> {
   return Object.fromEntries(categories.map((c) => [mmeSourcePath(c), mmeResultsFile(c)]));
 }

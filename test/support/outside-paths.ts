@@ -47,7 +47,7 @@ const TEXT = /\.(?:[cm]?[jt]sx?|json|jsonc|md|sh|html|css)$|^run$/;
 
 function walk(root: string, dir: string): string[] {
   return readdirSync(join(root, dir)).flatMap((name) => {
-    if (SKIP.has(name) || name.startsWith('.') && dir !== '') return [];
+    if (SKIP.has(name) || (name.startsWith('.') && dir !== '')) return [];
     const path = dir === '' ? name : `${dir}/${name}`;
     return statSync(join(root, path)).isDirectory() ? walk(root, path) : TEXT.test(name) ? [path] : [];
   });
@@ -57,9 +57,12 @@ function walk(root: string, dir: string): string[] {
 export function scanRepository(root: string): OutsidePath[] {
   const files = ['src', 'test', 'workers', '.ci'].flatMap((dir) => walk(root, dir));
   const found = files.flatMap((file) => findOutsidePaths(root, file, readFileSync(join(root, file), 'utf8')));
-  const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
+    .scripts;
   for (const [name, command] of Object.entries(scripts)) {
-    found.push(...findOutsidePaths(root, 'package.json', command).map((f) => ({ ...f, text: `scripts.${name}: ${command}` })));
+    found.push(
+      ...findOutsidePaths(root, 'package.json', command).map((f) => ({ ...f, text: `scripts.${name}: ${command}` })),
+    );
   }
   return found;
 }

@@ -10,7 +10,28 @@ import type { DecoderRunner, RowSpec, StepOutput } from '../../src/engine/decode
 import type { EncodedImage, LoadedModel } from '../../src/engine/model';
 import type { ImageInput } from '../../src/protocol/messages';
 
-const OBJECT_POOL = ['dog', 'cat', 'horse', 'bus', 'train', 'car', 'bicycle', 'boat', 'bird', 'sheep', 'cow', 'clock', 'truck', 'bench', 'person', 'umbrella', 'bed', 'sink', 'pizza', 'kite'];
+const OBJECT_POOL = [
+  'dog',
+  'cat',
+  'horse',
+  'bus',
+  'train',
+  'car',
+  'bicycle',
+  'boat',
+  'bird',
+  'sheep',
+  'cow',
+  'clock',
+  'truck',
+  'bench',
+  'person',
+  'umbrella',
+  'bed',
+  'sink',
+  'pizza',
+  'kite',
+];
 const VOCAB = ['<eos>', 'a', 'and', ...OBJECT_POOL];
 const EOS = 0;
 const GRID = { rows: 4, cols: 4 };
@@ -27,10 +48,27 @@ interface Script {
 
 function script(groundTruth: ReadonlySet<string>, seed: number, damro: boolean): Script {
   const rng = createRng(seed);
-  const pick = (pool: readonly string[], n: number) => [...pool].sort((a, b) => a.localeCompare(b)).map((w) => ({ w, r: rng() })).sort((a, b) => a.r - b.r).slice(0, n).map((x) => x.w);
-  const grounded = pick(OBJECT_POOL.filter((w) => groundTruth.has(w)), 3);
-  const hallucinated = pick(OBJECT_POOL.filter((w) => !groundTruth.has(w)), damro ? 2 : 3);
-  const objects = [...grounded.map((w) => ({ w, kind: 'grounded' as const })), ...hallucinated.map((w) => ({ w, kind: 'hallucinated' as const }))].map((o) => ({ ...o, r: rng() })).sort((a, b) => a.r - b.r);
+  const pick = (pool: readonly string[], n: number) =>
+    [...pool]
+      .sort((a, b) => a.localeCompare(b))
+      .map((w) => ({ w, r: rng() }))
+      .sort((a, b) => a.r - b.r)
+      .slice(0, n)
+      .map((x) => x.w);
+  const grounded = pick(
+    OBJECT_POOL.filter((w) => groundTruth.has(w)),
+    3,
+  );
+  const hallucinated = pick(
+    OBJECT_POOL.filter((w) => !groundTruth.has(w)),
+    damro ? 2 : 3,
+  );
+  const objects = [
+    ...grounded.map((w) => ({ w, kind: 'grounded' as const })),
+    ...hallucinated.map((w) => ({ w, kind: 'hallucinated' as const })),
+  ]
+    .map((o) => ({ ...o, r: rng() }))
+    .sort((a, b) => a.r - b.r);
   const ids: number[] = [];
   const kinds: Script['kinds'][number][] = [];
   objects.forEach((o, i) => {
@@ -53,7 +91,8 @@ function attentionFrame(shareOf: (layer: number) => number, rng: () => number): 
       const base = (l * HEADS + h) * TOKENS;
       const rest = Array.from({ length: TOKENS }, () => 0.2 + rng());
       const restSum = rest.reduce((a, b, i) => a + (PLANTED_OUTLIERS.includes(i) ? 0 : b), 0);
-      for (let t = 0; t < TOKENS; t++) frame[base + t] = PLANTED_OUTLIERS.includes(t) ? 0 : ((1 - s) * rest[t]) / restSum;
+      for (let t = 0; t < TOKENS; t++)
+        frame[base + t] = PLANTED_OUTLIERS.includes(t) ? 0 : ((1 - s) * rest[t]) / restSum;
       const split = 0.4 + 0.2 * rng();
       frame[base + PLANTED_OUTLIERS[0]] = s * split;
       frame[base + PLANTED_OUTLIERS[1]] = s * (1 - split);
@@ -129,7 +168,14 @@ export class PlantedModel implements LoadedModel {
   }
 
   share(kind: 'hallucinated' | 'grounded' | null, layer: number, rng: () => number): number {
-    const [lo, hi] = kind === null || layer < PLANTED_LAYERS / 2 ? [0.1, 0.5] : !this.planted ? [0.1, 0.85] : kind === 'hallucinated' ? [0.45, 0.85] : [0.1, 0.5];
+    const [lo, hi] =
+      kind === null || layer < PLANTED_LAYERS / 2
+        ? [0.1, 0.5]
+        : !this.planted
+          ? [0.1, 0.85]
+          : kind === 'hallucinated'
+            ? [0.45, 0.85]
+            : [0.1, 0.5];
     return lo + (hi - lo) * rng();
   }
 
@@ -139,15 +185,27 @@ export class PlantedModel implements LoadedModel {
     let index = this.names.indexOf(name);
     if (index < 0) index = this.names.push(name) - 1;
     const rng = createRng(index + 100);
-    const scores = Float32Array.from({ length: TOKENS }, (_, t) => (t === PLANTED_OUTLIERS[0] ? 0.4 : t === PLANTED_OUTLIERS[1] ? 0.3 : 0.02 * rng()));
+    const scores = Float32Array.from({ length: TOKENS }, (_, t) =>
+      t === PLANTED_OUTLIERS[0] ? 0.4 : t === PLANTED_OUTLIERS[1] ? 0.3 : 0.02 * rng(),
+    );
     // Feature norms follow the scores with noise: high-norm outliers, as in the paper.
-    const features = Float32Array.from({ length: TOKENS * 2 }, (_, i) => (i % 2 === 0 ? index : 10 * scores[i >> 1] + 0.05 * rng()));
+    const features = Float32Array.from({ length: TOKENS * 2 }, (_, i) =>
+      i % 2 === 0 ? index : 10 * scores[i >> 1] + 0.05 * rng(),
+    );
     return { features, imageTokens: TOKENS, hidden: 2, scores };
   }
 
-  async buildRows(_prompt: string, image: EncodedImage, outliers?: Int32Array): Promise<{ full: RowSpec; outlier?: RowSpec }> {
+  async buildRows(
+    _prompt: string,
+    image: EncodedImage,
+    outliers?: Int32Array,
+  ): Promise<{ full: RowSpec; outlier?: RowSpec }> {
     // The image's index rides in the first embedding value, so the runner knows which caption to write.
-    const row = (length: number) => ({ embeds: new Float32Array(length).fill(image.features[0]), length, imageSpan: { start: 0, length: TOKENS } });
+    const row = (length: number) => ({
+      embeds: new Float32Array(length).fill(image.features[0]),
+      length,
+      imageSpan: { start: 0, length: TOKENS },
+    });
     return { full: row(TOKENS + 1), outlier: outliers && { ...row(outliers.length + 1), imageSpan: undefined } };
   }
 
@@ -156,7 +214,10 @@ export class PlantedModel implements LoadedModel {
   }
 
   detokenize(ids: readonly number[]): string {
-    return ids.filter((id) => id !== EOS).map((id) => VOCAB[id]).join(' ');
+    return ids
+      .filter((id) => id !== EOS)
+      .map((id) => VOCAB[id])
+      .join(' ');
   }
 
   async dispose(): Promise<void> {}

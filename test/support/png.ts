@@ -29,7 +29,8 @@ function chunk(type: string, data: Uint8Array): Buffer {
 
 /** PNG bytes of a width × height RGBA image, each pixel repeated `scale` times on both axes (nearest neighbour). */
 export function encodePng(rgba: Uint8ClampedArray, width: number, height: number, scale = 1): Buffer {
-  if (rgba.length !== width * height * 4) throw new Error(`encodePng: ${rgba.length} bytes is not ${width}×${height} RGBA`);
+  if (rgba.length !== width * height * 4)
+    throw new Error(`encodePng: ${rgba.length} bytes is not ${width}×${height} RGBA`);
   const w = width * scale;
   const h = height * scale;
   const raw = Buffer.alloc(h * (w * 4 + 1));
@@ -44,7 +45,12 @@ export function encodePng(rgba: Uint8ClampedArray, width: number, height: number
   header.writeUInt32BE(w, 0);
   header.writeUInt32BE(h, 4);
   header.set([8, 6, 0, 0, 0], 8); // 8 bits, RGBA, deflate, adaptive filtering, no interlace
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', new Uint8Array(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(raw, { level: 9 })),
+    chunk('IEND', new Uint8Array(0)),
+  ]);
 }
 
 /**
@@ -52,7 +58,12 @@ export function encodePng(rgba: Uint8ClampedArray, width: number, height: number
  * differences) and every later row Up-filtered (all zero), so the raw stream is nearly all zeros. With `rows`,
  * only that many rows of pixel data are written: the header still declares the full size (a truncated file).
  */
-export function flatPng(width: number, height: number, [r, g, b]: readonly [number, number, number], rows = height): Buffer {
+export function flatPng(
+  width: number,
+  height: number,
+  [r, g, b]: readonly [number, number, number],
+  rows = height,
+): Buffer {
   const stride = width * 3 + 1;
   const raw = Buffer.alloc(rows * stride);
   raw.set([1, r, g, b], 0);
@@ -61,5 +72,10 @@ export function flatPng(width: number, height: number, [r, g, b]: readonly [numb
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
   header.set([8, 2, 0, 0, 0], 8); // 8 bits, RGB, deflate, adaptive filtering, no interlace
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(raw, { level: 1 })), chunk('IEND', new Uint8Array(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(raw, { level: 1 })),
+    chunk('IEND', new Uint8Array(0)),
+  ]);
 }

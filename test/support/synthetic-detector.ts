@@ -20,10 +20,15 @@ export async function syntheticDetectorFolder(): Promise<{ root: string; load: D
 }
 
 /** An RGB image of four flat quadrants (top-left, top-right, bottom-left, bottom-right colours). */
-export function quadrantImage(width: number, height: number, colours: readonly (readonly [number, number, number])[]): Uint8ClampedArray {
+export function quadrantImage(
+  width: number,
+  height: number,
+  colours: readonly (readonly [number, number, number])[],
+): Uint8ClampedArray {
   const data = new Uint8ClampedArray(width * height * 3);
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) data.set(colours[(y < height / 2 ? 0 : 2) + (x < width / 2 ? 0 : 1)], (y * width + x) * 3);
+    for (let x = 0; x < width; x++)
+      data.set(colours[(y < height / 2 ? 0 : 2) + (x < width / 2 ? 0 : 1)], (y * width + x) * 3);
   }
   return data;
 }

@@ -24,7 +24,14 @@ export async function tinyLlavaFolder(): Promise<{ root: string; modelId: string
 }
 
 export const nodeLoader = (dir: string): ModelLoader =>
-  createModelLoader({ adapters: ADAPTERS, locate: () => ({ source: folderSource(dir), hub: { localModelPath: `${dirname(dir)}/`, allowRemoteModels: false } }), backend: async () => 'wasm' });
+  createModelLoader({
+    adapters: ADAPTERS,
+    locate: () => ({
+      source: folderSource(dir),
+      hub: { localModelPath: `${dirname(dir)}/`, allowRemoteModels: false },
+    }),
+    backend: async () => 'wasm',
+  });
 
 /** The real engine in-process on ORT's wasm backend, with every event it emits and every vision pass counted. */
 export function nodeEngine(dir: string): { engine: EngineApi; events: WorkerEvent[]; visionPasses: () => number } {
@@ -77,7 +84,8 @@ export async function runToEnd(engine: EngineApi, events: WorkerEvent[], params:
   }
 }
 
-export const tokensOf = (events: WorkerEvent[], caption: 'baseline' | 'damro'): number[] => events.flatMap((e) => (e.type === 'run/token' && e.caption === caption ? [e.tokenId] : []));
+export const tokensOf = (events: WorkerEvent[], caption: 'baseline' | 'damro'): number[] =>
+  events.flatMap((e) => (e.type === 'run/token' && e.caption === caption ? [e.tokenId] : []));
 
 export interface TinyEngine {
   readonly folder: Awaited<ReturnType<typeof tinyLlavaFolder>>;
@@ -101,16 +109,31 @@ export function useTinyEngine(): TinyEngine {
   return state;
 }
 
-/** The oracle: transformers.js's own greedy generate() on the llava-layout folder `root/name`, the caption prompt and testImage(). */
+/**
+ * The oracle: transformers.js's own greedy generate() on the llava-layout folder `root/name`, the caption prompt and
+ * testImage().
+ */
 export async function transformersGreedyTokens(root: string, name: string): Promise<number[]> {
   configureHub({ localModelPath: `${root}/`, allowRemoteModels: false });
   const image = testImage();
   if (image.kind !== 'rgba') throw new Error('unreachable');
   const processor = await AutoProcessor.from_pretrained(name);
   const model = await LlavaForConditionalGeneration.from_pretrained(name);
-  const prompt = processor.apply_chat_template([{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: CAPTION_PROMPT }] }], { add_generation_prompt: true });
-  const inputs = await processor(new RawImage(new Uint8ClampedArray(image.data), image.width, image.height, 4).rgb(), prompt);
-  const output = (await model.generate({ ...inputs, max_new_tokens: 12, do_sample: false })) as { tolist(): bigint[][] };
+  const prompt = processor.apply_chat_template(
+    [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: CAPTION_PROMPT }] }],
+    { add_generation_prompt: true },
+  );
+  const inputs = await processor(
+    new RawImage(new Uint8ClampedArray(image.data), image.width, image.height, 4).rgb(),
+    prompt,
+  );
+  const output = (await model.generate({ ...inputs, max_new_tokens: 12, do_sample: false })) as {
+    tolist(): bigint[][];
+  };
   await model.dispose();
-  return output.tolist()[0].slice(inputs.input_ids.dims[1]).map(Number).filter((id) => id !== SPECIAL_IDS.eos);
+  return output
+    .tolist()[0]
+    .slice(inputs.input_ids.dims[1])
+    .map(Number)
+    .filter((id) => id !== SPECIAL_IDS.eos);
 }

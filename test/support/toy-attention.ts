@@ -13,11 +13,20 @@ export interface ToyOptions {
 
 function attentionBlock(g: GraphBuilder, scope: string, x: string, layer: number, perm: number[]): string {
   const w = (name: string, salt: number) =>
-    g.initializer(`${scope}.${name}`, Float32Array.from({ length: 16 }, (_, i) => Math.sin(i * 0.7 + salt + layer)), [4, 4]);
+    g.initializer(
+      `${scope}.${name}`,
+      Float32Array.from({ length: 16 }, (_, i) => Math.sin(i * 0.7 + salt + layer)),
+      [4, 4],
+    );
   const q = g.op(`${scope}/q_proj`, 'MatMul', [x, w('q', 1)]);
   const k = g.op(`${scope}/k_proj`, 'MatMul', [x, w('k', 2)]);
   const v = g.op(`${scope}/v_proj`, 'MatMul', [x, w('v', 3)]);
-  const probs = g.op(scope, 'Softmax', [g.op(scope, 'MatMul', [q, g.op(scope, 'Transpose', [k], { perm: { ints: perm } })])], { axis: { i: -1 } });
+  const probs = g.op(
+    scope,
+    'Softmax',
+    [g.op(scope, 'MatMul', [q, g.op(scope, 'Transpose', [k], { perm: { ints: perm } })])],
+    { axis: { i: -1 } },
+  );
   return g.op(scope, 'MatMul', [probs, v]);
 }
 

@@ -6,9 +6,14 @@ import { CHAIR_DOUBLE_WORDS } from '../../src/core/metrics/chair-double-words';
 import { chairSetup, parseJsonc } from '../unit/core/chair/setup';
 
 const { synonyms, extract } = chairSetup();
-const table = parseJsonc(readFileSync(new URL('../cases/chair.jsonc', import.meta.url), 'utf8')) as { cases: { caption: string }[] };
-writeFileSync(process.argv[2], JSON.stringify({
-  double: Object.fromEntries(CHAIR_DOUBLE_WORDS),
-  nodeOf: Object.fromEntries(synonyms.nodeOf),
-  cases: table.cases.map((c) => ({ caption: c.caption, port: extract(c.caption).mentions.map((m) => m.node) })),
-}));
+const table = parseJsonc(readFileSync(new URL('../cases/chair.jsonc', import.meta.url), 'utf8')) as {
+  cases: { caption: string }[];
+};
+writeFileSync(
+  process.argv[2],
+  JSON.stringify({
+    double: Object.fromEntries(CHAIR_DOUBLE_WORDS),
+    nodeOf: Object.fromEntries(synonyms.nodeOf),
+    cases: table.cases.map((c) => ({ caption: c.caption, port: extract(c.caption).mentions.map((m) => m.node) })),
+  }),
+);

@@ -1,5 +1,5 @@
-// Decoder attention from one generated token to the image-token keys arrives as [layers, heads, imageTokens];
-// the paper does not say which layers/heads its maps average (src/core/damro-spec.md §5), so the choice is a named option.
+// Decoder attention from one generated token to the image-token keys arrives as [layers, heads, imageTokens]; the paper
+// does not say which layers/heads its maps average (src/core/damro-spec.md §5), so the choice is a named option.
 import { LensError } from '../../protocol/errors';
 
 /** Attention rows over the image-token positions, row-major [layers, heads, imageTokens]. */
@@ -19,10 +19,18 @@ export interface AggregateOptions {
   readonly head?: number;
 }
 
-function meanOverLayers(stack: AttentionStack, options: AggregateOptions, headFrom: number, headTo: number): Float32Array {
+function meanOverLayers(
+  stack: AttentionStack,
+  options: AggregateOptions,
+  headFrom: number,
+  headTo: number,
+): Float32Array {
   const { data, layers, heads, imageTokens } = stack;
   if (data.length !== layers * heads * imageTokens) {
-    throw new LensError('bad-request', `Attention holds ${data.length} values but [${layers}, ${heads}, ${imageTokens}] needs ${layers * heads * imageTokens}.`);
+    throw new LensError(
+      'bad-request',
+      `Attention holds ${data.length} values but [${layers}, ${heads}, ${imageTokens}] needs ${layers * heads * imageTokens}.`,
+    );
   }
   const from = options.layerFrom ?? 0;
   const to = options.layerTo ?? layers;
@@ -58,6 +66,10 @@ export type AggregatorName = keyof typeof ATTENTION_AGGREGATORS;
 /** One value per image token: the named reduction over heads, averaged over the layer range. */
 export function aggregateAttention(name: string, stack: AttentionStack, options: AggregateOptions = {}): Float32Array {
   const aggregate: Aggregator | undefined = (ATTENTION_AGGREGATORS as Record<string, Aggregator>)[name];
-  if (!aggregate) throw new LensError('bad-request', `Unknown attention aggregator '${name}'; use one of ${Object.keys(ATTENTION_AGGREGATORS).join(', ')}.`);
+  if (!aggregate)
+    throw new LensError(
+      'bad-request',
+      `Unknown attention aggregator '${name}'; use one of ${Object.keys(ATTENTION_AGGREGATORS).join(', ')}.`,
+    );
   return aggregate(stack, options);
 }

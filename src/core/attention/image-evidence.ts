@@ -11,7 +11,8 @@ import { topK } from '../tensor/topk';
 export function imageEntropy(row: ArrayLike<number>): number {
   let total = 0;
   for (let i = 0; i < row.length; i++) {
-    if (row[i] < 0) throw new LensError('bad-request', `Attention value ${i} is negative (${row[i]}); entropy needs probabilities.`);
+    if (row[i] < 0)
+      throw new LensError('bad-request', `Attention value ${i} is negative (${row[i]}); entropy needs probabilities.`);
     total += row[i];
   }
   if (!(total > 0)) return Number.NaN;
@@ -26,7 +27,8 @@ export function imageEntropy(row: ArrayLike<number>): number {
 /** |decoder top-k ∩ encoder top-k| / k, with k the number of encoder outliers (lower index wins ties). */
 export function topKOverlap(row: ArrayLike<number>, outlierIdx: readonly number[]): number {
   const k = outlierIdx.length;
-  if (k === 0 || k > row.length) throw new LensError('bad-request', `Top-k overlap needs 1 to ${row.length} outliers, got ${k}.`);
+  if (k === 0 || k > row.length)
+    throw new LensError('bad-request', `Top-k overlap needs 1 to ${row.length} outliers, got ${k}.`);
   const outliers = new Set(outlierIdx);
   return topK(row, k).filter((i) => outliers.has(i)).length / k;
 }

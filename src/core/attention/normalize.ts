@@ -63,6 +63,10 @@ export type NormalizerName = keyof typeof NORMALIZERS;
 /** Rescales a map with the named normalizer; every one but 'sum-to-one' maps into [0, 1]. */
 export function normalizeMap(name: string, values: ArrayLike<number>, options: NormalizeOptions = {}): Float32Array {
   const normalize: Normalizer | undefined = (NORMALIZERS as Record<string, Normalizer>)[name];
-  if (!normalize) throw new LensError('bad-request', `Unknown normalizer '${name}'; use one of ${Object.keys(NORMALIZERS).join(', ')}.`);
+  if (!normalize)
+    throw new LensError(
+      'bad-request',
+      `Unknown normalizer '${name}'; use one of ${Object.keys(NORMALIZERS).join(', ')}.`,
+    );
   return normalize(values, options);
 }

@@ -53,7 +53,10 @@ export interface OutlierScorer {
 function checkQk(input: QkRows): number {
   const { q, k, tokens, dModel, heads } = input;
   if (q.length !== tokens * dModel || k.length !== tokens * dModel) {
-    throw new LensError('bad-request', `q/k rows hold ${q.length} and ${k.length} values but [tokens ${tokens}, dModel ${dModel}] needs ${tokens * dModel}; check the vision layer hook.`);
+    throw new LensError(
+      'bad-request',
+      `q/k rows hold ${q.length} and ${k.length} values but [tokens ${tokens}, dModel ${dModel}] needs ${tokens * dModel}; check the vision layer hook.`,
+    );
   }
   if (!Number.isInteger(heads) || heads < 1 || dModel % heads !== 0) {
     throw new LensError('bad-request', `dModel ${dModel} does not split into ${heads} heads; check the model config.`);
@@ -62,7 +65,14 @@ function checkQk(input: QkRows): number {
 }
 
 // Softmax over all keys of one query row within channel slice [from, from+width), scaled by scale.
-function attentionRow(input: QkRows, query: number, from: number, width: number, scale: number, out: Float64Array): void {
+function attentionRow(
+  input: QkRows,
+  query: number,
+  from: number,
+  width: number,
+  scale: number,
+  out: Float64Array,
+): void {
   const { q, k, tokens, dModel } = input;
   const qBase = query * dModel + from;
   let max = -Infinity;
@@ -81,16 +91,27 @@ function attentionRow(input: QkRows, query: number, from: number, width: number,
   for (let j = 0; j < tokens; j++) out[j] /= sum;
 }
 
-function requireKind<K extends OutlierInput['kind']>(input: OutlierInput, name: string, kinds: readonly K[]): Extract<OutlierInput, { kind: K }> {
+function requireKind<K extends OutlierInput['kind']>(
+  input: OutlierInput,
+  name: string,
+  kinds: readonly K[],
+): Extract<OutlierInput, { kind: K }> {
   if (!(kinds as readonly string[]).includes(input.kind)) {
-    throw new LensError('bad-request', `Outlier scorer '${name}' needs ${kinds.join(' or ')} input, got ${input.kind}.`);
+    throw new LensError(
+      'bad-request',
+      `Outlier scorer '${name}' needs ${kinds.join(' or ')} input, got ${input.kind}.`,
+    );
   }
   return input as Extract<OutlierInput, { kind: K }>;
 }
 
 function clsRowScores(input: QkRows, name: string, perHead: boolean): Float32Array {
   const headDim = checkQk(input);
-  if (input.tokens < 2) throw new LensError('bad-request', `Outlier scorer '${name}' needs CLS plus at least one patch, got ${input.tokens} tokens.`);
+  if (input.tokens < 2)
+    throw new LensError(
+      'bad-request',
+      `Outlier scorer '${name}' needs CLS plus at least one patch, got ${input.tokens} tokens.`,
+    );
   const slices = perHead ? input.heads : 1;
   const width = perHead ? headDim : input.dModel;
   const scale = perHead ? (input.scale ?? 1 / Math.sqrt(headDim)) : 1 / Math.sqrt(width);
@@ -112,7 +133,10 @@ function meanReceived(input: OutlierInput): Float32Array {
   const total = new Float64Array(tokens);
   if (source.kind === 'attention') {
     if (source.probs.length !== heads * tokens * tokens) {
-      throw new LensError('bad-request', `Attention holds ${source.probs.length} values but [heads ${heads}, ${tokens}, ${tokens}] needs ${heads * tokens * tokens}.`);
+      throw new LensError(
+        'bad-request',
+        `Attention holds ${source.probs.length} values but [heads ${heads}, ${tokens}, ${tokens}] needs ${heads * tokens * tokens}.`,
+      );
     }
     for (let r = 0; r < heads * tokens; r++) for (let j = 0; j < tokens; j++) total[j] += source.probs[r * tokens + j];
   } else {
@@ -131,7 +155,10 @@ function meanReceived(input: OutlierInput): Float32Array {
 function tokenNorm(input: OutlierInput): Float32Array {
   const { hidden, tokens, dModel } = requireKind(input, 'token-norm', ['hidden']);
   if (hidden.length !== tokens * dModel) {
-    throw new LensError('bad-request', `Hidden states hold ${hidden.length} values but [tokens ${tokens}, dModel ${dModel}] needs ${tokens * dModel}.`);
+    throw new LensError(
+      'bad-request',
+      `Hidden states hold ${hidden.length} values but [tokens ${tokens}, dModel ${dModel}] needs ${tokens * dModel}.`,
+    );
   }
   const norms = new Float32Array(tokens);
   for (let t = 0; t < tokens; t++) {
@@ -180,7 +207,11 @@ export type OutlierScorerName = keyof typeof OUTLIER_SCORERS;
 /** Scores every patch with the named scorer; throws a LensError naming the scorers when the name is unknown. */
 export function scoreOutliers(name: string, input: OutlierInput): Float32Array {
   const scorer: OutlierScorer | undefined = (OUTLIER_SCORERS as Record<string, OutlierScorer>)[name];
-  if (!scorer) throw new LensError('bad-request', `Unknown outlier scorer '${name}'; use one of ${Object.keys(OUTLIER_SCORERS).join(', ')}.`);
+  if (!scorer)
+    throw new LensError(
+      'bad-request',
+      `Unknown outlier scorer '${name}'; use one of ${Object.keys(OUTLIER_SCORERS).join(', ')}.`,
+    );
   return scorer.score(input);
 }
 
@@ -193,7 +224,10 @@ export interface OutlierSelection {
 /** The k highest-scoring patches in descending order, as DAMRO's torch.topk returns them. */
 export function selectOutliers(scores: ArrayLike<number>, k: number): OutlierSelection {
   if (!Number.isInteger(k) || k < 1 || k > scores.length) {
-    throw new LensError('bad-request', `Outlier k must be an integer from 1 to the ${scores.length} patches, got ${k}.`);
+    throw new LensError(
+      'bad-request',
+      `Outlier k must be an integer from 1 to the ${scores.length} patches, got ${k}.`,
+    );
   }
   const indices = topK(scores, k);
   return { indices, scores: indices.map((i) => scores[i]) };

@@ -40,7 +40,11 @@ export interface QueryRowsInput {
 /** Rotates one head's query in place over its first rotaryDim = 2 · (cos row width) channels. */
 function rotateQuery(q: Float64Array, tables: RotaryTables, position: number, rotaryHalf: number): void {
   const row = position * rotaryHalf;
-  if (row + rotaryHalf > tables.cos.length) throw new LensError('bad-request', `Position ${position} is past the rotary tables' ${tables.cos.length / rotaryHalf} rows.`);
+  if (row + rotaryHalf > tables.cos.length)
+    throw new LensError(
+      'bad-request',
+      `Position ${position} is past the rotary tables' ${tables.cos.length / rotaryHalf} rows.`,
+    );
   for (let i = 0; i < rotaryHalf; i++) {
     const cos = tables.cos[row + i]!;
     const sin = tables.sin[row + i]!;
@@ -56,9 +60,13 @@ function rotateQuery(q: Float64Array, tables: RotaryTables, position: number, ro
 /** Softmax(q·Kᵀ·scale, soft-capped, windowed) per head over totalKeys keys: [heads, totalKeys]. */
 export function attentionRowsFromQuery(input: QueryRowsInput): Float32Array {
   const { query, keys, heads, kvHeads, headDim, totalKeys, scale, rotary, position, window, softcap } = input;
-  if (heads % kvHeads !== 0) throw new LensError('bad-request', `${heads} query heads do not group over ${kvHeads} KV heads.`);
+  if (heads % kvHeads !== 0)
+    throw new LensError('bad-request', `${heads} query heads do not group over ${kvHeads} KV heads.`);
   if (query.length !== heads * headDim || keys.length !== kvHeads * totalKeys * headDim) {
-    throw new LensError('bad-request', `Query holds ${query.length} values and keys ${keys.length}, but [${heads}, ${headDim}] and [${kvHeads}, ${totalKeys}, ${headDim}] were expected.`);
+    throw new LensError(
+      'bad-request',
+      `Query holds ${query.length} values and keys ${keys.length}, but [${heads}, ${headDim}] and [${kvHeads}, ${totalKeys}, ${headDim}] were expected.`,
+    );
   }
   const out = new Float32Array(heads * totalKeys);
   const q = new Float64Array(headDim);

@@ -7,8 +7,10 @@ export function outlierShare(row: ArrayLike<number>, outlierIdx: readonly number
   const seen = new Set<number>();
   let onOutliers = 0;
   for (const j of outlierIdx) {
-    if (!Number.isInteger(j) || j < 0 || j >= row.length) throw new LensError('bad-request', `Outlier index ${j} is outside the ${row.length} image tokens.`);
-    if (seen.has(j)) throw new LensError('bad-request', `Outlier index ${j} is listed twice; its attention would be counted twice.`);
+    if (!Number.isInteger(j) || j < 0 || j >= row.length)
+      throw new LensError('bad-request', `Outlier index ${j} is outside the ${row.length} image tokens.`);
+    if (seen.has(j))
+      throw new LensError('bad-request', `Outlier index ${j} is listed twice; its attention would be counted twice.`);
     seen.add(j);
     onOutliers += row[j];
   }

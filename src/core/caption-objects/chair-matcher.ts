@@ -26,9 +26,23 @@ export function createChairMatcher(extract: ChairExtractor): ObjectMatcher {
       const unchecked = labelCaption(parsed, EMPTY);
       return {
         ...unchecked,
-        labels: unchecked.labels.map((l) => (l.kind === 'hallucinated' ? { kind: 'unchecked', start: l.start, end: l.end, mention: l.mention } : l)),
-        counts: { grounded: 0, hallucinated: 0, unverifiable: unchecked.counts.unverifiable, unchecked: unchecked.counts.hallucinated },
-        scores: { ...unchecked.scores, hallucinatedCaptions: 0, hallucinatedMentions: 0, chairS: Number.NaN, chairI: Number.NaN, recall: Number.NaN },
+        labels: unchecked.labels.map((l) =>
+          l.kind === 'hallucinated' ? { kind: 'unchecked', start: l.start, end: l.end, mention: l.mention } : l,
+        ),
+        counts: {
+          grounded: 0,
+          hallucinated: 0,
+          unverifiable: unchecked.counts.unverifiable,
+          unchecked: unchecked.counts.hallucinated,
+        },
+        scores: {
+          ...unchecked.scores,
+          hallucinatedCaptions: 0,
+          hallucinatedMentions: 0,
+          chairS: Number.NaN,
+          chairI: Number.NaN,
+          recall: Number.NaN,
+        },
         hallucinatedObjects: [],
       };
     },

@@ -7,7 +7,10 @@ import { topK } from '../tensor/topk';
 export interface DamroParams {
   /** Contrast strength; s = (1+α)·l − α·c. */
   readonly alpha: number;
-  /** Plausibility: keep v iff p_v ≥ β·max p under the full branch; β = 0 keeps every token (cutoff −∞), as the reference does. */
+  /**
+   * Plausibility: keep v iff p_v ≥ β·max p under the full branch; β = 0 keeps every token (cutoff −∞), as the reference
+   * does.
+   */
   readonly beta: number;
 }
 
@@ -21,12 +24,21 @@ export interface DamroScores {
 }
 
 /** Combines full-branch logits l and outlier-branch logits c as DAMRO does; writes into `out` when given. */
-export function damroScores(full: ArrayLike<number>, outlier: ArrayLike<number>, params: DamroParams, out = new Float32Array(full.length)): DamroScores {
+export function damroScores(
+  full: ArrayLike<number>,
+  outlier: ArrayLike<number>,
+  params: DamroParams,
+  out = new Float32Array(full.length),
+): DamroScores {
   const { alpha, beta } = params;
   if (full.length !== outlier.length) {
-    throw new LensError('bad-request', `The two branches disagree on the vocabulary size (${full.length} vs ${outlier.length}); both must come from the same model.`);
+    throw new LensError(
+      'bad-request',
+      `The two branches disagree on the vocabulary size (${full.length} vs ${outlier.length}); both must come from the same model.`,
+    );
   }
-  if (!(alpha >= 0 && Number.isFinite(alpha))) throw new LensError('bad-request', `DAMRO α must be a finite number ≥ 0, got ${alpha}.`);
+  if (!(alpha >= 0 && Number.isFinite(alpha)))
+    throw new LensError('bad-request', `DAMRO α must be a finite number ≥ 0, got ${alpha}.`);
   if (!(beta >= 0 && beta <= 1)) throw new LensError('bad-request', `DAMRO β must be in [0, 1], got ${beta}.`);
   const cutoff = maxLogit(full) + Math.log(beta);
   let kept = 0;
@@ -39,7 +51,10 @@ export function damroScores(full: ArrayLike<number>, outlier: ArrayLike<number>,
     }
     const s = (1 + alpha) * l - alpha * outlier[v];
     if (!(s < Infinity)) {
-      throw new LensError('bad-request', `The outlier branch's logit for token ${v} is ${outlier[v]}; it must be finite wherever the full branch finds the token plausible.`);
+      throw new LensError(
+        'bad-request',
+        `The outlier branch's logit for token ${v} is ${outlier[v]}; it must be finite wherever the full branch finds the token plausible.`,
+      );
     }
     out[v] = s;
     kept++;

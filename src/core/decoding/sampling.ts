@@ -1,5 +1,5 @@
-// The paper's mode (src/core/damro-spec.md §1.3 step 5) is pure ancestral sampling from softmax(scores) at T = 1 with no
-// other processors; temperature and top-p exist only as an opt-in extension for the playground.
+// The paper's mode (src/core/damro-spec.md §1.3 step 5) is pure ancestral sampling from softmax(scores) at T = 1 with
+// no other processors; temperature and top-p exist only as an opt-in extension for the playground.
 import { LensError } from '../../protocol/errors';
 import { argmax } from '../tensor/topk';
 import { maxLogit } from '../tensor/softmax';
@@ -22,7 +22,10 @@ export function sampleFromLogits(logits: ArrayLike<number>, rng: Rng, options: S
   const temperature = options.temperature ?? 1;
   const topP = options.topP ?? 1;
   if (!(temperature > 0 && Number.isFinite(temperature))) {
-    throw new LensError('bad-request', `Temperature must be a positive finite number, got ${temperature}. Use greedy decoding for temperature 0.`);
+    throw new LensError(
+      'bad-request',
+      `Temperature must be a positive finite number, got ${temperature}. Use greedy decoding for temperature 0.`,
+    );
   }
   if (!(topP > 0 && topP <= 1)) throw new LensError('bad-request', `top-p must be in (0, 1], got ${topP}.`);
   const max = maxLogit(logits);

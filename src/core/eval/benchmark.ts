@@ -1,5 +1,5 @@
-// A benchmark as data: where its questions come from, the USER_TEXT of each (src/core/damro-spec.md §1.5; the model's chat
-// template wraps it), the answer record the reference scripts read, and how those scripts score the answers.
+// A benchmark as data: where its questions come from, the USER_TEXT of each (src/core/damro-spec.md §1.5; the model's
+// chat template wraps it), the answer record the reference scripts read, and how those scripts score the answers.
 import type { CaptionKind } from '../../protocol/messages';
 import type { Judgement } from './judge';
 
@@ -20,7 +20,10 @@ export interface EvalItem {
 /** One reference answer record (a JSON object per line), exactly the fields the reference driver writes. */
 export type AnswerRecord = Readonly<Record<string, string | number>>;
 
-/** The question-list files a split reads, as paths under public/data/ (where the site serves them and the CLI reads them by default). */
+/**
+ * The question-list files a split reads, as paths under public/data/ (where the site serves them and the CLI reads them
+ * by default).
+ */
 export type SourceFiles = Readonly<Record<string, string>>;
 
 /** A metric table: one row per split or category, each metric for the baseline and for DAMRO. */
@@ -77,5 +80,10 @@ export interface Benchmark<I extends EvalItem = EvalItem> {
   /** Scores complete answers, in item order, the way the reference evaluation script does. */
   // Method syntax: a benchmark of PopeItem is used where a benchmark of EvalItem is expected, and only ever
   // sees the items its own parse made.
-  score(items: readonly I[], outputs: Readonly<Record<Method, readonly string[]>>, split: string, context: ScoreContext): BenchmarkSummary;
+  score(
+    items: readonly I[],
+    outputs: Readonly<Record<Method, readonly string[]>>,
+    split: string,
+    context: ScoreContext,
+  ): BenchmarkSummary;
 }

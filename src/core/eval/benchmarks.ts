@@ -16,12 +16,20 @@ export type BenchmarkName = keyof typeof BENCHMARKS;
 
 export function benchmarkOf(name: string): Benchmark {
   const benchmark: Benchmark | undefined = (BENCHMARKS as Record<string, Benchmark>)[name];
-  if (!benchmark) throw new LensError('bad-request', `Unknown benchmark '${name}'; use one of ${Object.keys(BENCHMARKS).join(', ')}.`);
+  if (!benchmark)
+    throw new LensError(
+      'bad-request',
+      `Unknown benchmark '${name}'; use one of ${Object.keys(BENCHMARKS).join(', ')}.`,
+    );
   return benchmark;
 }
 
 /** The split checked against the benchmark's own list, with the list in the error. */
 export function checkSplit(benchmark: Benchmark, split: string): string {
-  if (!benchmark.splits.includes(split)) throw new LensError('bad-request', `${benchmark.label} has no split '${split}'; use one of ${benchmark.splits.join(', ')}.`);
+  if (!benchmark.splits.includes(split))
+    throw new LensError(
+      'bad-request',
+      `${benchmark.label} has no split '${split}'; use one of ${benchmark.splits.join(', ')}.`,
+    );
   return split;
 }

@@ -1,5 +1,5 @@
-// CHAIR (src/core/damro-spec.md §3.2): one short caption per image of the 500-image list; mentions are extracted from each
-// caption and checked against the image's ground-truth objects (both injected: the tagger and the GT are large).
+// CHAIR (src/core/damro-spec.md §3.2): one short caption per image of the 500-image list; mentions are extracted from
+// each caption and checked against the image's ground-truth objects (both injected: the tagger and the GT are large).
 import { LensError } from '../../protocol/errors';
 import { scoreChair, type ChairSample } from '../metrics/chair';
 import type { Benchmark, EvalItem, Method } from './benchmark';
@@ -32,23 +32,50 @@ export const chairBenchmark: Benchmark<ChairItem> = {
       return { key: String(imageId), image: field(record, 'image', 'string', where), prompt: CHAIR_PROMPT, imageId };
     });
   },
-  record: (item, output, modelId) => ({ image_id: item.imageId, caption: output, model_id: modelId, image: item.image }),
-  readRecord: (record, where) => ({ key: String(field(record, 'image_id', 'number', where)), output: field(record, 'caption', 'string', where) }),
+  record: (item, output, modelId) => ({
+    image_id: item.imageId,
+    caption: output,
+    model_id: modelId,
+    image: item.image,
+  }),
+  readRecord: (record, where) => ({
+    key: String(field(record, 'image_id', 'number', where)),
+    output: field(record, 'caption', 'string', where),
+  }),
   score(items, outputs, split, context) {
     const chair = context.chair;
-    if (!chair) throw new LensError('internal', 'CHAIR scoring needs the caption extractor and the ground truth; load them first.');
+    if (!chair)
+      throw new LensError(
+        'internal',
+        'CHAIR scoring needs the caption extractor and the ground truth; load them first.',
+      );
     const truths = items.map((item) => {
       const truth = chair.groundTruth(item.imageId);
-      if (!truth) throw new LensError('bad-request', `Image ${item.imageId} has no CHAIR ground truth; only the 500 CHAIR images can be scored.`);
+      if (!truth)
+        throw new LensError(
+          'bad-request',
+          `Image ${item.imageId} has no CHAIR ground truth; only the 500 CHAIR images can be scored.`,
+        );
       return truth;
     });
     const scores = Object.fromEntries(
       (['baseline', 'damro'] as const).map((method) => {
-        const samples: ChairSample[] = items.map((_, i) => ({ nodes: chair.nodesOf(outputs[method][i]), groundTruth: truths[i] }));
+        const samples: ChairSample[] = items.map((_, i) => ({
+          nodes: chair.nodesOf(outputs[method][i]),
+          groundTruth: truths[i],
+        }));
         return [method, scoreChair(samples)];
       }),
     ) as Record<Method, ReturnType<typeof scoreChair>>;
-    const values = Object.fromEntries(METRICS.map((m) => [m.name, { baseline: scores.baseline[m.name], damro: scores.damro[m.name] }]));
-    return { benchmark: 'chair', split, metrics: METRICS, rows: [{ group: split, values }], notes: [`${items.length} captions`] };
+    const values = Object.fromEntries(
+      METRICS.map((m) => [m.name, { baseline: scores.baseline[m.name], damro: scores.damro[m.name] }]),
+    );
+    return {
+      benchmark: 'chair',
+      split,
+      metrics: METRICS,
+      rows: [{ group: split, values }],
+      notes: [`${items.length} captions`],
+    };
   },
 };

@@ -1,6 +1,6 @@
-// The benchmark loop shared by the site and the CLI: image by image, read the picture, ask the engine every
-// question about it, save the answers, report progress. Pause takes effect between images; cancel stops the
-// engine mid-image (the caller sends eval/cancel). Answers are saved before they count, so a stopped run resumes where it was.
+// The benchmark loop shared by the site and the CLI: image by image, read the picture, ask the engine every question
+// about it, save the answers, report progress. Pause takes effect between images; cancel stops the engine mid-image
+// (the caller sends eval/cancel). Answers are saved before they count, so a stopped run resumes where it was.
 import { LensError } from '../../protocol/errors';
 import type { ItemEvidence } from '../../protocol/evidence';
 import type { EvalImageParams, EvalImageResult, ImageInput } from '../../protocol/messages';
@@ -47,31 +47,50 @@ export interface DriveControl {
 
 export type DriveOutcome = 'complete' | 'paused' | 'cancelled';
 
-export async function driveEval<I extends EvalItem>(options: DriveOptions<I>, deps: DriverDeps<I>, control: DriveControl): Promise<DriveOutcome> {
+export async function driveEval<I extends EvalItem>(
+  options: DriveOptions<I>,
+  deps: DriverDeps<I>,
+  control: DriveControl,
+): Promise<DriveOutcome> {
   const { items, settings, jobId } = options;
   const pending = pendingItems(items, options.answered);
   const doneAtStart = items.length - pending.length;
   let done = doneAtStart;
   const startedAt = deps.now();
-  const report = () => deps.onProgress?.(progressOf({ total: items.length, done, doneAtStart, startedAt, now: deps.now() }));
+  const report = () =>
+    deps.onProgress?.(progressOf({ total: items.length, done, doneAtStart, startedAt, now: deps.now() }));
   report();
   for (const group of groupByImage(pending)) {
     if (control.isCancelled()) return 'cancelled';
     if (control.shouldPause()) return 'paused';
     const path = options.imagePaths.get(imageKeyOf(group.image, group.folder));
-    if (path === undefined) throw new LensError('bad-request', `The image ${group.image} is not in the chosen folder; choose the folder that holds the benchmark's images.`);
+    if (path === undefined)
+      throw new LensError(
+        'bad-request',
+        `The image ${group.image} is not in the chosen folder; choose the folder that holds the benchmark's images.`,
+      );
     const image = await deps.readImage(path);
     const result = await deps.engine.answerImage({
       jobId,
       image,
-      items: group.items.map((item) => ({ key: item.key, prompt: item.prompt, seed: itemSeed(settings.seed, item.key) })),
+      items: group.items.map((item) => ({
+        key: item.key,
+        prompt: item.prompt,
+        seed: itemSeed(settings.seed, item.key),
+      })),
       damro: settings.damro,
       decoding: settings.decoding,
       maxNewTokens: settings.maxNewTokens,
       ...(options.evidence && { evidence: true }),
     });
     const byKey = new Map(group.items.map((item) => [item.key, item]));
-    await deps.save(result.answers.map((answer) => ({ item: byKey.get(answer.key)!, outputs: answer.outputs, evidence: answer.evidence })));
+    await deps.save(
+      result.answers.map((answer) => ({
+        item: byKey.get(answer.key)!,
+        outputs: answer.outputs,
+        evidence: answer.evidence,
+      })),
+    );
     done += result.answers.length;
     report();
     if (result.cancelled) return 'cancelled';

@@ -11,7 +11,12 @@ export function summariesCsv(summaries: readonly BenchmarkSummary[]): string {
     for (const row of summary.rows) {
       for (const metric of summary.metrics) {
         const value = row.values[metric.name];
-        if (value) lines.push([summary.benchmark, summary.split, row.group, metric.name, num(value.baseline), num(value.damro)].map(csvCell).join(','));
+        if (value)
+          lines.push(
+            [summary.benchmark, summary.split, row.group, metric.name, num(value.baseline), num(value.damro)]
+              .map(csvCell)
+              .join(','),
+          );
       }
     }
   }

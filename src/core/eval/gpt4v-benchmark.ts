@@ -22,11 +22,17 @@ const METRICS = [
   { name: 'detailedness', label: 'Detailedness (1–10, judge)', percent: false },
 ] as const;
 
-const mean = (values: readonly number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : Number.NaN);
+const mean = (values: readonly number[]) =>
+  values.length ? values.reduce((a, b) => a + b, 0) / values.length : Number.NaN;
 
 function row(group: string, scored: readonly ItemScores[]): MetricRow {
   const pick = (metric: string, method: Method) => mean(scored.map((s) => s.values![metric][method]));
-  return { group, values: Object.fromEntries(METRICS.map((m) => [m.name, { baseline: pick(m.name, 'baseline'), damro: pick(m.name, 'damro') }])) };
+  return {
+    group,
+    values: Object.fromEntries(
+      METRICS.map((m) => [m.name, { baseline: pick(m.name, 'baseline'), damro: pick(m.name, 'damro') }]),
+    ),
+  };
 }
 
 export const gpt4vBenchmark: Benchmark<Gpt4vItem> = {
@@ -36,22 +42,43 @@ export const gpt4vBenchmark: Benchmark<Gpt4vItem> = {
   sources: () => [GPT4V_SOURCE],
   parse(files) {
     const text = files[GPT4V_SOURCE];
-    if (text === undefined) throw new LensError('bad-request', `The GPT-4V-aided item list is missing; expected ${GPT4V_SOURCE}.`);
+    if (text === undefined)
+      throw new LensError('bad-request', `The GPT-4V-aided item list is missing; expected ${GPT4V_SOURCE}.`);
     return parseJsonLines(text, 'GPT-4V-aided item list').map(({ record, where }) => {
       const id = field(record, 'id', 'string', where);
       const instruction = field(record, 'instruction', 'string', where);
-      return { key: keyOf(id, instruction), image: field(record, 'image', 'string', where), prompt: instruction, id, type: field(record, 'type', 'string', where) };
+      return {
+        key: keyOf(id, instruction),
+        image: field(record, 'image', 'string', where),
+        prompt: instruction,
+        id,
+        type: field(record, 'type', 'string', where),
+      };
     });
   },
   // run_gpt4v_aided.py's record.
-  record: (item, output, modelId) => ({ id: item.id, prompt: item.prompt, output, model_id: modelId, image: item.image }),
-  readRecord: (record, where) => ({ key: keyOf(field(record, 'id', 'string', where), field(record, 'prompt', 'string', where)), output: field(record, 'output', 'string', where) }),
+  record: (item, output, modelId) => ({
+    id: item.id,
+    prompt: item.prompt,
+    output,
+    model_id: modelId,
+    image: item.image,
+  }),
+  readRecord: (record, where) => ({
+    key: keyOf(field(record, 'id', 'string', where), field(record, 'prompt', 'string', where)),
+    output: field(record, 'output', 'string', where),
+  }),
   score(items, _outputs, split, context) {
     const judgements = context.judgements;
-    if (!judgements) throw new LensError('internal', 'GPT-4V-aided scoring needs the judge\'s verdicts; judge the answers first.');
+    if (!judgements)
+      throw new LensError('internal', "GPT-4V-aided scoring needs the judge's verdicts; judge the answers first.");
     const perItem: ItemScores[] = items.map((item) => {
       const judgement = judgements.get(item.key);
-      if (!judgement) throw new LensError('bad-request', `The item ${item.id} (${item.type}) has no judge verdict; run the judging again to finish it.`);
+      if (!judgement)
+        throw new LensError(
+          'bad-request',
+          `The item ${item.id} (${item.type}) has no judge verdict; run the judging again to finish it.`,
+        );
       const base = { key: item.key, image: item.image, group: item.type };
       const { scores } = judgement;
       if (!scores) return { ...base, problem: judgement.problem ?? 'no scores' };
@@ -68,7 +95,15 @@ export const gpt4vBenchmark: Benchmark<Gpt4vItem> = {
       benchmark: 'gpt4v',
       split,
       metrics: METRICS,
-      rows: [row('all', scored), ...types.map((t) => row(t, scored.filter((s) => s.group === t)))],
+      rows: [
+        row('all', scored),
+        ...types.map((t) =>
+          row(
+            t,
+            scored.filter((s) => s.group === t),
+          ),
+        ),
+      ],
       notes: [
         `${scored.length} of ${perItem.length} items scored`,
         `${malformed} malformed judge answer${malformed === 1 ? '' : 's'} left out of the averages`,
@@ -89,9 +124,24 @@ export interface Gpt4vComparisonRow {
 
 /** src/core/damro-spec.md §4.4 (means over the 90 items, GPT-4V as the judge). */
 export const PAPER_GPT4V: readonly Gpt4vComparisonRow[] = [
-  { model: 'LLaVA-1.5', source: 'paper', original: { accuracy: 5.356, detailedness: 5.067 }, damro: { accuracy: 6.611, detailedness: 6.078 } },
-  { model: 'LLaVA-NeXT', source: 'paper', original: { accuracy: 6.456, detailedness: 6.332 }, damro: { accuracy: 7.189, detailedness: 6.656 } },
-  { model: 'InstructBLIP', source: 'paper', original: { accuracy: 5.833, detailedness: 5.4 }, damro: { accuracy: 6.756, detailedness: 5.967 } },
+  {
+    model: 'LLaVA-1.5',
+    source: 'paper',
+    original: { accuracy: 5.356, detailedness: 5.067 },
+    damro: { accuracy: 6.611, detailedness: 6.078 },
+  },
+  {
+    model: 'LLaVA-NeXT',
+    source: 'paper',
+    original: { accuracy: 6.456, detailedness: 6.332 },
+    damro: { accuracy: 7.189, detailedness: 6.656 },
+  },
+  {
+    model: 'InstructBLIP',
+    source: 'paper',
+    original: { accuracy: 5.833, detailedness: 5.4 },
+    damro: { accuracy: 6.756, detailedness: 5.967 },
+  },
 ];
 
 /** The paper's table with this run's overall means as the last row, laid out as the paper prints it. */
@@ -102,4 +152,5 @@ export function gpt4vComparison(summary: BenchmarkSummary, model: string): Gpt4v
 }
 
 /** "5.356 / 5.067": three decimals as the paper prints, n/a when no item was scored. */
-export const formatAD = (pair: Gpt4vComparisonRow['original']) => [pair.accuracy, pair.detailedness].map((v) => (Number.isNaN(v) ? 'n/a' : v.toFixed(3))).join(' / ');
+export const formatAD = (pair: Gpt4vComparisonRow['original']) =>
+  [pair.accuracy, pair.detailedness].map((v) => (Number.isNaN(v) ? 'n/a' : v.toFixed(3))).join(' / ');

@@ -30,7 +30,8 @@ export function groupByImage<I extends EvalItem>(items: readonly I[]): ImageGrou
 /** The first `limit` questions of the list, rounded up to whole images (all when no limit). */
 export function limitItems<I extends EvalItem>(items: readonly I[], limit: number | undefined): I[] {
   if (limit === undefined) return [...items];
-  if (!(Number.isInteger(limit) && limit >= 1)) throw new LensError('bad-request', `The question limit must be a whole number ≥ 1 (got ${limit}).`);
+  if (!(Number.isInteger(limit) && limit >= 1))
+    throw new LensError('bad-request', `The question limit must be a whole number ≥ 1 (got ${limit}).`);
   const images = new Set<string>();
   const out: I[] = [];
   for (const item of items) {
@@ -52,7 +53,8 @@ export function parseShard(text: string): Shard {
   const match = /^(\d+)\/(\d+)$/.exec(text.trim());
   const index = match ? Number(match[1]) : Number.NaN;
   const count = match ? Number(match[2]) : Number.NaN;
-  if (!(count >= 1 && index >= 0 && index < count)) throw new LensError('bad-request', `A shard is written i/n with 0 ≤ i < n, e.g. 0/4; got '${text}'.`);
+  if (!(count >= 1 && index >= 0 && index < count))
+    throw new LensError('bad-request', `A shard is written i/n with 0 ≤ i < n, e.g. 0/4; got '${text}'.`);
   return { index, count };
 }
 

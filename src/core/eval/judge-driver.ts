@@ -32,15 +32,21 @@ export interface JudgeControl {
 }
 
 /** The requests a run will make at least (one per item still to judge): the cost shown before it starts. */
-export const pendingJudgements = (items: readonly EvalItem[], judged: ReadonlySet<string>) => items.filter((item) => !judged.has(item.key));
+export const pendingJudgements = (items: readonly EvalItem[], judged: ReadonlySet<string>) =>
+  items.filter((item) => !judged.has(item.key));
 
-export async function driveJudge(options: JudgeOptions, deps: JudgeDeps, control: JudgeControl): Promise<'complete' | 'stopped'> {
+export async function driveJudge(
+  options: JudgeOptions,
+  deps: JudgeDeps,
+  control: JudgeControl,
+): Promise<'complete' | 'stopped'> {
   const { items, answers } = options;
   const pending = pendingJudgements(items, options.judged);
   const doneAtStart = items.length - pending.length;
   let done = doneAtStart;
   const startedAt = deps.now();
-  const report = () => deps.onProgress?.(progressOf({ total: items.length, done, doneAtStart, startedAt, now: deps.now() }));
+  const report = () =>
+    deps.onProgress?.(progressOf({ total: items.length, done, doneAtStart, startedAt, now: deps.now() }));
   report();
   // An image is read once for its items, and forgotten when the last of them is judged.
   const images = new Map<string, { image?: Promise<ImageInput & { kind: 'encoded' }>; left: number }>();
@@ -64,7 +70,10 @@ export async function driveJudge(options: JudgeOptions, deps: JudgeDeps, control
       const reply = await deps.ask(prompt, image);
       const answer = 'text' in reply ? reply.text : '';
       const parsed = 'text' in reply ? parseJudgeAnswer(reply.text) : reply;
-      judgement = 'scores' in parsed ? { key: item.key, tries, answer, scores: parsed.scores } : { key: item.key, tries, answer, problem: parsed.problem };
+      judgement =
+        'scores' in parsed
+          ? { key: item.key, tries, answer, scores: parsed.scores }
+          : { key: item.key, tries, answer, problem: parsed.problem };
       if (judgement.scores) break;
     }
     await deps.save(judgement!);

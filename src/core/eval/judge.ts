@@ -50,16 +50,31 @@ export function base64(bytes: Uint8Array): string {
   for (let i = 0; i < bytes.length; i += 3) {
     const n = (bytes[i] << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
     const left = bytes.length - i;
-    out.push(ALPHABET[(n >> 18) & 63], ALPHABET[(n >> 12) & 63], left > 1 ? ALPHABET[(n >> 6) & 63] : '=', left > 2 ? ALPHABET[n & 63] : '=');
+    out.push(
+      ALPHABET[(n >> 18) & 63],
+      ALPHABET[(n >> 12) & 63],
+      left > 1 ? ALPHABET[(n >> 6) & 63] : '=',
+      left > 2 ? ALPHABET[n & 63] : '=',
+    );
   }
   return out.join('');
 }
 
-/** A chat-completions request body: the prompt text, then the image, in one user message as the reference orders them. */
+/**
+ * A chat-completions request body: the prompt text, then the image, in one user message as the reference orders them.
+ */
 export function judgeRequestBody(model: string, prompt: string, imageUrl: string): string {
   return JSON.stringify({
     model,
-    messages: [{ role: 'user', content: [{ type: 'text', text: prompt }, { type: 'image_url', image_url: { url: imageUrl } }] }],
+    messages: [
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: prompt },
+          { type: 'image_url', image_url: { url: imageUrl } },
+        ],
+      },
+    ],
   });
 }
 
@@ -76,7 +91,8 @@ export function readChatCompletion(body: string): JudgeReply {
   const content = (json as { choices?: { message?: { content?: unknown } }[] } | null)?.choices?.[0]?.message?.content;
   if (typeof content === 'string') return { text: content };
   // Some servers send the content as parts.
-  if (Array.isArray(content) && content.every((p) => typeof (p as { text?: unknown })?.text === 'string')) return { text: content.map((p: { text: string }) => p.text).join('') };
+  if (Array.isArray(content) && content.every((p) => typeof (p as { text?: unknown })?.text === 'string'))
+    return { text: content.map((p: { text: string }) => p.text).join('') };
   return { problem: 'the endpoint answered without choices[0].message.content' };
 }
 
@@ -93,13 +109,18 @@ export type ParsedJudge = { readonly scores: JudgeScores } | { readonly problem:
  * spaces, exactly as eval_gpt4v.py does. A missing label leaves the whole answer, as the reference's split does.
  */
 function scorePair(answer: string, label: 'Accuracy' | 'Detailedness'): readonly [number, number] | string {
-  const pieces = answer.split(`${label}: `).at(-1)!.split(/[\n*]+/)[0].split(' ');
+  const pieces = answer
+    .split(`${label}: `)
+    .at(-1)!
+    .split(/[\n*]+/)[0]
+    .split(' ');
   const shown = JSON.stringify(pieces.join(' '));
   if (pieces.length !== 2) return `${label}: expected two scores separated by one space, got ${shown}`;
   // The reference converts with Python's int(), which also takes surrounding whitespace and a sign; it would
   // crash on anything else. A score off the 1–10 scale the prompt asks for is refused too, not averaged.
   const values = pieces.map((p) => (/^\s*[+-]?\d+\s*$/.test(p) ? Number(p) : Number.NaN));
-  if (values.some((v) => !(v >= 1 && v <= 10))) return `${label}: scores must be whole numbers from 1 to 10, got ${shown}`;
+  if (values.some((v) => !(v >= 1 && v <= 10)))
+    return `${label}: scores must be whole numbers from 1 to 10, got ${shown}`;
   return [values[0], values[1]];
 }
 
@@ -123,7 +144,10 @@ export interface Judgement {
   readonly problem?: string;
 }
 
-/** The wait before retry `attempt` (1-based) of a refused request: the server's Retry-After when it gives one, else 1 s doubling to 30 s. */
+/**
+ * The wait before retry `attempt` (1-based) of a refused request: the server's Retry-After when it gives one, else 1 s
+ * doubling to 30 s.
+ */
 export function retryDelayMs(attempt: number, retryAfter: string | null): number {
   const seconds = retryAfter === null ? Number.NaN : Number(retryAfter.trim());
   if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds, 60) * 1000;

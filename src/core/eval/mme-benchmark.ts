@@ -37,7 +37,8 @@ const METRICS = [
 
 function categoriesOf(split: string): readonly MmeCategory[] {
   const categories = CATEGORIES_OF[split];
-  if (!categories) throw new LensError('bad-request', `Unknown MME split '${split}'; use ${Object.keys(CATEGORIES_OF).join(' or ')}.`);
+  if (!categories)
+    throw new LensError('bad-request', `Unknown MME split '${split}'; use ${Object.keys(CATEGORIES_OF).join(' or ')}.`);
   return categories;
 }
 
@@ -54,7 +55,11 @@ export const mmeBenchmark: Benchmark<MmeItem> = {
   parse(files, split) {
     return categoriesOf(split).flatMap((category) => {
       const text = files[source(category)];
-      if (text === undefined) throw new LensError('bad-request', `The MME question list of ${category} is missing; expected ${source(category)}.`);
+      if (text === undefined)
+        throw new LensError(
+          'bad-request',
+          `The MME question list of ${category} is missing; expected ${source(category)}.`,
+        );
       return parseMmeResults(text).map((line) => ({
         key: keyOf(`${category}/${line.image}`, line.question),
         image: line.image,
@@ -66,25 +71,56 @@ export const mmeBenchmark: Benchmark<MmeItem> = {
       }));
     });
   },
-  record: (item, output, modelId) => ({ question_id: `${item.category}/${item.image}`, gt_answer: item.gt, category: item.category, prompt: item.question, output, model_id: modelId }),
-  readRecord: (record, where) => ({ key: keyOf(field(record, 'question_id', 'string', where), field(record, 'prompt', 'string', where)), output: field(record, 'output', 'string', where) }),
+  record: (item, output, modelId) => ({
+    question_id: `${item.category}/${item.image}`,
+    gt_answer: item.gt,
+    category: item.category,
+    prompt: item.question,
+    output,
+    model_id: modelId,
+  }),
+  readRecord: (record, where) => ({
+    key: keyOf(field(record, 'question_id', 'string', where), field(record, 'prompt', 'string', where)),
+    output: field(record, 'output', 'string', where),
+  }),
   score(items, outputs, split) {
     const scores: Record<Method, Partial<Record<MmeCategory, MmeCategoryScore>>> = { baseline: {}, damro: {} };
     const categories = categoriesOf(split).filter((c) => items.some((item) => item.category === c));
     for (const method of ['baseline', 'damro'] as const) {
       for (const category of categories) {
         const at = items.flatMap((item, i) => (item.category === category ? [i] : []));
-        const text = mmeResultsText(at.map((i) => items[i]), at.map((i) => outputs[method][i]));
+        const text = mmeResultsText(
+          at.map((i) => items[i]),
+          at.map((i) => outputs[method][i]),
+        );
         scores[method][category] = scoreMmeCategory(parseMmeResults(text));
       }
     }
-    const pick = (category: MmeCategory, name: 'acc' | 'accPlus' | 'score') => ({ baseline: scores.baseline[category]![name], damro: scores.damro[category]![name] });
-    const rows: MetricRow[] = categories.map((category) => ({ group: category, values: { acc: pick(category, 'acc'), accPlus: pick(category, 'accPlus'), score: pick(category, 'score') } }));
+    const pick = (category: MmeCategory, name: 'acc' | 'accPlus' | 'score') => ({
+      baseline: scores.baseline[category]![name],
+      damro: scores.damro[category]![name],
+    });
+    const rows: MetricRow[] = categories.map((category) => ({
+      group: category,
+      values: { acc: pick(category, 'acc'), accPlus: pick(category, 'accPlus'), score: pick(category, 'score') },
+    }));
     const totals = { baseline: mmeTotals(scores.baseline), damro: mmeTotals(scores.damro) };
-    const total = (group: 'perception' | 'cognition') => ({ group: group === 'perception' ? 'Perception' : 'Cognition', values: { score: { baseline: totals.baseline[group], damro: totals.damro[group] } } });
+    const total = (group: 'perception' | 'cognition') => ({
+      group: group === 'perception' ? 'Perception' : 'Cognition',
+      values: { score: { baseline: totals.baseline[group], damro: totals.damro[group] } },
+    });
     if (categories.some((c) => (MME_PERCEPTION as readonly string[]).includes(c))) rows.push(total('perception'));
     if (categories.some((c) => (MME_COGNITION as readonly string[]).includes(c))) rows.push(total('cognition'));
     const missing = categoriesOf(split).filter((c) => !categories.includes(c));
-    return { benchmark: 'mme', split, metrics: METRICS, rows, notes: [`${items.length} questions`, ...(missing.length ? [`not scored (no answers): ${missing.join(', ')}`] : [])] };
+    return {
+      benchmark: 'mme',
+      split,
+      metrics: METRICS,
+      rows,
+      notes: [
+        `${items.length} questions`,
+        ...(missing.length ? [`not scored (no answers): ${missing.join(', ')}`] : []),
+      ],
+    };
   },
 };

@@ -1,5 +1,5 @@
-// POPE (src/core/damro-spec.md §3.1): yes/no questions, six per COCO image; answers are scored against the question file
-// in its own order, as eval_pope.py asserts question ids line by line.
+// POPE (src/core/damro-spec.md §3.1): yes/no questions, six per COCO image; answers are scored against the question
+// file in its own order, as eval_pope.py asserts question ids line by line.
 import { LensError } from '../../protocol/errors';
 import { countPopeAnswers, parsePopeQuestions, popeMetrics, type PopeQuestion } from '../metrics/pope';
 import type { Benchmark, EvalItem, Method, MetricRow } from './benchmark';
@@ -28,19 +28,45 @@ export const popeBenchmark: Benchmark<PopeItem> = {
   sources: (split) => [source(split)],
   parse(files, split) {
     const text = files[source(split)];
-    if (text === undefined) throw new LensError('bad-request', `The POPE ${split} question file is missing; expected ${source(split)}.`);
-    return parsePopeQuestions(text).map((question) => ({ key: String(question.questionId), image: question.image, prompt: question.text + SUFFIX, question }));
+    if (text === undefined)
+      throw new LensError('bad-request', `The POPE ${split} question file is missing; expected ${source(split)}.`);
+    return parsePopeQuestions(text).map((question) => ({
+      key: String(question.questionId),
+      image: question.image,
+      prompt: question.text + SUFFIX,
+      question,
+    }));
   },
   // run_pope.py writes the question text without the suffix as "prompt".
-  record: (item, output, modelId) => ({ question_id: item.question.questionId, prompt: item.question.text, output, model_id: modelId, image: item.image }),
-  readRecord: (record, where) => ({ key: String(field(record, 'question_id', 'number', where)), output: field(record, 'output', 'string', where) }),
+  record: (item, output, modelId) => ({
+    question_id: item.question.questionId,
+    prompt: item.question.text,
+    output,
+    model_id: modelId,
+    image: item.image,
+  }),
+  readRecord: (record, where) => ({
+    key: String(field(record, 'question_id', 'number', where)),
+    output: field(record, 'output', 'string', where),
+  }),
   score(items, outputs, split, context) {
     const rule = context.popeRule ?? 'damro';
     const questions = items.map((item) => item.question);
     const metrics = Object.fromEntries(
-      (['baseline', 'damro'] as const).map((method) => [method, popeMetrics(countPopeAnswers(questions, questions.map((q, i) => ({ questionId: q.questionId, output: outputs[method][i] })), rule))]),
+      (['baseline', 'damro'] as const).map((method) => [
+        method,
+        popeMetrics(
+          countPopeAnswers(
+            questions,
+            questions.map((q, i) => ({ questionId: q.questionId, output: outputs[method][i] })),
+            rule,
+          ),
+        ),
+      ]),
     ) as Record<Method, ReturnType<typeof popeMetrics>>;
-    const values = Object.fromEntries(METRICS.map((m) => [m.name, { baseline: metrics.baseline[m.name], damro: metrics.damro[m.name] }]));
+    const values = Object.fromEntries(
+      METRICS.map((m) => [m.name, { baseline: metrics.baseline[m.name], damro: metrics.damro[m.name] }]),
+    );
     const row: MetricRow = { group: split, values };
     return {
       benchmark: 'pope',

@@ -22,8 +22,16 @@ export const PAPER_MAX_NEW_TOKENS = 1024;
 export const PAPER_SEED = 42;
 
 const PAPER_ALPHA: Readonly<Record<BenchmarkName, { alpha: number; source: string }>> = {
-  pope: { alpha: 0.5, source: 'α 0.5, β 0.1 from the InstructBLIP POPE script; for LLaVA-family models α and k are the spec\'s assumption (k 10)' },
-  chair: { alpha: 1.5, source: 'α 1.5, β 0.1 from the InstructBLIP CHAIR script; for LLaVA-family models α and k are the spec\'s assumption (k 10)' },
+  pope: {
+    alpha: 0.5,
+    source:
+      "α 0.5, β 0.1 from the InstructBLIP POPE script; for LLaVA-family models α and k are the spec's assumption (k 10)",
+  },
+  chair: {
+    alpha: 1.5,
+    source:
+      "α 1.5, β 0.1 from the InstructBLIP CHAIR script; for LLaVA-family models α and k are the spec's assumption (k 10)",
+  },
   mme: { alpha: 2, source: 'α 2, β 0.1, k 10 from the LLaVA-1.5 MME script' },
   gpt4v: { alpha: 2, source: 'α 2, β 0.1, k 10 from the LLaVA-1.5 GPT-4V-aided script' },
 };
@@ -32,7 +40,12 @@ const PAPER_ALPHA: Readonly<Record<BenchmarkName, { alpha: number; source: strin
 export function paperPreset(benchmark: BenchmarkName): Preset {
   const { alpha, source } = PAPER_ALPHA[benchmark];
   return {
-    settings: { damro: { alpha, beta: 0.1, k: 10 }, decoding: 'sample', seed: PAPER_SEED, maxNewTokens: PAPER_MAX_NEW_TOKENS },
+    settings: {
+      damro: { alpha, beta: 0.1, k: 10 },
+      decoding: 'sample',
+      seed: PAPER_SEED,
+      maxNewTokens: PAPER_MAX_NEW_TOKENS,
+    },
     label: `Paper settings: ${source}; sampling at T = 1, seed ${PAPER_SEED} (per-question seeds, so numbers match the paper statistically, not bit for bit).`,
   };
 }

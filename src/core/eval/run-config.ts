@@ -28,7 +28,20 @@ export interface EvalRunConfig {
 export function runIdentity(config: EvalRunConfig): string {
   const { benchmark, split, modelId, dtype, settings, limit, clsScorer = 'clip-single-head' } = config;
   const { damro, decoding, seed, maxNewTokens } = settings;
-  return JSON.stringify([benchmark, split, modelId, dtype, damro.alpha, damro.beta, damro.k, decoding, decoding === 'sample' ? seed : null, maxNewTokens, limit ?? null, clsScorer]);
+  return JSON.stringify([
+    benchmark,
+    split,
+    modelId,
+    dtype,
+    damro.alpha,
+    damro.beta,
+    damro.k,
+    decoding,
+    decoding === 'sample' ? seed : null,
+    maxNewTokens,
+    limit ?? null,
+    clsScorer,
+  ]);
 }
 
 /** A short name for the run (folder names, storage keys). */
@@ -44,7 +57,23 @@ export function runName(config: EvalRunConfig): string {
 export function checkSameRun(a: EvalRunConfig, b: EvalRunConfig, what: string): void {
   if (runIdentity(a) === runIdentity(b)) return;
   const [x, y] = [JSON.parse(runIdentity(a)) as unknown[], JSON.parse(runIdentity(b)) as unknown[]];
-  const names = ['benchmark', 'split', 'model', 'dtype', 'α', 'β', 'k', 'decoding', 'seed', 'max new tokens', 'limit', 'outlier score'];
+  const names = [
+    'benchmark',
+    'split',
+    'model',
+    'dtype',
+    'α',
+    'β',
+    'k',
+    'decoding',
+    'seed',
+    'max new tokens',
+    'limit',
+    'outlier score',
+  ];
   const differs = names.filter((_, i) => JSON.stringify(x[i]) !== JSON.stringify(y[i]));
-  throw new LensError('bad-request', `${what} belongs to a different run (${differs.join(', ')} differ); merge only shards of one run.`);
+  throw new LensError(
+    'bad-request',
+    `${what} belongs to a different run (${differs.join(', ')} differ); merge only shards of one run.`,
+  );
 }

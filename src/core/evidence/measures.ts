@@ -5,7 +5,12 @@ import { imageEntropy, topKOverlap } from '../attention/image-evidence';
 import { outlierShare } from '../attention/share';
 import type { StepAttentionMeasures } from '../../protocol/evidence';
 
-export function stepMeasures(frame: Float32Array, layers: number, heads: number, outliers: readonly number[]): StepAttentionMeasures {
+export function stepMeasures(
+  frame: Float32Array,
+  layers: number,
+  heads: number,
+  outliers: readonly number[],
+): StepAttentionMeasures {
   const stack = { data: frame, layers, heads, imageTokens: frame.length / (layers * heads) };
   const share: number[] = [];
   const overlap: number[] = [];

@@ -15,8 +15,12 @@ export interface LabelledSpan {
   readonly end: number;
 }
 
-/** The labels that carry a verdict: a word still being checked (its image's ground truth not known yet) is no record. */
-export function verdictSpans(labels: readonly { readonly kind: EvidenceLabel | 'unchecked'; readonly start: number; readonly end: number }[]): LabelledSpan[] {
+/**
+ * The labels that carry a verdict: a word still being checked (its image's ground truth not known yet) is no record.
+ */
+export function verdictSpans(
+  labels: readonly { readonly kind: EvidenceLabel | 'unchecked'; readonly start: number; readonly end: number }[],
+): LabelledSpan[] {
   return labels.filter((label): label is LabelledSpan => label.kind !== 'unchecked');
 }
 
@@ -48,19 +52,37 @@ export function stepAt(stepEnds: readonly number[], at: number): number | undefi
  * One record per labelled word, at the step that began it (the step where the model chose the object), with
  * that step's measures. A span beyond the caption's steps (a caption cut short by a cancel) is skipped.
  */
-export function tokenRecordsAt(image: string, method: CaptionKind, caption: string, labels: readonly LabelledSpan[], stepEnds: readonly number[], measuresAt: (step: number) => StepAttentionMeasures): TokenRecord[] {
+export function tokenRecordsAt(
+  image: string,
+  method: CaptionKind,
+  caption: string,
+  labels: readonly LabelledSpan[],
+  stepEnds: readonly number[],
+  measuresAt: (step: number) => StepAttentionMeasures,
+): TokenRecord[] {
   return labels.flatMap((label) => {
     const step = stepAt(stepEnds, label.start);
     if (step === undefined) return [];
     const { share, overlap, entropy } = measuresAt(step);
-    return [{ image, method, step, word: caption.slice(label.start, label.end), label: label.kind, share, overlap, entropy }];
+    return [
+      { image, method, step, word: caption.slice(label.start, label.end), label: label.kind, share, overlap, entropy },
+    ];
   });
 }
 
 /** tokenRecordsAt over a caption whose every step was measured (a benchmark answer's evidence). */
-export function tokenRecords(image: string, method: CaptionKind, caption: string, labels: readonly LabelledSpan[], evidence: CaptionEvidence): TokenRecord[] {
+export function tokenRecords(
+  image: string,
+  method: CaptionKind,
+  caption: string,
+  labels: readonly LabelledSpan[],
+  evidence: CaptionEvidence,
+): TokenRecord[] {
   if (evidence.stepEnds.length !== evidence.steps.length) {
-    throw new LensError('bad-request', `The ${method} caption of ${image} has ${evidence.stepEnds.length} step ends but ${evidence.steps.length} steps of attention; the records file is damaged.`);
+    throw new LensError(
+      'bad-request',
+      `The ${method} caption of ${image} has ${evidence.stepEnds.length} step ends but ${evidence.steps.length} steps of attention; the records file is damaged.`,
+    );
   }
   return tokenRecordsAt(image, method, caption, labels, evidence.stepEnds, (step) => evidence.steps[step]);
 }
@@ -85,7 +107,10 @@ export function imageRecord(image: string, evidence: ImageEvidence, objectCells?
   const { grid, scores, norms, outliers } = evidence;
   const cells = grid.rows * grid.cols;
   if (scores.length !== cells || norms.length !== cells) {
-    throw new LensError('bad-request', `${image}: ${scores.length} scores and ${norms.length} norms for a ${grid.rows}×${grid.cols} token grid; the records file is damaged.`);
+    throw new LensError(
+      'bad-request',
+      `${image}: ${scores.length} scores and ${norms.length} norms for a ${grid.rows}×${grid.cols} token grid; the records file is damaged.`,
+    );
   }
   const onBorder = (cell: number) => {
     const row = Math.floor(cell / grid.cols);

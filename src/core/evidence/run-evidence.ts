@@ -6,7 +6,14 @@ import type { ChairExtractor } from '../metrics/chair-mentions';
 import { labelCaption } from '../labels/label';
 import type { GroundTruth } from '../labels/ground-truth';
 import type { BootstrapOptions } from '../stats/bootstrap';
-import { imageRecord, tokenRecords, verdictSpans, type ImageRecord, type LabelledSpan, type TokenRecord } from './records';
+import {
+  imageRecord,
+  tokenRecords,
+  verdictSpans,
+  type ImageRecord,
+  type LabelledSpan,
+  type TokenRecord,
+} from './records';
 import { summariseEvidence, type EvidenceSummary } from './summary';
 
 export interface EvidenceItem {
@@ -28,7 +35,11 @@ export interface RunEvidence {
   readonly skipped: { readonly noEvidence: number; readonly noGroundTruth: number };
 }
 
-export function runEvidence(items: readonly EvidenceItem[], label: CaptionLabeller, bootstrap?: BootstrapOptions): RunEvidence {
+export function runEvidence(
+  items: readonly EvidenceItem[],
+  label: CaptionLabeller,
+  bootstrap?: BootstrapOptions,
+): RunEvidence {
   const tokens: TokenRecord[] = [];
   const images = new Map<string, ImageRecord>();
   let noEvidence = 0;
@@ -53,11 +64,19 @@ export function runEvidence(items: readonly EvidenceItem[], label: CaptionLabell
     if (!known) noGroundTruth++;
   }
   const imageList = [...images.values()];
-  return { tokens, images: imageList, summary: summariseEvidence(tokens, imageList, bootstrap), skipped: { noEvidence, noGroundTruth } };
+  return {
+    tokens,
+    images: imageList,
+    summary: summariseEvidence(tokens, imageList, bootstrap),
+    skipped: { noEvidence, noGroundTruth },
+  };
 }
 
 /** CHAIR's labels (grounded / hallucinated / unverifiable) against whatever ground truth knows the image. */
-export function chairLabeller(extract: ChairExtractor, groundTruth: (image: string) => GroundTruth | undefined): CaptionLabeller {
+export function chairLabeller(
+  extract: ChairExtractor,
+  groundTruth: (image: string) => GroundTruth | undefined,
+): CaptionLabeller {
   return (caption, image) => {
     const truth = groundTruth(image);
     return truth && verdictSpans(labelCaption(extract(caption), truth).labels);

@@ -2,7 +2,13 @@
 // object words on each measure (difference of means with a seeded bootstrap interval, the Mann–Whitney U test,
 // the rank-biserial effect), for the baseline, DAMRO and both together; and the per-image outlier facts.
 import type { CaptionKind } from '../../protocol/messages';
-import { bootstrapMeanDifference, BOOTSTRAP_DEFAULTS, mean, type BootstrapOptions, type Interval } from '../stats/bootstrap';
+import {
+  bootstrapMeanDifference,
+  BOOTSTRAP_DEFAULTS,
+  mean,
+  type BootstrapOptions,
+  type Interval,
+} from '../stats/bootstrap';
 import { mannWhitneyU, type MannWhitney } from '../stats/mann-whitney';
 import type { ImageRecord, TokenRecord } from './records';
 
@@ -55,7 +61,12 @@ export interface ImageSummary {
 }
 
 export interface EvidenceSummary {
-  readonly counts: readonly { readonly method: MethodGroup; readonly grounded: number; readonly hallucinated: number; readonly unverifiable: number }[];
+  readonly counts: readonly {
+    readonly method: MethodGroup;
+    readonly grounded: number;
+    readonly hallucinated: number;
+    readonly unverifiable: number;
+  }[];
   readonly comparisons: readonly MeasureComparison[];
   readonly images: ImageSummary;
   readonly bootstrap: BootstrapOptions;
@@ -65,13 +76,27 @@ export interface EvidenceSummary {
  * The values of one measure at one layer for the records of a label, NaN values (rows with no mass) dropped,
  * sorted: means and bootstrap draws then do not depend on the order the records came in (shards, sessions).
  */
-export function layerValues(records: readonly TokenRecord[], measure: EvidenceMeasure, layer: number, label: TokenRecord['label']): number[] {
-  return records.filter((r) => r.label === label).map((r) => r[measure][layer]).filter((v) => v !== undefined && !Number.isNaN(v)).sort((a, b) => a - b);
+export function layerValues(
+  records: readonly TokenRecord[],
+  measure: EvidenceMeasure,
+  layer: number,
+  label: TokenRecord['label'],
+): number[] {
+  return records
+    .filter((r) => r.label === label)
+    .map((r) => r[measure][layer])
+    .filter((v) => v !== undefined && !Number.isNaN(v))
+    .sort((a, b) => a - b);
 }
 
 const inGroup = (method: MethodGroup) => (r: TokenRecord) => method === 'all' || r.method === method;
 
-function compareLayer(records: readonly TokenRecord[], measure: EvidenceMeasure, layer: number, bootstrap: BootstrapOptions): LayerComparison {
+function compareLayer(
+  records: readonly TokenRecord[],
+  measure: EvidenceMeasure,
+  layer: number,
+  bootstrap: BootstrapOptions,
+): LayerComparison {
   const hallucinated = layerValues(records, measure, layer, 'hallucinated');
   const grounded = layerValues(records, measure, layer, 'grounded');
   return {
@@ -87,11 +112,13 @@ function compareLayer(records: readonly TokenRecord[], measure: EvidenceMeasure,
 
 function strongest(layers: readonly LayerComparison[]): number | undefined {
   let best: LayerComparison | undefined;
-  for (const layer of layers) if (layer.test && (!best || Math.abs(layer.test.effect) > Math.abs(best.test!.effect))) best = layer;
+  for (const layer of layers)
+    if (layer.test && (!best || Math.abs(layer.test.effect) > Math.abs(best.test!.effect))) best = layer;
   return best?.layer;
 }
 
-const meanOf = (values: readonly (number | undefined)[]) => mean(values.filter((v): v is number => v !== undefined && !Number.isNaN(v)));
+const meanOf = (values: readonly (number | undefined)[]) =>
+  mean(values.filter((v): v is number => v !== undefined && !Number.isNaN(v)));
 
 export function summariseImages(images: readonly ImageRecord[]): ImageSummary {
   const detected = images.filter((i) => i.outliersOnBackground !== undefined);
@@ -107,12 +134,21 @@ export function summariseImages(images: readonly ImageRecord[]): ImageSummary {
   };
 }
 
-export function summariseEvidence(tokens: readonly TokenRecord[], images: readonly ImageRecord[], bootstrap: BootstrapOptions = BOOTSTRAP_DEFAULTS): EvidenceSummary {
+export function summariseEvidence(
+  tokens: readonly TokenRecord[],
+  images: readonly ImageRecord[],
+  bootstrap: BootstrapOptions = BOOTSTRAP_DEFAULTS,
+): EvidenceSummary {
   const layers = Math.max(0, ...tokens.map((r) => r.share.length));
   const counts = METHOD_GROUPS.map((method) => {
     const mine = tokens.filter(inGroup(method));
     const count = (label: TokenRecord['label']) => mine.filter((r) => r.label === label).length;
-    return { method, grounded: count('grounded'), hallucinated: count('hallucinated'), unverifiable: count('unverifiable') };
+    return {
+      method,
+      grounded: count('grounded'),
+      hallucinated: count('hallucinated'),
+      unverifiable: count('unverifiable'),
+    };
   });
   const comparisons = METHOD_GROUPS.flatMap((method) => {
     const mine = tokens.filter(inGroup(method));
@@ -127,6 +163,10 @@ export function summariseEvidence(tokens: readonly TokenRecord[], images: readon
   return { counts, comparisons, images: summariseImages(images), bootstrap };
 }
 
-export function comparisonOf(summary: EvidenceSummary, measure: EvidenceMeasure, method: MethodGroup): MeasureComparison {
+export function comparisonOf(
+  summary: EvidenceSummary,
+  measure: EvidenceMeasure,
+  method: MethodGroup,
+): MeasureComparison {
   return summary.comparisons.find((c) => c.measure === measure && c.method === method)!;
 }

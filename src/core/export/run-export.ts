@@ -48,11 +48,23 @@ export interface ExportedWordLabel {
 export type ExportedEvidence =
   | { readonly kind: 'coco-annotations'; readonly imageId: number }
   | { readonly kind: 'user-list'; readonly entry: string }
-  | { readonly kind: 'detector'; readonly detections: readonly { readonly label: string; readonly confidence: number; readonly box: { readonly x: number; readonly y: number; readonly width: number; readonly height: number } }[] };
+  | {
+      readonly kind: 'detector';
+      readonly detections: readonly {
+        readonly label: string;
+        readonly confidence: number;
+        readonly box: { readonly x: number; readonly y: number; readonly width: number; readonly height: number };
+      }[];
+    };
 
 export interface ExportedCaptionLabels {
   readonly words: readonly ExportedWordLabel[];
-  readonly counts: { readonly grounded: number; readonly hallucinated: number; readonly unverifiable: number; readonly unchecked: number };
+  readonly counts: {
+    readonly grounded: number;
+    readonly hallucinated: number;
+    readonly unverifiable: number;
+    readonly unchecked: number;
+  };
   /** This caption's CHAIR values; null where undefined (no mention, no ground truth). */
   readonly chair: { readonly chairS: number | null; readonly chairI: number | null; readonly recall: number | null };
 }
@@ -105,28 +117,39 @@ export interface RunExportV1 {
 
 type Check = (value: unknown, path: string, errors: string[]) => void;
 
-const describe = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value);
+const describe = (value: unknown): string =>
+  value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
 
-const is = (test: (v: unknown) => boolean, expected: string): Check => (value, path, errors) => {
-  if (!test(value)) errors.push(`${path}: expected ${expected}, got ${describe(value)}${typeof value === 'number' || typeof value === 'string' ? ` ${JSON.stringify(value)}` : ''}`);
-};
+const is =
+  (test: (v: unknown) => boolean, expected: string): Check =>
+  (value, path, errors) => {
+    if (!test(value))
+      errors.push(
+        `${path}: expected ${expected}, got ${describe(value)}${typeof value === 'number' || typeof value === 'string' ? ` ${JSON.stringify(value)}` : ''}`,
+      );
+  };
 
 const finite = is((v) => typeof v === 'number' && Number.isFinite(v), 'a finite number');
 const integer = (min: number): Check => is((v) => Number.isInteger(v) && (v as number) >= min, `an integer ≥ ${min}`);
 const text = is((v) => typeof v === 'string', 'a string');
 const nonEmpty = is((v) => typeof v === 'string' && v.length > 0, 'a non-empty string');
 const bool = is((v) => typeof v === 'boolean', 'a boolean');
-const literal = (...allowed: readonly unknown[]): Check => is((v) => allowed.includes(v), allowed.map((a) => JSON.stringify(a)).join(' or '));
+const literal = (...allowed: readonly unknown[]): Check =>
+  is((v) => allowed.includes(v), allowed.map((a) => JSON.stringify(a)).join(' or '));
 const fraction = is((v) => typeof v === 'number' && v >= 0 && v <= 1, 'a number in [0, 1]');
 
-const nullable = (check: Check): Check => (value, path, errors) => {
-  if (value !== null) check(value, path, errors);
-};
+const nullable =
+  (check: Check): Check =>
+  (value, path, errors) => {
+    if (value !== null) check(value, path, errors);
+  };
 
-const array = (item: Check): Check => (value, path, errors) => {
-  if (!Array.isArray(value)) return void errors.push(`${path}: expected an array, got ${describe(value)}`);
-  value.forEach((v, i) => item(v, `${path}[${i}]`, errors));
-};
+const array =
+  (item: Check): Check =>
+  (value, path, errors) => {
+    if (!Array.isArray(value)) return void errors.push(`${path}: expected an array, got ${describe(value)}`);
+    value.forEach((v, i) => item(v, `${path}[${i}]`, errors));
+  };
 
 /** Checks whose key may be absent. */
 const optionalChecks = new WeakSet<Check>();
@@ -136,23 +159,42 @@ const optional = (check: Check): Check => {
   return wrapped;
 };
 
-/** Every listed key must be present unless optional (extra keys are refused: they signal a different schema version). */
-const object = (shape: Readonly<Record<string, Check>>): Check => (value, path, errors) => {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return void errors.push(`${path}: expected an object, got ${describe(value)}`);
-  const record = value as Record<string, unknown>;
-  for (const [key, check] of Object.entries(shape)) {
-    if (key in record) check(record[key], `${path}.${key}`, errors);
-    else if (!optionalChecks.has(check)) errors.push(`${path}.${key}: missing`);
-  }
-  for (const key of Object.keys(record)) if (!(key in shape)) errors.push(`${path}.${key}: not part of schema version ${RUN_EXPORT_SCHEMA_VERSION}`);
-};
+/**
+ * Every listed key must be present unless optional (extra keys are refused: they signal a different schema version).
+ */
+const object =
+  (shape: Readonly<Record<string, Check>>): Check =>
+  (value, path, errors) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      return void errors.push(`${path}: expected an object, got ${describe(value)}`);
+    const record = value as Record<string, unknown>;
+    for (const [key, check] of Object.entries(shape)) {
+      if (key in record) check(record[key], `${path}.${key}`, errors);
+      else if (!optionalChecks.has(check)) errors.push(`${path}.${key}: missing`);
+    }
+    for (const key of Object.keys(record))
+      if (!(key in shape)) errors.push(`${path}.${key}: not part of schema version ${RUN_EXPORT_SCHEMA_VERSION}`);
+  };
 
-const candidate = object({ tokenId: integer(0), text, score: is((v) => typeof v === 'number', 'a number'), probability: fraction });
+const candidate = object({
+  tokenId: integer(0),
+  text,
+  score: is((v) => typeof v === 'number', 'a number'),
+  probability: fraction,
+});
 
 const caption = object({
   text,
   stopReason: nullable(literal('eos', 'max-tokens', 'position-limit', 'cancelled')),
-  tokens: array(object({ step: integer(0), tokenId: integer(0), text, outlierShare: nullable(fraction), attention: nullable(array(finite)) })),
+  tokens: array(
+    object({
+      step: integer(0),
+      tokenId: integer(0),
+      text,
+      outlierShare: nullable(fraction),
+      attention: nullable(array(finite)),
+    }),
+  ),
 });
 
 const box = object({ x: finite, y: finite, width: finite, height: finite });
@@ -160,12 +202,22 @@ const evidence = (value: unknown, path: string, errors: string[]): void => {
   const kind = (value as { kind?: unknown } | null)?.kind;
   if (kind === 'coco-annotations') object({ kind: text, imageId: integer(0) })(value, path, errors);
   else if (kind === 'user-list') object({ kind: text, entry: text })(value, path, errors);
-  else if (kind === 'detector') object({ kind: text, detections: array(object({ label: text, confidence: fraction, box })) })(value, path, errors);
+  else if (kind === 'detector')
+    object({ kind: text, detections: array(object({ label: text, confidence: fraction, box })) })(value, path, errors);
   else errors.push(`${path}.kind: expected "coco-annotations", "user-list" or "detector", got ${describe(kind)}`);
 };
 const count = integer(0);
 const captionLabels = object({
-  words: array(object({ kind: literal('grounded', 'hallucinated', 'unverifiable', 'unchecked'), start: integer(0), end: integer(0), text, node: nullable(nonEmpty), evidence: nullable(evidence) })),
+  words: array(
+    object({
+      kind: literal('grounded', 'hallucinated', 'unverifiable', 'unchecked'),
+      start: integer(0),
+      end: integer(0),
+      text,
+      node: nullable(nonEmpty),
+      evidence: nullable(evidence),
+    }),
+  ),
   counts: object({ grounded: count, hallucinated: count, unverifiable: count, unchecked: count }),
   chair: object({ chairS: nullable(fraction), chairI: nullable(fraction), recall: nullable(fraction) }),
 });
@@ -181,13 +233,23 @@ const schema = object({
   model: object({
     id: nonEmpty,
     dtype: literal('fp32', 'q4', 'fp16', 'q4f16'),
-    sessionDtypes: optional(object({ vision: literal('fp32', 'q4', 'fp16', 'q4f16'), embed: literal('fp32', 'q4', 'fp16', 'q4f16'), decoder: literal('fp32', 'q4', 'fp16', 'q4f16') })),
+    sessionDtypes: optional(
+      object({
+        vision: literal('fp32', 'q4', 'fp16', 'q4f16'),
+        embed: literal('fp32', 'q4', 'fp16', 'q4f16'),
+        decoder: literal('fp32', 'q4', 'fp16', 'q4f16'),
+      }),
+    ),
     backend: literal('webgpu', 'wasm'),
     family: text,
     synthetic: bool,
     tokenGrid: object({ rows: integer(1), cols: integer(1) }),
     decoder: object({ layers: integer(1), heads: integer(1) }),
-    processor: object({ shortestEdge: integer(1), crop: object({ height: integer(1), width: integer(1) }), resize: optional(literal('stretch')) }),
+    processor: object({
+      shortestEdge: integer(1),
+      crop: object({ height: integer(1), width: integer(1) }),
+      resize: optional(literal('stretch')),
+    }),
   }),
   scorer: object({ name: nonEmpty, faithful: bool, label: nonEmpty }),
   settings: object({
@@ -198,12 +260,26 @@ const schema = object({
     seed: nullable(integer(0)),
     maxNewTokens: integer(1),
     prompt: nonEmpty,
-    attention: object({ layerFrom: integer(0), layerTo: integer(1), head: is((v) => v === 'mean' || (Number.isInteger(v) && (v as number) >= 0), '"mean" or a head index') }),
+    attention: object({
+      layerFrom: integer(0),
+      layerTo: integer(1),
+      head: is((v) => v === 'mean' || (Number.isInteger(v) && (v as number) >= 0), '"mean" or a head index'),
+    }),
   }),
   image: object({ name: text, mime: text, width: integer(1), height: integer(1) }),
   outliers: object({ indices: array(integer(0)), scores: array(finite) }),
   captions: object({ baseline: caption, damro: caption }),
-  steps: array(object({ step: integer(0), kept: integer(0), cutoff: nullable(is((v) => typeof v === 'number', 'a number')), changed: bool, full: array(candidate), outlier: array(candidate), combined: array(candidate) })),
+  steps: array(
+    object({
+      step: integer(0),
+      kept: integer(0),
+      cutoff: nullable(is((v) => typeof v === 'number', 'a number')),
+      changed: bool,
+      full: array(candidate),
+      outlier: array(candidate),
+      combined: array(candidate),
+    }),
+  ),
   groundTruth: array(text),
   labels: optional(labels),
 });
@@ -211,22 +287,40 @@ const schema = object({
 /** Cross-field rules the shapes alone cannot state. */
 function consistency(run: RunExportV1, errors: string[]): void {
   const imageTokens = run.model.tokenGrid.rows * run.model.tokenGrid.cols;
-  if (run.outliers.scores.length !== imageTokens) errors.push(`$.outliers.scores: expected ${imageTokens} scores (one per image token), got ${run.outliers.scores.length}`);
-  if (run.outliers.indices.length !== run.settings.k) errors.push(`$.outliers.indices: expected k = ${run.settings.k} outliers, got ${run.outliers.indices.length}`);
-  run.outliers.indices.forEach((i, n) => i >= imageTokens && errors.push(`$.outliers.indices[${n}]: ${i} is outside the ${imageTokens} image tokens`));
-  if (run.settings.attention.layerTo > run.model.decoder.layers || run.settings.attention.layerFrom >= run.settings.attention.layerTo) {
-    errors.push(`$.settings.attention: layers [${run.settings.attention.layerFrom}, ${run.settings.attention.layerTo}) are not inside the model's ${run.model.decoder.layers}`);
+  if (run.outliers.scores.length !== imageTokens)
+    errors.push(
+      `$.outliers.scores: expected ${imageTokens} scores (one per image token), got ${run.outliers.scores.length}`,
+    );
+  if (run.outliers.indices.length !== run.settings.k)
+    errors.push(`$.outliers.indices: expected k = ${run.settings.k} outliers, got ${run.outliers.indices.length}`);
+  run.outliers.indices.forEach(
+    (i, n) =>
+      i >= imageTokens && errors.push(`$.outliers.indices[${n}]: ${i} is outside the ${imageTokens} image tokens`),
+  );
+  if (
+    run.settings.attention.layerTo > run.model.decoder.layers ||
+    run.settings.attention.layerFrom >= run.settings.attention.layerTo
+  ) {
+    errors.push(
+      `$.settings.attention: layers [${run.settings.attention.layerFrom}, ${run.settings.attention.layerTo}) are not inside the model's ${run.model.decoder.layers}`,
+    );
   }
   for (const kind of ['baseline', 'damro'] as const) {
     const c = run.captions[kind];
-    if (c.tokens.map((t) => t.text).join('') !== c.text) errors.push(`$.captions.${kind}.text: does not equal its tokens joined`);
+    if (c.tokens.map((t) => t.text).join('') !== c.text)
+      errors.push(`$.captions.${kind}.text: does not equal its tokens joined`);
     c.tokens.forEach((t, i) => {
       if (t.step !== i) errors.push(`$.captions.${kind}.tokens[${i}].step: expected ${i}, got ${t.step}`);
-      if (t.attention && t.attention.length !== imageTokens) errors.push(`$.captions.${kind}.tokens[${i}].attention: expected ${imageTokens} values, got ${t.attention.length}`);
+      if (t.attention && t.attention.length !== imageTokens)
+        errors.push(
+          `$.captions.${kind}.tokens[${i}].attention: expected ${imageTokens} values, got ${t.attention.length}`,
+        );
     });
     run.labels?.captions[kind].words.forEach((w, i) => {
-      if (w.end <= w.start || c.text.slice(w.start, w.end) !== w.text) errors.push(`$.labels.captions.${kind}.words[${i}]: [${w.start}, ${w.end}) of the caption is not "${w.text}"`);
-      if ((w.kind === 'grounded') !== (w.evidence !== null)) errors.push(`$.labels.captions.${kind}.words[${i}].evidence: a grounded word has evidence, any other has null`);
+      if (w.end <= w.start || c.text.slice(w.start, w.end) !== w.text)
+        errors.push(`$.labels.captions.${kind}.words[${i}]: [${w.start}, ${w.end}) of the caption is not "${w.text}"`);
+      if ((w.kind === 'grounded') !== (w.evidence !== null))
+        errors.push(`$.labels.captions.${kind}.words[${i}].evidence: a grounded word has evidence, any other has null`);
     });
   }
 }

@@ -14,7 +14,11 @@ export interface PatchGrid {
 
 function positiveInteger(name: string, value: number): void {
   if (!Number.isInteger(value) || value <= 0) {
-    throw new LensError('bad-request', `${name} must be a positive integer, got ${value}. Check the model manifest's vision grid.`, { option: name, value });
+    throw new LensError(
+      'bad-request',
+      `${name} must be a positive integer, got ${value}. Check the model manifest's vision grid.`,
+      { option: name, value },
+    );
   }
 }
 
@@ -30,21 +34,32 @@ export const patchCount = (grid: PatchGrid): number => grid.rows * grid.cols;
 
 export function asPatchIndex(grid: PatchGrid, index: number): PatchIndex {
   if (!Number.isInteger(index) || index < 0 || index >= patchCount(grid)) {
-    throw new LensError('bad-request', `Patch index ${index} is outside the ${grid.rows}×${grid.cols} grid (0..${patchCount(grid) - 1}).`, { option: 'patch', value: index });
+    throw new LensError(
+      'bad-request',
+      `Patch index ${index} is outside the ${grid.rows}×${grid.cols} grid (0..${patchCount(grid) - 1}).`,
+      { option: 'patch', value: index },
+    );
   }
   return index as PatchIndex;
 }
 
 export function asTokenIndex(index: number): TokenIndex {
   if (!Number.isInteger(index) || index < 0) {
-    throw new LensError('bad-request', `Token index must be a non-negative integer, got ${index}.`, { option: 'token', value: index });
+    throw new LensError('bad-request', `Token index must be a non-negative integer, got ${index}.`, {
+      option: 'token',
+      value: index,
+    });
   }
   return index as TokenIndex;
 }
 
 export function patchAt(grid: PatchGrid, row: number, col: number): PatchIndex {
   if (!Number.isInteger(row) || !Number.isInteger(col) || row < 0 || col < 0 || row >= grid.rows || col >= grid.cols) {
-    throw new LensError('bad-request', `Patch (row ${row}, col ${col}) is outside the ${grid.rows}×${grid.cols} grid.`, { option: 'patch', value: `${row},${col}` });
+    throw new LensError(
+      'bad-request',
+      `Patch (row ${row}, col ${col}) is outside the ${grid.rows}×${grid.cols} grid.`,
+      { option: 'patch', value: `${row},${col}` },
+    );
   }
   return (row * grid.cols + col) as PatchIndex;
 }

@@ -13,7 +13,12 @@ export function patchSizeInModel(plan: ProcessorPlan, grid: PatchGrid): { width:
   const { width, height } = plan.input;
   const cellW = grid.patchPx ?? width / grid.cols;
   const cellH = grid.patchPx ?? height / grid.rows;
-  if (!Number.isInteger(cellW) || !Number.isInteger(cellH) || Math.floor(width / cellW) !== grid.cols || Math.floor(height / cellH) !== grid.rows) {
+  if (
+    !Number.isInteger(cellW) ||
+    !Number.isInteger(cellH) ||
+    Math.floor(width / cellW) !== grid.cols ||
+    Math.floor(height / cellH) !== grid.rows
+  ) {
     throw new LensError(
       'bad-request',
       `A ${grid.rows}×${grid.cols} patch grid${grid.patchPx ? ` of ${grid.patchPx} px patches` : ''} does not fit the ${width}×${height} model input. Check the processor config against the model's patch size (give patchPx when the grid leaves pixels unused).`,

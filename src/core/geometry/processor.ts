@@ -54,7 +54,8 @@ type StepResult = { out: Dims; map: AxisAffine };
 const floorAfter2Decimals = (value: number): number => Math.floor(Number(value.toFixed(2)));
 
 function resizeAspect(inp: Dims, step: Extract<ProcessorStep, { op: 'resize-aspect' }>): Dims {
-  const up = step.shortestEdge === undefined ? 1 : Math.max(step.shortestEdge / inp.width, step.shortestEdge / inp.height);
+  const up =
+    step.shortestEdge === undefined ? 1 : Math.max(step.shortestEdge / inp.width, step.shortestEdge / inp.height);
   const width = inp.width * up;
   const height = inp.height * up;
   const down = step.longestEdge === undefined ? 1 : Math.min(step.longestEdge / width, step.longestEdge / height);
@@ -74,7 +75,12 @@ const STEPS: { [K in ProcessorStep['op']]: (inp: Dims, step: Extract<ProcessorSt
     const offset = CROP_OFFSET[step.align];
     return {
       out: { width: step.width, height: step.height },
-      map: { scaleX: 1, offsetX: -offset(inp.width - step.width), scaleY: 1, offsetY: -offset(inp.height - step.height) },
+      map: {
+        scaleX: 1,
+        offsetX: -offset(inp.width - step.width),
+        scaleY: 1,
+        offsetY: -offset(inp.height - step.height),
+      },
     };
   },
 };
@@ -90,7 +96,11 @@ const IDENTITY: AxisAffine = { scaleX: 1, offsetX: 0, scaleY: 1, offsetY: 0 };
 
 function checkPositive(what: string, dims: Dims): void {
   if (!(dims.width > 0 && dims.height > 0 && Number.isFinite(dims.width) && Number.isFinite(dims.height))) {
-    throw new LensError('bad-request', `${what} must have a positive width and height, got ${dims.width}×${dims.height}.`, { option: what, value: `${dims.width}x${dims.height}` });
+    throw new LensError(
+      'bad-request',
+      `${what} must have a positive width and height, got ${dims.width}×${dims.height}.`,
+      { option: what, value: `${dims.width}x${dims.height}` },
+    );
   }
 }
 
@@ -105,5 +115,9 @@ export function planProcessor(original: Size<ImagePx> | Dims, steps: readonly Pr
     dims = out;
     toModel = compose(toModel, map);
   }
-  return { original: size<ImagePx>(original.width, original.height), input: size<ModelPx>(dims.width, dims.height), toModel };
+  return {
+    original: size<ImagePx>(original.width, original.height),
+    input: size<ModelPx>(dims.width, dims.height),
+    toModel,
+  };
 }

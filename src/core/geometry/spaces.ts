@@ -29,7 +29,10 @@ export interface Rect<P extends Px> {
   readonly height: P;
 }
 
-export const size = <P extends Px>(width: number, height: number): Size<P> => ({ width: width as P, height: height as P });
+export const size = <P extends Px>(width: number, height: number): Size<P> => ({
+  width: width as P,
+  height: height as P,
+});
 
 export const rect = <P extends Px>(x: number, y: number, width: number, height: number): Rect<P> => ({
   x: x as P,

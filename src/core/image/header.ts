@@ -101,11 +101,20 @@ export function readImageHeader(bytes: Uint8Array): ImageHeader | undefined {
  */
 export function checkedImageHeader(bytes: Uint8Array, label: string): ImageHeader {
   const header = readImageHeader(bytes);
-  if (!header) throw new LensError('bad-image', `${label} is not a PNG, JPEG, WebP, GIF or BMP image, or its header is cut short. Use one of those formats.`);
+  if (!header)
+    throw new LensError(
+      'bad-image',
+      `${label} is not a PNG, JPEG, WebP, GIF or BMP image, or its header is cut short. Use one of those formats.`,
+    );
   const { width, height } = header;
-  if (width < 1 || height < 1) throw new LensError('bad-image', `${label} declares ${width}×${height} pixels; it has no pixels to look at.`);
+  if (width < 1 || height < 1)
+    throw new LensError('bad-image', `${label} declares ${width}×${height} pixels; it has no pixels to look at.`);
   if (width * height > MAX_IMAGE_PIXELS) {
-    throw new LensError('image-too-large', `${label} declares ${width}×${height} pixels (${((width * height) / 1e6).toFixed(0)} MP); the limit is ${MAX_IMAGE_PIXELS / 1e6} MP, and it was not decoded. Downscale it and try again.`, { width, height });
+    throw new LensError(
+      'image-too-large',
+      `${label} declares ${width}×${height} pixels (${((width * height) / 1e6).toFixed(0)} MP); the limit is ${MAX_IMAGE_PIXELS / 1e6} MP, and it was not decoded. Downscale it and try again.`,
+      { width, height },
+    );
   }
   return header;
 }

@@ -18,7 +18,10 @@ export function createCocoGroundTruthSource(chairGt: Readonly<Record<string, rea
   const byId = new Map<number, readonly string[]>();
   for (const [id, nodes] of Object.entries(chairGt)) {
     if (!/^\d+$/.test(id) || !Array.isArray(nodes)) {
-      throw new LensError('bad-request', `The CHAIR ground-truth file has a bad entry "${id}"; it must map COCO image ids to lists of node words. Use chair_gt_objects_500.json as shipped.`);
+      throw new LensError(
+        'bad-request',
+        `The CHAIR ground-truth file has a bad entry "${id}"; it must map COCO image ids to lists of node words. Use chair_gt_objects_500.json as shipped.`,
+      );
     }
     byId.set(Number(id), nodes);
   }

@@ -10,7 +10,11 @@ export interface DetectorSource extends GroundTruthSource {
   readonly unrecognised: readonly string[];
 }
 
-export function createDetectorGroundTruthSource(detections: readonly DetectedObject[], threshold: number, synonyms: SynonymTable): DetectorSource {
+export function createDetectorGroundTruthSource(
+  detections: readonly DetectedObject[],
+  threshold: number,
+  synonyms: SynonymTable,
+): DetectorSource {
   const byNode = new Map<string, Detection[]>();
   const unrecognised = new Set<string>();
   for (const d of [...detections].sort((a, b) => b.score - a.score)) {
@@ -24,7 +28,9 @@ export function createDetectorGroundTruthSource(detections: readonly DetectedObj
     list.push({ label: d.label, box: d.box, confidence: d.score });
     byNode.set(node, list);
   }
-  const objects = new Map<string, GroundTruthEvidence>([...byNode].map(([node, list]) => [node, { kind: 'detector', detections: list }]));
+  const objects = new Map<string, GroundTruthEvidence>(
+    [...byNode].map(([node, list]) => [node, { kind: 'detector', detections: list }]),
+  );
   const truth: GroundTruth = { kind: 'detector', objects };
   return {
     kind: 'detector',

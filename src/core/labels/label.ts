@@ -7,7 +7,13 @@ import { scoreChair, type ChairScores } from '../metrics/chair';
 import type { GroundTruth, GroundTruthEvidence } from './ground-truth';
 
 export type WordLabel =
-  | { readonly kind: 'grounded'; readonly start: number; readonly end: number; readonly mention: ChairMention; readonly evidence: GroundTruthEvidence }
+  | {
+      readonly kind: 'grounded';
+      readonly start: number;
+      readonly end: number;
+      readonly mention: ChairMention;
+      readonly evidence: GroundTruthEvidence;
+    }
   | { readonly kind: 'hallucinated'; readonly start: number; readonly end: number; readonly mention: ChairMention }
   | { readonly kind: 'unverifiable'; readonly start: number; readonly end: number; readonly text: string }
   | { readonly kind: 'unchecked'; readonly start: number; readonly end: number; readonly mention: ChairMention };
@@ -16,7 +22,12 @@ export interface CaptionLabels {
   readonly caption: string;
   /** Sorted by start; spans never overlap. */
   readonly labels: readonly WordLabel[];
-  readonly counts: { readonly grounded: number; readonly hallucinated: number; readonly unverifiable: number; readonly unchecked: number };
+  readonly counts: {
+    readonly grounded: number;
+    readonly hallucinated: number;
+    readonly unverifiable: number;
+    readonly unchecked: number;
+  };
   /** CHAIR of this caption alone: chairS is 0 or 1, chairI and recall are NaN without mentions / GT objects. */
   readonly scores: ChairScores;
   /** Node words of the ground truth the caption mentions and misses (sorted). */
@@ -32,13 +43,20 @@ export function labelCaption(parse: ChairParse, truth: GroundTruth): CaptionLabe
   for (const mention of parse.mentions) {
     inMention.fill(1, mention.tokenStart, mention.tokenEnd);
     const evidence = truth.objects.get(mention.node);
-    labels.push(evidence
-      ? { kind: 'grounded', start: mention.start, end: mention.end, mention, evidence }
-      : { kind: 'hallucinated', start: mention.start, end: mention.end, mention });
+    labels.push(
+      evidence
+        ? { kind: 'grounded', start: mention.start, end: mention.end, mention, evidence }
+        : { kind: 'hallucinated', start: mention.start, end: mention.end, mention },
+    );
   }
   parse.tokens.forEach((token, i) => {
     if (!inMention[i] && parse.tags[i].noun && /\p{L}/u.test(token.text)) {
-      labels.push({ kind: 'unverifiable', start: token.start, end: token.end, text: parse.caption.slice(token.start, token.end) });
+      labels.push({
+        kind: 'unverifiable',
+        start: token.start,
+        end: token.end,
+        text: parse.caption.slice(token.start, token.end),
+      });
     }
   });
   labels.sort((a, b) => a.start - b.start);
@@ -49,7 +67,12 @@ export function labelCaption(parse: ChairParse, truth: GroundTruth): CaptionLabe
   return {
     caption: parse.caption,
     labels,
-    counts: { grounded: count('grounded'), hallucinated: count('hallucinated'), unverifiable: count('unverifiable'), unchecked: 0 },
+    counts: {
+      grounded: count('grounded'),
+      hallucinated: count('hallucinated'),
+      unverifiable: count('unverifiable'),
+      unchecked: 0,
+    },
     scores: scoreChair([{ nodes, groundTruth: new Set(truth.objects.keys()) }]),
     mentionedObjects: [...mentioned].sort(),
     missedObjects: [...truth.objects.keys()].filter((n) => !mentioned.has(n)).sort(),

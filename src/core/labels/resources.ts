@@ -55,5 +55,9 @@ export function chooseGroundTruth(resources: LabelResources, inputs: GroundTruth
   if (truth) return { truth, unrecognised: truth.kind === 'user-list' ? list.unrecognised : [], needsDetector: false };
   if (!inputs.detections) return { unrecognised: list.unrecognised, needsDetector: true };
   const detector = createDetectorGroundTruthSource(inputs.detections, inputs.threshold, resources.synonyms);
-  return { truth: detector.resolve(inputs.image), unrecognised: [...list.unrecognised, ...detector.unrecognised], needsDetector: true };
+  return {
+    truth: detector.resolve(inputs.image),
+    unrecognised: [...list.unrecognised, ...detector.unrecognised],
+    needsDetector: true,
+  };
 }

@@ -10,7 +10,11 @@ export interface UserListSource extends GroundTruthSource {
   readonly unrecognised: readonly string[];
 }
 
-export function createUserListGroundTruthSource(entries: readonly string[], synonyms: SynonymTable, extract: ChairExtractor): UserListSource {
+export function createUserListGroundTruthSource(
+  entries: readonly string[],
+  synonyms: SynonymTable,
+  extract: ChairExtractor,
+): UserListSource {
   const objects = new Map<string, GroundTruthEvidence>();
   const unrecognised: string[] = [];
   for (const raw of entries) {

@@ -3,12 +3,48 @@
 // still swallows its second word. The later assignments override earlier ones: "bow tie" ends as "tie".
 
 const SELF_MAPPED = [
-  'motor bike', 'motor cycle', 'air plane', 'traffic light', 'street light', 'traffic signal', 'stop light',
-  'fire hydrant', 'stop sign', 'parking meter', 'suit case', 'sports ball', 'baseball bat', 'baseball glove',
-  'tennis racket', 'wine glass', 'hot dog', 'cell phone', 'mobile phone', 'teddy bear', 'hair drier',
-  'potted plant', 'bow tie', 'laptop computer', 'stove top oven', 'home plate', 'train track',
+  'motor bike',
+  'motor cycle',
+  'air plane',
+  'traffic light',
+  'street light',
+  'traffic signal',
+  'stop light',
+  'fire hydrant',
+  'stop sign',
+  'parking meter',
+  'suit case',
+  'sports ball',
+  'baseball bat',
+  'baseball glove',
+  'tennis racket',
+  'wine glass',
+  'hot dog',
+  'cell phone',
+  'mobile phone',
+  'teddy bear',
+  'hair drier',
+  'potted plant',
+  'bow tie',
+  'laptop computer',
+  'stove top oven',
+  'home plate',
+  'train track',
 ];
-const ANIMALS = ['bird', 'cat', 'dog', 'horse', 'sheep', 'cow', 'elephant', 'bear', 'zebra', 'giraffe', 'animal', 'cub'];
+const ANIMALS = [
+  'bird',
+  'cat',
+  'dog',
+  'horse',
+  'sheep',
+  'cow',
+  'elephant',
+  'bear',
+  'zebra',
+  'giraffe',
+  'animal',
+  'cub',
+];
 const PASSENGER_VEHICLES = ['jet', 'train'];
 
 function buildDoubleWordMap(): ReadonlyMap<string, string> {

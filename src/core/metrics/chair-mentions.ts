@@ -57,7 +57,7 @@ export function createChairExtractor({ synonyms, tagger, lemmatize }: ChairExtra
     const lemmas = tokens.map((t, i) => lemmaOf(t.text, tags[i]));
 
     const merged: { word: string; first: number; last: number }[] = [];
-    for (let i = 0; i < lemmas.length; ) {
+    for (let i = 0; i < lemmas.length;) {
       const phrase = i + 1 < lemmas.length ? CHAIR_DOUBLE_WORDS.get(`${lemmas[i]} ${lemmas[i + 1]}`) : undefined;
       if (phrase !== undefined) {
         merged.push({ word: phrase, first: i, last: i + 1 });

@@ -2,8 +2,24 @@
 // "image \t question \t gt \t output" lines, read back with their line ending attached, and paired per image.
 import { LensError } from '../../protocol/errors';
 
-export const MME_PERCEPTION = ['existence', 'count', 'position', 'color', 'posters', 'celebrity', 'scene', 'landmark', 'artwork', 'OCR'] as const;
-export const MME_COGNITION = ['commonsense_reasoning', 'numerical_calculation', 'text_translation', 'code_reasoning'] as const;
+export const MME_PERCEPTION = [
+  'existence',
+  'count',
+  'position',
+  'color',
+  'posters',
+  'celebrity',
+  'scene',
+  'landmark',
+  'artwork',
+  'OCR',
+] as const;
+export const MME_COGNITION = [
+  'commonsense_reasoning',
+  'numerical_calculation',
+  'text_translation',
+  'code_reasoning',
+] as const;
 /** The paper reports only these four, MME's hallucination subset. */
 export const MME_HALLUCINATION_SUBSET = ['existence', 'count', 'position', 'color'] as const;
 
@@ -33,7 +49,10 @@ export function parseMmeResults(text: string): MmeAnswer[] {
   return readLines(text).map((line, i) => {
     const fields = line.split('\t');
     if (fields.length !== 4) {
-      throw new LensError('bad-request', `MME results line ${i + 1} has ${fields.length} tab-separated fields, not 4 (image, question, gt, output).`);
+      throw new LensError(
+        'bad-request',
+        `MME results line ${i + 1} has ${fields.length} tab-separated fields, not 4 (image, question, gt, output).`,
+      );
     }
     const [image, question, gt, output] = fields;
     return { image, question, gt, output };
@@ -71,7 +90,10 @@ export interface MmeCategoryScore {
 /** Scores one category; answers come in consecutive pairs, one pair per image, as in the results files. */
 export function scoreMmeCategory(answers: readonly MmeAnswer[]): MmeCategoryScore {
   if (answers.length === 0 || answers.length % 2 !== 0) {
-    throw new LensError('bad-request', `An MME category needs its answers in pairs (two questions per image), got ${answers.length}.`);
+    throw new LensError(
+      'bad-request',
+      `An MME category needs its answers in pairs (two questions per image), got ${answers.length}.`,
+    );
   }
   let correct = 0;
   let bothCorrect = 0;
@@ -80,7 +102,11 @@ export function scoreMmeCategory(answers: readonly MmeAnswer[]): MmeCategoryScor
     let imageCorrect = 0;
     for (const answer of [answers[i], answers[i + 1]]) {
       const gt = answer.gt.toLowerCase();
-      if (gt !== 'yes' && gt !== 'no') throw new LensError('bad-request', `MME ground truth must be yes or no, got '${answer.gt}' for ${answer.image}.`);
+      if (gt !== 'yes' && gt !== 'no')
+        throw new LensError(
+          'bad-request',
+          `MME ground truth must be yes or no, got '${answer.gt}' for ${answer.image}.`,
+        );
       const predicted = parseMmeAnswer(answer.output);
       if (predicted === 'other') other++;
       if (predicted === gt) imageCorrect++;

@@ -31,7 +31,10 @@ function officialRule(label: string, output: string): PopeOutcome {
 
 export const POPE_RULES = {
   damro: { label: 'DAMRO/VCD rule: "yes" / "no" substring of the lower-cased answer', classify: damroRule },
-  official: { label: 'official POPE rule: "No", "no" or "not" as a word of the first sentence', classify: officialRule },
+  official: {
+    label: 'official POPE rule: "No", "no" or "not" as a word of the first sentence',
+    classify: officialRule,
+  },
 } as const satisfies Record<string, PopeRule>;
 
 export type PopeRuleName = keyof typeof POPE_RULES;
@@ -39,7 +42,11 @@ export type PopeRuleName = keyof typeof POPE_RULES;
 /** Confusion-matrix cell of one answer under the named rule (default: DAMRO's). */
 export function classifyPope(label: string, output: string, rule: PopeRuleName = 'damro'): PopeOutcome {
   const entry: PopeRule | undefined = (POPE_RULES as Record<string, PopeRule>)[rule];
-  if (!entry) throw new LensError('bad-request', `Unknown POPE rule '${rule}'; use one of ${Object.keys(POPE_RULES).join(', ')}.`);
+  if (!entry)
+    throw new LensError(
+      'bad-request',
+      `Unknown POPE rule '${rule}'; use one of ${Object.keys(POPE_RULES).join(', ')}.`,
+    );
   return entry.classify(label, output);
 }
 
@@ -98,11 +105,22 @@ export function parsePopeQuestions(jsonl: string): PopeQuestion[] {
     try {
       record = JSON.parse(line);
     } catch {
-      throw new LensError('bad-request', `POPE file line ${i + 1} is not valid JSON; the file may be truncated or not JSON lines.`);
+      throw new LensError(
+        'bad-request',
+        `POPE file line ${i + 1} is not valid JSON; the file may be truncated or not JSON lines.`,
+      );
     }
     const r = record as Record<string, unknown>;
-    if (typeof r.question_id !== 'number' || typeof r.image !== 'string' || typeof r.text !== 'string' || typeof r.label !== 'string') {
-      throw new LensError('bad-request', `POPE file line ${i + 1} lacks question_id (number), image, text or label (strings); is this a POPE question file?`);
+    if (
+      typeof r.question_id !== 'number' ||
+      typeof r.image !== 'string' ||
+      typeof r.text !== 'string' ||
+      typeof r.label !== 'string'
+    ) {
+      throw new LensError(
+        'bad-request',
+        `POPE file line ${i + 1} lacks question_id (number), image, text or label (strings); is this a POPE question file?`,
+      );
     }
     questions.push({ questionId: r.question_id, image: r.image, text: r.text, label: r.label });
   });
@@ -115,14 +133,24 @@ export interface PopeAnswer {
 }
 
 /** Tallies answers against the leading questions line by line; like the reference, ids must match in order. */
-export function countPopeAnswers(questions: readonly PopeQuestion[], answers: readonly PopeAnswer[], rule: PopeRuleName = 'damro'): PopeCounts {
+export function countPopeAnswers(
+  questions: readonly PopeQuestion[],
+  answers: readonly PopeAnswer[],
+  rule: PopeRuleName = 'damro',
+): PopeCounts {
   if (answers.length > questions.length) {
-    throw new LensError('bad-request', `There are ${answers.length} answers for ${questions.length} questions; use the answers of this question file.`);
+    throw new LensError(
+      'bad-request',
+      `There are ${answers.length} answers for ${questions.length} questions; use the answers of this question file.`,
+    );
   }
   let counts = emptyPopeCounts();
   answers.forEach((answer, i) => {
     if (answer.questionId !== questions[i].questionId) {
-      throw new LensError('bad-request', `Answer ${i + 1} is for question ${answer.questionId} but question ${i + 1} is ${questions[i].questionId}; answers must follow the question file's order.`);
+      throw new LensError(
+        'bad-request',
+        `Answer ${i + 1} is for question ${answer.questionId} but question ${i + 1} is ${questions[i].questionId}; answers must follow the question file's order.`,
+      );
     }
     counts = tallyPope(counts, questions[i].label, answer.output, rule);
   });

@@ -27,7 +27,8 @@ export interface CatalogEntry {
   readonly sizesSource?: string;
 }
 
-export const SYNTHETIC_NOTICE = 'Synthetic model with random weights: captions are meaningless. Load a real model for real captions.';
+export const SYNTHETIC_NOTICE =
+  'Synthetic model with random weights: captions are meaningless. Load a real model for real captions.';
 
 /** Shown wherever a model without a CLS token is chosen, loaded or exported (the scorers' own labels start with it). */
 export const ADAPTED_SCORE_NOTICE = 'adapted outlier score: this encoder has no CLS token';
@@ -42,7 +43,16 @@ const about = (mb: number): DownloadSize => ({ mb, estimated: true });
  * are the small LVLMs with ready transformers.js exports (src/engine/browser-stack.md §1.4); none has a CLS token.
  */
 export const MODEL_CATALOG: readonly CatalogEntry[] = [
-  { id: 'synthetic-llava-tiny', label: 'Synthetic LLaVA, tiny (built in, random weights)', location: 'site', dtypes: ['fp32', 'q4', 'q4f16'], synthetic: true, notice: SYNTHETIC_NOTICE, family: 'llava', hasCls: true },
+  {
+    id: 'synthetic-llava-tiny',
+    label: 'Synthetic LLaVA, tiny (built in, random weights)',
+    location: 'site',
+    dtypes: ['fp32', 'q4', 'q4f16'],
+    synthetic: true,
+    notice: SYNTHETIC_NOTICE,
+    family: 'llava',
+    hasCls: true,
+  },
   {
     id: 'synthetic-smolvlm-tiny',
     label: 'Synthetic SmolVLM, tiny (built in, random weights, no CLS)',

@@ -10,10 +10,16 @@ export interface DetectorEntry {
   readonly synthetic: boolean;
 }
 
-export const SYNTHETIC_DETECTOR_NOTICE = 'Synthetic detector: it names a COCO object from the mean colour of each image quadrant. Its boxes are not real detections; load a real detector for those.';
+export const SYNTHETIC_DETECTOR_NOTICE =
+  'Synthetic detector: it names a COCO object from the mean colour of each image quadrant. Its boxes are not real detections; load a real detector for those.';
 
 export const DETECTOR_CATALOG: readonly DetectorEntry[] = [
-  { id: 'synthetic-detr-tiny', label: 'Synthetic DETR (built in, colour quadrants)', location: 'site', synthetic: true },
+  {
+    id: 'synthetic-detr-tiny',
+    label: 'Synthetic DETR (built in, colour quadrants)',
+    location: 'site',
+    synthetic: true,
+  },
   { id: 'Xenova/detr-resnet-50', label: 'DETR ResNet-50 (Hub, ~170 MB)', location: 'hub', synthetic: false },
   { id: 'Xenova/yolos-tiny', label: 'YOLOS tiny (Hub, ~26 MB)', location: 'hub', synthetic: false },
 ];

@@ -20,7 +20,8 @@ const PREFERENCE: Record<'webgpu-f16' | 'webgpu' | 'wasm', readonly Dtype[]> = {
   wasm: ['q4', 'fp32', 'q4f16', 'fp16'],
 };
 
-const deviceKind = (device: DeviceFeatures) => (device.backend === 'wasm' ? 'wasm' : device.shaderF16 ? 'webgpu-f16' : 'webgpu');
+const deviceKind = (device: DeviceFeatures) =>
+  device.backend === 'wasm' ? 'wasm' : device.shaderF16 ? 'webgpu-f16' : 'webgpu';
 
 /** Whether the device's own backend runs a dtype; where it does not, the model runs on WASM instead. */
 export function dtypeRuns(dtype: Dtype, device: DeviceFeatures): boolean {
@@ -39,7 +40,11 @@ export function backendFor(dtype: Dtype, device: DeviceFeatures): Backend {
 export function pickDtype(available: readonly Dtype[], device: DeviceFeatures): { dtype: Dtype; reason: string } {
   const kind = deviceKind(device);
   const dtype = PREFERENCE[kind].find((d) => available.includes(d));
-  if (!dtype) throw new LensError('unsupported-model', `This model lists no dtype DAMRO Lens can load (it offers: ${available.join(', ') || 'none'}).`);
+  if (!dtype)
+    throw new LensError(
+      'unsupported-model',
+      `This model lists no dtype DAMRO Lens can load (it offers: ${available.join(', ') || 'none'}).`,
+    );
   const reason =
     kind === 'webgpu-f16'
       ? 'this GPU supports shader-f16, so half-precision weights are used'

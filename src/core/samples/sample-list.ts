@@ -23,16 +23,26 @@ const isText = (value: unknown): value is string => typeof value === 'string' &&
 export function parseSampleList(json: unknown): readonly Sample[] {
   const list = (json as { version?: unknown; samples?: unknown } | null)?.samples;
   if ((json as { version?: unknown } | null)?.version !== 1 || !Array.isArray(list)) {
-    throw new LensError('internal', `${SAMPLES_FOLDER}/${SAMPLE_LIST_FILE} is not a version-1 sample list ({"version": 1, "samples": [...]}).`);
+    throw new LensError(
+      'internal',
+      `${SAMPLES_FOLDER}/${SAMPLE_LIST_FILE} is not a version-1 sample list ({"version": 1, "samples": [...]}).`,
+    );
   }
   return list.map((raw: Partial<Sample>, index) => {
     const where = `${SAMPLES_FOLDER}/${SAMPLE_LIST_FILE}, sample ${index + 1}`;
-    if (!isText(raw.file) || !FILE.test(raw.file)) throw new LensError('internal', `${where}: "file" must be a plain image file name such as cat.jpg.`);
-    for (const key of ['title', 'licence', 'credit'] as const) if (!isText(raw[key])) throw new LensError('internal', `${where}: "${key}" is missing.`);
+    if (!isText(raw.file) || !FILE.test(raw.file))
+      throw new LensError('internal', `${where}: "file" must be a plain image file name such as cat.jpg.`);
+    for (const key of ['title', 'licence', 'credit'] as const)
+      if (!isText(raw[key])) throw new LensError('internal', `${where}: "${key}" is missing.`);
     const objects = raw.objects;
-    if (!Array.isArray(objects) || objects.length === 0) throw new LensError('internal', `${where}: "objects" must list at least one COCO object.`);
+    if (!Array.isArray(objects) || objects.length === 0)
+      throw new LensError('internal', `${where}: "objects" must list at least one COCO object.`);
     const unknown = objects.filter((o) => !COCO_OBJECTS.includes(o));
-    if (unknown.length > 0) throw new LensError('internal', `${where}: ${unknown.map((o) => JSON.stringify(o)).join(', ')} are not COCO object words.`);
+    if (unknown.length > 0)
+      throw new LensError(
+        'internal',
+        `${where}: ${unknown.map((o) => JSON.stringify(o)).join(', ')} are not COCO object words.`,
+      );
     return { file: raw.file, title: raw.title!, objects: [...objects], licence: raw.licence!, credit: raw.credit! };
   });
 }

@@ -32,10 +32,16 @@ function resampledMean(values: ArrayLike<number>, rng: Rng): number {
 }
 
 /** mean(x) − mean(y) with its percentile interval; NaN bounds when a group is empty. */
-export function bootstrapMeanDifference(x: ArrayLike<number>, y: ArrayLike<number>, options: BootstrapOptions = BOOTSTRAP_DEFAULTS): Interval {
+export function bootstrapMeanDifference(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  options: BootstrapOptions = BOOTSTRAP_DEFAULTS,
+): Interval {
   const { resamples, seed, level } = options;
-  if (!(Number.isInteger(resamples) && resamples >= 1)) throw new LensError('bad-request', `Bootstrap resamples must be a positive whole number, got ${resamples}.`);
-  if (!(level > 0 && level < 1)) throw new LensError('bad-request', `Bootstrap level must be between 0 and 1, got ${level}.`);
+  if (!(Number.isInteger(resamples) && resamples >= 1))
+    throw new LensError('bad-request', `Bootstrap resamples must be a positive whole number, got ${resamples}.`);
+  if (!(level > 0 && level < 1))
+    throw new LensError('bad-request', `Bootstrap level must be between 0 and 1, got ${level}.`);
   const estimate = mean(x) - mean(y);
   if (x.length === 0 || y.length === 0) return { estimate, low: Number.NaN, high: Number.NaN };
   const rng = createRng(seed);

@@ -66,7 +66,8 @@ function exactTwoSided(u1: number, m: number, n: number): number {
 export function mannWhitneyU(x: ArrayLike<number>, y: ArrayLike<number>): MannWhitney {
   const n1 = x.length;
   const n2 = y.length;
-  if (n1 === 0 || n2 === 0) throw new LensError('bad-request', `The U test needs values in both groups (got ${n1} and ${n2}).`);
+  if (n1 === 0 || n2 === 0)
+    throw new LensError('bad-request', `The U test needs values in both groups (got ${n1} and ${n2}).`);
   const { ranks, ties } = midRanks([...Array.from(x), ...Array.from(y)]);
   let r1 = 0;
   for (let i = 0; i < n1; i++) r1 += ranks[i];

@@ -10,12 +10,13 @@ export interface Ranking {
 
 export function midRanks(values: ArrayLike<number>): Ranking {
   for (let i = 0; i < values.length; i++) {
-    if (Number.isNaN(values[i])) throw new LensError('bad-request', `Value ${i} is NaN; ranks need numbers (drop the missing values first).`);
+    if (Number.isNaN(values[i]))
+      throw new LensError('bad-request', `Value ${i} is NaN; ranks need numbers (drop the missing values first).`);
   }
   const order = Array.from({ length: values.length }, (_, i) => i).sort((a, b) => values[a] - values[b]);
   const ranks = new Float64Array(values.length);
   const ties: number[] = [];
-  for (let start = 0; start < order.length; ) {
+  for (let start = 0; start < order.length;) {
     let end = start + 1;
     while (end < order.length && values[order[end]] === values[order[start]]) end++;
     // Positions start..end-1 hold ranks start+1..end; their mean is (start + 1 + end) / 2.

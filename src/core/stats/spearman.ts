@@ -3,7 +3,8 @@ import { LensError } from '../../protocol/errors';
 import { midRanks } from './ranks';
 
 export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  if (x.length !== y.length) throw new LensError('bad-request', `Correlation needs pairs; got ${x.length} and ${y.length} values.`);
+  if (x.length !== y.length)
+    throw new LensError('bad-request', `Correlation needs pairs; got ${x.length} and ${y.length} values.`);
   const n = x.length;
   let mx = 0;
   let my = 0;
@@ -24,6 +25,7 @@ export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
 }
 
 export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  if (x.length !== y.length) throw new LensError('bad-request', `Spearman's ρ needs pairs; got ${x.length} and ${y.length} values.`);
+  if (x.length !== y.length)
+    throw new LensError('bad-request', `Spearman's ρ needs pairs; got ${x.length} and ${y.length} values.`);
   return pearson(midRanks(x).ranks, midRanks(y).ranks);
 }

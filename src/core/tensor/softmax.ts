@@ -8,17 +8,27 @@ export function maxLogit(logits: ArrayLike<number>): number {
   for (let i = 0; i < logits.length; i++) {
     const v = logits[i];
     if (Number.isNaN(v) || v === Infinity) {
-      throw new LensError('bad-request', `Logit ${i} is ${v}; logits must be finite or −Infinity. Check the model output for overflow.`);
+      throw new LensError(
+        'bad-request',
+        `Logit ${i} is ${v}; logits must be finite or −Infinity. Check the model output for overflow.`,
+      );
     }
     if (v > max) max = v;
   }
-  if (max === -Infinity) throw new LensError('bad-request', 'Every logit is −Infinity, so no token can be chosen. Check the masking that produced these logits.');
+  if (max === -Infinity)
+    throw new LensError(
+      'bad-request',
+      'Every logit is −Infinity, so no token can be chosen. Check the masking that produced these logits.',
+    );
   return max;
 }
 
 function checkTemperature(temperature: number): void {
   if (!(temperature > 0 && Number.isFinite(temperature))) {
-    throw new LensError('bad-request', `Temperature must be a positive finite number, got ${temperature}. Use greedy decoding for temperature 0.`);
+    throw new LensError(
+      'bad-request',
+      `Temperature must be a positive finite number, got ${temperature}. Use greedy decoding for temperature 0.`,
+    );
   }
 }
 
@@ -42,14 +52,22 @@ export function logSumExp(logits: ArrayLike<number>, temperature = 1): number {
 }
 
 /** softmax(l/T) as float32 probabilities, exp((l − max)/T) / Σ (−∞ → exactly 0); writes into `out` when given. */
-export function softmax(logits: ArrayLike<number>, temperature = 1, out = new Float32Array(logits.length)): Float32Array {
+export function softmax(
+  logits: ArrayLike<number>,
+  temperature = 1,
+  out = new Float32Array(logits.length),
+): Float32Array {
   const { max, sum } = softmaxNormaliser(logits, temperature);
   for (let i = 0; i < logits.length; i++) out[i] = Math.exp((logits[i] - max) / temperature) / sum;
   return out;
 }
 
 /** log softmax(l/T) = (l − max)/T − ln Σ (−∞ stays −∞); writes into `out` when given. */
-export function logSoftmax(logits: ArrayLike<number>, temperature = 1, out = new Float32Array(logits.length)): Float32Array {
+export function logSoftmax(
+  logits: ArrayLike<number>,
+  temperature = 1,
+  out = new Float32Array(logits.length),
+): Float32Array {
   const { max, sum } = softmaxNormaliser(logits, temperature);
   const logSum = Math.log(sum);
   for (let i = 0; i < logits.length; i++) out[i] = (logits[i] - max) / temperature - logSum;

@@ -16,7 +16,8 @@ function outranks(values: ArrayLike<number>, a: number, b: number): boolean {
 
 /** Index of the largest value, lower index on ties; throws on an empty vector. */
 export function argmax(values: ArrayLike<number>): number {
-  if (values.length === 0) throw new LensError('bad-request', 'argmax of an empty vector: the model returned no logits.');
+  if (values.length === 0)
+    throw new LensError('bad-request', 'argmax of an empty vector: the model returned no logits.');
   // Plain comparisons on the hot path (every decode step, ~50k logits): a strict > keeps the lower index on ties
   // and never picks NaN; a NaN in front is displaced by the first number, since NaN ranks below −∞.
   let best = 0;
@@ -33,9 +34,12 @@ export function argmax(values: ArrayLike<number>): number {
   return best;
 }
 
-/** Indices of the k largest values in descending order, lower index first on ties; O(n·k) worst case, meant for small k. */
+/**
+ * Indices of the k largest values in descending order, lower index first on ties; O(n·k) worst case, meant for small k.
+ */
 export function topK(values: ArrayLike<number>, k: number): number[] {
-  if (!Number.isInteger(k) || k < 0) throw new LensError('bad-request', `topK needs a non-negative integer k, got ${k}.`);
+  if (!Number.isInteger(k) || k < 0)
+    throw new LensError('bad-request', `topK needs a non-negative integer k, got ${k}.`);
   const size = Math.min(k, values.length);
   const picked: number[] = [];
   if (size === 0) return picked;

@@ -18,7 +18,22 @@ import type { Token } from './tokenize';
 import { taggedFromPenn, type TaggedToken } from './wordnet-pos';
 
 /** NLTK's feature templates, in the order _get_features adds them (and Python sums them). */
-export const PERCEPTRON_TEMPLATES = ['bias', 'i suffix', 'i pref1', 'i-1 tag', 'i-2 tag', 'i tag+i-2 tag', 'i word', 'i-1 tag+i word', 'i-1 word', 'i-1 suffix', 'i-2 word', 'i+1 word', 'i+1 suffix', 'i+2 word'] as const;
+export const PERCEPTRON_TEMPLATES = [
+  'bias',
+  'i suffix',
+  'i pref1',
+  'i-1 tag',
+  'i-2 tag',
+  'i tag+i-2 tag',
+  'i word',
+  'i-1 tag+i word',
+  'i-1 word',
+  'i-1 suffix',
+  'i-2 word',
+  'i+1 word',
+  'i+1 suffix',
+  'i+2 word',
+] as const;
 
 /** The model file's layout (see the converter): weights are stored as integers, weight × 1000. */
 export interface PerceptronModelFile {
@@ -80,7 +95,10 @@ interface WordInfo {
 }
 
 function badModel(what: string): LensError {
-  return new LensError('bad-request', `The part-of-speech model is not a converted NLTK averaged-perceptron model (${what}); regenerate it with test/tools/convert-perceptron-tagger.py.`);
+  return new LensError(
+    'bad-request',
+    `The part-of-speech model is not a converted NLTK averaged-perceptron model (${what}); regenerate it with test/tools/convert-perceptron-tagger.py.`,
+  );
 }
 
 const START = ['-START-', '-START2-'] as const;
@@ -88,7 +106,8 @@ const END = ['-END-', '-END2-'] as const;
 
 export function parsePerceptronModel(file: PerceptronModelFile): PerceptronModel {
   const { classes } = file;
-  if (!Array.isArray(classes) || classes.length === 0 || classes.length > 63) throw badModel('it needs 1 to 63 classes');
+  if (!Array.isArray(classes) || classes.length === 0 || classes.length > 63)
+    throw badModel('it needs 1 to 63 classes');
   const classIndex = new Map(classes.map((c, i) => [c, i]));
   const tagIds = new Map([...classIndex, [START[0], classes.length], [START[1], classes.length + 1]]);
   const tagCount = classes.length + 2;
@@ -113,13 +132,15 @@ export function parsePerceptronModel(file: PerceptronModelFile): PerceptronModel
   const toRow = (template: string, arg: string, row: readonly number[]): Row => {
     const start = at;
     for (let k = 0; k < row.length; k += 2) {
-      if (!(row[k] >= 0 && row[k] < classes.length)) throw badModel(`feature "${template} ${arg}" names class ${row[k]}`);
+      if (!(row[k] >= 0 && row[k] < classes.length))
+        throw badModel(`feature "${template} ${arg}" names class ${row[k]}`);
       rowClass[at] = row[k];
       // NLTK's weights are multiples of 0.001; the correctly rounded quotient is the double Python holds.
       rowWeight[at] = row[k + 1] / 1000;
       at++;
     }
-    if (at - start > classes.length) throw badModel(`feature "${template} ${arg}" has more weights than there are classes`);
+    if (at - start > classes.length)
+      throw badModel(`feature "${template} ${arg}" has more weights than there are classes`);
     return start * 64 + (at - start);
   };
 
@@ -162,14 +183,16 @@ export function parsePerceptronModel(file: PerceptronModelFile): PerceptronModel
     const [prev, prev2] = arg.split(' ');
     const a = tagIds.get(prev);
     const b = tagIds.get(prev2);
-    if (a !== undefined && b !== undefined) tagPair[a * tagCount + b] = toRow(PERCEPTRON_TEMPLATES[5], arg, templates[5][arg]);
+    if (a !== undefined && b !== undefined)
+      tagPair[a * tagCount + b] = toRow(PERCEPTRON_TEMPLATES[5], arg, templates[5][arg]);
   }
   byWord(6, 'word');
   const tagWord = new Map<number, Row>();
   for (const arg in templates[7]) {
     const space = arg.indexOf(' ');
     const id = tagIds.get(arg.slice(0, space));
-    if (id !== undefined) tagWord.set(wordRows(arg.slice(space + 1)).id * 64 + id, toRow(PERCEPTRON_TEMPLATES[7], arg, templates[7][arg]));
+    if (id !== undefined)
+      tagWord.set(wordRows(arg.slice(space + 1)).id * 64 + id, toRow(PERCEPTRON_TEMPLATES[7], arg, templates[7][arg]));
   }
   byWord(8, 'prev1');
   const prev1Suffix = byArg(9);
@@ -177,14 +200,33 @@ export function parsePerceptronModel(file: PerceptronModelFile): PerceptronModel
   byWord(11, 'next1');
   const next1Suffix = byArg(12);
   byWord(13, 'next2');
-  const model = { classes, tagdict, rowClass, rowWeight, bias, suffix, pref1, prev1Tag, prev2Tag, tagPair, words, tagWord, prev1Suffix, next1Suffix, seen: new Map(), padding: [], scores: new Float64Array(classes.length) };
+  const model = {
+    classes,
+    tagdict,
+    rowClass,
+    rowWeight,
+    bias,
+    suffix,
+    pref1,
+    prev1Tag,
+    prev2Tag,
+    tagPair,
+    words,
+    tagWord,
+    prev1Suffix,
+    next1Suffix,
+    seen: new Map(),
+    padding: [],
+    scores: new Float64Array(classes.length),
+  };
   // The padding symbols enter the context as they are (they are not normalised).
   return { ...model, padding: [...START, ...END].map((symbol) => infoOf(model, symbol, symbol)) };
 }
 
 const SURROGATE = /[\uD800-\uDFFF]/;
 // Python's str.isdigit: decimal digits plus the Unicode digits that are not decimal (superscripts, circled…).
-const PY_DIGIT = '\\p{Nd}\\u{B2}-\\u{B3}\\u{B9}\\u{1369}-\\u{1371}\\u{19DA}\\u{2070}\\u{2074}-\\u{2079}\\u{2080}-\\u{2089}\\u{2460}-\\u{2468}\\u{2474}-\\u{247C}\\u{2488}-\\u{2490}\\u{24EA}\\u{24F5}-\\u{24FD}\\u{24FF}\\u{2776}-\\u{277E}\\u{2780}-\\u{2788}\\u{278A}-\\u{2792}\\u{10A40}-\\u{10A43}\\u{10E60}-\\u{10E68}\\u{11052}-\\u{1105A}\\u{1F100}-\\u{1F10A}';
+const PY_DIGIT =
+  '\\p{Nd}\\u{B2}-\\u{B3}\\u{B9}\\u{1369}-\\u{1371}\\u{19DA}\\u{2070}\\u{2074}-\\u{2079}\\u{2080}-\\u{2089}\\u{2460}-\\u{2468}\\u{2474}-\\u{247C}\\u{2488}-\\u{2490}\\u{24EA}\\u{24F5}-\\u{24FD}\\u{24FF}\\u{2776}-\\u{277E}\\u{2780}-\\u{2788}\\u{278A}-\\u{2792}\\u{10A40}-\\u{10A43}\\u{10E60}-\\u{10E68}\\u{11052}-\\u{1105A}\\u{1F100}-\\u{1F10A}';
 const ALL_DIGITS = new RegExp(`^[${PY_DIGIT}]+$`, 'u');
 const LEADING_DIGIT = new RegExp(`^[${PY_DIGIT}]`, 'u');
 
@@ -287,7 +329,10 @@ export function createPerceptronTagger(model: PerceptronModel): PosTagger {
   const tagged = new Map(model.classes.map((c) => [c, taggedFromPenn(c)]));
   return {
     tag(_text: string, tokens: readonly Token[]): TaggedToken[] {
-      return perceptronTags(model, tokens.map((t) => t.text)).map((tag) => tagged.get(tag) as TaggedToken);
+      return perceptronTags(
+        model,
+        tokens.map((t) => t.text),
+      ).map((tag) => tagged.get(tag) as TaggedToken);
     },
   };
 }

@@ -15,13 +15,82 @@ export interface Token {
   readonly end: number;
 }
 
-const ABBREVIATIONS = new Set(['mr', 'mrs', 'ms', 'dr', 'st', 'jr', 'sr', 'vs', 'etc', 'inc', 'ltd', 'co', 'mt', 'ft', 'no', 'prof', 'gen', 'col', 'lt', 'sgt', 'capt', 'ave', 'rd', 'blvd', 'jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec']);
+const ABBREVIATIONS = new Set([
+  'mr',
+  'mrs',
+  'ms',
+  'dr',
+  'st',
+  'jr',
+  'sr',
+  'vs',
+  'etc',
+  'inc',
+  'ltd',
+  'co',
+  'mt',
+  'ft',
+  'no',
+  'prof',
+  'gen',
+  'col',
+  'lt',
+  'sgt',
+  'capt',
+  'ave',
+  'rd',
+  'blvd',
+  'jan',
+  'feb',
+  'mar',
+  'apr',
+  'jun',
+  'jul',
+  'aug',
+  'sep',
+  'sept',
+  'oct',
+  'nov',
+  'dec',
+]);
 const OPENERS = new Set(['(', '[', '{', '<']);
 const CLOSERS = new Set([')', ']', '}', '>']);
 /** Characters NLTK always pads with spaces, wherever they occur. */
-const ALWAYS_SPLIT = new Set([';', '@', '#', '$', '%', '&', '?', '!', '*', '(', ')', '[', ']', '{', '}', '<', '>', '«', '“', '‘', '„', '»', '”', '’']);
+const ALWAYS_SPLIT = new Set([
+  ';',
+  '@',
+  '#',
+  '$',
+  '%',
+  '&',
+  '?',
+  '!',
+  '*',
+  '(',
+  ')',
+  '[',
+  ']',
+  '{',
+  '}',
+  '<',
+  '>',
+  '«',
+  '“',
+  '‘',
+  '„',
+  '»',
+  '”',
+  '’',
+]);
 const CLITICS = ["n't", "'ll", "'re", "'ve", "'s", "'m", "'d", "'"];
-const SPLIT_WORDS: ReadonlyArray<readonly [string, number]> = [['cannot', 3], ['gonna', 3], ['gotta', 3], ['wanna', 3], ['gimme', 3], ['lemme', 3]];
+const SPLIT_WORDS: ReadonlyArray<readonly [string, number]> = [
+  ['cannot', 3],
+  ['gonna', 3],
+  ['gotta', 3],
+  ['wanna', 3],
+  ['gimme', 3],
+  ['lemme', 3],
+];
 
 /** Lower-cases character by character, keeping a character whose lower case would change the length. */
 export function lowerKeepingLength(text: string): string {
@@ -60,17 +129,37 @@ function splitChunk(text: string, start: number, end: number, atTextEnd: boolean
   const tail: Token[] = [];
   // Leading quotes and brackets.
   for (;;) {
-    if (text[s] === '"') { push(head, text, s, s + 1, '``'); s++; continue; }
-    if (text.startsWith('``', s)) { push(head, text, s, s + 2); s += 2; continue; }
-    if (s < e && OPENERS.has(text[s])) { push(head, text, s, s + 1); s++; continue; }
+    if (text[s] === '"') {
+      push(head, text, s, s + 1, '``');
+      s++;
+      continue;
+    }
+    if (text.startsWith('``', s)) {
+      push(head, text, s, s + 2);
+      s += 2;
+      continue;
+    }
+    if (s < e && OPENERS.has(text[s])) {
+      push(head, text, s, s + 1);
+      s++;
+      continue;
+    }
     break;
   }
   // Trailing punctuation, collected right to left.
   for (;;) {
     if (e <= s) break;
     const last = text[e - 1];
-    if (last === '"') { tail.push({ text: "''", start: e - 1, end: e }); e--; continue; }
-    if (text.startsWith("''", e - 2) && e - 2 >= s) { tail.push({ text: "''", start: e - 2, end: e }); e -= 2; continue; }
+    if (last === '"') {
+      tail.push({ text: "''", start: e - 1, end: e });
+      e--;
+      continue;
+    }
+    if (text.startsWith("''", e - 2) && e - 2 >= s) {
+      tail.push({ text: "''", start: e - 2, end: e });
+      e -= 2;
+      continue;
+    }
     if (CLOSERS.has(last) || last === '?' || last === '!' || last === ',' || last === ':' || last === ';') {
       tail.push({ text: last, start: e - 1, end: e });
       e--;
@@ -79,7 +168,11 @@ function splitChunk(text: string, start: number, end: number, atTextEnd: boolean
     if (last === '.') {
       let dots = e;
       while (dots > s && text[dots - 1] === '.') dots--;
-      if (e - dots >= 2) { tail.push({ text: text.slice(dots, e), start: dots, end: e }); e = dots; continue; }
+      if (e - dots >= 2) {
+        tail.push({ text: text.slice(dots, e), start: dots, end: e });
+        e = dots;
+        continue;
+      }
       if (e - 1 > s && periodEndsSentence(text.slice(s, e - 1), atTextEnd && tail.every((t) => t.text !== '.'))) {
         tail.push({ text: '.', start: e - 1, end: e });
         e--;
@@ -108,8 +201,14 @@ function splitInner(text: string, start: number, end: number, out: Token[]): voi
     if (ALWAYS_SPLIT.has(ch)) width = 1;
     else if ((ch === ',' || ch === ':') && (i + 1 >= end || !/\d/.test(next))) width = 1;
     else if (ch === '-' && next === '-') width = 2;
-    else if (ch === '.' && next === '.') { width = 2; while (i + width < end && text[i + width] === '.') width++; }
-    if (width === 0) { i++; continue; }
+    else if (ch === '.' && next === '.') {
+      width = 2;
+      while (i + width < end && text[i + width] === '.') width++;
+    }
+    if (width === 0) {
+      i++;
+      continue;
+    }
     splitWord(text, pieceStart, i, out);
     push(out, text, i, i + width);
     i += width;
@@ -122,7 +221,11 @@ function splitWord(text: string, start: number, end: number, out: Token[]): void
   if (end <= start) return;
   const word = text.slice(start, end);
   for (const [whole, cut] of SPLIT_WORDS) {
-    if (word === whole) { push(out, text, start, start + cut); push(out, text, start + cut, end); return; }
+    if (word === whole) {
+      push(out, text, start, start + cut);
+      push(out, text, start + cut, end);
+      return;
+    }
   }
   for (const clitic of CLITICS) {
     if (word.length > clitic.length && word.endsWith(clitic)) {

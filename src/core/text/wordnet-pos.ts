@@ -17,10 +17,14 @@ export interface TaggedToken {
 
 export function wordNetPosFromPenn(tag: string): WordNetPos {
   switch (tag[0]) {
-    case 'J': return 'a';
-    case 'V': return 'v';
-    case 'R': return 'r';
-    default: return 'n';
+    case 'J':
+      return 'a';
+    case 'V':
+      return 'v';
+    case 'R':
+      return 'r';
+    default:
+      return 'n';
   }
 }
 

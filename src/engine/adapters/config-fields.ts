@@ -13,17 +13,35 @@ export function parseJsonObject(text: string, file: string): Json {
   try {
     value = JSON.parse(text);
   } catch {
-    throw new LensError('bad-model-config', `${file} is not valid JSON; this does not look like a transformers.js model folder.`, { file });
+    throw new LensError(
+      'bad-model-config',
+      `${file} is not valid JSON; this does not look like a transformers.js model folder.`,
+      { file },
+    );
   }
   if (!isObject(value) || Array.isArray(value)) {
-    throw new LensError('bad-model-config', `${file} holds ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}, not a JSON object of settings; the file is damaged. Take it again from the model repository.`, { file });
+    throw new LensError(
+      'bad-model-config',
+      `${file} holds ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}, not a JSON object of settings; the file is damaged. Take it again from the model repository.`,
+      { file },
+    );
   }
   return value;
 }
 
-export function field<T>(object: Json, key: string, where: string, check: (value: unknown) => value is T, family = 'this'): T {
+export function field<T>(
+  object: Json,
+  key: string,
+  where: string,
+  check: (value: unknown) => value is T,
+  family = 'this',
+): T {
   const value = object[key];
-  if (!check(value)) throw new LensError('unsupported-model', `config.json has no usable ${where}${key} (${JSON.stringify(value)}); ${family} export is missing a field DAMRO Lens needs.`);
+  if (!check(value))
+    throw new LensError(
+      'unsupported-model',
+      `config.json has no usable ${where}${key} (${JSON.stringify(value)}); ${family} export is missing a field DAMRO Lens needs.`,
+    );
   return value;
 }
 
@@ -48,7 +66,11 @@ export function parseTextConfig(config: ModelConfig, generation: Json | undefine
   const hidden = field(text, 'hidden_size', 'text_config.', isInt, family);
   const eos = generation?.eos_token_id ?? text.eos_token_id ?? json.eos_token_id;
   const eosTokenIds = (Array.isArray(eos) ? eos : [eos]).filter(isInt);
-  if (eosTokenIds.length === 0) throw new LensError('unsupported-model', 'Neither generation_config.json nor config.json names an eos_token_id, so captions could never end.');
+  if (eosTokenIds.length === 0)
+    throw new LensError(
+      'unsupported-model',
+      'Neither generation_config.json nor config.json names an eos_token_id, so captions could never end.',
+    );
   const pad = generation?.pad_token_id ?? text.pad_token_id ?? json.pad_token_id;
   return {
     hidden,
@@ -59,6 +81,8 @@ export function parseTextConfig(config: ModelConfig, generation: Json | undefine
     vocabSize: field(text, 'vocab_size', 'text_config.', isInt, family),
     eosTokenIds,
     padTokenId: isInt(pad) ? pad : eosTokenIds[0],
-    ...(isInt(text.max_position_embeddings) && text.max_position_embeddings > 0 ? { maxPositions: text.max_position_embeddings } : {}),
+    ...(isInt(text.max_position_embeddings) && text.max_position_embeddings > 0
+      ? { maxPositions: text.max_position_embeddings }
+      : {}),
   };
 }

@@ -11,7 +11,9 @@ export interface GraphMetadata {
   readonly outputMetadata: readonly ValueMetadata[];
 }
 
-type ValueMetadata = { readonly name: string; readonly isTensor: false } | { readonly name: string; readonly isTensor: true; readonly shape: ReadonlyArray<number | string> };
+type ValueMetadata =
+  | { readonly name: string; readonly isTensor: false }
+  | { readonly name: string; readonly isTensor: true; readonly shape: ReadonlyArray<number | string> };
 
 export interface ShapeExpectations {
   readonly text: TextConfig;
@@ -35,18 +37,46 @@ function fixedDim(graph: GraphMetadata, name: string, axis: number): number | un
 }
 
 /** Throws a 'bad-model-config' error naming the setting and the file when a fixed graph dimension disagrees. */
-export function checkGraphShapes(graphs: GraphFiles<GraphMetadata>, files: GraphFiles<string>, expected: ShapeExpectations): void {
+export function checkGraphShapes(
+  graphs: GraphFiles<GraphMetadata>,
+  files: GraphFiles<string>,
+  expected: ShapeExpectations,
+): void {
   const { text, tokenGrid, crop } = expected;
   const checks: [keyof GraphFiles<unknown>, string, number, number, string][] = [
     ['embed', 'inputs_embeds', -1, text.hidden, 'config.json text_config.hidden_size'],
     ['decoder', 'inputs_embeds', -1, text.hidden, 'config.json text_config.hidden_size'],
     ['decoder', 'logits', -1, text.vocabSize, 'config.json text_config.vocab_size'],
     ['decoder', 'past_key_values.0.key', 1, text.kvHeads, 'config.json text_config.num_key_value_heads'],
-    ['decoder', 'past_key_values.0.key', 3, text.headDim, 'config.json text_config.head_dim (or hidden_size / num_attention_heads)'],
+    [
+      'decoder',
+      'past_key_values.0.key',
+      3,
+      text.headDim,
+      'config.json text_config.head_dim (or hidden_size / num_attention_heads)',
+    ],
     ['vision', 'image_features', -1, text.hidden, 'config.json text_config.hidden_size'],
-    ['vision', 'image_features', -2, tokenGrid.rows * tokenGrid.cols, `config.json vision_config.image_size / patch_size (a ${tokenGrid.rows}×${tokenGrid.cols} token grid)`],
-    ['vision', 'pixel_values', -2, crop.height, 'the image size of preprocessor_config.json and config.json vision_config'],
-    ['vision', 'pixel_values', -1, crop.width, 'the image size of preprocessor_config.json and config.json vision_config'],
+    [
+      'vision',
+      'image_features',
+      -2,
+      tokenGrid.rows * tokenGrid.cols,
+      `config.json vision_config.image_size / patch_size (a ${tokenGrid.rows}×${tokenGrid.cols} token grid)`,
+    ],
+    [
+      'vision',
+      'pixel_values',
+      -2,
+      crop.height,
+      'the image size of preprocessor_config.json and config.json vision_config',
+    ],
+    [
+      'vision',
+      'pixel_values',
+      -1,
+      crop.width,
+      'the image size of preprocessor_config.json and config.json vision_config',
+    ],
   ];
   for (const [graph, value, axis, wanted, field] of checks) {
     const actual = fixedDim(graphs[graph], value, axis);

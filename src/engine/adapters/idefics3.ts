@@ -1,7 +1,7 @@
-// Idefics3 / SmolVLM exports: a SigLIP tower without CLS (so the outlier score is always the labelled
-// adaptation), a pixel-shuffle connector (scores aggregated per LLM token, pixel-shuffle.ts), and a processor
-// that expands the prompt's <image> into <fake_token_around_image><global-img><image>×N<fake_token_around_image>.
-// Image splitting is off: the whole image is one tile of N tokens, not (rows·cols + 1)·N (src/engine/browser-stack.md §8.1).
+// Idefics3 / SmolVLM exports: a SigLIP tower without CLS (so the outlier score is always the labelled adaptation), a
+// pixel-shuffle connector (scores aggregated per LLM token, pixel-shuffle.ts), and a processor that expands the
+// prompt's <image> into <fake_token_around_image><global-img><image>×N<fake_token_around_image>. Image splitting is
+// off: the whole image is one tile of N tokens, not (rows·cols + 1)·N (src/engine/browser-stack.md §8.1).
 import { LensError } from '../../protocol/errors';
 import { tensor } from '../runtime/sessions';
 import { field, isInt, isObject, parseTextConfig, type Json } from './config-fields';
@@ -28,7 +28,10 @@ const spec = (family: string): FamilySpec => ({
     const tokenSide = patchSide / scale;
     const seqLen = (processor.config as { image_seq_len?: number }).image_seq_len;
     if (!Number.isInteger(tokenSide) || seqLen !== tokenSide ** 2) {
-      throw new LensError('unsupported-model', `processor_config.json's image_seq_len (${seqLen}) does not match ${patchSide}² patches shuffled by ${scale}; this ${family} export is not understood.`);
+      throw new LensError(
+        'unsupported-model',
+        `processor_config.json's image_seq_len (${seqLen}) does not match ${patchSide}² patches shuffled by ${scale}; this ${family} export is not understood.`,
+      );
     }
     const imageProcessor = processor.image_processor!;
     return {
@@ -41,7 +44,10 @@ const spec = (family: string): FamilySpec => ({
       processorGeometry: { shortestEdge: imageSize, crop: { height: imageSize, width: imageSize }, resize: 'stretch' },
       visionInputs: ['pixel_values', 'pixel_attention_mask'],
       async preprocess(image) {
-        const out = (await imageProcessor(image, { do_image_splitting: false })) as Record<'pixel_values' | 'pixel_attention_mask', { data: Float32Array | Uint8Array; dims: number[] }>;
+        const out = (await imageProcessor(image, { do_image_splitting: false })) as Record<
+          'pixel_values' | 'pixel_attention_mask',
+          { data: Float32Array | Uint8Array; dims: number[] }
+        >;
         const { pixel_values: pixels, pixel_attention_mask: mask } = out;
         return {
           pixel_values: tensor('float32', pixels.data as Float32Array, pixels.dims),
@@ -51,12 +57,19 @@ const spec = (family: string): FamilySpec => ({
       tokenScores: (patchScores) => tokenScoresFromPatches(patchScores, patchSide, scale),
       promptIds(text, imageTokens) {
         const parts = text.split(IMAGE);
-        if (parts.length !== 2) throw new LensError('unsupported-model', `The chat template must place exactly one ${IMAGE} in the prompt; it placed ${parts.length - 1}.`);
+        if (parts.length !== 2)
+          throw new LensError(
+            'unsupported-model',
+            `The chat template must place exactly one ${IMAGE} in the prompt; it placed ${parts.length - 1}.`,
+          );
         const ids = processor.tokenizer!.encode(parts.join(`${FAKE}${GLOBAL}${IMAGE.repeat(imageTokens)}${FAKE}`));
         const start = ids.indexOf(imageTokenId);
         const count = ids.lastIndexOf(imageTokenId) - start + 1;
         if (start < 0 || count !== imageTokens || ids.slice(start, start + count).some((id) => id !== imageTokenId)) {
-          throw new LensError('unsupported-model', `The tokenizer did not keep ${imageTokens} consecutive ${IMAGE} tokens (id ${imageTokenId}); this ${family} export's tokenizer is not understood.`);
+          throw new LensError(
+            'unsupported-model',
+            `The tokenizer did not keep ${imageTokens} consecutive ${IMAGE} tokens (id ${imageTokenId}); this ${family} export's tokenizer is not understood.`,
+          );
         }
         return { ids, start, count };
       },

@@ -1,8 +1,8 @@
 // The part every transformers.js image-text-to-text export shares (vision_encoder + embed_tokens +
-// decoder_model_merged, src/engine/browser-stack.md §1.1): loading and tapping the three graphs, checking their inputs and
-// outputs, the vision pass with DAMRO's outlier score, the decoder rows and the tapped batched runner. A family
-// adapter declares only what differs (FamilyPlan): its vision inputs, how patch scores map to the LLM's image
-// tokens, and where the image tokens sit in its prompt.
+// decoder_model_merged, src/engine/browser-stack.md §1.1): loading and tapping the three graphs, checking their inputs
+// and outputs, the vision pass with DAMRO's outlier score, the decoder rows and the tapped batched runner. A family
+// adapter declares only what differs (FamilyPlan): its vision inputs, how patch scores map to the LLM's image tokens,
+// and where the image tokens sit in its prompt.
 import { OUTLIER_SCORERS, type OutlierScorerName } from '../../core/attention/outliers';
 import { LensError } from '../../protocol/errors';
 import type { Dtype, Grid, ImageInput, ModelInfo } from '../../protocol/messages';
@@ -67,7 +67,11 @@ const PROCESSOR_FILES = ['tokenizer_config.json', 'preprocessor_config.json'] as
 async function requireProcessorFiles(ctx: AdapterContext): Promise<void> {
   for (const file of PROCESSOR_FILES) {
     if (!(await ctx.source.readOptional(file, ctx.onProgress))) {
-      throw new LensError('bad-model-config', `${ctx.source.origin}${file} does not exist; the processor and tokenizer cannot be built without it. The model folder is incomplete: take it whole from its model repository.`, { file });
+      throw new LensError(
+        'bad-model-config',
+        `${ctx.source.origin}${file} does not exist; the processor and tokenizer cannot be built without it. The model folder is incomplete: take it whole from its model repository.`,
+        { file },
+      );
     }
   }
 }
@@ -76,7 +80,12 @@ async function requireProcessorFiles(ctx: AdapterContext): Promise<void> {
  * Hub repos do not always export every session in every dtype (an embedding table is often left in fp16 or fp32,
  * since 4-bit quantisation does not apply to it); a missing file falls back to the nearest dtype that exists.
  */
-const DTYPE_FALLBACK: Record<Dtype, readonly Dtype[]> = { fp32: [], fp16: ['fp32'], q4: ['fp32'], q4f16: ['fp16', 'q4', 'fp32'] };
+const DTYPE_FALLBACK: Record<Dtype, readonly Dtype[]> = {
+  fp32: [],
+  fp16: ['fp32'],
+  q4: ['fp32'],
+  q4f16: ['fp16', 'q4', 'fp32'],
+};
 
 interface OnnxFile {
   /** Where the file was read from, for error messages. */
@@ -97,16 +106,29 @@ async function readOnnx(ctx: AdapterContext, name: string): Promise<OnnxFile> {
     const locations = inModelFile(where, () => externalDataFiles(bytes, scanModel(bytes), `onnx/${file}`));
     if (locations.length === 0) return { file: where, bytes, dtype };
     const externalData = [];
-    for (const path of locations) externalData.push({ path, data: await ctx.source.read(`onnx/${path}`, ctx.onProgress) });
+    for (const path of locations)
+      externalData.push({ path, data: await ctx.source.read(`onnx/${path}`, ctx.onProgress) });
     return { file: where, bytes, dtype, externalData };
   }
   const tried = [ctx.dtype, ...DTYPE_FALLBACK[ctx.dtype]].map((d) => `onnx/${name}${DTYPE_SUFFIX[d]}.onnx`).join(', ');
-  throw new LensError('model-not-found', `${ctx.source.origin} has none of ${tried}; this model may not be exported in ${ctx.dtype}. Try another dtype.`);
+  throw new LensError(
+    'model-not-found',
+    `${ctx.source.origin} has none of ${tried}; this model may not be exported in ${ctx.dtype}. Try another dtype.`,
+  );
 }
 
 /** Refuses a session whose graph lacks a name the engine feeds or reads, saying which and what is supported. */
-export function requireNames(session: Pick<OrtSession, 'inputNames' | 'outputNames'>, what: string, inputs: readonly string[], outputs: readonly string[], families: readonly string[]): void {
-  const missing = [...inputs.filter((n) => !session.inputNames.includes(n)).map((n) => `input '${n}'`), ...outputs.filter((n) => !session.outputNames.includes(n)).map((n) => `output '${n}'`)];
+export function requireNames(
+  session: Pick<OrtSession, 'inputNames' | 'outputNames'>,
+  what: string,
+  inputs: readonly string[],
+  outputs: readonly string[],
+  families: readonly string[],
+): void {
+  const missing = [
+    ...inputs.filter((n) => !session.inputNames.includes(n)).map((n) => `input '${n}'`),
+    ...outputs.filter((n) => !session.outputNames.includes(n)).map((n) => `output '${n}'`),
+  ];
   if (missing.length === 0) return;
   throw new LensError(
     'unsupported-model',
@@ -123,9 +145,13 @@ interface Sessions {
   readonly cacheAssembly: CacheAssembler;
 }
 
-function float32Output(outputs: Readonly<Record<string, OrtTensor>>, name: string): { data: Float32Array; dims: readonly number[] } {
+function float32Output(
+  outputs: Readonly<Record<string, OrtTensor>>,
+  name: string,
+): { data: Float32Array; dims: readonly number[] } {
   const value = outputs[name];
-  if (!value || !(value.data instanceof Float32Array)) throw new LensError('unsupported-model', `The vision encoder returned no float32 "${name}".`);
+  if (!value || !(value.data instanceof Float32Array))
+    throw new LensError('unsupported-model', `The vision encoder returned no float32 "${name}".`);
   return { data: value.data, dims: value.dims };
 }
 
@@ -151,7 +177,10 @@ class ImageTextModel implements LoadedModel {
       feeds = await this.plan.preprocess(image);
     } catch (error) {
       // The processor's resize and normalisation run in transformers.js's image code, not in ONNX Runtime.
-      throw new LensError('bad-image', `The image processor could not prepare this ${image.width}×${image.height} image (${error instanceof Error ? error.message : String(error)}). Try another image, or save it as PNG or JPEG.`);
+      throw new LensError(
+        'bad-image',
+        `The image processor could not prepare this ${image.width}×${image.height} image (${error instanceof Error ? error.message : String(error)}). Try another image, or save it as PNG or JPEG.`,
+      );
     }
     const outputs = await this.sessions.vision.run(feeds);
     try {
@@ -161,7 +190,10 @@ class ImageTextModel implements LoadedModel {
       const patchScores = readVisionScores(this.visionTap, outputs)[this.scorer];
       const scores = patchScores && this.plan.tokenScores(patchScores);
       if (!scores || scores.length !== imageTokens) {
-        throw new LensError('attention-unavailable', `The vision tap gave ${scores?.length ?? 0} outlier scores for ${imageTokens} image tokens; this export's vision layout is not supported.`);
+        throw new LensError(
+          'attention-unavailable',
+          `The vision tap gave ${scores?.length ?? 0} outlier scores for ${imageTokens} image tokens; this export's vision layout is not supported.`,
+        );
       }
       return { features: features.data.slice(), imageTokens, hidden, scores };
     } finally {
@@ -169,11 +201,20 @@ class ImageTextModel implements LoadedModel {
     }
   }
 
-  async buildRows(prompt: string, image: EncodedImage, outliers?: Int32Array): Promise<{ full: RowSpec; outlier?: RowSpec }> {
-    const text = this.processor.apply_chat_template([{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: prompt }] }], { add_generation_prompt: true, tokenize: false }) as string;
+  async buildRows(
+    prompt: string,
+    image: EncodedImage,
+    outliers?: Int32Array,
+  ): Promise<{ full: RowSpec; outlier?: RowSpec }> {
+    const text = this.processor.apply_chat_template(
+      [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: prompt }] }],
+      { add_generation_prompt: true, tokenize: false },
+    ) as string;
     const { ids, start, count } = this.plan.promptIds(text, image.imageTokens);
     const hidden = image.hidden;
-    const embedded = await this.sessions.embed.run({ input_ids: tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]) });
+    const embedded = await this.sessions.embed.run({
+      input_ids: tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]),
+    });
     const textEmbeds = (await embedded.inputs_embeds.getData()) as Float32Array;
     embedded.inputs_embeds.dispose();
     const before = textEmbeds.subarray(0, start * hidden);
@@ -188,8 +229,13 @@ class ImageTextModel implements LoadedModel {
     };
     const full = row(image.imageTokens, (out, offset) => out.set(image.features, offset));
     if (!outliers) return { full };
-    // The outlier branch sees only the k outlier tokens, in descending score order (src/core/damro-spec.md §1.2): dropped, not masked.
-    const outlier = row(outliers.length, (out, offset) => outliers.forEach((token, i) => out.set(image.features.subarray(token * hidden, (token + 1) * hidden), offset + i * hidden)));
+    // The outlier branch sees only the k outlier tokens, in descending score order (src/core/damro-spec.md §1.2):
+    // dropped, not masked.
+    const outlier = row(outliers.length, (out, offset) =>
+      outliers.forEach((token, i) =>
+        out.set(image.features.subarray(token * hidden, (token + 1) * hidden), offset + i * hidden),
+      ),
+    );
     return { full, outlier: { embeds: outlier.embeds, length: outlier.length } };
   }
 
@@ -217,7 +263,10 @@ function unfusedDecoderTap(bytes: Uint8Array): TappedDecoder {
   return { ...edit, reader: decoderTapReader(edit.tap) };
 }
 
-function fusedDecoderTap(bytes: Uint8Array, external: readonly { path: string; data: Uint8Array }[] | undefined): TappedDecoder {
+function fusedDecoderTap(
+  bytes: Uint8Array,
+  external: readonly { path: string; data: Uint8Array }[] | undefined,
+): TappedDecoder {
   const edit = tapFusedDecoder(bytes, external);
   return { ...edit, reader: fusedTapReader(edit.tap) };
 }
@@ -230,15 +279,21 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
       const generation = await readJson(ctx, 'generation_config.json');
       await requireProcessorFiles(ctx);
       const processor = await loadProcessor(ctx.processorId).catch((error: unknown) => {
-        throw new LensError('model-not-found', `Could not load the processor and tokenizer of "${ctx.modelId}" (${error instanceof Error ? error.message : String(error)}). Check the model id and your connection.`);
+        throw new LensError(
+          'model-not-found',
+          `Could not load the processor and tokenizer of "${ctx.modelId}" (${error instanceof Error ? error.message : String(error)}). Check the model id and your connection.`,
+        );
       });
       const plan = spec.plan(rawConfig, generation, processor);
       const { text } = plan;
-      // The paper's scores need CLS (either of its two settings); a tower without it gets the chosen, labelled substitute.
+      // The paper's scores need CLS (either of its two settings); a tower without it gets the chosen, labelled
+      // substitute.
       const scorer: OutlierScorerName = plan.hasCls ? ctx.clsScorer : ctx.noClsScorer;
 
       const vision = await readOnnx(ctx, 'vision_encoder');
-      const visionTapped = inModelFile(vision.file, () => tapVisionEncoder(vision.bytes, { layer: plan.scoreLayer, scorers: [scorer] }));
+      const visionTapped = inModelFile(vision.file, () =>
+        tapVisionEncoder(vision.bytes, { layer: plan.scoreLayer, scorers: [scorer] }),
+      );
       const embed = await readOnnx(ctx, 'embed_tokens');
       // Not tapped, but scanned all the same, so that a damaged file is refused by name rather than by ONNX Runtime.
       inModelFile(embed.file, () => scanModel(embed.bytes));
@@ -247,31 +302,63 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
       // recomputed from their query and present keys, and run row by row: GQA cannot mask left padding, and the
       // recomputed row ignores masks.
       const fused = inModelFile(decoder.file, () => hasFusedDecoderAttention(scanModel(decoder.bytes)));
-      const decoderTapped = inModelFile(decoder.file, () => (fused ? fusedDecoderTap(decoder.bytes, decoder.externalData) : unfusedDecoderTap(decoder.bytes)));
+      const decoderTapped = inModelFile(decoder.file, () =>
+        fused ? fusedDecoderTap(decoder.bytes, decoder.externalData) : unfusedDecoderTap(decoder.bytes),
+      );
       if (decoderTapped.tap.layers !== text.layers) {
-        throw new LensError('attention-unavailable', `Found attention in ${decoderTapped.tap.layers} decoder layers but config.json says ${text.layers}; the export's layout is not understood.`);
+        throw new LensError(
+          'attention-unavailable',
+          `Found attention in ${decoderTapped.tap.layers} decoder layers but config.json says ${text.layers}; the export's layout is not understood.`,
+        );
       }
-      const layerNames = (kind: string) => Array.from({ length: text.layers }, (_, l) => [`${kind}.${l}.key`, `${kind}.${l}.value`]).flat();
+      const layerNames = (kind: string) =>
+        Array.from({ length: text.layers }, (_, l) => [`${kind}.${l}.key`, `${kind}.${l}.value`]).flat();
       const label = (name: string, file: OnnxFile) => `${ctx.modelId} ${name} (${file.dtype})`;
       const created = await createSessions(
         {
-          vision: () => createSession(visionTapped.bytes, label('vision encoder', vision), { backend: ctx.backend, externalData: vision.externalData }),
-          embed: () => createSession(embed.bytes, label('token embeddings', embed), { backend: ctx.backend, externalData: embed.externalData }),
+          vision: () =>
+            createSession(visionTapped.bytes, label('vision encoder', vision), {
+              backend: ctx.backend,
+              externalData: vision.externalData,
+            }),
+          embed: () =>
+            createSession(embed.bytes, label('token embeddings', embed), {
+              backend: ctx.backend,
+              externalData: embed.externalData,
+            }),
           // Recomputed rows read the present keys on the CPU, so a fused decoder keeps its cache there.
-          decoder: () => createSession(decoderTapped.bytes, label('decoder', decoder), { backend: ctx.backend, gpuOutputs: fused ? [] : layerNames('present'), externalData: decoder.externalData }),
+          decoder: () =>
+            createSession(decoderTapped.bytes, label('decoder', decoder), {
+              backend: ctx.backend,
+              gpuOutputs: fused ? [] : layerNames('present'),
+              externalData: decoder.externalData,
+            }),
         },
         (made) => {
           requireNames(made.vision, 'vision_encoder', plan.visionInputs, ['image_features'], ctx.families);
           requireNames(made.embed, 'embed_tokens', ['input_ids'], ['inputs_embeds'], ctx.families);
           // position_ids are optional: GroupQueryAttention decoders derive positions from the mask.
-          requireNames(made.decoder, 'decoder_model_merged', ['inputs_embeds', 'attention_mask', ...layerNames('past_key_values')], ['logits', ...layerNames('present')], ctx.families);
-          checkGraphShapes(made, { vision: vision.file, embed: embed.file, decoder: decoder.file }, { text, tokenGrid: plan.tokenGrid, crop: plan.processorGeometry.crop });
+          requireNames(
+            made.decoder,
+            'decoder_model_merged',
+            ['inputs_embeds', 'attention_mask', ...layerNames('past_key_values')],
+            ['logits', ...layerNames('present')],
+            ctx.families,
+          );
+          checkGraphShapes(
+            made,
+            { vision: vision.file, embed: embed.file, decoder: decoder.file },
+            { text, tokenGrid: plan.tokenGrid, crop: plan.processorGeometry.crop },
+          );
         },
       );
       const sessions: Sessions = {
         ...created,
         cacheAssembly: new CacheAssembler(2 * text.layers, kvCacheType(created.decoder), (bytes, outputs) =>
-          createSession(bytes, label('cache assembly', decoder), { backend: ctx.backend, gpuOutputs: fused ? [] : outputs }),
+          createSession(bytes, label('cache assembly', decoder), {
+            backend: ctx.backend,
+            gpuOutputs: fused ? [] : outputs,
+          }),
         ),
       };
 
@@ -285,11 +372,38 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
         processor: plan.processorGeometry,
         tokenGrid: plan.tokenGrid,
         scorer: { name: scorer, faithful: OUTLIER_SCORERS[scorer].faithful, label: OUTLIER_SCORERS[scorer].label },
-        decoder: { layers: text.layers, heads: text.heads, vocabSize: text.vocabSize, ...(text.maxPositions ? { maxPositions: text.maxPositions } : {}) },
+        decoder: {
+          layers: text.layers,
+          heads: text.heads,
+          vocabSize: text.vocabSize,
+          ...(text.maxPositions ? { maxPositions: text.maxPositions } : {}),
+        },
       };
-      const layout: DecoderLayout = { layers: text.layers, kvHeads: text.kvHeads, headDim: text.headDim, hidden: text.hidden, vocabSize: text.vocabSize, padTokenId: text.padTokenId };
-      const batched = () => new OrtDecoderRunner({ decoder: sessions.decoder, embed: sessions.embed, layout, tap: decoderTapped.reader, assembler: sessions.cacheAssembly });
-      return new ImageTextModel(info, plan, processor, sessions, scorer, visionTapped.tap, fused ? () => new RowwiseRunner(batched) : batched);
+      const layout: DecoderLayout = {
+        layers: text.layers,
+        kvHeads: text.kvHeads,
+        headDim: text.headDim,
+        hidden: text.hidden,
+        vocabSize: text.vocabSize,
+        padTokenId: text.padTokenId,
+      };
+      const batched = () =>
+        new OrtDecoderRunner({
+          decoder: sessions.decoder,
+          embed: sessions.embed,
+          layout,
+          tap: decoderTapped.reader,
+          assembler: sessions.cacheAssembly,
+        });
+      return new ImageTextModel(
+        info,
+        plan,
+        processor,
+        sessions,
+        scorer,
+        visionTapped.tap,
+        fused ? () => new RowwiseRunner(batched) : batched,
+      );
     },
   };
 }

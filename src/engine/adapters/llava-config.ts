@@ -7,7 +7,14 @@ export interface LlavaConfig {
   readonly imageTokenId: number;
   /** Index of the encoder layer whose output LLaVA uses (and whose attention DAMRO reads): L + vision_feature_layer. */
   readonly featureLayer: number;
-  readonly vision: { readonly hidden: number; readonly heads: number; readonly layers: number; readonly imageSize: number; readonly patchSize: number; readonly hasCls: boolean };
+  readonly vision: {
+    readonly hidden: number;
+    readonly heads: number;
+    readonly layers: number;
+    readonly imageSize: number;
+    readonly patchSize: number;
+    readonly hasCls: boolean;
+  };
   readonly text: TextConfig;
   readonly eosTokenIds: readonly number[];
   readonly padTokenId: number;
@@ -21,10 +28,16 @@ export interface LlavaConfig {
 export function encoderLayerOf(setting: number, layers: number): number {
   const state = setting < 0 ? layers + 1 + setting : setting;
   if (state < 0 || state > layers) {
-    throw new LensError('unsupported-model', `vision_feature_layer ${setting} is outside the tower's hidden states (its ${layers} layers give indices −${layers + 1}..${layers}); check config.json.`);
+    throw new LensError(
+      'unsupported-model',
+      `vision_feature_layer ${setting} is outside the tower's hidden states (its ${layers} layers give indices −${layers + 1}..${layers}); check config.json.`,
+    );
   }
   if (state === 0) {
-    throw new LensError('unsupported-model', `vision_feature_layer ${setting} selects the patch embeddings, before any attention layer, so there is no attention to score outliers with. DAMRO Lens needs a setting that selects a layer's output (1..${layers} or −1..−${layers}).`);
+    throw new LensError(
+      'unsupported-model',
+      `vision_feature_layer ${setting} selects the patch embeddings, before any attention layer, so there is no attention to score outliers with. DAMRO Lens needs a setting that selects a layer's output (1..${layers} or −1..−${layers}).`,
+    );
   }
   return state - 1;
 }
@@ -39,11 +52,18 @@ export function parseLlavaConfig(config: ModelConfig, generation: Json | undefin
   // "full" keeps CLS among the image features, which the per-patch scores would not line up with; without CLS
   // it is the same as "default".
   if (strategy !== 'default' && !(strategy === 'full' && !hasCls)) {
-    throw new LensError('unsupported-model', `vision_feature_select_strategy "${String(strategy)}" is not supported for this tower; DAMRO Lens handles llava exports whose image features are exactly the patches ("default", or "full" without CLS).`);
+    throw new LensError(
+      'unsupported-model',
+      `vision_feature_select_strategy "${String(strategy)}" is not supported for this tower; DAMRO Lens handles llava exports whose image features are exactly the patches ("default", or "full" without CLS).`,
+    );
   }
   const layers = field(vision, 'num_hidden_layers', 'vision_config.', isInt, family);
   const featureLayerSetting = json.vision_feature_layer ?? -2;
-  if (!isInt(featureLayerSetting)) throw new LensError('unsupported-model', 'vision_feature_layer must be one layer index; multi-layer features are not supported.');
+  if (!isInt(featureLayerSetting))
+    throw new LensError(
+      'unsupported-model',
+      'vision_feature_layer must be one layer index; multi-layer features are not supported.',
+    );
   const text = parseTextConfig(config, generation, family);
   return {
     imageTokenId: field(json, 'image_token_index', '', isInt, family),

@@ -13,7 +13,11 @@ const spec = (family: string): FamilySpec => ({
   plan(rawConfig, generation, processor): FamilyPlan {
     const config = parseLlavaConfig(rawConfig, generation);
     // CLIP processors resize the shortest edge and centre-crop; SigLIP ones resize to size {height, width}, a stretch.
-    const imageConfig = processor.image_processor!.config as { size?: { shortest_edge?: number; height?: number; width?: number }; crop_size?: { height: number; width: number }; do_center_crop?: boolean };
+    const imageConfig = processor.image_processor!.config as {
+      size?: { shortest_edge?: number; height?: number; width?: number };
+      crop_size?: { height: number; width: number };
+      do_center_crop?: boolean;
+    };
     const size = imageConfig.size;
     const stretch = size?.shortest_edge === undefined && size?.height !== undefined && size.width !== undefined;
     const side = config.vision.imageSize / config.vision.patchSize;
@@ -23,14 +27,20 @@ const spec = (family: string): FamilySpec => ({
       hasCls: config.vision.hasCls,
       tokenGrid: { rows: side, cols: side },
       processorGeometry: stretch
-        ? { shortestEdge: Math.min(size.height!, size.width!), crop: { height: size.height!, width: size.width! }, resize: 'stretch' }
+        ? {
+            shortestEdge: Math.min(size.height!, size.width!),
+            crop: { height: size.height!, width: size.width! },
+            resize: 'stretch',
+          }
         : {
             shortestEdge: size?.shortest_edge ?? config.vision.imageSize,
             crop: imageConfig.crop_size ?? { height: config.vision.imageSize, width: config.vision.imageSize },
           },
       visionInputs: ['pixel_values'],
       async preprocess(image) {
-        const { pixel_values: pixels } = (await processor.image_processor!(image)) as { pixel_values: { data: Float32Array; dims: number[] } };
+        const { pixel_values: pixels } = (await processor.image_processor!(image)) as {
+          pixel_values: { data: Float32Array; dims: number[] };
+        };
         return { pixel_values: tensor('float32', pixels.data, pixels.dims) };
       },
       tokenScores: (patchScores) => patchScores,
@@ -38,7 +48,10 @@ const spec = (family: string): FamilySpec => ({
         const ids = processor.tokenizer!.encode(text);
         const start = ids.indexOf(config.imageTokenId);
         if (start < 0 || ids.indexOf(config.imageTokenId, start + 1) >= 0) {
-          throw new LensError('unsupported-model', `The chat template must place exactly one image token in the prompt; it placed ${ids.filter((id) => id === config.imageTokenId).length}.`);
+          throw new LensError(
+            'unsupported-model',
+            `The chat template must place exactly one image token in the prompt; it placed ${ids.filter((id) => id === config.imageTokenId).length}.`,
+          );
         }
         return { ids, start, count: 1 };
       },

@@ -12,17 +12,22 @@ export function patchesOfToken(token: number, patchSide: number, scale: number):
   const i = Math.floor(token / tokenSide);
   const j = token % tokenSide;
   const patches: number[] = [];
-  for (let a = 0; a < scale; a++) for (let b = 0; b < scale; b++) patches.push((i * scale + a) * patchSide + j * scale + b);
+  for (let a = 0; a < scale; a++)
+    for (let b = 0; b < scale; b++) patches.push((i * scale + a) * patchSide + j * scale + b);
   return patches;
 }
 
 /** One score per LLM image token: the maximum over its s × s patch block. */
 export function tokenScoresFromPatches(patchScores: Float32Array, patchSide: number, scale: number): Float32Array {
   if (patchScores.length !== patchSide * patchSide || patchSide % scale !== 0) {
-    throw new LensError('attention-unavailable', `${patchScores.length} patch scores do not form a ${patchSide} × ${patchSide} grid that splits into ${scale} × ${scale} pixel-shuffle blocks.`);
+    throw new LensError(
+      'attention-unavailable',
+      `${patchScores.length} patch scores do not form a ${patchSide} × ${patchSide} grid that splits into ${scale} × ${scale} pixel-shuffle blocks.`,
+    );
   }
   const tokens = (patchSide / scale) ** 2;
   const out = new Float32Array(tokens);
-  for (let t = 0; t < tokens; t++) out[t] = Math.max(...patchesOfToken(t, patchSide, scale).map((p) => patchScores[p]!));
+  for (let t = 0; t < tokens; t++)
+    out[t] = Math.max(...patchesOfToken(t, patchSide, scale).map((p) => patchScores[p]!));
   return out;
 }

@@ -3,4 +3,9 @@ import { idefics3Adapter, smolvlmAdapter } from './idefics3';
 import { llavaAdapter, llavaOnevisionAdapter } from './llava';
 
 /** Model families by config.json `model_type`; one small adapter file each. */
-export const ADAPTERS: Readonly<Record<string, ModelAdapter>> = { llava: llavaAdapter, llava_onevision: llavaOnevisionAdapter, idefics3: idefics3Adapter, smolvlm: smolvlmAdapter };
+export const ADAPTERS: Readonly<Record<string, ModelAdapter>> = {
+  llava: llavaAdapter,
+  llava_onevision: llavaOnevisionAdapter,
+  idefics3: idefics3Adapter,
+  smolvlm: smolvlmAdapter,
+};

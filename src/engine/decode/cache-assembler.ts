@@ -1,12 +1,19 @@
 // Runs the cache-assembly model (src/engine/onnx/cache-assembly-graph.ts): one small ORT session per number of
 // prompts, made on first use and kept with the model.
-import { ASSEMBLY_ROWS, assemblyInput, assemblyKeys, assemblyOutput, cacheAssemblyModel } from '../onnx/cache-assembly-graph';
+import {
+  ASSEMBLY_ROWS,
+  assemblyInput,
+  assemblyKeys,
+  assemblyOutput,
+  cacheAssemblyModel,
+} from '../onnx/cache-assembly-graph';
 import { ort } from '../runtime/ort';
 
 type Tensor = ort.Tensor;
 type Session = Pick<ort.InferenceSession, 'run' | 'release'>;
 
-const int64 = (values: readonly number[]) => new ort.Tensor('int64', BigInt64Array.from(values, BigInt), [values.length]);
+const int64 = (values: readonly number[]) =>
+  new ort.Tensor('int64', BigInt64Array.from(values, BigInt), [values.length]);
 
 export class CacheAssembler {
   private readonly sessions = new Map<number, Promise<Session>>();
@@ -22,7 +29,11 @@ export class CacheAssembler {
    * caches[p] holds prompt p's cache tensors, [1, heads, lengths[p], headDim]; the result holds, per tensor,
    * [rows.length, heads, max length, headDim] with row r taken from prompt rows[r], left-padded.
    */
-  async assemble(caches: readonly (readonly Tensor[])[], lengths: readonly number[], rows: readonly number[]): Promise<Tensor[]> {
+  async assemble(
+    caches: readonly (readonly Tensor[])[],
+    lengths: readonly number[],
+    rows: readonly number[],
+  ): Promise<Tensor[]> {
     let session = this.sessions.get(caches.length);
     if (!session) {
       const outputs = Array.from({ length: this.tensors }, (_, i) => assemblyOutput(i));
@@ -31,7 +42,10 @@ export class CacheAssembler {
     }
     const width = Math.max(...lengths);
     const feeds: Record<string, Tensor> = { [ASSEMBLY_ROWS]: int64(rows) };
-    lengths.forEach((length, p) => (feeds[assemblyKeys(p)] = int64(Array.from({ length: width }, (_, k) => Math.max(0, k - (width - length))))));
+    lengths.forEach(
+      (length, p) =>
+        (feeds[assemblyKeys(p)] = int64(Array.from({ length: width }, (_, k) => Math.max(0, k - (width - length))))),
+    );
     caches.forEach((cache, p) => cache.forEach((tensor, i) => (feeds[assemblyInput(p, i)] = tensor)));
     const outputs = await (await session).run(feeds);
     return Array.from({ length: this.tensors }, (_, i) => outputs[assemblyOutput(i)]!);

@@ -1,5 +1,5 @@
-// DAMRO's decoding loop (src/core/damro-spec.md §1.3) for the baseline caption and the DAMRO caption at once: the baseline
-// row and DAMRO's full row see every image token, DAMRO's outlier row sees only the k outlier tokens; all rows
+// DAMRO's decoding loop (src/core/damro-spec.md §1.3) for the baseline caption and the DAMRO caption at once: the
+// baseline row and DAMRO's full row see every image token, DAMRO's outlier row sees only the k outlier tokens; all rows
 // advance in the same decoder call per step.
 import { damroScores, topCandidates, type Candidate } from '../../core/decoding/contrastive';
 import { createRng, type Rng } from '../../core/decoding/rng';
@@ -67,18 +67,27 @@ function choose(scores: Float32Array, decoding: Decoding, rng: Rng | undefined):
  * Yields tokens, attention and DAMRO diagnostics step by step. It awaits the runner every step, so a cancel
  * delivered through `signal` stops it within one step.
  */
-export async function* decode(runner: DecoderRunner, plan: DecodePlan, signal: AbortSignal): AsyncGenerator<DecodeEvent, StopReason> {
+export async function* decode(
+  runner: DecoderRunner,
+  plan: DecodePlan,
+  signal: AbortSignal,
+): AsyncGenerator<DecodeEvent, StopReason> {
   const { rows, captions } = layoutRows(plan);
   const maxPositions = plan.maxPositions ?? Infinity;
   if (plan.fullRow.length > maxPositions) {
-    throw new LensError('bad-request', `The prompt and the image take ${plan.fullRow.length} positions, more than the ${maxPositions} this model has (max_position_embeddings in its config.json). Shorten the prompt.`);
+    throw new LensError(
+      'bad-request',
+      `The prompt and the image take ${plan.fullRow.length} positions, more than the ${maxPositions} this model has (max_position_embeddings in its config.json). Shorten the prompt.`,
+    );
   }
   let output = await runner.prefill(rows);
   const eos = new Set(plan.eosTokenIds);
   let positionLimited = false;
   for (let step = 0; ; step++) {
     if (signal.aborted) {
-      for (const caption of captions) if (!caption.finished) yield { type: 'done', caption: caption.kind, reason: 'cancelled', tokens: caption.tokens };
+      for (const caption of captions)
+        if (!caption.finished)
+          yield { type: 'done', caption: caption.kind, reason: 'cancelled', tokens: caption.tokens };
       return 'cancelled';
     }
     const next: (number | null)[] = rows.map(() => null);
@@ -92,16 +101,17 @@ export async function* decode(runner: DecoderRunner, plan: DecodePlan, signal: A
         const combined = damroScores(full, outlier, plan.damro, caption.scores);
         token = choose(combined.scores, plan.decoding, caption.rng);
         // The inspector's candidates cost three softmax passes over the vocabulary; runs nobody inspects skip them.
-        if (plan.inspectTop > 0) yield {
-          type: 'step',
-          step,
-          full: topCandidates(full, plan.inspectTop),
-          outlier: topCandidates(outlier, plan.inspectTop),
-          combined: topCandidates(combined.scores, Math.min(plan.inspectTop, combined.kept)),
-          kept: combined.kept,
-          cutoff: combined.cutoff,
-          changed: greedy(combined.scores) !== greedy(full),
-        };
+        if (plan.inspectTop > 0)
+          yield {
+            type: 'step',
+            step,
+            full: topCandidates(full, plan.inspectTop),
+            outlier: topCandidates(outlier, plan.inspectTop),
+            combined: topCandidates(combined.scores, Math.min(plan.inspectTop, combined.kept)),
+            kept: combined.kept,
+            cutoff: combined.cutoff,
+            changed: greedy(combined.scores) !== greedy(full),
+          };
       } else {
         token = choose(full, plan.decoding, caption.rng);
       }
@@ -128,7 +138,12 @@ export async function* decode(runner: DecoderRunner, plan: DecodePlan, signal: A
       }
       for (const row of caption.rows) next[row] = token;
     }
-    if (captions.every((caption) => caption.finished)) return captions.some((c) => c.tokens >= plan.maxNewTokens) ? 'max-tokens' : positionLimited ? 'position-limit' : 'eos';
+    if (captions.every((caption) => caption.finished))
+      return captions.some((c) => c.tokens >= plan.maxNewTokens)
+        ? 'max-tokens'
+        : positionLimited
+          ? 'position-limit'
+          : 'eos';
     await yieldToEventLoop();
     if (signal.aborted) continue;
     output = await runner.step(next);

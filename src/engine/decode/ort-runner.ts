@@ -32,12 +32,15 @@ export interface OrtRunnerParts {
 }
 
 /** The KV cache's element type at the graph boundary: some q4f16 exports keep it in float16. */
-export function kvCacheType(decoder: Pick<ort.InferenceSession, 'inputNames' | 'inputMetadata'>): 'float32' | 'float16' {
+export function kvCacheType(
+  decoder: Pick<ort.InferenceSession, 'inputNames' | 'inputMetadata'>,
+): 'float32' | 'float16' {
   const metadata = decoder.inputMetadata[decoder.inputNames.indexOf('past_key_values.0.key')];
   return metadata?.isTensor && metadata.type === 'float16' ? 'float16' : 'float32';
 }
 
-const int64 = (values: ArrayLike<number>, dims: number[]) => new ort.Tensor('int64', BigInt64Array.from(Array.from(values, BigInt)), dims);
+const int64 = (values: ArrayLike<number>, dims: number[]) =>
+  new ort.Tensor('int64', BigInt64Array.from(Array.from(values, BigInt)), dims);
 
 /** Positions the attention-mask buffer grows by, so it is reallocated once per this many steps, not every step. */
 const MASK_GROWTH = 64;
@@ -56,7 +59,8 @@ export class OrtDecoderRunner implements DecoderRunner {
   private readonly takesPositions: boolean;
 
   constructor(private readonly parts: OrtRunnerParts) {
-    const names = (kind: string) => Array.from({ length: parts.layout.layers }, (_, l) => [`${kind}.${l}.key`, `${kind}.${l}.value`]).flat();
+    const names = (kind: string) =>
+      Array.from({ length: parts.layout.layers }, (_, l) => [`${kind}.${l}.key`, `${kind}.${l}.value`]).flat();
     this.pastNames = names('past_key_values');
     this.presentNames = names('present');
     this.fetches = [...this.presentNames, ...parts.tap.outputs];
@@ -69,7 +73,10 @@ export class OrtDecoderRunner implements DecoderRunner {
     // The same RowSpec given twice is the same prompt: it is run once, and its cache row copied.
     const prompts = [...new Set(rows)];
     const kvType = kvCacheType(this.parts.decoder);
-    const empty = () => (kvType === 'float16' ? new ort.Tensor('float16', new Uint16Array(0), [1, kvHeads, 0, headDim]) : new ort.Tensor('float32', new Float32Array(0), [1, kvHeads, 0, headDim]));
+    const empty = () =>
+      kvType === 'float16'
+        ? new ort.Tensor('float16', new Uint16Array(0), [1, kvHeads, 0, headDim])
+        : new ort.Tensor('float32', new Float32Array(0), [1, kvHeads, 0, headDim]);
     const outputs: StepOutput[] = [];
     const caches: Tensor[][] = [];
     // One prompt at a time and unpadded: a short outlier row costs its own length, not the full row's.
@@ -79,7 +86,12 @@ export class OrtDecoderRunner implements DecoderRunner {
       this.keyLength = prompt.length;
       this.past = this.pastNames.map(empty);
       const positions = Array.from({ length: prompt.length }, (_, t) => t);
-      outputs.push(await this.run(new ort.Tensor('float32', prompt.embeds.subarray(0, prompt.length * hidden), [1, prompt.length, hidden]), int64(positions, [1, prompt.length])));
+      outputs.push(
+        await this.run(
+          new ort.Tensor('float32', prompt.embeds.subarray(0, prompt.length * hidden), [1, prompt.length, hidden]),
+          int64(positions, [1, prompt.length]),
+        ),
+      );
       caches.push(this.past);
     }
     const source = rows.map((row) => prompts.indexOf(row));
@@ -91,11 +103,18 @@ export class OrtDecoderRunner implements DecoderRunner {
     if (rows.length === 1) {
       this.past = caches[0]!;
     } else {
-      this.past = await this.parts.assembler.assemble(caches, prompts.map((prompt) => prompt.length), source);
+      this.past = await this.parts.assembler.assemble(
+        caches,
+        prompts.map((prompt) => prompt.length),
+        source,
+      );
       for (const tensor of caches.flat()) tensor.dispose();
     }
     // Rows of one prompt share their logits and attention arrays: the decode loop only reads them.
-    return { logits: source.map((s) => outputs[s]!.logits[0]!), attention: source.map((s) => outputs[s]!.attention[0]) };
+    return {
+      logits: source.map((s) => outputs[s]!.logits[0]!),
+      attention: source.map((s) => outputs[s]!.attention[0]),
+    };
   }
 
   async step(tokens: readonly (number | null)[]): Promise<StepOutput> {

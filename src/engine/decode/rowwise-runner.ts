@@ -1,6 +1,6 @@
-// Runs each decoder row as its own batch-of-one runner, for decoders that cannot mask left padding
-// (GroupQueryAttention takes only prefix lengths, src/engine/browser-stack.md §3): the baseline and DAMRO rows then cost
-// one decoder call each per step instead of one shared call. A finished row (`null`) is not run again.
+// Runs each decoder row as its own batch-of-one runner, for decoders that cannot mask left padding (GroupQueryAttention
+// takes only prefix lengths, src/engine/browser-stack.md §3): the baseline and DAMRO rows then cost one decoder call
+// each per step instead of one shared call. A finished row (`null`) is not run again.
 import type { DecoderRunner, RowSpec, StepOutput } from './runner';
 
 export class RowwiseRunner implements DecoderRunner {
@@ -22,7 +22,11 @@ export class RowwiseRunner implements DecoderRunner {
     for (const [i, runner] of this.runners.entries()) {
       const token = tokens[i];
       // A finished row's previous output stands in; the decode loop does not read it.
-      outputs.push(token === null || token === undefined ? { logits: [this.last.logits[i]!], attention: [undefined] } : await runner.step([token]));
+      outputs.push(
+        token === null || token === undefined
+          ? { logits: [this.last.logits[i]!], attention: [undefined] }
+          : await runner.step([token]),
+      );
     }
     return this.collect(outputs);
   }

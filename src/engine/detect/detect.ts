@@ -15,23 +15,34 @@ export interface DetectService {
 
 function validate(params: DetectParams): void {
   if (!params.modelId.trim()) throw new LensError('bad-request', 'No detector was named; choose a detector first.');
-  if (!(params.threshold >= 0 && params.threshold <= 1)) throw new LensError('bad-request', `The detection threshold must be between 0 and 1 (got ${params.threshold}).`);
+  if (!(params.threshold >= 0 && params.threshold <= 1))
+    throw new LensError('bad-request', `The detection threshold must be between 0 and 1 (got ${params.threshold}).`);
 }
 
 export function createDetectService(load: DetectorLoader | undefined): DetectService {
   let loaded: { readonly modelId: string; readonly model: Promise<ObjectDetectionModel> } | undefined;
 
   const modelFor = (modelId: string): Promise<ObjectDetectionModel> => {
-    if (!load) throw new LensError('unsupported-model', 'This engine was built without an object detector; ground truth can come from COCO ids or your own list.');
+    if (!load)
+      throw new LensError(
+        'unsupported-model',
+        'This engine was built without an object detector; ground truth can come from COCO ids or your own list.',
+      );
     if (loaded?.modelId !== modelId) {
       const previous = loaded?.model;
       const model = (async () => {
-        await previous?.then((m) => m.dispose(), () => undefined);
+        await previous?.then(
+          (m) => m.dispose(),
+          () => undefined,
+        );
         try {
           return await load(modelId);
         } catch (error) {
           if (error instanceof LensError) throw error;
-          throw new LensError('model-not-found', `The detector "${modelId}" could not be loaded (${error instanceof Error ? error.message : String(error)}). Check the id, or pick the built-in detector.`);
+          throw new LensError(
+            'model-not-found',
+            `The detector "${modelId}" could not be loaded (${error instanceof Error ? error.message : String(error)}). Check the id, or pick the built-in detector.`,
+          );
         }
       })();
       model.catch(() => {
@@ -44,7 +55,10 @@ export function createDetectService(load: DetectorLoader | undefined): DetectSer
 
   async function run(params: DetectParams): Promise<DetectResult> {
     validate(params);
-    const [model, { image, width, height }] = await Promise.all([modelFor(params.modelId), decodeImageSized(params.image)]);
+    const [model, { image, width, height }] = await Promise.all([
+      modelFor(params.modelId),
+      decodeImageSized(params.image),
+    ]);
     // Boxes come back as fractions of the image; they are reported in the picture's own pixels, which the
     // decoded copy may be a downscaled version of.
     const found = await model.detect(image, params.threshold);
@@ -52,7 +66,12 @@ export function createDetectService(load: DetectorLoader | undefined): DetectSer
       .map((d): DetectedObject => ({
         label: d.label,
         score: d.score,
-        box: { x: d.box.xmin * width, y: d.box.ymin * height, width: (d.box.xmax - d.box.xmin) * width, height: (d.box.ymax - d.box.ymin) * height },
+        box: {
+          x: d.box.xmin * width,
+          y: d.box.ymin * height,
+          width: (d.box.xmax - d.box.xmin) * width,
+          height: (d.box.ymax - d.box.ymin) * height,
+        },
       }))
       .sort((a, b) => b.score - a.score);
     return { modelId: params.modelId, synthetic: model.synthetic, width, height, detections };

@@ -28,13 +28,16 @@ export function validateEvalImage(params: EvalImageParams): void {
   params.items.forEach((item) => {
     if (!item.prompt.trim()) problems.push(`question ${item.key} has an empty prompt`);
   });
-  if (!(params.damro.alpha >= 0 && Number.isFinite(params.damro.alpha))) problems.push(`α must be ≥ 0 (got ${params.damro.alpha})`);
-  if (!(params.damro.beta >= 0 && params.damro.beta <= 1)) problems.push(`β must be in [0, 1] (got ${params.damro.beta})`);
+  if (!(params.damro.alpha >= 0 && Number.isFinite(params.damro.alpha)))
+    problems.push(`α must be ≥ 0 (got ${params.damro.alpha})`);
+  if (!(params.damro.beta >= 0 && params.damro.beta <= 1))
+    problems.push(`β must be in [0, 1] (got ${params.damro.beta})`);
   if (!Number.isInteger(params.damro.k)) problems.push(`k must be a whole number (got ${params.damro.k})`);
-  if (!(Number.isInteger(params.maxNewTokens) && params.maxNewTokens >= 1 && params.maxNewTokens <= 1024)) problems.push(`max new tokens must be 1–1024 (got ${params.maxNewTokens})`);
-  if (problems.length) throw new LensError('bad-request', `Cannot answer the benchmark questions: ${problems.join('; ')}.`);
+  if (!(Number.isInteger(params.maxNewTokens) && params.maxNewTokens >= 1 && params.maxNewTokens <= 1024))
+    problems.push(`max new tokens must be 1–1024 (got ${params.maxNewTokens})`);
+  if (problems.length)
+    throw new LensError('bad-request', `Cannot answer the benchmark questions: ${problems.join('; ')}.`);
 }
-
 
 // Rows nobody inspects skip the attention read-back (the tapped decoder still computes it).
 const withoutAttention = (row: RowSpec): RowSpec => ({ embeds: row.embeds, length: row.length });
@@ -51,12 +54,20 @@ export async function answerImage(ctx: AnswerImageContext): Promise<EvalImageRes
   const image = await ctx.encode();
   const visionMs = performance.now() - started;
   if (params.damro.k < 1 || params.damro.k > image.imageTokens) {
-    throw new LensError('bad-request', `DAMRO's k must be between 1 and the ${image.imageTokens} image tokens of this model; got ${params.damro.k}.`);
+    throw new LensError(
+      'bad-request',
+      `DAMRO's k must be between 1 and the ${image.imageTokens} image tokens of this model; got ${params.damro.k}.`,
+    );
   }
   const outliers = Int32Array.from(topK(image.scores, params.damro.k));
   const outlierList = Array.from(outliers);
   const imageEvidence = params.evidence
-    ? { grid: model.info.tokenGrid, scores: Array.from(image.scores), norms: rowNorms(image.features, image.imageTokens, image.hidden), outliers: outlierList }
+    ? {
+        grid: model.info.tokenGrid,
+        scores: Array.from(image.scores),
+        norms: rowNorms(image.features, image.imageTokens, image.hidden),
+        outliers: outlierList,
+      }
     : undefined;
   const keepRow = params.evidence ? (row: RowSpec) => row : withoutAttention;
   const answers: EvalItemAnswer[] = [];
@@ -75,7 +86,10 @@ export async function answerImage(ctx: AnswerImageContext): Promise<EvalImageRes
           fullRow: keepRow(rows.full),
           outlierRow: rows.outlier && withoutAttention(rows.outlier),
           damro: params.damro,
-          decoding: params.decoding === 'greedy' ? { mode: 'greedy' } : { mode: 'sample', seed: item.seed, temperature: 1, topP: 1 },
+          decoding:
+            params.decoding === 'greedy'
+              ? { mode: 'greedy' }
+              : { mode: 'sample', seed: item.seed, temperature: 1, topP: 1 },
           maxNewTokens: params.maxNewTokens,
           maxPositions: model.info.decoder.maxPositions,
           eosTokenIds: model.eosTokenIds,
@@ -85,7 +99,10 @@ export async function answerImage(ctx: AnswerImageContext): Promise<EvalImageRes
       );
       for await (const event of events) {
         if (event.type === 'token') ids[event.caption].push(event.tokenId);
-        else if (event.type === 'attention') measures[event.caption].push(stepMeasures(event.data, model.info.decoder.layers, model.info.decoder.heads, outlierList));
+        else if (event.type === 'attention')
+          measures[event.caption].push(
+            stepMeasures(event.data, model.info.decoder.layers, model.info.decoder.heads, outlierList),
+          );
       }
     } finally {
       await runner.dispose();
@@ -96,8 +113,20 @@ export async function answerImage(ctx: AnswerImageContext): Promise<EvalImageRes
       key: item.key,
       outputs: { baseline: model.detokenize(ids.baseline), damro: model.detokenize(ids.damro) },
       tokens: { baseline: ids.baseline.length, damro: ids.damro.length },
-      ...(imageEvidence && { evidence: { image: imageEvidence, captions: { baseline: captionEvidence(model, ids.baseline, measures.baseline), damro: captionEvidence(model, ids.damro, measures.damro) } } }),
+      ...(imageEvidence && {
+        evidence: {
+          image: imageEvidence,
+          captions: {
+            baseline: captionEvidence(model, ids.baseline, measures.baseline),
+            damro: captionEvidence(model, ids.damro, measures.damro),
+          },
+        },
+      }),
     });
   }
-  return { answers, cancelled: signal.aborted, timings: { visionMs, decodeMs: performance.now() - started - visionMs } };
+  return {
+    answers,
+    cancelled: signal.aborted,
+    timings: { visionMs, decodeMs: performance.now() - started - visionMs },
+  };
 }

@@ -30,7 +30,10 @@ export function browserModelLoader(workerUrl: string, env: Environment): ModelLo
       isBaseUrl(modelId)
         ? baseUrlLocation(modelId)
         : catalogEntry(modelId)?.location === 'site'
-        ? { source: httpSource(`${siteModels.href}${modelId}/`, undefined), hub: { localModelPath, allowRemoteModels: false } }
-        : { source: httpSource(hubFolderUrl(modelId), hubCache), hub: { allowRemoteModels: true } },
+          ? {
+              source: httpSource(`${siteModels.href}${modelId}/`, undefined),
+              hub: { localModelPath, allowRemoteModels: false },
+            }
+          : { source: httpSource(hubFolderUrl(modelId), hubCache), hub: { allowRemoteModels: true } },
   });
 }

@@ -16,7 +16,11 @@ export function folderFileSource(name: string, files: ReadonlyMap<string, Folder
     origin: `the opened folder ${name}/`,
     async read(path, onProgress) {
       const bytes = await read(path, onProgress);
-      if (!bytes) throw new LensError('model-not-found', `The opened folder ${name} has no ${path}; open the folder that holds config.json and onnx/.`);
+      if (!bytes)
+        throw new LensError(
+          'model-not-found',
+          `The opened folder ${name} has no ${path}; open the folder that holds config.json and onnx/.`,
+        );
       return bytes;
     },
     readOptional: read,

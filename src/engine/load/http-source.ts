@@ -7,7 +7,12 @@ interface CacheLike {
   put(url: string, response: Response): Promise<void>;
 }
 
-async function readBody(response: Response, file: string, onProgress: (progress: LoadProgress) => void, cached: boolean): Promise<Uint8Array<ArrayBuffer>> {
+async function readBody(
+  response: Response,
+  file: string,
+  onProgress: (progress: LoadProgress) => void,
+  cached: boolean,
+): Promise<Uint8Array<ArrayBuffer>> {
   const total = Number(response.headers.get('content-length') ?? 0);
   if (!response.body) {
     const bytes = new Uint8Array(await response.arrayBuffer());
@@ -48,14 +53,26 @@ function isHtmlPage(contentType: string | null, bytes?: Uint8Array): boolean {
  * Files over HTTP(S) under a base URL, kept in the Cache API so the next visit loads offline. The cache is
  * shared with transformers.js (same cache name and URL keys), so either one's download serves the other.
  */
-export function httpSource(baseUrl: string, cacheOrPending: CacheLike | Promise<CacheLike | undefined> | undefined, fetchImpl: typeof fetch = fetch): FileSource {
+export function httpSource(
+  baseUrl: string,
+  cacheOrPending: CacheLike | Promise<CacheLike | undefined> | undefined,
+  fetchImpl: typeof fetch = fetch,
+): FileSource {
   const urlOf = (path: string) => new URL(path, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`).href;
 
-  async function get(path: string, onProgress: (progress: LoadProgress) => void, optional: boolean): Promise<Uint8Array<ArrayBuffer> | undefined> {
+  async function get(
+    path: string,
+    onProgress: (progress: LoadProgress) => void,
+    optional: boolean,
+  ): Promise<Uint8Array<ArrayBuffer> | undefined> {
     const url = urlOf(path);
     const missing = (how: string) => {
       if (optional) return undefined;
-      throw new LensError('model-not-found', `${url} does not exist (${how}). Check the model id and that the file is part of the model.`, { url });
+      throw new LensError(
+        'model-not-found',
+        `${url} does not exist (${how}). Check the model id and that the file is part of the model.`,
+        { url },
+      );
     };
     const cache = await cacheOrPending;
     const hit = await cache?.match(url);
@@ -65,7 +82,10 @@ export function httpSource(baseUrl: string, cacheOrPending: CacheLike | Promise<
     try {
       response = await fetchImpl(url);
     } catch (error) {
-      throw new LensError('network', `Could not reach ${new URL(url).host} to download ${url} (${String(error)}): the network is down or the host refused. Check your connection; models already downloaded once load from the browser cache.`);
+      throw new LensError(
+        'network',
+        `Could not reach ${new URL(url).host} to download ${url} (${String(error)}): the network is down or the host refused. Check your connection; models already downloaded once load from the browser cache.`,
+      );
     }
     if (response.status === 404 && optional) return undefined;
     if (response.ok && isHtmlPage(response.headers.get('content-type'))) {
@@ -73,13 +93,27 @@ export function httpSource(baseUrl: string, cacheOrPending: CacheLike | Promise<
       return missing('the server answered with a web page instead');
     }
     if (!response.ok) {
-      throw new LensError('model-not-found', `Downloading ${url} failed with HTTP ${response.status}. Check the model id and that the file exists.`, { url, status: response.status });
+      throw new LensError(
+        'model-not-found',
+        `Downloading ${url} failed with HTTP ${response.status}. Check the model id and that the file exists.`,
+        { url, status: response.status },
+      );
     }
     const bytes = await readBody(response, path, onProgress, false);
     if (isHtmlPage(null, bytes)) return missing('the server answered with a web page instead');
-    await cache?.put(url, new Response(bytes, { headers: { 'content-type': response.headers.get('content-type') ?? 'application/octet-stream', 'content-length': String(bytes.length) } })).catch(() => {
-      // A full or unavailable cache only costs a re-download next time; the model still loads now.
-    });
+    await cache
+      ?.put(
+        url,
+        new Response(bytes, {
+          headers: {
+            'content-type': response.headers.get('content-type') ?? 'application/octet-stream',
+            'content-length': String(bytes.length),
+          },
+        }),
+      )
+      .catch(() => {
+        // A full or unavailable cache only costs a re-download next time; the model still loads now.
+      });
     return bytes;
   }
 

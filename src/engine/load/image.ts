@@ -15,9 +15,16 @@ export interface DecodedImage {
 }
 
 function checkRgba(input: Extract<ImageInput, { kind: 'rgba' }>): void {
-  if (input.width < 1 || input.height < 1) throw new LensError('bad-image', `The image is ${input.width}×${input.height} pixels; it has no pixels to look at.`);
+  if (input.width < 1 || input.height < 1)
+    throw new LensError(
+      'bad-image',
+      `The image is ${input.width}×${input.height} pixels; it has no pixels to look at.`,
+    );
   if (input.data.length !== input.width * input.height * 4) {
-    throw new LensError('bad-image', `The pixel buffer has ${input.data.length} bytes but a ${input.width}×${input.height} RGBA image needs ${input.width * input.height * 4}.`);
+    throw new LensError(
+      'bad-image',
+      `The pixel buffer has ${input.data.length} bytes but a ${input.width}×${input.height} RGBA image needs ${input.width * input.height * 4}.`,
+    );
   }
 }
 
@@ -46,22 +53,40 @@ async function decodeAtMost(blob: Blob, width: number, height: number): Promise<
 export async function decodeImageSized(input: ImageInput): Promise<DecodedImage> {
   if (input.kind === 'rgba') {
     checkRgba(input);
-    return { image: new RawImage(new Uint8ClampedArray(input.data), input.width, input.height, 4).rgb(), width: input.width, height: input.height };
+    return {
+      image: new RawImage(new Uint8ClampedArray(input.data), input.width, input.height, 4).rgb(),
+      width: input.width,
+      height: input.height,
+    };
   }
   if (input.bytes.byteLength > MAX_IMAGE_BYTES) {
-    throw new LensError('image-too-large', `The file is ${(input.bytes.byteLength / 1048576).toFixed(1)} MB; the limit is ${MAX_IMAGE_BYTES / 1048576} MB. Save it smaller (e.g. as JPEG) and try again.`);
+    throw new LensError(
+      'image-too-large',
+      `The file is ${(input.bytes.byteLength / 1048576).toFixed(1)} MB; the limit is ${MAX_IMAGE_BYTES / 1048576} MB. Save it smaller (e.g. as JPEG) and try again.`,
+    );
   }
-  if (!input.mime.startsWith('image/')) throw new LensError('bad-image', `This file is "${input.mime || 'of unknown type'}", not an image. Drop a PNG, JPEG, WebP or GIF.`);
+  if (!input.mime.startsWith('image/'))
+    throw new LensError(
+      'bad-image',
+      `This file is "${input.mime || 'of unknown type'}", not an image. Drop a PNG, JPEG, WebP or GIF.`,
+    );
   const header = checkedImageHeader(new Uint8Array(input.bytes), `The ${input.mime} file`);
   let image: RawImage;
   try {
     image = await decodeAtMost(new Blob([input.bytes], { type: input.mime }), header.width, header.height);
   } catch (error) {
-    throw new LensError('bad-image', `This ${input.mime} file could not be decoded (${error instanceof Error ? error.message : String(error)}); it may be corrupt or truncated, or in a format this decoder lacks. Save it as PNG or JPEG.`);
+    throw new LensError(
+      'bad-image',
+      `This ${input.mime} file could not be decoded (${error instanceof Error ? error.message : String(error)}); it may be corrupt or truncated, or in a format this decoder lacks. Save it as PNG or JPEG.`,
+    );
   }
   // An EXIF rotation shows a stored landscape as a portrait: the decoded aspect says which way it stands.
-  const turned = (image.width > image.height) !== (header.width > header.height) && header.width !== header.height;
-  return { image: image.rgb(), width: turned ? header.height : header.width, height: turned ? header.width : header.height };
+  const turned = image.width > image.height !== header.width > header.height && header.width !== header.height;
+  return {
+    image: image.rgb(),
+    width: turned ? header.height : header.width,
+    height: turned ? header.width : header.height,
+  };
 }
 
 export async function decodeImage(input: ImageInput): Promise<RawImage> {

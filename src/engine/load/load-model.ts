@@ -18,7 +18,11 @@ export interface ModelLocation {
 
 /** A model folder at an http(s) base URL: our files and transformers.js's both come from there. */
 export function baseUrlLocation(baseUrl: string, fetchImpl?: typeof fetch): ModelLocation {
-  return { source: httpSource(baseUrl, undefined, fetchImpl), hub: { allowRemoteModels: true, baseUrl }, processorId: baseUrlModelId(baseUrl) };
+  return {
+    source: httpSource(baseUrl, undefined, fetchImpl),
+    hub: { allowRemoteModels: true, baseUrl },
+    processorId: baseUrlModelId(baseUrl),
+  };
 }
 
 let openedFolders = 0;
@@ -32,11 +36,19 @@ export function openedFolderLocation(name: string, files: readonly FolderFile[])
   // A fresh URL per opening: transformers.js memoizes lookups by URL-derived id.
   const baseUrl = `https://opened-folder.invalid/${++openedFolders}/`;
   const answer: typeof fetch = async (input) => {
-    const path = decodeURIComponent(new URL(String(input instanceof Request ? input.url : input)).pathname).slice(new URL(baseUrl).pathname.length);
+    const path = decodeURIComponent(new URL(String(input instanceof Request ? input.url : input)).pathname).slice(
+      new URL(baseUrl).pathname.length,
+    );
     const blob = byPath.get(path);
-    return blob ? new Response(await blob.arrayBuffer(), { headers: { 'content-length': String(blob.size) } }) : new Response(null, { status: 404 });
+    return blob
+      ? new Response(await blob.arrayBuffer(), { headers: { 'content-length': String(blob.size) } })
+      : new Response(null, { status: 404 });
   };
-  return { source: folderFileSource(name, byPath), hub: { allowRemoteModels: true, baseUrl, fetch: answer }, processorId: baseUrlModelId(baseUrl) };
+  return {
+    source: folderFileSource(name, byPath),
+    hub: { allowRemoteModels: true, baseUrl, fetch: answer },
+    processorId: baseUrlModelId(baseUrl),
+  };
 }
 
 export const isBaseUrl = (modelId: string): boolean => /^https?:\/\//i.test(modelId);
@@ -51,7 +63,11 @@ export interface LoaderDeps {
 /** Reads config.json, picks the adapter for its model_type, and lets the adapter build the model. */
 export function createModelLoader(deps: LoaderDeps): ModelLoader {
   return async (modelId, dtype, onProgress, options = {}) => {
-    const { source, hub, processorId = modelId } = options.folder ? openedFolderLocation(modelId, options.folder) : deps.locate(modelId);
+    const {
+      source,
+      hub,
+      processorId = modelId,
+    } = options.folder ? openedFolderLocation(modelId, options.folder) : deps.locate(modelId);
     // One model loads at a time, so the global transformers.js settings can follow the model being loaded.
     configureHub(hub);
     const text = new TextDecoder().decode(await source.read('config.json', onProgress));
@@ -59,10 +75,27 @@ export function createModelLoader(deps: LoaderDeps): ModelLoader {
     const families = Object.keys(deps.adapters);
     const adapter = config.model_type ? deps.adapters[config.model_type] : undefined;
     if (!adapter) {
-      throw new LensError('unsupported-model', `"${modelId}" is a ${config.model_type ?? 'model without a model_type'} model; DAMRO Lens supports ${families.length ? families.join(', ') : 'no model family in this build'}.`, { modelType: String(config.model_type) });
+      throw new LensError(
+        'unsupported-model',
+        `"${modelId}" is a ${config.model_type ?? 'model without a model_type'} model; DAMRO Lens supports ${families.length ? families.join(', ') : 'no model family in this build'}.`,
+        { modelType: String(config.model_type) },
+      );
     }
     const noClsScorer = options.noClsScorer ?? 'mean-received-attention';
     const clsScorer = options.clsScorer ?? 'clip-single-head';
-    return adapter.load({ modelId, dtype, backend: await deps.backend(dtype), source, onProgress, noClsScorer, clsScorer, families, processorId }, config);
+    return adapter.load(
+      {
+        modelId,
+        dtype,
+        backend: await deps.backend(dtype),
+        source,
+        onProgress,
+        noClsScorer,
+        clsScorer,
+        families,
+        processorId,
+      },
+      config,
+    );
   };
 }

@@ -22,7 +22,9 @@ export const ASSEMBLY_ROWS = 'rows';
 
 /** Element type only: the rank and sizes are whatever the decoder's cache has. */
 function valueInfo(w: WireWriter, name: string, elementType: number): void {
-  w.stringField(1, name).messageField(2, (type) => type.messageField(1, (tensor) => tensor.varintField(1, elementType)));
+  w.stringField(1, name).messageField(2, (type) =>
+    type.messageField(1, (tensor) => tensor.varintField(1, elementType)),
+  );
 }
 
 export function cacheAssemblyModel(prompts: number, tensors: number, elementType: 'float32' | 'float16'): Uint8Array {
@@ -31,19 +33,37 @@ export function cacheAssemblyModel(prompts: number, tensors: number, elementType
   w.varintField(MODEL.irVersion, 8).stringField(MODEL.producerName, 'damro-lens');
   w.messageField(MODEL.graph, (graph) => {
     const node = (name: string, opType: string, inputs: string[], axis: number) => {
-      graph.bytesField(GRAPH.node, encodeNode({ name, opType, inputs, outputs: [name], attributes: [{ name: 'axis', int: axis }] }));
+      graph.bytesField(
+        GRAPH.node,
+        encodeNode({ name, opType, inputs, outputs: [name], attributes: [{ name: 'axis', int: axis }] }),
+      );
       return name;
     };
     for (let i = 0; i < tensors; i++) {
-      const padded = Array.from({ length: prompts }, (_, p) => node(`pad_${p}_${i}`, 'Gather', [assemblyInput(p, i), assemblyKeys(p)], 2));
+      const padded = Array.from({ length: prompts }, (_, p) =>
+        node(`pad_${p}_${i}`, 'Gather', [assemblyInput(p, i), assemblyKeys(p)], 2),
+      );
       const stacked = prompts === 1 ? padded[0]! : node(`stack_${i}`, 'Concat', padded, 0);
-      graph.bytesField(GRAPH.node, encodeNode({ name: `rows_${i}`, opType: 'Gather', inputs: [stacked, ASSEMBLY_ROWS], outputs: [assemblyOutput(i)], attributes: [{ name: 'axis', int: 0 }] }));
+      graph.bytesField(
+        GRAPH.node,
+        encodeNode({
+          name: `rows_${i}`,
+          opType: 'Gather',
+          inputs: [stacked, ASSEMBLY_ROWS],
+          outputs: [assemblyOutput(i)],
+          attributes: [{ name: 'axis', int: 0 }],
+        }),
+      );
     }
     graph.stringField(GRAPH.name, 'kv_cache_assembly');
     graph.messageField(GRAPH.input, (info) => valueInfo(info, ASSEMBLY_ROWS, ELEMENT_TYPE.int64));
-    for (let p = 0; p < prompts; p++) graph.messageField(GRAPH.input, (info) => valueInfo(info, assemblyKeys(p), ELEMENT_TYPE.int64));
-    for (let p = 0; p < prompts; p++) for (let i = 0; i < tensors; i++) graph.messageField(GRAPH.input, (info) => valueInfo(info, assemblyInput(p, i), ELEMENT_TYPE[elementType]));
-    for (let i = 0; i < tensors; i++) graph.messageField(GRAPH.output, (info) => valueInfo(info, assemblyOutput(i), ELEMENT_TYPE[elementType]));
+    for (let p = 0; p < prompts; p++)
+      graph.messageField(GRAPH.input, (info) => valueInfo(info, assemblyKeys(p), ELEMENT_TYPE.int64));
+    for (let p = 0; p < prompts; p++)
+      for (let i = 0; i < tensors; i++)
+        graph.messageField(GRAPH.input, (info) => valueInfo(info, assemblyInput(p, i), ELEMENT_TYPE[elementType]));
+    for (let i = 0; i < tensors; i++)
+      graph.messageField(GRAPH.output, (info) => valueInfo(info, assemblyOutput(i), ELEMENT_TYPE[elementType]));
   });
   w.messageField(MODEL.opsetImport, (opset) => opset.stringField(1, '').varintField(2, 13));
   return w.finish();

@@ -44,9 +44,16 @@ export function externalDataFiles(bytes: Uint8Array, model: ScannedModel, what: 
   for (const init of model.graph.initializers) {
     if (!init.external) continue;
     const location = externalDataEntries(bytes, init).location;
-    if (!location) throw new LensError('unsupported-model', `Initializer '${init.name}' of ${what} is marked as external data but names no file (no 'location' entry); the export is damaged. Re-export the model.`);
+    if (!location)
+      throw new LensError(
+        'unsupported-model',
+        `Initializer '${init.name}' of ${what} is marked as external data but names no file (no 'location' entry); the export is damaged. Re-export the model.`,
+      );
     if (location.startsWith('/') || /^[a-z]:/i.test(location) || location.split(/[\\/]/).includes('..')) {
-      throw new LensError('unsupported-model', `Initializer '${init.name}' of ${what} keeps its data in '${location}', outside the model folder; only files next to the .onnx file can be loaded.`);
+      throw new LensError(
+        'unsupported-model',
+        `Initializer '${init.name}' of ${what} keeps its data in '${location}', outside the model folder; only files next to the .onnx file can be loaded.`,
+      );
     }
     files.add(location);
   }

@@ -10,7 +10,8 @@ export class GraphIndex {
     for (const t of graph.initializers) this.constants.add(t.name);
     for (const node of graph.nodes) {
       for (const output of node.outputs) this.producers.set(output, node);
-      if (node.opType === 'Constant' && node.domain === '') for (const output of node.outputs) this.constants.add(output);
+      if (node.opType === 'Constant' && node.domain === '')
+        for (const output of node.outputs) this.constants.add(output);
       for (const input of node.inputs) {
         if (!input) continue;
         const list = this.consumerLists.get(input);

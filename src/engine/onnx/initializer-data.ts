@@ -27,14 +27,33 @@ function halfToFloat(h: number): number {
 function decode(bytes: Uint8Array, dataType: number, count: number, name: string): Float32Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const width = dataType === FLOAT ? 4 : 2;
-  if (bytes.byteLength !== count * width) throw new LensError('unsupported-model', `Initializer '${name}' holds ${bytes.byteLength} bytes, not the ${count * width} its shape needs.`);
-  return Float32Array.from({ length: count }, (_, i) => (width === 4 ? view.getFloat32(i * 4, true) : halfToFloat(view.getUint16(i * 2, true))));
+  if (bytes.byteLength !== count * width)
+    throw new LensError(
+      'unsupported-model',
+      `Initializer '${name}' holds ${bytes.byteLength} bytes, not the ${count * width} its shape needs.`,
+    );
+  return Float32Array.from({ length: count }, (_, i) =>
+    width === 4 ? view.getFloat32(i * 4, true) : halfToFloat(view.getUint16(i * 2, true)),
+  );
 }
 
-export function readFloatInitializer(bytes: Uint8Array, model: ScannedModel, name: string, external: readonly ExternalFile[] = []): { data: Float32Array; dims: readonly number[] } {
+export function readFloatInitializer(
+  bytes: Uint8Array,
+  model: ScannedModel,
+  name: string,
+  external: readonly ExternalFile[] = [],
+): { data: Float32Array; dims: readonly number[] } {
   const init = model.graph.initializers.find((i) => i.name === name);
-  if (!init) throw new LensError('unsupported-model', `'${name}' is not an initializer of this graph; DAMRO Lens reads rotary caches only from initializers.`);
-  if (init.dataType !== FLOAT && init.dataType !== FLOAT16) throw new LensError('unsupported-model', `Initializer '${name}' has ONNX data type ${init.dataType}; float32 or float16 was expected.`);
+  if (!init)
+    throw new LensError(
+      'unsupported-model',
+      `'${name}' is not an initializer of this graph; DAMRO Lens reads rotary caches only from initializers.`,
+    );
+  if (init.dataType !== FLOAT && init.dataType !== FLOAT16)
+    throw new LensError(
+      'unsupported-model',
+      `Initializer '${name}' has ONNX data type ${init.dataType}; float32 or float16 was expected.`,
+    );
   const count = init.dims.reduce((a, b) => a * b, 1);
   const floats: number[] = [];
   const r = new WireReader(bytes, init.span.start, init.span.end);
@@ -55,7 +74,11 @@ export function readFloatInitializer(bytes: Uint8Array, model: ScannedModel, nam
   if (init.external) {
     const location = externalDataEntries(bytes, init);
     const file = external.find((f) => f.path === location.location);
-    if (!file) throw new LensError('unsupported-model', `Initializer '${name}' lives in external file '${location.location}', which was not loaded.`);
+    if (!file)
+      throw new LensError(
+        'unsupported-model',
+        `Initializer '${name}' lives in external file '${location.location}', which was not loaded.`,
+      );
     const offset = Number(location.offset ?? 0);
     const length = Number(location.length ?? count * (init.dataType === FLOAT ? 4 : 2));
     return { data: decode(file.data.subarray(offset, offset + length), init.dataType, count, name), dims: init.dims };

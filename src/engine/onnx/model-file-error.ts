@@ -4,9 +4,20 @@ import { LensError } from '../../protocol/errors';
 
 type Problem = 'is not a valid ONNX file' | 'cannot take the attention taps';
 
-export function modelFileError(reason: string, problem: Problem = 'is not a valid ONNX file', file?: string): LensError {
-  const advice = problem === 'is not a valid ONNX file' ? 'Download it again, or re-export the model.' : 'Re-export the model with the standard exporter.';
-  return new LensError('bad-model-file', `${file ?? 'The model file'} ${problem} (${reason}). ${advice}`, file === undefined ? { reason, problem } : { reason, problem, file });
+export function modelFileError(
+  reason: string,
+  problem: Problem = 'is not a valid ONNX file',
+  file?: string,
+): LensError {
+  const advice =
+    problem === 'is not a valid ONNX file'
+      ? 'Download it again, or re-export the model.'
+      : 'Re-export the model with the standard exporter.';
+  return new LensError(
+    'bad-model-file',
+    `${file ?? 'The model file'} ${problem} (${reason}). ${advice}`,
+    file === undefined ? { reason, problem } : { reason, problem, file },
+  );
 }
 
 /** Runs `work` on the bytes of `file`; a model-file error from it comes out naming the file. */

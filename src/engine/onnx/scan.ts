@@ -149,7 +149,9 @@ function scanGraph(bytes: Uint8Array, payload: Span): ScannedGraph {
   const initializers: ScannedInitializer[] = [];
   while (!r.done) {
     const { field, wireType } = r.tag();
-    const wanted = wireType === WireType.LEN && (field === GRAPH.node || field === GRAPH.initializer || field === GRAPH.input || field === GRAPH.output);
+    const wanted =
+      wireType === WireType.LEN &&
+      (field === GRAPH.node || field === GRAPH.initializer || field === GRAPH.input || field === GRAPH.output);
     if (!wanted) {
       r.skip(wireType);
       continue;
@@ -196,7 +198,10 @@ export function scanModel(bytes: Uint8Array): ScannedModel {
         opsets.set(domain, version);
       } else r.skip(wireType);
     }
-    if (!graphField) throw modelFileError(`it has no graph in its ${bytes.length} bytes${looksLikeText(bytes) ? '; it is text, perhaps an HTML error page' : ''}`);
+    if (!graphField)
+      throw modelFileError(
+        `it has no graph in its ${bytes.length} bytes${looksLikeText(bytes) ? '; it is text, perhaps an HTML error page' : ''}`,
+      );
     // Exporters write opset_import after the graph, so a file cut right after its graph has none.
     if (!opsets.has('')) throw modelFileError(`truncated at byte ${bytes.length}: it declares no ONNX opset`);
     return { opsets, graph: scanGraph(bytes, graphField.payload), graphField };

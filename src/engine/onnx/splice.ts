@@ -54,7 +54,9 @@ function writeAttribute(w: WireWriter, a: AttributeSpec): void {
     w.varintField(ATTRIBUTE.type, ATTRIBUTE_TYPE.INTS);
     for (const v of a.ints) w.varintField(ATTRIBUTE.ints, v);
   } else {
-    w.varintField(ATTRIBUTE.type, ATTRIBUTE_TYPE.TENSOR).messageField(ATTRIBUTE.t, (t) => writeInt64Tensor(t, a.int64Tensor, a.dims));
+    w.varintField(ATTRIBUTE.type, ATTRIBUTE_TYPE.TENSOR).messageField(ATTRIBUTE.t, (t) =>
+      writeInt64Tensor(t, a.int64Tensor, a.dims),
+    );
   }
 }
 
@@ -70,12 +72,17 @@ export function encodeNode(node: NodeSpec): Uint8Array {
 
 function checkNames(model: ScannedModel, additions: GraphAdditions): void {
   const { graph } = model;
-  const known = new Set<string>([...graph.inputs, ...graph.initializers.map((t) => t.name), ...graph.nodes.flatMap((n) => n.outputs)]);
+  const known = new Set<string>([
+    ...graph.inputs,
+    ...graph.initializers.map((t) => t.name),
+    ...graph.nodes.flatMap((n) => n.outputs),
+  ]);
   const nodeNames = new Set(graph.nodes.map((n) => n.name));
   for (const node of additions.nodes) {
     if (nodeNames.has(node.name)) throw spliceError(`a node named '${node.name}' already exists`);
     nodeNames.add(node.name);
-    for (const input of node.inputs) if (input && !known.has(input)) throw spliceError(`node '${node.name}' reads '${input}', which nothing produces`);
+    for (const input of node.inputs)
+      if (input && !known.has(input)) throw spliceError(`node '${node.name}' reads '${input}', which nothing produces`);
     for (const output of node.outputs) {
       if (known.has(output)) throw spliceError(`node '${node.name}' writes '${output}', which already exists`);
       known.add(output);

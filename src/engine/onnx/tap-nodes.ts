@@ -17,7 +17,10 @@ export class TapNodes {
     private readonly opset: number,
   ) {
     if (opset < 13) {
-      throw new LensError('unsupported-model', `The model uses ONNX opset ${opset}; attention taps need opset 13 or newer. Re-export the model with a newer opset.`);
+      throw new LensError(
+        'unsupported-model',
+        `The model uses ONNX opset ${opset}; attention taps need opset 13 or newer. Re-export the model with a newer opset.`,
+      );
     }
   }
 

@@ -9,7 +9,10 @@ export type WireTypeCode = (typeof WireType)[keyof typeof WireType];
 export class WireError extends Error {
   override readonly name = 'WireError';
 
-  /** `endedAt`: where the bytes (or the enclosing message) ended before the field did; at the file's end, the file is cut short. */
+  /**
+   * `endedAt`: where the bytes (or the enclosing message) ended before the field did; at the file's end, the file is
+   * cut short.
+   */
   constructor(
     message: string,
     readonly endedAt?: number,
@@ -46,7 +49,8 @@ export class WireReader {
     let result = 0;
     let scale = 1;
     for (let i = 0; i < 10; i++) {
-      if (this.pos >= this.end) throw new WireError(`varint runs past the end of its message at byte ${this.pos}`, this.end);
+      if (this.pos >= this.end)
+        throw new WireError(`varint runs past the end of its message at byte ${this.pos}`, this.end);
       const byte = this.bytes[this.pos++]!;
       result += (byte & 0x7f) * scale;
       if (byte < 0x80) return result;
@@ -80,7 +84,11 @@ export class WireReader {
     const length = this.varint();
     const start = this.pos;
     const end = start + length;
-    if (end > this.end) throw new WireError(`a field of ${length} bytes at byte ${start} runs past the end of its message (${this.end})`, this.end);
+    if (end > this.end)
+      throw new WireError(
+        `a field of ${length} bytes at byte ${start} runs past the end of its message (${this.end})`,
+        this.end,
+      );
     this.pos = end;
     return { start, end };
   }
@@ -96,7 +104,8 @@ export class WireReader {
   }
 
   float32(): number {
-    if (this.pos + 4 > this.end) throw new WireError(`fixed32 runs past the end of its message at byte ${this.pos}`, this.end);
+    if (this.pos + 4 > this.end)
+      throw new WireError(`fixed32 runs past the end of its message at byte ${this.pos}`, this.end);
     const value = new DataView(this.bytes.buffer, this.bytes.byteOffset + this.pos, 4).getFloat32(0, true);
     this.pos += 4;
     return value;
@@ -120,7 +129,8 @@ export class WireReader {
       default:
         throw new WireError(`groups (wire type ${wireType}) do not occur in ONNX files; byte ${this.pos}`);
     }
-    if (this.pos > this.end) throw new WireError(`a fixed-width field runs past the end of its message (${this.end})`, this.end);
+    if (this.pos > this.end)
+      throw new WireError(`a fixed-width field runs past the end of its message (${this.end})`, this.end);
   }
 }
 

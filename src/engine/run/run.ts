@@ -39,17 +39,33 @@ export async function executeRun(ctx: RunContext): Promise<void> {
 
   const wantsDamro = params.captions.includes('damro');
   if (params.damro.k < 1 || params.damro.k > image.imageTokens) {
-    throw new LensError('bad-request', `DAMRO's k must be between 1 and the ${image.imageTokens} image tokens of this model; got ${params.damro.k}.`);
+    throw new LensError(
+      'bad-request',
+      `DAMRO's k must be between 1 and the ${image.imageTokens} image tokens of this model; got ${params.damro.k}.`,
+    );
   }
   const outliers = Int32Array.from(topK(image.scores, params.damro.k));
   const scores = image.scores.slice();
   // Token norms travel with the scores for the hallucination evidence (score–norm correlation).
   const norms = Float32Array.from(rowNorms(image.features, image.imageTokens, image.hidden));
-  emit({ type: 'run/outliers', runId, grid: tokenGrid, scores, indices: outliers.slice(), scorer: model.info.scorer, norms }, [scores.buffer, norms.buffer]);
+  emit(
+    {
+      type: 'run/outliers',
+      runId,
+      grid: tokenGrid,
+      scores,
+      indices: outliers.slice(),
+      scorer: model.info.scorer,
+      norms,
+    },
+    [scores.buffer, norms.buffer],
+  );
 
   const rows = await model.buildRows(params.prompt, image, wantsDamro ? outliers : undefined);
   const runner = model.createRunner();
-  const texts = new Map<CaptionKind, { ids: number[]; text: string }>(params.captions.map((c) => [c, { ids: [], text: '' }]));
+  const texts = new Map<CaptionKind, { ids: number[]; text: string }>(
+    params.captions.map((c) => [c, { ids: [], text: '' }]),
+  );
   const prefillStarted = performance.now();
   let decodeStarted = prefillStarted;
   let steps = 0;
@@ -78,19 +94,53 @@ export async function executeRun(ctx: RunContext): Promise<void> {
           caption.ids.push(event.tokenId);
           // Detokenising the whole caption and sending the new suffix keeps word-piece spacing right.
           const text = model.detokenize(caption.ids);
-          emit({ type: 'run/token', runId, caption: event.caption, step: event.step, tokenId: event.tokenId, text: text.slice(caption.text.length) });
+          emit({
+            type: 'run/token',
+            runId,
+            caption: event.caption,
+            step: event.step,
+            tokenId: event.tokenId,
+            text: text.slice(caption.text.length),
+          });
           caption.text = text;
           break;
         }
         case 'attention': {
           ctx.attention.put(runId, event.caption, event.step, event.data);
           const frame = summariseFrame(event.data, model.info.decoder, params.attention, outliers);
-          emit({ type: 'run/attention', runId, caption: event.caption, step: event.step, grid: tokenGrid, values: frame.values, outlierShare: frame.outlierShare }, [frame.values.buffer]);
+          emit(
+            {
+              type: 'run/attention',
+              runId,
+              caption: event.caption,
+              step: event.step,
+              grid: tokenGrid,
+              values: frame.values,
+              outlierShare: frame.outlierShare,
+            },
+            [frame.values.buffer],
+          );
           break;
         }
         case 'step': {
-          const named = (list: typeof event.full) => list.map((c) => ({ tokenId: c.id, text: model.detokenize([c.id]), score: c.logit, probability: c.probability }));
-          emit({ type: 'run/step', runId, step: event.step, full: named(event.full), outlier: named(event.outlier), combined: named(event.combined), kept: event.kept, cutoff: event.cutoff, changed: event.changed });
+          const named = (list: typeof event.full) =>
+            list.map((c) => ({
+              tokenId: c.id,
+              text: model.detokenize([c.id]),
+              score: c.logit,
+              probability: c.probability,
+            }));
+          emit({
+            type: 'run/step',
+            runId,
+            step: event.step,
+            full: named(event.full),
+            outlier: named(event.outlier),
+            combined: named(event.combined),
+            kept: event.kept,
+            cutoff: event.cutoff,
+            changed: event.changed,
+          });
           break;
         }
         case 'done':
@@ -102,5 +152,9 @@ export async function executeRun(ctx: RunContext): Promise<void> {
     await runner.dispose();
   }
   const now = performance.now();
-  emit({ type: 'run/finished', runId, timings: { visionMs, prefillMs: decodeStarted - prefillStarted, decodeMs: now - decodeStarted, steps } });
+  emit({
+    type: 'run/finished',
+    runId,
+    timings: { visionMs, prefillMs: decodeStarted - prefillStarted, decodeMs: now - decodeStarted, steps },
+  });
 }

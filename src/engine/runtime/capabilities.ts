@@ -21,18 +21,36 @@ async function summarise(adapter: GPUAdapter): Promise<GpuAdapterSummary> {
 
 /** Picks WebGPU when an adapter exists, else WASM, and says why in the second case. */
 export async function probeCapabilities(env: Environment): Promise<Capabilities> {
-  const common = { crossOriginIsolated: env.crossOriginIsolated, ortVersion: env.ortVersion, transformersVersion: env.transformersVersion };
+  const common = {
+    crossOriginIsolated: env.crossOriginIsolated,
+    ortVersion: env.ortVersion,
+    transformersVersion: env.transformersVersion,
+  };
   if (!env.gpu) {
-    return { ...common, backend: 'wasm', fallbackReason: 'This browser has no WebGPU (navigator.gpu is missing); models run on the CPU with WASM, which is slower. Chrome or Edge 113+ have WebGPU.' };
+    return {
+      ...common,
+      backend: 'wasm',
+      fallbackReason:
+        'This browser has no WebGPU (navigator.gpu is missing); models run on the CPU with WASM, which is slower. Chrome or Edge 113+ have WebGPU.',
+    };
   }
   let adapter: GPUAdapter | null = null;
   try {
     adapter = await env.gpu.requestAdapter({ powerPreference: 'high-performance' });
   } catch (error) {
-    return { ...common, backend: 'wasm', fallbackReason: `Requesting a WebGPU adapter failed (${String(error)}); models run on the CPU with WASM.` };
+    return {
+      ...common,
+      backend: 'wasm',
+      fallbackReason: `Requesting a WebGPU adapter failed (${String(error)}); models run on the CPU with WASM.`,
+    };
   }
   if (!adapter) {
-    return { ...common, backend: 'wasm', fallbackReason: 'WebGPU is present but no adapter is available (often a blocklisted GPU driver); models run on the CPU with WASM.' };
+    return {
+      ...common,
+      backend: 'wasm',
+      fallbackReason:
+        'WebGPU is present but no adapter is available (often a blocklisted GPU driver); models run on the CPU with WASM.',
+    };
   }
   return { ...common, backend: 'webgpu', adapter: await summarise(adapter) };
 }

@@ -1,7 +1,14 @@
 // The only module that imports @huggingface/transformers (processors, tokenizers, Hub cache).
 // ./ort must be evaluated first so transformers.js finds the wasm location already set.
 import './ort';
-import { AutoModelForObjectDetection, AutoProcessor, env, ObjectDetectionPipeline, RawImage, type Processor } from '@huggingface/transformers';
+import {
+  AutoModelForObjectDetection,
+  AutoProcessor,
+  env,
+  ObjectDetectionPipeline,
+  RawImage,
+  type Processor,
+} from '@huggingface/transformers';
 
 export const transformersVersion: string = env.version;
 
@@ -18,7 +25,12 @@ export interface HubSettings {
   readonly fetch?: typeof fetch;
 }
 
-const HUB = { host: env.remoteHost, pathTemplate: env.remotePathTemplate, fetch: env.fetch, useBrowserCache: env.useBrowserCache };
+const HUB = {
+  host: env.remoteHost,
+  pathTemplate: env.remotePathTemplate,
+  fetch: env.fetch,
+  useBrowserCache: env.useBrowserCache,
+};
 
 export function configureHub(settings: HubSettings): void {
   env.allowLocalModels = settings.localModelPath !== undefined;
@@ -53,8 +65,14 @@ export function loadProcessor(modelId: string): Promise<Processor> {
   return AutoProcessor.from_pretrained(modelId);
 }
 
-// The model classes, for loading a model folder in Node tests and tools (model_type "llava", "llava_onevision", "idefics3").
-export { AutoProcessor, Idefics3ForConditionalGeneration, LlavaForConditionalGeneration, LlavaOnevisionForConditionalGeneration } from '@huggingface/transformers';
+// The model classes, for loading a model folder in Node tests and tools (model_type "llava", "llava_onevision",
+// "idefics3").
+export {
+  AutoProcessor,
+  Idefics3ForConditionalGeneration,
+  LlavaForConditionalGeneration,
+  LlavaOnevisionForConditionalGeneration,
+} from '@huggingface/transformers';
 
 /** One detection as the object-detection pipeline reports it, with the box as fractions of the image. */
 export interface PipelineDetection {
@@ -76,7 +94,10 @@ export interface ObjectDetectionModel {
  * pipeline(), which probes for tokenizer files a detector does not have (and a static host may answer such a
  * probe with its index page). `device` undefined lets transformers.js pick (Node: its CPU runtime).
  */
-export async function loadObjectDetection(modelId: string, device: 'webgpu' | 'wasm' | undefined): Promise<ObjectDetectionModel> {
+export async function loadObjectDetection(
+  modelId: string,
+  device: 'webgpu' | 'wasm' | undefined,
+): Promise<ObjectDetectionModel> {
   const [processor, model] = await Promise.all([
     AutoProcessor.from_pretrained(modelId),
     AutoModelForObjectDetection.from_pretrained(modelId, { dtype: 'fp32', ...(device ? { device } : {}) }),

@@ -6,7 +6,8 @@ import * as ort from '#onnxruntime-web';
 import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 
 // In Node ORT loads the wasm next to its own module; the served URL exists only in a browser.
-const inNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
+const inNode =
+  typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
 
 // Set before transformers.js evaluates: it only installs its CDN default when wasmPaths is empty.
 // (Registering ORT under Symbol.for('onnxruntime') is not used: transformers.js then knows no devices and

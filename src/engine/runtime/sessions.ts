@@ -24,7 +24,9 @@ export function sessionConfig(options: SessionOptions): ort.InferenceSession.Ses
   };
   if (options.externalData) config.externalData = options.externalData.map(({ path, data }) => ({ path, data }));
   if (options.backend === 'webgpu' && options.gpuOutputs?.length) {
-    config.preferredOutputLocation = Object.fromEntries(options.gpuOutputs.map((name) => [name, 'gpu-buffer' as const]));
+    config.preferredOutputLocation = Object.fromEntries(
+      options.gpuOutputs.map((name) => [name, 'gpu-buffer' as const]),
+    );
   }
   return config;
 }
@@ -42,7 +44,10 @@ export async function createSession(bytes: Uint8Array, label: string, options: S
  * ones already created are released before the error goes on, so a failed load holds no memory. `check` runs on
  * the whole set and releases it the same way when it throws.
  */
-export async function createSessions<K extends string>(factories: Readonly<Record<K, () => Promise<OrtSession>>>, check: (sessions: Readonly<Record<K, OrtSession>>) => void): Promise<Record<K, OrtSession>> {
+export async function createSessions<K extends string>(
+  factories: Readonly<Record<K, () => Promise<OrtSession>>>,
+  check: (sessions: Readonly<Record<K, OrtSession>>) => void,
+): Promise<Record<K, OrtSession>> {
   const created = new Map<K, OrtSession>();
   try {
     for (const key of Object.keys(factories) as K[]) created.set(key, await factories[key]());
@@ -58,6 +63,10 @@ export async function createSessions<K extends string>(factories: Readonly<Recor
 export function tensor(type: 'float32', data: Float32Array, dims: readonly number[]): OrtTensor;
 export function tensor(type: 'int64', data: BigInt64Array, dims: readonly number[]): OrtTensor;
 export function tensor(type: 'bool', data: Uint8Array, dims: readonly number[]): OrtTensor;
-export function tensor(type: 'float32' | 'int64' | 'bool', data: Float32Array | BigInt64Array | Uint8Array, dims: readonly number[]): OrtTensor {
+export function tensor(
+  type: 'float32' | 'int64' | 'bool',
+  data: Float32Array | BigInt64Array | Uint8Array,
+  dims: readonly number[],
+): OrtTensor {
   return new ort.Tensor(type, data, dims);
 }

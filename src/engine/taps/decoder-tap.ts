@@ -22,7 +22,10 @@ export interface DecoderTap {
  */
 export function lastPositionLogits(nodes: TapNodes, model: ScannedModel): string {
   if (!model.graph.outputs.includes('logits')) {
-    throw new LensError('unsupported-model', `The decoder has no 'logits' output (its outputs: ${model.graph.outputs.slice(0, 6).join(', ')}…); DAMRO Lens reads Optimum-layout decoders (logits, present.*).`);
+    throw new LensError(
+      'unsupported-model',
+      `The decoder has no 'logits' output (its outputs: ${model.graph.outputs.slice(0, 6).join(', ')}…); DAMRO Lens reads Optimum-layout decoders (logits, present.*).`,
+    );
   }
   return nodes.slice('logits', 1, -1);
 }
@@ -31,7 +34,10 @@ export function tapDecoder(bytes: Uint8Array): TapEdit<DecoderTap> {
   return editForTaps(bytes, 'decoder', 'decoder', (sites, nodes, model) => {
     const rows = sites.map((site) => {
       if (site.probs) return nodes.slice(site.probs, -2, -1);
-      throw new LensError('attention-unavailable', `The decoder computes attention in fused ${site.node.opType} nodes ('${site.node.name}'); decoder attention is recomputed for GroupQueryAttention only, so attention maps are unavailable for this model.`);
+      throw new LensError(
+        'attention-unavailable',
+        `The decoder computes attention in fused ${site.node.opType} nodes ('${site.node.name}'); decoder attention is recomputed for GroupQueryAttention only, so attention maps are unavailable for this model.`,
+      );
     });
     const output = nodes.float32(rows.length === 1 ? rows[0]! : nodes.concat(rows, 1));
     const logits = lastPositionLogits(nodes, model);
@@ -40,12 +46,21 @@ export function tapDecoder(bytes: Uint8Array): TapEdit<DecoderTap> {
 }
 
 /** Row `row`'s attention over keys [keyStart, keyStart + keyCount), as [layers, heads, keyCount]. */
-export function readDecoderAttention(tap: DecoderTap, outputs: Readonly<Record<string, TapTensor>>, row: number, keyStart: number, keyCount: number): Float32Array {
+export function readDecoderAttention(
+  tap: DecoderTap,
+  outputs: Readonly<Record<string, TapTensor>>,
+  row: number,
+  keyStart: number,
+  keyCount: number,
+): Float32Array {
   const { data, dims } = float32Of(outputs, tap.output, 4);
   const [batch, stacked, , keys] = dims as [number, number, number, number];
   if (row < 0 || row >= batch) throw new LensError('internal', `Row ${row} is not in a decoder batch of ${batch}.`);
   if (keyStart < 0 || keyCount < 0 || keyStart + keyCount > keys) {
-    throw new LensError('internal', `Image keys ${keyStart}..${keyStart + keyCount} fall outside the ${keys} attended positions.`);
+    throw new LensError(
+      'internal',
+      `Image keys ${keyStart}..${keyStart + keyCount} fall outside the ${keys} attended positions.`,
+    );
   }
   const out = new Float32Array(stacked * keyCount);
   for (let lh = 0; lh < stacked; lh++) {
@@ -57,5 +72,9 @@ export function readDecoderAttention(tap: DecoderTap, outputs: Readonly<Record<s
 
 /** The shape the ORT decoder runner takes (DecoderTapReader). */
 export function decoderTapReader(tap: DecoderTap): DecoderTapReader {
-  return { outputs: [tap.output, tap.logits], logits: tap.logits, read: (outputs, row, keyStart, keyCount) => readDecoderAttention(tap, outputs, row, keyStart, keyCount) };
+  return {
+    outputs: [tap.output, tap.logits],
+    logits: tap.logits,
+    read: (outputs, row, keyStart, keyCount) => readDecoderAttention(tap, outputs, row, keyStart, keyCount),
+  };
 }

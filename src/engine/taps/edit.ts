@@ -32,7 +32,12 @@ export interface TapEdit<T> {
  * Edits `bytes` (a whole .onnx file; weights in an .onnx_data file are untouched and load as before).
  * `build` adds the tap's nodes and returns the tensors to expose plus the tap descriptor.
  */
-export function editForTaps<T>(bytes: Uint8Array, what: string, prefix: string, build: (sites: readonly AttentionSite[], nodes: TapNodes, model: ScannedModel) => { outputs: string[]; tap: T }): TapEdit<T> {
+export function editForTaps<T>(
+  bytes: Uint8Array,
+  what: string,
+  prefix: string,
+  build: (sites: readonly AttentionSite[], nodes: TapNodes, model: ScannedModel) => { outputs: string[]; tap: T },
+): TapEdit<T> {
   const model = scanModel(bytes);
   const sites = findAttentionSites(model, what);
   const nodes = new TapNodes(prefix, model.opsets.get('') ?? 0);
@@ -44,9 +49,14 @@ export function editForTaps<T>(bytes: Uint8Array, what: string, prefix: string, 
  * A model output (not a tap: e.g. the present keys) as float32, whether the graph gives it in float32 or float16
  * (q4f16 exports that keep their KV cache in half precision).
  */
-export function floatDataOf(outputs: Readonly<Record<string, TapTensor>>, name: string, rank: number): { data: Float32Array; dims: readonly number[] } {
+export function floatDataOf(
+  outputs: Readonly<Record<string, TapTensor>>,
+  name: string,
+  rank: number,
+): { data: Float32Array; dims: readonly number[] } {
   const tensor = outputs[name];
-  if (tensor?.data instanceof Uint16Array) return float32Of({ [name]: { dims: tensor.dims, data: float16ToFloat32(tensor.data) } }, name, rank);
+  if (tensor?.data instanceof Uint16Array)
+    return float32Of({ [name]: { dims: tensor.dims, data: float16ToFloat32(tensor.data) } }, name, rank);
   return float32Of(outputs, name, rank);
 }
 
@@ -56,10 +66,22 @@ export function floatDataOf(outputs: Readonly<Record<string, TapTensor>>, name: 
  * export that folds heads into the batch ([batch·heads, queries, keys], torch.bmm-style attention) yields
  * outputs of a lower rank, which must not be read as if they were per image.
  */
-export function float32Of(outputs: Readonly<Record<string, TapTensor>>, name: string, rank?: number): { data: Float32Array; dims: readonly number[] } {
+export function float32Of(
+  outputs: Readonly<Record<string, TapTensor>>,
+  name: string,
+  rank?: number,
+): { data: Float32Array; dims: readonly number[] } {
   const tensor = outputs[name];
-  if (!tensor) throw new LensError('internal', `The session returned no '${name}' output; it was not created from the tapped model bytes.`);
-  if (!(tensor.data instanceof Float32Array)) throw new LensError('internal', `Tap output '${name}' is not float32 on the CPU; create the session with it on the CPU.`);
+  if (!tensor)
+    throw new LensError(
+      'internal',
+      `The session returned no '${name}' output; it was not created from the tapped model bytes.`,
+    );
+  if (!(tensor.data instanceof Float32Array))
+    throw new LensError(
+      'internal',
+      `Tap output '${name}' is not float32 on the CPU; create the session with it on the CPU.`,
+    );
   if (rank !== undefined && tensor.dims.length !== rank) {
     throw new LensError(
       'attention-unavailable',

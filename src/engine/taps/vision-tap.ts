@@ -57,14 +57,21 @@ const lastTwo = (dims: readonly number[]) => [dims[dims.length - 2]!, dims[dims.
 
 const imageRows = (t: { data: Float32Array; dims: readonly number[] }, image: number) => {
   const size = t.dims.slice(1).reduce((a, b) => a * b, 1);
-  if (image < 0 || image >= t.dims[0]!) throw new LensError('bad-request', `Image ${image} is not in a batch of ${t.dims[0]}.`);
+  if (image < 0 || image >= t.dims[0]!)
+    throw new LensError('bad-request', `Image ${image} is not in a batch of ${t.dims[0]}.`);
   return t.data.subarray(image * size, (image + 1) * size);
 };
 
 /** q and k of a fused op's inputs (and its packed bias), or the traced q_proj / k_proj outputs. */
 function exposeQk(site: AttentionSite, nodes: TapNodes, scorer: string): string[] {
-  if (site.fused) return [site.fused.query, site.fused.key, ...(site.fused.bias ? [site.fused.bias] : [])].map((t) => nodes.float32(t));
-  return [nodes.float32(need(site, site.queryProjection, 'the q_proj output', scorer)), nodes.float32(need(site, site.keyProjection, 'the k_proj output', scorer))];
+  if (site.fused)
+    return [site.fused.query, site.fused.key, ...(site.fused.bias ? [site.fused.bias] : [])].map((t) =>
+      nodes.float32(t),
+    );
+  return [
+    nodes.float32(need(site, site.queryProjection, 'the q_proj output', scorer)),
+    nodes.float32(need(site, site.keyProjection, 'the k_proj output', scorer)),
+  ];
 }
 
 /** One image's q/k rows, with a fused op's bias added as the op adds it (Q|K|V packed in one vector). */
@@ -91,16 +98,24 @@ const SCORER_TAPS: Record<OutlierScorerName, ScorerTap> = {
   },
   'head-mean': {
     // probs [B, H, T, T] → CLS query row [B, H, 1, T] → mean over heads [B, 1, T].
-    expose: (site, nodes) => probsOrQk(site, nodes, 'head-mean', (probs) => nodes.reduceMean(nodes.slice(probs, -2, 0, 1), [1], false)),
+    expose: (site, nodes) =>
+      probsOrQk(site, nodes, 'head-mean', (probs) => nodes.reduceMean(nodes.slice(probs, -2, 0, 1), [1], false)),
     ranks: [3],
     // The CLS column is dropped without renormalising, as the released code does.
-    read: (tensors, image, fused) => (fused ? scoreOutliers('head-mean', qkInput(tensors, image, fused.heads, fused.scale)) : imageRows(tensors[0]!, image).slice(1)),
+    read: (tensors, image, fused) =>
+      fused
+        ? scoreOutliers('head-mean', qkInput(tensors, image, fused.heads, fused.scale))
+        : imageRows(tensors[0]!, image).slice(1),
   },
   'mean-received-attention': {
     // probs [B, H, T, T] → mean over heads and queries [B, T].
-    expose: (site, nodes) => probsOrQk(site, nodes, 'mean-received-attention', (probs) => nodes.reduceMean(probs, [1, 2], false)),
+    expose: (site, nodes) =>
+      probsOrQk(site, nodes, 'mean-received-attention', (probs) => nodes.reduceMean(probs, [1, 2], false)),
     ranks: [2],
-    read: (tensors, image, fused) => (fused ? scoreOutliers('mean-received-attention', qkInput(tensors, image, fused.heads, fused.scale)) : imageRows(tensors[0]!, image).slice()),
+    read: (tensors, image, fused) =>
+      fused
+        ? scoreOutliers('mean-received-attention', qkInput(tensors, image, fused.heads, fused.scale))
+        : imageRows(tensors[0]!, image).slice(),
   },
   'token-norm': {
     expose: (site, nodes) => [nodes.float32(need(site, site.layerOutput, 'the output hidden states', 'token-norm'))],
@@ -113,24 +128,41 @@ const SCORER_TAPS: Record<OutlierScorerName, ScorerTap> = {
 
 /** The vision encoder file with the requested scorers' tensors added as outputs. */
 export function tapVisionEncoder(bytes: Uint8Array, request: VisionTapRequest): TapEdit<VisionTap> {
-  if (request.scorers.length === 0) throw new LensError('bad-request', 'A vision tap needs at least one outlier scorer.');
+  if (request.scorers.length === 0)
+    throw new LensError('bad-request', 'A vision tap needs at least one outlier scorer.');
   for (const name of request.scorers) {
-    if (!(name in SCORER_TAPS)) throw new LensError('bad-request', `Unknown outlier scorer '${name}'; use one of ${Object.keys(OUTLIER_SCORERS).join(', ')}.`);
+    if (!(name in SCORER_TAPS))
+      throw new LensError(
+        'bad-request',
+        `Unknown outlier scorer '${name}'; use one of ${Object.keys(OUTLIER_SCORERS).join(', ')}.`,
+      );
   }
   return editForTaps(bytes, 'vision encoder', `vision/layer${request.layer}`, (sites, nodes) => {
     const site = sites[request.layer];
     if (!Number.isInteger(request.layer) || !site) {
-      throw new LensError('bad-request', `Vision layer ${request.layer} requested, but the encoder graph has attention in layers 0..${sites.length - 1}.`);
+      throw new LensError(
+        'bad-request',
+        `Vision layer ${request.layer} requested, but the encoder graph has attention in layers 0..${sites.length - 1}.`,
+      );
     }
     const reads: Partial<Record<OutlierScorerName, string[]>> = {};
     for (const name of new Set(request.scorers)) reads[name] = SCORER_TAPS[name].expose(site, nodes);
-    const fused = site.fused ? { fused: { heads: site.fused.heads, ...(site.fused.scale !== undefined && { scale: site.fused.scale }) } } : {};
-    return { outputs: Object.values(reads).flat(), tap: { layer: request.layer, outputs: Object.values(reads).flat(), reads, ...fused } };
+    const fused = site.fused
+      ? { fused: { heads: site.fused.heads, ...(site.fused.scale !== undefined && { scale: site.fused.scale }) } }
+      : {};
+    return {
+      outputs: Object.values(reads).flat(),
+      tap: { layer: request.layer, outputs: Object.values(reads).flat(), reads, ...fused },
+    };
   });
 }
 
 /** One score per token of image `image` for every scorer the tap was made for (CLS scorers: patches only). */
-export function readVisionScores(tap: VisionTap, outputs: Readonly<Record<string, TapTensor>>, image = 0): VisionScores {
+export function readVisionScores(
+  tap: VisionTap,
+  outputs: Readonly<Record<string, TapTensor>>,
+  image = 0,
+): VisionScores {
   const scores: VisionScores = {};
   for (const [name, names] of Object.entries(tap.reads) as [OutlierScorerName, readonly string[]][]) {
     const scorer = SCORER_TAPS[name];

@@ -38,7 +38,10 @@ export function buildDetectorGraph(): Uint8Array {
   for (let q = 0; q < QUERIES; q++) {
     const at = [Math.floor(q / 2), q % 2];
     const starts = g.op(`/features/q${q}`, 'Mul', [half, g.constI64(at)]);
-    const ends = g.op(`/features/q${q}`, 'Add', [g.op(`/features/q${q}`, 'Mul', [half, g.constI64(at.map((v) => 1 - v))]), g.op(`/features/q${q}`, 'Mul', [size, g.constI64(at)])]);
+    const ends = g.op(`/features/q${q}`, 'Add', [
+      g.op(`/features/q${q}`, 'Mul', [half, g.constI64(at.map((v) => 1 - v))]),
+      g.op(`/features/q${q}`, 'Mul', [size, g.constI64(at)]),
+    ]);
     const quadrant = g.op(`/features/q${q}`, 'Slice', [pixels, starts, ends, g.constI64([2, 3])]);
     means.push(g.op(`/features/q${q}`, 'ReduceMean', [quadrant], { axes: { ints: [2, 3] }, keepdims: { i: 1 } }));
   }
@@ -49,13 +52,20 @@ export function buildDetectorGraph(): Uint8Array {
   const { weight, penalty, bias } = classConstants();
   const cross = g.op('/class_head', 'MatMul', [colours, g.initializer('class_head.weight', weight, [3, classes])]);
   const norm = g.op('/class_head', 'ReduceSumSquare', [colours], { axes: { ints: [2] }, keepdims: { i: 1 } });
-  const penalised = g.op('/class_head', 'Sub', [cross, g.op('/class_head', 'Mul', [norm, g.initializer('class_head.penalty', penalty, [classes])])]);
-  g.node('/class_head', 'Add', [penalised, g.initializer('class_head.bias', bias, [classes])], { outputNames: ['logits'] });
+  const penalised = g.op('/class_head', 'Sub', [
+    cross,
+    g.op('/class_head', 'Mul', [norm, g.initializer('class_head.penalty', penalty, [classes])]),
+  ]);
+  g.node('/class_head', 'Add', [penalised, g.initializer('class_head.bias', bias, [classes])], {
+    outputNames: ['logits'],
+  });
 
   const boxes = Float32Array.from({ length: QUERIES * 4 }, (_, i) => queryBox(Math.floor(i / 4))[i % 4]);
   const batch = g.op('/bbox_head', 'Slice', [shape, g.constI64([0]), g.constI64([1]), g.constI64([0])]);
   const target = g.op('/bbox_head', 'Concat', [batch, g.constI64([QUERIES, 4])], { axis: { i: 0 } });
-  g.node('/bbox_head', 'Expand', [g.initializer('bbox_head.boxes', boxes, [1, QUERIES, 4]), target], { outputNames: ['pred_boxes'] });
+  g.node('/bbox_head', 'Expand', [g.initializer('bbox_head.boxes', boxes, [1, QUERIES, 4]), target], {
+    outputNames: ['pred_boxes'],
+  });
 
   g.output('logits', DataType.FLOAT, ['batch_size', QUERIES, classes]);
   g.output('pred_boxes', DataType.FLOAT, ['batch_size', QUERIES, 4]);

@@ -15,7 +15,12 @@ export interface ReferenceQuery {
 }
 
 /** `pixels` is RGB or RGBA, row-major, of an image the processor does not resize (longest side 64). */
-export function referenceDetector(pixels: ArrayLike<number>, width: number, height: number, channels: 3 | 4): ReferenceQuery[] {
+export function referenceDetector(
+  pixels: ArrayLike<number>,
+  width: number,
+  height: number,
+  channels: 3 | 4,
+): ReferenceQuery[] {
   const halfW = Math.floor(width / 2);
   const halfH = Math.floor(height / 2);
   return Array.from({ length: QUERIES }, (_, q) => {
@@ -24,7 +29,9 @@ export function referenceDetector(pixels: ArrayLike<number>, width: number, heig
     const [x0, x1] = col === 0 ? [0, halfW] : [halfW, width];
     const [y0, y1] = row === 0 ? [0, halfH] : [halfH, height];
     const sum = [0, 0, 0];
-    for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) for (let ch = 0; ch < 3; ch++) sum[ch] += pixels[(y * width + x) * channels + ch] / 255;
+    for (let y = y0; y < y1; y++)
+      for (let x = x0; x < x1; x++)
+        for (let ch = 0; ch < 3; ch++) sum[ch] += pixels[(y * width + x) * channels + ch] / 255;
     const n = (x1 - x0) * (y1 - y0);
     const colour = sum.map((s) => s / n) as unknown as readonly [number, number, number];
     const logits = COCO_OBJECTS.map((_, k) => {

@@ -10,10 +10,17 @@ export const GQA_KV_HEADS = 2;
  * layer's scores, as Gemma-style exports do; config.json says the same (sliding_window, layer_types,
  * attn_logit_softcapping) for anything reading it.
  */
-export function makeGqaLlavaModel({ seed = 42, qkOutput = false, windows, softcap }: { seed?: number; qkOutput?: boolean; windows?: readonly number[]; softcap?: number } = {}): Map<string, Uint8Array> {
+export function makeGqaLlavaModel({
+  seed = 42,
+  qkOutput = false,
+  windows,
+  softcap,
+}: { seed?: number; qkOutput?: boolean; windows?: readonly number[]; softcap?: number } = {}): Map<string, Uint8Array> {
   const llava = makeLlavaModel({ size: 'tiny', dtype: 'fp32', seed });
   const files = new Map(llava.files);
-  const config = JSON.parse(new TextDecoder().decode(files.get('config.json'))) as { text_config: Record<string, unknown> };
+  const config = JSON.parse(new TextDecoder().decode(files.get('config.json'))) as {
+    text_config: Record<string, unknown>;
+  };
   config.text_config.num_key_value_heads = GQA_KV_HEADS;
   if (windows) {
     config.text_config.sliding_window = Math.max(...windows);
@@ -21,6 +28,9 @@ export function makeGqaLlavaModel({ seed = 42, qkOutput = false, windows, softca
   }
   if (softcap !== undefined) config.text_config.attn_logit_softcapping = softcap;
   files.set('config.json', new TextEncoder().encode(`${JSON.stringify(config, null, 2)}\n`));
-  files.set('onnx/decoder_model_merged.onnx', buildGqaDecoderGraph(llava.weights, 'fp32', { kvHeads: GQA_KV_HEADS, qkOutput, windows, softcap }));
+  files.set(
+    'onnx/decoder_model_merged.onnx',
+    buildGqaDecoderGraph(llava.weights, 'fp32', { kvHeads: GQA_KV_HEADS, qkOutput, windows, softcap }),
+  );
   return files;
 }

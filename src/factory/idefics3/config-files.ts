@@ -34,7 +34,12 @@ export function configJson(d: Idefics3Dims, seed: number): unknown {
 }
 
 export function generationConfigJson(): unknown {
-  return { bos_token_id: IDEFICS3_IDS.start, eos_token_id: IDEFICS3_IDS.end, pad_token_id: IDEFICS3_IDS.pad, do_sample: false };
+  return {
+    bos_token_id: IDEFICS3_IDS.start,
+    eos_token_id: IDEFICS3_IDS.end,
+    pad_token_id: IDEFICS3_IDS.pad,
+    do_sample: false,
+  };
 }
 
 export function preprocessorConfigJson(d: Idefics3Dims): unknown {
@@ -76,7 +81,15 @@ export const IDEFICS3_CHAT_TEMPLATE =
 
 export function tokenizerJson(): unknown {
   const vocab = Object.fromEntries(IDEFICS3_VOCABULARY.map((token, id) => [token, id]));
-  const added = Object.values(S).map((content) => ({ id: vocab[content], content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }));
+  const added = Object.values(S).map((content) => ({
+    id: vocab[content],
+    content,
+    single_word: false,
+    lstrip: false,
+    rstrip: false,
+    normalized: false,
+    special: true,
+  }));
   return {
     version: '1.0',
     truncation: null,
@@ -93,7 +106,10 @@ export function tokenizerJson(): unknown {
 
 export function tokenizerConfigJson(maxLength: number): unknown {
   const decoder = Object.fromEntries(
-    Object.values(S).map((content) => [String(IDEFICS3_VOCABULARY.indexOf(content)), { content, lstrip: false, normalized: false, rstrip: false, single_word: false, special: true }]),
+    Object.values(S).map((content) => [
+      String(IDEFICS3_VOCABULARY.indexOf(content)),
+      { content, lstrip: false, normalized: false, rstrip: false, single_word: false, special: true },
+    ]),
   );
   return {
     tokenizer_class: 'PreTrainedTokenizerFast',

@@ -5,7 +5,14 @@ import { buildDecoderGraph } from '../llava/decoder-graph';
 import { buildEmbedGraph } from '../llava/embed-graph';
 import { makeWeights, type LlavaWeights } from '../llava/weights';
 import { Rng } from '../rng';
-import { configJson, generationConfigJson, preprocessorConfigJson, processorConfigJson, tokenizerConfigJson, tokenizerJson } from './config-files';
+import {
+  configJson,
+  generationConfigJson,
+  preprocessorConfigJson,
+  processorConfigJson,
+  tokenizerConfigJson,
+  tokenizerJson,
+} from './config-files';
 import { IDEFICS3_TINY, patchSide, type Idefics3Dims } from './dims';
 import type { TowerAttention } from '../siglip/tower';
 import { buildIdefics3VisionGraph, makeVisionExtras } from './vision-graph';
@@ -24,7 +31,12 @@ const json = (value: unknown) => new TextEncoder().encode(`${JSON.stringify(valu
  * `visionAttention: 'fused'` writes the tower as ORT's optimiser leaves it (com.microsoft MultiHeadAttention);
  * `visionScale` gives its attention an explicit score scale (a fused op's `scale` attribute).
  */
-export function makeIdefics3Model({ seed = 42, dims = IDEFICS3_TINY, visionAttention = 'eager', visionScale }: { seed?: number; dims?: Idefics3Dims; visionAttention?: TowerAttention; visionScale?: number } = {}): Idefics3Model {
+export function makeIdefics3Model({
+  seed = 42,
+  dims = IDEFICS3_TINY,
+  visionAttention = 'eager',
+  visionScale,
+}: { seed?: number; dims?: Idefics3Dims; visionAttention?: TowerAttention; visionScale?: number } = {}): Idefics3Model {
   const weights = makeWeights(dims.base, seed);
   const extras = makeVisionExtras(dims, (stream) => new Rng(seed, stream));
   const files = new Map<string, Uint8Array>([

@@ -32,8 +32,16 @@ export function makeVisionExtras(d: Idefics3Dims, rng: (stream: string) => Rng):
     return Float32Array.from({ length: size }, () => mean + std * r.normal());
   };
   return {
-    projection: { weight: normal('connector.modality_projection', inDim * d.base.text.hidden, 1 / Math.sqrt(inDim)), bias: null, inDim, outDim: d.base.text.hidden },
-    postLayerNorm: { gamma: normal('vision.post_layernorm.weight', h, 0.1, 1), beta: normal('vision.post_layernorm.bias', h, 0.1) },
+    projection: {
+      weight: normal('connector.modality_projection', inDim * d.base.text.hidden, 1 / Math.sqrt(inDim)),
+      bias: null,
+      inDim,
+      outDim: d.base.text.hidden,
+    },
+    postLayerNorm: {
+      gamma: normal('vision.post_layernorm.weight', h, 0.1, 1),
+      beta: normal('vision.post_layernorm.bias', h, 0.1),
+    },
   };
 }
 
@@ -49,7 +57,14 @@ function pixelShuffle(g: GraphBuilder, x: string, d: Idefics3Dims): string {
   return g.op(scope, 'Reshape', [swap(y), g.constI64([0, imageSeqLen(d), h * s * s])]);
 }
 
-export function buildIdefics3VisionGraph(weights: LlavaWeights, extras: Idefics3VisionExtras, d: Idefics3Dims, format: WeightFormat, attention: TowerAttention, scale?: number): Uint8Array {
+export function buildIdefics3VisionGraph(
+  weights: LlavaWeights,
+  extras: Idefics3VisionExtras,
+  d: Idefics3Dims,
+  format: WeightFormat,
+  attention: TowerAttention,
+  scale?: number,
+): Uint8Array {
   const v = d.base.vision;
   const g = new GraphBuilder('main_graph');
   const pixels = g.input('pixel_values', DataType.FLOAT, ['batch_size', 'num_images', 3, v.imageSize, v.imageSize]);
@@ -57,8 +72,22 @@ export function buildIdefics3VisionGraph(weights: LlavaWeights, extras: Idefics3
 
   const images = g.op(`${TOWER}/embeddings`, 'Reshape', [pixels, g.constI64([-1, 3, v.imageSize, v.imageSize])]);
   let x = siglipTower(g, images, weights, format, TOWER, attention, scale);
-  x = layerNorm(g, `${TOWER}/post_layernorm`, x, extras.postLayerNorm, 'model.vision_model.post_layernorm', v.layerNormEps);
-  const projected = emitLinear(g, '/model/connector/modality_projection/proj', pixelShuffle(g, x, d), extras.projection, 'model.connector.modality_projection.proj', format);
+  x = layerNorm(
+    g,
+    `${TOWER}/post_layernorm`,
+    x,
+    extras.postLayerNorm,
+    'model.vision_model.post_layernorm',
+    v.layerNormEps,
+  );
+  const projected = emitLinear(
+    g,
+    '/model/connector/modality_projection/proj',
+    pixelShuffle(g, x, d),
+    extras.projection,
+    'model.connector.modality_projection.proj',
+    format,
+  );
   g.node('/model/connector', 'Identity', [projected], { outputNames: ['image_features'] });
   g.output('image_features', DataType.FLOAT, ['batch_size', imageSeqLen(d), d.base.text.hidden]);
   return g.encode();

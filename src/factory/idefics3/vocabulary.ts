@@ -13,7 +13,10 @@ export const IDEFICS3_SPECIALS = {
 
 const llavaSpecials = new Set<string>(Object.values(LLAVA_SPECIALS));
 
-export const IDEFICS3_VOCABULARY: readonly string[] = [...Object.values(IDEFICS3_SPECIALS), ...VOCABULARY.filter((t) => !llavaSpecials.has(t))];
+export const IDEFICS3_VOCABULARY: readonly string[] = [
+  ...Object.values(IDEFICS3_SPECIALS),
+  ...VOCABULARY.filter((t) => !llavaSpecials.has(t)),
+];
 
 export const idefics3TokenId = (token: string): number => {
   const id = IDEFICS3_VOCABULARY.indexOf(token);
@@ -21,4 +24,6 @@ export const idefics3TokenId = (token: string): number => {
   return id;
 };
 
-export const IDEFICS3_IDS = Object.fromEntries(Object.entries(IDEFICS3_SPECIALS).map(([key, token]) => [key, idefics3TokenId(token)])) as Record<keyof typeof IDEFICS3_SPECIALS, number>;
+export const IDEFICS3_IDS = Object.fromEntries(
+  Object.entries(IDEFICS3_SPECIALS).map(([key, token]) => [key, idefics3TokenId(token)]),
+) as Record<keyof typeof IDEFICS3_SPECIALS, number>;

@@ -49,7 +49,10 @@ export function configJson(d: LlavaDims, size: ModelSize, format: WeightFormat, 
       hidden_act: 'quick_gelu',
       layer_norm_eps: v.layerNormEps,
     },
-    text_config: { ...llamaTextConfig(t, { bos: SPECIAL_IDS.bos, eos: SPECIAL_IDS.eos, pad: SPECIAL_IDS.pad }), tie_word_embeddings: false },
+    text_config: {
+      ...llamaTextConfig(t, { bos: SPECIAL_IDS.bos, eos: SPECIAL_IDS.eos, pad: SPECIAL_IDS.pad }),
+      tie_word_embeddings: false,
+    },
     'transformers.js_config': { dtype: format },
     // The engine detects synthetic models by this key and the UI shows the notice.
     damro_lens_synthetic: { size, seed, notice: SYNTHETIC_NOTICE },
@@ -57,7 +60,13 @@ export function configJson(d: LlavaDims, size: ModelSize, format: WeightFormat, 
 }
 
 export function generationConfigJson(): unknown {
-  return { bos_token_id: SPECIAL_IDS.bos, eos_token_id: SPECIAL_IDS.eos, pad_token_id: SPECIAL_IDS.pad, do_sample: false, max_new_tokens: 20 };
+  return {
+    bos_token_id: SPECIAL_IDS.bos,
+    eos_token_id: SPECIAL_IDS.eos,
+    pad_token_id: SPECIAL_IDS.pad,
+    do_sample: false,
+    max_new_tokens: 20,
+  };
 }
 
 // CLIP's normalisation constants (CLIPImageProcessor defaults).

@@ -21,8 +21,18 @@ export const MASK_MIN = -3.4028234663852886e38;
 const MODEL = '/language_model/model';
 const W = 'language_model.model';
 
-export function rmsNorm(g: GraphBuilder, scope: string, x: string, weight: Float32Array, name: string, eps: number): string {
-  const variance = g.op(scope, 'ReduceMean', [g.op(scope, 'Pow', [x, g.constF([2], [])])], { axes: { ints: [-1] }, keepdims: { i: 1 } });
+export function rmsNorm(
+  g: GraphBuilder,
+  scope: string,
+  x: string,
+  weight: Float32Array,
+  name: string,
+  eps: number,
+): string {
+  const variance = g.op(scope, 'ReduceMean', [g.op(scope, 'Pow', [x, g.constF([2], [])])], {
+    axes: { ints: [-1] },
+    keepdims: { i: 1 },
+  });
   const rms = g.op(scope, 'Sqrt', [g.op(scope, 'Add', [variance, g.constF([eps], [])])]);
   return g.op(scope, 'Mul', [g.initializer(`${name}.weight`, weight, [weight.length]), g.op(scope, 'Div', [x, rms])]);
 }
@@ -30,7 +40,8 @@ export function rmsNorm(g: GraphBuilder, scope: string, x: string, weight: Float
 /** [batch, 1, seq, total] additive mask: 0 where a query may attend to a key, MASK_MIN elsewhere. */
 function attentionMask(g: GraphBuilder, embeds: string, mask2d: string): string {
   const s = `${MODEL}/mask`;
-  const scalar = (shapeOf: string, axis: number) => g.op(s, 'Gather', [g.op(s, 'Shape', [shapeOf]), g.constI64([axis], [])]);
+  const scalar = (shapeOf: string, axis: number) =>
+    g.op(s, 'Gather', [g.op(s, 'Shape', [shapeOf]), g.constI64([axis], [])]);
   const total = scalar(mask2d, 1);
   const past = g.op(s, 'Sub', [total, scalar(embeds, 1)]);
   const one = g.constI64([1], []);
@@ -45,7 +56,8 @@ function attentionMask(g: GraphBuilder, embeds: string, mask2d: string): string 
 /** Rotary embedding with precomputed tables: x·cos + rotate_half(x)·sin. */
 function rotary(g: GraphBuilder, scope: string, x: string, cos: string, sin: string, dim: number): string {
   const half = dim / 2;
-  const slice = (start: number, end: number) => g.op(scope, 'Slice', [x, g.constI64([start]), g.constI64([end]), g.constI64([3])]);
+  const slice = (start: number, end: number) =>
+    g.op(scope, 'Slice', [x, g.constI64([start]), g.constI64([end]), g.constI64([3])]);
   const rotated = g.op(scope, 'Concat', [g.op(scope, 'Neg', [slice(half, dim)]), slice(0, half)], { axis: { i: -1 } });
   return g.op(scope, 'Add', [g.op(scope, 'Mul', [x, cos]), g.op(scope, 'Mul', [rotated, sin])]);
 }
@@ -69,21 +81,56 @@ function decoderLayer(c: LayerContext, x: string, layer: number, w: TextLayerWei
   const scope = TEXT_LAYER_SCOPE(layer);
   const attn = `${scope}/self_attn`;
   const name = `${W}.layers.${layer}`;
-  const heads = (y: string) => g.op(attn, 'Transpose', [g.op(attn, 'Reshape', [y, g.constI64([0, -1, t.heads, d])])], { perm: { ints: [0, 2, 1, 3] } });
+  const heads = (y: string) =>
+    g.op(attn, 'Transpose', [g.op(attn, 'Reshape', [y, g.constI64([0, -1, t.heads, d])])], {
+      perm: { ints: [0, 2, 1, 3] },
+    });
 
   const normed = rmsNorm(g, `${scope}/input_layernorm`, x, w.inputNorm, `${name}.input_layernorm`, t.rmsNormEps);
-  const q = rotary(g, attn, heads(emitLinear(g, `${attn}/q_proj`, normed, w.q, `${name}.self_attn.q_proj`, format)), c.cos, c.sin, d);
-  const k = rotary(g, attn, heads(emitLinear(g, `${attn}/k_proj`, normed, w.k, `${name}.self_attn.k_proj`, format)), c.cos, c.sin, d);
+  const q = rotary(
+    g,
+    attn,
+    heads(emitLinear(g, `${attn}/q_proj`, normed, w.q, `${name}.self_attn.q_proj`, format)),
+    c.cos,
+    c.sin,
+    d,
+  );
+  const k = rotary(
+    g,
+    attn,
+    heads(emitLinear(g, `${attn}/k_proj`, normed, w.k, `${name}.self_attn.k_proj`, format)),
+    c.cos,
+    c.sin,
+    d,
+  );
   const v = heads(emitLinear(g, `${attn}/v_proj`, normed, w.v, `${name}.self_attn.v_proj`, format));
-  const context = c.attention === 'fused-mha' ? fusedAttention(c, attn, layer, q, k, v) : eagerAttention(c, attn, layer, q, k, v);
-  const residual = g.op(scope, 'Add', [x, emitLinear(g, `${attn}/o_proj`, context, w.o, `${name}.self_attn.o_proj`, format)]);
+  const context =
+    c.attention === 'fused-mha' ? fusedAttention(c, attn, layer, q, k, v) : eagerAttention(c, attn, layer, q, k, v);
+  const residual = g.op(scope, 'Add', [
+    x,
+    emitLinear(g, `${attn}/o_proj`, context, w.o, `${name}.self_attn.o_proj`, format),
+  ]);
 
-  const normed2 = rmsNorm(g, `${scope}/post_attention_layernorm`, residual, w.postAttentionNorm, `${name}.post_attention_layernorm`, t.rmsNormEps);
+  const normed2 = rmsNorm(
+    g,
+    `${scope}/post_attention_layernorm`,
+    residual,
+    w.postAttentionNorm,
+    `${name}.post_attention_layernorm`,
+    t.rmsNormEps,
+  );
   const gate = emitLinear(g, `${scope}/mlp/gate_proj`, normed2, w.gate, `${name}.mlp.gate_proj`, format);
   const up = emitLinear(g, `${scope}/mlp/up_proj`, normed2, w.up, `${name}.mlp.up_proj`, format);
   const act = `${scope}/mlp/act_fn`;
   const silu = g.op(act, 'Mul', [gate, g.op(act, 'Sigmoid', [gate])]);
-  const down = emitLinear(g, `${scope}/mlp/down_proj`, g.op(`${scope}/mlp`, 'Mul', [silu, up]), w.down, `${name}.mlp.down_proj`, format);
+  const down = emitLinear(
+    g,
+    `${scope}/mlp/down_proj`,
+    g.op(`${scope}/mlp`, 'Mul', [silu, up]),
+    w.down,
+    `${name}.mlp.down_proj`,
+    format,
+  );
   return g.op(scope, 'Add', [residual, down]);
 }
 
@@ -92,28 +139,53 @@ function eagerAttention(c: LayerContext, attn: string, layer: number, q: string,
   const { g } = c;
   const t = c.weights.dims.text;
   const d = headDim(t.hidden, t.heads);
-  const keys = g.node(attn, 'Concat', [T.pastKey(layer), k], { attrs: { axis: { i: 2 } }, outputNames: [T.presentKey(layer)] })[0]!;
-  const values = g.node(attn, 'Concat', [T.pastValue(layer), v], { attrs: { axis: { i: 2 } }, outputNames: [T.presentValue(layer)] })[0]!;
+  const keys = g.node(attn, 'Concat', [T.pastKey(layer), k], {
+    attrs: { axis: { i: 2 } },
+    outputNames: [T.presentKey(layer)],
+  })[0]!;
+  const values = g.node(attn, 'Concat', [T.pastValue(layer), v], {
+    attrs: { axis: { i: 2 } },
+    outputNames: [T.presentValue(layer)],
+  })[0]!;
 
-  const scores = g.op(attn, 'Mul', [g.op(attn, 'MatMul', [q, g.op(attn, 'Transpose', [keys], { perm: { ints: [0, 1, 3, 2] } })]), g.constF([1 / Math.sqrt(d)], [])]);
+  const scores = g.op(attn, 'Mul', [
+    g.op(attn, 'MatMul', [q, g.op(attn, 'Transpose', [keys], { perm: { ints: [0, 1, 3, 2] } })]),
+    g.constF([1 / Math.sqrt(d)], []),
+  ]);
   const probs = g.op(attn, 'Softmax', [g.op(attn, 'Add', [scores, c.mask])], { axis: { i: -1 } });
   if (probs !== T.softmax(layer)) throw new Error('decoder softmax tensor name drifted from tensor-names.ts');
-  return g.op(attn, 'Reshape', [g.op(attn, 'Transpose', [g.op(attn, 'MatMul', [probs, values])], { perm: { ints: [0, 2, 1, 3] } }), g.constI64([0, -1, t.hidden])]);
+  return g.op(attn, 'Reshape', [
+    g.op(attn, 'Transpose', [g.op(attn, 'MatMul', [probs, values])], { perm: { ints: [0, 2, 1, 3] } }),
+    g.constI64([0, -1, t.hidden]),
+  ]);
 }
 
 /** The same attention as one MultiHeadAttention node: q and k enter as [batch, seq, hidden], the cache as BNSH. */
 function fusedAttention(c: LayerContext, attn: string, layer: number, q: string, k: string, v: string): string {
   const { g } = c;
   const t = c.weights.dims.text;
-  const merge = (y: string) => g.op(attn, 'Reshape', [g.op(attn, 'Transpose', [y], { perm: { ints: [0, 2, 1, 3] } }), g.constI64([0, -1, t.hidden])]);
-  return g.node(attn, 'MultiHeadAttention', [merge(q), merge(k), merge(v), '', '', c.mask, T.pastKey(layer), T.pastValue(layer)], {
-    domain: 'com.microsoft',
-    attrs: { num_heads: { i: t.heads } },
-    outputNames: [`${attn}/MultiHeadAttention_output_0`, T.presentKey(layer), T.presentValue(layer)],
-  })[0]!;
+  const merge = (y: string) =>
+    g.op(attn, 'Reshape', [
+      g.op(attn, 'Transpose', [y], { perm: { ints: [0, 2, 1, 3] } }),
+      g.constI64([0, -1, t.hidden]),
+    ]);
+  return g.node(
+    attn,
+    'MultiHeadAttention',
+    [merge(q), merge(k), merge(v), '', '', c.mask, T.pastKey(layer), T.pastValue(layer)],
+    {
+      domain: 'com.microsoft',
+      attrs: { num_heads: { i: t.heads } },
+      outputNames: [`${attn}/MultiHeadAttention_output_0`, T.presentKey(layer), T.presentValue(layer)],
+    },
+  )[0]!;
 }
 
-export function buildDecoderGraph(weights: LlavaWeights, format: WeightFormat, attention: DecoderAttention = 'eager'): Uint8Array {
+export function buildDecoderGraph(
+  weights: LlavaWeights,
+  format: WeightFormat,
+  attention: DecoderAttention = 'eager',
+): Uint8Array {
   const t = weights.dims.text;
   const d = headDim(t.hidden, t.heads);
   const g = new GraphBuilder('main_graph');
@@ -127,8 +199,19 @@ export function buildDecoderGraph(weights: LlavaWeights, format: WeightFormat, a
 
   const rope = `${MODEL}/rotary_emb`;
   const table = (name: string, data: Float32Array) =>
-    g.op(rope, 'Unsqueeze', [g.op(rope, 'Gather', [g.initializer(`${W}.rotary_emb.${name}_cached`, data, [t.maxPositions, d]), positions]), g.constI64([1])]);
-  const context: LayerContext = { attention, g, weights, format, mask: attentionMask(g, embeds, mask2d), cos: table('cos', weights.text.ropeCos), sin: table('sin', weights.text.ropeSin) };
+    g.op(rope, 'Unsqueeze', [
+      g.op(rope, 'Gather', [g.initializer(`${W}.rotary_emb.${name}_cached`, data, [t.maxPositions, d]), positions]),
+      g.constI64([1]),
+    ]);
+  const context: LayerContext = {
+    attention,
+    g,
+    weights,
+    format,
+    mask: attentionMask(g, embeds, mask2d),
+    cos: table('cos', weights.text.ropeCos),
+    sin: table('sin', weights.text.ropeSin),
+  };
 
   let x = embeds;
   for (let l = 0; l < t.layers; l++) x = decoderLayer(context, x, l, weights.text.layers[l]!);

@@ -38,12 +38,38 @@ export type ModelSize = 'tiny' | 'bench';
 export const SIZES: Record<ModelSize, LlavaDims> = {
   tiny: {
     vision: { imageSize: 32, patchSize: 8, hidden: 32, heads: 2, intermediate: 64, layers: 3, layerNormEps: 1e-5 },
-    text: { hidden: 64, heads: 4, intermediate: 128, layers: 2, maxPositions: 128, ropeTheta: 10000, rmsNormEps: 1e-6, vocabSize: VOCABULARY.length },
+    text: {
+      hidden: 64,
+      heads: 4,
+      intermediate: 128,
+      layers: 2,
+      maxPositions: 128,
+      ropeTheta: 10000,
+      rmsNormEps: 1e-6,
+      vocabSize: VOCABULARY.length,
+    },
     outlierPatches: 2,
   },
   bench: {
-    vision: { imageSize: 336, patchSize: 14, hidden: 768, heads: 12, intermediate: 3072, layers: 12, layerNormEps: 1e-5 },
-    text: { hidden: 576, heads: 9, intermediate: 1536, layers: 30, maxPositions: 2048, ropeTheta: 10000, rmsNormEps: 1e-5, vocabSize: BENCH_VOCABULARY_SIZE },
+    vision: {
+      imageSize: 336,
+      patchSize: 14,
+      hidden: 768,
+      heads: 12,
+      intermediate: 3072,
+      layers: 12,
+      layerNormEps: 1e-5,
+    },
+    text: {
+      hidden: 576,
+      heads: 9,
+      intermediate: 1536,
+      layers: 30,
+      maxPositions: 2048,
+      ropeTheta: 10000,
+      rmsNormEps: 1e-5,
+      vocabSize: BENCH_VOCABULARY_SIZE,
+    },
     outlierPatches: 4,
   },
 };
@@ -59,10 +85,18 @@ export const headDim = (hidden: number, heads: number): number => hidden / heads
 export function parameterCount(d: LlavaDims): number {
   const { vision: v, text: t } = d;
   const linear = (i: number, o: number, bias: boolean) => i * o + (bias ? o : 0);
-  const visionLayer = 2 * 2 * v.hidden + 4 * linear(v.hidden, v.hidden, true) + linear(v.hidden, v.intermediate, true) + linear(v.intermediate, v.hidden, true);
+  const visionLayer =
+    2 * 2 * v.hidden +
+    4 * linear(v.hidden, v.hidden, true) +
+    linear(v.hidden, v.intermediate, true) +
+    linear(v.intermediate, v.hidden, true);
   const embeddings = v.hidden * 3 * v.patchSize ** 2 + v.hidden + (patchCount(v) + 1) * v.hidden + 2 * v.hidden;
   const projector = linear(v.hidden, t.hidden, true) + linear(t.hidden, t.hidden, true);
-  const textLayer = 2 * t.hidden + 4 * linear(t.hidden, t.hidden, false) + 2 * linear(t.hidden, t.intermediate, false) + linear(t.intermediate, t.hidden, false);
+  const textLayer =
+    2 * t.hidden +
+    4 * linear(t.hidden, t.hidden, false) +
+    2 * linear(t.hidden, t.intermediate, false) +
+    linear(t.intermediate, t.hidden, false);
   const text = 2 * t.vocabSize * t.hidden + t.layers * textLayer + t.hidden;
   return embeddings + usedVisionLayers(v) * visionLayer + projector + text;
 }

@@ -33,7 +33,13 @@ export interface LlavaModel {
 
 const json = (value: unknown) => new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`);
 
-export function makeLlavaModel({ size, dtype, seed = DEFAULT_SEED, decoderAttention = 'eager', visionQkv = 'separate' }: MakeLlavaOptions): LlavaModel {
+export function makeLlavaModel({
+  size,
+  dtype,
+  seed = DEFAULT_SEED,
+  decoderAttention = 'eager',
+  visionQkv = 'separate',
+}: MakeLlavaOptions): LlavaModel {
   const dims = SIZES[size];
   const weights = makeWeights(dims, seed);
   const suffix = SUFFIX[dtype];

@@ -6,7 +6,7 @@ const SPECIALS = Object.values(SPECIAL_TOKENS) as string[];
 
 // Messages are transformers-style: content is a string or a list of {type: 'image'} / {type: 'text', text}.
 export const CHAT_TEMPLATE =
-  "{%- for message in messages -%}" +
+  '{%- for message in messages -%}' +
   "{%- if message['role'] == 'user' -%}{{ 'USER: ' }}" +
   "{%- if message['content'] is string -%}{{ message['content'] }}" +
   "{%- else -%}{%- for part in message['content'] -%}" +
@@ -15,8 +15,8 @@ export const CHAT_TEMPLATE =
   "{%- else -%}{{ 'ASSISTANT: ' }}" +
   "{%- if message['content'] is string -%}{{ message['content'] }}" +
   "{%- else -%}{%- for part in message['content'] -%}{{ part['text'] }}{%- endfor -%}{%- endif -%}{{ '</s>' }}" +
-  "{%- endif -%}" +
-  "{%- endfor -%}" +
+  '{%- endif -%}' +
+  '{%- endfor -%}' +
   "{%- if add_generation_prompt -%}{{ 'ASSISTANT:' }}{%- endif -%}";
 
 export function tokenizerJson(vocabSize = VOCABULARY.length): unknown {
@@ -41,7 +41,11 @@ export function tokenizerJson(vocabSize = VOCABULARY.length): unknown {
     post_processor: {
       type: 'TemplateProcessing',
       single: [{ SpecialToken: { id: bos, type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }],
-      pair: [{ SpecialToken: { id: bos, type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { Sequence: { id: 'B', type_id: 1 } }],
+      pair: [
+        { SpecialToken: { id: bos, type_id: 0 } },
+        { Sequence: { id: 'A', type_id: 0 } },
+        { Sequence: { id: 'B', type_id: 1 } },
+      ],
       special_tokens: { [bos]: { id: bos, ids: [vocab[bos]], tokens: [bos] } },
     },
     // WordPiece's decoder joins words with spaces and, with cleanup, removes the space before punctuation.
@@ -52,7 +56,10 @@ export function tokenizerJson(vocabSize = VOCABULARY.length): unknown {
 
 export function tokenizerConfigJson(maxLength: number): unknown {
   const addedTokensDecoder = Object.fromEntries(
-    SPECIALS.map((content) => [String(VOCABULARY.indexOf(content)), { content, lstrip: false, normalized: false, rstrip: false, single_word: false, special: true }]),
+    SPECIALS.map((content) => [
+      String(VOCABULARY.indexOf(content)),
+      { content, lstrip: false, normalized: false, rstrip: false, single_word: false, special: true },
+    ]),
   );
   return {
     tokenizer_class: 'PreTrainedTokenizerFast',

@@ -130,7 +130,8 @@ function visionWeights(src: WeightSource, d: LlavaDims, outliers: number[]): Vis
   const shared = src.direction('outlier.key_direction', h);
   const sqrtH = Math.sqrt(h);
   const positionEmbedding = src.normal('vision.position_embedding', (patchCount(v) + 1) * h, 0.5);
-  for (const p of outliers) for (let i = 0; i < h; i++) positionEmbedding[(p + 1) * h + i]! += OUTLIER.positionGain * sqrtH * u[i]!;
+  for (const p of outliers)
+    for (let i = 0; i < h; i++) positionEmbedding[(p + 1) * h + i]! += OUTLIER.positionGain * sqrtH * u[i]!;
 
   const layers = Array.from({ length: usedVisionLayers(v) }, (_, l): VisionLayerWeights => {
     const name = `vision.layers.${l}`;
@@ -206,7 +207,10 @@ function textWeights(src: WeightSource, d: LlavaDims): TextWeights {
     embedTokens: src.normal('text.embed_tokens', t.vocabSize * h, 1),
     layers,
     norm: src.normal('text.norm', h, 0.1, 1),
-    lmHead: { ...src.linear('text.lm_head', h, t.vocabSize, false), weight: src.normal('text.lm_head.weight', h * t.vocabSize, 3 / Math.sqrt(h)) },
+    lmHead: {
+      ...src.linear('text.lm_head', h, t.vocabSize, false),
+      weight: src.normal('text.lm_head.weight', h * t.vocabSize, 3 / Math.sqrt(h)),
+    },
     ropeCos: cos,
     ropeSin: sin,
   };

@@ -11,4 +11,3 @@ export function withGraphOutputs(model: Uint8Array, names: readonly string[]): U
   for (const name of names) decoded.graph.output.push({ name });
   return ModelProto.encode(decoded as never).finish();
 }
-

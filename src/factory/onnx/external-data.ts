@@ -20,7 +20,10 @@ interface DecodedModel {
 }
 
 /** The model with its weights spread over `files` (names as the graph will reference them), and those files. */
-export function splitExternalData(model: Uint8Array, files: readonly string[]): { model: Uint8Array; data: Map<string, Uint8Array> } {
+export function splitExternalData(
+  model: Uint8Array,
+  files: readonly string[],
+): { model: Uint8Array; data: Map<string, Uint8Array> } {
   if (files.length === 0) throw new Error('splitExternalData needs at least one file name.');
   const decoded = ModelProto.decode(model) as unknown as DecodedModel;
   const moved = decoded.graph.initializer.filter((t) => (t.raw_data?.length ?? 0) > INLINE_BYTES);

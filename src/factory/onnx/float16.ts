@@ -1,9 +1,9 @@
-// The q4f16 layout: a graph that computes in float16 inside while its inputs and outputs stay float32, as the
-// float16 conversion of transformers.js's quantize script leaves them (src/engine/browser-stack.md §3): float initializers
-// become float16 (clamped to its range: float32's lowest mask value would otherwise overflow to −∞ and turn
-// 0·mask into NaN), a Cast to float16 follows each float input and a Cast to float32 precedes each float output,
-// and internal Casts to float32 cast to float16 instead. ORT's CPU/wasm kernels cover every op the factory
-// emits in float16, so no op has to stay in float32 (the real converter's op_block_list).
+// The q4f16 layout: a graph that computes in float16 inside while its inputs and outputs stay float32, as the float16
+// conversion of transformers.js's quantize script leaves them (src/engine/browser-stack.md §3): float initializers
+// become float16 (clamped to its range: float32's lowest mask value would otherwise overflow to −∞ and turn 0·mask into
+// NaN), a Cast to float16 follows each float input and a Cast to float32 precedes each float output, and internal Casts
+// to float32 cast to float16 instead. ORT's CPU/wasm kernels cover every op the factory emits in float16, so no op has
+// to stay in float32 (the real converter's op_block_list).
 import { DataType, ModelProto } from './schema';
 
 const FLOAT = DataType.FLOAT;
@@ -85,7 +85,9 @@ export function toFloat16Inside(bytes: Uint8Array, halfIo: (name: string) => boo
   for (const init of graph.initializer) {
     if (init.data_type !== FLOAT) continue;
     float.add(init.name);
-    const values = init.raw_data?.length ? new Float32Array(Uint8Array.from(init.raw_data).buffer) : Float32Array.from(init.float_data ?? []);
+    const values = init.raw_data?.length
+      ? new Float32Array(Uint8Array.from(init.raw_data).buffer)
+      : Float32Array.from(init.float_data ?? []);
     init.raw_data = new Uint8Array(Uint16Array.from(values, float16Bits).buffer);
     init.float_data = [];
     init.data_type = FLOAT16;
@@ -94,14 +96,21 @@ export function toFloat16Inside(bytes: Uint8Array, halfIo: (name: string) => boo
   const floatOutputs = new Set(graph.output.filter((o) => o.type?.tensor_type?.elem_type === FLOAT).map((o) => o.name));
   for (const name of floatInputs) float.add(name);
 
-  const cast = (from: string, to: string, type: number): Node => ({ name: `${to}__cast`, op_type: 'Cast', input: [from], output: [to], attribute: [{ name: 'to', i: type, type: 2 }] });
+  const cast = (from: string, to: string, type: number): Node => ({
+    name: `${to}__cast`,
+    op_type: 'Cast',
+    input: [from],
+    output: [to],
+    attribute: [{ name: 'to', i: type, type: 2 }],
+  });
   // Inside the graph, a float input or output is read under its float16 twin's name.
   const rename = new Map<string, string>(floatInputs.map((name) => [name, `${name}__fp16`]));
   const nodes: Node[] = floatInputs.map((name) => cast(name, `${name}__fp16`, FLOAT16));
   for (const node of graph.node) {
     const isFloatOut = outputIsFloat(node, (t) => float.has(t));
     node.input = node.input.map((t) => rename.get(t) ?? t);
-    if (node.op_type === 'Cast' && intAttr(node, 'to') === FLOAT) node.attribute = node.attribute.map((a) => (a.name === 'to' ? { ...a, i: FLOAT16 } : a));
+    if (node.op_type === 'Cast' && intAttr(node, 'to') === FLOAT)
+      node.attribute = node.attribute.map((a) => (a.name === 'to' ? { ...a, i: FLOAT16 } : a));
     const boundary = (o: string) => isFloatOut && floatOutputs.has(o);
     nodes.push({ ...node, output: node.output.map((o) => (boundary(o) ? `${o}__fp16` : o)) });
     for (const o of node.output) {

@@ -6,11 +6,7 @@ import { AttributeType, DataType, ModelProto, type DataTypeCode } from './schema
 export type Dim = number | string;
 export type TensorData = Float32Array | BigInt64Array | Uint8Array;
 export type Attr =
-  | { i: number }
-  | { f: number }
-  | { ints: readonly number[] }
-  | { floats: readonly number[] }
-  | { s: string };
+  { i: number } | { f: number } | { ints: readonly number[] } | { floats: readonly number[] } | { s: string };
 
 interface ValueInfo {
   name: string;
@@ -92,9 +88,17 @@ export class GraphBuilder {
     let name = `${scope}/${opType}`;
     for (let k = 1; this.usedNames.has(name); k++) name = `${scope}/${opType}_${k}`;
     this.usedNames.add(name);
-    const outputs = options.outputNames ?? Array.from({ length: options.outputs ?? 1 }, (_, i) => `${name}_output_${i}`);
+    const outputs =
+      options.outputNames ?? Array.from({ length: options.outputs ?? 1 }, (_, i) => `${name}_output_${i}`);
     const attribute = Object.entries(options.attrs ?? {}).map(([key, value]) => encodeAttr(key, value));
-    this.nodes.push({ name, op_type: opType, domain: options.domain ?? '', input: [...inputs], output: [...outputs], attribute });
+    this.nodes.push({
+      name,
+      op_type: opType,
+      domain: options.domain ?? '',
+      input: [...inputs],
+      output: [...outputs],
+      attribute,
+    });
     return [...outputs];
   }
 
@@ -104,12 +108,24 @@ export class GraphBuilder {
   }
 
   /** Renames the single output of the op (for graph outputs such as `logits`). */
-  opNamed(scope: string, opType: string, inputs: readonly string[], outputName: string, attrs?: Record<string, Attr>): string {
+  opNamed(
+    scope: string,
+    opType: string,
+    inputs: readonly string[],
+    outputName: string,
+    attrs?: Record<string, Attr>,
+  ): string {
     return this.node(scope, opType, inputs, { attrs, outputNames: [outputName] })[0]!;
   }
 
   encode(opsets: readonly Opset[] = OPSETS): Uint8Array {
-    const graph = { name: this.name, node: this.nodes, initializer: this.initializers, input: this.inputs, output: this.outputs };
+    const graph = {
+      name: this.name,
+      node: this.nodes,
+      initializer: this.initializers,
+      input: this.inputs,
+      output: this.outputs,
+    };
     const model = ModelProto.fromObject({
       ir_version: 8,
       producer_name: 'damro-lens-factory',

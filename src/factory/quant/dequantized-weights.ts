@@ -10,13 +10,30 @@ export function effectiveWeights(w: LlavaWeights, format: WeightFormat): LlavaWe
   if (format === 'fp32') return w;
   const vision = {
     ...w.vision,
-    layers: w.vision.layers.map((l) => ({ ...l, q: roundTrip(l.q), k: roundTrip(l.k), v: roundTrip(l.v), out: roundTrip(l.out), fc1: roundTrip(l.fc1), fc2: roundTrip(l.fc2) })),
+    layers: w.vision.layers.map((l) => ({
+      ...l,
+      q: roundTrip(l.q),
+      k: roundTrip(l.k),
+      v: roundTrip(l.v),
+      out: roundTrip(l.out),
+      fc1: roundTrip(l.fc1),
+      fc2: roundTrip(l.fc2),
+    })),
     projector1: roundTrip(w.vision.projector1),
     projector2: roundTrip(w.vision.projector2),
   };
   const text = {
     ...w.text,
-    layers: w.text.layers.map((l) => ({ ...l, q: roundTrip(l.q), k: roundTrip(l.k), v: roundTrip(l.v), o: roundTrip(l.o), gate: roundTrip(l.gate), up: roundTrip(l.up), down: roundTrip(l.down) })),
+    layers: w.text.layers.map((l) => ({
+      ...l,
+      q: roundTrip(l.q),
+      k: roundTrip(l.k),
+      v: roundTrip(l.v),
+      o: roundTrip(l.o),
+      gate: roundTrip(l.gate),
+      up: roundTrip(l.up),
+      down: roundTrip(l.down),
+    })),
     lmHead: roundTrip(w.text.lmHead),
   };
   return { ...w, vision, text };

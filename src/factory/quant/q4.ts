@@ -34,7 +34,8 @@ export function quantizeQ4(weight: Float32Array, K: number, N: number): Q4Matrix
         packed[byte]! |= (k - k0) % 2 === 0 ? q : q << 4;
       }
       // Padding past K (only when K is not a block multiple) must decode to zero.
-      for (let k = k1; k < k0 + Q4_BLOCK; k++) packed[(n * blocks + b) * half + ((k - k0) >> 1)]! |= (k - k0) % 2 === 0 ? 8 : 8 << 4;
+      for (let k = k1; k < k0 + Q4_BLOCK; k++)
+        packed[(n * blocks + b) * half + ((k - k0) >> 1)]! |= (k - k0) % 2 === 0 ? 8 : 8 << 4;
     }
   }
   return { packed, scales, K, N };

@@ -87,7 +87,14 @@ function grow(past: Float64Array | undefined, fresh: Float64Array, s: Shape): Fl
   return out;
 }
 
-function decoderLayer(w: LlavaWeights, x: Float64Array, layer: TextLayerWeights, s: Shape, input: DecoderReferenceInput, past: KeyValue | undefined) {
+function decoderLayer(
+  w: LlavaWeights,
+  x: Float64Array,
+  layer: TextLayerWeights,
+  s: Shape,
+  input: DecoderReferenceInput,
+  past: KeyValue | undefined,
+) {
   const t = w.dims.text;
   const rows = s.batch * s.seq;
   const normed = rmsNorm(x, rows, layer.inputNorm, t.rmsNormEps);
@@ -113,7 +120,8 @@ function decoderLayer(w: LlavaWeights, x: Float64Array, layer: TextLayerWeights,
         softmaxInPlace(attention, row, s.total);
         for (let j = 0; j < s.total; j++) {
           const a = attention[row + j]!;
-          for (let e = 0; e < s.d; e++) context[(b * s.seq + i) * s.hidden + hd * s.d + e]! += a * value[(bh * s.total + j) * s.d + e]!;
+          for (let e = 0; e < s.d; e++)
+            context[(b * s.seq + i) * s.hidden + hd * s.d + e]! += a * value[(bh * s.total + j) * s.d + e]!;
         }
       }
     }
@@ -130,7 +138,15 @@ export function referenceDecoder(w: LlavaWeights, input: DecoderReferenceInput):
   const t = w.dims.text;
   const seq = input.positionIds[0]!.length;
   const total = input.attentionMask[0]!.length;
-  const s: Shape = { batch: input.batch, seq, past: total - seq, total, heads: t.heads, d: headDim(t.hidden, t.heads), hidden: t.hidden };
+  const s: Shape = {
+    batch: input.batch,
+    seq,
+    past: total - seq,
+    total,
+    heads: t.heads,
+    d: headDim(t.hidden, t.heads),
+    hidden: t.hidden,
+  };
   let x: Float64Array = Float64Array.from(input.embeds);
   const attention: Float64Array[] = [];
   const present: KeyValue[] = [];

@@ -36,7 +36,10 @@ function patchTokens(w: LlavaWeights, pixels: Float32Array): Float64Array {
         let acc = 0;
         for (let ch = 0; ch < 3; ch++) {
           for (let i = 0; i < p; i++) {
-            for (let j = 0; j < p; j++) acc += w.vision.patchEmbedding[((c * 3 + ch) * p + i) * p + j]! * pixels[(ch * s + py * p + i) * s + px * p + j]!;
+            for (let j = 0; j < p; j++)
+              acc +=
+                w.vision.patchEmbedding[((c * 3 + ch) * p + i) * p + j]! *
+                pixels[(ch * s + py * p + i) * s + px * p + j]!;
           }
         }
         tokens[t * h + c] = acc;
@@ -62,7 +65,8 @@ function encoderLayer(w: LlavaWeights, x: Float64Array, layer: VisionLayerWeight
       const row = (hd * n + i) * n;
       for (let j = 0; j < n; j++) {
         let dot = 0;
-        for (let e = 0; e < d; e++) dot += qProj[i * v.hidden + hd * d + e]! * scale * kProj[j * v.hidden + hd * d + e]!;
+        for (let e = 0; e < d; e++)
+          dot += qProj[i * v.hidden + hd * d + e]! * scale * kProj[j * v.hidden + hd * d + e]!;
         attention[row + j] = dot;
       }
       softmaxInPlace(attention, row, n);
@@ -73,7 +77,10 @@ function encoderLayer(w: LlavaWeights, x: Float64Array, layer: VisionLayerWeight
     }
   }
   const residual = addInPlace(linear(context, n, layer.out), x);
-  const hiddenMlp = map(linear(layerNorm(residual, n, layer.layerNorm2, v.layerNormEps), n, layer.fc1), (z) => z * sigmoid(1.702 * z));
+  const hiddenMlp = map(
+    linear(layerNorm(residual, n, layer.layerNorm2, v.layerNormEps), n, layer.fc1),
+    (z) => z * sigmoid(1.702 * z),
+  );
   const output = addInPlace(linear(hiddenMlp, n, layer.fc2), residual);
   return { qProj, kProj, attention, output };
 }

@@ -19,8 +19,26 @@ function buildVisionGraph(weights: LlavaWeights): Uint8Array {
   const g = new GraphBuilder('main_graph');
   const pixels = g.input('pixel_values', DataType.FLOAT, ['batch_size', 3, v.imageSize, v.imageSize]);
   const hidden = siglipTower(g, pixels, weights, 'fp32', '/vision_tower/vision_model');
-  const act = gelu(g, '/multi_modal_projector/act', emitLinear(g, '/multi_modal_projector/linear_1', hidden, weights.vision.projector1, 'multi_modal_projector.linear_1', 'fp32'));
-  const projected = emitLinear(g, '/multi_modal_projector/linear_2', act, weights.vision.projector2, 'multi_modal_projector.linear_2', 'fp32');
+  const act = gelu(
+    g,
+    '/multi_modal_projector/act',
+    emitLinear(
+      g,
+      '/multi_modal_projector/linear_1',
+      hidden,
+      weights.vision.projector1,
+      'multi_modal_projector.linear_1',
+      'fp32',
+    ),
+  );
+  const projected = emitLinear(
+    g,
+    '/multi_modal_projector/linear_2',
+    act,
+    weights.vision.projector2,
+    'multi_modal_projector.linear_2',
+    'fp32',
+  );
   g.node('/multi_modal_projector', 'Identity', [projected], { outputNames: ['image_features'] });
   g.output('image_features', DataType.FLOAT, ['batch_size', patchCount(v), t.hidden]);
   return g.encode();
@@ -29,7 +47,10 @@ function buildVisionGraph(weights: LlavaWeights): Uint8Array {
 const json = (value: unknown) => new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`);
 const parse = (bytes: Uint8Array | undefined) => JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
 
-export function makeSiglipLlavaModel({ modelType, seed = 42 }: { modelType: SiglipLlavaType; seed?: number }): { files: Map<string, Uint8Array>; outlierPatches: readonly number[] } {
+export function makeSiglipLlavaModel({ modelType, seed = 42 }: { modelType: SiglipLlavaType; seed?: number }): {
+  files: Map<string, Uint8Array>;
+  outlierPatches: readonly number[];
+} {
   const llava = makeLlavaModel({ size: 'tiny', dtype: 'fp32', seed });
   const { vision: v } = llava.weights.dims;
   const files = new Map(llava.files);
@@ -38,11 +59,18 @@ export function makeSiglipLlavaModel({ modelType, seed = 42 }: { modelType: Sigl
     'config.json',
     json({
       ...config,
-      architectures: [modelType === 'llava' ? 'LlavaForConditionalGeneration' : 'LlavaOnevisionForConditionalGeneration'],
+      architectures: [
+        modelType === 'llava' ? 'LlavaForConditionalGeneration' : 'LlavaOnevisionForConditionalGeneration',
+      ],
       model_type: modelType,
       vision_feature_layer: -1,
       vision_feature_select_strategy: 'full',
-      vision_config: { ...(config.vision_config as object), model_type: 'siglip_vision_model', num_hidden_layers: llava.weights.vision.layers.length, hidden_act: 'gelu_pytorch_tanh' },
+      vision_config: {
+        ...(config.vision_config as object),
+        model_type: 'siglip_vision_model',
+        num_hidden_layers: llava.weights.vision.layers.length,
+        hidden_act: 'gelu_pytorch_tanh',
+      },
     }),
   );
   files.set(

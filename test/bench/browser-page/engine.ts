@@ -14,7 +14,14 @@ import { AttentionStore } from '../../../src/engine/run/attention-store';
 import { executeRun } from '../../../src/engine/run/run';
 import { AutoProcessor, LlavaForConditionalGeneration, RawImage } from '../../../src/engine/runtime/hf';
 import { ort } from '../../../src/engine/runtime/ort';
-import type { Backend, CaptionKind, DamroSettings, Dtype, RunParams, WorkerEvent } from '../../../src/protocol/messages';
+import type {
+  Backend,
+  CaptionKind,
+  DamroSettings,
+  Dtype,
+  RunParams,
+  WorkerEvent,
+} from '../../../src/protocol/messages';
 import { interleaved } from '../stats';
 
 export interface BenchOptions {
@@ -60,7 +67,11 @@ export interface BenchResult {
   readonly imageTokens: number;
   readonly promptTokens: number;
   readonly vocabSize: number;
-  readonly samples: { readonly baselineOnly: RunSample[]; readonly bothCaptions: RunSample[]; readonly transformersJs: RunSample[] };
+  readonly samples: {
+    readonly baselineOnly: RunSample[];
+    readonly bothCaptions: RunSample[];
+    readonly transformersJs: RunSample[];
+  };
   /** Greedy tokens of our baseline and of generate() (which stops at EOS), to check they decode the same thing. */
   readonly tokens: { readonly ours: readonly number[]; readonly transformersJs: readonly number[] };
 }
@@ -83,7 +94,10 @@ sessionPrototype.run = async function (this: ort.InferenceSession, ...args: Para
   }
 } as typeof run;
 
-/** The runner with every step's start time and its own duration recorded, and the combine and sampling costs timed apart. */
+/**
+ * The runner with every step's start time and its own duration recorded, and the combine and sampling costs timed
+ * apart.
+ */
 class TimedRunner implements DecoderRunner {
   prefillMs = 0;
   readonly stepStarts: number[] = [];
@@ -141,7 +155,13 @@ function benchImage(): RawImage {
 let runIds = 0;
 
 /** One captioning run as the worker does it (src/engine/run/run.ts), with its events posted through a real port. */
-async function ourRun(model: LoadedModel, image: RunParams['image'], captions: readonly CaptionKind[], options: BenchOptions, tokens?: number[]): Promise<RunSample> {
+async function ourRun(
+  model: LoadedModel,
+  image: RunParams['image'],
+  captions: readonly CaptionKind[],
+  options: BenchOptions,
+  tokens?: number[],
+): Promise<RunSample> {
   let runner: TimedRunner | undefined;
   // The loop runs to max tokens: EOS would make the step count depend on the weights.
   const timed: LoadedModel = Object.create(model, {
@@ -163,8 +183,24 @@ async function ourRun(model: LoadedModel, image: RunParams['image'], captions: r
     // Per-step events only: the image's outlier scores and the closing event are posted once per run.
     if (event.type !== 'run/outliers' && event.type !== 'run/finished') messagingMs += performance.now() - at;
   };
-  const params: RunParams = { image, prompt: PROMPT, captions: [...captions], damro: { ...DAMRO, k: options.k }, decoding: { mode: 'greedy' }, maxNewTokens: options.steps + 1, attention: { layerFrom: 0, layerTo: model.info.decoder.layers, head: 'mean' } };
-  await executeRun({ runId: ++runIds, model: timed, params, signal: new AbortController().signal, emit, attention: new AttentionStore(64 * 2 ** 20), encode: () => model.encodeImage(image) });
+  const params: RunParams = {
+    image,
+    prompt: PROMPT,
+    captions: [...captions],
+    damro: { ...DAMRO, k: options.k },
+    decoding: { mode: 'greedy' },
+    maxNewTokens: options.steps + 1,
+    attention: { layerFrom: 0, layerTo: model.info.decoder.layers, head: 'mean' },
+  };
+  await executeRun({
+    runId: ++runIds,
+    model: timed,
+    params,
+    signal: new AbortController().signal,
+    emit,
+    attention: new AttentionStore(64 * 2 ** 20),
+    encode: () => model.encodeImage(image),
+  });
   const totalMs = performance.now() - started;
   channel.port1.close();
   const r = runner!;
@@ -197,7 +233,10 @@ function loadBenchModel(options: BenchOptions): Promise<LoadedModel> {
   const load = createModelLoader({
     adapters: ADAPTERS,
     backend: async () => options.backend,
-    locate: (id) => ({ source: httpSource(`${siteModels.href}${id}/`, undefined), hub: { localModelPath: siteModels.pathname, allowRemoteModels: false } }),
+    locate: (id) => ({
+      source: httpSource(`${siteModels.href}${id}/`, undefined),
+      hub: { localModelPath: siteModels.pathname, allowRemoteModels: false },
+    }),
   });
   return load(options.modelId, options.dtype, () => {});
 }
@@ -222,8 +261,14 @@ export async function benchEngine(options: BenchOptions): Promise<BenchResult> {
   const rows = await model.buildRows(PROMPT, encoded, Int32Array.from(topK(encoded.scores, options.k)));
 
   const processor = await AutoProcessor.from_pretrained(options.modelId);
-  const tjs = await LlavaForConditionalGeneration.from_pretrained(options.modelId, { device: options.backend, dtype: options.dtype });
-  const prompt = processor.apply_chat_template([{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: PROMPT }] }], { add_generation_prompt: true });
+  const tjs = await LlavaForConditionalGeneration.from_pretrained(options.modelId, {
+    device: options.backend,
+    dtype: options.dtype,
+  });
+  const prompt = processor.apply_chat_template(
+    [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: PROMPT }] }],
+    { add_generation_prompt: true },
+  );
   const inputs = await processor(image, prompt);
   let tjsIds: number[] = [];
   /** One greedy generate() of steps + 1 tokens, timed token by token through its streamer. */
@@ -232,11 +277,20 @@ export async function benchEngine(options: BenchOptions): Promise<BenchResult> {
     // generate() calls put() once with the prompt, then once per token, right after choosing it.
     const streamer = { put: () => void puts.push(performance.now()), end: () => undefined };
     const started = performance.now();
-    const out = (await tjs.generate({ ...inputs, max_new_tokens: options.steps + 1, do_sample: false, streamer } as Parameters<typeof tjs.generate>[0])) as { tolist(): bigint[][] };
+    const out = (await tjs.generate({
+      ...inputs,
+      max_new_tokens: options.steps + 1,
+      do_sample: false,
+      streamer,
+    } as Parameters<typeof tjs.generate>[0])) as { tolist(): bigint[][] };
     const totalMs = performance.now() - started;
     tjsIds = out.tolist()[0]!.slice(inputs.input_ids.dims[1]).map(Number);
     const tokenTimes = puts.slice(1);
-    return { stepMs: median(tokenTimes.slice(1).map((t, i) => t - tokenTimes[i]!)), firstTokenMs: { baseline: tokenTimes[0]! - started }, totalMs };
+    return {
+      stepMs: median(tokenTimes.slice(1).map((t, i) => t - tokenTimes[i]!)),
+      firstTokenMs: { baseline: tokenTimes[0]! - started },
+      totalMs,
+    };
   };
 
   const ours: number[] = [];
@@ -256,5 +310,11 @@ export async function benchEngine(options: BenchOptions): Promise<BenchResult> {
   );
   await tjs.dispose();
   await model.dispose();
-  return { imageTokens: encoded.imageTokens, promptTokens: rows.full.length, vocabSize: model.info.decoder.vocabSize, samples, tokens: { ours, transformersJs: tjsIds } };
+  return {
+    imageTokens: encoded.imageTokens,
+    promptTokens: rows.full.length,
+    vocabSize: model.info.decoder.vocabSize,
+    samples,
+    tokens: { ours, transformersJs: tjsIds },
+  };
 }

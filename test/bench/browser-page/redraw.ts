@@ -10,7 +10,8 @@ export interface RedrawTiming {
   readonly p95Ms: number;
 }
 
-const createCanvas = (width: number, height: number) => Object.assign(document.createElement('canvas'), { width, height });
+const createCanvas = (width: number, height: number) =>
+  Object.assign(document.createElement('canvas'), { width, height });
 
 export function benchRedraw(sides: readonly number[], iterations: number): RedrawTiming[] {
   const canvas = createCanvas(800, 600);
@@ -23,13 +24,19 @@ export function benchRedraw(sides: readonly number[], iterations: number): Redra
   return sides.map((side) => {
     const grid = patchGrid(side, side);
     const crop = side * 14;
-    const plan = planProcessor({ width: 640, height: 480 }, processorStepsFromHfConfig({ size: { shortest_edge: crop }, do_center_crop: true, crop_size: crop }));
+    const plan = planProcessor(
+      { width: 640, height: 480 },
+      processorStepsFromHfConfig({ size: { shortest_edge: crop }, do_center_crop: true, crop_size: crop }),
+    );
     const outliers = Array.from({ length: 10 }, (_, i) => asPatchIndex(grid, (i * 37) % (side * side)));
     const values = Float32Array.from({ length: side * side }, (_, i) => Math.sin(i * 0.37) ** 6);
     const redraw = () => {
       const rgba = heatmap(values, grid, { normalize: 'min-max', colormap: 'turbo' });
       const layout = overlayLayout({ display: { width: 800, height: 600 }, plan, grid, outliers });
-      drawOverlay(ctx, layout, { image: photo, heatmap: { source: heatmapSource(rgba, grid, createCanvas), smooth: false } });
+      drawOverlay(ctx, layout, {
+        image: photo,
+        heatmap: { source: heatmapSource(rgba, grid, createCanvas), smooth: false },
+      });
       // Reading one pixel back makes the browser finish the drawing inside the timed span.
       ctx.getImageData(400, 300, 1, 1);
     };

@@ -9,15 +9,30 @@ import { launchChromium } from '../../browser/chromium';
 const root = new URL('../../../', import.meta.url).pathname;
 
 /** Runs `work` on the loaded page; `models` are folders served under models/{name}/. */
-export async function withBenchPage<T>(models: Readonly<Record<string, string>>, work: (page: Page) => Promise<T>): Promise<T> {
+export async function withBenchPage<T>(
+  models: Readonly<Record<string, string>>,
+  work: (page: Page) => Promise<T>,
+): Promise<T> {
   const outDir = `${root}dist-bench`;
-  await build({ root: `${root}test/bench/browser-page`, base: './', configFile: false, logLevel: 'warn', build: { outDir, emptyOutDir: true, target: 'esnext' } });
+  await build({
+    root: `${root}test/bench/browser-page`,
+    base: './',
+    configFile: false,
+    logLevel: 'warn',
+    build: { outDir, emptyOutDir: true, target: 'esnext' },
+  });
   mkdirSync(`${outDir}/models`, { recursive: true });
   for (const [name, dir] of Object.entries(models)) {
     rmSync(`${outDir}/models/${name}`, { force: true });
     symlinkSync(dir, `${outDir}/models/${name}`);
   }
-  const server = await preview({ root, configFile: false, build: { outDir }, preview: { port: 0, host: '127.0.0.1', headers: isolationHeaders }, logLevel: 'warn' });
+  const server = await preview({
+    root,
+    configFile: false,
+    build: { outDir },
+    preview: { port: 0, host: '127.0.0.1', headers: isolationHeaders },
+    logLevel: 'warn',
+  });
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();

@@ -21,14 +21,26 @@ function decodeBase64(text: string): Uint8Array {
 }
 
 function toTensor(t: HarnessTensor): InstanceType<typeof ort.Tensor> {
-  return t.type === 'int64' ? new ort.Tensor('int64', BigInt64Array.from(t.data.map(BigInt)), t.dims) : new ort.Tensor('float32', Float32Array.from(t.data), t.dims);
+  return t.type === 'int64'
+    ? new ort.Tensor('int64', BigInt64Array.from(t.data.map(BigInt)), t.dims)
+    : new ort.Tensor('float32', Float32Array.from(t.data), t.dims);
 }
 
 /** verbose: ORT logs its node placement to the console (how a test proves which EP ran which node). */
-async function runOnnx(modelBase64: string, feeds: Record<string, HarnessTensor>, executionProvider: 'webgpu' | 'wasm', verbose = false): Promise<HarnessResult> {
-  const session = await ort.InferenceSession.create(decodeBase64(modelBase64), { executionProviders: [executionProvider], logSeverityLevel: verbose ? 0 : 3 });
+async function runOnnx(
+  modelBase64: string,
+  feeds: Record<string, HarnessTensor>,
+  executionProvider: 'webgpu' | 'wasm',
+  verbose = false,
+): Promise<HarnessResult> {
+  const session = await ort.InferenceSession.create(decodeBase64(modelBase64), {
+    executionProviders: [executionProvider],
+    logSeverityLevel: verbose ? 0 : 3,
+  });
   const out = await session.run(Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, toTensor(t)])));
-  const outputs = Object.fromEntries(Object.entries(out).map(([name, t]) => [name, { dims: [...t.dims], data: Array.from(t.data as Float32Array) }]));
+  const outputs = Object.fromEntries(
+    Object.entries(out).map(([name, t]) => [name, { dims: [...t.dims], data: Array.from(t.data as Float32Array) }]),
+  );
   await session.release();
   return { outputs, executionProvider };
 }

@@ -8,7 +8,11 @@ import { ort } from '../../../src/engine/runtime/ort';
 import { decoderTapReader, readDecoderAttention, tapDecoder } from '../../../src/engine/taps/decoder-tap';
 import { headDim } from '../../../src/factory/llava/dims';
 import { makeLlavaModel } from '../../../src/factory/llava/make-model';
-import { referenceDecoder, referenceEmbed, type DecoderReference } from '../../../src/factory/reference/decoder-forward';
+import {
+  referenceDecoder,
+  referenceEmbed,
+  type DecoderReference,
+} from '../../../src/factory/reference/decoder-forward';
 import { Rng } from '../../../src/factory/rng';
 
 const model = makeLlavaModel({ size: 'tiny', dtype: 'fp32' });
@@ -34,16 +38,26 @@ const NEXT = [[42], [88]];
 
 type Feeds = Record<string, ort.Tensor>;
 const f32 = (data: Float32Array, dims: number[]) => new ort.Tensor('float32', data, dims);
-const i64 = (rows: number[][]) => new ort.Tensor('int64', BigInt64Array.from(rows.flat().map(BigInt)), [rows.length, rows[0]!.length]);
+const i64 = (rows: number[][]) =>
+  new ort.Tensor('int64', BigInt64Array.from(rows.flat().map(BigInt)), [rows.length, rows[0]!.length]);
 
 function emptyPast(): Feeds {
   const feeds: Feeds = {};
-  for (let l = 0; l < t.layers; l++) for (const kind of ['key', 'value']) feeds[`past_key_values.${l}.${kind}`] = f32(new Float32Array(0), [2, t.heads, 0, d]);
+  for (let l = 0; l < t.layers; l++)
+    for (const kind of ['key', 'value'])
+      feeds[`past_key_values.${l}.${kind}`] = f32(new Float32Array(0), [2, t.heads, 0, d]);
   return feeds;
 }
 
 /** Reference attention of row b, last query, keys [start, start+count) → [layers, heads, count]. */
-function expectedRow(ref: DecoderReference, b: number, seq: number, total: number, start: number, count: number): Float64Array {
+function expectedRow(
+  ref: DecoderReference,
+  b: number,
+  seq: number,
+  total: number,
+  start: number,
+  count: number,
+): Float64Array {
   const out = new Float64Array(t.layers * t.heads * count);
   ref.attention.forEach((probs, l) => {
     for (let h = 0; h < t.heads; h++) {
@@ -69,14 +83,28 @@ describe('tapDecoder on the tiny LLaVA (ORT wasm)', () => {
     const plain = await ort.InferenceSession.create(original);
     const embed = await ort.InferenceSession.create(embedFile);
 
-    const prefillFeeds: Feeds = { inputs_embeds: f32(EMBEDS, [2, WIDTH, t.hidden]), attention_mask: i64(MASK), position_ids: i64(POSITIONS), ...emptyPast() };
+    const prefillFeeds: Feeds = {
+      inputs_embeds: f32(EMBEDS, [2, WIDTH, t.hidden]),
+      attention_mask: i64(MASK),
+      position_ids: i64(POSITIONS),
+      ...emptyPast(),
+    };
     const prefill = await tapped.run(prefillFeeds);
-    const prefillRef = referenceDecoder(model.weights, { embeds: EMBEDS, batch: 2, attentionMask: MASK, positionIds: POSITIONS });
+    const prefillRef = referenceDecoder(model.weights, {
+      embeds: EMBEDS,
+      batch: 2,
+      attentionMask: MASK,
+      positionIds: POSITIONS,
+    });
 
     const stepMask = MASK.map((row) => [...row, 1]);
     const stepPositions = LENGTHS.map((n) => [n]);
     const stepEmbeds = (await embed.run({ input_ids: i64(NEXT) })).inputs_embeds!;
-    const stepFeeds: Feeds = { inputs_embeds: stepEmbeds, attention_mask: i64(stepMask), position_ids: i64(stepPositions) };
+    const stepFeeds: Feeds = {
+      inputs_embeds: stepEmbeds,
+      attention_mask: i64(stepMask),
+      position_ids: i64(stepPositions),
+    };
     for (let l = 0; l < t.layers; l++) {
       stepFeeds[`past_key_values.${l}.key`] = prefill[`present.${l}.key`]!;
       stepFeeds[`past_key_values.${l}.value`] = prefill[`present.${l}.value`]!;
@@ -125,17 +153,37 @@ describe('tapDecoder on the tiny LLaVA (ORT wasm)', () => {
     const runner = new OrtDecoderRunner({
       decoder,
       embed,
-      layout: { layers: t.layers, kvHeads: t.heads, headDim: d, hidden: t.hidden, vocabSize: t.vocabSize, padTokenId: 0 },
+      layout: {
+        layers: t.layers,
+        kvHeads: t.heads,
+        headDim: d,
+        hidden: t.hidden,
+        vocabSize: t.vocabSize,
+        padTokenId: 0,
+      },
       tap: decoderTapReader(tap),
       assembler,
     });
-    const rows = LENGTHS.map((length, b) => ({ embeds: EMBEDS.subarray((b * WIDTH + PAD[b]!) * t.hidden, (b + 1) * WIDTH * t.hidden), length, imageSpan: SPANS[b] }));
+    const rows = LENGTHS.map((length, b) => ({
+      embeds: EMBEDS.subarray((b * WIDTH + PAD[b]!) * t.hidden, (b + 1) * WIDTH * t.hidden),
+      length,
+      imageSpan: SPANS[b],
+    }));
     const out = await runner.prefill(rows);
-    const ref = referenceDecoder(model.weights, { embeds: EMBEDS, batch: 2, attentionMask: MASK, positionIds: POSITIONS });
+    const ref = referenceDecoder(model.weights, {
+      embeds: EMBEDS,
+      batch: 2,
+      attentionMask: MASK,
+      positionIds: POSITIONS,
+    });
     for (let b = 0; b < 2; b++) {
       const start = PAD[b]! + SPANS[b]!.start;
-      expect(maxAbsDiff(out.attention[b]!, expectedRow(ref, b, WIDTH, WIDTH, start, SPANS[b]!.length))).toBeLessThan(1e-5);
-      const lastRef = Float32Array.from(ref.logits.subarray(((b + 1) * WIDTH - 1) * t.vocabSize, (b + 1) * WIDTH * t.vocabSize));
+      expect(maxAbsDiff(out.attention[b]!, expectedRow(ref, b, WIDTH, WIDTH, start, SPANS[b]!.length))).toBeLessThan(
+        1e-5,
+      );
+      const lastRef = Float32Array.from(
+        ref.logits.subarray(((b + 1) * WIDTH - 1) * t.vocabSize, (b + 1) * WIDTH * t.vocabSize),
+      );
       expect(maxAbsDiff(out.logits[b]!, lastRef)).toBeLessThan(1e-4);
     }
     await runner.dispose();

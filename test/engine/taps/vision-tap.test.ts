@@ -18,7 +18,9 @@ const model = makeLlavaModel({ size: 'tiny', dtype: 'fp32' });
 const original = model.files.get('onnx/vision_encoder.onnx')!;
 
 function pixels(phase: number): Float32Array {
-  return new Float32Array(3 * v.imageSize * v.imageSize).map((_, i) => 2 * Math.sin(i * 0.37 + phase) * Math.cos(i * 0.011));
+  return new Float32Array(3 * v.imageSize * v.imageSize).map(
+    (_, i) => 2 * Math.sin(i * 0.37 + phase) * Math.cos(i * 0.011),
+  );
 }
 
 // Independent oracles in float64 from the reference's per-layer tensors (src/core/damro-spec.md §1.2).
@@ -65,7 +67,9 @@ describe('tapVisionEncoder on the tiny LLaVA (ORT wasm)', () => {
     const batch = new Float32Array(images.length * images[0]!.length);
     images.forEach((p, b) => batch.set(p, b * p.length));
     const session = await ort.InferenceSession.create(bytes);
-    const outputs = await session.run({ pixel_values: new ort.Tensor('float32', batch, [2, 3, v.imageSize, v.imageSize]) });
+    const outputs = await session.run({
+      pixel_values: new ort.Tensor('float32', batch, [2, 3, v.imageSize, v.imageSize]),
+    });
     await session.release();
 
     for (const [b, image] of images.entries()) {
@@ -79,8 +83,12 @@ describe('tapVisionEncoder on the tiny LLaVA (ORT wasm)', () => {
       const scale = Math.max(...expectedNorms);
       expect(maxAbsDiff(scores['token-norm']!, expectedNorms) / scale).toBeLessThan(1e-5);
       // The factory built its outliers into these patches: DAMRO's score must find them.
-      const top = [...scores['clip-single-head']!.keys()].sort((i, j) => scores['clip-single-head']![j]! - scores['clip-single-head']![i]!);
-      expect(top.slice(0, model.weights.outlierPatches.length).sort()).toEqual([...model.weights.outlierPatches].sort());
+      const top = [...scores['clip-single-head']!.keys()].sort(
+        (i, j) => scores['clip-single-head']![j]! - scores['clip-single-head']![i]!,
+      );
+      expect(top.slice(0, model.weights.outlierPatches.length).sort()).toEqual(
+        [...model.weights.outlierPatches].sort(),
+      );
     }
   });
 
@@ -104,14 +112,26 @@ describe('tapVisionEncoder on the tiny LLaVA (ORT wasm)', () => {
 
 describe('tap reductions follow the model’s opset', () => {
   it('ReduceMean takes its axes as an attribute before opset 18 and as an input from 18 on, with equal results', async () => {
-    const x = new ort.Tensor('float32', Float32Array.from({ length: 12 }, (_, i) => Math.cos(i * 1.3)), [1, 1, 3, 4]);
+    const x = new ort.Tensor(
+      'float32',
+      Float32Array.from({ length: 12 }, (_, i) => Math.cos(i * 1.3)),
+      [1, 1, 3, 4],
+    );
     const results = [];
     for (const version of [17, 18]) {
       const toy = toyAttentionModel(['/enc/layers.0/attn'], { opsets: [{ domain: '', version }] });
       const { bytes, tap } = tapVisionEncoder(toy, { layer: 0, scorers: ['head-mean', 'mean-received-attention'] });
       const means = scanModel(bytes).graph.nodes.filter((n) => n.opType === 'ReduceMean');
       expect(means.map((n) => [n.inputs.length, n.attributes.map((a) => a.name)])).toEqual(
-        version >= 18 ? [[2, ['keepdims']], [2, ['keepdims']]] : [[1, ['axes', 'keepdims']], [1, ['axes', 'keepdims']]],
+        version >= 18
+          ? [
+              [2, ['keepdims']],
+              [2, ['keepdims']],
+            ]
+          : [
+              [1, ['axes', 'keepdims']],
+              [1, ['axes', 'keepdims']],
+            ],
       );
       const session = await ort.InferenceSession.create(bytes);
       results.push(readVisionScores(tap, await session.run({ x })));
@@ -128,7 +148,11 @@ describe('tap reductions follow the model’s opset', () => {
 describe('exports that fold heads into the batch ([batch·heads, T, T])', () => {
   it('refuse to read per-head reductions instead of returning wrong rows', async () => {
     const toy = toyAttentionModel(['/enc/layers.0/attn'], { foldedHeads: true });
-    const x = new ort.Tensor('float32', Float32Array.from({ length: 12 }, (_, i) => Math.cos(i)), [1, 3, 4]);
+    const x = new ort.Tensor(
+      'float32',
+      Float32Array.from({ length: 12 }, (_, i) => Math.cos(i)),
+      [1, 3, 4],
+    );
     const vision = tapVisionEncoder(toy, { layer: 0, scorers: ['head-mean', 'clip-single-head'] });
     const session = await ort.InferenceSession.create(vision.bytes);
     const outputs = await session.run({ x });

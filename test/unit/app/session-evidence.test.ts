@@ -10,7 +10,10 @@ import { shippedLabelResources } from '../../support/label-resources';
 const resources = shippedLabelResources();
 const tokens = (texts: string[]) => texts.map((text, step) => ({ step, tokenId: step, text }));
 
-/** [2 layers, 2 heads, 16]: the baseline's step 6 ("dog") looks only at outlier 9; every other step looks everywhere alike. */
+/**
+ * [2 layers, 2 heads, 16]: the baseline's step 6 ("dog") looks only at outlier 9; every other step looks everywhere
+ * alike.
+ */
 function detail(ref: TokenRef) {
   const data = new Float32Array(2 * 2 * 16).fill(1 / 16);
   if (ref.caption === 'baseline' && ref.step === 6) data.fill(0).forEach((_, i) => (data[i] = i % 16 === 9 ? 1 : 0));
@@ -22,10 +25,19 @@ afterEach(resetStore);
 describe('collectSessionEvidence', () => {
   it('records each labelled word of a finished run at the step that began it, and the image', async () => {
     const asked: TokenRef[] = [];
-    const stop = collectSessionEvidence({ ensureDetail: async (ref) => (asked.push(ref), detailReceived(1, ref, detail(ref))) });
+    const stop = collectSessionEvidence({
+      ensureDetail: async (ref) => (asked.push(ref), detailReceived(1, ref, detail(ref))),
+    });
     store.setState({
       model: { phase: 'ready', files: [], info: FAKE_INFO },
-      image: { name: 'COCO_val2014_000000310196.jpg', mime: 'image/png', bytes: new ArrayBuffer(0), width: 32, height: 32, url: 'blob:x' },
+      image: {
+        name: 'COCO_val2014_000000310196.jpg',
+        mime: 'image/png',
+        bytes: new ArrayBuffer(0),
+        width: 32,
+        height: 32,
+        url: 'blob:x',
+      },
       labels: { ...initialState.labels, labeller: { phase: 'ready', resources } },
       run: {
         phase: 'finished',
@@ -33,21 +45,39 @@ describe('collectSessionEvidence', () => {
         staleUpTo: 0,
         steps: [],
         // "a person on skis with a dog": the steps end at 1, 8, 11, 16, 21, 23, 27.
-        captions: { baseline: { tokens: tokens(['a', ' person', ' on', ' skis', ' with', ' a', ' dog']), done: 'eos' }, damro: { tokens: tokens(['a', ' person', ' on', ' skis']), done: 'eos' } },
-        outliers: { grid: GRID, scores: SCORES, indices: Int32Array.from([9, 2]), scorer: FAKE_INFO.scorer, norms: SCORES.map((s) => 2 * s) },
+        captions: {
+          baseline: { tokens: tokens(['a', ' person', ' on', ' skis', ' with', ' a', ' dog']), done: 'eos' },
+          damro: { tokens: tokens(['a', ' person', ' on', ' skis']), done: 'eos' },
+        },
+        outliers: {
+          grid: GRID,
+          scores: SCORES,
+          indices: Int32Array.from([9, 2]),
+          scorer: FAKE_INFO.scorer,
+          norms: SCORES.map((s) => 2 * s),
+        },
       },
     });
     await vi.waitFor(() => expect(store.getState().hallucinationEvidence?.session).toBeDefined());
     stop();
     const { result, source } = store.getState().hallucinationEvidence!.session!;
     expect(source).toBe('2 captions made on this page since it opened (1 runs)');
-    expect(asked.map((r) => `${r.caption}:${r.step}`).sort()).toEqual(['baseline:1', 'baseline:3', 'baseline:6', 'damro:1', 'damro:3']);
+    expect(asked.map((r) => `${r.caption}:${r.step}`).sort()).toEqual([
+      'baseline:1',
+      'baseline:3',
+      'baseline:6',
+      'damro:1',
+      'damro:3',
+    ]);
     // Uniform rows: share 2/16, decoder top-2 = [0, 1] (ties → lower index) shares nothing with [9, 2], entropy ln 16.
     const uniform = { share: [0.125, 0.125], overlap: [0, 0], entropy: [Math.log(16), Math.log(16)] };
     const at = (method: string, word: string) => result.tokens.find((t) => t.method === method && t.word === word)!;
     expect(result.tokens.map((t) => [t.method, t.word, t.label, t.step])).toEqual([
-      ['baseline', 'person', 'grounded', 1], ['baseline', 'skis', 'grounded', 3], ['baseline', 'dog', 'hallucinated', 6],
-      ['damro', 'person', 'grounded', 1], ['damro', 'skis', 'grounded', 3],
+      ['baseline', 'person', 'grounded', 1],
+      ['baseline', 'skis', 'grounded', 3],
+      ['baseline', 'dog', 'hallucinated', 6],
+      ['damro', 'person', 'grounded', 1],
+      ['damro', 'skis', 'grounded', 3],
     ]);
     expect(at('baseline', 'person').share).toEqual(uniform.share);
     expect(at('baseline', 'person').overlap).toEqual(uniform.overlap);
@@ -55,7 +85,21 @@ describe('collectSessionEvidence', () => {
     // "dog": everything on outlier 9 → share 1; top-2 = [9, 0] → overlap ½; entropy 0.
     expect(at('baseline', 'dog')).toMatchObject({ share: [1, 1], overlap: [0.5, 0.5], entropy: [0, 0] });
     // Outlier 9 is interior (row 2, col 1), 2 is on the top row: ½ on the border against 12/16 by chance.
-    expect(result.images).toEqual([{ image: 'COCO_val2014_000000310196.jpg (run 1)', k: 2, topKMass: SCORES[9] + SCORES[2], scoreNormSpearman: 1, outliersOnBorder: 0.5, borderChance: 0.75 }]);
-    expect(result.summary.counts.find((c) => c.method === 'baseline')).toEqual({ method: 'baseline', grounded: 2, hallucinated: 1, unverifiable: 0 });
+    expect(result.images).toEqual([
+      {
+        image: 'COCO_val2014_000000310196.jpg (run 1)',
+        k: 2,
+        topKMass: SCORES[9] + SCORES[2],
+        scoreNormSpearman: 1,
+        outliersOnBorder: 0.5,
+        borderChance: 0.75,
+      },
+    ]);
+    expect(result.summary.counts.find((c) => c.method === 'baseline')).toEqual({
+      method: 'baseline',
+      grounded: 2,
+      hallucinated: 1,
+      unverifiable: 0,
+    });
   });
 });

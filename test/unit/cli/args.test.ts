@@ -20,10 +20,48 @@ describe('npm run eval — command line', () => {
     [['pope', '--images', 'x', '--model', 'm'], /--out DIR is required/],
     [['popes', '--out', 'o'], /the first argument is a benchmark \(pope, chair, mme, gpt4v\) or merge; got 'popes'/],
     [['pope', '--images', 'x', '--model', 'm', '--out', 'o', '--alpha', '2'], /--preset custom/],
-    [['gpt4v', '--images', 'x', '--model', 'm', '--out', 'o'], /gpt4v needs a judge: --judge-url URL --judge-model NAME/],
-    [['gpt4v', '--images', 'x', '--model', 'm', '--out', 'o', '--judge-url', 'http://127.0.0.1:1/v1'], /--judge-model NAME is required/],
-    [['gpt4v', '--images', 'x', '--model', 'm', '--out', 'o', '--judge-url', 'http://127.0.0.1:1/v1', '--judge-model', 'j', '--concurrency', '0'], /--concurrency must be a whole number ≥ 1/],
-    [['pope', '--images', 'x', '--model', 'm', '--out', 'o', '--judge-url', 'http://127.0.0.1:1/v1', '--judge-model', 'j'], /--judge-url is for gpt4v/],
+    [
+      ['gpt4v', '--images', 'x', '--model', 'm', '--out', 'o'],
+      /gpt4v needs a judge: --judge-url URL --judge-model NAME/,
+    ],
+    [
+      ['gpt4v', '--images', 'x', '--model', 'm', '--out', 'o', '--judge-url', 'http://127.0.0.1:1/v1'],
+      /--judge-model NAME is required/,
+    ],
+    [
+      [
+        'gpt4v',
+        '--images',
+        'x',
+        '--model',
+        'm',
+        '--out',
+        'o',
+        '--judge-url',
+        'http://127.0.0.1:1/v1',
+        '--judge-model',
+        'j',
+        '--concurrency',
+        '0',
+      ],
+      /--concurrency must be a whole number ≥ 1/,
+    ],
+    [
+      [
+        'pope',
+        '--images',
+        'x',
+        '--model',
+        'm',
+        '--out',
+        'o',
+        '--judge-url',
+        'http://127.0.0.1:1/v1',
+        '--judge-model',
+        'j',
+      ],
+      /--judge-url is for gpt4v/,
+    ],
   ])('refuses %j with a message and the usage, exit 2', async (argv, message) => {
     const { code, err } = await cli(...argv);
     expect(code).toBe(2);

@@ -10,7 +10,9 @@ import { parseSampleList } from '../../../src/core/samples/sample-list';
 const SAMPLES_DIR = fileURLToPath(new URL('../../../public/samples/', import.meta.url));
 
 function listed(): Map<string, { bytes: number; sha256: string }> {
-  const rows = readFileSync(join(SAMPLES_DIR, 'PROVENANCE.md'), 'utf8').matchAll(/^\| `([^`]+)` \|.*\| (\d+) \| ([0-9a-f]{64}) \|$/gm);
+  const rows = readFileSync(join(SAMPLES_DIR, 'PROVENANCE.md'), 'utf8').matchAll(
+    /^\| `([^`]+)` \|.*\| (\d+) \| ([0-9a-f]{64}) \|$/gm,
+  );
   return new Map([...rows].map(([, file, bytes, sha256]) => [file, { bytes: Number(bytes), sha256 }]));
 }
 
@@ -19,11 +21,18 @@ describe('public/samples', () => {
   const samples = parseSampleList(JSON.parse(readFileSync(join(SAMPLES_DIR, 'samples.json'), 'utf8')));
 
   it('lists every shipped file in PROVENANCE.md with its true size and sha256, and only those', () => {
-    expect(readdirSync(SAMPLES_DIR).filter((f) => f !== 'PROVENANCE.md').sort()).toEqual([...files.keys()].sort());
+    expect(
+      readdirSync(SAMPLES_DIR)
+        .filter((f) => f !== 'PROVENANCE.md')
+        .sort(),
+    ).toEqual([...files.keys()].sort());
     expect(files.size).toBe(4);
     for (const [file, expected] of files) {
       const bytes = readFileSync(resolve(SAMPLES_DIR, file));
-      expect({ file, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') }).toEqual({ file, ...expected });
+      expect({ file, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') }).toEqual({
+        file,
+        ...expected,
+      });
     }
   });
 
@@ -37,7 +46,10 @@ describe('public/samples', () => {
   });
 
   it('refuses a list with a word CHAIR does not know, naming the entry', () => {
-    const bad = { version: 1, samples: [{ file: 'a.jpg', title: 'A', objects: ['cat', 'rocket'], licence: 'CC0', credit: 'me' }] };
+    const bad = {
+      version: 1,
+      samples: [{ file: 'a.jpg', title: 'A', objects: ['cat', 'rocket'], licence: 'CC0', credit: 'me' }],
+    };
     expect(() => parseSampleList(bad)).toThrow('samples/samples.json, sample 1: "rocket" are not COCO object words.');
     expect(() => parseSampleList({ version: 2, samples: [] })).toThrow(/not a version-1 sample list/);
   });

@@ -15,12 +15,30 @@ function fakeGpu(adapter: Partial<GPUAdapter> | null | Error): GPU {
 describe('probeCapabilities', () => {
   it('uses WebGPU and names the adapter when one exists', async () => {
     const adapter = {
-      info: { vendor: 'google', architecture: 'swiftshader', description: 'SwiftShader device', device: '', subgroupMinSize: 4, subgroupMaxSize: 4, isFallbackAdapter: false } as unknown as GPUAdapterInfo,
+      info: {
+        vendor: 'google',
+        architecture: 'swiftshader',
+        description: 'SwiftShader device',
+        device: '',
+        subgroupMinSize: 4,
+        subgroupMaxSize: 4,
+        isFallbackAdapter: false,
+      } as unknown as GPUAdapterInfo,
       features: new Set(['subgroups']) as unknown as GPUSupportedFeatures,
       limits: { maxBufferSize: 2 ** 30 } as GPUSupportedLimits,
     };
     const caps = await probeCapabilities({ ...base, gpu: fakeGpu(adapter) });
-    expect(caps).toEqual({ ...base, backend: 'webgpu', adapter: { vendor: 'google', architecture: 'swiftshader', description: 'SwiftShader device', shaderF16: false, maxBufferSize: 2 ** 30 } });
+    expect(caps).toEqual({
+      ...base,
+      backend: 'webgpu',
+      adapter: {
+        vendor: 'google',
+        architecture: 'swiftshader',
+        description: 'SwiftShader device',
+        shaderF16: false,
+        maxBufferSize: 2 ** 30,
+      },
+    });
   });
 
   it.each([

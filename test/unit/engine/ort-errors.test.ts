@@ -16,7 +16,9 @@ describe('explainOrtError', () => {
   });
 
   it('calls a failure while loading an unsupported model, and keeps typed errors as they are', () => {
-    expect(explainOrtError(new Error('Could not find an implementation for Foo(1) node'), 'loading the decoder').code).toBe('unsupported-model');
+    expect(
+      explainOrtError(new Error('Could not find an implementation for Foo(1) node'), 'loading the decoder').code,
+    ).toBe('unsupported-model');
     const typed = new LensError('bad-image', 'not an image');
     expect(explainOrtError(typed, 'captioning')).toBe(typed);
   });

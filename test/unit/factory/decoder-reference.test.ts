@@ -27,12 +27,20 @@ async function prefillAndStep(dtype: 'fp32' | 'q4') {
   const model = makeLlavaModel({ size: 'tiny', dtype });
   const suffix = dtype === 'q4' ? '_q4' : '';
   const layers = model.weights.dims.text.layers;
-  const decoder = withGraphOutputs(model.files.get(`onnx/decoder_model_merged${suffix}.onnx`)!, Array.from({ length: layers }, (_, l) => T.softmax(l)));
+  const decoder = withGraphOutputs(
+    model.files.get(`onnx/decoder_model_merged${suffix}.onnx`)!,
+    Array.from({ length: layers }, (_, l) => T.softmax(l)),
+  );
   const embed = model.files.get(`onnx/embed_tokens${suffix}.onnx`)!;
   const hidden = model.weights.dims.text.hidden;
 
   const embeds = (await run(embed, { input_ids: i64(IDS) })).inputs_embeds!;
-  const prefill = await run(decoder, { inputs_embeds: f32(embeds, [2, 7, hidden]), attention_mask: i64(MASK), position_ids: i64(POSITIONS), ...emptyPast(model.weights, 2) });
+  const prefill = await run(decoder, {
+    inputs_embeds: f32(embeds, [2, 7, hidden]),
+    attention_mask: i64(MASK),
+    position_ids: i64(POSITIONS),
+    ...emptyPast(model.weights, 2),
+  });
   const stepFeeds: Feeds = {
     inputs_embeds: f32((await run(embed, { input_ids: i64(NEXT) })).inputs_embeds!, [2, 1, hidden]),
     attention_mask: i64(MASK.map((row) => [...row, 1])),
@@ -77,7 +85,12 @@ describe('masking', () => {
   it('a left-padded row gives the same logits as the unpadded sequence alone', async () => {
     const { model, prefill } = await prefillAndStep('fp32');
     const w = model.weights;
-    const alone = referenceDecoder(w, { embeds: referenceEmbed(w, [IDS[0]!.slice(3)]), batch: 1, attentionMask: [[1, 1, 1, 1]], positionIds: [[0, 1, 2, 3]] });
+    const alone = referenceDecoder(w, {
+      embeds: referenceEmbed(w, [IDS[0]!.slice(3)]),
+      batch: 1,
+      attentionMask: [[1, 1, 1, 1]],
+      positionIds: [[0, 1, 2, 3]],
+    });
     const vocab = w.dims.text.vocabSize;
     expect(maxAbsDiff(prefill.logits!.subarray(3 * vocab, 7 * vocab), alone.logits)).toBeLessThan(1e-4);
     // Padding query rows see no key at all and fall back to a uniform row, as with torch's finfo.min mask.
@@ -91,7 +104,10 @@ describe('q4 against fp32', () => {
   // the q4 variant is max |Δ| ≤ 15% of the fp32 logits' range with cosine similarity ≥ 0.97.
   it('logits stay within the stated q4 tolerance of the fp32 model', async () => {
     const [fp32, q4] = await Promise.all([prefillAndStep('fp32'), prefillAndStep('q4')]);
-    for (const [a, b] of [[fp32.prefill.logits!, q4.prefill.logits!], [fp32.step.logits!, q4.step.logits!]] as const) {
+    for (const [a, b] of [
+      [fp32.prefill.logits!, q4.prefill.logits!],
+      [fp32.step.logits!, q4.step.logits!],
+    ] as const) {
       expect(q4LogitAgreement(a, b).maxDiffOverRange).toBeGreaterThan(0);
       expect(q4LogitAgreement(a, b).maxDiffOverRange).toBeLessThan(Q4_TOLERANCE.maxDiffOverRange);
       expect(q4LogitAgreement(a, b).cosine).toBeGreaterThan(Q4_TOLERANCE.cosine);

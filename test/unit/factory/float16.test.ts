@@ -8,7 +8,9 @@ import { float16Bits, toFloat16Inside } from '../../../src/factory/onnx/float16'
 
 describe('float16 conversion', () => {
   it('rounds to the nearest half and clamps to ±65504', () => {
-    expect([1, -2, 0.1, 65504, 1e9, -1e9, 2 ** -24, 0].map(float16Bits)).toEqual([0x3c00, 0xc000, 0x2e66, 0x7bff, 0x7bff, 0xfbff, 0x0001, 0]);
+    expect([1, -2, 0.1, 65504, 1e9, -1e9, 2 ** -24, 0].map(float16Bits)).toEqual([
+      0x3c00, 0xc000, 0x2e66, 0x7bff, 0x7bff, 0xfbff, 0x0001, 0,
+    ]);
   });
 
   it('keeps float32 at the boundary while computing in float16 inside (outputs differ from float32 by rounding only)', async () => {
@@ -18,7 +20,11 @@ describe('float16 conversion', () => {
     const scanned = scanModel(converted);
     expect(new Set(scanned.graph.initializers.filter((i) => i.dataType === 1).map((i) => i.name))).toEqual(new Set());
     expect(scanned.graph.initializers.some((i) => i.dataType === 10)).toBe(true);
-    const pixels = new ort.Tensor('float32', Float32Array.from({ length: 3 * 32 * 32 }, (_, i) => Math.sin(i)), [1, 3, 32, 32]);
+    const pixels = new ort.Tensor(
+      'float32',
+      Float32Array.from({ length: 3 * 32 * 32 }, (_, i) => Math.sin(i)),
+      [1, 3, 32, 32],
+    );
     const run = async (bytes: Uint8Array) => {
       const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
       const out = (await session.run({ pixel_values: pixels })).image_features!;

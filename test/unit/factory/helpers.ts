@@ -9,7 +9,8 @@ import { referenceDecoder, referenceEmbed, type KeyValue } from '../../../src/fa
 export type Feeds = Record<string, InstanceType<typeof ort.Tensor>>;
 
 export const f32 = (data: Float32Array, dims: number[]) => new ort.Tensor('float32', data, dims);
-export const i64 = (rows: number[][]) => new ort.Tensor('int64', BigInt64Array.from(rows.flat().map(BigInt)), [rows.length, rows[0]!.length]);
+export const i64 = (rows: number[][]) =>
+  new ort.Tensor('int64', BigInt64Array.from(rows.flat().map(BigInt)), [rows.length, rows[0]!.length]);
 
 export async function run(model: Uint8Array, feeds: Feeds): Promise<Record<string, Float32Array>> {
   const session = await ort.InferenceSession.create(model);
@@ -35,7 +36,8 @@ export function emptyPast(w: LlavaWeights, batch: number): Feeds {
   const t = w.dims.text;
   const feeds: Feeds = {};
   for (let l = 0; l < t.layers; l++) {
-    for (const kind of ['key', 'value']) feeds[`past_key_values.${l}.${kind}`] = f32(new Float32Array(0), [batch, t.heads, 0, headDim(t.hidden, t.heads)]);
+    for (const kind of ['key', 'value'])
+      feeds[`past_key_values.${l}.${kind}`] = f32(new Float32Array(0), [batch, t.heads, 0, headDim(t.hidden, t.heads)]);
   }
   return feeds;
 }
@@ -71,7 +73,13 @@ export function referenceGreedy(w: LlavaWeights, prefix: Float64Array, maxNew: n
     const seq = embeds.length / h;
     const positions = Array.from({ length: seq }, (_, i) => total + i);
     total += seq;
-    const result = referenceDecoder(w, { embeds, batch: 1, attentionMask: [Array(total).fill(1)], positionIds: [positions], past });
+    const result = referenceDecoder(w, {
+      embeds,
+      batch: 1,
+      attentionMask: [Array(total).fill(1)],
+      positionIds: [positions],
+      past,
+    });
     const next = argmax(result.logits.subarray((seq - 1) * vocab, seq * vocab));
     out.push(next);
     if (next === SPECIAL_IDS.eos) break;
@@ -84,7 +92,10 @@ export function referenceGreedy(w: LlavaWeights, prefix: Float64Array, maxNew: n
 /** The stated tolerance of q4 logits against fp32 logits (shared by the Node and Chromium tests). */
 export const Q4_TOLERANCE = { maxDiffOverRange: 0.15, cosine: 0.97 } as const;
 
-export function q4LogitAgreement(fp32: ArrayLike<number>, q4: ArrayLike<number>): { maxDiffOverRange: number; cosine: number } {
+export function q4LogitAgreement(
+  fp32: ArrayLike<number>,
+  q4: ArrayLike<number>,
+): { maxDiffOverRange: number; cosine: number } {
   let max = -Infinity;
   let min = Infinity;
   let dot = 0;

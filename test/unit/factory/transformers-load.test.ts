@@ -14,14 +14,24 @@ import { writeModelFolder } from '../../../src/factory/write-folder';
 import { mergedEmbeds, referenceGreedy } from './helpers';
 
 const root = mkdtempSync(join(tmpdir(), 'synthetic-llava-'));
-const models = { fp32: makeLlavaModel({ size: 'tiny', dtype: 'fp32' }), q4: makeLlavaModel({ size: 'tiny', dtype: 'q4' }) };
+const models = {
+  fp32: makeLlavaModel({ size: 'tiny', dtype: 'fp32' }),
+  q4: makeLlavaModel({ size: 'tiny', dtype: 'q4' }),
+};
 const MAX_NEW = 12;
 // Greedy output of the seed-42 tiny model for the caption prompt and the test image below.
 const GOLDEN_FP32 = [35, 158, 86, 138, 164, 164, 164, 14, 23, 119, 59, 164];
 
-const messages = [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: 'Generate a short caption of this image.' }] }];
+const messages = [
+  { role: 'user', content: [{ type: 'image' }, { type: 'text', text: 'Generate a short caption of this image.' }] },
+];
 // 48×40 so the processor really resizes (shortest edge) and centre-crops.
-const image = new RawImage(new Uint8ClampedArray(48 * 40 * 3).map((_, i) => (i * 37) % 256), 48, 40, 3);
+const image = new RawImage(
+  new Uint8ClampedArray(48 * 40 * 3).map((_, i) => (i * 37) % 256),
+  48,
+  40,
+  3,
+);
 
 beforeAll(async () => {
   await writeModelFolder(join(root, 'tiny-fp32'), models.fp32.files);
@@ -62,8 +72,20 @@ describe('the image matters to the decoder', () => {
     const inputs = await processor(image, processor.apply_chat_template(messages, { add_generation_prompt: true }));
     const ids = (inputs.input_ids.tolist() as bigint[][])[0]!.map(Number);
     const w = models.fp32.weights;
-    const withImage = referenceGreedy(w, mergedEmbeds(w, ids, referenceVision(w, inputs.pixel_values.data as Float32Array).imageFeatures), MAX_NEW);
-    const withoutImage = referenceGreedy(w, mergedEmbeds(w, ids.filter((id) => id !== SPECIAL_IDS.image), null), MAX_NEW);
+    const withImage = referenceGreedy(
+      w,
+      mergedEmbeds(w, ids, referenceVision(w, inputs.pixel_values.data as Float32Array).imageFeatures),
+      MAX_NEW,
+    );
+    const withoutImage = referenceGreedy(
+      w,
+      mergedEmbeds(
+        w,
+        ids.filter((id) => id !== SPECIAL_IDS.image),
+        null,
+      ),
+      MAX_NEW,
+    );
     expect(withoutImage).not.toEqual(withImage);
   });
 });

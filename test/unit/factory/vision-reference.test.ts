@@ -40,7 +40,9 @@ describe.each(['fp32', 'q4'] as const)('vision_encoder %s', (dtype) => {
       const slice = (name: string, size: number) => out[name]!.subarray(b * size, (b + 1) * size);
       expect(maxAbsDiff(slice(VISION_TENSORS.output, ref.imageFeatures.length), ref.imageFeatures)).toBeLessThan(1e-4);
       ref.layers.forEach((layer, l) => {
-        expect(maxAbsDiff(slice(VISION_TENSORS.softmax(l), layer.attention.length), layer.attention)).toBeLessThan(1e-4);
+        expect(maxAbsDiff(slice(VISION_TENSORS.softmax(l), layer.attention.length), layer.attention)).toBeLessThan(
+          1e-4,
+        );
         expect(maxAbsDiff(slice(VISION_TENSORS.qProj(l), layer.qProj.length), layer.qProj)).toBeLessThan(1e-4);
         expect(maxAbsDiff(slice(VISION_TENSORS.kProj(l), layer.kProj.length), layer.kProj)).toBeLessThan(1e-4);
       });
@@ -60,9 +62,16 @@ describe('vision outliers (what DAMRO acts on)', () => {
     const top2 = ranked[0]![0] + ranked[1]![0];
     expect(top2).toBeGreaterThan(0.5);
     expect(top2).toBeLessThan(0.99);
-    expect(ranked.slice(0, 2).map(([, i]) => i).sort()).toEqual([...w.outlierPatches].sort());
+    expect(
+      ranked
+        .slice(0, 2)
+        .map(([, i]) => i)
+        .sort(),
+    ).toEqual([...w.outlierPatches].sort());
     // High norm: the outliers' hidden states at layer L-2 are several times the median patch norm.
-    const norms = Array.from({ length: ref.tokens - 1 }, (_, p) => Math.hypot(...tap.output.subarray((p + 1) * tiny.hidden, (p + 2) * tiny.hidden)));
+    const norms = Array.from({ length: ref.tokens - 1 }, (_, p) =>
+      Math.hypot(...tap.output.subarray((p + 1) * tiny.hidden, (p + 2) * tiny.hidden)),
+    );
     const median = [...norms].sort((a, b) => a - b)[Math.floor(norms.length / 2)]!;
     for (const p of w.outlierPatches) expect(norms[p]! / median).toBeGreaterThan(3);
   });

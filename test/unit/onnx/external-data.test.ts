@@ -10,7 +10,8 @@ import { DataType } from '../../../src/factory/onnx/schema';
 function model(): Uint8Array {
   const g = new GraphBuilder('g');
   let x = g.input('x', DataType.FLOAT, [1, 8]);
-  for (let i = 0; i < 5; i++) x = g.op(`/l${i}`, 'Add', [x, g.initializer(`w${i}`, new Float32Array(32).fill(i), [4, 8])]);
+  for (let i = 0; i < 5; i++)
+    x = g.op(`/l${i}`, 'Add', [x, g.initializer(`w${i}`, new Float32Array(32).fill(i), [4, 8])]);
   g.output(x, DataType.FLOAT, [4, 8]);
   return g.encode();
 }
@@ -28,8 +29,13 @@ describe('externalDataFiles', () => {
     expect(externalDataFiles(bytes, scanModel(bytes), 'm.onnx')).toEqual([]);
   });
 
-  it.each(['../elsewhere.bin', '/etc/weights.bin', 'C:\\weights.bin'])('refuses a location outside the model folder (%s), naming the initializer', (location) => {
-    const { model: split } = splitExternalData(model(), [location]);
-    expect(() => externalDataFiles(split, scanModel(split), 'onnx/m.onnx')).toThrow(/'w0' of onnx\/m\.onnx .* outside the model folder/);
-  });
+  it.each(['../elsewhere.bin', '/etc/weights.bin', 'C:\\weights.bin'])(
+    'refuses a location outside the model folder (%s), naming the initializer',
+    (location) => {
+      const { model: split } = splitExternalData(model(), [location]);
+      expect(() => externalDataFiles(split, scanModel(split), 'onnx/m.onnx')).toThrow(
+        /'w0' of onnx\/m\.onnx .* outside the model folder/,
+      );
+    },
+  );
 });

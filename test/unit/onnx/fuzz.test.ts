@@ -23,7 +23,13 @@ const int = (rng: Rng, n: number) => Math.floor(rng() * n);
 function structureOffsets(bytes: Uint8Array): number[] {
   const model = scanModel(bytes);
   const { tagStart, lengthStart, payload } = model.graphField;
-  return [tagStart, lengthStart, payload.start, payload.end, ...model.graph.initializers.flatMap((t) => [t.span.start, t.span.start - 1, t.span.end])];
+  return [
+    tagStart,
+    lengthStart,
+    payload.start,
+    payload.end,
+    ...model.graph.initializers.flatMap((t) => [t.span.start, t.span.start - 1, t.span.end]),
+  ];
 }
 
 type Mutation = (bytes: Uint8Array, rng: Rng) => Uint8Array;
@@ -54,7 +60,9 @@ const MUTATIONS: Record<string, Mutation> = {
   },
   'invalid UTF-8 in a name': (b, rng) => {
     const out = b.slice();
-    const names = scanModel(b).graph.nodes.map((n) => n.name).filter(Boolean);
+    const names = scanModel(b)
+      .graph.nodes.map((n) => n.name)
+      .filter(Boolean);
     const name = text(names[int(rng, names.length)]!);
     // The first occurrence of the name's bytes; 0xC3 followed by an ASCII byte is never valid UTF-8.
     for (let i = 0; i + name.length <= out.length; i++) {
@@ -103,8 +111,14 @@ describe('fuzzing the ONNX scanner and splicer', () => {
       if (error === undefined) continue;
       if (!(error instanceof LensError)) throw new Error(`${how}: raw ${String(error)}`);
       // Past the scanner, a damaged graph may still be refused by the attention finder, with its own typed error.
-      if (error.code === 'bad-model-file') expect(error.message, how).toMatch(/^The model file (is not a valid ONNX file|cannot take the attention taps) \(.+\)\. /);
-      else expect(['unsupported-model', 'attention-unavailable'], `${how}: ${error.code} ${error.message}`).toContain(error.code);
+      if (error.code === 'bad-model-file')
+        expect(error.message, how).toMatch(
+          /^The model file (is not a valid ONNX file|cannot take the attention taps) \(.+\)\. /,
+        );
+      else
+        expect(['unsupported-model', 'attention-unavailable'], `${how}: ${error.code} ${error.message}`).toContain(
+          error.code,
+        );
       rejected[how] = (rejected[how] ?? 0) + 1;
     }
     // The fuzzer must actually reach the error paths: every mutation kind is refused at least sometimes.
@@ -114,9 +128,13 @@ describe('fuzzing the ONNX scanner and splicer', () => {
   it('names the file and where it was cut, including a cut exactly at the end of the graph (no opset yet)', () => {
     const { payload } = scanModel(vision).graphField;
     const cut = vision.slice(0, payload.end);
-    expect(() => inModelFile(FILE, () => scanModel(cut))).toThrow(`${FILE} is not a valid ONNX file (truncated at byte ${payload.end}: it declares no ONNX opset).`);
+    expect(() => inModelFile(FILE, () => scanModel(cut))).toThrow(
+      `${FILE} is not a valid ONNX file (truncated at byte ${payload.end}: it declares no ONNX opset).`,
+    );
     const half = vision.slice(0, 1000);
-    expect(() => inModelFile(FILE, () => scanModel(half))).toThrow(`${FILE} is not a valid ONNX file (truncated at byte 1000).`);
+    expect(() => inModelFile(FILE, () => scanModel(half))).toThrow(
+      `${FILE} is not a valid ONNX file (truncated at byte 1000).`,
+    );
   });
 
   it('says a web page is not a model, and a name that is not UTF-8 is a format error, not a TypeError', () => {
@@ -129,7 +147,9 @@ describe('fuzzing the ONNX scanner and splicer', () => {
     })();
     expect(page).toBeInstanceOf(LensError);
     expect(page!.code).toBe('bad-model-file');
-    expect(page!.message).toMatch(new RegExp(`^${FILE} is not a valid ONNX file \\(it is text, perhaps an HTML error page`));
+    expect(page!.message).toMatch(
+      new RegExp(`^${FILE} is not a valid ONNX file \\(it is text, perhaps an HTML error page`),
+    );
     const bad = MUTATIONS['invalid UTF-8 in a name']!(vision, createRng(1));
     expect(() => scanModel(bad)).toThrow(/is not valid UTF-8/);
   });

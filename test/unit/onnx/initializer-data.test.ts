@@ -8,7 +8,11 @@ import { splitExternalData } from '../../../src/factory/onnx/external-data';
 
 describe('readFloatInitializer', () => {
   const inline = makeGqaLlavaModel().get('onnx/decoder_model_merged.onnx')!;
-  const split = splitExternalData(inline, ['decoder_model_merged.onnx_data', 'decoder_model_merged.onnx_data_1', 'decoder_model_merged.onnx_data_2']);
+  const split = splitExternalData(inline, [
+    'decoder_model_merged.onnx_data',
+    'decoder_model_merged.onnx_data_1',
+    'decoder_model_merged.onnx_data_2',
+  ]);
   const external = [...split.data].map(([path, data]) => ({ path, data }));
 
   it('reads the rotary tables from external-data files as from the model bytes', () => {
@@ -23,6 +27,8 @@ describe('readFloatInitializer', () => {
   });
 
   it('names the file an initializer needs when it was not loaded', () => {
-    expect(() => readFloatInitializer(split.model, scanModel(split.model), 'cos_cache', [])).toThrow(/external file 'decoder_model_merged\.onnx_data(_\d)?', which was not loaded/);
+    expect(() => readFloatInitializer(split.model, scanModel(split.model), 'cos_cache', [])).toThrow(
+      /external file 'decoder_model_merged\.onnx_data(_\d)?', which was not loaded/,
+    );
   });
 });

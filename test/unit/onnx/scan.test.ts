@@ -7,14 +7,22 @@ import { ModelProto } from '../../../src/factory/onnx/schema';
 interface Decoded {
   opset_import: { domain: string; version: number }[];
   graph: {
-    node: { name: string; op_type: string; domain: string; input: string[]; output: string[]; attribute: { name: string; i?: number; f?: number; ints?: number[] }[] }[];
+    node: {
+      name: string;
+      op_type: string;
+      domain: string;
+      input: string[];
+      output: string[];
+      attribute: { name: string; i?: number; f?: number; ints?: number[] }[];
+    }[];
     initializer: { name: string; dims: number[]; data_type: number; raw_data: Uint8Array }[];
     input: { name: string }[];
     output: { name: string }[];
   };
 }
 
-const decode = (bytes: Uint8Array) => ModelProto.toObject(ModelProto.decode(bytes), { longs: Number, defaults: true }) as unknown as Decoded;
+const decode = (bytes: Uint8Array) =>
+  ModelProto.toObject(ModelProto.decode(bytes), { longs: Number, defaults: true }) as unknown as Decoded;
 const TensorProto = ModelProto.lookupType('onnx.TensorProto');
 
 describe('scanModel on the factory’s tiny LLaVA', () => {
@@ -30,8 +38,12 @@ describe('scanModel on the factory’s tiny LLaVA', () => {
     );
     expect(scanned.graph.inputs).toEqual(oracle.graph.input.map((v) => v.name));
     expect(scanned.graph.outputs).toEqual(oracle.graph.output.map((v) => v.name));
-    expect(scanned.graph.initializers.map((t) => [t.name, t.dims, t.dataType, t.external])).toEqual(oracle.graph.initializer.map((t) => [t.name, t.dims, t.data_type, false]));
-    expect(Object.fromEntries(scanned.opsets)).toEqual(Object.fromEntries(oracle.opset_import.map((o) => [o.domain, o.version])));
+    expect(scanned.graph.initializers.map((t) => [t.name, t.dims, t.dataType, t.external])).toEqual(
+      oracle.graph.initializer.map((t) => [t.name, t.dims, t.data_type, false]),
+    );
+    expect(Object.fromEntries(scanned.opsets)).toEqual(
+      Object.fromEntries(oracle.opset_import.map((o) => [o.domain, o.version])),
+    );
   });
 
   it('reads int, negative int, float and ints attributes', () => {
@@ -50,7 +62,9 @@ describe('scanModel on the factory’s tiny LLaVA', () => {
     const bytes = model.files.get('onnx/decoder_model_merged.onnx')!;
     const oracle = decode(bytes).graph.initializer;
     for (const [i, t] of scanModel(bytes).graph.initializers.entries()) {
-      const tensor = TensorProto.toObject(TensorProto.decode(bytes.subarray(t.span.start, t.span.end)), { longs: Number }) as { name: string; raw_data: Uint8Array };
+      const tensor = TensorProto.toObject(TensorProto.decode(bytes.subarray(t.span.start, t.span.end)), {
+        longs: Number,
+      }) as { name: string; raw_data: Uint8Array };
       expect(tensor.name).toBe(oracle[i]!.name);
       expect(Uint8Array.from(tensor.raw_data)).toEqual(Uint8Array.from(oracle[i]!.raw_data));
     }

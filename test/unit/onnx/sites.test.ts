@@ -29,7 +29,14 @@ describe('the unfused-softmax site finder on the factory graphs', () => {
   ])('finds every vision layer in order, with its raw q_proj/k_proj and output (%s)', (_, bytes) => {
     const sites = findAttentionSites(scanModel(bytes), 'vision encoder');
     expect(sites.map((s) => [s.layer, s.strategy, s.probs, s.queryProjection, s.keyProjection, s.layerOutput])).toEqual(
-      [0, 1].map((l) => [l, 'unfused-softmax', VISION_TENSORS.softmax(l), VISION_TENSORS.qProj(l), VISION_TENSORS.kProj(l), `${VISION_LAYER_SCOPE(l)}/Add_1_output_0`]),
+      [0, 1].map((l) => [
+        l,
+        'unfused-softmax',
+        VISION_TENSORS.softmax(l),
+        VISION_TENSORS.qProj(l),
+        VISION_TENSORS.kProj(l),
+        `${VISION_LAYER_SCOPE(l)}/Add_1_output_0`,
+      ]),
     );
   });
 
@@ -38,16 +45,24 @@ describe('the unfused-softmax site finder on the factory graphs', () => {
     ['q4', q4.files.get('onnx/decoder_model_merged_q4.onnx')!],
   ])('finds every decoder layer; rotary Q and cached K are not raw projections (%s)', (_, bytes) => {
     const sites = findAttentionSites(scanModel(bytes), 'decoder');
-    expect(sites.map((s) => [s.layer, s.probs, s.queryProjection, s.keyProjection])).toEqual([0, 1].map((l) => [l, DECODER_TENSORS.softmax(l), undefined, undefined]));
+    expect(sites.map((s) => [s.layer, s.probs, s.queryProjection, s.keyProjection])).toEqual(
+      [0, 1].map((l) => [l, DECODER_TENSORS.softmax(l), undefined, undefined]),
+    );
   });
 });
 
 describe('graphs whose attention cannot be read give a clear error', () => {
   it('names fused com.microsoft GroupQueryAttention nodes', () => {
-    const bytes = toyAttentionModel(['/model/layers.0/attn'], { extra: (g, x) => {
-      const out = g.node('/model/layers.1/attn', 'GroupQueryAttention', [x, x, x], { domain: 'com.microsoft', attrs: { num_heads: { i: 2 }, kv_num_heads: { i: 2 } }, outputs: 3 });
-      return out[0]!;
-    } });
+    const bytes = toyAttentionModel(['/model/layers.0/attn'], {
+      extra: (g, x) => {
+        const out = g.node('/model/layers.1/attn', 'GroupQueryAttention', [x, x, x], {
+          domain: 'com.microsoft',
+          attrs: { num_heads: { i: 2 }, kv_num_heads: { i: 2 } },
+          outputs: 3,
+        });
+        return out[0]!;
+      },
+    });
     const error = thrown(() => tapDecoder(bytes));
     expect(error.code).toBe('attention-unavailable');
     expect(error.message).toContain('1 × com.microsoft.GroupQueryAttention');
@@ -56,9 +71,23 @@ describe('graphs whose attention cannot be read give a clear error', () => {
   });
 
   it('names what a MultiHeadAttention node takes that recomputed rows would miss (a mask), and refuses it in a decoder', () => {
-    const masked = toyAttentionModel([], { extra: (g, x) => g.op('/vision/layers.0/attn', 'MultiHeadAttention', [x, x, x, '', 'mask'], { num_heads: { i: 2 } }, 'com.microsoft') });
-    expect(() => tapVisionEncoder(masked, { layer: 0, scorers: ['head-mean'] })).toThrow(/MultiHeadAttention node '\/vision\/layers\.0\/attn\/MultiHeadAttention' takes a mask, an attention bias or past state/);
-    const plain = toyAttentionModel([], { extra: (g, x) => g.op('/model/layers.0/attn', 'MultiHeadAttention', [x, x, x], { num_heads: { i: 2 } }, 'com.microsoft') });
+    const masked = toyAttentionModel([], {
+      extra: (g, x) =>
+        g.op(
+          '/vision/layers.0/attn',
+          'MultiHeadAttention',
+          [x, x, x, '', 'mask'],
+          { num_heads: { i: 2 } },
+          'com.microsoft',
+        ),
+    });
+    expect(() => tapVisionEncoder(masked, { layer: 0, scorers: ['head-mean'] })).toThrow(
+      /MultiHeadAttention node '\/vision\/layers\.0\/attn\/MultiHeadAttention' takes a mask, an attention bias or past state/,
+    );
+    const plain = toyAttentionModel([], {
+      extra: (g, x) =>
+        g.op('/model/layers.0/attn', 'MultiHeadAttention', [x, x, x], { num_heads: { i: 2 } }, 'com.microsoft'),
+    });
     expect(() => tapDecoder(plain)).toThrow(/decoder computes attention in fused MultiHeadAttention nodes/);
   });
 
@@ -66,16 +95,41 @@ describe('graphs whose attention cannot be read give a clear error', () => {
     // A schema of its own: the If's then/else branches are GraphProto attributes (AttributeProto.g = 6).
     const root = protobuf.Root.fromJSON({
       nested: {
-        Attribute: { fields: { name: { id: 1, type: 'string' }, g: { id: 6, type: 'Graph' }, type: { id: 20, type: 'int32' } } },
-        Node: { fields: { input: { id: 1, type: 'string', rule: 'repeated' }, output: { id: 2, type: 'string', rule: 'repeated' }, name: { id: 3, type: 'string' }, op_type: { id: 4, type: 'string' }, attribute: { id: 5, type: 'Attribute', rule: 'repeated' } } },
+        Attribute: {
+          fields: { name: { id: 1, type: 'string' }, g: { id: 6, type: 'Graph' }, type: { id: 20, type: 'int32' } },
+        },
+        Node: {
+          fields: {
+            input: { id: 1, type: 'string', rule: 'repeated' },
+            output: { id: 2, type: 'string', rule: 'repeated' },
+            name: { id: 3, type: 'string' },
+            op_type: { id: 4, type: 'string' },
+            attribute: { id: 5, type: 'Attribute', rule: 'repeated' },
+          },
+        },
         Value: { fields: { name: { id: 1, type: 'string' } } },
-        Graph: { fields: { node: { id: 1, type: 'Node', rule: 'repeated' }, input: { id: 11, type: 'Value', rule: 'repeated' }, output: { id: 12, type: 'Value', rule: 'repeated' } } },
+        Graph: {
+          fields: {
+            node: { id: 1, type: 'Node', rule: 'repeated' },
+            input: { id: 11, type: 'Value', rule: 'repeated' },
+            output: { id: 12, type: 'Value', rule: 'repeated' },
+          },
+        },
         Opset: { fields: { domain: { id: 1, type: 'string' }, version: { id: 2, type: 'int64' } } },
-        Model: { fields: { ir_version: { id: 1, type: 'int64' }, graph: { id: 7, type: 'Graph' }, opset_import: { id: 8, type: 'Opset', rule: 'repeated' } } },
+        Model: {
+          fields: {
+            ir_version: { id: 1, type: 'int64' },
+            graph: { id: 7, type: 'Graph' },
+            opset_import: { id: 8, type: 'Opset', rule: 'repeated' },
+          },
+        },
       },
     });
     const Model = root.lookupType('Model');
-    const branch = (name: string) => ({ node: [{ input: ['x'], output: [name], name, op_type: 'Softmax' }], output: [{ name }] });
+    const branch = (name: string) => ({
+      node: [{ input: ['x'], output: [name], name, op_type: 'Softmax' }],
+      output: [{ name }],
+    });
     const bytes = Model.encode(
       Model.fromObject({
         ir_version: 8,
@@ -83,7 +137,18 @@ describe('graphs whose attention cannot be read give a clear error', () => {
         graph: {
           input: [{ name: 'use_cache_branch' }, { name: 'x' }],
           output: [{ name: 'logits' }],
-          node: [{ input: ['use_cache_branch'], output: ['logits'], name: 'optimum::if', op_type: 'If', attribute: [{ name: 'then_branch', g: branch('a'), type: 5 }, { name: 'else_branch', g: branch('b'), type: 5 }] }],
+          node: [
+            {
+              input: ['use_cache_branch'],
+              output: ['logits'],
+              name: 'optimum::if',
+              op_type: 'If',
+              attribute: [
+                { name: 'then_branch', g: branch('a'), type: 5 },
+                { name: 'else_branch', g: branch('b'), type: 5 },
+              ],
+            },
+          ],
         },
       }),
     ).finish();
@@ -99,14 +164,20 @@ describe('graphs whose attention cannot be read give a clear error', () => {
   });
 
   it('refuses layer names that contradict the graph order', () => {
-    expect(findAttentionSites(scanModel(toyAttentionModel(['/m/layers.0/attn', '/m/layers.1/attn'])), 'decoder').map((s) => s.layer)).toEqual([0, 1]);
-    expect(() => findAttentionSites(scanModel(toyAttentionModel(['/m/layers.1/attn', '/m/layers.0/attn'])), 'decoder')).toThrow(/site 0 in node order is '\/m\/layers\.1\/attn\/Softmax' \(layer 1 by name\)/);
+    expect(
+      findAttentionSites(scanModel(toyAttentionModel(['/m/layers.0/attn', '/m/layers.1/attn'])), 'decoder').map(
+        (s) => s.layer,
+      ),
+    ).toEqual([0, 1]);
+    expect(() =>
+      findAttentionSites(scanModel(toyAttentionModel(['/m/layers.1/attn', '/m/layers.0/attn'])), 'decoder'),
+    ).toThrow(/site 0 in node order is '\/m\/layers\.1\/attn\/Softmax' \(layer 1 by name\)/);
   });
 
   it('says which scorer needs what when a projection cannot be traced', () => {
     // A decoder's rotary Q is no plain view of q_proj.
-    expect(() => tapVisionEncoder(fp32.files.get('onnx/decoder_model_merged.onnx')!, { layer: 0, scorers: ['clip-single-head'] })).toThrow(
-      /'clip-single-head' needs the q_proj output of vision layer 0/,
-    );
+    expect(() =>
+      tapVisionEncoder(fp32.files.get('onnx/decoder_model_merged.onnx')!, { layer: 0, scorers: ['clip-single-head'] }),
+    ).toThrow(/'clip-single-head' needs the q_proj output of vision layer 0/);
   });
 });

@@ -12,12 +12,20 @@ interface DecodedNode {
   domain: string;
   input: string[];
   output: string[];
-  attribute: { name: string; type: number; i?: number; f?: number; ints?: number[]; t?: { dims: number[]; data_type: number; raw_data: Uint8Array } }[];
+  attribute: {
+    name: string;
+    type: number;
+    i?: number;
+    f?: number;
+    ints?: number[];
+    t?: { dims: number[]; data_type: number; raw_data: Uint8Array };
+  }[];
 }
 interface Decoded {
   graph: { node: DecodedNode[]; initializer: { name: string; raw_data: Uint8Array }[]; output: { name: string }[] };
 }
-const decode = (bytes: Uint8Array) => ModelProto.toObject(ModelProto.decode(bytes), { longs: Number, arrays: true }) as unknown as Decoded;
+const decode = (bytes: Uint8Array) =>
+  ModelProto.toObject(ModelProto.decode(bytes), { longs: Number, arrays: true }) as unknown as Decoded;
 // protobufjs hands out Buffers in Node; compare plain bytes.
 const plain = (bytes: Uint8Array) => Uint8Array.from(bytes);
 
@@ -27,11 +35,43 @@ describe('spliceGraph', () => {
   const scanned = scanModel(vision);
   const softmax = scanned.graph.nodes.find((n) => n.opType === 'Softmax')!.outputs[0]!;
   const nodes: NodeSpec[] = [
-    { name: 'tap/starts', opType: 'Constant', inputs: [], outputs: ['tap/starts'], attributes: [{ name: 'value', int64Tensor: [0], dims: [1] }] },
-    { name: 'tap/ends', opType: 'Constant', inputs: [], outputs: ['tap/ends'], attributes: [{ name: 'value', int64Tensor: [1], dims: [1] }] },
-    { name: 'tap/axes', opType: 'Constant', inputs: [], outputs: ['tap/axes'], attributes: [{ name: 'value', int64Tensor: [-2], dims: [1] }] },
-    { name: 'tap/Slice', opType: 'Slice', inputs: [softmax, 'tap/starts', 'tap/ends', 'tap/axes'], outputs: ['tap/cls'] },
-    { name: 'tap/Mean', opType: 'ReduceMean', inputs: ['tap/cls'], outputs: ['tap/mean'], attributes: [{ name: 'axes', ints: [1] }, { name: 'keepdims', int: 0 }] },
+    {
+      name: 'tap/starts',
+      opType: 'Constant',
+      inputs: [],
+      outputs: ['tap/starts'],
+      attributes: [{ name: 'value', int64Tensor: [0], dims: [1] }],
+    },
+    {
+      name: 'tap/ends',
+      opType: 'Constant',
+      inputs: [],
+      outputs: ['tap/ends'],
+      attributes: [{ name: 'value', int64Tensor: [1], dims: [1] }],
+    },
+    {
+      name: 'tap/axes',
+      opType: 'Constant',
+      inputs: [],
+      outputs: ['tap/axes'],
+      attributes: [{ name: 'value', int64Tensor: [-2], dims: [1] }],
+    },
+    {
+      name: 'tap/Slice',
+      opType: 'Slice',
+      inputs: [softmax, 'tap/starts', 'tap/ends', 'tap/axes'],
+      outputs: ['tap/cls'],
+    },
+    {
+      name: 'tap/Mean',
+      opType: 'ReduceMean',
+      inputs: ['tap/cls'],
+      outputs: ['tap/mean'],
+      attributes: [
+        { name: 'axes', ints: [1] },
+        { name: 'keepdims', int: 0 },
+      ],
+    },
   ];
   const edited = spliceGraph(vision, scanned, { nodes, outputs: [softmax, 'tap/mean'] });
 
@@ -40,7 +80,9 @@ describe('spliceGraph', () => {
     const after = decode(edited).graph;
     expect(after.node.slice(0, before.node.length)).toEqual(before.node);
     const added = after.node.slice(before.node.length);
-    expect(added.map((n) => [n.name, n.op_type, n.input, n.output])).toEqual(nodes.map((n) => [n.name, n.opType, n.inputs, n.outputs]));
+    expect(added.map((n) => [n.name, n.op_type, n.input, n.output])).toEqual(
+      nodes.map((n) => [n.name, n.opType, n.inputs, n.outputs]),
+    );
     const axes = added[2]!.attribute[0]!.t!;
     expect(axes.dims).toEqual([1]);
     expect(axes.data_type).toBe(DataType.INT64);
@@ -59,7 +101,9 @@ describe('spliceGraph', () => {
     const shift = moved[0]!.span.start - original[0]!.span.start;
     for (const [i, t] of original.entries()) {
       expect(moved[i]!.span.start - t.span.start).toBe(shift);
-      expect(edited.subarray(moved[i]!.span.start, moved[i]!.span.end)).toEqual(vision.subarray(t.span.start, t.span.end));
+      expect(edited.subarray(moved[i]!.span.start, moved[i]!.span.end)).toEqual(
+        vision.subarray(t.span.start, t.span.end),
+      );
     }
     const { payload, lengthStart } = scanned.graphField;
     expect(edited.subarray(0, lengthStart)).toEqual(vision.subarray(0, lengthStart));
@@ -76,7 +120,12 @@ describe('spliceGraph', () => {
     const model = scanModel(small);
     const before = model.graphField.payload.end - model.graphField.payload.start;
     expect(before).toBeLessThan(128);
-    const extra = Array.from({ length: 6 }, (_, i): NodeSpec => ({ name: `n${i}`, opType: 'Identity', inputs: ['y'], outputs: [`copy_of_y_number_${i}`] }));
+    const extra = Array.from({ length: 6 }, (_, i): NodeSpec => ({
+      name: `n${i}`,
+      opType: 'Identity',
+      inputs: ['y'],
+      outputs: [`copy_of_y_number_${i}`],
+    }));
     const edited2 = spliceGraph(small, model, { nodes: extra, outputs: extra.map((n) => n.outputs[0]!) });
     const rescanned = scanModel(edited2);
     expect(rescanned.graphField.payload.end - rescanned.graphField.payload.start).toBeGreaterThanOrEqual(128);
@@ -85,16 +134,42 @@ describe('spliceGraph', () => {
   });
 
   it('refuses names that do not exist or already exist', () => {
-    expect(() => spliceGraph(vision, scanned, { nodes: [], outputs: ['no/such/tensor'] })).toThrow(/no tensor of that name/);
-    expect(() => spliceGraph(vision, scanned, { nodes: [], outputs: ['image_features'] })).toThrow(/already a graph output/);
-    expect(() => spliceGraph(vision, scanned, { nodes: [{ name: 'x', opType: 'Identity', inputs: [softmax], outputs: [softmax] }], outputs: [] })).toThrow(/already exists/);
-    expect(() => spliceGraph(vision, scanned, { nodes: [{ name: 'x', opType: 'Identity', inputs: ['nope'], outputs: ['z'] }], outputs: [] })).toThrow(/nothing produces/);
+    expect(() => spliceGraph(vision, scanned, { nodes: [], outputs: ['no/such/tensor'] })).toThrow(
+      /no tensor of that name/,
+    );
+    expect(() => spliceGraph(vision, scanned, { nodes: [], outputs: ['image_features'] })).toThrow(
+      /already a graph output/,
+    );
+    expect(() =>
+      spliceGraph(vision, scanned, {
+        nodes: [{ name: 'x', opType: 'Identity', inputs: [softmax], outputs: [softmax] }],
+        outputs: [],
+      }),
+    ).toThrow(/already exists/);
+    expect(() =>
+      spliceGraph(vision, scanned, {
+        nodes: [{ name: 'x', opType: 'Identity', inputs: ['nope'], outputs: ['z'] }],
+        outputs: [],
+      }),
+    ).toThrow(/nothing produces/);
   });
 
   it('encodes a node in a domain', () => {
     const Node = ModelProto.lookupType('onnx.NodeProto');
-    const decoded = Node.toObject(Node.decode(encodeNode({ name: 'm', opType: 'MatMulNBits', domain: 'com.microsoft', inputs: ['a', ''], outputs: ['b'] })), { arrays: true });
-    expect(decoded).toEqual({ name: 'm', op_type: 'MatMulNBits', domain: 'com.microsoft', input: ['a', ''], output: ['b'], attribute: [] });
+    const decoded = Node.toObject(
+      Node.decode(
+        encodeNode({ name: 'm', opType: 'MatMulNBits', domain: 'com.microsoft', inputs: ['a', ''], outputs: ['b'] }),
+      ),
+      { arrays: true },
+    );
+    expect(decoded).toEqual({
+      name: 'm',
+      op_type: 'MatMulNBits',
+      domain: 'com.microsoft',
+      input: ['a', ''],
+      output: ['b'],
+      attribute: [],
+    });
   });
 });
 
@@ -108,7 +183,9 @@ describe('models with external data', () => {
       external_data: { id: 13, type: 'Entry', rule: 'repeated' },
       data_location: { id: 14, type: 'int32' },
     },
-  }).add(protobuf.Type.fromJSON('Entry', { fields: { key: { id: 1, type: 'string' }, value: { id: 2, type: 'string' } } }));
+  }).add(
+    protobuf.Type.fromJSON('Entry', { fields: { key: { id: 1, type: 'string' }, value: { id: 2, type: 'string' } } }),
+  );
 
   it('scans and splices a graph whose weights live in an .onnx_data file', () => {
     const g = new GraphBuilder('g');
@@ -133,10 +210,19 @@ describe('models with external data', () => {
     // GraphProto.initializer = field 5: append the raw message to the graph so no schema has to know it.
     const graphBytes = ModelProto.lookupType('onnx.GraphProto').encode(base.graph).finish();
     const graphWithWeight = new Uint8Array([...graphBytes, 0x2a, tensor.length, ...tensor]);
-    const model = new Uint8Array([...ModelProto.encode(ModelProto.fromObject({ ir_version: 8, opset_import: [{ domain: '', version: 17 }] })).finish(), 0x3a, ...varint(graphWithWeight.length), ...graphWithWeight]);
+    const model = new Uint8Array([
+      ...ModelProto.encode(
+        ModelProto.fromObject({ ir_version: 8, opset_import: [{ domain: '', version: 17 }] }),
+      ).finish(),
+      0x3a,
+      ...varint(graphWithWeight.length),
+      ...graphWithWeight,
+    ]);
 
     const scanned = scanModel(model);
-    expect(scanned.graph.initializers).toEqual([{ name: 'w', dataType: 1, dims: [4, 4], external: true, span: expect.any(Object) }]);
+    expect(scanned.graph.initializers).toEqual([
+      { name: 'w', dataType: 1, dims: [4, 4], external: true, span: expect.any(Object) },
+    ]);
     const edited = spliceGraph(model, scanned, { nodes: [], outputs: [h] });
     expect(scanModel(edited).graph.outputs).toEqual(['y', h]);
     const w = scanModel(edited).graph.initializers[0]!;

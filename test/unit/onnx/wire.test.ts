@@ -42,9 +42,19 @@ describe('varints', () => {
 describe('fields', () => {
   it('writes messages protobufjs decodes, and reads what protobufjs writes', () => {
     const Type = protobuf.Type.fromJSON('T', {
-      fields: { name: { id: 1, type: 'string' }, i: { id: 3, type: 'int64' }, f: { id: 2, type: 'float' }, inner: { id: 5, type: 'bytes' } },
+      fields: {
+        name: { id: 1, type: 'string' },
+        i: { id: 3, type: 'int64' },
+        f: { id: 2, type: 'float' },
+        inner: { id: 5, type: 'bytes' },
+      },
     });
-    const ours = new WireWriter().stringField(1, 'axis').varintField(3, -1).floatField(2, 0.5).bytesField(5, Uint8Array.of(9, 8)).finish();
+    const ours = new WireWriter()
+      .stringField(1, 'axis')
+      .varintField(3, -1)
+      .floatField(2, 0.5)
+      .bytesField(5, Uint8Array.of(9, 8))
+      .finish();
     const decoded = Type.toObject(Type.decode(ours), { longs: Number, bytes: Array }) as Record<string, unknown>;
     expect(decoded).toEqual({ name: 'axis', i: -1, f: 0.5, inner: [9, 8] });
 

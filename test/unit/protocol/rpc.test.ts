@@ -20,7 +20,12 @@ describe('typed RPC between client and worker server', () => {
     const { client } = loopback(engine());
     const reply = await client.call('engine/hello', { protocolVersion: PROTOCOL_VERSION });
     expect(reply.protocolVersion).toBe(PROTOCOL_VERSION);
-    expect(reply.capabilities).toMatchObject({ backend: 'wasm', ortVersion: 'ort-x', transformersVersion: 'tjs-y', crossOriginIsolated: false });
+    expect(reply.capabilities).toMatchObject({
+      backend: 'wasm',
+      ortVersion: 'ort-x',
+      transformersVersion: 'tjs-y',
+      crossOriginIsolated: false,
+    });
     expect(reply.capabilities.fallbackReason).toMatch(/no WebGPU/);
   });
 
@@ -28,7 +33,10 @@ describe('typed RPC between client and worker server', () => {
     const { client } = loopback(engine());
     const failure = client.call('engine/hello', { protocolVersion: PROTOCOL_VERSION + 1 });
     await expect(failure).rejects.toBeInstanceOf(LensError);
-    await expect(failure).rejects.toMatchObject({ code: 'bad-request', message: expect.stringMatching(/Reload the page/) });
+    await expect(failure).rejects.toMatchObject({
+      code: 'bad-request',
+      message: expect.stringMatching(/Reload the page/),
+    });
   });
 
   it('correlates concurrent replies by id, not by order', async () => {
@@ -40,7 +48,15 @@ describe('typed RPC between client and worker server', () => {
       async 'engine/hello'({ protocolVersion }) {
         calls += 1;
         if (calls === 1) await gate; // the first request answers last
-        return { protocolVersion, capabilities: { backend: 'wasm', crossOriginIsolated: false, ortVersion: String(protocolVersion), transformersVersion: '' } };
+        return {
+          protocolVersion,
+          capabilities: {
+            backend: 'wasm',
+            crossOriginIsolated: false,
+            ortVersion: String(protocolVersion),
+            transformersVersion: '',
+          },
+        };
       },
     };
     const { client, sent } = loopback(api);
@@ -59,7 +75,17 @@ describe('typed RPC between client and worker server', () => {
     await serve({ id: 7, method: 'engine/selfDestruct', params: {} });
     expect(posted).toEqual([
       { kind: 'response', response: { id: -1, ok: false, error: expect.objectContaining({ code: 'bad-request' }) } },
-      { kind: 'response', response: { id: 7, ok: false, error: expect.objectContaining({ code: 'unknown-method', message: expect.stringContaining('engine/selfDestruct') }) } },
+      {
+        kind: 'response',
+        response: {
+          id: 7,
+          ok: false,
+          error: expect.objectContaining({
+            code: 'unknown-method',
+            message: expect.stringContaining('engine/selfDestruct'),
+          }),
+        },
+      },
     ]);
   });
 
@@ -71,8 +97,14 @@ describe('typed RPC between client and worker server', () => {
         throw new RangeError('boom');
       },
     };
-    await createServer(api, (message) => posted.push(message))({ id: 3, method: 'engine/hello', params: { protocolVersion: 1 } });
-    expect(posted[0]).toMatchObject({ response: { id: 3, ok: false, error: { code: 'internal', message: expect.stringContaining('boom') } } });
+    await createServer(api, (message) => posted.push(message))({
+      id: 3,
+      method: 'engine/hello',
+      params: { protocolVersion: 1 },
+    });
+    expect(posted[0]).toMatchObject({
+      response: { id: 3, ok: false, error: { code: 'internal', message: expect.stringContaining('boom') } },
+    });
   });
 
   it('transfers the buffers of typed arrays in a result instead of copying them', async () => {

@@ -6,7 +6,8 @@ import { findOutsidePaths, scanRepository } from '../../support/outside-paths';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 // The planted lines are spelled with placeholders so that this file itself stays clean for the scan.
-const unplant = (lines: string[]) => lines.join('\n').replaceAll('UP', '..').replaceAll('SHARED', 'shared').replaceAll('WORK', 'work');
+const unplant = (lines: string[]) =>
+  lines.join('\n').replaceAll('UP', '..').replaceAll('SHARED', 'shared').replaceAll('WORK', 'work');
 
 describe('the repository stands on its own', () => {
   it('no file under src/, test/, workers/, .ci/ nor a package.json script reads a path outside it', () => {

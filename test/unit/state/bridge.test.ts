@@ -5,7 +5,13 @@ import { connectEngine, type WorkerPort } from '../../../src/client/engine-clien
 import { LensError } from '../../../src/protocol/errors';
 import type { FromWorker, Request } from '../../../src/protocol/messages';
 import { modelLoaded } from '../../../src/state/model-actions';
-import { attentionSelection, captionText, outliersAtK, processorPlanFor, tokenAttention } from '../../../src/state/derive';
+import {
+  attentionSelection,
+  captionText,
+  outliersAtK,
+  processorPlanFor,
+  tokenAttention,
+} from '../../../src/state/derive';
 import { buildRunExport } from '../../../src/state/run-export';
 import { resetStore, store } from '../../../src/state/store';
 import { imageChosen, updateSettings } from '../../../src/state/view-actions';
@@ -42,13 +48,21 @@ describe('the bridge between engine and store', () => {
     const engine = fakeEngine();
     engine.failNextLoad = new LensError('unsupported-model', '"x/y" is a t5 model; DAMRO Lens supports llava.');
     await createLensController(engine.client, reader).loadModel();
-    expect(store.getState().model).toMatchObject({ phase: 'failed', error: { code: 'unsupported-model', message: '"x/y" is a t5 model; DAMRO Lens supports llava.' } });
+    expect(store.getState().model).toMatchObject({
+      phase: 'failed',
+      error: { code: 'unsupported-model', message: '"x/y" is a t5 model; DAMRO Lens supports llava.' },
+    });
   });
 
   it('starts a run once model and image are there, and streams both captions, frames and steps into the store', async () => {
     const { engine } = await finishedRun();
     expect(engine.runs).toHaveLength(1);
-    expect(engine.runs[0]).toMatchObject({ captions: ['baseline', 'damro'], damro: { alpha: 1.5, beta: 0.1, k: 10 }, decoding: { mode: 'greedy' }, attention: { layerFrom: 0, layerTo: 2, head: 'mean' } });
+    expect(engine.runs[0]).toMatchObject({
+      captions: ['baseline', 'damro'],
+      damro: { alpha: 1.5, beta: 0.1, k: 10 },
+      decoding: { mode: 'greedy' },
+      attention: { layerFrom: 0, layerTo: 2, head: 'mean' },
+    });
     const { run, attention } = store.getState();
     expect(run.runId).toBe(1);
     expect(captionText(run.captions.baseline.tokens)).toBe('A dog on a couch');
@@ -80,7 +94,10 @@ describe('the bridge between engine and store', () => {
       },
     };
     const send = (data: FromWorker) => listener({ data } as MessageEvent<FromWorker>);
-    const token = (runId: number, text: string): FromWorker => ({ kind: 'event', event: { type: 'run/token', runId, caption: 'baseline', step: 0, tokenId: 5, text } });
+    const token = (runId: number, text: string): FromWorker => ({
+      kind: 'event',
+      event: { type: 'run/token', runId, caption: 'baseline', step: 0, tokenId: 5, text },
+    });
     const lens = createLensController(connectEngine(port), reader);
     modelLoaded(FAKE_INFO);
     imageChosen({ name: 'a.png', mime: 'image/png', bytes: new ArrayBuffer(3), url: 'blob:a', width: 64, height: 48 });
@@ -94,7 +111,10 @@ describe('the bridge between engine and store', () => {
     await Promise.all([first, second]);
     send(token(2, 'new'));
     send({ kind: 'event', event: { type: 'run/done', runId: 1, caption: 'baseline', reason: 'cancelled', tokens: 1 } });
-    send({ kind: 'event', event: { type: 'run/finished', runId: 1, timings: { visionMs: 0, prefillMs: 0, decodeMs: 0, steps: 1 } } });
+    send({
+      kind: 'event',
+      event: { type: 'run/finished', runId: 1, timings: { visionMs: 0, prefillMs: 0, decodeMs: 0, steps: 1 } },
+    });
     const { run } = store.getState();
     expect(run.runId).toBe(2);
     expect(run.phase).toBe('running');
@@ -105,7 +125,10 @@ describe('the bridge between engine and store', () => {
   it('keeps the loaded model, its run and Run itself when loading another model fails', async () => {
     const { engine, lens } = await finishedRun();
     const before = store.getState();
-    engine.failNextLoad = new LensError('network', 'Could not reach huggingface.co to download https://huggingface.co/x/y/resolve/main/config.json (TypeError: Failed to fetch).');
+    engine.failNextLoad = new LensError(
+      'network',
+      'Could not reach huggingface.co to download https://huggingface.co/x/y/resolve/main/config.json (TypeError: Failed to fetch).',
+    );
     updateSettings({ modelId: 'x/y' });
     await lens.loadModel();
     const { model, run, attention } = store.getState();
@@ -127,7 +150,9 @@ describe('the bridge between engine and store', () => {
     await lens.ensureDetail(ref);
     const view = tokenAttention(store.getState().attention, run.recipe, ref, wanted);
     // Layer 1, head 0 of the fake: ((t + 1)·2 + step + 2) / 100.
-    expect(view.kind === 'values' && Array.from(view.values)).toEqual(Array.from({ length: 16 }, (_, t) => Math.fround(((t + 1) * 2 + 3 + 2) / 100)));
+    expect(view.kind === 'values' && Array.from(view.values)).toEqual(
+      Array.from({ length: 16 }, (_, t) => Math.fround(((t + 1) * 2 + 3 + 2) / 100)),
+    );
   });
 
   it('exports the run in a form the version-1 schema accepts, and the schema rejects a tampered copy', async () => {
@@ -138,7 +163,10 @@ describe('the bridge between engine and store', () => {
     exported.captions.damro.tokens[1].text = ' cat';
     exported.settings.k = 0;
     delete exported.model.synthetic;
-    expect(validateRunExport(exported)).toEqual(['$.model.synthetic: missing', '$.settings.k: expected an integer ≥ 1, got number 0']);
+    expect(validateRunExport(exported)).toEqual([
+      '$.model.synthetic: missing',
+      '$.settings.k: expected an integer ≥ 1, got number 0',
+    ]);
   });
 
   it('maps patches through the processor: a 64×48 image is resized to 42×32 and centre-cropped to 32×32', async () => {

@@ -3,7 +3,14 @@
 // silence exactly.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLensController } from '../../../src/client/bridge';
-import { COMPILE_SILENCE_LIMIT_MS, connectEngine, restartableEngine, SILENCE_LIMIT_MS, type Clock, type WorkerPort } from '../../../src/client/engine-client';
+import {
+  COMPILE_SILENCE_LIMIT_MS,
+  connectEngine,
+  restartableEngine,
+  SILENCE_LIMIT_MS,
+  type Clock,
+  type WorkerPort,
+} from '../../../src/client/engine-client';
 import { LensError } from '../../../src/protocol/errors';
 import type { FromWorker, Request } from '../../../src/protocol/messages';
 import { modelLoaded } from '../../../src/state/model-actions';
@@ -50,7 +57,10 @@ function manualWorker() {
     port,
     requests,
     send: (data: FromWorker) => listener({ data } as MessageEvent<FromWorker>),
-    answer: (request: Request, result: unknown) => listener({ data: { kind: 'response', response: { id: request.id, ok: true, result } } } as MessageEvent<FromWorker>),
+    answer: (request: Request, result: unknown) =>
+      listener({
+        data: { kind: 'response', response: { id: request.id, ok: true, result } },
+      } as MessageEvent<FromWorker>),
     get terminated() {
       return terminated;
     },
@@ -58,7 +68,15 @@ function manualWorker() {
 }
 
 const alive: FromWorker = { kind: 'event', event: { type: 'engine/alive' } };
-const RUN = { image: { kind: 'rgba', width: 1, height: 1, data: new Uint8ClampedArray(4) }, prompt: 'p', captions: ['baseline'], damro: { alpha: 1, beta: 0.1, k: 1 }, decoding: { mode: 'greedy' }, maxNewTokens: 4, attention: { layerFrom: 0, layerTo: 1, head: 'mean' } } as const;
+const RUN = {
+  image: { kind: 'rgba', width: 1, height: 1, data: new Uint8ClampedArray(4) },
+  prompt: 'p',
+  captions: ['baseline'],
+  damro: { alpha: 1, beta: 0.1, k: 1 },
+  decoding: { mode: 'greedy' },
+  maxNewTokens: 4,
+  attention: { layerFrom: 0, layerTo: 1, head: 'mean' },
+} as const;
 
 describe('the silent-worker watch', () => {
   let clock: ReturnType<typeof manualClock>;
@@ -106,7 +124,10 @@ describe('the silent-worker watch', () => {
       clock.advance(5_000);
       worker.send(alive);
     }
-    worker.send({ kind: 'event', event: { type: 'run/finished', runId: 1, timings: { visionMs: 0, prefillMs: 0, decodeMs: 0, steps: 0 } } });
+    worker.send({
+      kind: 'event',
+      event: { type: 'run/finished', runId: 1, timings: { visionMs: 0, prefillMs: 0, decodeMs: 0, steps: 0 } },
+    });
     clock.advance(5 * 60_000);
     expect(reports).toEqual([]);
   });
@@ -125,7 +146,10 @@ describe('the silent-worker watch', () => {
     await started;
     clock.advance(120_000);
     expect(reports).toEqual([]);
-    worker.send({ kind: 'event', event: { type: 'run/token', runId: 1, caption: 'baseline', step: 0, tokenId: 3, text: 'a' } });
+    worker.send({
+      kind: 'event',
+      event: { type: 'run/token', runId: 1, caption: 'baseline', step: 0, tokenId: 3, text: 'a' },
+    });
     // Compiled: the next silence is held to the ordinary limit.
     clock.advance(31_000);
     expect(reports).toEqual([31_000]);
@@ -153,7 +177,10 @@ describe('the silent-worker watch', () => {
     resetStore();
     const workers = [manualWorker(), manualWorker()];
     let spawned = 0;
-    const lens = createLensController(restartableEngine(() => workers[spawned++].port, clock), { measure: async () => ({ width: 1, height: 1 }), objectUrl: () => 'blob:x' });
+    const lens = createLensController(
+      restartableEngine(() => workers[spawned++].port, clock),
+      { measure: async () => ({ width: 1, height: 1 }), objectUrl: () => 'blob:x' },
+    );
     modelLoaded(FAKE_INFO);
     imageChosen({ name: 'a.png', mime: 'image/png', bytes: new ArrayBuffer(3), url: 'blob:a', width: 64, height: 48 });
     const run = lens.run();
@@ -165,7 +192,10 @@ describe('the silent-worker watch', () => {
     expect(store.getState().run).toMatchObject({ phase: 'failed', error: { code: 'worker-restarted' } });
     expect(store.getState().engine.phase).toBe('starting');
     await vi.waitFor(() => expect(workers[1].requests.map((r) => r.method)).toEqual(['engine/hello']));
-    workers[1].answer(workers[1].requests[0], { protocolVersion: 1, capabilities: { backend: 'wasm', crossOriginIsolated: false, ortVersion: 't', transformersVersion: 't' } });
+    workers[1].answer(workers[1].requests[0], {
+      protocolVersion: 1,
+      capabilities: { backend: 'wasm', crossOriginIsolated: false, ortVersion: 't', transformersVersion: 't' },
+    });
     await vi.waitFor(() => expect(workers[1].requests.map((r) => r.method)).toEqual(['engine/hello', 'model/load']));
     expect(workers[1].requests[1].params).toMatchObject({ modelId: FAKE_INFO.id, dtype: FAKE_INFO.dtype });
     workers[1].answer(workers[1].requests[1], FAKE_INFO);

@@ -20,22 +20,40 @@ const info = (processor: ModelInfo['processor']): ModelInfo => ({
 
 describe('stretching processors', () => {
   it('map a 200 × 100 image onto the whole 64 × 64 input, each axis scaled on its own', () => {
-    const plan = processorPlanFor(info({ shortestEdge: 64, crop: { height: 64, width: 64 }, resize: 'stretch' }), { width: 200, height: 100 });
+    const plan = processorPlanFor(info({ shortestEdge: 64, crop: { height: 64, width: 64 }, resize: 'stretch' }), {
+      width: 200,
+      height: 100,
+    });
     expect(plan.input).toEqual({ width: 64, height: 64 });
     expect(plan.toModel).toEqual({ scaleX: 0.32, offsetX: 0, scaleY: 0.64, offsetY: 0 });
   });
 
   it('keep the shortest-edge resize and centre crop otherwise', () => {
-    const plan = processorPlanFor(info({ shortestEdge: 64, crop: { height: 64, width: 64 } }), { width: 200, height: 100 });
+    const plan = processorPlanFor(info({ shortestEdge: 64, crop: { height: 64, width: 64 } }), {
+      width: 200,
+      height: 100,
+    });
     expect(plan.toModel.scaleX).toBeCloseTo(0.64, 6);
     expect(plan.toModel.offsetX).toBeLessThan(0);
   });
 
   it('are valid in the run export, and no other resize word is', () => {
-    const model = (processor: unknown) => ({ id: 'm', dtype: 'fp32', backend: 'wasm', family: 'idefics3', synthetic: true, tokenGrid: { rows: 1, cols: 1 }, decoder: { layers: 1, heads: 1 }, processor });
-    const errorsFor = (processor: unknown) => validateRunExport({ model: model(processor) }).filter((e) => e.startsWith('$.model'));
+    const model = (processor: unknown) => ({
+      id: 'm',
+      dtype: 'fp32',
+      backend: 'wasm',
+      family: 'idefics3',
+      synthetic: true,
+      tokenGrid: { rows: 1, cols: 1 },
+      decoder: { layers: 1, heads: 1 },
+      processor,
+    });
+    const errorsFor = (processor: unknown) =>
+      validateRunExport({ model: model(processor) }).filter((e) => e.startsWith('$.model'));
     expect(errorsFor({ shortestEdge: 64, crop: { height: 64, width: 64 }, resize: 'stretch' })).toEqual([]);
     expect(errorsFor({ shortestEdge: 64, crop: { height: 64, width: 64 } })).toEqual([]);
-    expect(errorsFor({ shortestEdge: 64, crop: { height: 64, width: 64 }, resize: 'crop' })).toEqual(['$.model.processor.resize: expected "stretch", got string "crop"']);
+    expect(errorsFor({ shortestEdge: 64, crop: { height: 64, width: 64 }, resize: 'crop' })).toEqual([
+      '$.model.processor.resize: expected "stretch", got string "crop"',
+    ]);
   });
 });

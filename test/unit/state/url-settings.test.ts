@@ -7,8 +7,22 @@ const options = { colormaps: ['viridis', 'magma'] };
 describe('settings in the URL', () => {
   it('round-trips every setting, including a prompt with reserved characters', () => {
     const settings: Settings = {
-      modelId: 'owner/some-model.v2', dtype: 'q4', noClsScorer: 'token-norm', clsScorer: 'head-mean', alpha: 0.5, beta: 0.25, k: 7, mode: 'sample', seed: 1234, maxNewTokens: 64,
-      prompt: 'What is in the image? & why = "this"/#1', layerFrom: 2, layerTo: 6, head: 3, colormap: 'magma', normalize: 'log',
+      modelId: 'owner/some-model.v2',
+      dtype: 'q4',
+      noClsScorer: 'token-norm',
+      clsScorer: 'head-mean',
+      alpha: 0.5,
+      beta: 0.25,
+      k: 7,
+      mode: 'sample',
+      seed: 1234,
+      maxNewTokens: 64,
+      prompt: 'What is in the image? & why = "this"/#1',
+      layerFrom: 2,
+      layerTo: 6,
+      head: 3,
+      colormap: 'magma',
+      normalize: 'log',
     };
     const query = encodeSettings(settings).toString();
     expect(decodeSettings(query, options)).toEqual({ settings, problems: [] });
@@ -21,7 +35,10 @@ describe('settings in the URL', () => {
   });
 
   it('keeps the default for each bad value and names what it ignored', () => {
-    const { settings, problems } = decodeSettings('alpha=-1&beta=-0.5&k=2.5&mode=beam&seed=x&max=0&layers=5-2&head=avg&cmap=rainbow&norm=zscore&dtype=int8&prompt=%20&model=../etc&nocls=cls&cls=mean', options);
+    const { settings, problems } = decodeSettings(
+      'alpha=-1&beta=-0.5&k=2.5&mode=beam&seed=x&max=0&layers=5-2&head=avg&cmap=rainbow&norm=zscore&dtype=int8&prompt=%20&model=../etc&nocls=cls&cls=mean',
+      options,
+    );
     expect(settings).toEqual(DEFAULT_SETTINGS);
     expect(problems).toHaveLength(15);
     expect(problems).toContain('Ignored cls="mean": expected clip-single-head, head-mean.');

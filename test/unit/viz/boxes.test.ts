@@ -17,9 +17,24 @@ describe('detector boxes', () => {
 
   it('strokes every box and labels only the highlighted ones', () => {
     const calls: string[] = [];
-    const ctx = new Proxy({}, { get: (_, op) => (typeof op === 'string' && /^[a-z]+[A-Z]?\w*$/.test(op) && !['fillStyle', 'strokeStyle', 'lineWidth', 'font', 'textAlign', 'textBaseline'].includes(op) ? (...args: unknown[]) => calls.push(`${op}(${args.map((a) => (typeof a === 'number' ? +a.toFixed(2) : a)).join(',')})`) : undefined), set: () => true }) as unknown as OverlayContext;
+    const ctx = new Proxy(
+      {},
+      {
+        get: (_, op) =>
+          typeof op === 'string' &&
+          /^[a-z]+[A-Z]?\w*$/.test(op) &&
+          !['fillStyle', 'strokeStyle', 'lineWidth', 'font', 'textAlign', 'textBaseline'].includes(op)
+            ? (...args: unknown[]) =>
+                calls.push(`${op}(${args.map((a) => (typeof a === 'number' ? +a.toFixed(2) : a)).join(',')})`)
+            : undefined,
+        set: () => true,
+      },
+    ) as unknown as OverlayContext;
     drawBoxes(ctx, boxLayout({ width: 480, height: 480 }, { width: 64, height: 48 }, [dog, cat]), undefined);
-    expect(calls.filter((c) => c.startsWith('strokeRect'))).toEqual(['strokeRect(264,78,192,144)', 'strokeRect(24,78,192,144)']);
+    expect(calls.filter((c) => c.startsWith('strokeRect'))).toEqual([
+      'strokeRect(264,78,192,144)',
+      'strokeRect(24,78,192,144)',
+    ]);
     expect(calls.filter((c) => c.startsWith('fillText'))).toEqual(['fillText(dog 0.95,27,64)']);
   });
 });

@@ -5,8 +5,22 @@ import { summariseEvidence } from '../../../src/core/evidence/summary';
 import { differenceChart, distributionChart, evidenceCharts, methodShiftChart } from '../../../src/viz/evidence-charts';
 
 // Layer 1 separates (hallucinated .8/.9 vs grounded .1/.2), layer 0 does not.
-const record = (method: 'baseline' | 'damro', label: TokenRecord['label'], share: number[]): TokenRecord => ({ image: 'i', method, step: 0, word: 'w', label, share, overlap: [0.5, 1], entropy: [1, 1] });
-const tokens = [record('baseline', 'hallucinated', [0.5, 0.9]), record('damro', 'hallucinated', [0.4, 0.8]), record('baseline', 'grounded', [0.45, 0.1]), record('damro', 'grounded', [0.5, 0.2])];
+const record = (method: 'baseline' | 'damro', label: TokenRecord['label'], share: number[]): TokenRecord => ({
+  image: 'i',
+  method,
+  step: 0,
+  word: 'w',
+  label,
+  share,
+  overlap: [0.5, 1],
+  entropy: [1, 1],
+});
+const tokens = [
+  record('baseline', 'hallucinated', [0.5, 0.9]),
+  record('damro', 'hallucinated', [0.4, 0.8]),
+  record('baseline', 'grounded', [0.45, 0.1]),
+  record('damro', 'grounded', [0.5, 0.2]),
+];
 const summary = summariseEvidence(tokens, [], { resamples: 100, seed: 1, level: 0.95 });
 
 describe('evidence charts', () => {
@@ -27,11 +41,20 @@ describe('evidence charts', () => {
     const methods = methodShiftChart(summary, 'overlap');
     expect(methods.svg.match(/class="bar bar--/g)).toHaveLength(4);
     expect(methods.title).toMatch(/at layer \d/);
-    expect(evidenceCharts(tokens, summary).map((c) => c.id)).toEqual(['distribution-share-all', 'difference-share', 'methods-share', 'distribution-overlap-all', 'difference-overlap', 'methods-overlap']);
+    expect(evidenceCharts(tokens, summary).map((c) => c.id)).toEqual([
+      'distribution-share-all',
+      'difference-share',
+      'methods-share',
+      'distribution-overlap-all',
+      'difference-overlap',
+      'methods-overlap',
+    ]);
   });
 
   it('says so when there is nothing to compare', () => {
     const empty = summariseEvidence([], []);
-    expect(distributionChart([], empty, 'share', 'all').svg).toContain('No hallucinated and grounded words to compare yet');
+    expect(distributionChart([], empty, 'share', 'all').svg).toContain(
+      'No hallucinated and grounded words to compare yet',
+    );
   });
 });

@@ -1,14 +1,26 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { asPatchIndex, patchGrid, planProcessor, processorStepsFromHfConfig } from '../../../src/core/geometry';
 import type { PatchIndex } from '../../../src/core/geometry';
-import { drawOverlay, heatmapSource, overlayLayout, overlayStyleDefaults, patchAtDisplayPoint } from '../../../src/viz/overlay';
+import {
+  drawOverlay,
+  heatmapSource,
+  overlayLayout,
+  overlayStyleDefaults,
+  patchAtDisplayPoint,
+} from '../../../src/viz/overlay';
 import type { OverlayContext, PixelCanvas } from '../../../src/viz/overlay';
 
-const CLIP_336 = processorStepsFromHfConfig({ size: { shortest_edge: 336 }, do_center_crop: true, crop_size: { height: 336, width: 336 } });
+const CLIP_336 = processorStepsFromHfConfig({
+  size: { shortest_edge: 336 },
+  do_center_crop: true,
+  crop_size: { height: 336, width: 336 },
+});
 const GRID = patchGrid(24, 24);
 // The plan's 0.7 scale is not exact in binary, so compare at 1e-9 px.
 const rounded = <T>(value: T): T =>
-  JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v * 1e9) / 1e9 + 0 : v))) as T;
+  JSON.parse(
+    JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v * 1e9) / 1e9 + 0 : v)),
+  ) as T;
 const box = (r: { x: number; y: number; width: number; height: number }) => rounded([r.x, r.y, r.width, r.height]);
 
 describe('overlayLayout', () => {
@@ -30,7 +42,9 @@ describe('overlayLayout', () => {
   });
 
   it('outlines outliers with ranks 1..k; patch 300 is row 12, col 12 at the crop centre', () => {
-    expect(rounded(layout.outliers.map((m) => [m.rank, m.patch, ...box(m.rect), m.labelX, m.labelY, m.fontPx]))).toEqual([
+    expect(
+      rounded(layout.outliers.map((m) => [m.rank, m.patch, ...box(m.rect), m.labelX, m.labelY, m.fontPx])),
+    ).toEqual([
       [1, 0, 40, 40, 10, 10, 45, 45, 8],
       [2, 575, 270, 270, 10, 10, 275, 275, 8],
       [3, 300, 160, 160, 10, 10, 165, 165, 8],
@@ -45,7 +59,10 @@ describe('overlayLayout', () => {
   });
 
   it('a padded input (image smaller than the crop) is fitted whole; nothing of the image is dimmed', () => {
-    const padded = planProcessor({ width: 201, height: 101 }, processorStepsFromHfConfig({ do_center_crop: true, crop_size: 336 }));
+    const padded = planProcessor(
+      { width: 201, height: 101 },
+      processorStepsFromHfConfig({ do_center_crop: true, crop_size: 336 }),
+    );
     const l = overlayLayout({ display: { width: 672, height: 400 }, plan: padded, grid: GRID, outliers: [] });
     // Content = the 336×336 model input; scale min(672, 400)/336 = 400/336; centred horizontally.
     const s = 400 / 336;
@@ -59,7 +76,12 @@ describe('overlayLayout', () => {
   });
 
   it('portrait image: bands above and below the crop', () => {
-    const l = overlayLayout({ display: { width: 240, height: 320 }, plan: planProcessor({ width: 480, height: 640 }, CLIP_336), grid: GRID, outliers: [] });
+    const l = overlayLayout({
+      display: { width: 240, height: 320 },
+      plan: planProcessor({ width: 480, height: 640 }, CLIP_336),
+      grid: GRID,
+      outliers: [],
+    });
     expect(l.dimRects.map(box)).toEqual([
       [0, 0, 240, 40],
       [0, 280, 240, 40],
@@ -67,7 +89,14 @@ describe('overlayLayout', () => {
   });
 
   it('rejects an empty view', () => {
-    expect(() => overlayLayout({ display: { width: 0, height: 10 }, plan: planProcessor({ width: 4, height: 4 }, []), grid: patchGrid(1, 1), outliers: [] })).toThrow(/display size/);
+    expect(() =>
+      overlayLayout({
+        display: { width: 0, height: 10 },
+        plan: planProcessor({ width: 4, height: 4 }, []),
+        grid: patchGrid(1, 1),
+        outliers: [],
+      }),
+    ).toThrow(/display size/);
   });
 });
 
@@ -76,7 +105,10 @@ type Call = [string, ...unknown[]];
 function recordingContext(): { ctx: OverlayContext; calls: Call[] } {
   const calls: Call[] = [];
   const state: Record<string, unknown> = {};
-  const method = (name: string) => (...args: unknown[]) => void calls.push([name, ...args]);
+  const method =
+    (name: string) =>
+    (...args: unknown[]) =>
+      void calls.push([name, ...args]);
   const ctx = new Proxy(state, {
     get: (_t, key: string) => (key in state ? state[key] : method(key)),
     set: (_t, key: string, value: unknown) => {
@@ -90,7 +122,12 @@ function recordingContext(): { ctx: OverlayContext; calls: Call[] } {
 
 describe('drawOverlay', () => {
   const plan = planProcessor({ width: 640, height: 480 }, CLIP_336);
-  const layout = overlayLayout({ display: { width: 320, height: 320 }, plan, grid: GRID, outliers: [asPatchIndex(GRID, 0)] });
+  const layout = overlayLayout({
+    display: { width: 320, height: 320 },
+    plan,
+    grid: GRID,
+    outliers: [asPatchIndex(GRID, 0)],
+  });
   const image = { tag: 'image' } as unknown as CanvasImageSource;
   const heat = { tag: 'heat' } as unknown as CanvasImageSource;
 
@@ -132,7 +169,8 @@ describe('drawOverlay', () => {
     const canvas = {
       getContext: () => ({
         createImageData: (w: number, h: number) => ({ data: new Uint8ClampedArray(w * h * 4), width: w, height: h }),
-        putImageData: (data: { data: Uint8ClampedArray }, x: number, y: number) => void (put = { data: data.data, x, y }),
+        putImageData: (data: { data: Uint8ClampedArray }, x: number, y: number) =>
+          void (put = { data: data.data, x, y }),
       }),
     } as unknown as PixelCanvas;
     const source = heatmapSource(rgba, patchGrid(2, 3), (w, h) => {

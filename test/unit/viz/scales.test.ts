@@ -15,21 +15,24 @@ describe('sortedScoreChart', () => {
       [4, 0, 75, 25, 45, 15, false],
     ]);
     expect(chart.kBoundaryX).toBe(50);
-    expect(chart.yTicks).toEqual([0, 0.1, 0.2, 0.3, 0.4, 0.5].map((t, i) => ({ position: expect.closeTo(60 - t * 120, 9), label: `0.${i}` })));
+    expect(chart.yTicks).toEqual(
+      [0, 0.1, 0.2, 0.3, 0.4, 0.5].map((t, i) => ({ position: expect.closeTo(60 - t * 120, 9), label: `0.${i}` })),
+    );
     expect(chart.xTicks.map((t) => t.label)).toEqual(['1', '2', '3', '4']);
     expect(chart.xTicks[0].position).toBe(12.5);
   });
 
   it('highlights exactly the patches core topK picks as DAMRO outliers (576 seeded scores, k = 10)', () => {
     let seed = 12345;
-    const next = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const scores = Float32Array.from({ length: 576 }, () => next() ** 8);
     scores[100] = 2; // a tie at the top, resolved toward the lower index on both sides
     scores[7] = 2;
     const chart = sortedScoreChart(scores, 10, { width: 300, height: 120 });
     expect(chart.bars.slice(0, 2).map((b) => b.patch)).toEqual([7, 100]);
     expect(chart.bars.filter((b) => b.highlighted).map((b) => b.patch)).toEqual(topK(scores, 10));
-    for (let i = 1; i < chart.bars.length; i++) expect(chart.bars[i].value).toBeLessThanOrEqual(chart.bars[i - 1].value);
+    for (let i = 1; i < chart.bars.length; i++)
+      expect(chart.bars[i].value).toBeLessThanOrEqual(chart.bars[i - 1].value);
     expect(chart.plot).toEqual({ x: 40, y: 8, width: 252, height: 92 });
   });
 
@@ -48,7 +51,9 @@ describe('sortedScoreChart', () => {
 
 describe('legend and share bar', () => {
   it('legendTicks: 0..1 over 100 px in steps of 0.2', () => {
-    expect(legendTicks([0, 1], 100)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1].map((t) => ({ position: expect.closeTo(t * 100, 9), label: t.toFixed(1) })));
+    expect(legendTicks([0, 1], 100)).toEqual(
+      [0, 0.2, 0.4, 0.6, 0.8, 1].map((t) => ({ position: expect.closeTo(t * 100, 9), label: t.toFixed(1) })),
+    );
     expect(() => legendTicks([1, 1], 100)).toThrow(/legend domain/);
   });
 

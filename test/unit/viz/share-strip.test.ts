@@ -33,8 +33,8 @@ describe('the legend band of an exported overlay', () => {
   it('breaks each line at spaces to fit the width, keeping a word longer than the width whole', () => {
     // A font where every character is 10 px wide: 100 px hold 10 characters.
     const ctx = { measureText: (text: string) => ({ width: text.length * 10 }) } as unknown as LegendContext;
-    expect(wrapLegendLines(ctx, ['Layers 0–1 of 2, mean of the heads', 'Model synthetic-llava-tiny'], 100, 12)).toEqual([
-      'Layers 0–1', 'of 2, mean', 'of the', 'heads', 'Model', 'synthetic-llava-tiny',
-    ]);
+    expect(wrapLegendLines(ctx, ['Layers 0–1 of 2, mean of the heads', 'Model synthetic-llava-tiny'], 100, 12)).toEqual(
+      ['Layers 0–1', 'of 2, mean', 'of the', 'heads', 'Model', 'synthetic-llava-tiny'],
+    );
   });
 });

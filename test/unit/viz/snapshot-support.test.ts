@@ -48,6 +48,8 @@ describe('fileSnapshot (test support)', () => {
   });
 
   it('stableJson rounds floats to 3 decimals and keeps integers', () => {
-    expect(stableJson({ a: 1 / 3, b: 2, c: [0.0005, -1.23456] })).toBe('{\n  "a": 0.333,\n  "b": 2,\n  "c": [\n    0.001,\n    -1.235\n  ]\n}\n');
+    expect(stableJson({ a: 1 / 3, b: 2, c: [0.0005, -1.23456] })).toBe(
+      '{\n  "a": 0.333,\n  "b": 2,\n  "c": [\n    0.001,\n    -1.235\n  ]\n}\n',
+    );
   });
 });

@@ -29,21 +29,47 @@ describe('viz file snapshots (test/snapshots/viz)', () => {
   it.each<[string, Partial<HeatmapOptions>]>([
     ['min-max-viridis', { normalize: 'min-max', colormap: 'viridis', opacity: 1 }],
     ['log-magma', { normalize: 'log', colormap: 'magma', opacity: 1 }],
-    ['percentile-clip-turbo', { normalize: 'percentile-clip', normalizeOptions: { percentile: 99 }, colormap: 'turbo', opacity: 0.6 }],
+    [
+      'percentile-clip-turbo',
+      { normalize: 'percentile-clip', normalizeOptions: { percentile: 99 }, colormap: 'turbo', opacity: 0.6 },
+    ],
   ])('24×24 heatmap, %s: RGBA hash (PNG ×8 beside it)', (name, options) => {
     const rgba = heatmap(clsLikeMap(), GRID, options);
-    const record = { grid: GRID, options, sha256: sha256(rgba), firstPixel: Array.from(rgba.subarray(0, 4)), outlierPixel: Array.from(rgba.subarray(OUTLIERS[0] * 4, OUTLIERS[0] * 4 + 4)) };
-    expectSnapshot(`viz/heatmap-24x24-${name}.json`, stableJson(record), { [`viz/heatmap-24x24-${name}.png`]: encodePng(rgba, 24, 24, 8) });
+    const record = {
+      grid: GRID,
+      options,
+      sha256: sha256(rgba),
+      firstPixel: Array.from(rgba.subarray(0, 4)),
+      outlierPixel: Array.from(rgba.subarray(OUTLIERS[0] * 4, OUTLIERS[0] * 4 + 4)),
+    };
+    expectSnapshot(`viz/heatmap-24x24-${name}.json`, stableJson(record), {
+      [`viz/heatmap-24x24-${name}.png`]: encodePng(rgba, 24, 24, 8),
+    });
   });
 
   it('overlay layout of a 640×480 image through CLIP-336 in a 400×300 view', () => {
-    const plan = planProcessor({ width: 640, height: 480 }, processorStepsFromHfConfig({ size: { shortest_edge: 336 }, do_center_crop: true, crop_size: { height: 336, width: 336 } }));
-    const layout = overlayLayout({ display: { width: 400, height: 300 }, plan, grid: GRID, outliers: OUTLIERS.map((p) => asPatchIndex(GRID, p)) });
+    const plan = planProcessor(
+      { width: 640, height: 480 },
+      processorStepsFromHfConfig({
+        size: { shortest_edge: 336 },
+        do_center_crop: true,
+        crop_size: { height: 336, width: 336 },
+      }),
+    );
+    const layout = overlayLayout({
+      display: { width: 400, height: 300 },
+      plan,
+      grid: GRID,
+      outliers: OUTLIERS.map((p) => asPatchIndex(GRID, p)),
+    });
     expectSnapshot('viz/overlay-640x480-clip336.json', stableJson(layout));
   });
 
   it('sorted CLS score chart, k = 3', () => {
     const chart = sortedScoreChart(clsLikeMap(), 3, { width: 240, height: 96 });
-    expectSnapshot('viz/score-chart-24x24-k3.json', stableJson({ ...chart, bars: chart.bars.slice(0, 12), barCount: chart.bars.length }));
+    expectSnapshot(
+      'viz/score-chart-24x24-k3.json',
+      stableJson({ ...chart, bars: chart.bars.slice(0, 12), barCount: chart.bars.length }),
+    );
   });
 });

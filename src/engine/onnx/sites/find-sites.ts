@@ -93,7 +93,9 @@ export function findAttentionSites(model: ScannedModel, what: string): Attention
         `This model's attention cannot be shown.`,
     );
   }
-  const sites = candidates.sort((a, b) => a.node.index - b.node.index).map((c, layer): AttentionSite => ({ ...c, layer }));
+  const sites = candidates
+    .sort((a, b) => a.node.index - b.node.index)
+    .map((c, layer): AttentionSite => ({ ...c, layer }));
   checkNameHints(sites, what);
   return sites;
 }

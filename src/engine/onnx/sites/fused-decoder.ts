@@ -1,6 +1,6 @@
 // Decoder attention computed inside a fused com.microsoft op, whose probabilities never leave it on WebGPU
-// (GroupQueryAttention's qk_output is CPU-only, src/engine/browser-stack.md §3): each site records what recomputing a row
-// needs instead — the op's query input, its present-key output, head counts, scale, and, where the op applies
+// (GroupQueryAttention's qk_output is CPU-only, src/engine/browser-stack.md §3): each site records what recomputing a
+// row needs instead — the op's query input, its present-key output, head counts, scale, and, where the op applies
 // rotary itself (GQA do_rotary), the cos/sin caches. One reader per op type.
 import { LensError } from '../../../protocol/errors';
 import type { ScannedModel, ScannedNode } from '../scan';
@@ -15,7 +15,9 @@ export interface FusedDecoderSite {
   readonly kvHeads: number;
   /** 0 means the op's default, 1/√headDim. */
   readonly scale: number;
-  /** GQA local_window_size: how many most recent keys (the query's own included) it sees; absent for global attention. */
+  /**
+   * GQA local_window_size: how many most recent keys (the query's own included) it sees; absent for global attention.
+   */
   readonly window?: number;
   /** GQA softcap; absent when scores are not capped. */
   readonly softcap?: number;
@@ -29,23 +31,47 @@ const attr = (node: ScannedNode, name: string) => node.attributes.find((a) => a.
 function common(node: ScannedNode, layer: number, refuse: (why: string) => never, kvHeads: number): FusedDecoderSite {
   const presentKey = node.outputs[1];
   if (!presentKey) refuse('has no present_key output');
-  return { layer, node, query: node.inputs[0]!, presentKey, heads: attr(node, 'num_heads')?.i ?? 0, kvHeads, scale: attr(node, 'scale')?.f ?? 0 };
+  return {
+    layer,
+    node,
+    query: node.inputs[0]!,
+    presentKey,
+    heads: attr(node, 'num_heads')?.i ?? 0,
+    kvHeads,
+    scale: attr(node, 'scale')?.f ?? 0,
+  };
 }
 
 const READERS: Readonly<Record<string, SiteReader>> = {
-  // Inputs: query, key, value, past_key, past_value, seqlens_k, total_sequence_length, cos_cache, sin_cache, …, attention_bias (10).
+  // Inputs: query, key, value, past_key, past_value, seqlens_k, total_sequence_length, cos_cache, sin_cache, …,
+  // attention_bias (10).
   GroupQueryAttention: (node, layer, refuse) => {
-    if ((attr(node, 'smooth_softmax')?.i ?? 0) !== 0) refuse("has smooth_softmax = 1 (supported: 0, the plain softmax)");
+    if ((attr(node, 'smooth_softmax')?.i ?? 0) !== 0)
+      refuse('has smooth_softmax = 1 (supported: 0, the plain softmax)');
     if (node.inputs[10]) refuse(`adds an attention bias (input 10, '${node.inputs[10]}'; supported: none)`);
     const window = attr(node, 'local_window_size')?.i ?? -1;
     const softcap = attr(node, 'softcap')?.f ?? 0;
-    if (window === 0 || window < -1) refuse(`has local_window_size = ${window} (supported: −1 for global attention, or a window of at least 1 key)`);
+    if (window === 0 || window < -1)
+      refuse(`has local_window_size = ${window} (supported: −1 for global attention, or a window of at least 1 key)`);
     if (softcap < 0) refuse(`has softcap = ${softcap} (supported: 0 for none, or a positive cap)`);
     const doRotary = (attr(node, 'do_rotary')?.i ?? 0) === 1;
     const [cosCache, sinCache] = [node.inputs[7], node.inputs[8]];
     if (doRotary && (!cosCache || !sinCache)) refuse('has do_rotary = 1 but no cos/sin cache inputs (7 and 8)');
-    const site = { ...common(node, layer, refuse, attr(node, 'kv_num_heads')?.i ?? 0), ...(window > 0 && { window }), ...(softcap > 0 && { softcap }) };
-    return doRotary ? { ...site, rotary: { cosCache: cosCache!, sinCache: sinCache!, interleaved: (attr(node, 'rotary_interleaved')?.i ?? 0) === 1 } } : site;
+    const site = {
+      ...common(node, layer, refuse, attr(node, 'kv_num_heads')?.i ?? 0),
+      ...(window > 0 && { window }),
+      ...(softcap > 0 && { softcap }),
+    };
+    return doRotary
+      ? {
+          ...site,
+          rotary: {
+            cosCache: cosCache!,
+            sinCache: sinCache!,
+            interleaved: (attr(node, 'rotary_interleaved')?.i ?? 0) === 1,
+          },
+        }
+      : site;
   },
   // Inputs: query, key, value, bias, key_padding_mask, attention_bias, past_key, past_value. Rotary is applied
   // before the op, so q arrives rotated. Rows run unpadded one by one, where a causal bias or an all-ones
@@ -58,7 +84,9 @@ const READERS: Readonly<Record<string, SiteReader>> = {
 };
 
 const isFusedDecoderNode = (node: ScannedNode): boolean =>
-  node.domain === 'com.microsoft' && node.opType in READERS && (node.opType !== 'MultiHeadAttention' || Boolean(node.inputs[6]));
+  node.domain === 'com.microsoft' &&
+  node.opType in READERS &&
+  (node.opType !== 'MultiHeadAttention' || Boolean(node.inputs[6]));
 
 /** Whether the decoder's attention is a fused op with a KV cache (GQA, or MultiHeadAttention fed past keys). */
 export const hasFusedDecoderAttention = (model: ScannedModel): boolean => model.graph.nodes.some(isFusedDecoderNode);
@@ -67,7 +95,10 @@ export const hasFusedDecoderAttention = (model: ScannedModel): boolean => model.
 export function findFusedDecoderSites(model: ScannedModel): FusedDecoderSite[] {
   return model.graph.nodes.filter(isFusedDecoderNode).map((node, layer) =>
     READERS[node.opType]!(node, layer, (why) => {
-      throw new LensError('attention-unavailable', `${node.opType} node '${node.name}' ${why}, which recomputed attention rows would not reproduce. Attention maps are unavailable for this model.`);
+      throw new LensError(
+        'attention-unavailable',
+        `${node.opType} node '${node.name}' ${why}, which recomputed attention rows would not reproduce. Attention maps are unavailable for this model.`,
+      );
     }),
   );
 }

@@ -7,7 +7,8 @@ import { LensError } from '../../../protocol/errors';
 import type { SiteCandidate, SiteStrategy } from './site';
 import { layerOutput } from './unfused-softmax';
 
-const attr = (attributes: readonly { name: string; i?: number; f?: number }[], name: string) => attributes.find((a) => a.name === name);
+const attr = (attributes: readonly { name: string; i?: number; f?: number }[], name: string) =>
+  attributes.find((a) => a.name === name);
 
 export const fusedMultiHeadAttention: SiteStrategy = {
   handles: ['MultiHeadAttention'],
@@ -17,7 +18,10 @@ export const fusedMultiHeadAttention: SiteStrategy = {
       if (node.opType !== 'MultiHeadAttention' || node.domain !== 'com.microsoft') continue;
       const [query = '', key = '', , bias = '', ...rest] = node.inputs;
       const refuse = (why: string) => {
-        throw new LensError('attention-unavailable', `MultiHeadAttention node '${node.name}' ${why}; DAMRO Lens recomputes fused attention from separate query and key inputs only.`);
+        throw new LensError(
+          'attention-unavailable',
+          `MultiHeadAttention node '${node.name}' ${why}; DAMRO Lens recomputes fused attention from separate query and key inputs only.`,
+        );
       };
       if (!key) refuse(`packs Q, K and V into its query input '${query}' (its key input is empty)`);
       if (rest.some(Boolean)) refuse('takes a mask, an attention bias or past state');
@@ -26,7 +30,13 @@ export const fusedMultiHeadAttention: SiteStrategy = {
       sites.push({
         strategy: 'fused-mha',
         node,
-        fused: { query, key, bias: bias || undefined, heads: attr(node.attributes, 'num_heads')?.i ?? 0, ...(scale !== 0 && { scale }) },
+        fused: {
+          query,
+          key,
+          bias: bias || undefined,
+          heads: attr(node.attributes, 'num_heads')?.i ?? 0,
+          ...(scale !== 0 && { scale }),
+        },
         layerOutput: layerOutput(index, node),
       });
     }

@@ -20,7 +20,8 @@ const MAX_WALK = 12;
 function scoresMatMul(index: GraphIndex, tensor: string, depth: number): ScannedNode | undefined {
   const node = index.producer(tensor);
   if (!node) return undefined;
-  if (MATMUL.has(node.opType) && index.isActivation(node.inputs[0] ?? '') && index.isActivation(node.inputs[1] ?? '')) return node;
+  if (MATMUL.has(node.opType) && index.isActivation(node.inputs[0] ?? '') && index.isActivation(node.inputs[1] ?? ''))
+    return node;
   if (!SCORE_PATH.has(node.opType) || depth >= MAX_SCORE_DEPTH) return undefined;
   for (const input of node.inputs) {
     if (!index.isActivation(input)) continue;
@@ -32,7 +33,8 @@ function scoresMatMul(index: GraphIndex, tensor: string, depth: number): Scanned
 
 function contextMatMul(index: GraphIndex, probs: string, depth = 0): ScannedNode | undefined {
   for (const consumer of index.consumers(probs)) {
-    if (MATMUL.has(consumer.opType) && consumer.inputs[0] === probs && index.isActivation(consumer.inputs[1] ?? '')) return consumer;
+    if (MATMUL.has(consumer.opType) && consumer.inputs[0] === probs && index.isActivation(consumer.inputs[1] ?? ''))
+      return consumer;
     if (PROBS_PATH.has(consumer.opType) && depth < MAX_SCORE_DEPTH) {
       const found = contextMatMul(index, consumer.outputs[0]!, depth + 1);
       if (found) return found;
@@ -49,7 +51,11 @@ const isProjectionOutput = (index: GraphIndex, tensor: string): boolean => {
   const node = index.producer(tensor);
   if (isLinear(index, node)) return true;
   const [a = '', b = ''] = node?.inputs ?? [];
-  return node?.opType === 'Add' && ((index.isConstant(b) && isLinear(index, index.producer(a))) || (index.isConstant(a) && isLinear(index, index.producer(b))));
+  return (
+    node?.opType === 'Add' &&
+    ((index.isConstant(b) && isLinear(index, index.producer(a))) ||
+      (index.isConstant(a) && isLinear(index, index.producer(b))))
+  );
 };
 
 /**
@@ -90,7 +96,12 @@ export function layerOutput(index: GraphIndex, context: ScannedNode): string | u
     if (next.length !== 1) return undefined;
     const node = next[0]!;
     if (isResidualAdd(index, node)) residual = node.outputs[0];
-    else if (LAYOUT.has(node.opType) || isLinear(index, node) || (node.opType === 'Add' && node.inputs.some((i) => index.isConstant(i)))) current = node.outputs[0]!;
+    else if (
+      LAYOUT.has(node.opType) ||
+      isLinear(index, node) ||
+      (node.opType === 'Add' && node.inputs.some((i) => index.isConstant(i)))
+    )
+      current = node.outputs[0]!;
     else return undefined;
   }
   if (!residual) return undefined;

@@ -3,7 +3,8 @@ import { aggregateAttention, type AttentionStack } from '../../../../src/core/at
 
 // 3 layers × 2 heads × 2 image tokens; value = 100·layer + 10·head + token, so every mean is easy by hand.
 const data = new Float32Array(12);
-for (let l = 0; l < 3; l++) for (let h = 0; h < 2; h++) for (let t = 0; t < 2; t++) data[(l * 2 + h) * 2 + t] = 100 * l + 10 * h + t;
+for (let l = 0; l < 3; l++)
+  for (let h = 0; h < 2; h++) for (let t = 0; t < 2; t++) data[(l * 2 + h) * 2 + t] = 100 * l + 10 * h + t;
 const stack: AttentionStack = { data, layers: 3, heads: 2, imageTokens: 2 };
 
 describe('aggregateAttention', () => {

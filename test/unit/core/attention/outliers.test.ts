@@ -9,7 +9,14 @@ import {
 } from '../../../../src/core/attention/outliers';
 
 function qk(q: number[][], k: number[][], heads: number): QkRows {
-  return { kind: 'qk', q: new Float32Array(q.flat()), k: new Float32Array(k.flat()), tokens: q.length, dModel: q[0].length, heads };
+  return {
+    kind: 'qk',
+    q: new Float32Array(q.flat()),
+    k: new Float32Array(k.flat()),
+    tokens: q.length,
+    dModel: q[0].length,
+    heads,
+  };
 }
 
 function expectClose(actual: ArrayLike<number>, expected: number[], digits = 6): void {
@@ -20,7 +27,11 @@ function expectClose(actual: ArrayLike<number>, expected: number[], digits = 6):
 describe('src/core/damro-spec.md §1.2 worked example (CLS + 4 patches, k = 2)', () => {
   // With dModel = 1 and q_CLS = 1, the logit of key j is k_j, so k_j = ln p_j gives exactly the spec's row.
   const row = [0.1, 0.05, 0.6, 0.05, 0.2];
-  const input = qk(row.map(() => [1]), row.map((p) => [Math.log(p)]), 1);
+  const input = qk(
+    row.map(() => [1]),
+    row.map((p) => [Math.log(p)]),
+    1,
+  );
 
   it('scores the patches with the CLS column dropped and picks [1, 3] in descending order', () => {
     const scores = scoreOutliers('clip-single-head', input);
@@ -31,7 +42,11 @@ describe('src/core/damro-spec.md §1.2 worked example (CLS + 4 patches, k = 2)',
   });
 
   it('gathers [CLS, p0..p3] positions [2, 4] as intended and [1, 3] = [p0, p2] in the released off-by-one mode', () => {
-    const names = (positions: number[]) => positions.map((p) => { const patch = patchAtClsPosition(p); return patch === null ? 'CLS' : `p${patch}`; });
+    const names = (positions: number[]) =>
+      positions.map((p) => {
+        const patch = patchAtClsPosition(p);
+        return patch === null ? 'CLS' : `p${patch}`;
+      });
     expect(gatherPositionsWithCls([1, 3])).toEqual([2, 4]);
     expect(names(gatherPositionsWithCls([1, 3]))).toEqual(['p1', 'p3']);
     expect(gatherPositionsWithCls([1, 3], true)).toEqual([1, 3]);
@@ -43,7 +58,19 @@ describe('src/core/damro-spec.md §1.2 worked example (CLS + 4 patches, k = 2)',
 describe('CLS scorers on a constructed q/k where they disagree', () => {
   // dModel 4, 2 heads of width 2. q_CLS = [2,0,2,0]; keys: CLS 0, p0 = [3,0,-3,0], p1 = [1,0,1,0].
   // Full-width dots: 0, 0, 4 → logits ×1/2: 0, 0, 2. Head 0 dots: 0, 6, 2; head 1: 0, −6, 2 → logits ×1/√2.
-  const input = qk([[2, 0, 2, 0], [0, 0, 0, 0], [0, 0, 0, 0]], [[0, 0, 0, 0], [3, 0, -3, 0], [1, 0, 1, 0]], 2);
+  const input = qk(
+    [
+      [2, 0, 2, 0],
+      [0, 0, 0, 0],
+      [0, 0, 0, 0],
+    ],
+    [
+      [0, 0, 0, 0],
+      [3, 0, -3, 0],
+      [1, 0, 1, 0],
+    ],
+    2,
+  );
   const e = Math.exp;
   const r = Math.SQRT2;
 
@@ -69,14 +96,22 @@ describe('CLS scorers on a constructed q/k where they disagree', () => {
     const z0 = 1 + e(1) + e(1 / 3);
     const z1 = 1 + e(-1) + e(1 / 3);
     const scaled = { ...input, scale: 1 / 6 };
-    expectClose(scoreOutliers('head-mean', scaled), [(e(1) / z0 + e(-1) / z1) / 2, (e(1 / 3) / z0 + e(1 / 3) / z1) / 2]);
+    expectClose(scoreOutliers('head-mean', scaled), [
+      (e(1) / z0 + e(-1) / z1) / 2,
+      (e(1 / 3) / z0 + e(1 / 3) / z1) / 2,
+    ]);
     expectClose(scoreOutliers('clip-single-head', scaled), Array.from(scoreOutliers('clip-single-head', input)));
   });
 });
 
 describe('substitute scorers for encoders without CLS', () => {
   it("'mean-received-attention' averages each key's column over queries and heads", () => {
-    const probs = { kind: 'attention' as const, probs: new Float32Array([0.5, 0.5, 0.1, 0.9, 1, 0, 0.2, 0.8]), heads: 2, tokens: 2 };
+    const probs = {
+      kind: 'attention' as const,
+      probs: new Float32Array([0.5, 0.5, 0.1, 0.9, 1, 0, 0.2, 0.8]),
+      heads: 2,
+      tokens: 2,
+    };
     // Column sums: key 0 = 0.5 + 0.1 + 1 + 0.2 = 1.8, key 1 = 2.2, over heads·queries = 4.
     expectClose(scoreOutliers('mean-received-attention', probs), [0.45, 0.55]);
   });
@@ -104,7 +139,17 @@ describe('substitute scorers for encoders without CLS', () => {
 });
 
 describe('errors', () => {
-  const input = qk([[1, 0], [0, 1]], [[1, 0], [0, 1]], 1);
+  const input = qk(
+    [
+      [1, 0],
+      [0, 1],
+    ],
+    [
+      [1, 0],
+      [0, 1],
+    ],
+    1,
+  );
   it('names the valid scorers, the wanted input and the valid k', () => {
     expect(() => scoreOutliers('nope', input)).toThrow(/use one of clip-single-head, head-mean/);
     expect(() => scoreOutliers('token-norm', input)).toThrow(/needs hidden input/);

@@ -21,7 +21,12 @@ describe('attention rows from a query and cached keys', () => {
       totalKeys: 3,
       scale: 0.5,
       position: 1,
-      rotary: { cos: Float32Array.of(1, Math.cos(theta)), sin: Float32Array.of(0, Math.sin(theta)), interleaved: false, half: 1 },
+      rotary: {
+        cos: Float32Array.of(1, Math.cos(theta)),
+        sin: Float32Array.of(0, Math.sin(theta)),
+        interleaved: false,
+        half: 1,
+      },
     });
     const [c, s] = [Math.fround(Math.cos(theta)), Math.fround(Math.sin(theta))];
     softmax([0.5 * c, 0.5 * s, 0.5 * (c + s)]).forEach((p, j) => expect(rows[j]).toBeCloseTo(p, 6));
@@ -47,21 +52,49 @@ describe('attention rows from a query and cached keys', () => {
   it('lets query heads share KV heads in groups', () => {
     // 4 query heads over 2 KV heads: heads 0–1 read KV head 0, heads 2–3 read KV head 1.
     const keys = Float32Array.of(1, 0, /* kv1 */ 0, 3);
-    const rows = attentionRowsFromQuery({ query: Float32Array.of(1, 1, 1, 1), keys, heads: 4, kvHeads: 2, headDim: 1, totalKeys: 2, scale: 1 });
+    const rows = attentionRowsFromQuery({
+      query: Float32Array.of(1, 1, 1, 1),
+      keys,
+      heads: 4,
+      kvHeads: 2,
+      headDim: 1,
+      totalKeys: 2,
+      scale: 1,
+    });
     const first = softmax([1, 0]);
     const second = softmax([0, 3]);
     expect(Array.from(rows)).toEqual([...first, ...first, ...second, ...second].map(Math.fround));
-    expect(() => attentionRowsFromQuery({ query: new Float32Array(3), keys, heads: 3, kvHeads: 2, headDim: 1, totalKeys: 2, scale: 1 })).toThrow(/do not group/);
+    expect(() =>
+      attentionRowsFromQuery({
+        query: new Float32Array(3),
+        keys,
+        heads: 3,
+        kvHeads: 2,
+        headDim: 1,
+        totalKeys: 2,
+        scale: 1,
+      }),
+    ).toThrow(/do not group/);
   });
 });
 
 describe('sliding window and soft cap (GroupQueryAttention local_window_size, softcap)', () => {
   // One head, headDim 1, q = 1, scale 1: the scores are the keys themselves, [1, 2, 3, 4].
-  const base = { query: Float32Array.of(1), keys: Float32Array.of(1, 2, 3, 4), heads: 1, kvHeads: 1, headDim: 1, totalKeys: 4, scale: 1 };
+  const base = {
+    query: Float32Array.of(1),
+    keys: Float32Array.of(1, 2, 3, 4),
+    heads: 1,
+    kvHeads: 1,
+    headDim: 1,
+    totalKeys: 4,
+    scale: 1,
+  };
 
   it('a window of 2 keeps the 2 most recent keys (the query’s own included) and zeroes the rest', () => {
     const e = Math.exp;
-    expect(Array.from(attentionRowsFromQuery({ ...base, window: 2 }))).toEqual([0, 0, e(3) / (e(3) + e(4)), e(4) / (e(3) + e(4))].map(Math.fround));
+    expect(Array.from(attentionRowsFromQuery({ ...base, window: 2 }))).toEqual(
+      [0, 0, e(3) / (e(3) + e(4)), e(4) / (e(3) + e(4))].map(Math.fround),
+    );
   });
 
   it('a cap of 2 turns scores s into 2·tanh(s / 2) before the softmax', () => {

@@ -13,7 +13,10 @@ interface Case {
   why: string;
 }
 
-const table = parseJsonc(readFileSync(new URL('../../../cases/chair.jsonc', import.meta.url), 'utf8')) as { _example: Case; cases: Case[] };
+const table = parseJsonc(readFileSync(new URL('../../../cases/chair.jsonc', import.meta.url), 'utf8')) as {
+  _example: Case;
+  cases: Case[];
+};
 const { extract } = chairSetup();
 
 function produced(caption: string): Pair[] {

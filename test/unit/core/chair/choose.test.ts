@@ -7,7 +7,12 @@ import { wordNetChairLexicon } from '../../../../src/core/text/wordnet-chair-lex
 import type { DetectedObject } from '../../../../src/protocol/messages';
 import { CHAIR_GT, perceptronModel, SYNONYMS_TEXT } from './setup';
 
-const resources = createLabelResources({ synonymsText: SYNONYMS_TEXT, chairGt: CHAIR_GT, tagger: createPerceptronTagger(perceptronModel()), lexicon: wordNetChairLexicon() });
+const resources = createLabelResources({
+  synonymsText: SYNONYMS_TEXT,
+  chairGt: CHAIR_GT,
+  tagger: createPerceptronTagger(perceptronModel()),
+  lexicon: wordNetChairLexicon(),
+});
 const box = { x: 1, y: 2, width: 3, height: 4 };
 const detections: DetectedObject[] = [
   { label: 'dog', score: 0.95, box },
@@ -17,26 +22,42 @@ const detections: DetectedObject[] = [
 
 describe('chooseGroundTruth', () => {
   it('takes COCO for a val2014 image even with a list and detections', () => {
-    const chosen = chooseGroundTruth(resources, { image: { fileName: 'COCO_val2014_000000310196.jpg' }, userList: ['cat'], detections, threshold: 0.5 });
+    const chosen = chooseGroundTruth(resources, {
+      image: { fileName: 'COCO_val2014_000000310196.jpg' },
+      userList: ['cat'],
+      detections,
+      threshold: 0.5,
+    });
     expect(chosen.truth?.kind).toBe('coco-annotations');
     expect(chosen.needsDetector).toBe(false);
   });
 
   it('takes the list next, reporting entries that name no COCO object', () => {
-    const chosen = chooseGroundTruth(resources, { image: { fileName: 'holiday.jpg' }, userList: ['puppies', 'unicorn'], detections, threshold: 0.5 });
+    const chosen = chooseGroundTruth(resources, {
+      image: { fileName: 'holiday.jpg' },
+      userList: ['puppies', 'unicorn'],
+      detections,
+      threshold: 0.5,
+    });
     expect(chosen.truth?.kind).toBe('user-list');
     expect([...(chosen.truth?.objects.keys() ?? [])]).toEqual(['dog']);
     expect(chosen.unrecognised).toEqual(['unicorn']);
   });
 
   it('asks for the detector otherwise and keeps its findings at or above the threshold, mapped to node words', () => {
-    expect(chooseGroundTruth(resources, { image: {}, userList: [], threshold: 0.5 })).toEqual({ unrecognised: [], needsDetector: true });
+    expect(chooseGroundTruth(resources, { image: {}, userList: [], threshold: 0.5 })).toEqual({
+      unrecognised: [],
+      needsDetector: true,
+    });
     const high = chooseGroundTruth(resources, { image: {}, userList: [], detections, threshold: 0.8 });
     expect([...(high.truth?.objects.keys() ?? [])]).toEqual(['dog']);
     expect(high.unrecognised).toEqual(['N/A']);
     const low = chooseGroundTruth(resources, { image: {}, userList: [], detections, threshold: 0.7 });
     expect([...(low.truth?.objects.keys() ?? [])]).toEqual(['dog', 'motorcycle']);
-    expect(low.truth?.objects.get('motorcycle')).toEqual({ kind: 'detector', detections: [{ label: 'motorbike', box, confidence: 0.7 }] });
+    expect(low.truth?.objects.get('motorcycle')).toEqual({
+      kind: 'detector',
+      detections: [{ label: 'motorbike', box, confidence: 0.7 }],
+    });
   });
 });
 
@@ -47,7 +68,10 @@ describe('CHAIR matcher', () => {
     const truth = chooseGroundTruth(resources, { image: {}, userList: [], detections, threshold: 0.5 }).truth;
     const labels = resources.matcher.label(caption, truth);
     expect(labels.labels.map((l) => [l.kind, caption.slice(l.start, l.end)])).toEqual([
-      ['grounded', 'dogs'], ['grounded', 'motorbike'], ['hallucinated', 'bench'], ['unverifiable', 'park'],
+      ['grounded', 'dogs'],
+      ['grounded', 'motorbike'],
+      ['hallucinated', 'bench'],
+      ['unverifiable', 'park'],
     ]);
     expect(labels.counts).toEqual({ grounded: 2, hallucinated: 1, unverifiable: 1, unchecked: 0 });
     expect(labels.scores.chairS).toBe(1);
@@ -57,7 +81,10 @@ describe('CHAIR matcher', () => {
   it('without ground truth gives no verdict: the three mentions are unchecked, the non-CHAIR noun unverifiable, CHAIR undefined', () => {
     const labels = resources.matcher.label(caption, undefined);
     expect(labels.labels.map((l) => [l.kind, caption.slice(l.start, l.end)])).toEqual([
-      ['unchecked', 'dogs'], ['unchecked', 'motorbike'], ['unchecked', 'bench'], ['unverifiable', 'park'],
+      ['unchecked', 'dogs'],
+      ['unchecked', 'motorbike'],
+      ['unchecked', 'bench'],
+      ['unverifiable', 'park'],
     ]);
     expect(labels.counts).toEqual({ grounded: 0, hallucinated: 0, unverifiable: 1, unchecked: 3 });
     expect(labels.scores.chairI).toBeNaN();

@@ -16,9 +16,16 @@ describe('COCO CHAIR ground truth', () => {
   const coco = createCocoGroundTruthSource(CHAIR_GT);
 
   it('covers exactly the 500 CHAIR images, with 3 to 10 node words each', () => {
-    const images = repoData('coder-gx__DAMRO/data/chair/coco_pope_random.jsonl').trim().split('\n').map((l) => JSON.parse(l).image_id as number);
+    const images = repoData('coder-gx__DAMRO/data/chair/coco_pope_random.jsonl')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).image_id as number);
     expect(new Set(images).size).toBe(500);
-    expect(Object.keys(CHAIR_GT).map(Number).sort((a, b) => a - b)).toEqual([...images].sort((a, b) => a - b));
+    expect(
+      Object.keys(CHAIR_GT)
+        .map(Number)
+        .sort((a, b) => a - b),
+    ).toEqual([...images].sort((a, b) => a - b));
     const sizes = Object.values(CHAIR_GT).map((v) => v.length);
     expect(Math.min(...sizes)).toBe(3);
     expect(Math.max(...sizes)).toBe(10);
@@ -44,7 +51,11 @@ describe('COCO CHAIR ground truth', () => {
 
 describe('user list and source order', () => {
   it('reads entries through the CHAIR rules and reports the unrecognised ones', () => {
-    const source = createUserListGroundTruthSource(['two dogs', 'a TV', 'dining table', 'unicorn', ' '], synonyms, extract);
+    const source = createUserListGroundTruthSource(
+      ['two dogs', 'a TV', 'dining table', 'unicorn', ' '],
+      synonyms,
+      extract,
+    );
     const truth = source.resolve({});
     expect([...(truth?.objects.entries() ?? [])]).toEqual([
       ['dog', { kind: 'user-list', entry: 'two dogs' }],
@@ -55,7 +66,10 @@ describe('user list and source order', () => {
   });
 
   it('prefers COCO for a CHAIR image and falls back to the list otherwise', () => {
-    const sources = [createCocoGroundTruthSource(CHAIR_GT), createUserListGroundTruthSource(['cat'], synonyms, extract)];
+    const sources = [
+      createCocoGroundTruthSource(CHAIR_GT),
+      createUserListGroundTruthSource(['cat'], synonyms, extract),
+    ];
     expect(resolveGroundTruth(sources, { cocoId: 310196 })?.kind).toBe('coco-annotations');
     expect(resolveGroundTruth(sources, { fileName: 'cat.png' })?.kind).toBe('user-list');
     expect(resolveGroundTruth([createUserListGroundTruthSource([], synonyms, extract)], {})).toBeUndefined();
@@ -63,14 +77,21 @@ describe('user list and source order', () => {
 });
 
 describe('labelCaption and compareCaptions', () => {
-  const truth: GroundTruth = { kind: 'coco-annotations', objects: new Map(CHAIR_GT['310196'].map((n) => [n, { kind: 'coco-annotations', imageId: 310196 } as const])) };
+  const truth: GroundTruth = {
+    kind: 'coco-annotations',
+    objects: new Map(CHAIR_GT['310196'].map((n) => [n, { kind: 'coco-annotations', imageId: 310196 } as const])),
+  };
 
   it('colours grounded, hallucinated and unverifiable words at their exact spans', () => {
     const caption = 'A skier with skis and a dog on a snowy hill.';
     const labels = labelCaption(extract(caption), truth);
     // NLTK tags "snowy" NN here, so it is an (unverifiable) noun like "hill".
     expect(labels.labels.map((l) => [l.kind, caption.slice(l.start, l.end)])).toEqual([
-      ['grounded', 'skier'], ['grounded', 'skis'], ['hallucinated', 'dog'], ['unverifiable', 'snowy'], ['unverifiable', 'hill'],
+      ['grounded', 'skier'],
+      ['grounded', 'skis'],
+      ['hallucinated', 'dog'],
+      ['unverifiable', 'snowy'],
+      ['unverifiable', 'hill'],
     ]);
     expect(labels.counts).toEqual({ grounded: 2, hallucinated: 1, unverifiable: 2, unchecked: 0 });
     expect(labels.missedObjects).toEqual(['snowboard']);
@@ -82,8 +103,12 @@ describe('labelCaption and compareCaptions', () => {
     const damro = labelCaption(extract('A man on skis holding a snowboard and a cup.'), truth);
     const diff = compareCaptions(baseline, damro);
     expect(diff).toMatchObject({
-      removedHallucinations: ['car', 'dog'], introducedHallucinations: ['cup'], sharedHallucinations: [],
-      hallucinatedDelta: -1, groundedDelta: 1, chairSDelta: 0,
+      removedHallucinations: ['car', 'dog'],
+      introducedHallucinations: ['cup'],
+      sharedHallucinations: [],
+      hallucinatedDelta: -1,
+      groundedDelta: 1,
+      chairSDelta: 0,
     });
     expect(diff.chairIDelta).toBeCloseTo(1 / 4 - 2 / 4, 12);
     expect(diff.recallDelta).toBeCloseTo(3 / 3 - 2 / 3, 12);

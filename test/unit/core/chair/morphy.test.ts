@@ -5,7 +5,10 @@ import { createLemmatizer, type WordNetLexicon } from '../../../../src/core/text
 import { wordNetChairLexicon } from '../../../../src/core/text/wordnet-chair-lexicon';
 import { byWordNetPos } from '../../../../src/core/text/wordnet-pos';
 
-function lexicon(lemmas: Partial<Record<'n' | 'v' | 'a' | 'r', string[]>>, exceptions: Partial<Record<'n' | 'v' | 'a' | 'r', Record<string, string[]>>> = {}): WordNetLexicon {
+function lexicon(
+  lemmas: Partial<Record<'n' | 'v' | 'a' | 'r', string[]>>,
+  exceptions: Partial<Record<'n' | 'v' | 'a' | 'r', Record<string, string[]>>> = {},
+): WordNetLexicon {
   return {
     lemmas: byWordNetPos((p) => new Set(lemmas[p] ?? [])),
     exceptions: byWordNetPos((p) => new Map(Object.entries(exceptions[p] ?? {}))),
@@ -39,13 +42,40 @@ describe('the shipped WordNet subset gives NLTK lemmas for CHAIR words', () => {
   const lem = createLemmatizer(wordNetChairLexicon());
   // (word, class, NLTK 3.8 + WordNet 3.0 lemma)
   const NLTK: [string, 'n' | 'v' | 'a' | 'r', string][] = [
-    ['dogs', 'n', 'dog'], ['people', 'n', 'people'], ['men', 'n', 'men'], ['women', 'n', 'woman'], ['children', 'n', 'child'],
-    ['buses', 'n', 'bus'], ['busses', 'n', 'bus'], ['bus', 'n', 'bus'], ['glasses', 'n', 'glass'], ['skis', 'n', 'ski'],
-    ['skis', 'v', 'ski'], ['skiing', 'v', 'ski'], ['skiing', 'n', 'skiing'], ['seated', 'v', 'seat'], ['seated', 'a', 'seated'],
-    ['knives', 'n', 'knife'], ['mice', 'n', 'mouse'], ['scissors', 'n', 'scissors'], ['oxen', 'n', 'ox'], ['geese', 'n', 'goose'],
-    ['tied', 'v', 'tie'], ['ties', 'n', 'tie'], ['sports', 'n', 'sport'], ['bears', 'v', 'bear'], ['orange', 'a', 'orange'],
-    ['remote', 'a', 'remote'], ['couches', 'n', 'couch'], ['benches', 'n', 'bench'], ['puppies', 'n', 'puppy'], ['trained', 'v', 'train'],
-    ['skateboarding', 'v', 'skateboard'], ['biking', 'v', 'bike'], ['cellphones', 'n', 'cellphone'], ['televisions', 'n', 'television'],
+    ['dogs', 'n', 'dog'],
+    ['people', 'n', 'people'],
+    ['men', 'n', 'men'],
+    ['women', 'n', 'woman'],
+    ['children', 'n', 'child'],
+    ['buses', 'n', 'bus'],
+    ['busses', 'n', 'bus'],
+    ['bus', 'n', 'bus'],
+    ['glasses', 'n', 'glass'],
+    ['skis', 'n', 'ski'],
+    ['skis', 'v', 'ski'],
+    ['skiing', 'v', 'ski'],
+    ['skiing', 'n', 'skiing'],
+    ['seated', 'v', 'seat'],
+    ['seated', 'a', 'seated'],
+    ['knives', 'n', 'knife'],
+    ['mice', 'n', 'mouse'],
+    ['scissors', 'n', 'scissors'],
+    ['oxen', 'n', 'ox'],
+    ['geese', 'n', 'goose'],
+    ['tied', 'v', 'tie'],
+    ['ties', 'n', 'tie'],
+    ['sports', 'n', 'sport'],
+    ['bears', 'v', 'bear'],
+    ['orange', 'a', 'orange'],
+    ['remote', 'a', 'remote'],
+    ['couches', 'n', 'couch'],
+    ['benches', 'n', 'bench'],
+    ['puppies', 'n', 'puppy'],
+    ['trained', 'v', 'train'],
+    ['skateboarding', 'v', 'skateboard'],
+    ['biking', 'v', 'bike'],
+    ['cellphones', 'n', 'cellphone'],
+    ['televisions', 'n', 'television'],
   ];
   it.each(NLTK)('%s/%s → %s', (word, pos, want) => {
     expect(lem(word, pos)).toBe(want);

@@ -3,7 +3,14 @@
 // test/tools/make-tagger-fixture.py) — every tag must match.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createPerceptronTagger, normalizePerceptronWord, parsePerceptronModel, perceptronTags, PERCEPTRON_TEMPLATES, type PerceptronModelFile } from '../../../../src/core/text/perceptron-tagger';
+import {
+  createPerceptronTagger,
+  normalizePerceptronWord,
+  parsePerceptronModel,
+  perceptronTags,
+  PERCEPTRON_TEMPLATES,
+  type PerceptronModelFile,
+} from '../../../../src/core/text/perceptron-tagger';
 import { tokenize } from '../../../../src/core/text/tokenize';
 import { perceptronModel } from './setup';
 
@@ -14,7 +21,9 @@ function tiny(weights: Weights, tagdict: Record<string, string> = {}) {
   const file: PerceptronModelFile = {
     classes: ['A', 'B', 'C'],
     tagdict,
-    weights: Object.fromEntries(PERCEPTRON_TEMPLATES.map((t) => [t, { ...(t === 'bias' ? { '': [1, 500] } : {}), ...weights[t] }])),
+    weights: Object.fromEntries(
+      PERCEPTRON_TEMPLATES.map((t) => [t, { ...(t === 'bias' ? { '': [1, 500] } : {}), ...weights[t] }]),
+    ),
   };
   return (sentence: string) => perceptronTags(parsePerceptronModel(file), sentence.split(' '));
 }
@@ -52,7 +61,10 @@ describe('perceptronTags on hand-worked models', () => {
   it('pads the context with -START-, -START2- before and -END-, -END2- after the words', () => {
     // Context: -START- -START2- w x y z -END- -END2-. The first word's previous word is -START2- (A +1); no word
     // has -START- as its previous word (A +5 never fires). Two after y is -END- (C +1); two after z is -END2-.
-    const tag = tiny({ 'i-1 word': { '-START2-': [0, 1000], '-START-': [0, 5000] }, 'i+2 word': { '-END-': [2, 1000] } });
+    const tag = tiny({
+      'i-1 word': { '-START2-': [0, 1000], '-START-': [0, 5000] },
+      'i+2 word': { '-END-': [2, 1000] },
+    });
     expect(tag('w x y z')).toEqual(['A', 'B', 'C', 'B']);
   });
 
@@ -81,7 +93,7 @@ describe('perceptronTags on hand-worked models', () => {
     weights.bias = { '': [1, 100] };
     weights['i suffix'] = { x: [1, 200] };
     weights['i word'] = { x: [1, 300, 2, 600] };
-    expect((0.1 + 0.2) + 0.3).toBeGreaterThan(0.6);
+    expect(0.1 + 0.2 + 0.3).toBeGreaterThan(0.6);
     expect(perceptronTags(parsePerceptronModel(file), ['x'])).toEqual(['B']);
   });
 
@@ -92,13 +104,17 @@ describe('perceptronTags on hand-worked models', () => {
   });
 
   it('rejects a file that is not a converted model, naming the converter', () => {
-    expect(() => parsePerceptronModel({ classes: ['A'], tagdict: { x: 'Z' }, weights: {} })).toThrow(/convert-perceptron-tagger\.py/);
+    expect(() => parsePerceptronModel({ classes: ['A'], tagdict: { x: 'Z' }, weights: {} })).toThrow(
+      /convert-perceptron-tagger\.py/,
+    );
     expect(() => parsePerceptronModel({ classes: ['A'], tagdict: {}, weights: {} })).toThrow(/"bias"/);
   });
 });
 
 describe('NLTK 3.8 parity on the real model', () => {
-  const fixture = JSON.parse(readFileSync(new URL('../../../cases/perceptron-tagger-parity.json', import.meta.url), 'utf8')) as { rows: [string, string][] };
+  const fixture = JSON.parse(
+    readFileSync(new URL('../../../cases/perceptron-tagger-parity.json', import.meta.url), 'utf8'),
+  ) as { rows: [string, string][] };
   const model = perceptronModel();
 
   it('reproduces every tag of the fixture', () => {
@@ -116,8 +132,9 @@ describe('NLTK 3.8 parity on the real model', () => {
   it('tags the words that decide CHAIR objects as NLTK does', () => {
     // NLTK 3.8: [('a','DT'),('man','NN'),('skiing','VBG'),('down','RP'),('a','DT'),('snowy','NN'),('hill','NN'),
     // ('next','IN'),('to','TO'),('a','DT'),('potted','JJ'),('plant','NN'),('and','CC'),('bowling','NN'),('ball','NN')]
-    expect(perceptronTags(model, 'a man skiing down a snowy hill next to a potted plant and bowling ball'.split(' ')))
-      .toEqual(['DT', 'NN', 'VBG', 'RP', 'DT', 'NN', 'NN', 'IN', 'TO', 'DT', 'JJ', 'NN', 'CC', 'NN', 'NN']);
+    expect(
+      perceptronTags(model, 'a man skiing down a snowy hill next to a potted plant and bowling ball'.split(' ')),
+    ).toEqual(['DT', 'NN', 'VBG', 'RP', 'DT', 'NN', 'NN', 'IN', 'TO', 'DT', 'JJ', 'NN', 'CC', 'NN', 'NN']);
   });
 
   it('gives CHAIR the WordNet class of each tag and marks only Penn nouns as nouns', () => {

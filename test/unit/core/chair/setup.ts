@@ -1,11 +1,19 @@
 // One CHAIR extractor for the chair tests: the real synonym table (public/data/), NLTK's tagger model as the site
 // serves it (public/data/) and the shipped WordNet subset.
-import { CHAIR_GROUND_TRUTH_FILE, CHAIR_SYNONYMS_FILE, PERCEPTRON_TAGGER_FILE } from '../../../../src/core/eval/data-files';
+import {
+  CHAIR_GROUND_TRUTH_FILE,
+  CHAIR_SYNONYMS_FILE,
+  PERCEPTRON_TAGGER_FILE,
+} from '../../../../src/core/eval/data-files';
 import { repoData } from '../../../support/repo-data';
 import { createChairExtractor, type ChairExtractor } from '../../../../src/core/metrics/chair-mentions';
 import { parseSynonymTable, type SynonymTable } from '../../../../src/core/metrics/chair-synonyms';
 import { createLemmatizer } from '../../../../src/core/text/morphy';
-import { createPerceptronTagger, parsePerceptronModel, type PerceptronModel } from '../../../../src/core/text/perceptron-tagger';
+import {
+  createPerceptronTagger,
+  parsePerceptronModel,
+  type PerceptronModel,
+} from '../../../../src/core/text/perceptron-tagger';
 import { wordNetChairLexicon } from '../../../../src/core/text/wordnet-chair-lexicon';
 
 export const SYNONYMS_TEXT = repoData(CHAIR_SYNONYMS_FILE);
@@ -23,7 +31,14 @@ let cached: { synonyms: SynonymTable; extract: ChairExtractor } | undefined;
 export function chairSetup(): { synonyms: SynonymTable; extract: ChairExtractor } {
   if (!cached) {
     const synonyms = parseSynonymTable(SYNONYMS_TEXT);
-    cached = { synonyms, extract: createChairExtractor({ synonyms, tagger: createPerceptronTagger(perceptronModel()), lemmatize: createLemmatizer(wordNetChairLexicon()) }) };
+    cached = {
+      synonyms,
+      extract: createChairExtractor({
+        synonyms,
+        tagger: createPerceptronTagger(perceptronModel()),
+        lemmatize: createLemmatizer(wordNetChairLexicon()),
+      }),
+    };
   }
   return cached;
 }

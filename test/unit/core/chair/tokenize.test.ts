@@ -7,7 +7,10 @@ const CASES: [string, string[]][] = [
   ['A man and two dogs.', ['a', 'man', 'and', 'two', 'dogs', '.']],
   ["The dog's bowl isn't full.", ['the', 'dog', "'s", 'bowl', 'is', "n't", 'full', '.']],
   ['He said "hi."', ['he', 'said', '``', 'hi', '.', "''"]],
-  ['I cannot see 1,000 dogs, 2 cats: none.', ['i', 'can', 'not', 'see', '1,000', 'dogs', ',', '2', 'cats', ':', 'none', '.']],
+  [
+    'I cannot see 1,000 dogs, 2 cats: none.',
+    ['i', 'can', 'not', 'see', '1,000', 'dogs', ',', '2', 'cats', ':', 'none', '.'],
+  ],
   ['A cat...a dog (maybe)!', ['a', 'cat', '...', 'a', 'dog', '(', 'maybe', ')', '!']],
   ['Mr. Smith sat. Then a dog came.', ['mr.', 'smith', 'sat', '.', 'then', 'a', 'dog', 'came', '.']],
   ["The dogs' toys & a t-shirt; why?", ['the', 'dogs', "'", 'toys', '&', 'a', 't-shirt', ';', 'why', '?']],

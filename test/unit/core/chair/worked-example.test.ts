@@ -7,7 +7,10 @@ import { chairSetup } from './setup';
 
 const CAPTION = 'A man and two dogs sit on a couch near a television.';
 const evidence = { kind: 'user-list', entry: 'test' } as const;
-const GT: GroundTruth = { kind: 'user-list', objects: new Map(['person', 'couch', 'dining table'].map((n) => [n, evidence])) };
+const GT: GroundTruth = {
+  kind: 'user-list',
+  objects: new Map(['person', 'couch', 'dining table'].map((n) => [n, evidence])),
+};
 
 describe('spec worked example', () => {
   const { extract } = chairSetup();
@@ -15,7 +18,10 @@ describe('spec worked example', () => {
 
   it('finds man → person, dogs → dog, couch, television → tv with their spans', () => {
     expect(parse.mentions.map((m) => [m.word, m.node, CAPTION.slice(m.start, m.end)])).toEqual([
-      ['man', 'person', 'man'], ['dog', 'dog', 'dogs'], ['couch', 'couch', 'couch'], ['television', 'tv', 'television'],
+      ['man', 'person', 'man'],
+      ['dog', 'dog', 'dogs'],
+      ['couch', 'couch', 'couch'],
+      ['television', 'tv', 'television'],
     ]);
     expect(parse.mentions[1]).toMatchObject({ start: 14, end: 18 });
   });
@@ -24,7 +30,14 @@ describe('spec worked example', () => {
     const labelled = labelCaption(parse, GT);
     expect(labelled.hallucinatedObjects).toEqual(['dog', 'tv']);
     expect(labelled.counts).toMatchObject({ grounded: 2, hallucinated: 2 });
-    expect(labelled.scores).toMatchObject({ chairS: 1, chairI: 0.5, mentions: 4, hallucinatedMentions: 2, groundTruthMentioned: 2, groundTruthObjects: 3 });
+    expect(labelled.scores).toMatchObject({
+      chairS: 1,
+      chairI: 0.5,
+      mentions: 4,
+      hallucinatedMentions: 2,
+      groundTruthMentioned: 2,
+      groundTruthObjects: 3,
+    });
     expect(labelled.scores.recall).toBeCloseTo(2 / 3, 12);
     expect(labelled.mentionedObjects).toEqual(['couch', 'person']);
     expect(labelled.missedObjects).toEqual(['dining table']);
@@ -40,7 +53,14 @@ describe('scoreChair over many captions', () => {
       { nodes: ['cat', 'cat'], groundTruth: new Set(['cat', 'bed']) },
       { nodes: [], groundTruth: new Set(['car']) },
     ]);
-    expect(scores).toMatchObject({ captions: 3, hallucinatedCaptions: 1, mentions: 6, hallucinatedMentions: 2, groundTruthObjects: 6, groundTruthMentioned: 3 });
+    expect(scores).toMatchObject({
+      captions: 3,
+      hallucinatedCaptions: 1,
+      mentions: 6,
+      hallucinatedMentions: 2,
+      groundTruthObjects: 6,
+      groundTruthMentioned: 3,
+    });
     expect(scores.chairS).toBeCloseTo(1 / 3, 12);
     expect(scores.chairI).toBeCloseTo(2 / 6, 12);
     expect(scores.recall).toBe(0.5);

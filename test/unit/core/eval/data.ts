@@ -3,7 +3,10 @@ import type { SourceFiles } from '../../../../src/core/eval/benchmark';
 import { benchmarkOf } from '../../../../src/core/eval/benchmarks';
 import { repoData } from '../../../support/repo-data';
 
-
 export function sourceFiles(benchmark: string, split: string): SourceFiles {
-  return Object.fromEntries(benchmarkOf(benchmark).sources(split).map((path) => [path, repoData(path)]));
+  return Object.fromEntries(
+    benchmarkOf(benchmark)
+      .sources(split)
+      .map((path) => [path, repoData(path)]),
+  );
 }

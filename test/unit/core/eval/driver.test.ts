@@ -7,7 +7,11 @@ import { itemSeed, paperPreset } from '../../../../src/core/eval/presets';
 import type { Progress } from '../../../../src/core/eval/progress';
 import type { EvalImageParams } from '../../../../src/protocol/messages';
 
-const items: EvalItem[] = ['a', 'a', 'b', 'b', 'c'].map((image, i) => ({ key: String(i + 1), image: `${image}.png`, prompt: `question ${i + 1}` }));
+const items: EvalItem[] = ['a', 'a', 'b', 'b', 'c'].map((image, i) => ({
+  key: String(i + 1),
+  image: `${image}.png`,
+  prompt: `question ${i + 1}`,
+}));
 const settings = paperPreset('pope').settings;
 
 function harness(options: { pauseAfter?: number; cancelDuring?: number } = {}) {
@@ -23,7 +27,15 @@ function harness(options: { pauseAfter?: number; cancelDuring?: number } = {}) {
       const asked = calls.length === options.cancelDuring ? params.items.slice(0, 1) : params.items;
       if (calls.length === options.cancelDuring) cancelled = true;
       clock += 100 * asked.length;
-      return { answers: asked.map(({ key }) => ({ key, outputs: { baseline: `b${key}`, damro: `d${key}` }, tokens: { baseline: 1, damro: 1 } })), cancelled: calls.length === options.cancelDuring, timings: { visionMs: 0, decodeMs: 0 } };
+      return {
+        answers: asked.map(({ key }) => ({
+          key,
+          outputs: { baseline: `b${key}`, damro: `d${key}` },
+          tokens: { baseline: 1, damro: 1 },
+        })),
+        cancelled: calls.length === options.cancelDuring,
+        timings: { visionMs: 0, decodeMs: 0 },
+      };
     },
     async cancel() {},
   };
@@ -32,12 +44,19 @@ function harness(options: { pauseAfter?: number; cancelDuring?: number } = {}) {
       { items, answered, imagePaths: locateImages(items, ['x/a.png', 'x/b.png', 'x/c.png']).paths, settings, jobId: 7 },
       {
         engine,
-        readImage: async (path) => ({ kind: 'encoded', bytes: new TextEncoder().encode(path).buffer as ArrayBuffer, mime: 'image/png' }),
+        readImage: async (path) => ({
+          kind: 'encoded',
+          bytes: new TextEncoder().encode(path).buffer as ArrayBuffer,
+          mime: 'image/png',
+        }),
         save: async (answers) => void saved.push(...answers.map(({ item, outputs }) => ({ key: item.key, outputs }))),
         onProgress: (p) => progress.push(p),
         now: () => clock,
       },
-      { shouldPause: () => options.pauseAfter !== undefined && calls.length >= options.pauseAfter, isCancelled: () => cancelled },
+      {
+        shouldPause: () => options.pauseAfter !== undefined && calls.length >= options.pauseAfter,
+        isCancelled: () => cancelled,
+      },
     );
   return { run, calls, saved, progress };
 }
@@ -47,7 +66,16 @@ describe('driveEval', () => {
     const h = harness();
     expect(await h.run(new Set())).toBe('complete');
     expect(h.calls.map((c) => c.items.map((i) => i.key))).toEqual([['1', '2'], ['3', '4'], ['5']]);
-    expect(h.calls[0]).toMatchObject({ jobId: 7, damro: settings.damro, decoding: 'sample', maxNewTokens: 1024, items: [{ key: '1', prompt: 'question 1', seed: itemSeed(42, '1') }, { key: '2', prompt: 'question 2', seed: itemSeed(42, '2') }] });
+    expect(h.calls[0]).toMatchObject({
+      jobId: 7,
+      damro: settings.damro,
+      decoding: 'sample',
+      maxNewTokens: 1024,
+      items: [
+        { key: '1', prompt: 'question 1', seed: itemSeed(42, '1') },
+        { key: '2', prompt: 'question 2', seed: itemSeed(42, '2') },
+      ],
+    });
     expect(new TextDecoder().decode((h.calls[1].image as { bytes: ArrayBuffer }).bytes)).toBe('x/b.png');
     expect(h.saved.map((s) => s.key)).toEqual(['1', '2', '3', '4', '5']);
     expect(h.saved[4].outputs).toEqual({ baseline: 'b5', damro: 'd5' });
@@ -74,7 +102,23 @@ describe('driveEval', () => {
   });
 
   it('says which image is missing from the folder', async () => {
-    const run = driveEval({ items, answered: new Set(), imagePaths: new Map(), settings, jobId: 1 }, { engine: { answerImage: async () => { throw new Error('unreachable'); }, cancel: async () => {} }, readImage: async () => { throw new Error('unreachable'); }, save: async () => {}, now: () => 0 }, { shouldPause: () => false, isCancelled: () => false });
+    const run = driveEval(
+      { items, answered: new Set(), imagePaths: new Map(), settings, jobId: 1 },
+      {
+        engine: {
+          answerImage: async () => {
+            throw new Error('unreachable');
+          },
+          cancel: async () => {},
+        },
+        readImage: async () => {
+          throw new Error('unreachable');
+        },
+        save: async () => {},
+        now: () => 0,
+      },
+      { shouldPause: () => false, isCancelled: () => false },
+    );
     await expect(run).rejects.toThrow(/The image a.png is not in the chosen folder/);
   });
 });

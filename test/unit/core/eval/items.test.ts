@@ -10,7 +10,12 @@ describe('item selection', () => {
   const pope = popeBenchmark.parse(sourceFiles('pope', 'random'), 'random');
 
   it('groups by image in first-appearance order and tells same-named images in different folders apart', () => {
-    const groups = groupByImage([item('1', 'a.png', 'x'), item('2', 'b.png'), item('3', 'a.png', 'y'), item('4', 'a.png', 'x')]);
+    const groups = groupByImage([
+      item('1', 'a.png', 'x'),
+      item('2', 'b.png'),
+      item('3', 'a.png', 'y'),
+      item('4', 'a.png', 'x'),
+    ]);
     expect(groups.map((g) => [g.folder, g.image, g.items.map((i) => i.key)])).toEqual([
       ['x', 'a.png', ['1', '4']],
       [undefined, 'b.png', ['2']],
@@ -19,7 +24,20 @@ describe('item selection', () => {
   });
 
   it('limits to whole images: 12 POPE questions are the first two images, 13 take a third image', () => {
-    expect(limitItems(pope, 12).map((i) => i.key)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12']);
+    expect(limitItems(pope, 12).map((i) => i.key)).toEqual([
+      '1',
+      '2',
+      '3',
+      '4',
+      '5',
+      '6',
+      '7',
+      '8',
+      '9',
+      '10',
+      '11',
+      '12',
+    ]);
     expect(limitItems(pope, 13)).toHaveLength(18);
     expect(limitItems(pope, undefined)).toHaveLength(3000);
     expect(() => limitItems(pope, 0)).toThrow(/whole number/);
@@ -43,6 +61,16 @@ describe('item selection', () => {
   });
 
   it('leaves out answered items on resume', () => {
-    expect(pendingItems(pope.slice(0, 12), new Set(['1', '2', '7'])).map((i) => i.key)).toEqual(['3', '4', '5', '6', '8', '9', '10', '11', '12']);
+    expect(pendingItems(pope.slice(0, 12), new Set(['1', '2', '7'])).map((i) => i.key)).toEqual([
+      '3',
+      '4',
+      '5',
+      '6',
+      '8',
+      '9',
+      '10',
+      '11',
+      '12',
+    ]);
   });
 });

@@ -37,11 +37,33 @@ describe('tokenRecords', () => {
     expect(stepAt(evidence.stepEnds, 14)).toBeUndefined();
   });
   it('records each labelled word at its first step, and skips words past the recorded steps', () => {
-    const labels = [{ kind: 'grounded' as const, start: 2, end: 5 }, { kind: 'hallucinated' as const, start: 9, end: 14 }, { kind: 'unverifiable' as const, start: 20, end: 22 }];
+    const labels = [
+      { kind: 'grounded' as const, start: 2, end: 5 },
+      { kind: 'hallucinated' as const, start: 9, end: 14 },
+      { kind: 'unverifiable' as const, start: 20, end: 22 },
+    ];
     const records = tokenRecords('x.jpg', 'damro', 'a dog on grass', labels, evidence);
     expect(records).toEqual([
-      { image: 'x.jpg', method: 'damro', step: 1, word: 'dog', label: 'grounded', share: [0.1, 0.2], overlap: [0, 1], entropy: [1, 2] },
-      { image: 'x.jpg', method: 'damro', step: 3, word: 'grass', label: 'hallucinated', share: [0.3, 0.6], overlap: [0, 1], entropy: [1, 2] },
+      {
+        image: 'x.jpg',
+        method: 'damro',
+        step: 1,
+        word: 'dog',
+        label: 'grounded',
+        share: [0.1, 0.2],
+        overlap: [0, 1],
+        entropy: [1, 2],
+      },
+      {
+        image: 'x.jpg',
+        method: 'damro',
+        step: 3,
+        word: 'grass',
+        label: 'hallucinated',
+        share: [0.3, 0.6],
+        overlap: [0, 1],
+        entropy: [1, 2],
+      },
     ]);
     expect(() => tokenRecords('x.jpg', 'damro', '', [], { stepEnds: [1], steps: [] })).toThrow(/damaged/);
   });
@@ -58,14 +80,31 @@ describe('imageRecord', () => {
     expect(r.topKMass).toBeCloseTo(0.7, 12);
     // ranks scores 9 1 2 3 4 5 6 7 8, norms 9 2 1 3 4 5 6 7 8: Σd² = 2, ρ = 1 − 6·2/(9·80) = 0.983333.
     expect(r.scoreNormSpearman).toBeCloseTo(1 - 12 / 720, 12);
-    expect(r).toMatchObject({ k: 2, outliersOnBorder: 1, borderChance: 8 / 9, outliersOnBackground: 0.5, backgroundChance: 7 / 9 });
-    expect(imageRecord('y.jpg', { grid: { rows: 3, cols: 3 }, scores, norms, outliers: [4] }).outliersOnBackground).toBeUndefined();
+    expect(r).toMatchObject({
+      k: 2,
+      outliersOnBorder: 1,
+      borderChance: 8 / 9,
+      outliersOnBackground: 0.5,
+      backgroundChance: 7 / 9,
+    });
+    expect(
+      imageRecord('y.jpg', { grid: { rows: 3, cols: 3 }, scores, norms, outliers: [4] }).outliersOnBackground,
+    ).toBeUndefined();
     expect(() => imageRecord('y.jpg', { grid: { rows: 2, cols: 2 }, scores, norms, outliers: [0] })).toThrow(/damaged/);
   });
 });
 
 describe('summariseEvidence', () => {
-  const record = (method: 'baseline' | 'damro', label: TokenRecord['label'], share: number[]): TokenRecord => ({ image: 'i', method, step: 0, word: 'w', label, share, overlap: share.map(() => 0.5), entropy: share.map(() => 1) });
+  const record = (method: 'baseline' | 'damro', label: TokenRecord['label'], share: number[]): TokenRecord => ({
+    image: 'i',
+    method,
+    step: 0,
+    word: 'w',
+    label,
+    share,
+    overlap: share.map(() => 0.5),
+    entropy: share.map(() => 1),
+  });
   const tokens = [
     record('baseline', 'hallucinated', [0.9, 0.5]),
     record('baseline', 'hallucinated', [0.8, 0.4]),
@@ -109,13 +148,37 @@ describe('summariseEvidence', () => {
 
   it('writes the same numbers as CSV', () => {
     const rows = comparisonsCsv(summary).trim().split('\n');
-    expect(rows[0]).toBe('method,measure,layer,n_hallucinated,n_grounded,mean_hallucinated,mean_grounded,difference,ci_low,ci_high,u,p,effect_rank_biserial,test,strongest_layer,p_bonferroni_strongest');
+    expect(rows[0]).toBe(
+      'method,measure,layer,n_hallucinated,n_grounded,mean_hallucinated,mean_grounded,difference,ci_low,ci_high,u,p,effect_rank_biserial,test,strongest_layer,p_bonferroni_strongest',
+    );
     const all0 = rows.find((r) => r.startsWith('all,share,0,'))!.split(',');
     const layer = comparisonOf(summary, 'share', 'all').layers[0];
     // Strongest of the 2 tested layers: p 0.2 × 2 = 0.4 after Bonferroni.
-    expect(all0.slice(3, 16)).toEqual(['3', '2', String(layer.meanHallucinated), String(layer.meanGrounded), String(layer.difference.estimate), String(layer.difference.low), String(layer.difference.high), '6', String(layer.test!.p), '1', 'exact', 'yes', '0.4']);
-    expect(tokenRecordsCsv(tokens.slice(0, 1))).toBe('image,method,step,word,label,layer,share,overlap,entropy\ni,baseline,0,w,hallucinated,0,0.9,0.5,1\ni,baseline,0,w,hallucinated,1,0.5,0.5,1\n');
-    expect(imageRecordsCsv([{ image: 'a,b', k: 1, topKMass: 0.5, scoreNormSpearman: Number.NaN, outliersOnBorder: 1, borderChance: 0.5 }])).toBe('image,k,top_k_mass,score_norm_spearman,outliers_on_border,border_chance,outliers_on_background,background_chance\n"a,b",1,0.5,,1,0.5,,\n');
+    expect(all0.slice(3, 16)).toEqual([
+      '3',
+      '2',
+      String(layer.meanHallucinated),
+      String(layer.meanGrounded),
+      String(layer.difference.estimate),
+      String(layer.difference.low),
+      String(layer.difference.high),
+      '6',
+      String(layer.test!.p),
+      '1',
+      'exact',
+      'yes',
+      '0.4',
+    ]);
+    expect(tokenRecordsCsv(tokens.slice(0, 1))).toBe(
+      'image,method,step,word,label,layer,share,overlap,entropy\ni,baseline,0,w,hallucinated,0,0.9,0.5,1\ni,baseline,0,w,hallucinated,1,0.5,0.5,1\n',
+    );
+    expect(
+      imageRecordsCsv([
+        { image: 'a,b', k: 1, topKMass: 0.5, scoreNormSpearman: Number.NaN, outliersOnBorder: 1, borderChance: 0.5 },
+      ]),
+    ).toBe(
+      'image,k,top_k_mass,score_norm_spearman,outliers_on_border,border_chance,outliers_on_background,background_chance\n"a,b",1,0.5,,1,0.5,,\n',
+    );
   });
 });
 

@@ -11,7 +11,11 @@ import {
 } from '../../../../src/core/geometry';
 import type { ImagePx, ProcessorPlan } from '../../../../src/core/geometry';
 
-const CLIP_336 = processorStepsFromHfConfig({ size: { shortest_edge: 336 }, do_center_crop: true, crop_size: { height: 336, width: 336 } });
+const CLIP_336 = processorStepsFromHfConfig({
+  size: { shortest_edge: 336 },
+  do_center_crop: true,
+  crop_size: { height: 336, width: 336 },
+});
 const GRID_24 = patchGrid(24, 24);
 
 const asArray = (r: { x: number; y: number; width: number; height: number }) => [r.x, r.y, r.width, r.height];
@@ -35,10 +39,18 @@ describe('patch ↔ original-image rectangles', () => {
   });
 
   it('SigLIP 384 px, 27×27 of 14 px on 640×480: non-square patches 23.33×17.5, the last 6 model px unused', () => {
-    const plan = planProcessor({ width: 640, height: 480 }, processorStepsFromHfConfig({ size: { height: 384, width: 384 } }));
+    const plan = planProcessor(
+      { width: 640, height: 480 },
+      processorStepsFromHfConfig({ size: { height: 384, width: 384 } }),
+    );
     expect(() => patchRectInImage(plan, patchGrid(27, 27), 0 as never)).toThrow(/give patchPx/);
     const grid = patchGrid(27, 27, 14);
-    expectClose(asArray(patchRectInImage(plan, grid, asPatchIndex(grid, 728))), [(364 * 640) / 384, 455, (14 * 640) / 384, 17.5]);
+    expectClose(asArray(patchRectInImage(plan, grid, asPatchIndex(grid, 728))), [
+      (364 * 640) / 384,
+      455,
+      (14 * 640) / 384,
+      17.5,
+    ]);
   });
 
   it('point → patch: inverse of patch → rect for every patch of several plans; cropped-away points give null', () => {
@@ -50,7 +62,9 @@ describe('patch ↔ original-image rectangles', () => {
     for (const plan of plans) {
       for (let i = 0; i < 576; i++) {
         const r = patchRectInImage(plan, GRID_24, asPatchIndex(GRID_24, i));
-        expect(patchAtImagePoint(plan, GRID_24, (r.x + r.width / 2) as ImagePx, (r.y + r.height / 2) as ImagePx)).toBe(i);
+        expect(patchAtImagePoint(plan, GRID_24, (r.x + r.width / 2) as ImagePx, (r.y + r.height / 2) as ImagePx)).toBe(
+          i,
+        );
       }
     }
     expect(patchAtImagePoint(plans[0], GRID_24, 79.9 as ImagePx, 10 as ImagePx)).toBeNull();
@@ -59,7 +73,10 @@ describe('patch ↔ original-image rectangles', () => {
   });
 
   it('padded input: the top-left image pixel lies in patch (8, 4) of the 336 px input (offset 68, 118)', () => {
-    const plan = planProcessor({ width: 200, height: 100 }, processorStepsFromHfConfig({ do_center_crop: true, crop_size: 336 }));
+    const plan = planProcessor(
+      { width: 200, height: 100 },
+      processorStepsFromHfConfig({ do_center_crop: true, crop_size: 336 }),
+    );
     expect(patchAtImagePoint(plan, GRID_24, 0 as ImagePx, 0 as ImagePx)).toBe(8 * 24 + 4);
     expectClose(asArray(patchRectInImage(plan, GRID_24, asPatchIndex(GRID_24, 0))), [-68, -118, 14, 14]);
   });

@@ -1,12 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { LensError } from '../../../../src/protocol/errors';
-import { inputRectInImage, planProcessor, processorStepsFromHfConfig, seenRectInImage } from '../../../../src/core/geometry';
+import {
+  inputRectInImage,
+  planProcessor,
+  processorStepsFromHfConfig,
+  seenRectInImage,
+} from '../../../../src/core/geometry';
 import type { HfImageProcessorConfig, Rect } from '../../../../src/core/geometry';
 
 // LLaVA-1.5's CLIP processor (preprocessor_config.json of llava-hf/llava-1.5-7b-hf).
-const CLIP_336: HfImageProcessorConfig = { do_resize: true, size: { shortest_edge: 336 }, do_center_crop: true, crop_size: { height: 336, width: 336 } };
+const CLIP_336: HfImageProcessorConfig = {
+  do_resize: true,
+  size: { shortest_edge: 336 },
+  do_center_crop: true,
+  crop_size: { height: 336, width: 336 },
+};
 
-function expectRect(actual: Rect<never> | { x: number; y: number; width: number; height: number }, expected: [number, number, number, number]): void {
+function expectRect(
+  actual: Rect<never> | { x: number; y: number; width: number; height: number },
+  expected: [number, number, number, number],
+): void {
   const got = [actual.x, actual.y, actual.width, actual.height];
   got.forEach((v, i) => expect(v, `component ${i} of ${JSON.stringify(got)}`).toBeCloseTo(expected[i], 9));
 }
@@ -52,12 +65,18 @@ describe('planProcessor (CLIP resize shortest edge + centre crop)', () => {
     expectRect(inputRectInImage(canvas), [-67.5, -117.5, 336, 336]);
     expectRect(seenRectInImage(canvas), [0, 0, 201, 101]);
     // … or floor(67.5) = 67 px with sharp's padding.
-    const sharp = planProcessor({ width: 201, height: 101 }, processorStepsFromHfConfig({ do_center_crop: true, crop_size: 336 }, 'sharp'));
+    const sharp = planProcessor(
+      { width: 201, height: 101 },
+      processorStepsFromHfConfig({ do_center_crop: true, crop_size: 336 }, 'sharp'),
+    );
     expectRect(inputRectInImage(sharp), [-67, -117, 336, 336]);
   });
 
   it('SigLIP-style plain resize stretches each axis on its own', () => {
-    const plan = planProcessor({ width: 640, height: 480 }, processorStepsFromHfConfig({ size: { height: 384, width: 384 } }));
+    const plan = planProcessor(
+      { width: 640, height: 480 },
+      processorStepsFromHfConfig({ size: { height: 384, width: 384 } }),
+    );
     expect(plan.toModel).toEqual({ scaleX: 384 / 640, offsetX: 0, scaleY: 384 / 480, offsetY: 0 });
     expectRect(inputRectInImage(plan), [0, 0, 640, 480]);
   });
@@ -66,7 +85,10 @@ describe('planProcessor (CLIP resize shortest edge + centre crop)', () => {
     const plan = planProcessor({ width: 640, height: 480 }, processorStepsFromHfConfig({ size: 224 }));
     expect(plan.input).toEqual({ width: 224, height: 168 });
     // With max_size the second factor min(1000/298.67, 1000/224) > 1 scales back up until the long side is 1000.
-    const capped = planProcessor({ width: 640, height: 480 }, processorStepsFromHfConfig({ size: 224, max_size: 1000 }));
+    const capped = planProcessor(
+      { width: 640, height: 480 },
+      processorStepsFromHfConfig({ size: 224, max_size: 1000 }),
+    );
     expect(capped.input).toEqual({ width: 1000, height: 750 });
   });
 

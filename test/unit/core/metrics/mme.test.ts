@@ -83,7 +83,8 @@ describe('parseMmeAnswer', () => {
 
 describe('results files', () => {
   it('round-trips generated answers, flattening newlines and tabs in the output', () => {
-    const text = formatMmeLine('b.jpg', 'Q?', 'No', 'No.\nThere\tis none') + formatMmeLine('b.jpg', 'Q2?', 'Yes', 'Yes');
+    const text =
+      formatMmeLine('b.jpg', 'Q?', 'No', 'No.\nThere\tis none') + formatMmeLine('b.jpg', 'Q2?', 'Yes', 'Yes');
     const answers = parseMmeResults(text);
     expect(answers[0]).toEqual({ image: 'b.jpg', question: 'Q?', gt: 'No', output: 'No. There is none\n' });
     expect(scoreMmeCategory(answers)).toMatchObject({ acc: 1, accPlus: 1, score: 200, other: 0 });
@@ -91,7 +92,14 @@ describe('results files', () => {
 
   it('scores acc+ per image pair', () => {
     const answers = parseMmeResults(
-      [['i1', 'Yes', 'yes'], ['i1', 'No', 'yes'], ['i2', 'Yes', 'yes'], ['i2', 'No', 'no']].map(([img, gt, out]) => formatMmeLine(img, 'Q', gt, out)).join(''),
+      [
+        ['i1', 'Yes', 'yes'],
+        ['i1', 'No', 'yes'],
+        ['i2', 'Yes', 'yes'],
+        ['i2', 'No', 'no'],
+      ]
+        .map(([img, gt, out]) => formatMmeLine(img, 'Q', gt, out))
+        .join(''),
     );
     expect(scoreMmeCategory(answers)).toMatchObject({ acc: 0.75, accPlus: 0.5, score: 125 });
   });

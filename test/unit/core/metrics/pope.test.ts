@@ -71,18 +71,33 @@ describe('streaming and files', () => {
   it('parses the real coco_pope_random.jsonl and scores answers in file order', () => {
     const questions = parsePopeQuestions(repoData('coder-gx__DAMRO/data/pope/coco/coco_pope_random.jsonl'));
     expect(questions.length).toBe(3000);
-    expect(questions[0]).toEqual({ questionId: 1, image: 'COCO_val2014_000000310196.jpg', text: 'Is there a snowboard in the image?', label: 'yes' });
-    expect(questions[1]).toEqual({ questionId: 2, image: 'COCO_val2014_000000310196.jpg', text: 'Is there a car in the image?', label: 'no' });
+    expect(questions[0]).toEqual({
+      questionId: 1,
+      image: 'COCO_val2014_000000310196.jpg',
+      text: 'Is there a snowboard in the image?',
+      label: 'yes',
+    });
+    expect(questions[1]).toEqual({
+      questionId: 2,
+      image: 'COCO_val2014_000000310196.jpg',
+      text: 'Is there a car in the image?',
+      label: 'no',
+    });
     expect(questions.filter((q) => q.label === 'yes').length).toBe(1500);
     // An always-"Yes" model: every positive is TP, every negative FP.
-    const always = countPopeAnswers(questions, questions.map((q) => ({ questionId: q.questionId, output: 'Yes' })));
+    const always = countPopeAnswers(
+      questions,
+      questions.map((q) => ({ questionId: q.questionId, output: 'Yes' })),
+    );
     expect(always).toEqual({ tp: 1500, fn: 0, tn: 0, fp: 1500, unknown: 0 });
     expect(popeMetrics(always).yesRatio).toBe(1);
     expect(() => countPopeAnswers(questions, [{ questionId: 2, output: 'No' }])).toThrow(/question 1 is 1/);
   });
 
   it('says which line of a broken file is wrong', () => {
-    expect(() => parsePopeQuestions('{"question_id": 1, "image": "a", "text": "t", "label": "yes"}\n{oops')).toThrow(/line 2 is not valid JSON/);
+    expect(() => parsePopeQuestions('{"question_id": 1, "image": "a", "text": "t", "label": "yes"}\n{oops')).toThrow(
+      /line 2 is not valid JSON/,
+    );
     expect(() => parsePopeQuestions('{"question_id": "1"}')).toThrow(/line 1 lacks/);
   });
 });

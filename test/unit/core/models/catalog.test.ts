@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ADAPTED_SCORE_NOTICE, catalogEntry, DEFAULT_REAL_MODEL, formatDownload, MODEL_CATALOG } from '../../../../src/core/models/catalog';
+import {
+  ADAPTED_SCORE_NOTICE,
+  catalogEntry,
+  DEFAULT_REAL_MODEL,
+  formatDownload,
+  MODEL_CATALOG,
+} from '../../../../src/core/models/catalog';
 import { backendFor, dtypeRuns, pickDtype } from '../../../../src/core/models/pick-dtype';
 import { OUTLIER_SCORERS } from '../../../../src/core/attention/outliers';
 
@@ -25,7 +31,9 @@ describe('the model catalogue', () => {
 
   it('makes SmolVLM-256M the default real model: the smallest download of all Hub models at q4f16', () => {
     expect(DEFAULT_REAL_MODEL).toBe('HuggingFaceTB/SmolVLM-256M-Instruct');
-    const smallest = [...MODEL_CATALOG].filter((m) => m.location === 'hub').sort((a, b) => a.download!.q4f16!.mb - b.download!.q4f16!.mb)[0];
+    const smallest = [...MODEL_CATALOG]
+      .filter((m) => m.location === 'hub')
+      .sort((a, b) => a.download!.q4f16!.mb - b.download!.q4f16!.mb)[0];
     expect(smallest.id).toBe(DEFAULT_REAL_MODEL);
     // 77.4 (decoder) + 56.8 (embed fp16) + 55 (vision) MB from the doc's listing.
     expect(catalogEntry(DEFAULT_REAL_MODEL)!.download!.q4f16).toEqual({ mb: 190, estimated: false });
@@ -48,7 +56,10 @@ describe('pickDtype', () => {
   const all = ['fp32', 'fp16', 'q4', 'q4f16'] as const;
 
   it('takes q4f16 on a WebGPU adapter with shader-f16', () => {
-    expect(pickDtype(all, { backend: 'webgpu', shaderF16: true })).toMatchObject({ dtype: 'q4f16', reason: expect.stringMatching(/supports shader-f16/) });
+    expect(pickDtype(all, { backend: 'webgpu', shaderF16: true })).toMatchObject({
+      dtype: 'q4f16',
+      reason: expect.stringMatching(/supports shader-f16/),
+    });
   });
 
   it('prefers fp32-compute dtypes on WebGPU without shader-f16, and runs half precision there on the CPU', () => {
@@ -57,7 +68,10 @@ describe('pickDtype', () => {
     expect(dtypeRuns('q4f16', { backend: 'webgpu', shaderF16: false })).toBe(false);
     expect(dtypeRuns('fp16', { backend: 'webgpu', shaderF16: true })).toBe(true);
     // Only half precision on offer: it is taken, and runs on the CPU rather than failing on the GPU.
-    expect(pickDtype(['q4f16', 'fp16'], { backend: 'webgpu', shaderF16: false })).toMatchObject({ dtype: 'q4f16', reason: expect.stringMatching(/runs on the CPU/) });
+    expect(pickDtype(['q4f16', 'fp16'], { backend: 'webgpu', shaderF16: false })).toMatchObject({
+      dtype: 'q4f16',
+      reason: expect.stringMatching(/runs on the CPU/),
+    });
     expect(backendFor('q4f16', { backend: 'webgpu', shaderF16: false })).toBe('wasm');
     expect(backendFor('q4f16', { backend: 'webgpu', shaderF16: true })).toBe('webgpu');
     expect(backendFor('q4', { backend: 'webgpu', shaderF16: false })).toBe('webgpu');
@@ -72,7 +86,11 @@ describe('pickDtype', () => {
 
   it('picks, for each catalogue model and device, an offered dtype that runs there', () => {
     for (const entry of MODEL_CATALOG) {
-      for (const device of [{ backend: 'webgpu', shaderF16: true }, { backend: 'webgpu', shaderF16: false }, { backend: 'wasm', shaderF16: false }] as const) {
+      for (const device of [
+        { backend: 'webgpu', shaderF16: true },
+        { backend: 'webgpu', shaderF16: false },
+        { backend: 'wasm', shaderF16: false },
+      ] as const) {
         const { dtype } = pickDtype(entry.dtypes, device);
         expect(entry.dtypes).toContain(dtype);
         expect(dtypeRuns(dtype, device)).toBe(true);

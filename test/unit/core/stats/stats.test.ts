@@ -57,7 +57,10 @@ describe('mannWhitneyU', () => {
 
   it('exact when only the smaller sample is small: x = [1.5, 7.5, 30], y = 1..20', () => {
     // U1 = 1 + 7 + 20 = 28 (SciPy exact: 0.8977978543195934).
-    const r = mannWhitneyU([1.5, 7.5, 30], Array.from({ length: 20 }, (_, i) => i + 1));
+    const r = mannWhitneyU(
+      [1.5, 7.5, 30],
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
     expect(r).toMatchObject({ u1: 28, method: 'exact' });
     expect(r.p).toBeCloseTo(0.8977978543195934, 10);
   });
@@ -91,13 +94,21 @@ describe('spearman', () => {
 
 describe('bootstrapMeanDifference', () => {
   it('is exact for constant groups', () => {
-    expect(bootstrapMeanDifference([2, 2, 2], [1, 1], { resamples: 50, seed: 1, level: 0.95 })).toEqual({ estimate: 1, low: 1, high: 1 });
+    expect(bootstrapMeanDifference([2, 2, 2], [1, 1], { resamples: 50, seed: 1, level: 0.95 })).toEqual({
+      estimate: 1,
+      low: 1,
+      high: 1,
+    });
   });
 
   it('covers the resampling distribution: x = [0, 1], y = [0]', () => {
     // A resample of x has mean 0, ½ or 1 with probabilities ¼, ½, ¼, so with 4000 draws the 2.5% and 97.5%
     // percentiles are 0 and 1 (each end holds about 1000 draws, far more than the 100 the percentiles need).
-    expect(bootstrapMeanDifference([0, 1], [0], { resamples: 4000, seed: 42, level: 0.95 })).toEqual({ estimate: 0.5, low: 0, high: 1 });
+    expect(bootstrapMeanDifference([0, 1], [0], { resamples: 4000, seed: 42, level: 0.95 })).toEqual({
+      estimate: 0.5,
+      low: 0,
+      high: 1,
+    });
   });
 
   it('agrees with the normal interval on a large sample, and replays exactly with its seed', () => {

@@ -33,7 +33,11 @@ describe('softmax', () => {
     const l = [0.3, -1.2, 2.0, 0];
     const lse = Math.log(l.reduce((s, v) => s + Math.exp(v), 0));
     expect(logSumExp(l)).toBeCloseTo(lse, 10);
-    expectClose(logSoftmax(l), l.map((v) => v - lse), 6);
+    expectClose(
+      logSoftmax(l),
+      l.map((v) => v - lse),
+      6,
+    );
     expect(logSoftmax([0, -Infinity])[1]).toBe(-Infinity);
   });
 

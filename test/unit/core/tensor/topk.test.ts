@@ -24,7 +24,10 @@ describe('topK', () => {
   it('agrees with a stable full sort on random data with ties', () => {
     const rng = createRng(7);
     const values = Array.from({ length: 500 }, () => Math.floor(rng() * 40));
-    const oracle = values.map((v, i) => ({ v, i })).sort((a, b) => b.v - a.v || a.i - b.i).map((e) => e.i);
+    const oracle = values
+      .map((v, i) => ({ v, i }))
+      .sort((a, b) => b.v - a.v || a.i - b.i)
+      .map((e) => e.i);
     expect(topK(new Float32Array(values), 37)).toEqual(oracle.slice(0, 37));
     expect(argmax(values)).toBe(oracle[0]);
   });

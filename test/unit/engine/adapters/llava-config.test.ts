@@ -5,7 +5,9 @@ import { encoderLayerOf, parseLlavaConfig } from '../../../../src/engine/adapter
 import type { ModelConfig } from '../../../../src/engine/adapters/adapter';
 import { makeLlavaModel } from '../../../../src/factory/llava/make-model';
 
-const base = JSON.parse(new TextDecoder().decode(makeLlavaModel({ size: 'tiny', dtype: 'fp32' }).files.get('config.json'))) as ModelConfig & { vision_config: { num_hidden_layers: number } };
+const base = JSON.parse(
+  new TextDecoder().decode(makeLlavaModel({ size: 'tiny', dtype: 'fp32' }).files.get('config.json')),
+) as ModelConfig & { vision_config: { num_hidden_layers: number } };
 
 describe('vision_feature_layer → encoder layer (24-layer tower, as CLIP ViT-L/14-336)', () => {
   // hidden_states = [embeddings, out0, …, out23]: 25 entries.
@@ -20,8 +22,10 @@ describe('vision_feature_layer → encoder layer (24-layer tower, as CLIP ViT-L/
   ])('%i selects layer %i', (setting, layer) => expect(encoderLayerOf(setting, 24)).toBe(layer));
 
   it('refuses the embeddings (0 or −25) and indices past either end, saying what is valid', () => {
-    for (const setting of [0, -25]) expect(() => encoderLayerOf(setting, 24)).toThrow(/selects the patch embeddings.*1\.\.24 or −1\.\.−24/);
-    for (const setting of [25, -26]) expect(() => encoderLayerOf(setting, 24)).toThrow(/outside the tower's hidden states/);
+    for (const setting of [0, -25])
+      expect(() => encoderLayerOf(setting, 24)).toThrow(/selects the patch embeddings.*1\.\.24 or −1\.\.−24/);
+    for (const setting of [25, -26])
+      expect(() => encoderLayerOf(setting, 24)).toThrow(/outside the tower's hidden states/);
   });
 });
 
