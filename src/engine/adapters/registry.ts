@@ -2,7 +2,8 @@ import type { ModelAdapter } from './adapter';
 import { idefics3Adapter, smolvlmAdapter } from './idefics3';
 import { llavaAdapter, llavaOnevisionAdapter } from './llava';
 
-/** Model families by config.json `model_type`; one small adapter file each. */
+/** Model families by config.json `model_type`; one small adapter file each. The rest are refused by name with their
+ * reason (unsupported-families.ts). */
 export const ADAPTERS: Readonly<Record<string, ModelAdapter>> = {
   llava: llavaAdapter,
   llava_onevision: llavaOnevisionAdapter,

@@ -2,6 +2,7 @@ import { LensError } from '../../protocol/errors';
 import type { Backend, Dtype, FolderFile } from '../../protocol/messages';
 import type { ModelAdapter, ModelConfig } from '../adapters/adapter';
 import { parseJsonObject } from '../adapters/config-fields';
+import { refuseUnsupportedFamily } from '../adapters/unsupported-families';
 import type { ModelLoader } from '../model';
 import { baseUrlModelId, configureHub, type HubSettings } from '../runtime/hf';
 import type { FileSource } from './file-source';
@@ -75,6 +76,8 @@ export function createModelLoader(deps: LoaderDeps): ModelLoader {
     const families = Object.keys(deps.adapters);
     const adapter = config.model_type ? deps.adapters[config.model_type] : undefined;
     if (!adapter) {
+      const refusal = config.model_type && refuseUnsupportedFamily(modelId, config.model_type, families);
+      if (refusal) throw refusal;
       throw new LensError(
         'unsupported-model',
         `"${modelId}" is a ${config.model_type ?? 'model without a model_type'} model; DAMRO Lens supports ${families.length ? families.join(', ') : 'no model family in this build'}.`,

@@ -1,0 +1,123 @@
+// Every image-text family the shipped transformers.js runs but DAMRO Lens does not, with the concrete reason
+// (src/engine/browser-stack.md §11 has the evidence; the README's family table says the same). A model of one of
+// these families is refused by name at load time instead of failing later on a missing field or graph input.
+import { LensError } from '../../protocol/errors';
+
+export interface UnsupportedFamily {
+  /** The family as people know it. */
+  readonly name: string;
+  /** What the engine would have to read or run differently; a sentence a person can act on. */
+  readonly reason: string;
+}
+
+const MROPE =
+  'its decoder places tokens with multimodal rotary positions (M-RoPE: position ids of shape [3, batch, sequence], image tokens at their time, row and column), while DAMRO Lens feeds one position per token';
+const PER_IMAGE_GRID =
+  'its processor sizes the token grid to each image’s aspect ratio (image_grid_thw) and passes the tower a flat list of patches in 2×2-merge order, while DAMRO Lens needs one token grid per model';
+const PIXTRAL =
+  'its Pixtral tower sizes the token grid to each image’s aspect ratio, and the processor ends every row of image tokens with [IMG_BREAK] (the last with [IMG_END]), so the image tokens are not the one contiguous span that the outlier branch and the overlays cut and map';
+
+/** By config.json `model_type`, exactly as transformers.js 4.3.2 registers it. */
+export const UNSUPPORTED_FAMILIES: Readonly<Record<string, UnsupportedFamily>> = {
+  moondream1: {
+    name: 'Moondream 2',
+    reason:
+      'its config.json describes the language model under phi_config (a Phi-1.5 decoder) instead of text_config, and it is prompted with raw "Question: … Answer:" text instead of a chat template, the two things DAMRO Lens builds a model’s shapes and prompts from.',
+  },
+  florence2: {
+    name: 'Florence-2',
+    reason:
+      'it is an encoder–decoder model: the image tokens enter a text encoder together with the task prompt, and the decoder reaches them only through cross-attention to the mixed encoder states, so there is no decoder attention to image tokens to tap and no image span to cut down to the outliers.',
+  },
+  qwen2_vl: { name: 'Qwen2-VL', reason: `${MROPE}; and ${PER_IMAGE_GRID}.` },
+  qwen2_5_vl: {
+    name: 'Qwen2.5-VL',
+    reason: `${MROPE}; ${PER_IMAGE_GRID}; and all but four of its tower layers attend only within 8×8-patch windows (the tower reorders its tokens by window), so only those four layers’ attention spans the whole image.`,
+  },
+  qwen3_vl: { name: 'Qwen3-VL', reason: `${MROPE}; and ${PER_IMAGE_GRID}.` },
+  qwen3_vl_moe: {
+    name: 'Qwen3-VL MoE',
+    reason: `${MROPE}; ${PER_IMAGE_GRID}; and its mixture-of-experts decoders (30B parameters and up) do not fit a browser.`,
+  },
+  qwen3_5: {
+    name: 'Qwen3.5',
+    reason: `three of every four decoder layers are Gated DeltaNet linear attention carrying recurrent and convolution state (past_recurrent, past_conv) instead of keys and values, so they have no attention rows to tap and no cache the batched decode can assemble; and ${MROPE}.`,
+  },
+  qwen3_5_moe: {
+    name: 'Qwen3.5 MoE',
+    reason: `three of every four decoder layers are Gated DeltaNet linear attention carrying recurrent and convolution state (past_recurrent, past_conv) instead of keys and values, so they have no attention rows to tap and no cache the batched decode can assemble; and ${MROPE}.`,
+  },
+  lfm2_vl: {
+    name: 'LFM2-VL',
+    reason:
+      'its LFM2 decoder is a hybrid: most layers are gated short convolutions carrying past_conv state instead of keys and values, so they have no attention rows to tap and no cache the batched decode can assemble; and its SigLIP2 NaFlex tower takes each image at its own aspect ratio, tiled, with padded patches masked (pixel_attention_mask, spatial_shapes).',
+  },
+  lfm3_vl: {
+    name: 'LFM3-VL',
+    reason: `its LFM3 decoder is a hybrid: most layers are gated short convolutions carrying past_conv state instead of keys and values, so they have no attention rows to tap and no cache the batched decode can assemble; and ${PER_IMAGE_GRID}.`,
+  },
+  paligemma: {
+    name: 'PaliGemma',
+    reason:
+      'it is a prefix language model: the image and the prompt attend to each other in both directions (a mask Hugging Face builds from token_type_ids, which transformers.js never gives the decoder), and it is prompted as "<image>…<bos>caption en" without a chat template, while DAMRO Lens builds prompts from the chat template and decodes with a causal mask.',
+  },
+  llava_qwen2: {
+    name: 'FastVLM',
+    reason:
+      'its config.json has neither text_config nor vision_config (the Qwen2 decoder’s shape sits at the top level and the tower is only named by mm_vision_tower), and its FastViTHD tower is convolutional until its last two stages, so the token grid and the layer to score outliers at cannot be read from the configuration as for a ViT.',
+  },
+  gemma3: {
+    name: 'Gemma 3',
+    reason:
+      'its image tokens attend to each other in both directions (a mask Hugging Face builds from token_type_ids, which transformers.js never gives the decoder), so its transformers.js exports run the image causally, unlike the model; and the smallest Gemma 3 that takes images has 4B parameters.',
+  },
+  gemma3n: {
+    name: 'Gemma 3n',
+    reason:
+      'its embed_tokens graph returns per_layer_inputs that every decoder step takes as an input, which the DAMRO decode does not carry, and its MobileNet-V5 tower is convolutional, with no patch-token attention layer for the outlier score.',
+  },
+  gemma4: {
+    name: 'Gemma 4',
+    reason:
+      'its embed_tokens graph returns per_layer_inputs that every decoder step takes as an input, its last decoder layers reuse earlier layers’ keys and values (no cache of their own), and its tower takes patches with per-image positions (pixel_position_ids) at the image’s own aspect ratio; DAMRO Lens handles none of the three.',
+  },
+  mistral3: { name: 'Mistral 3', reason: `${PIXTRAL}; its models have 3B parameters and up.` },
+  lighton_ocr: {
+    name: 'LightOnOCR',
+    reason: `${PIXTRAL}; and it is trained to transcribe documents, not to describe images.`,
+  },
+  glm_ocr: {
+    name: 'GLM-OCR',
+    reason: `${MROPE}; ${PER_IMAGE_GRID}; and it is trained to transcribe documents, not to describe images.`,
+  },
+  'vision-encoder-decoder': {
+    name: 'VisionEncoderDecoder',
+    reason:
+      'its decoder sees the image only through cross-attention to the encoder’s states, with the encoder’s keys and values in its cache (past_key_values.N.encoder.*), so there are no image tokens in the decoded sequence for the outlier branch to keep or drop.',
+  },
+  phi3_v: {
+    name: 'Phi-3.5-vision',
+    reason:
+      'its export is split as prepare_inputs_embeds + model + vision_encoder, not embed_tokens + decoder_model_merged, and it encodes the image as high-resolution crops plus a global view with learned separator embeddings between rows, so image tokens do not map one to one onto one patch grid; its smallest model has 4.2B parameters.',
+  },
+  multi_modality: {
+    name: 'Janus',
+    reason:
+      'its vision tower runs inside prepare_inputs_embeds, which returns the text and image embeddings already merged, so the image features cannot be selected for the outlier branch, and its logits come from a separate lm_head graph.',
+  },
+};
+
+/** The typed refusal of a known family, naming it and why; undefined for a model_type not in the table. */
+export function refuseUnsupportedFamily(
+  modelId: string,
+  modelType: string,
+  supported: readonly string[],
+): LensError | undefined {
+  const family = Object.hasOwn(UNSUPPORTED_FAMILIES, modelType) ? UNSUPPORTED_FAMILIES[modelType] : undefined;
+  if (!family) return undefined;
+  return new LensError(
+    'unsupported-model',
+    `"${modelId}" is a ${family.name} model (model_type "${modelType}"), which DAMRO Lens cannot read: ${family.reason} Choose a model of a family it reads: ${supported.join(', ')}.`,
+    { modelType, family: family.name },
+  );
+}
