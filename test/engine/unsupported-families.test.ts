@@ -160,17 +160,6 @@ const CASES: readonly [modelType: string, config: Record<string, unknown>, famil
     'FastViTHD',
   ],
   [
-    'gemma3',
-    {
-      architectures: ['Gemma3ForConditionalGeneration'],
-      mm_tokens_per_image: 256,
-      text_config: text('gemma3_text', { sliding_window: 1024 }),
-      vision_config: vision('siglip_vision_model', { image_size: 896, patch_size: 14 }),
-    },
-    'Gemma 3',
-    'token_type_ids',
-  ],
-  [
     'gemma3n',
     {
       architectures: ['Gemma3nForConditionalGeneration'],

@@ -1,4 +1,5 @@
 import type { ModelAdapter } from './adapter';
+import { gemma3Adapter } from './gemma3';
 import { idefics3Adapter, smolvlmAdapter } from './idefics3';
 import { llavaAdapter, llavaOnevisionAdapter } from './llava';
 
@@ -9,4 +10,5 @@ export const ADAPTERS: Readonly<Record<string, ModelAdapter>> = {
   llava_onevision: llavaOnevisionAdapter,
   idefics3: idefics3Adapter,
   smolvlm: smolvlmAdapter,
+  gemma3: gemma3Adapter,
 };

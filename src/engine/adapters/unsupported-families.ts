@@ -59,17 +59,12 @@ export const UNSUPPORTED_FAMILIES: Readonly<Record<string, UnsupportedFamily>> =
   paligemma: {
     name: 'PaliGemma',
     reason:
-      'it is a prefix language model: the image and the prompt attend to each other in both directions (a mask Hugging Face builds from token_type_ids, which transformers.js never gives the decoder), and it is prompted as "<image>…<bos>caption en" without a chat template, while DAMRO Lens builds prompts from the chat template and decodes with a causal mask.',
+      'it is prompted without a chat template ("<image>…<bos>caption en"), while DAMRO Lens builds every prompt through the model’s chat template; and it is a prefix language model whose image and instruction attend to each other in both directions (a mask Hugging Face builds from token_type_ids, which transformers.js never gives the decoder).',
   },
   llava_qwen2: {
     name: 'FastVLM',
     reason:
       'its config.json has neither text_config nor vision_config (the Qwen2 decoder’s shape sits at the top level and the tower is only named by mm_vision_tower), and its FastViTHD tower is convolutional until its last two stages, so the token grid and the layer to score outliers at cannot be read from the configuration as for a ViT.',
-  },
-  gemma3: {
-    name: 'Gemma 3',
-    reason:
-      'its image tokens attend to each other in both directions (a mask Hugging Face builds from token_type_ids, which transformers.js never gives the decoder), so its transformers.js exports run the image causally, unlike the model; and the smallest Gemma 3 that takes images has 4B parameters.',
   },
   gemma3n: {
     name: 'Gemma 3n',

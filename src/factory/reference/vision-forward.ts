@@ -100,3 +100,18 @@ export function referenceVision(w: LlavaWeights, pixels: Float32Array): VisionRe
   const projected = map(linear(patches, n - 1, w.vision.projector1), (z) => 0.5 * z * (1 + erf(z / Math.SQRT2)));
   return { tokens: n, layers, imageFeatures: linear(projected, n - 1, w.vision.projector2) };
 }
+
+/**
+ * The SigLIP-like tower of src/factory/siglip/tower.ts for one image: the same patch embedding and layers, without
+ * the CLS token and without the pre-LayerNorm. One entry per layer, tokens = patches.
+ */
+export function referenceSiglipVision(w: LlavaWeights, pixels: Float32Array): VisionLayerReference[] {
+  let x: Float64Array = patchTokens(w, pixels).slice(w.dims.vision.hidden);
+  const layers: VisionLayerReference[] = [];
+  for (const layer of w.vision.layers) {
+    const result = encoderLayer(w, x, layer);
+    layers.push(result);
+    x = result.output;
+  }
+  return layers;
+}
