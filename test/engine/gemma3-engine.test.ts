@@ -1,7 +1,7 @@
 // The real engine on the synthetic Gemma 3 (SigLIP-like tower without CLS, 2 × 2 average pooling inside
 // vision_encoder, Gemma3Processor's <start_of_image> expansion) in Node, against independent oracles:
-// transformers.js's own Gemma3ForConditionalGeneration.generate(), the factory's float64 reference of the tower, the
-// outlier patches it planted, and
+// transformers.js's own Gemma3ForConditionalGeneration.generate(), the factory's float64 references of the tower and
+// the decoder, the outlier patches it planted, and
 // the token ↔ image-region mapping worked out by hand for an image that is wider than tall.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,9 @@ import { patchRectInImage } from '../../src/core/geometry/patches';
 import type { PatchIndex } from '../../src/core/geometry/spaces';
 import type { EngineApi } from '../../src/engine/engine';
 import { AutoProcessor, configureHub, Gemma3ForConditionalGeneration, RawImage } from '../../src/engine/runtime/hf';
+import { ort } from '../../src/engine/runtime/ort';
 import { makeGemma3Model, type Gemma3Model } from '../../src/factory/gemma3/make-model';
+import { referenceDecoder, referenceEmbed } from '../../src/factory/reference/decoder-forward';
 import { referenceSiglipVision } from '../../src/factory/reference/vision-forward';
 import { GEMMA3_IDS } from '../../src/factory/gemma3/vocabulary';
 import { writeModelFolder } from '../../src/factory/write-folder';
@@ -126,6 +128,47 @@ describe('engine on the tiny synthetic Gemma 3', () => {
     const { scores } = outliersOf(run);
     expect(scores).toHaveLength(16);
     scores.forEach((score, t) => expect(Math.abs(score - expected[t]!)).toBeLessThan(1e-6));
+  });
+
+  it('the first baseline attention frame equals the reference decoder on transformers.js’s own prompt, 1-based positions', async () => {
+    const run = await runToEnd(engine, events, runParams({ captions: ['baseline'], maxNewTokens: 1 }));
+    const frame = run.find((e) => e.type === 'run/attention' && e.step === 0);
+    if (frame?.type !== 'run/attention') throw new Error('no attention frame');
+    const image = testImage();
+    if (image.kind !== 'rgba') throw new Error('unreachable');
+    const processor = await AutoProcessor.from_pretrained(modelId);
+    const inputs = await processor(
+      processor.apply_chat_template(
+        [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: CAPTION_PROMPT }] }],
+        { add_generation_prompt: true },
+      ),
+      new RawImage(new Uint8ClampedArray(image.data), image.width, image.height, 4).rgb(),
+    );
+    const ids = (inputs.input_ids.tolist()[0] as bigint[]).map(Number);
+    // The untapped vision graph, run directly, gives the features transformers.js splices in.
+    const vision = await ort.InferenceSession.create(model.files.get('onnx/vision_encoder.onnx')!);
+    const { image_features: features } = await vision.run({ pixel_values: inputs.pixel_values.ort_tensor });
+    const hidden = model.dims.base.text.hidden;
+    const embeds = referenceEmbed(model.weights, [ids]);
+    const start = ids.indexOf(GEMMA3_IDS.image);
+    embeds.set(features!.data as Float32Array, start * hidden);
+    await vision.release();
+    const n = ids.length;
+    const { attention } = referenceDecoder(model.weights, {
+      embeds,
+      batch: 1,
+      attentionMask: [ids.map(() => 1)],
+      positionIds: [ids.map((_, i) => i + 1)],
+    });
+    // The frame is the mean over both layers and all 4 heads of the last prompt row's attention to the image keys.
+    const expected = Array.from({ length: 16 }, (_, j) => {
+      let sum = 0;
+      for (const probs of attention) for (let h = 0; h < 4; h++) sum += probs[(h * n + n - 1) * n + start + j]!;
+      return sum / 8;
+    });
+    expect(frame.values).toHaveLength(16);
+    frame.values.forEach((value, j) => expect(Math.abs(value - expected[j]!)).toBeLessThan(1e-5));
+    expect(Math.max(...frame.values) - Math.min(...frame.values)).toBeGreaterThan(1e-4);
   });
 
   it('on a 48 × 40 image each pooled token covers a 12 × 10 px region holding its own patches', () => {
