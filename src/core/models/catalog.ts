@@ -1,7 +1,7 @@
 import type { Dtype } from '../../protocol/messages';
 
 /** The adapter (config.json model_type) a model loads through. */
-export type ModelFamily = 'llava' | 'llava_onevision' | 'idefics3' | 'smolvlm';
+export type ModelFamily = 'llava' | 'llava_onevision' | 'idefics3' | 'smolvlm' | 'gemma3';
 
 /** A download size in MB; `estimated` when the sources gave only part of the files. */
 export interface DownloadSize {
@@ -72,6 +72,16 @@ export const MODEL_CATALOG: readonly CatalogEntry[] = [
     notice: SYNTHETIC_NOTICE,
     family: 'llava',
     hasCls: true,
+  },
+  {
+    id: 'synthetic-gemma3-tiny',
+    label: 'Synthetic Gemma 3, tiny (built in, random weights, no CLS, pooled image tokens)',
+    location: 'site',
+    dtypes: ['fp32'],
+    synthetic: true,
+    notice: SYNTHETIC_NOTICE,
+    family: 'gemma3',
+    hasCls: false,
   },
   {
     id: 'HuggingFaceTB/SmolVLM-256M-Instruct',
