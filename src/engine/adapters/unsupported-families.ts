@@ -16,6 +16,10 @@ const PER_IMAGE_GRID =
   'its processor sizes the token grid to each image’s aspect ratio (image_grid_thw) and passes the tower a flat list of patches in 2×2-merge order, while DAMRO Lens needs one token grid per model';
 const PIXTRAL =
   'its Pixtral tower sizes the token grid to each image’s aspect ratio, and the processor ends every row of image tokens with [IMG_BREAK] (the last with [IMG_END]), so the image tokens are not the one contiguous span that the outlier branch and the overlays cut and map';
+const GATED_DELTANET =
+  'three of every four decoder layers are Gated DeltaNet linear attention carrying recurrent and convolution state (past_recurrent, past_conv) instead of keys and values, so they have no attention rows to tap and no cache the batched decode can assemble';
+const HYBRID_CONV = (decoder: string) =>
+  `its ${decoder} decoder is a hybrid: most layers are gated short convolutions carrying past_conv state instead of keys and values, so they have no attention rows to tap and no cache the batched decode can assemble`;
 
 /** By config.json `model_type`, exactly as transformers.js 4.3.2 registers it. */
 export const UNSUPPORTED_FAMILIES: Readonly<Record<string, UnsupportedFamily>> = {
@@ -41,20 +45,19 @@ export const UNSUPPORTED_FAMILIES: Readonly<Record<string, UnsupportedFamily>> =
   },
   qwen3_5: {
     name: 'Qwen3.5',
-    reason: `three of every four decoder layers are Gated DeltaNet linear attention carrying recurrent and convolution state (past_recurrent, past_conv) instead of keys and values, so they have no attention rows to tap and no cache the batched decode can assemble; and ${MROPE}.`,
+    reason: `${GATED_DELTANET}; and ${MROPE}.`,
   },
   qwen3_5_moe: {
     name: 'Qwen3.5 MoE',
-    reason: `three of every four decoder layers are Gated DeltaNet linear attention carrying recurrent and convolution state (past_recurrent, past_conv) instead of keys and values, so they have no attention rows to tap and no cache the batched decode can assemble; and ${MROPE}.`,
+    reason: `${GATED_DELTANET}; and ${MROPE}.`,
   },
   lfm2_vl: {
     name: 'LFM2-VL',
-    reason:
-      'its LFM2 decoder is a hybrid: most layers are gated short convolutions carrying past_conv state instead of keys and values, so they have no attention rows to tap and no cache the batched decode can assemble; and its SigLIP2 NaFlex tower takes each image at its own aspect ratio, tiled, with padded patches masked (pixel_attention_mask, spatial_shapes).',
+    reason: `${HYBRID_CONV('LFM2')}; and its SigLIP2 NaFlex tower takes each image at its own aspect ratio, tiled, with padded patches masked (pixel_attention_mask, spatial_shapes).`,
   },
   lfm3_vl: {
     name: 'LFM3-VL',
-    reason: `its LFM3 decoder is a hybrid: most layers are gated short convolutions carrying past_conv state instead of keys and values, so they have no attention rows to tap and no cache the batched decode can assemble; and ${PER_IMAGE_GRID}.`,
+    reason: `${HYBRID_CONV('LFM3')}; and ${PER_IMAGE_GRID}.`,
   },
   paligemma: {
     name: 'PaliGemma',
