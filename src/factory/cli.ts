@@ -1,8 +1,9 @@
 // npm run models:make -- --size tiny|bench --dtype fp32|q4|q4f16[,…] --out DIR [--seed N] [--family
-// llava|idefics3|llava-gqa]
+// llava|idefics3|llava-gqa|llava-if-merged]
 import { parseArgs } from 'node:util';
 import { makeGqaLlavaModel } from './gqa/make-model';
 import { makeIdefics3Model } from './idefics3/make-model';
+import { makeIfMergedLlavaModel } from './if-merged/make-model';
 import { parameterCount, SIZES, type ModelSize } from './llava/dims';
 import type { WeightFormat } from './llava/linear-node';
 import { DEFAULT_SEED, makeLlavaModel } from './llava/make-model';
@@ -14,7 +15,7 @@ const FORMATS: readonly Dtype[] = ['fp32', 'q4', 'q4f16'];
 
 function fail(message: string): never {
   console.error(
-    `models:make: ${message}\nusage: npm run models:make -- --size tiny|bench --dtype fp32|q4|q4f16[,…] --out DIR [--seed N] [--family llava|idefics3|llava-gqa]`,
+    `models:make: ${message}\nusage: npm run models:make -- --size tiny|bench --dtype fp32|q4|q4f16[,…] --out DIR [--seed N] [--family llava|idefics3|llava-gqa|llava-if-merged]`,
   );
   process.exit(2);
 }
@@ -40,10 +41,11 @@ const seed = values.seed === undefined ? DEFAULT_SEED : Number(values.seed);
 if (!Number.isInteger(seed)) fail(`--seed must be an integer, got "${values.seed}"`);
 
 const started = performance.now();
-// The SmolVLM-layout and GroupQueryAttention fixtures exist in one size and dtype: tiny, fp32.
+// The SmolVLM-layout, GroupQueryAttention and If-merged fixtures exist in one size and dtype: tiny, fp32.
 const FIXTURES: Record<string, () => Map<string, Uint8Array>> = {
   idefics3: () => makeIdefics3Model({ seed }).files,
   'llava-gqa': () => makeGqaLlavaModel({ seed }),
+  'llava-if-merged': () => makeIfMergedLlavaModel({ seed }),
 };
 const fixture = values.family === undefined ? undefined : FIXTURES[values.family];
 if (fixture) {

@@ -45,9 +45,10 @@ function refuseControlFlow(nodes: readonly ScannedNode[], what: string): void {
   const first = flow[0]!;
   throw new LensError(
     'attention-unavailable',
-    `The ${what} graph has ${describeCounts(flow)} (first: '${first.name}') whose subgraphs hold part of the model, ` +
-      `as in older Optimum merged decoders with use_cache_branch. DAMRO Lens taps only the main graph, not If/Loop branches, ` +
-      `so attention cannot be read. Use an export without If/Loop nodes (transformers.js v3+ decoder_model_merged has none).`,
+    `The ${what} graph has ${describeCounts(flow)} (first: '${first.name}') whose subgraphs hold part of the model. ` +
+      `DAMRO Lens reads attention inside subgraphs only in Optimum merged decoders (one If node on the use_cache_branch ` +
+      `input, the whole decoder in each branch), so attention cannot be read here. Use an export without If/Loop/Scan ` +
+      `nodes (transformers.js-style decoder_model_merged.onnx files have none).`,
     { controlFlow: describeCounts(flow) },
   );
 }
