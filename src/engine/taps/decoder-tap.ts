@@ -41,7 +41,10 @@ export function tapDecoder(bytes: Uint8Array): TapEdit<DecoderTap> {
       if (site.probs) return nodes.slice(site.probs, -2, -1);
       throw new LensError(
         'attention-unavailable',
-        `The decoder computes attention in fused ${site.node.opType} nodes ('${site.node.name}'); decoder attention is recomputed for GroupQueryAttention only, so attention maps are unavailable for this model.`,
+        `The decoder computes attention in fused ${site.node.opType} nodes ('${site.node.name}') that take no past keys ` +
+          `(input 6 empty). DAMRO Lens recomputes decoder rows only from fused GroupQueryAttention, or MultiHeadAttention ` +
+          `fed the KV cache, so attention maps are unavailable for this model; an export with unfused attention ` +
+          `(Softmax over Q·Kᵀ) or one of those fused layouts works.`,
       );
     });
     const output = nodes.float32(rows.length === 1 ? rows[0]! : nodes.concat(rows, 1));

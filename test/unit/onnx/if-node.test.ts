@@ -6,7 +6,10 @@ import { cacheBranchIfNode, readCacheBranchIf } from '../../../src/engine/onnx/i
 import { scanModel } from '../../../src/engine/onnx/scan';
 import { spliceIfBranches, type BranchAdditions } from '../../../src/engine/onnx/splice';
 import { LensError } from '../../../src/protocol/errors';
-import { makeIfMergedLlavaModel } from '../../../src/factory/if-merged/make-model';
+import { tapDecoder } from '../../../src/engine/taps/decoder-tap';
+import { buildGqaDecoderGraph } from '../../../src/factory/gqa/decoder-graph';
+import { makeIfMergedLlavaModel, mergeDecoders } from '../../../src/factory/if-merged/make-model';
+import { makeLlavaModel } from '../../../src/factory/llava/make-model';
 
 const bytes = makeIfMergedLlavaModel().get('onnx/decoder_model_merged.onnx')!;
 const model = scanModel(bytes);
@@ -67,5 +70,23 @@ describe('spliceIfBranches', () => {
     expect(error).toBeInstanceOf(LensError);
     expect((error as LensError).code).toBe('bad-model-file');
     expect((error as LensError).message).toMatch(message);
+  });
+});
+
+describe('tapDecoder on an If-merged decoder it cannot read', () => {
+  it('refuses fused GroupQueryAttention inside the branches, naming the branch, the If node and the way out', () => {
+    const gqa = buildGqaDecoderGraph(makeLlavaModel({ size: 'tiny', dtype: 'fp32' }).weights, 'fp32', { kvHeads: 2 });
+    const merged = mergeDecoders(gqa, gqa);
+    let error: unknown;
+    try {
+      tapDecoder(merged);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(LensError);
+    expect((error as LensError).code).toBe('attention-unavailable');
+    expect((error as LensError).message).toMatch(
+      /decoder's with-past branch \(then_branch\) of If node 'optimum::if' computes attention in fused nodes with a KV cache.*Use an export without the If node/,
+    );
   });
 });

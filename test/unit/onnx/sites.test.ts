@@ -82,13 +82,15 @@ describe('graphs whose attention cannot be read give a clear error', () => {
         ),
     });
     expect(() => tapVisionEncoder(masked, { layer: 0, scorers: ['head-mean'] })).toThrow(
-      /MultiHeadAttention node '\/vision\/layers\.0\/attn\/MultiHeadAttention' takes a mask, an attention bias or past state/,
+      /MultiHeadAttention node '\/vision\/layers\.0\/attn\/MultiHeadAttention' takes a mask, an attention bias or past state: its key_padding_mask input \(4, 'mask'\) is set; supported: inputs 4 and up empty/,
     );
     const plain = toyAttentionModel([], {
       extra: (g, x) =>
         g.op('/model/layers.0/attn', 'MultiHeadAttention', [x, x, x], { num_heads: { i: 2 } }, 'com.microsoft'),
     });
-    expect(() => tapDecoder(plain)).toThrow(/decoder computes attention in fused MultiHeadAttention nodes/);
+    expect(() => tapDecoder(plain)).toThrow(
+      /decoder computes attention in fused MultiHeadAttention nodes \('\/model\/layers\.0\/attn\/MultiHeadAttention'\) that take no past keys \(input 6 empty\)/,
+    );
   });
 
   it.each([

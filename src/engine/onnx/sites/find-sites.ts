@@ -60,8 +60,10 @@ function refuseFusedAttention(nodes: readonly ScannedNode[], what: string): void
   throw new LensError(
     'attention-unavailable',
     `The ${what} graph computes attention inside fused nodes (${describeCounts(fused)}, first: '${fused[0]!.name}'), which do not ` +
-      `output their attention probabilities. Attention maps need an export with unfused attention (a Softmax over Q·Kᵀ ` +
-      `feeding a MatMul with V), e.g. one that was not ORT-optimised.`,
+      `output their attention probabilities, and DAMRO Lens cannot recompute them for this op. It reads unfused ` +
+      `attention (a Softmax over Q·Kᵀ feeding a MatMul with V), com.microsoft MultiHeadAttention with separate q and k ` +
+      `inputs, and, in decoders, GroupQueryAttention or MultiHeadAttention fed the KV cache. Use an export with one ` +
+      `of these, e.g. one that was not ORT-optimised.`,
     { fused: describeCounts(fused) },
   );
 }
