@@ -23,9 +23,9 @@ export const fusedMultiHeadAttention: SiteStrategy = {
       const refuse = (why: string) => {
         throw new LensError(
           'attention-unavailable',
-          `MultiHeadAttention node '${node.name}' ${why}; DAMRO Lens recomputes a vision tower's fused attention ` +
-            `from separate query and key inputs (and the op's packed bias) only. Attention maps and outlier scores need ` +
-            `an export with unfused attention (Softmax over Q·Kᵀ), or one whose MultiHeadAttention takes just q, k, v.`,
+          `MultiHeadAttention node '${node.name}' ${why}; without a KV cache (as in vision towers) DAMRO Lens ` +
+            `recomputes its attention from separate query and key inputs (and the op's packed bias) only. Attention ` +
+            `needs an export with unfused attention (Softmax over Q·Kᵀ), or one whose MultiHeadAttention takes just q, k, v.`,
         );
       };
       if (!key) refuse(`packs Q, K and V into its query input '${query}' (its key input is empty)`);
