@@ -2,7 +2,8 @@
 // with-past one in then_branch, shared weights in the main graph) through the production path: the taps added
 // inside both branches equal the float64 reference forward pass at a prefill (else_branch) and a cached step
 // (then_branch); loaded by the engine, the greedy baseline equals transformers.js generate() on the same files,
-// and a DAMRO run gives the outliers, attention and captions of the same weights in a decoder without an If node.
+// and a DAMRO run gives the outliers, attention and captions of the same weights in a decoder without an If node,
+// also with the merged decoder's weights split over three external-data files.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import { readDecoderAttention, tapDecoder } from '../../src/engine/taps/decoder-
 import { makeIfMergedLlavaModel } from '../../src/factory/if-merged/make-model';
 import { headDim } from '../../src/factory/llava/dims';
 import { makeLlavaModel } from '../../src/factory/llava/make-model';
+import { standardChunks, withSplitWeights } from '../../src/factory/split-weights/make-model';
 import { referenceDecoder, referenceEmbed } from '../../src/factory/reference/decoder-forward';
 import { Rng } from '../../src/factory/rng';
 import { writeModelFolder } from '../../src/factory/write-folder';
@@ -147,12 +149,17 @@ describe('tapDecoder inside the If branches (ORT wasm)', () => {
 describe('engine on an If-merged decoder', () => {
   const root = mkdtempSync(join(tmpdir(), 'damro-if-merged-'));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
-  const engines = {} as Record<'plain' | 'merged', { engine: EngineApi; events: WorkerEvent[] }>;
+  const engines = {} as Record<'plain' | 'merged' | 'split', { engine: EngineApi; events: WorkerEvent[] }>;
 
   beforeAll(async () => {
     await writeModelFolder(join(root, 'plain'), plain.files);
     await writeModelFolder(join(root, 'merged'), mergedFiles);
-    for (const name of ['plain', 'merged'] as const) {
+    // As large merged exports ship: the shared weights, all in the main graph, over several external-data files.
+    await writeModelFolder(
+      join(root, 'split'),
+      withSplitWeights(mergedFiles, { 'decoder_model_merged.onnx': standardChunks(3) }),
+    );
+    for (const name of ['plain', 'merged', 'split'] as const) {
       configureHub({ localModelPath: `${root}/`, allowRemoteModels: false });
       engines[name] = nodeEngine(join(root, name));
       await engines[name].engine['model/load']({ modelId: name, dtype: 'fp32' });
@@ -193,5 +200,15 @@ describe('engine on an If-merged decoder', () => {
     );
     for (const caption of ['baseline', 'damro'] as const) expect(tokensOf(b, caption)).toEqual(tokensOf(a, caption));
     expect(tokensOf(b, 'damro')).not.toEqual(tokensOf(b, 'baseline'));
+
+    // The same decoder with its weights in three external-data files reads them and runs the same.
+    const c = await runToEnd(engines.split.engine, engines.split.events, params);
+    expect(engines.split.events.filter((e) => e.type === 'load/progress' && /onnx_data_2$/.test(e.file))).toHaveLength(
+      1,
+    );
+    frames(c).forEach((frame, f) =>
+      frame.forEach((v, i) => expect(Math.abs(v - frames(b)[f]![i]!)).toBeLessThan(1e-4)),
+    );
+    for (const caption of ['baseline', 'damro'] as const) expect(tokensOf(c, caption)).toEqual(tokensOf(b, caption));
   });
 });
