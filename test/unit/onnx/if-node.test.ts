@@ -75,7 +75,10 @@ describe('spliceIfBranches', () => {
 
 describe('tapDecoder on an If-merged decoder it cannot read', () => {
   it('refuses fused GroupQueryAttention inside the branches, naming the branch, the If node and the way out', () => {
-    const gqa = buildGqaDecoderGraph(makeLlavaModel({ size: 'tiny', dtype: 'fp32' }).weights, 'fp32', { kvHeads: 2 });
+    const gqa = buildGqaDecoderGraph(makeLlavaModel({ size: 'tiny', dtype: 'fp32' }).weights, 'fp32', {
+      kvHeads: 2,
+      qkOutput: false,
+    });
     const merged = mergeDecoders(gqa, gqa);
     let error: unknown;
     try {
