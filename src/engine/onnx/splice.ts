@@ -155,10 +155,15 @@ function editedIfNode(
   while (!r.done) {
     const start = r.pos;
     const { field, wireType } = r.tag();
-    const span = wireType === WireType.LEN ? r.span() : (r.skip(wireType), undefined);
-    const branch = found.branches.find((b) => span && b.payload.start > span.start && b.payload.end <= span.end);
+    if (field !== NODE.attribute || wireType !== WireType.LEN) {
+      r.skip(wireType);
+      parts.push(bytes.subarray(start, r.pos));
+      continue;
+    }
+    const span = r.span();
+    const branch = found.branches.find((b) => b.payload.start > span.start && b.payload.end <= span.end);
     const additions = branch && branches.find((b) => b.branch === branch.name);
-    if (field !== NODE.attribute || !branch || !additions || !span) {
+    if (!branch || !additions) {
       parts.push(bytes.subarray(start, r.pos));
       continue;
     }

@@ -4,7 +4,7 @@
 // output, which carries whichever branch ran; the main graph exposes it and slices the last position's logits.
 import { LensError } from '../../protocol/errors';
 import { BRANCHES, readCacheBranchIf, type IfBranch } from '../onnx/if-node';
-import type { ScannedModel } from '../onnx/scan';
+import type { ScannedModel, ScannedNode } from '../onnx/scan';
 import { findAttentionSites } from '../onnx/sites/find-sites';
 import { hasFusedDecoderAttention } from '../onnx/sites/fused-decoder';
 import { spliceIfBranches, type BranchAdditions } from '../onnx/splice';
@@ -23,7 +23,7 @@ const IF_TAP_OUTPUT = 'damro_lens/decoder/if_attention';
 export function tapIfMergedDecoder(
   bytes: Uint8Array,
   model: ScannedModel,
-  ifNode: ScannedModel['graph']['nodes'][number],
+  ifNode: ScannedNode,
   lastPositionLogits: (nodes: TapNodes) => string,
 ): TapEdit<DecoderTap> {
   const found = readCacheBranchIf(bytes, model, ifNode);
