@@ -32,6 +32,8 @@ export { prototypeBytes, queryBox, BOX_SIZE as DETECTOR_BOX_SIZE } from './detec
 export { DETR_LABELS } from './detector/labels';
 export { makeIdefics3Model, type Idefics3Model } from './idefics3/make-model';
 export { makeGqaLlavaModel, GQA_KV_HEADS } from './gqa/make-model';
+export { makeIfMergedLlavaModel, mergeDecoders } from './if-merged/make-model';
+export { makeClsRulesLlavaModel, CLS_RULES } from './cls-rules/make-model';
 export { makeSiglipLlavaModel, type SiglipLlavaType } from './siglip-llava/make-model';
 export { makeQ4f16LlavaModel } from './q4f16/make-model';
 export { toFloat16Inside } from './onnx/float16';

@@ -12,6 +12,7 @@ import { IDEFICS3_TINY } from '../../src/factory/idefics3/dims';
 import { makeIdefics3Model } from '../../src/factory/idefics3/make-model';
 import { writeModelFolder } from '../../src/factory/write-folder';
 import type { NoClsScorer, WorkerEvent } from '../../src/protocol/messages';
+import { idefics3GreedyTokens } from '../support/tiny-idefics3';
 import { nodeEngine, runParams, runToEnd, tokensOf } from '../support/tiny-llava';
 
 const root = mkdtempSync(join(tmpdir(), 'damro-fused-vision-'));
@@ -83,6 +84,14 @@ describe('fused MultiHeadAttention vision tower with an explicit scale attribute
         expect(tokensOf(fused.events, caption)).toEqual(tokensOf(eager.events, caption));
     },
   );
+
+  it('greedy baseline at 3/√headDim is token-identical to transformers.js generate() on the fused files', async () => {
+    const { events } = await run('fused', 'mean-received-attention', 3 / Math.sqrt(headDim));
+    // run() captions 6 new tokens.
+    const { tokens } = await idefics3GreedyTokens(root, `idefics3-fused-${3 / Math.sqrt(headDim)}`, 6);
+    expect(tokensOf(events, 'baseline')).toEqual(tokens);
+    expect(tokens.length).toBeGreaterThan(3);
+  });
 
   it('a scale other than the default changes the scores (the oracle above can tell)', async () => {
     const [plain, scaled] = [

@@ -151,7 +151,11 @@ function float32Output(
 ): { data: Float32Array; dims: readonly number[] } {
   const value = outputs[name];
   if (!value || !(value.data instanceof Float32Array))
-    throw new LensError('unsupported-model', `The vision encoder returned no float32 "${name}".`);
+    throw new LensError(
+      'unsupported-model',
+      `The vision encoder returned no float32 "${name}" (got ${value ? value.type : 'nothing'}); DAMRO Lens reads ` +
+        `vision encoders whose "${name}" output is float32, as transformers.js exports give it. Try another dtype.`,
+    );
   return { data: value.data, dims: value.dims };
 }
 
@@ -308,7 +312,9 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
       if (decoderTapped.tap.layers !== text.layers) {
         throw new LensError(
           'attention-unavailable',
-          `Found attention in ${decoderTapped.tap.layers} decoder layers but config.json says ${text.layers}; the export's layout is not understood.`,
+          `Found attention in ${decoderTapped.tap.layers} decoder layers of ${decoder.file} but config.json says ${text.layers} ` +
+            `(num_hidden_layers); the export's layout is not understood. Check that config.json belongs to these ONNX ` +
+            `files, or report this model.`,
         );
       }
       const layerNames = (kind: string) =>

@@ -3,6 +3,7 @@
 // position ids from the mask, so the baseline and both DAMRO branches cost one decoder call per step. The prefill
 // runs each distinct prompt once, unpadded (the baseline and DAMRO's full row are one prompt; the outlier row is
 // short), and the batched cache is assembled from them on the device.
+import { CACHE_BRANCH_INPUT } from '../onnx/if-node';
 import { ort } from '../runtime/ort';
 import type { CacheAssembler } from './cache-assembler';
 import type { DecoderRunner, RowSpec, StepOutput } from './runner';
@@ -57,6 +58,8 @@ export class OrtDecoderRunner implements DecoderRunner {
   private readonly presentNames: readonly string[];
   private readonly fetches: readonly string[];
   private readonly takesPositions: boolean;
+  /** Optimum merged decoders pick their with-past or without-past branch by this input. */
+  private readonly takesCacheBranch: boolean;
 
   constructor(private readonly parts: OrtRunnerParts) {
     const names = (kind: string) =>
@@ -66,6 +69,7 @@ export class OrtDecoderRunner implements DecoderRunner {
     this.fetches = [...this.presentNames, ...parts.tap.outputs];
     // GroupQueryAttention decoders derive positions from the mask and take no position_ids.
     this.takesPositions = parts.decoder.inputNames.includes('position_ids');
+    this.takesCacheBranch = parts.decoder.inputNames.includes(CACHE_BRANCH_INPUT);
   }
 
   async prefill(rows: readonly RowSpec[]): Promise<StepOutput> {
@@ -90,6 +94,7 @@ export class OrtDecoderRunner implements DecoderRunner {
         await this.run(
           new ort.Tensor('float32', prompt.embeds.subarray(0, prompt.length * hidden), [1, prompt.length, hidden]),
           int64(positions, [1, prompt.length]),
+          false,
         ),
       );
       caches.push(this.past);
@@ -126,7 +131,7 @@ export class OrtDecoderRunner implements DecoderRunner {
     const positions = this.nextPosition;
     this.nextPosition = positions.map((p) => p + 1);
     try {
-      return await this.run(embeds, int64(positions, [ids.length, 1]));
+      return await this.run(embeds, int64(positions, [ids.length, 1]), true);
     } finally {
       embeds.dispose();
     }
@@ -145,10 +150,13 @@ export class OrtDecoderRunner implements DecoderRunner {
     return new ort.Tensor('int64', mask, [batch, keys]);
   }
 
-  private async run(embeds: Tensor, positionIds: Tensor): Promise<StepOutput> {
+  /** `withPast`: the cache holds earlier positions (a step), as opposed to the empty cache of a prefill. */
+  private async run(embeds: Tensor, positionIds: Tensor, withPast: boolean): Promise<StepOutput> {
     const { vocabSize } = this.parts.layout;
     const feeds: Record<string, Tensor> = { inputs_embeds: embeds, attention_mask: this.attentionMask() };
     if (this.takesPositions) feeds.position_ids = positionIds;
+    // As transformers.js feeds it: true exactly when a past cache exists; the empty past tensors are fed either way.
+    if (this.takesCacheBranch) feeds[CACHE_BRANCH_INPUT] = new ort.Tensor('bool', Uint8Array.of(withPast ? 1 : 0), [1]);
     this.pastNames.forEach((name, i) => (feeds[name] = this.past[i]));
     const outputs = await this.parts.decoder.run(feeds, this.fetches);
     for (const tensor of this.past) tensor.dispose();

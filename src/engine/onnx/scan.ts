@@ -141,7 +141,8 @@ function valueInfoName(r: WireReader): string {
   return name;
 }
 
-function scanGraph(bytes: Uint8Array, payload: Span): ScannedGraph {
+/** Scans one GraphProto payload: the main graph, or a subgraph held by a node attribute (If branches). */
+export function scanGraph(bytes: Uint8Array, payload: Span): ScannedGraph {
   const r = new WireReader(bytes, payload.start, payload.end);
   const nodes: ScannedNode[] = [];
   const inputs: string[] = [];

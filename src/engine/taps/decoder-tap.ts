@@ -4,9 +4,11 @@
 // step costs one small transfer. The image columns are picked here because each batched row (baseline, DAMRO
 // full, DAMRO outliers) has its own image span.
 import { LensError } from '../../protocol/errors';
-import type { ScannedModel } from '../onnx/scan';
+import { cacheBranchIfNode } from '../onnx/if-node';
+import { scanModel, type ScannedModel } from '../onnx/scan';
 import type { TapNodes } from '../onnx/tap-nodes';
 import { editForTaps, float32Of, type DecoderTapReader, type TapEdit, type TapTensor } from './edit';
+import { tapIfMergedDecoder } from './if-merged-decoder-tap';
 
 export interface DecoderTap {
   /** The graph output holding [batch, layers·heads, 1, keys]. */
@@ -31,12 +33,18 @@ export function lastPositionLogits(nodes: TapNodes, model: ScannedModel): string
 }
 
 export function tapDecoder(bytes: Uint8Array): TapEdit<DecoderTap> {
+  const scanned = scanModel(bytes);
+  const ifNode = cacheBranchIfNode(scanned);
+  if (ifNode) return tapIfMergedDecoder(bytes, scanned, ifNode, (nodes) => lastPositionLogits(nodes, scanned));
   return editForTaps(bytes, 'decoder', 'decoder', (sites, nodes, model) => {
     const rows = sites.map((site) => {
       if (site.probs) return nodes.slice(site.probs, -2, -1);
       throw new LensError(
         'attention-unavailable',
-        `The decoder computes attention in fused ${site.node.opType} nodes ('${site.node.name}'); decoder attention is recomputed for GroupQueryAttention only, so attention maps are unavailable for this model.`,
+        `The decoder computes attention in fused ${site.node.opType} nodes ('${site.node.name}') that take no past keys ` +
+          `(input 6 empty). DAMRO Lens recomputes decoder rows only from fused GroupQueryAttention, or MultiHeadAttention ` +
+          `fed the KV cache, so attention maps are unavailable for this model; an export with unfused attention ` +
+          `(Softmax over Q·Kᵀ) or one of those fused layouts works.`,
       );
     });
     const output = nodes.float32(rows.length === 1 ? rows[0]! : nodes.concat(rows, 1));

@@ -66,6 +66,8 @@ export type DecoderAttention = 'eager' | 'fused-mha';
 
 interface LayerContext {
   attention: DecoderAttention;
+  /** false: the graph has no past inputs and its present cache is this call's keys and values alone. */
+  withPast: boolean;
   g: GraphBuilder;
   weights: LlavaWeights;
   format: WeightFormat;
@@ -139,14 +141,12 @@ function eagerAttention(c: LayerContext, attn: string, layer: number, q: string,
   const { g } = c;
   const t = c.weights.dims.text;
   const d = headDim(t.hidden, t.heads);
-  const keys = g.node(attn, 'Concat', [T.pastKey(layer), k], {
-    attrs: { axis: { i: 2 } },
-    outputNames: [T.presentKey(layer)],
-  })[0]!;
-  const values = g.node(attn, 'Concat', [T.pastValue(layer), v], {
-    attrs: { axis: { i: 2 } },
-    outputNames: [T.presentValue(layer)],
-  })[0]!;
+  const cache = (past: string, current: string, present: string) =>
+    c.withPast
+      ? g.node(attn, 'Concat', [past, current], { attrs: { axis: { i: 2 } }, outputNames: [present] })[0]!
+      : g.node(attn, 'Identity', [current], { outputNames: [present] })[0]!;
+  const keys = cache(T.pastKey(layer), k, T.presentKey(layer));
+  const values = cache(T.pastValue(layer), v, T.presentValue(layer));
 
   const scores = g.op(attn, 'Mul', [
     g.op(attn, 'MatMul', [q, g.op(attn, 'Transpose', [keys], { perm: { ints: [0, 1, 3, 2] } })]),
@@ -181,18 +181,24 @@ function fusedAttention(c: LayerContext, attn: string, layer: number, q: string,
   )[0]!;
 }
 
+/**
+ * `withPast: false` builds the without-past graph of an Optimum decoder pair (eager attention only): no
+ * past_key_values inputs, present = this call's keys and values; src/factory/if-merged merges the two.
+ */
 export function buildDecoderGraph(
   weights: LlavaWeights,
   format: WeightFormat,
   attention: DecoderAttention = 'eager',
+  { withPast = true }: { withPast?: boolean } = {},
 ): Uint8Array {
+  if (!withPast && attention !== 'eager') throw new Error('buildDecoderGraph: a without-past graph is eager only.');
   const t = weights.dims.text;
   const d = headDim(t.hidden, t.heads);
   const g = new GraphBuilder('main_graph');
   const embeds = g.input(T.inputsEmbeds, DataType.FLOAT, ['batch_size', 'sequence_length', t.hidden]);
   const mask2d = g.input(T.attentionMask, DataType.INT64, ['batch_size', 'total_sequence_length']);
   const positions = g.input(T.positionIds, DataType.INT64, ['batch_size', 'sequence_length']);
-  for (let l = 0; l < t.layers; l++) {
+  for (let l = 0; l < t.layers && withPast; l++) {
     g.input(T.pastKey(l), DataType.FLOAT, ['batch_size', t.heads, 'past_sequence_length', d]);
     g.input(T.pastValue(l), DataType.FLOAT, ['batch_size', t.heads, 'past_sequence_length', d]);
   }
@@ -205,6 +211,7 @@ export function buildDecoderGraph(
     ]);
   const context: LayerContext = {
     attention,
+    withPast,
     g,
     weights,
     format,

@@ -27,6 +27,7 @@ const onnx = {
         i: f(3, 'int64'),
         s: f(4, 'bytes'),
         t: f(5, 'TensorProto'),
+        g: f(6, 'GraphProto'),
         floats: f(7, 'float', 'repeated'),
         ints: f(8, 'int64', 'repeated'),
         type: f(20, 'int32'),
@@ -77,4 +78,4 @@ export const DataType = { FLOAT: 1, UINT8: 2, INT64: 7, BOOL: 9 } as const;
 export type DataTypeCode = (typeof DataType)[keyof typeof DataType];
 
 /** AttributeProto.AttributeType values used here. */
-export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6, INTS: 7 } as const;
+export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, GRAPH: 5, FLOATS: 6, INTS: 7 } as const;

@@ -82,16 +82,29 @@ describe('graphs whose attention cannot be read give a clear error', () => {
         ),
     });
     expect(() => tapVisionEncoder(masked, { layer: 0, scorers: ['head-mean'] })).toThrow(
-      /MultiHeadAttention node '\/vision\/layers\.0\/attn\/MultiHeadAttention' takes a mask, an attention bias or past state/,
+      /MultiHeadAttention node '\/vision\/layers\.0\/attn\/MultiHeadAttention' takes a mask, an attention bias or past state: its key_padding_mask input \(4, 'mask'\) is set; supported: inputs 4 and up empty/,
     );
     const plain = toyAttentionModel([], {
       extra: (g, x) =>
         g.op('/model/layers.0/attn', 'MultiHeadAttention', [x, x, x], { num_heads: { i: 2 } }, 'com.microsoft'),
     });
-    expect(() => tapDecoder(plain)).toThrow(/decoder computes attention in fused MultiHeadAttention nodes/);
+    expect(() => tapDecoder(plain)).toThrow(
+      /decoder computes attention in fused MultiHeadAttention nodes \('\/model\/layers\.0\/attn\/MultiHeadAttention'\) that take no past keys \(input 6 empty\)/,
+    );
   });
 
-  it('refuses an If node (old merged decoder with use_cache_branch)', () => {
+  it.each([
+    // An Optimum merged decoder is read inside its branches, which here hold no attention.
+    [
+      'use_cache_branch',
+      /No attention found in the decoder's with-past branch \(then_branch\) graph: none of its 1 Softmax/,
+    ],
+    // Any other If is refused as control flow, naming the one layout that is read.
+    [
+      'is_first_step',
+      /1 × If \(first: 'optimum::if'\).*only in Optimum merged decoders \(one If node on the use_cache_branch/,
+    ],
+  ])('refuses an If node on %s whose branches it cannot read, saying why', (condition, message) => {
     // A schema of its own: the If's then/else branches are GraphProto attributes (AttributeProto.g = 6).
     const root = protobuf.Root.fromJSON({
       nested: {
@@ -135,11 +148,11 @@ describe('graphs whose attention cannot be read give a clear error', () => {
         ir_version: 8,
         opset_import: [{ domain: '', version: 17 }],
         graph: {
-          input: [{ name: 'use_cache_branch' }, { name: 'x' }],
+          input: [{ name: condition }, { name: 'x' }],
           output: [{ name: 'logits' }],
           node: [
             {
-              input: ['use_cache_branch'],
+              input: [condition],
               output: ['logits'],
               name: 'optimum::if',
               op_type: 'If',
@@ -154,7 +167,7 @@ describe('graphs whose attention cannot be read give a clear error', () => {
     ).finish();
     const error = thrown(() => tapDecoder(bytes));
     expect(error.code).toBe('attention-unavailable');
-    expect(error.message).toMatch(/1 × If \(first: 'optimum::if'\).*use_cache_branch/);
+    expect(error.message).toMatch(message);
   });
 
   it('says so when no Softmax sits between Q·Kᵀ and V', () => {

@@ -45,9 +45,10 @@ function refuseControlFlow(nodes: readonly ScannedNode[], what: string): void {
   const first = flow[0]!;
   throw new LensError(
     'attention-unavailable',
-    `The ${what} graph has ${describeCounts(flow)} (first: '${first.name}') whose subgraphs hold part of the model, ` +
-      `as in older Optimum merged decoders with use_cache_branch. DAMRO Lens taps only the main graph, not If/Loop branches, ` +
-      `so attention cannot be read. Use an export without If/Loop nodes (transformers.js v3+ decoder_model_merged has none).`,
+    `The ${what} graph has ${describeCounts(flow)} (first: '${first.name}') whose subgraphs hold part of the model. ` +
+      `DAMRO Lens reads attention inside subgraphs only in Optimum merged decoders (one If node on the use_cache_branch ` +
+      `input, the whole decoder in each branch), so attention cannot be read here. Use an export without If/Loop/Scan ` +
+      `nodes (transformers.js-style decoder_model_merged.onnx files have none).`,
     { controlFlow: describeCounts(flow) },
   );
 }
@@ -59,8 +60,10 @@ function refuseFusedAttention(nodes: readonly ScannedNode[], what: string): void
   throw new LensError(
     'attention-unavailable',
     `The ${what} graph computes attention inside fused nodes (${describeCounts(fused)}, first: '${fused[0]!.name}'), which do not ` +
-      `output their attention probabilities. Attention maps need an export with unfused attention (a Softmax over Q·Kᵀ ` +
-      `feeding a MatMul with V), e.g. one that was not ORT-optimised.`,
+      `output their attention probabilities, and DAMRO Lens cannot recompute them for this op. It reads unfused ` +
+      `attention (a Softmax over Q·Kᵀ feeding a MatMul with V), com.microsoft MultiHeadAttention with separate q and k ` +
+      `inputs, and, in decoders, GroupQueryAttention or MultiHeadAttention fed the KV cache. Use an export with one ` +
+      `of these, e.g. one that was not ORT-optimised.`,
     { fused: describeCounts(fused) },
   );
 }

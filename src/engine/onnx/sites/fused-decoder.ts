@@ -30,7 +30,7 @@ const attr = (node: ScannedNode, name: string) => node.attributes.find((a) => a.
 
 function common(node: ScannedNode, layer: number, refuse: (why: string) => never, kvHeads: number): FusedDecoderSite {
   const presentKey = node.outputs[1];
-  if (!presentKey) refuse('has no present_key output');
+  if (!presentKey) refuse('has no present_key output (output 1), from which the rows are recomputed');
   return {
     layer,
     node,
@@ -77,8 +77,9 @@ const READERS: Readonly<Record<string, SiteReader>> = {
   // before the op, so q arrives rotated. Rows run unpadded one by one, where a causal bias or an all-ones
   // padding mask leaves the last query's row unchanged.
   MultiHeadAttention: (node, layer, refuse) => {
-    if (!node.inputs[1]) refuse('packs Q, K and V into its query input');
-    if (node.inputs[3]) refuse('adds a bias to its query inside the op');
+    if (!node.inputs[1]) refuse('packs Q, K and V into its query input (supported: separate query, key and value)');
+    if (node.inputs[3])
+      refuse(`adds a bias inside the op (input 3, '${node.inputs[3]}'; supported: none, the bias added before it)`);
     return common(node, layer, refuse, attr(node, 'num_heads')?.i ?? 0);
   },
 };
