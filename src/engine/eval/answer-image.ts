@@ -2,8 +2,8 @@
 // cached vision pass, DAMRO's top-k outliers, the model's rows, the shared decode loop), minus what only the
 // visualiser reads: no per-token events are sent, and decoder attention is read back only when the caller asks
 // for hallucination evidence, reduced here to 3 numbers per layer and token.
+import { selectOutliers } from '../../core/attention/outliers';
 import { rowNorms, stepMeasures } from '../../core/evidence/measures';
-import { topK } from '../../core/tensor/topk';
 import type { CaptionEvidence, StepAttentionMeasures } from '../../protocol/evidence';
 import { LensError } from '../../protocol/errors';
 import type { CaptionKind, EvalImageParams, EvalImageResult, EvalItemAnswer } from '../../protocol/messages';
@@ -53,13 +53,7 @@ export async function answerImage(ctx: AnswerImageContext): Promise<EvalImageRes
   const started = performance.now();
   const image = await ctx.encode();
   const visionMs = performance.now() - started;
-  if (params.damro.k < 1 || params.damro.k > image.imageTokens) {
-    throw new LensError(
-      'bad-request',
-      `DAMRO's k must be between 1 and the ${image.imageTokens} image tokens of this model; got ${params.damro.k}.`,
-    );
-  }
-  const outliers = Int32Array.from(topK(image.scores, params.damro.k));
+  const outliers = Int32Array.from(selectOutliers(image.scores, params.damro.k));
   const outlierList = Array.from(outliers);
   const imageEvidence = params.evidence
     ? {
