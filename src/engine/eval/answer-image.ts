@@ -5,7 +5,6 @@
 import { selectOutliers } from '../../core/attention/outliers';
 import { rowNorms, stepMeasures } from '../../core/evidence/measures';
 import type { CaptionEvidence, StepAttentionMeasures } from '../../protocol/evidence';
-import { LensError } from '../../protocol/errors';
 import type { CaptionKind, EvalImageParams, EvalImageResult, EvalItemAnswer } from '../../protocol/messages';
 import { decode } from '../decode/loop';
 import type { RowSpec } from '../decode/runner';
@@ -19,24 +18,6 @@ export interface AnswerImageContext {
   readonly params: EvalImageParams;
   readonly signal: AbortSignal;
   readonly encode: () => Promise<EncodedImage>;
-}
-
-/** The reasons an eval call cannot start, in one message; the run path checks the same bounds. */
-export function validateEvalImage(params: EvalImageParams): void {
-  const problems: string[] = [];
-  if (params.items.length === 0) problems.push('no question was given for this image');
-  params.items.forEach((item) => {
-    if (!item.prompt.trim()) problems.push(`question ${item.key} has an empty prompt`);
-  });
-  if (!(params.damro.alpha >= 0 && Number.isFinite(params.damro.alpha)))
-    problems.push(`α must be ≥ 0 (got ${params.damro.alpha})`);
-  if (!(params.damro.beta >= 0 && params.damro.beta <= 1))
-    problems.push(`β must be in [0, 1] (got ${params.damro.beta})`);
-  if (!Number.isInteger(params.damro.k)) problems.push(`k must be a whole number (got ${params.damro.k})`);
-  if (!(Number.isInteger(params.maxNewTokens) && params.maxNewTokens >= 1 && params.maxNewTokens <= 1024))
-    problems.push(`max new tokens must be 1–1024 (got ${params.maxNewTokens})`);
-  if (problems.length)
-    throw new LensError('bad-request', `Cannot answer the benchmark questions: ${problems.join('; ')}.`);
 }
 
 // Rows nobody inspects skip the attention read-back (the tapped decoder still computes it).
