@@ -20,7 +20,7 @@ export const fusedMultiHeadAttention: SiteStrategy = {
       const refuse = (why: string) => {
         throw new LensError(
           'attention-unavailable',
-          `MultiHeadAttention node '${node.name}' ${why}; DAMRO Lens recomputes fused attention from separate query and key inputs only.`,
+          `MultiHeadAttention node '${node.name}' ${why}; DAMRO Lens recomputes MultiHeadAttention rows from separate query and key inputs only.`,
         );
       };
       if (!key) refuse(`packs Q, K and V into its query input '${query}' (its key input is empty)`);
