@@ -53,14 +53,15 @@ export function damroScores(
   return { scores: out, cutoff, kept };
 }
 
-export interface Candidate {
+/** A token of one logit vector with its logit and softmax probability (the wire's Candidate adds its text). */
+export interface ScoredToken {
   readonly id: number;
   readonly logit: number;
   readonly probability: number;
 }
 
 /** The n most likely tokens of a logit vector with their softmax probabilities, for the step inspector. */
-export function topCandidates(logits: ArrayLike<number>, n: number): Candidate[] {
+export function topScoredTokens(logits: ArrayLike<number>, n: number): ScoredToken[] {
   const { max, sum } = softmaxNormaliser(logits);
   return topK(logits, n).map((id) => ({ id, logit: logits[id], probability: Math.exp(logits[id] - max) / sum }));
 }

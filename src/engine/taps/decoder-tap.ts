@@ -6,7 +6,15 @@
 import { LensError } from '../../protocol/errors';
 import type { ScannedModel } from '../onnx/scan';
 import type { TapNodes } from '../onnx/tap-nodes';
-import { editForTaps, float32Of, type DecoderTapReader, type TapEdit, type TapTensor } from './edit';
+import {
+  checkRowAndKeys,
+  editForTaps,
+  float32Of,
+  tapReader,
+  type DecoderTapReader,
+  type TapEdit,
+  type TapTensor,
+} from './edit';
 
 export interface DecoderTap {
   /** The graph output holding [batch, layers·heads, 1, keys]. */
@@ -36,7 +44,7 @@ export function tapDecoder(bytes: Uint8Array): TapEdit<DecoderTap> {
       if (site.probs) return nodes.slice(site.probs, -2, -1);
       throw new LensError(
         'attention-unavailable',
-        `The decoder computes attention in fused ${site.node.opType} nodes ('${site.node.name}'); decoder attention is recomputed for GroupQueryAttention only, so attention maps are unavailable for this model.`,
+        `The decoder computes attention in fused ${site.node.opType} nodes ('${site.node.name}') that take no past keys; DAMRO Lens recomputes fused decoder attention only from GroupQueryAttention or MultiHeadAttention nodes with a KV cache (past_key inputs), so attention maps are unavailable for this model.`,
       );
     });
     const output = nodes.float32(rows.length === 1 ? rows[0]! : nodes.concat(rows, 1));
@@ -55,13 +63,7 @@ export function readDecoderAttention(
 ): Float32Array {
   const { data, dims } = float32Of(outputs, tap.output, 4);
   const [batch, stacked, , keys] = dims as [number, number, number, number];
-  if (row < 0 || row >= batch) throw new LensError('internal', `Row ${row} is not in a decoder batch of ${batch}.`);
-  if (keyStart < 0 || keyCount < 0 || keyStart + keyCount > keys) {
-    throw new LensError(
-      'internal',
-      `Image keys ${keyStart}..${keyStart + keyCount} fall outside the ${keys} attended positions.`,
-    );
-  }
+  checkRowAndKeys(row, batch, keyStart, keyCount, keys);
   const out = new Float32Array(stacked * keyCount);
   for (let lh = 0; lh < stacked; lh++) {
     const from = (row * stacked + lh) * keys + keyStart;
@@ -71,10 +73,4 @@ export function readDecoderAttention(
 }
 
 /** The shape the ORT decoder runner takes (DecoderTapReader). */
-export function decoderTapReader(tap: DecoderTap): DecoderTapReader {
-  return {
-    outputs: [tap.output, tap.logits],
-    logits: tap.logits,
-    read: (outputs, row, keyStart, keyCount) => readDecoderAttention(tap, outputs, row, keyStart, keyCount),
-  };
-}
+export const decoderTapReader = (tap: DecoderTap): DecoderTapReader => tapReader(tap, readDecoderAttention);

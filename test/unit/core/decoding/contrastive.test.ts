@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { damroScores, topCandidates } from '../../../../src/core/decoding/contrastive';
+import { damroScores, topScoredTokens } from '../../../../src/core/decoding/contrastive';
 import { createRng } from '../../../../src/core/decoding/rng';
 import { greedy } from '../../../../src/core/decoding/sampling';
 import { softmax } from '../../../../src/core/tensor/softmax';
@@ -80,15 +80,15 @@ describe('damroScores', () => {
   });
 });
 
-describe('topCandidates', () => {
+describe('topScoredTokens', () => {
   it('keeps the normaliser for huge logits: four tied tokens each get 1/4', () => {
     // As exp(l − logsumexp) this was exp(1e17 − (1e17 + ln 4)) = exp(0) = 1 each: 1e17 + ln 4 rounds to 1e17.
-    const top = topCandidates(new Float32Array([1e17, 1e17, 1e17, 1e17, 0]), 4);
+    const top = topScoredTokens(new Float32Array([1e17, 1e17, 1e17, 1e17, 0]), 4);
     expect(top.map((t) => t.probability)).toEqual([0.25, 0.25, 0.25, 0.25]);
   });
 
   it('lists the top tokens with their softmax probabilities', () => {
-    const top = topCandidates(new Float32Array([3.0, 2.5, 0.0, -1.0]), 3);
+    const top = topScoredTokens(new Float32Array([3.0, 2.5, 0.0, -1.0]), 3);
     expect(top.map((t) => t.id)).toEqual([0, 1, 2]);
     expect(top.map((t) => t.logit)).toEqual([3, 2.5, 0]);
     [0.5971, 0.3622, 0.0297].forEach((p, i) => expect(top[i].probability).toBeCloseTo(p, 4));
