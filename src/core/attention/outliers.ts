@@ -199,15 +199,20 @@ export const OUTLIER_SCORERS = {
 
 export type OutlierScorerName = keyof typeof OUTLIER_SCORERS;
 
-/** Scores every patch with the named scorer; throws a LensError naming the scorers when the name is unknown. */
-export function scoreOutliers(name: string, input: OutlierInput): Float32Array {
+/** The named scorer; throws a LensError naming the scorers when the name is unknown. */
+export function outlierScorer(name: string): OutlierScorer {
   const scorer: OutlierScorer | undefined = (OUTLIER_SCORERS as Record<string, OutlierScorer>)[name];
   if (!scorer)
     throw new LensError(
       'bad-request',
       `Unknown outlier scorer '${name}'; use one of ${Object.keys(OUTLIER_SCORERS).join(', ')}.`,
     );
-  return scorer.score(input);
+  return scorer;
+}
+
+/** Scores every patch with the named scorer (see outlierScorer for an unknown name). */
+export function scoreOutliers(name: string, input: OutlierInput): Float32Array {
+  return outlierScorer(name).score(input);
 }
 
 /**
