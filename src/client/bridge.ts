@@ -121,9 +121,7 @@ export function createLensController(
       if (!image || model.phase !== 'ready' || !model.info) return;
       const recipe: RunRecipe = {
         modelId: model.info.id,
-        alpha: settings.alpha,
-        beta: settings.beta,
-        k: settings.k,
+        damro: settings.damro,
         mode: settings.mode,
         seed: settings.seed,
         maxNewTokens: settings.maxNewTokens,
@@ -135,7 +133,7 @@ export function createLensController(
         image: { kind: 'encoded', bytes, mime: image.mime },
         prompt: recipe.prompt,
         captions: ['baseline', 'damro'],
-        damro: { alpha: recipe.alpha, beta: recipe.beta, k: recipe.k },
+        damro: recipe.damro,
         decoding:
           recipe.mode === 'greedy'
             ? { mode: 'greedy' }

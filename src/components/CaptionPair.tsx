@@ -130,7 +130,7 @@ export function CaptionPair() {
       )}
       <p className="captions__meta">
         {recipe
-          ? `α ${recipe.alpha} · β ${recipe.beta} · k ${recipe.k} · ${recipe.mode === 'greedy' ? 'greedy' : `sampling, seed ${recipe.seed}`} · max ${recipe.maxNewTokens} tokens`
+          ? `α ${recipe.damro.alpha} · β ${recipe.damro.beta} · k ${recipe.damro.k} · ${recipe.mode === 'greedy' ? 'greedy' : `sampling, seed ${recipe.seed}`} · max ${recipe.maxNewTokens} tokens`
           : 'Load a model and drop an image to see its captions.'}
         {run.timings &&
           ` · vision ${run.timings.visionMs.toFixed(0)} ms, decode ${run.timings.decodeMs.toFixed(0)} ms for ${run.timings.steps} steps`}

@@ -12,8 +12,9 @@ import { useOverlayGeometry } from './use-overlay-geometry';
 export function EncoderView() {
   const geometry = useOverlayGeometry();
   const outliers = useLens((s) => s.run.outliers);
-  const recipeK = useLens((s) => s.run.recipe?.k);
-  const k = useLens((s) => s.settings.k);
+  const recipeK = useLens((s) => s.run.recipe?.damro.k);
+  const damro = useLens((s) => s.settings.damro);
+  const k = damro.k;
   const colormap = useLens((s) => s.settings.colormap) as ColormapName;
   const normalize = useLens((s) => s.settings.normalize);
   const sliderId = useId();
@@ -54,7 +55,7 @@ export function EncoderView() {
               min={1}
               max={outliers.scores.length}
               value={k}
-              onChange={(e) => updateSettings({ k: e.target.valueAsNumber })}
+              onChange={(e) => updateSettings({ damro: { ...damro, k: e.target.valueAsNumber } })}
             />
           </div>
           {recipeK !== undefined && recipeK !== k && (

@@ -61,27 +61,27 @@ export function SettingsForm() {
       <div className="fields">
         <NumberField
           label="α (contrast)"
-          value={settings.alpha}
+          value={settings.damro.alpha}
           min={L.alpha.min}
           max={L.alpha.max}
           step={0.1}
-          onChange={(alpha) => set({ alpha })}
+          onChange={(alpha) => set({ damro: { ...settings.damro, alpha } })}
         />
         <NumberField
           label="β (cutoff)"
-          value={settings.beta}
+          value={settings.damro.beta}
           min={L.beta.min}
           max={L.beta.max}
           step={0.01}
-          onChange={(beta) => set({ beta })}
+          onChange={(beta) => set({ damro: { ...settings.damro, beta } })}
         />
         <NumberField
           label="k (outliers)"
-          value={settings.k}
+          value={settings.damro.k}
           min={1}
           max={imageTokens}
           step={1}
-          onChange={(k) => set({ k })}
+          onChange={(k) => set({ damro: { ...settings.damro, k } })}
         />
         <NumberField
           label="Max tokens"

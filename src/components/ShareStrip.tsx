@@ -12,7 +12,7 @@ export function ShareStrip({ caption }: { caption: CaptionKind }) {
   const tokens = useLens((s) => s.run.captions[caption].tokens);
   const attention = useLens((s) => s.attention);
   const outliers = useLens((s) => s.run.outliers);
-  const k = useLens((s) => s.run.recipe?.k ?? s.settings.k);
+  const k = useLens((s) => s.run.recipe?.damro.k ?? s.settings.damro.k);
   const shares = useMemo(
     () => captionOutlierShares(attention, outliers, k, caption, tokens),
     [attention, outliers, k, caption, tokens],

@@ -32,7 +32,7 @@ export function StepInspector() {
   const ref = useLens((s) => s.ui.hovered ?? s.ui.selected);
   const step = useLens((s) => (ref?.caption === 'damro' ? s.run.steps.find((r) => r.step === ref.step) : undefined));
   const token = useLens((s) => (ref?.caption === 'damro' ? s.run.captions.damro.tokens[ref.step] : undefined));
-  const beta = useLens((s) => s.run.recipe?.beta);
+  const beta = useLens((s) => s.run.recipe?.damro.beta);
   return (
     <section className="view" aria-label="Step inspector">
       <h2>Step inspector</h2>

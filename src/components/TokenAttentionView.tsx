@@ -31,7 +31,10 @@ export function TokenAttentionView() {
     () => (info && ref ? tokenAttention(attention, recipe, ref, attentionSelection(settings, info)) : undefined),
     [attention, recipe, ref, settings, info],
   );
-  const patches = useMemo(() => (outliers ? outliersAtK(outliers, settings.k) : []), [outliers, settings.k]);
+  const patches = useMemo(
+    () => (outliers ? outliersAtK(outliers, settings.damro.k) : []),
+    [outliers, settings.damro.k],
+  );
 
   const selected = useLens((s) => s.ui.selected);
   const pinned = Boolean(ref && selected && ref.caption === selected.caption && ref.step === selected.step);

@@ -1,6 +1,7 @@
 import { LensError, toWireError } from '../protocol/errors';
-import { PROTOCOL_VERSION, type Method, type Params, type Result, type RunParams } from '../protocol/messages';
-import { answerImage, validateEvalImage } from './eval/answer-image';
+import { validateEvalImageParams, validateRunParams } from '../core/decoding/requests';
+import { PROTOCOL_VERSION, type ImageInput, type Method, type Params, type Result } from '../protocol/messages';
+import { answerImage } from './eval/answer-image';
 import { createDetectService, type DetectorLoader } from './detect/detect';
 import type { EncodedImage, LoadedModel, ModelLoader } from './model';
 import { AttentionStore } from './run/attention-store';
@@ -21,20 +22,6 @@ export interface EngineDeps {
   readonly attentionBudgetBytes?: number;
   /** Loads COCO detectors for 'detect/run'; without it that method says no detector is built in. */
   readonly loadDetector?: DetectorLoader;
-}
-
-function validateRun(params: RunParams): void {
-  const problems: string[] = [];
-  if (!params.prompt.trim()) problems.push('the prompt is empty');
-  if (params.captions.length === 0) problems.push('no caption was asked for (baseline, DAMRO or both)');
-  if (!(params.damro.alpha >= 0 && Number.isFinite(params.damro.alpha)))
-    problems.push(`α must be ≥ 0 (got ${params.damro.alpha})`);
-  if (!(params.damro.beta >= 0 && params.damro.beta <= 1))
-    problems.push(`β must be in [0, 1] (got ${params.damro.beta})`);
-  if (!Number.isInteger(params.damro.k)) problems.push(`k must be a whole number (got ${params.damro.k})`);
-  if (!(Number.isInteger(params.maxNewTokens) && params.maxNewTokens >= 1 && params.maxNewTokens <= 1024))
-    problems.push(`max new tokens must be 1–1024 (got ${params.maxNewTokens})`);
-  if (problems.length) throw new LensError('bad-request', `Cannot start the run: ${problems.join('; ')}.`);
 }
 
 export function createEngine(deps: EngineDeps): EngineApi {
@@ -63,7 +50,7 @@ export function createEngine(deps: EngineDeps): EngineApi {
     return { cancelled: true };
   }
 
-  function encodeOnce(loaded: LoadedModel, image: RunParams['image']): () => Promise<EncodedImage> {
+  function encodeOnce(loaded: LoadedModel, image: ImageInput): () => Promise<EncodedImage> {
     const key = imageKey(image);
     return () => {
       let pending = encodedImages.get(key);
@@ -76,6 +63,27 @@ export function createEngine(deps: EngineDeps): EngineApi {
       }
       return pending;
     };
+  }
+
+  /**
+   * Queues a run or a benchmark call on the ORT lane in place of any other captioning work, and hands it the model
+   * loaded by the time it starts, with that model's cached vision pass for the image.
+   */
+  function startCaptioning<T>(
+    kind: 'run' | 'eval',
+    tag: number,
+    image: ImageInput,
+    work: (loaded: LoadedModel, encode: () => Promise<EncodedImage>, signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    void lane.cancel(isCaptioning);
+    return lane.enqueue(
+      kind,
+      (signal) => {
+        const loaded = requireModel();
+        return work(loaded, encodeOnce(loaded, image), signal);
+      },
+      tag,
+    ).result;
   }
 
   return {
@@ -107,28 +115,14 @@ export function createEngine(deps: EngineDeps): EngineApi {
     },
 
     async 'run/start'(params) {
-      validateRun(params);
+      validateRunParams(params);
       requireModel();
       const runId = nextRunId++;
-      void lane.cancel(isCaptioning);
-      const job = lane.enqueue(
-        'run',
-        (signal) => {
-          attention.keepOnly(runId);
-          const loaded = requireModel();
-          return executeRun({
-            runId,
-            model: loaded,
-            params,
-            signal,
-            emit,
-            attention,
-            encode: encodeOnce(loaded, params.image),
-          });
-        },
-        runId,
-      );
-      job.result.catch((error: unknown) =>
+      const result = startCaptioning('run', runId, params.image, (loaded, encode, signal) => {
+        attention.keepOnly(runId);
+        return executeRun({ runId, model: loaded, params, signal, emit, attention, encode });
+      });
+      result.catch((error: unknown) =>
         emit({ type: 'run/error', runId, error: toWireError(explainOrtError(error, 'captioning')) }),
       );
       return { runId };
@@ -137,18 +131,12 @@ export function createEngine(deps: EngineDeps): EngineApi {
     'run/cancel': ({ runId }) => cancelJob('run', runId),
 
     async 'eval/image'(params) {
-      validateEvalImage(params);
+      validateEvalImageParams(params);
       requireModel();
-      void lane.cancel(isCaptioning);
-      const job = lane.enqueue(
-        'eval',
-        (signal) => {
-          const loaded = requireModel();
-          return answerImage({ model: loaded, params, signal, encode: encodeOnce(loaded, params.image) });
-        },
-        params.jobId,
+      const result = startCaptioning('eval', params.jobId, params.image, (loaded, encode, signal) =>
+        answerImage({ model: loaded, params, signal, encode }),
       );
-      return job.result.catch((error: unknown) => {
+      return result.catch((error: unknown) => {
         throw explainOrtError(error, 'answering benchmark questions');
       });
     },

@@ -105,9 +105,16 @@ export type Decoding =
   /** The paper's mode is temperature 1 with no top-p: pure ancestral sampling. */
   | { readonly mode: 'sample'; readonly seed: number; readonly temperature: number; readonly topP: number };
 
+/** DAMRO's parameters, one shape from the request to the decode loop; checked where a request enters the worker. */
 export interface DamroSettings {
+  /** Contrast strength α ≥ 0: s = (1+α)·l − α·c. */
   readonly alpha: number;
+  /**
+   * Plausibility β ∈ [0, 1]: keep v iff p_v ≥ β·max p under the full branch; β = 0 keeps every token (cutoff −∞), as
+   * the reference does.
+   */
   readonly beta: number;
+  /** How many outlier image tokens the outlier branch sees. */
   readonly k: number;
 }
 

@@ -1,9 +1,9 @@
 // Pure derivations from the store's numbers: the processor geometry of the loaded model for the chosen
 // image, the outliers at the current k, and a token's attention under the current layer/head selection.
 import { aggregateAttention } from '../core/attention/aggregate';
+import { selectOutliers } from '../core/attention/outliers';
 import { outlierShare } from '../core/attention/share';
 import { planProcessor, type PatchGrid, type PatchIndex, type ProcessorPlan } from '../core/geometry';
-import { topK } from '../core/tensor/topk';
 import type { AttentionSelection, ModelInfo } from '../protocol/messages';
 import type { Settings } from './settings';
 import {
@@ -36,7 +36,7 @@ export const gridOf = (info: ModelInfo): PatchGrid => ({ rows: info.tokenGrid.ro
 
 /** The k most attended patches, most attended first; k is clamped to the grid. */
 export function outliersAtK(outliers: OutlierRecord, k: number): PatchIndex[] {
-  return topK(outliers.scores, Math.max(0, Math.min(k, outliers.scores.length))) as PatchIndex[];
+  return selectOutliers(outliers.scores, Math.min(k, outliers.scores.length)) as PatchIndex[];
 }
 
 export function captionText(tokens: readonly CaptionToken[]): string {

@@ -33,7 +33,13 @@ export function modelLoaded(info: ModelInfo): void {
   const head = settings.head === 'mean' || settings.head < info.decoder.heads ? settings.head : 'mean';
   store.setState({
     model: { ...model, phase: 'ready', info, error: undefined },
-    settings: { ...settings, k: Math.min(settings.k, imageTokens), layerFrom, layerTo, head },
+    settings: {
+      ...settings,
+      damro: { ...settings.damro, k: Math.min(settings.damro.k, imageTokens) },
+      layerFrom,
+      layerTo,
+      head,
+    },
   });
 }
 

@@ -97,9 +97,7 @@ export function buildRunExport(state: LensState): RunExportV1 | undefined {
     },
     scorer: run.outliers.scorer,
     settings: {
-      alpha: recipe.alpha,
-      beta: recipe.beta,
-      k: recipe.k,
+      ...recipe.damro,
       mode: recipe.mode,
       seed: recipe.mode === 'sample' ? recipe.seed : null,
       maxNewTokens: recipe.maxNewTokens,

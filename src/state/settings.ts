@@ -2,7 +2,7 @@
 // it and an export can record it; validation limits live next to the defaults they bound.
 import { NORMALIZERS, type NormalizerName } from '../core/attention/normalize';
 import { DEFAULT_REAL_MODEL } from '../core/models/catalog';
-import type { ClsScorer, Dtype, NoClsScorer } from '../protocol/messages';
+import type { ClsScorer, DamroSettings, Dtype, NoClsScorer } from '../protocol/messages';
 
 export type DecodingMode = 'greedy' | 'sample';
 
@@ -16,13 +16,8 @@ export interface Settings {
    * load.
    */
   readonly clsScorer: ClsScorer;
-  /**
-   * DAMRO's contrast strength α ≥ 0, plausibility cutoff β ∈ [0, 1] (0 keeps every token), and number of outlier tokens
-   * k.
-   */
-  readonly alpha: number;
-  readonly beta: number;
-  readonly k: number;
+  /** DAMRO's α, β and k, in the shape a run request and the decode loop take them. */
+  readonly damro: DamroSettings;
   /** 'sample' is the paper's decoding: temperature 1, no top-p, seeded. */
   readonly mode: DecodingMode;
   readonly seed: number;
@@ -46,9 +41,7 @@ export const DEFAULT_SETTINGS: Settings = {
   dtype: 'q4',
   noClsScorer: 'mean-received-attention',
   clsScorer: 'clip-single-head',
-  alpha: 1.5,
-  beta: 0.1,
-  k: 10,
+  damro: { alpha: 1.5, beta: 0.1, k: 10 },
   mode: 'greedy',
   seed: 42,
   maxNewTokens: 32,

@@ -12,6 +12,7 @@ import type {
   AttentionSelection,
   Capabilities,
   CaptionKind,
+  DamroSettings,
   DetectResult,
   Grid,
   ModelInfo,
@@ -90,9 +91,7 @@ export interface OutlierRecord {
 /** The settings a run was started with: what its captions mean. */
 export interface RunRecipe {
   readonly modelId: string;
-  readonly alpha: number;
-  readonly beta: number;
-  readonly k: number;
+  readonly damro: DamroSettings;
   readonly mode: Settings['mode'];
   readonly seed: number;
   readonly maxNewTokens: number;

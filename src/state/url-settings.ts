@@ -124,19 +124,19 @@ export function decodeSettings(
     URL_KEYS.alpha,
     (r) => number(r, L.alpha, false),
     `a number from ${L.alpha.min} to ${L.alpha.max}`,
-    (v) => (next.alpha = v),
+    (alpha) => (next.damro = { ...next.damro, alpha }),
   );
   read(
     URL_KEYS.beta,
     (r) => number(r, L.beta, false),
     'a number in [0, 1]',
-    (v) => (next.beta = v),
+    (beta) => (next.damro = { ...next.damro, beta }),
   );
   read(
     URL_KEYS.k,
     (r) => number(r, L.k, true),
     `a whole number from ${L.k.min} to ${L.k.max}`,
-    (v) => (next.k = v),
+    (k) => (next.damro = { ...next.damro, k }),
   );
   read(
     URL_KEYS.mode,
@@ -188,9 +188,9 @@ export function encodeSettings(settings: Settings): URLSearchParams {
     [URL_KEYS.dtype, settings.dtype],
     [URL_KEYS.noClsScorer, settings.noClsScorer],
     [URL_KEYS.clsScorer, settings.clsScorer],
-    [URL_KEYS.alpha, String(settings.alpha)],
-    [URL_KEYS.beta, String(settings.beta)],
-    [URL_KEYS.k, String(settings.k)],
+    [URL_KEYS.alpha, String(settings.damro.alpha)],
+    [URL_KEYS.beta, String(settings.damro.beta)],
+    [URL_KEYS.k, String(settings.damro.k)],
     [URL_KEYS.mode, settings.mode],
     [URL_KEYS.seed, String(settings.seed)],
     [URL_KEYS.maxNewTokens, String(settings.maxNewTokens)],

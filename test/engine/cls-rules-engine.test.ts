@@ -69,9 +69,7 @@ function exported(info: ModelInfo, run: WorkerEvent[]) {
   imageChosen({ name: 'test.png', mime: 'image/png', bytes: new ArrayBuffer(0), width: 48, height: 40, url: '' });
   runStarting({
     modelId: info.id,
-    alpha: 1,
-    beta: 0.1,
-    k: 1,
+    damro: { alpha: 1, beta: 0.1, k: 1 },
     mode: 'greedy',
     seed: 0,
     maxNewTokens: 3,

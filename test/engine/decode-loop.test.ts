@@ -195,4 +195,14 @@ describe('decode loop', () => {
       'The prompt and the image take 6 positions, more than the 5 this model has (max_position_embeddings in its config.json). Shorten the prompt.',
     );
   });
+
+  it('refuses with typed errors: the position limit is a bad request, a DAMRO caption without its outlier row a bug', async () => {
+    const runner = new FakeRunner(workedExample);
+    await expect(collect(runner, plan({ maxPositions: 5 }))).rejects.toMatchObject({ code: 'bad-request' });
+    await expect(collect(runner, plan({ outlierRow: undefined }))).rejects.toMatchObject({
+      code: 'internal',
+      message: expect.stringMatching(/without the outlier row/),
+    });
+    expect(runner.calls).toHaveLength(0);
+  });
 });

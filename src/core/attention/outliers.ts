@@ -45,7 +45,6 @@ export interface OutlierScorer {
   readonly label: string;
   /** Whether token 0 is CLS (and therefore not scored). */
   readonly hasCls: boolean;
-  readonly accepts: readonly OutlierInput['kind'][];
   /** One score per patch, in raster order. */
   readonly score: (input: OutlierInput) => Float32Array;
 }
@@ -176,72 +175,57 @@ export const OUTLIER_SCORERS = {
     faithful: true,
     label: 'DAMRO outlier score: CLS attention, one softmax over the full width (LLaVA-1.5 / CLIP)',
     hasCls: true,
-    accepts: ['qk'],
     score: (input) => clsRowScores(requireKind(input, 'clip-single-head', ['qk']), 'clip-single-head', false),
   },
   'head-mean': {
     faithful: true,
     label: 'DAMRO outlier score: CLS attention, mean of per-head softmaxes (InstructBLIP / EVA)',
     hasCls: true,
-    accepts: ['qk'],
     score: (input) => clsRowScores(requireKind(input, 'head-mean', ['qk']), 'head-mean', true),
   },
   'mean-received-attention': {
     faithful: false,
     label: `${NO_CLS} (mean attention each patch receives over all queries and heads)`,
     hasCls: false,
-    accepts: ['attention', 'qk'],
     score: meanReceived,
   },
   'token-norm': {
     faithful: false,
     label: `${NO_CLS} (L2 norm of each patch's hidden state)`,
     hasCls: false,
-    accepts: ['hidden'],
     score: tokenNorm,
   },
 } as const satisfies Record<string, OutlierScorer>;
 
 export type OutlierScorerName = keyof typeof OUTLIER_SCORERS;
 
-/** Scores every patch with the named scorer; throws a LensError naming the scorers when the name is unknown. */
-export function scoreOutliers(name: string, input: OutlierInput): Float32Array {
+/** The named scorer; throws a LensError naming the scorers when the name is unknown. */
+export function outlierScorer(name: string): OutlierScorer {
   const scorer: OutlierScorer | undefined = (OUTLIER_SCORERS as Record<string, OutlierScorer>)[name];
   if (!scorer)
     throw new LensError(
       'bad-request',
       `Unknown outlier scorer '${name}'; use one of ${Object.keys(OUTLIER_SCORERS).join(', ')}.`,
     );
-  return scorer.score(input);
+  return scorer;
 }
 
-export interface OutlierSelection {
-  /** Patch indices, highest score first (lower index on ties). */
-  readonly indices: number[];
-  readonly scores: number[];
-}
-
-/** The k highest-scoring patches in descending order, as DAMRO's torch.topk returns them. */
-export function selectOutliers(scores: ArrayLike<number>, k: number): OutlierSelection {
-  if (!Number.isInteger(k) || k < 1 || k > scores.length) {
-    throw new LensError(
-      'bad-request',
-      `Outlier k must be an integer from 1 to the ${scores.length} patches, got ${k}.`,
-    );
-  }
-  const indices = topK(scores, k);
-  return { indices, scores: indices.map((i) => scores[i]) };
+/** Scores every patch with the named scorer (see outlierScorer for an unknown name). */
+export function scoreOutliers(name: string, input: OutlierInput): Float32Array {
+  return outlierScorer(name).score(input);
 }
 
 /**
- * Positions to gather from a [CLS, p0, p1, …] feature sequence for the given patches (src/core/damro-spec.md ⚠1):
- * patch j sits at j+1; `offByOne` reproduces the released InstructBLIP code, which gathers at j.
+ * DAMRO's k outliers: the k highest-scoring patches in descending order, lower index on ties, as DAMRO's torch.topk
+ * returns them. A k outside 1…patches is refused rather than clamped, so a caption is never labelled with a k it was
+ * not decoded with.
  */
-export function gatherPositionsWithCls(patchIndices: readonly number[], offByOne = false): number[] {
-  return patchIndices.map((j) => (offByOne ? j : j + 1));
-}
-
-/** Which patch a position of a [CLS, p0, p1, …] sequence holds; null for CLS. */
-export function patchAtClsPosition(position: number): number | null {
-  return position === 0 ? null : position - 1;
+export function selectOutliers(scores: ArrayLike<number>, k: number): number[] {
+  if (!Number.isInteger(k) || k < 1 || k > scores.length) {
+    throw new LensError(
+      'bad-request',
+      `DAMRO's k must be between 1 and the ${scores.length} image tokens of this model; got ${k}.`,
+    );
+  }
+  return topK(scores, k);
 }

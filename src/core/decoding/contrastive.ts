@@ -1,18 +1,9 @@
 // DAMRO step 2 (src/core/damro-spec.md §1.3 steps 3–4). It runs every decoding step over a ~50k vocabulary, so it makes
 // exactly two passes (max, then mask + combine) and allocates only the score vector.
 import { LensError } from '../../protocol/errors';
+import type { DamroSettings } from '../../protocol/messages';
 import { maxLogit, softmaxNormaliser } from '../tensor/softmax';
 import { topK } from '../tensor/topk';
-
-export interface DamroParams {
-  /** Contrast strength; s = (1+α)·l − α·c. */
-  readonly alpha: number;
-  /**
-   * Plausibility: keep v iff p_v ≥ β·max p under the full branch; β = 0 keeps every token (cutoff −∞), as the reference
-   * does.
-   */
-  readonly beta: number;
-}
 
 export interface DamroScores {
   /** (1+α)·l − α·c on kept tokens, −∞ elsewhere: feed straight to the sampler. */
@@ -23,11 +14,14 @@ export interface DamroScores {
   readonly kept: number;
 }
 
-/** Combines full-branch logits l and outlier-branch logits c as DAMRO does; writes into `out` when given. */
+/**
+ * Combines full-branch logits l and outlier-branch logits c as DAMRO does; writes into `out` when given. α and β come
+ * checked from the request (src/core/decoding/requests.ts).
+ */
 export function damroScores(
   full: ArrayLike<number>,
   outlier: ArrayLike<number>,
-  params: DamroParams,
+  params: Pick<DamroSettings, 'alpha' | 'beta'>,
   out = new Float32Array(full.length),
 ): DamroScores {
   const { alpha, beta } = params;
@@ -37,9 +31,6 @@ export function damroScores(
       `The two branches disagree on the vocabulary size (${full.length} vs ${outlier.length}); both must come from the same model.`,
     );
   }
-  if (!(alpha >= 0 && Number.isFinite(alpha)))
-    throw new LensError('bad-request', `DAMRO α must be a finite number ≥ 0, got ${alpha}.`);
-  if (!(beta >= 0 && beta <= 1)) throw new LensError('bad-request', `DAMRO β must be in [0, 1], got ${beta}.`);
   const cutoff = maxLogit(full) + Math.log(beta);
   let kept = 0;
   for (let v = 0; v < full.length; v++) {
@@ -62,14 +53,15 @@ export function damroScores(
   return { scores: out, cutoff, kept };
 }
 
-export interface Candidate {
+/** A token of one logit vector with its logit and softmax probability (the wire's Candidate adds its text). */
+export interface ScoredToken {
   readonly id: number;
   readonly logit: number;
   readonly probability: number;
 }
 
 /** The n most likely tokens of a logit vector with their softmax probabilities, for the step inspector. */
-export function topCandidates(logits: ArrayLike<number>, n: number): Candidate[] {
+export function topScoredTokens(logits: ArrayLike<number>, n: number): ScoredToken[] {
   const { max, sum } = softmaxNormaliser(logits);
   return topK(logits, n).map((id) => ({ id, logit: logits[id], probability: Math.exp(logits[id] - max) / sum }));
 }

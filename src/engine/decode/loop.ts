@@ -1,7 +1,7 @@
 // DAMRO's decoding loop (src/core/damro-spec.md §1.3) for the baseline caption and the DAMRO caption at once: the
 // baseline row and DAMRO's full row see every image token, DAMRO's outlier row sees only the k outlier tokens; all rows
 // advance in the same decoder call per step.
-import { damroScores, topCandidates, type Candidate } from '../../core/decoding/contrastive';
+import { damroScores, topScoredTokens, type ScoredToken } from '../../core/decoding/contrastive';
 import { createRng, type Rng } from '../../core/decoding/rng';
 import { greedy, sampleFromLogits } from '../../core/decoding/sampling';
 import type { CaptionKind, DamroSettings, Decoding, StepDiagnostics, StopReason } from '../../protocol/messages';
@@ -28,10 +28,11 @@ export interface DecodePlan {
 export type DecodeEvent =
   | { readonly type: 'token'; readonly caption: CaptionKind; readonly step: number; readonly tokenId: number }
   | { readonly type: 'attention'; readonly caption: CaptionKind; readonly step: number; readonly data: Float32Array }
-  | ({ readonly type: 'step' } & StepDiagnostics<Candidate>)
+  | ({ readonly type: 'step' } & StepDiagnostics<ScoredToken>)
   | { readonly type: 'done'; readonly caption: CaptionKind; readonly reason: StopReason; readonly tokens: number };
 
-interface CaptionState {
+/** One caption while it is decoded: its rows in the batch, its sampler and how far it has got. */
+interface DecodingCaption {
   readonly kind: CaptionKind;
   /** Rows this caption reads: [full] for the baseline, [full, outlier] for DAMRO. */
   readonly rows: readonly number[];
@@ -42,13 +43,17 @@ interface CaptionState {
   finished: boolean;
 }
 
-function layoutRows(plan: DecodePlan): { rows: RowSpec[]; captions: CaptionState[] } {
+function layoutRows(plan: DecodePlan): { rows: RowSpec[]; captions: DecodingCaption[] } {
   const rows: RowSpec[] = [];
-  const captions: CaptionState[] = [];
+  const captions: DecodingCaption[] = [];
   for (const kind of plan.captions) {
     const own = [rows.push(plan.fullRow) - 1];
     if (kind === 'damro') {
-      if (!plan.outlierRow) throw new Error('A DAMRO caption needs the outlier row.');
+      if (!plan.outlierRow)
+        throw new LensError(
+          'internal',
+          'A DAMRO caption was asked for without the outlier row (the prompt with only the k outlier image tokens); please report this.',
+        );
       own.push(rows.push(plan.outlierRow) - 1);
     }
     // Each caption draws from its own stream seeded alike, as the paper's two runs each start from the seed.
@@ -105,9 +110,9 @@ export async function* decode(
           yield {
             type: 'step',
             step,
-            full: topCandidates(full, plan.inspectTop),
-            outlier: topCandidates(outlier, plan.inspectTop),
-            combined: topCandidates(combined.scores, Math.min(plan.inspectTop, combined.kept)),
+            full: topScoredTokens(full, plan.inspectTop),
+            outlier: topScoredTokens(outlier, plan.inspectTop),
+            combined: topScoredTokens(combined.scores, Math.min(plan.inspectTop, combined.kept)),
             kept: combined.kept,
             cutoff: combined.cutoff,
             changed: greedy(combined.scores) !== greedy(full),

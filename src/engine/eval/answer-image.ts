@@ -2,10 +2,9 @@
 // cached vision pass, DAMRO's top-k outliers, the model's rows, the shared decode loop), minus what only the
 // visualiser reads: no per-token events are sent, and decoder attention is read back only when the caller asks
 // for hallucination evidence, reduced here to 3 numbers per layer and token.
+import { selectOutliers } from '../../core/attention/outliers';
 import { rowNorms, stepMeasures } from '../../core/evidence/measures';
-import { topK } from '../../core/tensor/topk';
 import type { CaptionEvidence, StepAttentionMeasures } from '../../protocol/evidence';
-import { LensError } from '../../protocol/errors';
 import type { CaptionKind, EvalImageParams, EvalImageResult, EvalItemAnswer } from '../../protocol/messages';
 import { decode } from '../decode/loop';
 import type { RowSpec } from '../decode/runner';
@@ -19,24 +18,6 @@ export interface AnswerImageContext {
   readonly params: EvalImageParams;
   readonly signal: AbortSignal;
   readonly encode: () => Promise<EncodedImage>;
-}
-
-/** The reasons an eval call cannot start, in one message; the run path checks the same bounds. */
-export function validateEvalImage(params: EvalImageParams): void {
-  const problems: string[] = [];
-  if (params.items.length === 0) problems.push('no question was given for this image');
-  params.items.forEach((item) => {
-    if (!item.prompt.trim()) problems.push(`question ${item.key} has an empty prompt`);
-  });
-  if (!(params.damro.alpha >= 0 && Number.isFinite(params.damro.alpha)))
-    problems.push(`α must be ≥ 0 (got ${params.damro.alpha})`);
-  if (!(params.damro.beta >= 0 && params.damro.beta <= 1))
-    problems.push(`β must be in [0, 1] (got ${params.damro.beta})`);
-  if (!Number.isInteger(params.damro.k)) problems.push(`k must be a whole number (got ${params.damro.k})`);
-  if (!(Number.isInteger(params.maxNewTokens) && params.maxNewTokens >= 1 && params.maxNewTokens <= 1024))
-    problems.push(`max new tokens must be 1–1024 (got ${params.maxNewTokens})`);
-  if (problems.length)
-    throw new LensError('bad-request', `Cannot answer the benchmark questions: ${problems.join('; ')}.`);
 }
 
 // Rows nobody inspects skip the attention read-back (the tapped decoder still computes it).
@@ -53,13 +34,7 @@ export async function answerImage(ctx: AnswerImageContext): Promise<EvalImageRes
   const started = performance.now();
   const image = await ctx.encode();
   const visionMs = performance.now() - started;
-  if (params.damro.k < 1 || params.damro.k > image.imageTokens) {
-    throw new LensError(
-      'bad-request',
-      `DAMRO's k must be between 1 and the ${image.imageTokens} image tokens of this model; got ${params.damro.k}.`,
-    );
-  }
-  const outliers = Int32Array.from(topK(image.scores, params.damro.k));
+  const outliers = Int32Array.from(selectOutliers(image.scores, params.damro.k));
   const outlierList = Array.from(outliers);
   const imageEvidence = params.evidence
     ? {

@@ -4,7 +4,7 @@
 // both branches, so the taps can be added inside them.
 import { modelFileError } from './model-file-error';
 import { scanGraph, type ScannedGraph, type ScannedModel, type ScannedNode } from './scan';
-import { WireError, WireReader, WireType, type Span } from './wire';
+import { OnnxFormatError, WireReader, WireType, type Span } from './wire';
 
 /** The input transformers.js feeds (true once a past cache exists) to pick an Optimum merged decoder's branch. */
 export const CACHE_BRANCH_INPUT = 'use_cache_branch';
@@ -82,7 +82,7 @@ export function readCacheBranchIf(bytes: Uint8Array, model: ScannedModel, node: 
         return { node, field: { start, end: span.end }, payload: span, branches: branchesOf(bytes, span) };
     }
   } catch (error) {
-    if (error instanceof WireError) throw modelFileError(`in If node '${node.name}': ${error.message}`);
+    if (error instanceof OnnxFormatError) throw modelFileError(`in If node '${node.name}': ${error.reason}`);
     throw error;
   }
   throw modelFileError(`If node '${node.name}' is not in the graph's node list`);

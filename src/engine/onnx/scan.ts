@@ -3,7 +3,7 @@
 // (raw_data, float_data, external-data references) and subgraphs are stepped over by their length prefix, so
 // the cost is one pass over the structure, not over the weights.
 import { modelFileError } from './model-file-error';
-import { WireError, WireReader, WireType, type Span, type WireTypeCode } from './wire';
+import { OnnxFormatError, WireReader, WireType, type Span, type WireTypeCode } from './wire';
 
 // Field numbers from onnx.proto.
 const MODEL = { opsetImport: 8, graph: 7 } as const;
@@ -207,9 +207,9 @@ export function scanModel(bytes: Uint8Array): ScannedModel {
     if (!opsets.has('')) throw modelFileError(`truncated at byte ${bytes.length}: it declares no ONNX opset`);
     return { opsets, graph: scanGraph(bytes, graphField.payload), graphField };
   } catch (error) {
-    if (!(error instanceof WireError)) throw error;
+    if (!(error instanceof OnnxFormatError)) throw error;
     if (error.endedAt === bytes.length) throw modelFileError(`truncated at byte ${bytes.length}`);
-    throw modelFileError(`${looksLikeText(bytes) ? 'it is text, perhaps an HTML error page: ' : ''}${error.message}`);
+    throw modelFileError(`${looksLikeText(bytes) ? 'it is text, perhaps an HTML error page: ' : ''}${error.reason}`);
   }
 }
 

@@ -2,23 +2,33 @@
 // model without a schema library: tags, varints, length-delimited spans. Reading never copies: a
 // length-delimited field is returned as a [start, end) range of the caller's buffer, so a multi-gigabyte
 // initializer costs one varint read to step over.
+import { LensError } from '../../protocol/errors';
+import { modelFileError } from './model-file-error';
 
 export const WireType = { VARINT: 0, I64: 1, LEN: 2, SGROUP: 3, EGROUP: 4, I32: 5 } as const;
 export type WireTypeCode = (typeof WireType)[keyof typeof WireType];
 
-export class WireError extends Error {
-  override readonly name = 'WireError';
-
-  /**
-   * `endedAt`: where the bytes (or the enclosing message) ended before the field did; at the file's end, the file is
-   * cut short.
-   */
+/**
+ * Bytes that do not decode as the protobuf an ONNX file is: a 'bad-model-file' LensError that keeps the bare reason
+ * for the scanner's diagnosis. `endedAt`: where the bytes (or the enclosing message) ended before the field did; at
+ * the file's end, the file is cut short.
+ */
+export class OnnxFormatError extends LensError {
   constructor(
-    message: string,
+    readonly reason: string,
     readonly endedAt?: number,
   ) {
-    super(message);
+    const { message, details } = modelFileError(reason);
+    super('bad-model-file', message, details);
   }
+}
+
+// What a splice writes comes from the engine, not from the file, so a value protobuf cannot hold is a bug here.
+function unencodable(value: number, as: string): LensError {
+  return new LensError(
+    'internal',
+    `Cannot encode ${value} as ${as} while adding the attention taps to the model; please report this with the model's name.`,
+  );
 }
 
 export interface Span {
@@ -50,13 +60,13 @@ export class WireReader {
     let scale = 1;
     for (let i = 0; i < 10; i++) {
       if (this.pos >= this.end)
-        throw new WireError(`varint runs past the end of its message at byte ${this.pos}`, this.end);
+        throw new OnnxFormatError(`varint runs past the end of its message at byte ${this.pos}`, this.end);
       const byte = this.bytes[this.pos++]!;
       result += (byte & 0x7f) * scale;
       if (byte < 0x80) return result;
       scale *= 128;
     }
-    throw new WireError(`varint longer than 10 bytes at byte ${this.pos}`);
+    throw new OnnxFormatError(`varint longer than 10 bytes at byte ${this.pos}`);
   }
 
   /** A varint reinterpreted as a two's-complement int64 (negative ONNX ints such as axis = -1). */
@@ -75,7 +85,7 @@ export class WireReader {
     const key = this.varint();
     const wireType = (key % 8) as WireTypeCode;
     const field = Math.floor(key / 8);
-    if (field === 0 || wireType > 5) throw new WireError(`invalid tag ${key} at byte ${this.pos}`);
+    if (field === 0 || wireType > 5) throw new OnnxFormatError(`invalid tag ${key} at byte ${this.pos}`);
     return { field, wireType };
   }
 
@@ -85,7 +95,7 @@ export class WireReader {
     const start = this.pos;
     const end = start + length;
     if (end > this.end)
-      throw new WireError(
+      throw new OnnxFormatError(
         `a field of ${length} bytes at byte ${start} runs past the end of its message (${this.end})`,
         this.end,
       );
@@ -99,13 +109,13 @@ export class WireReader {
       return utf8.decode(this.bytes.subarray(start, end));
     } catch {
       // TextDecoder reports bad UTF-8 as a TypeError; names and op types in ONNX are UTF-8 by the spec.
-      throw new WireError(`the text at bytes ${start}..${end} is not valid UTF-8`);
+      throw new OnnxFormatError(`the text at bytes ${start}..${end} is not valid UTF-8`);
     }
   }
 
   float32(): number {
     if (this.pos + 4 > this.end)
-      throw new WireError(`fixed32 runs past the end of its message at byte ${this.pos}`, this.end);
+      throw new OnnxFormatError(`fixed32 runs past the end of its message at byte ${this.pos}`, this.end);
     const value = new DataView(this.bytes.buffer, this.bytes.byteOffset + this.pos, 4).getFloat32(0, true);
     this.pos += 4;
     return value;
@@ -127,10 +137,10 @@ export class WireReader {
         this.pos += 4;
         break;
       default:
-        throw new WireError(`groups (wire type ${wireType}) do not occur in ONNX files; byte ${this.pos}`);
+        throw new OnnxFormatError(`groups (wire type ${wireType}) do not occur in ONNX files; byte ${this.pos}`);
     }
     if (this.pos > this.end)
-      throw new WireError(`a fixed-width field runs past the end of its message (${this.end})`, this.end);
+      throw new OnnxFormatError(`a fixed-width field runs past the end of its message (${this.end})`, this.end);
   }
 }
 
@@ -146,7 +156,7 @@ export function varintSize(value: number): number {
 
 /** Writes value as a varint at out[at..]; returns the position after it. */
 export function putVarint(out: Uint8Array, at: number, value: number): number {
-  if (!Number.isSafeInteger(value) || value < 0) throw new WireError(`cannot encode ${value} as an unsigned varint`);
+  if (!Number.isSafeInteger(value) || value < 0) throw unencodable(value, 'an unsigned varint');
   while (value >= 128) {
     out[at++] = (value % 128) | 0x80;
     value = Math.floor(value / 128);
@@ -178,7 +188,7 @@ export class WireWriter {
   /** A signed int64 varint (ten bytes when negative, as protobuf encodes int64). */
   int64(value: number): this {
     if (value >= 0) return this.varint(value);
-    if (!Number.isSafeInteger(value)) throw new WireError(`cannot encode ${value} as an int64`);
+    if (!Number.isSafeInteger(value)) throw unencodable(value, 'an int64');
     this.reserve(10);
     let rest = BigInt.asUintN(64, BigInt(value));
     for (let i = 0; i < 9; i++) {

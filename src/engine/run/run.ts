@@ -1,8 +1,7 @@
 // One captioning run: the vision pass (cached per image), DAMRO's outlier selection, the shared decode loop,
 // and the translation of its events into wire events for the UI.
+import { selectOutliers } from '../../core/attention/outliers';
 import { rowNorms } from '../../core/evidence/measures';
-import { topK } from '../../core/tensor/topk';
-import { LensError } from '../../protocol/errors';
 import type { CaptionKind, RunParams, WorkerEvent } from '../../protocol/messages';
 import { summariseFrame } from '../attention/extract';
 import { decode } from '../decode/loop';
@@ -38,13 +37,7 @@ export async function executeRun(ctx: RunContext): Promise<void> {
   const visionMs = performance.now() - started;
 
   const wantsDamro = params.captions.includes('damro');
-  if (params.damro.k < 1 || params.damro.k > image.imageTokens) {
-    throw new LensError(
-      'bad-request',
-      `DAMRO's k must be between 1 and the ${image.imageTokens} image tokens of this model; got ${params.damro.k}.`,
-    );
-  }
-  const outliers = Int32Array.from(topK(image.scores, params.damro.k));
+  const outliers = Int32Array.from(selectOutliers(image.scores, params.damro.k));
   const scores = image.scores.slice();
   // Token norms travel with the scores for the hallucination evidence (score–norm correlation).
   const norms = Float32Array.from(rowNorms(image.features, image.imageTokens, image.hidden));

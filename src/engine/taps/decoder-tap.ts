@@ -7,7 +7,15 @@ import { LensError } from '../../protocol/errors';
 import { cacheBranchIfNode } from '../onnx/if-node';
 import { scanModel, type ScannedModel } from '../onnx/scan';
 import type { TapNodes } from '../onnx/tap-nodes';
-import { editForTaps, float32Of, type DecoderTapReader, type TapEdit, type TapTensor } from './edit';
+import {
+  checkRowAndKeys,
+  editForTaps,
+  float32Of,
+  tapReader,
+  type DecoderTapReader,
+  type TapEdit,
+  type TapTensor,
+} from './edit';
 import { tapIfMergedDecoder } from './if-merged-decoder-tap';
 
 export interface DecoderTap {
@@ -63,13 +71,7 @@ export function readDecoderAttention(
 ): Float32Array {
   const { data, dims } = float32Of(outputs, tap.output, 4);
   const [batch, stacked, , keys] = dims as [number, number, number, number];
-  if (row < 0 || row >= batch) throw new LensError('internal', `Row ${row} is not in a decoder batch of ${batch}.`);
-  if (keyStart < 0 || keyCount < 0 || keyStart + keyCount > keys) {
-    throw new LensError(
-      'internal',
-      `Image keys ${keyStart}..${keyStart + keyCount} fall outside the ${keys} attended positions.`,
-    );
-  }
+  checkRowAndKeys(row, batch, keyStart, keyCount, keys);
   const out = new Float32Array(stacked * keyCount);
   for (let lh = 0; lh < stacked; lh++) {
     const from = (row * stacked + lh) * keys + keyStart;
@@ -79,10 +81,4 @@ export function readDecoderAttention(
 }
 
 /** The shape the ORT decoder runner takes (DecoderTapReader). */
-export function decoderTapReader(tap: DecoderTap): DecoderTapReader {
-  return {
-    outputs: [tap.output, tap.logits],
-    logits: tap.logits,
-    read: (outputs, row, keyStart, keyCount) => readDecoderAttention(tap, outputs, row, keyStart, keyCount),
-  };
-}
+export const decoderTapReader = (tap: DecoderTap): DecoderTapReader => tapReader(tap, readDecoderAttention);

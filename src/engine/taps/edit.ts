@@ -23,6 +23,29 @@ export interface DecoderTapReader {
   read(outputs: Readonly<Record<string, TapTensor>>, row: number, keyStart: number, keyCount: number): Float32Array;
 }
 
+/** A decoder tap's reader: fetch its attention output and last-position logits; `read` assembles a row's attention. */
+export function tapReader<T extends { readonly output: string; readonly logits: string }>(
+  tap: T,
+  read: (tap: T, ...args: Parameters<DecoderTapReader['read']>) => Float32Array,
+): DecoderTapReader {
+  return {
+    outputs: [tap.output, tap.logits],
+    logits: tap.logits,
+    read: (outputs, row, keyStart, keyCount) => read(tap, outputs, row, keyStart, keyCount),
+  };
+}
+
+/** Refuses a batch row or a key span the decoder did not return: the runner asked for the wrong one. */
+export function checkRowAndKeys(row: number, batch: number, keyStart: number, keyCount: number, keys: number): void {
+  if (row < 0 || row >= batch) throw new LensError('internal', `Row ${row} is not in a decoder batch of ${batch}.`);
+  if (keyStart < 0 || keyCount < 0 || keyStart + keyCount > keys) {
+    throw new LensError(
+      'internal',
+      `Image keys ${keyStart}..${keyStart + keyCount} fall outside the ${keys} attended positions.`,
+    );
+  }
+}
+
 export interface TapEdit<T> {
   readonly bytes: Uint8Array;
   readonly tap: T;

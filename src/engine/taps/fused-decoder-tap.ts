@@ -11,7 +11,15 @@ import { findFusedDecoderSites, type FusedDecoderSite } from '../onnx/sites/fuse
 import { spliceGraph } from '../onnx/splice';
 import { TapNodes } from '../onnx/tap-nodes';
 import { lastPositionLogits } from './decoder-tap';
-import { float32Of, floatDataOf, type DecoderTapReader, type TapEdit, type TapTensor } from './edit';
+import {
+  checkRowAndKeys,
+  float32Of,
+  floatDataOf,
+  tapReader,
+  type DecoderTapReader,
+  type TapEdit,
+  type TapTensor,
+} from './edit';
 
 export interface FusedDecoderTap {
   /** [batch, layers, query width] float32. */
@@ -87,12 +95,7 @@ export function readFusedAttention(
   tap.sites.forEach((site, l) => {
     const keys = floatDataOf(outputs, site.presentKey, 4);
     const [, kvHeads, totalKeys, headDim] = keys.dims as [number, number, number, number];
-    if (row < 0 || row >= batch) throw new LensError('internal', `Row ${row} is not in a decoder batch of ${batch}.`);
-    if (keyStart < 0 || keyStart + keyCount > totalKeys)
-      throw new LensError(
-        'internal',
-        `Image keys ${keyStart}..${keyStart + keyCount} fall outside the ${totalKeys} attended positions.`,
-      );
+    checkRowAndKeys(row, batch, keyStart, keyCount, totalKeys);
     // Packed Q|K|V inputs start with the query heads.
     const query = queries.data.subarray((row * layers + l) * width, (row * layers + l) * width + site.heads * headDim);
     const rows = attentionRowsFromQuery({
@@ -114,11 +117,5 @@ export function readFusedAttention(
   return out;
 }
 
-export function fusedTapReader(tap: FusedDecoderTap): DecoderTapReader {
-  // The present keys are fetched by the runner anyway: they are the next step's past.
-  return {
-    outputs: [tap.output, tap.logits],
-    logits: tap.logits,
-    read: (outputs, row, keyStart, keyCount) => readFusedAttention(tap, outputs, row, keyStart, keyCount),
-  };
-}
+// The present keys are fetched by the runner anyway: they are the next step's past.
+export const fusedTapReader = (tap: FusedDecoderTap): DecoderTapReader => tapReader(tap, readFusedAttention);

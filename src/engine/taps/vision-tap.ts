@@ -5,7 +5,7 @@
 // [heads, tokens, tokens] map is tens of MB for a 729-token SigLIP. Where the attention is a fused
 // MultiHeadAttention op, every attention scorer reads the op's q and k inputs (plus its bias) instead and
 // recomputes the rows it needs on the CPU.
-import { OUTLIER_SCORERS, scoreOutliers, type OutlierScorerName } from '../../core/attention/outliers';
+import { outlierScorer, scoreOutliers, type OutlierScorerName } from '../../core/attention/outliers';
 import { LensError } from '../../protocol/errors';
 import type { AttentionSite } from '../onnx/sites/site';
 import type { TapNodes } from '../onnx/tap-nodes';
@@ -130,13 +130,7 @@ const SCORER_TAPS: Record<OutlierScorerName, ScorerTap> = {
 export function tapVisionEncoder(bytes: Uint8Array, request: VisionTapRequest): TapEdit<VisionTap> {
   if (request.scorers.length === 0)
     throw new LensError('bad-request', 'A vision tap needs at least one outlier scorer.');
-  for (const name of request.scorers) {
-    if (!(name in SCORER_TAPS))
-      throw new LensError(
-        'bad-request',
-        `Unknown outlier scorer '${name}'; use one of ${Object.keys(OUTLIER_SCORERS).join(', ')}.`,
-      );
-  }
+  for (const name of request.scorers) outlierScorer(name);
   return editForTaps(bytes, 'vision encoder', `vision/layer${request.layer}`, (sites, nodes) => {
     const site = sites[request.layer];
     if (!Number.isInteger(request.layer) || !site) {

@@ -1,7 +1,7 @@
 // The vision tap on the factory's tiny LLaVA, run by onnxruntime-web (wasm) in Node, against the float64
 // reference forward pass: DAMRO's CLS scores in both variants, and the no-CLS substitutes.
 import { describe, expect, it } from 'vitest';
-import { OUTLIER_SCORERS } from '../../../src/core/attention/outliers';
+import { OUTLIER_SCORERS, type OutlierScorerName } from '../../../src/core/attention/outliers';
 import { scanModel } from '../../../src/engine/onnx/scan';
 import { ort } from '../../../src/engine/runtime/ort';
 import { readDecoderAttention, tapDecoder } from '../../../src/engine/taps/decoder-tap';
@@ -107,6 +107,16 @@ describe('tapVisionEncoder on the tiny LLaVA (ORT wasm)', () => {
 
   it('refuses a layer the graph does not run', () => {
     expect(() => tapVisionEncoder(original, { layer: v.layers - 1, scorers: ['head-mean'] })).toThrow(/layers 0\.\.1/);
+  });
+
+  it('refuses an unknown scorer with a bad-request error that lists the scorers', () => {
+    expect(() => tapVisionEncoder(original, { layer: 0, scorers: ['nope' as OutlierScorerName] })).toThrow(
+      expect.objectContaining({
+        code: 'bad-request',
+        message:
+          "Unknown outlier scorer 'nope'; use one of clip-single-head, head-mean, mean-received-attention, token-norm.",
+      }),
+    );
   });
 });
 

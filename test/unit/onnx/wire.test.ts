@@ -1,6 +1,14 @@
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
-import { putVarint, varintSize, WireReader, WireType, WireWriter } from '../../../src/engine/onnx/wire';
+import { LensError } from '../../../src/protocol/errors';
+import {
+  OnnxFormatError,
+  putVarint,
+  varintSize,
+  WireReader,
+  WireType,
+  WireWriter,
+} from '../../../src/engine/onnx/wire';
 
 describe('varints', () => {
   it('encodes the protobuf spec examples', () => {
@@ -36,6 +44,34 @@ describe('varints', () => {
     const r = new WireReader(Uint8Array.of(0x0a, 0x05, 1, 2));
     r.tag();
     expect(() => r.span()).toThrow(/runs past the end/);
+  });
+
+  it('a format error is a bad-model-file LensError that keeps the bare reason and where the bytes ended', () => {
+    let thrown: unknown;
+    try {
+      new WireReader(Uint8Array.of(0x96)).varint();
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(OnnxFormatError);
+    expect(thrown).toBeInstanceOf(LensError);
+    expect(thrown).toMatchObject({
+      code: 'bad-model-file',
+      reason: 'varint runs past the end of its message at byte 1',
+      endedAt: 1,
+      message:
+        'The model file is not a valid ONNX file (varint runs past the end of its message at byte 1). Download it again, or re-export the model.',
+    });
+  });
+
+  it('a value protobuf cannot hold is an internal error of the splice, not a damaged file', () => {
+    expect(() => putVarint(new Uint8Array(10), 0, -1)).toThrow(
+      expect.objectContaining({
+        code: 'internal',
+        message: expect.stringMatching(/^Cannot encode -1 as an unsigned varint/),
+      }),
+    );
+    expect(() => new WireWriter().int64(-(2 ** 60))).toThrow(expect.objectContaining({ code: 'internal' }));
   });
 });
 

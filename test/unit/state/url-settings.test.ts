@@ -11,9 +11,7 @@ describe('settings in the URL', () => {
       dtype: 'q4',
       noClsScorer: 'token-norm',
       clsScorer: 'head-mean',
-      alpha: 0.5,
-      beta: 0.25,
-      k: 7,
+      damro: { alpha: 0.5, beta: 0.25, k: 7 },
       mode: 'sample',
       seed: 1234,
       maxNewTokens: 64,
@@ -50,7 +48,10 @@ describe('settings in the URL', () => {
   it('accepts the boundary values and nothing past them', () => {
     expect(decodeSettings('beta=1&alpha=0&k=1', options).problems).toEqual([]);
     // β = 0 keeps every token (the reference's cutoff is −∞), so it is a setting, not a mistake.
-    expect(decodeSettings('beta=0', options)).toEqual({ settings: { ...DEFAULT_SETTINGS, beta: 0 }, problems: [] });
+    expect(decodeSettings('beta=0', options)).toEqual({
+      settings: { ...DEFAULT_SETTINGS, damro: { ...DEFAULT_SETTINGS.damro, beta: 0 } },
+      problems: [],
+    });
     expect(decodeSettings('beta=', options).problems).toHaveLength(1);
     expect(decodeSettings('beta=1.01', options).problems).toHaveLength(1);
     expect(decodeSettings('max=1024', options).settings.maxNewTokens).toBe(1024);
@@ -58,7 +59,7 @@ describe('settings in the URL', () => {
   });
 
   it('replaces only its own keys in a page query', () => {
-    const query = withSettings('tab=bench&k=3', { ...DEFAULT_SETTINGS, k: 5 });
+    const query = withSettings('tab=bench&k=3', { ...DEFAULT_SETTINGS, damro: { ...DEFAULT_SETTINGS.damro, k: 5 } });
     const params = new URLSearchParams(query);
     expect(params.get('tab')).toBe('bench');
     expect(params.getAll('k')).toEqual(['5']);

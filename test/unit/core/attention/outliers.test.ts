@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  OUTLIER_SCORERS,
-  gatherPositionsWithCls,
-  patchAtClsPosition,
-  scoreOutliers,
-  selectOutliers,
-  type QkRows,
-} from '../../../../src/core/attention/outliers';
+import { OUTLIER_SCORERS, scoreOutliers, selectOutliers, type QkRows } from '../../../../src/core/attention/outliers';
 
 function qk(q: number[][], k: number[][], heads: number): QkRows {
   return {
@@ -36,22 +29,12 @@ describe('src/core/damro-spec.md §1.2 worked example (CLS + 4 patches, k = 2)',
   it('scores the patches with the CLS column dropped and picks [1, 3] in descending order', () => {
     const scores = scoreOutliers('clip-single-head', input);
     expectClose(scores, [0.05, 0.6, 0.05, 0.2]);
-    const { indices, scores: picked } = selectOutliers(scores, 2);
+    const indices = selectOutliers(scores, 2);
     expect(indices).toEqual([1, 3]);
-    expectClose(picked, [0.6, 0.2]);
-  });
-
-  it('gathers [CLS, p0..p3] positions [2, 4] as intended and [1, 3] = [p0, p2] in the released off-by-one mode', () => {
-    const names = (positions: number[]) =>
-      positions.map((p) => {
-        const patch = patchAtClsPosition(p);
-        return patch === null ? 'CLS' : `p${patch}`;
-      });
-    expect(gatherPositionsWithCls([1, 3])).toEqual([2, 4]);
-    expect(names(gatherPositionsWithCls([1, 3]))).toEqual(['p1', 'p3']);
-    expect(gatherPositionsWithCls([1, 3], true)).toEqual([1, 3]);
-    expect(names(gatherPositionsWithCls([1, 3], true))).toEqual(['p0', 'p2']);
-    expect(names(gatherPositionsWithCls([0], true))).toEqual(['CLS']);
+    expectClose(
+      indices.map((i) => scores[i]),
+      [0.6, 0.2],
+    );
   });
 });
 
@@ -78,7 +61,7 @@ describe('CLS scorers on a constructed q/k where they disagree', () => {
     const z = 2 + e(2);
     const scores = scoreOutliers('clip-single-head', input);
     expectClose(scores, [1 / z, e(2) / z]);
-    expect(selectOutliers(scores, 1).indices).toEqual([1]);
+    expect(selectOutliers(scores, 1)).toEqual([1]);
   });
 
   it("'head-mean': per-head softmax with 1/√headDim, then the mean over heads", () => {
@@ -88,7 +71,7 @@ describe('CLS scorers on a constructed q/k where they disagree', () => {
     const scores = scoreOutliers('head-mean', input);
     expectClose(scores, expected);
     expectClose(scores, [0.4672, 0.4286], 4);
-    expect(selectOutliers(scores, 1).indices).toEqual([0]);
+    expect(selectOutliers(scores, 1)).toEqual([0]);
   });
 
   it("an explicit model scale replaces 1/√headDim in 'head-mean' but not DAMRO's full-width single-head score", () => {
@@ -155,6 +138,8 @@ describe('errors', () => {
     expect(() => scoreOutliers('token-norm', input)).toThrow(/needs hidden input/);
     expect(() => scoreOutliers('head-mean', { ...input, heads: 3 })).toThrow(/does not split into 3 heads/);
     expect(() => scoreOutliers('clip-single-head', { ...input, q: new Float32Array(3) })).toThrow(/vision layer hook/);
-    expect(() => selectOutliers([1, 2], 3)).toThrow(/from 1 to the 2 patches/);
+    expect(() => selectOutliers([1, 2], 3)).toThrow(/between 1 and the 2 image tokens/);
+    expect(() => selectOutliers([1, 2], 0)).toThrow(expect.objectContaining({ code: 'bad-request' }));
+    expect(() => selectOutliers([1, 2], 1.5)).toThrow(/got 1\.5/);
   });
 });
