@@ -1,9 +1,12 @@
 // The outlier ablation: the main branch sees every image token except DAMRO's k outliers (dropped, the rest in their
 // own order) and is decoded plainly, with no contrast. It asks whether removing the outliers alone helps.
+import { LensError } from '../../protocol/errors';
 import type { MethodSpec } from './method';
 
-/** The ablation has no parameters of its own: it removes the run's DAMRO outliers (same k, same tokens). */
-export type AblationParams = Readonly<Record<string, never>>;
+export interface AblationParams {
+  /** How many of the top outlier tokens (DAMRO's score and order) are removed; set it to DAMRO's k to compare. */
+  readonly k: number;
+}
 
 /** Image-token indices 0 … count − 1 without `removed`, ascending. */
 export function tokensWithout(count: number, removed: ArrayLike<number>): Int32Array {
@@ -19,12 +22,15 @@ export const ABLATION: MethodSpec<AblationParams> = {
     title: 'Ablation of DAMRO’s outlier tokens',
     venue: 'DAMRO Lens',
     url: 'https://arxiv.org/abs/2410.04514',
-    section: 'src/core/damro-spec.md §8.6',
+    section: 'src/core/damro-spec.md §8.4',
   },
-  defaults: {},
+  defaults: { k: 10 },
   main: 'image-minus-outliers',
   contrast: 'none',
-  validate() {},
+  validate(params) {
+    if (!(Number.isInteger(params.k) && params.k >= 1))
+      throw new LensError('bad-request', `The ablation's k must be a whole number ≥ 1, got ${params.k}.`);
+  },
   combine(main, _contrast, _params, _step, out) {
     out.set(main);
     return { scores: out, cutoff: -Infinity, kept: main.length };

@@ -40,6 +40,6 @@ export interface MethodSpec<P> {
     contrast: Float32Array | undefined,
     params: P,
     step: number,
-    out: Float32Array,
+    out: Float32Array<ArrayBuffer>,
   ): ContrastScores;
 }

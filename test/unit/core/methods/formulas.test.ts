@@ -137,7 +137,7 @@ describe('AvisC', () => {
 describe('the outlier ablation', () => {
   it('keeps every image token but the outliers, in order, and decodes its own logits plainly', () => {
     expect(Array.from(tokensWithout(6, [4, 1]))).toEqual([0, 2, 3, 5]);
-    const { scores, kept } = combine('ablation', [0.5, -1, 2], undefined, {});
+    const { scores, kept } = combine('ablation', [0.5, -1, 2], undefined, { k: 2 });
     expect(Array.from(scores)).toEqual([0.5, -1, 2]);
     expect(kept).toBe(3);
   });
@@ -150,6 +150,7 @@ describe('parameter checks', () => {
     expect(() => METHODS.m3id.validate({ lambda: -0.1, beta: 0.1 })).toThrow(/M3ID λ/);
     expect(() => METHODS.avisc.validate({ ...METHODS.avisc.defaults, layerGamma: 0 })).toThrow(/AvisC γ/);
     expect(() => METHODS.damro.validate({ alpha: 1, beta: 2, k: 3 })).toThrow(/DAMRO β/);
+    expect(() => METHODS.ablation.validate({ k: 0 })).toThrow(/ablation's k/);
     for (const spec of Object.values(METHODS)) expect(() => spec.validate(spec.defaults as never)).not.toThrow();
   });
 
