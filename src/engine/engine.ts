@@ -1,3 +1,4 @@
+import { methodChoice } from '../core/methods/registry';
 import { LensError, toWireError } from '../protocol/errors';
 import { PROTOCOL_VERSION, type Method, type Params, type Result, type RunParams } from '../protocol/messages';
 import { answerImage, validateEvalImage } from './eval/answer-image';
@@ -35,6 +36,10 @@ function validateRun(params: RunParams): void {
   if (!(Number.isInteger(params.maxNewTokens) && params.maxNewTokens >= 1 && params.maxNewTokens <= 1024))
     problems.push(`max new tokens must be 1–1024 (got ${params.maxNewTokens})`);
   if (problems.length) throw new LensError('bad-request', `Cannot start the run: ${problems.join('; ')}.`);
+  const methods = params.methods ?? [];
+  if (new Set(methods.map((m) => m.method)).size !== methods.length)
+    throw new LensError('bad-request', 'Cannot start the run: a compared method is listed twice.');
+  methods.forEach(methodChoice);
 }
 
 export function createEngine(deps: EngineDeps): EngineApi {

@@ -3,8 +3,9 @@
 import { aggregateAttention } from '../core/attention/aggregate';
 import { outlierShare } from '../core/attention/share';
 import { planProcessor, type PatchGrid, type PatchIndex, type ProcessorPlan } from '../core/geometry';
+import { withDefaults } from '../core/methods/registry';
 import { topK } from '../core/tensor/topk';
-import type { AttentionSelection, ModelInfo } from '../protocol/messages';
+import type { AttentionSelection, ComparedMethod, ModelInfo } from '../protocol/messages';
 import type { Settings } from './settings';
 import {
   tokenKey,
@@ -116,4 +117,9 @@ export function captionOutlierShares(
     const frame = attention.frames[tokenKey({ caption, step: t.step })];
     return frame ? outlierShare(frame.values, patches) : Number.NaN;
   });
+}
+
+/** The methods to compare beside the captions, at their papers' defaults; absent when none is chosen. */
+export function comparedMethods(settings: Pick<Settings, 'methods'>): readonly ComparedMethod[] | undefined {
+  return settings.methods.length ? settings.methods.map(withDefaults) : undefined;
 }

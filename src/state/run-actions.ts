@@ -100,6 +100,21 @@ export function captionDone(e: EventOf<'run/done'>): void {
   }));
 }
 
+export function methodTokenReceived(e: EventOf<'run/method-token'>): void {
+  forRun(e.runId, ({ run }) => {
+    const caption = run.methodCaptions?.[e.method] ?? { tokens: [] };
+    const tokens = [...caption.tokens, { step: e.step, tokenId: e.tokenId, text: e.text }];
+    return { run: { ...run, methodCaptions: { ...run.methodCaptions, [e.method]: { ...caption, tokens } } } };
+  });
+}
+
+export function methodDone(e: EventOf<'run/method-done'>): void {
+  forRun(e.runId, ({ run }) => {
+    const caption = run.methodCaptions?.[e.method] ?? { tokens: [] };
+    return { run: { ...run, methodCaptions: { ...run.methodCaptions, [e.method]: { ...caption, done: e.reason } } } };
+  });
+}
+
 export function runFinished(e: EventOf<'run/finished'>): void {
   forRun(e.runId, ({ run }) => ({ run: { ...run, phase: 'finished', timings: e.timings } }));
 }

@@ -2,7 +2,7 @@
 // it and an export can record it; validation limits live next to the defaults they bound.
 import { NORMALIZERS, type NormalizerName } from '../core/attention/normalize';
 import { DEFAULT_REAL_MODEL } from '../core/models/catalog';
-import type { ClsScorer, Dtype, NoClsScorer } from '../protocol/messages';
+import type { ClsScorer, ComparedMethodName, Dtype, NoClsScorer } from '../protocol/messages';
 
 export type DecodingMode = 'greedy' | 'sample';
 
@@ -35,6 +35,8 @@ export interface Settings {
   /** A colormap name from src/viz/colormap (validated by whoever knows the registry). */
   readonly colormap: string;
   readonly normalize: NormalizerName;
+  /** Methods decoded beside the baseline and DAMRO, at their papers' defaults (src/core/damro-spec.md §8). */
+  readonly methods: readonly ComparedMethodName[];
 }
 
 // β = 0.1 and k = 10 are the paper's LLaVA values; α = 1.5 is its CHAIR (captioning) value, and the prompt is its
@@ -58,6 +60,7 @@ export const DEFAULT_SETTINGS: Settings = {
   head: 'mean',
   colormap: 'viridis',
   normalize: 'min-max',
+  methods: [],
 };
 
 export const SETTING_LIMITS = {
@@ -68,7 +71,12 @@ export const SETTING_LIMITS = {
   maxNewTokens: { min: 1, max: 1024 },
   promptLength: 2000,
   layers: { max: 1024 },
+  /** Compared methods beside the baseline and DAMRO: each costs decoder rows every step. */
+  methods: 3,
 } as const;
+
+/** The methods the page offers to compare (DAMRO is always one of the captions). */
+export const COMPARABLE_METHODS: readonly ComparedMethodName[] = ['vcd', 'm3id', 'avisc', 'ablation'];
 
 export const DTYPES: readonly Dtype[] = ['fp32', 'q4', 'fp16', 'q4f16'];
 export const NO_CLS_SCORERS: readonly NoClsScorer[] = ['mean-received-attention', 'token-norm'];

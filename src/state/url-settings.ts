@@ -1,9 +1,10 @@
 // Settings ⇄ query string, so a link reproduces a setup. Decoding never throws: a bad value keeps the default
 // and is reported, because a mistyped link should still open the app and say what it ignored.
 import type { NormalizerName } from '../core/attention/normalize';
-import type { ClsScorer, Dtype, NoClsScorer } from '../protocol/messages';
+import type { ClsScorer, ComparedMethodName, Dtype, NoClsScorer } from '../protocol/messages';
 import {
   CLS_SCORERS,
+  COMPARABLE_METHODS,
   DEFAULT_SETTINGS,
   DTYPES,
   NO_CLS_SCORERS,
@@ -30,6 +31,7 @@ export const URL_KEYS = {
   head: 'head',
   colormap: 'cmap',
   normalize: 'norm',
+  methods: 'compare',
 } as const;
 
 export interface DecodedSettings {
@@ -54,6 +56,14 @@ function number(raw: string, limits: { min: number; max: number }, integer: bool
 
 function oneOf<T extends string>(raw: string, allowed: readonly T[]): T | undefined {
   return (allowed as readonly string[]).includes(raw) ? (raw as T) : undefined;
+}
+
+/** "vcd,avisc" → those methods, each once, at most SETTING_LIMITS.methods; "" → none. */
+function methodList(raw: string): ComparedMethodName[] | undefined {
+  const names = raw ? raw.split(',') : [];
+  const methods = names.map((name) => oneOf(name, COMPARABLE_METHODS));
+  if (methods.some((m) => m === undefined) || new Set(names).size !== names.length) return undefined;
+  return names.length <= SETTING_LIMITS.methods ? (methods as ComparedMethodName[]) : undefined;
 }
 
 /** "2-6" → layers [2, 6); "2-" → from 2 to the last layer. */
@@ -178,6 +188,12 @@ export function decodeSettings(
     NORMALIZER_NAMES.join(', '),
     (v) => (next.normalize = v),
   );
+  read(
+    URL_KEYS.methods,
+    methodList,
+    `up to ${SETTING_LIMITS.methods} of ${COMPARABLE_METHODS.join(', ')}, separated by commas`,
+    (v) => (next.methods = v),
+  );
   return { settings: next, problems };
 }
 
@@ -199,6 +215,7 @@ export function encodeSettings(settings: Settings): URLSearchParams {
     [URL_KEYS.head, String(settings.head)],
     [URL_KEYS.colormap, settings.colormap],
     [URL_KEYS.normalize, settings.normalize],
+    [URL_KEYS.methods, settings.methods.join(',')],
   ]);
 }
 

@@ -167,6 +167,13 @@ export function fakeEngine(): FakeEngine {
         });
         emit({ type: 'run/done', runId, caption, reason: 'eos', tokens: CAPTIONS[caption].length });
       }
+      // Each compared method writes "<method> sees" and stops at max tokens.
+      for (const { method } of params.methods ?? []) {
+        [method, ' sees'].forEach((text, step) =>
+          emit({ type: 'run/method-token', runId, method, step, tokenId: 50 + step, text }),
+        );
+        emit({ type: 'run/method-done', runId, method, reason: 'max-tokens', tokens: 2 });
+      }
       emit({ type: 'run/finished', runId, timings: { visionMs: 1, prefillMs: 2, decodeMs: 3, steps: 5 } });
       return { runId };
     },

@@ -1,9 +1,10 @@
 // A contrastive decoding method as data (src/core/damro-spec.md §8): its formula, its hyper-parameters with the
 // paper's defaults, where the formula comes from, and what each decoder branch sees. The engine builds the branches;
 // this layer only says what they are and how their logits combine.
+import type { ComparedMethodName } from '../../protocol/messages';
 import type { ContrastScores } from './contrast-scores';
 
-export type MethodName = 'damro' | 'vcd' | 'm3id' | 'avisc' | 'ablation';
+export type MethodName = ComparedMethodName;
 
 export interface Citation {
   readonly authors: string;

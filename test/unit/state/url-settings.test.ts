@@ -23,6 +23,7 @@ describe('settings in the URL', () => {
       head: 3,
       colormap: 'magma',
       normalize: 'log',
+      methods: ['avisc', 'vcd'],
     };
     const query = encodeSettings(settings).toString();
     expect(decodeSettings(query, options)).toEqual({ settings, problems: [] });
@@ -55,6 +56,18 @@ describe('settings in the URL', () => {
     expect(decodeSettings('beta=1.01', options).problems).toHaveLength(1);
     expect(decodeSettings('max=1024', options).settings.maxNewTokens).toBe(1024);
     expect(decodeSettings('max=1025', options).settings.maxNewTokens).toBe(DEFAULT_SETTINGS.maxNewTokens);
+  });
+
+  it('reads up to three compared methods, each once, and refuses anything else by name', () => {
+    expect(decodeSettings('compare=m3id,ablation,vcd', options)).toEqual({
+      settings: { ...DEFAULT_SETTINGS, methods: ['m3id', 'ablation', 'vcd'] },
+      problems: [],
+    });
+    expect(decodeSettings('compare=', options).settings.methods).toEqual([]);
+    for (const bad of ['vcd,vcd', 'damro', 'vcd,m3id,avisc,ablation', 'VCD'])
+      expect(decodeSettings(`compare=${bad}`, options).problems, bad).toEqual([
+        `Ignored compare="${bad}": expected up to 3 of vcd, m3id, avisc, ablation, separated by commas.`,
+      ]);
   });
 
   it('replaces only its own keys in a page query', () => {

@@ -1,0 +1,82 @@
+import { METHODS } from '../core/methods/registry';
+import type { ComparedMethodName } from '../protocol/messages';
+import { COMPARABLE_METHODS, SETTING_LIMITS } from '../state/settings';
+import { useLens } from '../state/store';
+import { updateSettings } from '../state/view-actions';
+
+const STOP: Record<string, string> = {
+  eos: 'finished',
+  'max-tokens': 'stopped at max tokens',
+  'position-limit': 'stopped at the model’s position limit',
+  cancelled: 'stopped',
+};
+
+function describeParams(params: Readonly<Record<string, number>>): string {
+  return Object.entries(params)
+    .map(([name, value]) => `${name} ${value}`)
+    .join(' · ');
+}
+
+/**
+ * Other contrastive decoders beside the baseline and DAMRO: choose up to three, each decoded in the same loop at its
+ * paper's defaults, its caption streaming beside the others with its source and parameters.
+ */
+export function MethodCaptions() {
+  const chosen = useLens((s) => s.settings.methods);
+  const run = useLens((s) => s.run);
+  const ran = run.recipe?.methods ?? [];
+  const toggle = (method: ComparedMethodName, on: boolean) =>
+    updateSettings({
+      methods: on ? [...chosen, method] : chosen.filter((m) => m !== method),
+    });
+
+  return (
+    <section className="captions captions--methods" aria-label="Compared methods">
+      <fieldset className="methods__choice">
+        <legend>Compare with (up to {SETTING_LIMITS.methods}, applied on the next run)</legend>
+        {COMPARABLE_METHODS.map((method) => {
+          const on = chosen.includes(method);
+          return (
+            <label key={method} title={`${METHODS[method].citation.authors}, ${METHODS[method].citation.venue}`}>
+              <input
+                type="checkbox"
+                checked={on}
+                disabled={!on && chosen.length >= SETTING_LIMITS.methods}
+                onChange={(event) => toggle(method, event.target.checked)}
+              />{' '}
+              {METHODS[method].label}
+            </label>
+          );
+        })}
+      </fieldset>
+      {ran.map(({ method, params }) => {
+        const spec = METHODS[method];
+        const state = run.methodCaptions?.[method] ?? { tokens: [] };
+        const streaming = run.phase === 'running' && !state.done;
+        return (
+          <article
+            key={method}
+            className={`caption caption--${method}`}
+            data-method={method}
+            data-done={state.done ?? ''}
+            aria-busy={streaming}
+          >
+            <header className="caption__head">
+              <h2>{spec.label}</h2>
+              <span className="caption__state">{state.done ? STOP[state.done] : streaming ? 'writing…' : ''}</span>
+            </header>
+            <p className="caption__text" data-testid={`method-caption-${method}`}>
+              {state.tokens.map((token) => token.text).join('')}
+            </p>
+            <p className="captions__meta">
+              <a href={spec.citation.url} target="_blank" rel="noreferrer">
+                {spec.citation.authors}, {spec.citation.venue}
+              </a>
+              {Object.keys(params).length > 0 && ` · ${describeParams(params)}`}
+            </p>
+          </article>
+        );
+      })}
+    </section>
+  );
+}
