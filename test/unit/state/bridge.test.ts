@@ -86,6 +86,17 @@ describe('the bridge between engine and store', () => {
     expect(captionText(run.methodCaptions!.vcd!.tokens)).toBe('vcd sees');
     expect(run.methodCaptions!.ablation).toMatchObject({ done: 'max-tokens' });
     expect(run.methodCaptions!.m3id).toBeUndefined();
+    // The export names each method, its source and the parameters it ran with, and the schema accepts it.
+    const exported = buildRunExport(store.getState())!;
+    expect(validateRunExport(exported)).toEqual([]);
+    expect(exported.methods?.map((m) => [m.method, m.label, m.source, m.params, m.caption.text])).toEqual([
+      ['vcd', 'VCD', 'https://arxiv.org/abs/2311.16922', methods[0].params, 'vcd sees'],
+      ['ablation', 'Outliers removed', 'https://arxiv.org/abs/2410.04514', methods[1].params, 'ablation sees'],
+    ]);
+    const tampered = { ...exported, methods: [{ ...exported.methods![0], params: { alpha: 'one' } }] };
+    expect(validateRunExport(tampered)).toEqual([
+      '$.methods[0].params: expected an object of finite numbers, got object',
+    ]);
   });
 
   it('asks for no compared method unless one is chosen', async () => {
