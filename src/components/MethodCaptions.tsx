@@ -1,5 +1,6 @@
 import { METHODS } from '../core/methods/registry';
 import type { ComparedMethodName } from '../protocol/messages';
+import { comparedMethods } from '../state/derive';
 import { COMPARABLE_METHODS, SETTING_LIMITS } from '../state/settings';
 import { useLens } from '../state/store';
 import { updateSettings } from '../state/view-actions';
@@ -18,17 +19,26 @@ function describeParams(params: Readonly<Record<string, number>>): string {
 }
 
 /**
- * Other contrastive decoders beside the baseline and DAMRO: choose up to three, each decoded in the same loop at its
- * paper's defaults, its caption streaming beside the others with its source and parameters.
+ * Other contrastive decoders beside the baseline and DAMRO: choose up to three and their hyper-parameters (their
+ * papers' defaults to start with); each is decoded in the same loop, its caption streaming beside the others with its
+ * source and parameters.
  */
 export function MethodCaptions() {
   const chosen = useLens((s) => s.settings.methods);
+  const methodParams = useLens((s) => s.settings.methodParams);
+  const current = comparedMethods({ methods: chosen, methodParams }) ?? [];
   const run = useLens((s) => s.run);
   const ran = run.recipe?.methods ?? [];
   const toggle = (method: ComparedMethodName, on: boolean) =>
     updateSettings({
       methods: on ? [...chosen, method] : chosen.filter((m) => m !== method),
     });
+  // A value the method refuses is kept as typed; the run then fails with the method's own message naming it.
+  const setParam = (method: ComparedMethodName, name: string, raw: string) => {
+    const value = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(value)) return;
+    updateSettings({ methodParams: { ...methodParams, [method]: { ...methodParams[method], [name]: value } } });
+  };
 
   return (
     <section className="captions captions--methods" aria-label="Compared methods">
@@ -48,6 +58,23 @@ export function MethodCaptions() {
             </label>
           );
         })}
+        {current.map(({ method, params }) => (
+          <p key={method} className="methods__params" data-testid={`method-params-${method}`}>
+            {METHODS[method].label}:{' '}
+            {Object.entries(params).map(([name, value]) => (
+              <label key={name}>
+                {name}{' '}
+                <input
+                  type="number"
+                  step="any"
+                  value={value}
+                  aria-label={`${METHODS[method].label} ${name}`}
+                  onChange={(event) => setParam(method, name, event.target.value)}
+                />{' '}
+              </label>
+            ))}
+          </p>
+        ))}
       </fieldset>
       {ran.map(({ method, params }) => {
         const spec = METHODS[method];

@@ -119,7 +119,13 @@ export function captionOutlierShares(
   });
 }
 
-/** The methods to compare beside the captions, at their papers' defaults; absent when none is chosen. */
-export function comparedMethods(settings: Pick<Settings, 'methods'>): readonly ComparedMethod[] | undefined {
-  return settings.methods.length ? settings.methods.map(withDefaults) : undefined;
+/** The methods to compare beside the captions, at their papers' defaults but where set; absent when none is chosen. */
+export function comparedMethods(
+  settings: Pick<Settings, 'methods' | 'methodParams'>,
+): readonly ComparedMethod[] | undefined {
+  if (!settings.methods.length) return undefined;
+  return settings.methods.map((method) => {
+    const { params } = withDefaults(method);
+    return { method, params: { ...params, ...settings.methodParams[method] } };
+  });
 }

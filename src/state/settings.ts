@@ -35,8 +35,10 @@ export interface Settings {
   /** A colormap name from src/viz/colormap (validated by whoever knows the registry). */
   readonly colormap: string;
   readonly normalize: NormalizerName;
-  /** Methods decoded beside the baseline and DAMRO, at their papers' defaults (src/core/damro-spec.md §8). */
+  /** Methods decoded beside the baseline and DAMRO (src/core/damro-spec.md §8). */
   readonly methods: readonly ComparedMethodName[];
+  /** The compared methods' hyper-parameters that differ from their papers' defaults, by method and name. */
+  readonly methodParams: Readonly<Partial<Record<ComparedMethodName, Readonly<Record<string, number>>>>>;
 }
 
 // β = 0.1 and k = 10 are the paper's LLaVA values; α = 1.5 is its CHAIR (captioning) value, and the prompt is its
@@ -61,6 +63,7 @@ export const DEFAULT_SETTINGS: Settings = {
   colormap: 'viridis',
   normalize: 'min-max',
   methods: [],
+  methodParams: {},
 };
 
 export const SETTING_LIMITS = {

@@ -24,6 +24,10 @@ describe('compared methods beside the captions', () => {
     expect((choice.getByRole('checkbox', { name: 'Outliers removed' }) as HTMLInputElement).disabled).toBe(true);
     fireEvent.click(choice.getByRole('checkbox', { name: 'M3ID' }));
     expect((choice.getByRole('checkbox', { name: 'Outliers removed' }) as HTMLInputElement).disabled).toBe(false);
+    // Each chosen method's hyper-parameters start at its paper's defaults and can be changed.
+    expect((choice.getByLabelText('AvisC layerGamma') as HTMLInputElement).value).toBe('0.5');
+    fireEvent.change(choice.getByLabelText('VCD alpha'), { target: { value: '2' } });
+    expect(store.getState().settings.methodParams).toEqual({ vcd: { alpha: 2 } });
 
     await lens.loadModel();
     await lens.openImage(new Blob([new Uint8Array([1])], { type: 'image/png' }), 'test.png');
@@ -34,6 +38,10 @@ describe('compared methods beside the captions', () => {
     expect(within(vcd).getByRole('heading').textContent).toBe('VCD');
     expect(within(vcd).getByText(/stopped at max tokens/)).toBeTruthy();
     expect(within(vcd).getByRole('link').getAttribute('href')).toBe('https://arxiv.org/abs/2311.16922');
-    expect(vcd.textContent).toContain('alpha 1 · beta 0.1 · noiseStep 500 · noiseSeed 42');
+    expect(vcd.textContent).toContain('alpha 2 · beta 0.1 · noiseStep 500 · noiseSeed 42');
+    expect(engine.runs[0].methods![0]).toEqual({
+      method: 'vcd',
+      params: { alpha: 2, beta: 0.1, noiseStep: 500, noiseSeed: 42 },
+    });
   });
 });
