@@ -1,15 +1,30 @@
+import { useState } from 'react';
+import type { ContrastView, MainView } from '../core/methods/method';
 import { METHODS } from '../core/methods/registry';
 import type { ComparedMethodName } from '../protocol/messages';
 import { comparedMethods } from '../state/derive';
 import { COMPARABLE_METHODS, SETTING_LIMITS } from '../state/settings';
 import { useLens } from '../state/store';
 import { updateSettings } from '../state/view-actions';
+import { Candidates } from './StepInspector';
 
 const STOP: Record<string, string> = {
   eos: 'finished',
   'max-tokens': 'stopped at max tokens',
   'position-limit': 'stopped at the model’s position limit',
   cancelled: 'stopped',
+};
+
+const MAIN_TITLES: Record<MainView, string> = {
+  'full-image': 'Full image',
+  'image-minus-outliers': 'Image without its outliers',
+};
+const CONTRAST_TITLES: Record<ContrastView, string> = {
+  none: '',
+  'outlier-tokens': 'Outliers only',
+  'noised-image': 'Noised image',
+  'no-image': 'No image',
+  'blind-tokens': 'Blind tokens only',
 };
 
 function describeParams(params: Readonly<Record<string, number>>): string {
@@ -29,6 +44,7 @@ export function MethodCaptions() {
   const current = comparedMethods({ methods: chosen, methodParams }) ?? [];
   const run = useLens((s) => s.run);
   const ran = run.recipe?.methods ?? [];
+  const [inspected, inspect] = useState<{ method: ComparedMethodName; step: number }>();
   const toggle = (method: ComparedMethodName, on: boolean) =>
     updateSettings({
       methods: on ? [...chosen, method] : chosen.filter((m) => m !== method),
@@ -93,8 +109,23 @@ export function MethodCaptions() {
               <span className="caption__state">{state.done ? STOP[state.done] : streaming ? 'writing…' : ''}</span>
             </header>
             <p className="caption__text" data-testid={`method-caption-${method}`}>
-              {state.tokens.map((token) => token.text).join('')}
+              {state.tokens.map((token) => (
+                <span
+                  key={token.step}
+                  className="token"
+                  role="button"
+                  tabIndex={0}
+                  aria-pressed={inspected?.method === method && inspected.step === token.step}
+                  onClick={() => inspect({ method, step: token.step })}
+                  onKeyDown={(event) => event.key === 'Enter' && inspect({ method, step: token.step })}
+                >
+                  {token.text}
+                </span>
+              ))}
             </p>
+            {inspected?.method === method && (
+              <MethodStep method={method} step={inspected.step} tokenId={state.tokens[inspected.step]?.tokenId} />
+            )}
             <p className="captions__meta">
               <a href={spec.citation.url} target="_blank" rel="noreferrer">
                 {spec.citation.authors}, {spec.citation.venue}
@@ -105,5 +136,21 @@ export function MethodCaptions() {
         );
       })}
     </section>
+  );
+}
+
+/** A compared method's top candidates at one step: its main branch, its contrast branch (if any), the combination. */
+function MethodStep({ method, step, tokenId }: { method: ComparedMethodName; step: number; tokenId?: number }) {
+  const record = useLens((s) => s.run.methodSteps?.[method]?.find((r) => r.step === step));
+  const spec = METHODS[method];
+  if (!record) return <p className="view__empty">No candidates were recorded for this token.</p>;
+  return (
+    <div className="candidates-row" data-testid={`method-step-${method}`}>
+      <Candidates title={MAIN_TITLES[spec.main]} list={record.full} chosen={tokenId} />
+      {spec.contrast !== 'none' && (
+        <Candidates title={CONTRAST_TITLES[spec.contrast]} list={record.outlier} chosen={tokenId} />
+      )}
+      <Candidates title={`${spec.label} combined`} list={record.combined} chosen={tokenId} />
+    </div>
   );
 }

@@ -311,6 +311,12 @@ export type WorkerEvent =
       readonly outlierShare: number;
     }
   | ({ readonly type: 'run/step'; readonly runId: number } & StepDiagnostics)
+  /** A compared method's step: `full` is its main branch, `outlier` its contrast branch (empty when it has none). */
+  | ({
+      readonly type: 'run/method-step';
+      readonly runId: number;
+      readonly method: ComparedMethodName;
+    } & StepDiagnostics)
   | {
       readonly type: 'run/method-token';
       readonly runId: number;

@@ -108,6 +108,21 @@ export function methodTokenReceived(e: EventOf<'run/method-token'>): void {
   });
 }
 
+export function methodStepReceived(e: EventOf<'run/method-step'>): void {
+  const record = {
+    step: e.step,
+    full: e.full,
+    outlier: e.outlier,
+    combined: e.combined,
+    kept: e.kept,
+    cutoff: e.cutoff,
+    changed: e.changed,
+  };
+  forRun(e.runId, ({ run }) => ({
+    run: { ...run, methodSteps: { ...run.methodSteps, [e.method]: [...(run.methodSteps?.[e.method] ?? []), record] } },
+  }));
+}
+
 export function methodDone(e: EventOf<'run/method-done'>): void {
   forRun(e.runId, ({ run }) => {
     const caption = run.methodCaptions?.[e.method] ?? { tokens: [] };

@@ -114,6 +114,8 @@ export interface RunSlice {
   readonly captions: Readonly<Record<CaptionKind, CaptionState>>;
   /** The compared methods' captions, each present from its first token or its end. */
   readonly methodCaptions?: Readonly<Partial<Record<ComparedMethodName, CaptionState>>>;
+  /** The compared methods' step diagnostics ('full': main branch, 'outlier': contrast branch). */
+  readonly methodSteps?: Readonly<Partial<Record<ComparedMethodName, readonly StepRecord[]>>>;
   readonly outliers?: OutlierRecord;
   readonly steps: readonly StepRecord[];
   readonly timings?: {

@@ -39,6 +39,15 @@ describe('compared methods beside the captions', () => {
     expect(within(vcd).getByText(/stopped at max tokens/)).toBeTruthy();
     expect(within(vcd).getByRole('link').getAttribute('href')).toBe('https://arxiv.org/abs/2311.16922');
     expect(vcd.textContent).toContain('alpha 2 · beta 0.1 · noiseStep 500 · noiseSeed 42');
+    // Clicking a token shows that step's candidates: main branch, contrast branch, combination.
+    fireEvent.click(within(screen.getByTestId('method-caption-vcd')).getByText('sees'));
+    const tables = within(screen.getByTestId('method-step-vcd')).getAllByRole('table');
+    expect(tables.map((t) => t.querySelector('caption')!.textContent)).toEqual([
+      'Full image',
+      'Noised image',
+      'VCD combined',
+    ]);
+    expect(tables[2].querySelector('.candidates__chosen')!.textContent).toContain('t51');
     expect(engine.runs[0].methods![0]).toEqual({
       method: 'vcd',
       params: { alpha: 2, beta: 0.1, noiseStep: 500, noiseSeed: 42 },

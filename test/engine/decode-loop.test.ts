@@ -146,6 +146,16 @@ describe('decode loop', () => {
       { type: 'method-token', method: 'vcd', step: 0, tokenId: 1 },
     ]);
     expect(events.at(-1)).toEqual({ type: 'method-done', method: 'vcd', reason: 'eos', tokens: 1 });
+    // Its step inspector: main branch, contrast branch, combination (softmax of [2.5, 4.0] gives 0.8176 to token 1).
+    const step = events.find((e) => e.type === 'method-step' && e.step === 0);
+    if (step?.type !== 'method-step') throw new Error('no method step');
+    expect(step).toMatchObject({ method: 'vcd', kept: 2, changed: true });
+    expect([step.full, step.outlier, step.combined].map((list) => list.map((c) => c.id))).toEqual([
+      [0, 1, 2],
+      [0, 1, 2],
+      [1, 0],
+    ]);
+    expect(step.combined[0].probability).toBeCloseTo(0.8176, 4);
     // Only captions stream attention (the lane's main row is the full row, which records it).
     expect(events.flatMap((e) => (e.type === 'attention' ? [[e.caption, e.step]] : []))).toEqual([['baseline', 0]]);
   });

@@ -34,6 +34,12 @@ describe('a run with compared methods', () => {
       .flatMap((e) => (e.type === 'run/token' && e.caption === 'baseline' ? [e.text] : []))
       .join('');
     expect(methodText(run, 'vcd')).toBe(baselineText);
+    // Each method's step inspector: at zero strength its combination keeps its main branch's top token.
+    const steps = run.filter((e) => e.type === 'run/method-step' && e.method === 'avisc');
+    // One per token, plus the step that chose EOS when it ended there.
+    const done = run.find((e) => e.type === 'run/method-done' && e.method === 'avisc');
+    expect(steps).toHaveLength(baseline.length + (done?.type === 'run/method-done' && done.reason === 'eos' ? 1 : 0));
+    for (const s of steps) if (s.type === 'run/method-step') expect(s.changed).toBe(false);
   });
 
   it('the ablation at the defaults decodes its own caption in the same run', async () => {

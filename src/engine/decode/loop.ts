@@ -43,6 +43,8 @@ export type DecodeEvent =
   | ({ readonly type: 'step' } & StepDiagnostics<Candidate>)
   | { readonly type: 'done'; readonly caption: CaptionKind; readonly reason: StopReason; readonly tokens: number }
   | { readonly type: 'method-token'; readonly method: MethodName; readonly step: number; readonly tokenId: number }
+  /** A compared method's step: `full` is its main branch, `outlier` its contrast branch (empty without one). */
+  | ({ readonly type: 'method-step'; readonly method: MethodName } & StepDiagnostics<Candidate>)
   | { readonly type: 'method-done'; readonly method: MethodName; readonly reason: StopReason; readonly tokens: number };
 
 /** One caption being decoded: the baseline's, DAMRO's, or a compared method's (`lane`). */
@@ -89,7 +91,7 @@ function methodScores(caption: CaptionState, lane: MethodLane, logits: readonly 
   caption.scores ??= new Float32Array(main.length);
   const contrast = caption.rows.length > 1 ? logits[caption.rows[1]] : undefined;
   const spec = METHODS[lane.choice.method] as (typeof METHODS)[MethodName];
-  return spec.combine(main, contrast, lane.choice.params as never, step, caption.scores).scores;
+  return { main, contrast, ...spec.combine(main, contrast, lane.choice.params as never, step, caption.scores) };
 }
 
 function tokenEvent(caption: CaptionState, step: number, tokenId: number): DecodeEvent {
@@ -140,7 +142,20 @@ export async function* decode(
       const full = output.logits[caption.rows[0]];
       let token: number;
       if (caption.lane) {
-        token = choose(methodScores(caption, caption.lane, output.logits, step), plan.decoding, caption.rng);
+        const scored = methodScores(caption, caption.lane, output.logits, step);
+        token = choose(scored.scores, plan.decoding, caption.rng);
+        if (plan.inspectTop > 0)
+          yield {
+            type: 'method-step',
+            method: caption.lane.choice.method,
+            step,
+            full: topCandidates(scored.main, plan.inspectTop),
+            outlier: scored.contrast ? topCandidates(scored.contrast, plan.inspectTop) : [],
+            combined: topCandidates(scored.scores, Math.min(plan.inspectTop, scored.kept)),
+            kept: scored.kept,
+            cutoff: scored.cutoff,
+            changed: greedy(scored.scores) !== greedy(scored.main),
+          };
       } else if (caption.kind === 'damro') {
         const outlier = output.logits[caption.rows[1]];
         caption.scores ??= new Float32Array(full.length);

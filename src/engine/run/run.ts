@@ -143,7 +143,8 @@ export async function executeRun(ctx: RunContext): Promise<void> {
           );
           break;
         }
-        case 'step': {
+        case 'step':
+        case 'method-step': {
           const named = (list: typeof event.full) =>
             list.map((c) => ({
               tokenId: c.id,
@@ -152,7 +153,9 @@ export async function executeRun(ctx: RunContext): Promise<void> {
               probability: c.probability,
             }));
           emit({
-            type: 'run/step',
+            ...(event.type === 'step'
+              ? { type: 'run/step' as const }
+              : { type: 'run/method-step' as const, method: event.method }),
             runId,
             step: event.step,
             full: named(event.full),
