@@ -57,7 +57,7 @@ interface DecodingState {
   /** Rows this caption reads: [full] for the baseline, [full, outlier] for DAMRO, [main, contrast?] for a method. */
   readonly rows: readonly number[];
   readonly rng: Rng | undefined;
-  /** DAMRO's score vector, reused every step instead of allocating a vocabulary-sized array. */
+  /** DAMRO's or the method's score vector, reused every step instead of allocating a vocabulary-sized array. */
   scores: Float32Array<ArrayBuffer> | undefined;
   tokens: number;
   finished: boolean;
