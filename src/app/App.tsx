@@ -1,6 +1,7 @@
 import type { LensController } from '../client/bridge';
 import { BackendBadge } from '../components/BackendBadge';
 import { CaptionPair } from '../components/CaptionPair';
+import { MethodCaptions } from '../components/MethodCaptions';
 import { EncoderView } from '../components/EncoderView';
 import { EvalPanel } from '../components/EvalPanel';
 import { EvidenceView } from '../components/EvidenceView';
@@ -47,6 +48,7 @@ export function App({ lens }: { lens: LensController }) {
           </aside>
           <main className="app__main">
             <CaptionPair />
+            <MethodCaptions />
             <div className="app__views">
               <EncoderView />
               <TokenAttentionView />

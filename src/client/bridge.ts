@@ -3,12 +3,15 @@
 import { LensError, type WireError } from '../protocol/errors';
 import { PROTOCOL_VERSION, type FolderFile, type RunParams, type WorkerEvent } from '../protocol/messages';
 import { engineFailed, engineReady, engineSilent, engineStarting } from '../state/actions';
-import { attentionSelection } from '../state/derive';
+import { attentionSelection, comparedMethods } from '../state/derive';
 import { loadProgressReceived, modelFailed, modelLoadStarted, modelLoaded } from '../state/model-actions';
 import {
   attentionReceived,
   captionDone,
   detailFailed,
+  methodDone,
+  methodStepReceived,
+  methodTokenReceived,
   detailReceived,
   outliersReceived,
   runFailed,
@@ -33,6 +36,9 @@ const ROUTES: { [T in WorkerEvent['type']]: (event: Extract<WorkerEvent, { type:
   'run/attention': attentionReceived,
   'run/step': stepReceived,
   'run/done': captionDone,
+  'run/method-token': methodTokenReceived,
+  'run/method-step': methodStepReceived,
+  'run/method-done': methodDone,
   'run/finished': runFinished,
   'run/error': (event) => runFailed(event.runId, event.error),
 };
@@ -119,7 +125,9 @@ export function createLensController(
     async run() {
       const { settings, image, model } = store.getState();
       if (!image || model.phase !== 'ready' || !model.info) return;
+      const methods = comparedMethods(settings);
       const recipe: RunRecipe = {
+        ...(methods ? { methods } : {}),
         modelId: model.info.id,
         damro: settings.damro,
         mode: settings.mode,
@@ -140,6 +148,7 @@ export function createLensController(
             : { mode: 'sample', seed: recipe.seed, temperature: 1, topP: 1 },
         maxNewTokens: recipe.maxNewTokens,
         attention: recipe.attention,
+        ...(methods ? { methods } : {}),
       };
       const request = ++latestRunRequest;
       runStarting(recipe);

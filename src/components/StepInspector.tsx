@@ -1,7 +1,7 @@
 import type { Candidate } from '../protocol/messages';
 import { useLens } from '../state/store';
 
-function Candidates({ title, list, chosen }: { title: string; list: readonly Candidate[]; chosen?: number }) {
+export function Candidates({ title, list, chosen }: { title: string; list: readonly Candidate[]; chosen?: number }) {
   return (
     <table className="candidates">
       <caption>{title}</caption>

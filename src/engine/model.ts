@@ -11,16 +11,34 @@ export interface EncodedImage {
   readonly scores: Float32Array;
 }
 
+export interface EncodeOptions {
+  /** Rewrites the vision encoder's pixel values (same length) before the pass: VCD's diffusion noise. */
+  readonly perturbPixels?: (pixels: Float32Array) => Float32Array;
+}
+
+/** What stands in a decoder row for the prompt's image placeholders: `count` embeddings, [count, hidden]. */
+export interface ImageRowContent {
+  readonly embeds: Float32Array;
+  readonly count: number;
+  /** Whether the row records its decoder attention over these tokens. */
+  readonly record: boolean;
+}
+
 /** A loaded LVLM as the engine sees it; one implementation per model family lives in engine/adapters. */
 export interface LoadedModel {
   readonly info: ModelInfo;
   readonly eosTokenIds: readonly number[];
-  encodeImage(image: ImageInput): Promise<EncodedImage>;
+  encodeImage(image: ImageInput, options?: EncodeOptions): Promise<EncodedImage>;
   /**
    * The decoder rows for a prompt: every image token, and (when outliers are given) only the outlier tokens
    * in the given order, dropped rather than masked, so positions stay contiguous.
    */
   buildRows(prompt: string, image: EncodedImage, outliers?: Int32Array): Promise<{ full: RowSpec; outlier?: RowSpec }>;
+  /**
+   * A decoder row for the prompt with any image content in place of its image tokens (a compared method's branch:
+   * some tokens dropped, zeroed, noised, or none at all).
+   */
+  buildRow(prompt: string, image: EncodedImage, content: ImageRowContent): Promise<RowSpec>;
   createRunner(): DecoderRunner;
   /** Text of a generated token sequence, special tokens skipped. */
   detokenize(ids: readonly number[]): string;

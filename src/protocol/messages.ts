@@ -125,6 +125,15 @@ export interface AttentionSelection {
   readonly head: 'mean' | number;
 }
 
+/** A contrastive decoding method compared beside the captions (src/core/damro-spec.md §8). */
+export type ComparedMethodName = 'damro' | 'vcd' | 'm3id' | 'avisc' | 'ablation';
+
+/** One compared method with its hyper-parameters by name, each a number (the worker checks them). */
+export interface ComparedMethod {
+  readonly method: ComparedMethodName;
+  readonly params: Readonly<Record<string, number>>;
+}
+
 export interface RunParams {
   readonly image: ImageInput;
   readonly prompt: string;
@@ -133,6 +142,8 @@ export interface RunParams {
   readonly decoding: Decoding;
   readonly maxNewTokens: number;
   readonly attention: AttentionSelection;
+  /** Methods decoded beside the captions in the same loop, each as its own caption. */
+  readonly methods?: readonly ComparedMethod[];
 }
 
 export interface Candidate {
@@ -307,6 +318,27 @@ export type WorkerEvent =
       readonly outlierShare: number;
     }
   | ({ readonly type: 'run/step'; readonly runId: number } & StepDiagnostics)
+  /** A compared method's step: `full` is its main branch, `outlier` its contrast branch (empty when it has none). */
+  | ({
+      readonly type: 'run/method-step';
+      readonly runId: number;
+      readonly method: ComparedMethodName;
+    } & StepDiagnostics)
+  | {
+      readonly type: 'run/method-token';
+      readonly runId: number;
+      readonly method: ComparedMethodName;
+      readonly step: number;
+      readonly tokenId: number;
+      readonly text: string;
+    }
+  | {
+      readonly type: 'run/method-done';
+      readonly runId: number;
+      readonly method: ComparedMethodName;
+      readonly reason: StopReason;
+      readonly tokens: number;
+    }
   | {
       readonly type: 'run/done';
       readonly runId: number;

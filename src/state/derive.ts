@@ -4,7 +4,8 @@ import { aggregateAttention } from '../core/attention/aggregate';
 import { selectOutliers } from '../core/attention/outliers';
 import { outlierShare } from '../core/attention/share';
 import { planProcessor, type PatchGrid, type PatchIndex, type ProcessorPlan } from '../core/geometry';
-import type { AttentionSelection, ModelInfo } from '../protocol/messages';
+import { withDefaults } from '../core/methods/registry';
+import type { AttentionSelection, ComparedMethod, ModelInfo } from '../protocol/messages';
 import type { Settings } from './settings';
 import {
   tokenKey,
@@ -115,5 +116,16 @@ export function captionOutlierShares(
   return tokens.map((t) => {
     const frame = attention.frames[tokenKey({ caption, step: t.step })];
     return frame ? outlierShare(frame.values, patches) : Number.NaN;
+  });
+}
+
+/** The methods to compare beside the captions, at their papers' defaults but where set; absent when none is chosen. */
+export function comparedMethods(
+  settings: Pick<Settings, 'methods' | 'methodParams'>,
+): readonly ComparedMethod[] | undefined {
+  if (!settings.methods.length) return undefined;
+  return settings.methods.map((method) => {
+    const { params } = withDefaults(method);
+    return { method, params: { ...params, ...settings.methodParams[method] } };
   });
 }

@@ -100,6 +100,36 @@ export function captionDone(e: EventOf<'run/done'>): void {
   }));
 }
 
+export function methodTokenReceived(e: EventOf<'run/method-token'>): void {
+  forRun(e.runId, ({ run }) => {
+    const caption = run.methodCaptions?.[e.method] ?? { tokens: [] };
+    const tokens = [...caption.tokens, { step: e.step, tokenId: e.tokenId, text: e.text }];
+    return { run: { ...run, methodCaptions: { ...run.methodCaptions, [e.method]: { ...caption, tokens } } } };
+  });
+}
+
+export function methodStepReceived(e: EventOf<'run/method-step'>): void {
+  const record = {
+    step: e.step,
+    full: e.full,
+    outlier: e.outlier,
+    combined: e.combined,
+    kept: e.kept,
+    cutoff: e.cutoff,
+    changed: e.changed,
+  };
+  forRun(e.runId, ({ run }) => ({
+    run: { ...run, methodSteps: { ...run.methodSteps, [e.method]: [...(run.methodSteps?.[e.method] ?? []), record] } },
+  }));
+}
+
+export function methodDone(e: EventOf<'run/method-done'>): void {
+  forRun(e.runId, ({ run }) => {
+    const caption = run.methodCaptions?.[e.method] ?? { tokens: [] };
+    return { run: { ...run, methodCaptions: { ...run.methodCaptions, [e.method]: { ...caption, done: e.reason } } } };
+  });
+}
+
 export function runFinished(e: EventOf<'run/finished'>): void {
   forRun(e.runId, ({ run }) => ({ run: { ...run, phase: 'finished', timings: e.timings } }));
 }

@@ -8,6 +8,7 @@ import {
   type RunExportV1,
 } from '../core/export/run-export';
 import type { CaptionLabels } from '../core/caption-objects/matcher';
+import { METHODS } from '../core/methods/registry';
 import type { GroundTruthEvidence } from '../core/labels/ground-truth';
 import { captionLabels, groundTruthView } from './labels-derive';
 import type { CaptionKind } from '../protocol/messages';
@@ -110,5 +111,27 @@ export function buildRunExport(state: LensState): RunExportV1 | undefined {
     steps: run.steps.map((s) => ({ ...s, cutoff: Number.isFinite(s.cutoff) ? s.cutoff : null })),
     groundTruth: labels ? labels.objects.map((o) => o.node) : [],
     ...(labels && { labels }),
+    ...(recipe.methods && {
+      methods: recipe.methods.map(({ method, params }) => {
+        const c = run.methodCaptions?.[method] ?? { tokens: [] };
+        return {
+          method,
+          label: METHODS[method].label,
+          source: METHODS[method].citation.url,
+          params,
+          caption: {
+            text: captionText(c.tokens),
+            stopReason: c.done ?? null,
+            tokens: c.tokens.map((t) => ({
+              step: t.step,
+              tokenId: t.tokenId,
+              text: t.text,
+              outlierShare: null,
+              attention: null,
+            })),
+          },
+        };
+      }),
+    }),
   };
 }

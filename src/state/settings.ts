@@ -2,7 +2,7 @@
 // it and an export can record it; validation limits live next to the defaults they bound.
 import { NORMALIZERS, type NormalizerName } from '../core/attention/normalize';
 import { DEFAULT_REAL_MODEL } from '../core/models/catalog';
-import type { ClsScorer, DamroSettings, Dtype, NoClsScorer } from '../protocol/messages';
+import type { ClsScorer, ComparedMethodName, DamroSettings, Dtype, NoClsScorer } from '../protocol/messages';
 
 export type DecodingMode = 'greedy' | 'sample';
 
@@ -30,6 +30,10 @@ export interface Settings {
   /** A colormap name from src/viz/colormap (validated by whoever knows the registry). */
   readonly colormap: string;
   readonly normalize: NormalizerName;
+  /** Methods decoded beside the baseline and DAMRO (src/core/damro-spec.md §8). */
+  readonly methods: readonly ComparedMethodName[];
+  /** The compared methods' hyper-parameters that differ from their papers' defaults, by method and name. */
+  readonly methodParams: Readonly<Partial<Record<ComparedMethodName, Readonly<Record<string, number>>>>>;
 }
 
 // β = 0.1 and k = 10 are the paper's LLaVA values; α = 1.5 is its CHAIR (captioning) value, and the prompt is its
@@ -51,6 +55,8 @@ export const DEFAULT_SETTINGS: Settings = {
   head: 'mean',
   colormap: 'viridis',
   normalize: 'min-max',
+  methods: [],
+  methodParams: {},
 };
 
 export const SETTING_LIMITS = {
@@ -61,7 +67,12 @@ export const SETTING_LIMITS = {
   maxNewTokens: { min: 1, max: 1024 },
   promptLength: 2000,
   layers: { max: 1024 },
+  /** Compared methods beside the baseline and DAMRO: each costs decoder rows every step. */
+  methods: 3,
 } as const;
+
+/** The methods the page offers to compare (DAMRO is always one of the captions). */
+export const COMPARABLE_METHODS: readonly ComparedMethodName[] = ['vcd', 'm3id', 'avisc', 'ablation'];
 
 export const DTYPES: readonly Dtype[] = ['fp32', 'q4', 'fp16', 'q4f16'];
 export const NO_CLS_SCORERS: readonly NoClsScorer[] = ['mean-received-attention', 'token-norm'];

@@ -12,6 +12,8 @@ import type {
   AttentionSelection,
   Capabilities,
   CaptionKind,
+  ComparedMethod,
+  ComparedMethodName,
   DamroSettings,
   DetectResult,
   Grid,
@@ -97,6 +99,8 @@ export interface RunRecipe {
   readonly maxNewTokens: number;
   readonly prompt: string;
   readonly attention: AttentionSelection;
+  /** The methods decoded beside the captions, with the hyper-parameters they ran with. */
+  readonly methods?: readonly ComparedMethod[];
 }
 
 export interface RunSlice {
@@ -107,6 +111,10 @@ export interface RunSlice {
   readonly staleUpTo: number;
   readonly recipe?: RunRecipe;
   readonly captions: Readonly<Record<CaptionKind, CaptionState>>;
+  /** The compared methods' captions, each present from its first token or its end. */
+  readonly methodCaptions?: Readonly<Partial<Record<ComparedMethodName, CaptionState>>>;
+  /** The compared methods' step diagnostics ('full': main branch, 'outlier': contrast branch). */
+  readonly methodSteps?: Readonly<Partial<Record<ComparedMethodName, readonly StepRecord[]>>>;
   readonly outliers?: OutlierRecord;
   readonly steps: readonly StepRecord[];
   readonly timings?: {

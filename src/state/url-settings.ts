@@ -1,9 +1,11 @@
 // Settings ⇄ query string, so a link reproduces a setup. Decoding never throws: a bad value keeps the default
 // and is reported, because a mistyped link should still open the app and say what it ignored.
 import type { NormalizerName } from '../core/attention/normalize';
-import type { ClsScorer, Dtype, NoClsScorer } from '../protocol/messages';
+import { METHODS, withDefaults } from '../core/methods/registry';
+import type { ClsScorer, ComparedMethodName, Dtype, NoClsScorer } from '../protocol/messages';
 import {
   CLS_SCORERS,
+  COMPARABLE_METHODS,
   DEFAULT_SETTINGS,
   DTYPES,
   NO_CLS_SCORERS,
@@ -30,6 +32,7 @@ export const URL_KEYS = {
   head: 'head',
   colormap: 'cmap',
   normalize: 'norm',
+  methods: 'compare',
 } as const;
 
 export interface DecodedSettings {
@@ -54,6 +57,20 @@ function number(raw: string, limits: { min: number; max: number }, integer: bool
 
 function oneOf<T extends string>(raw: string, allowed: readonly T[]): T | undefined {
   return (allowed as readonly string[]).includes(raw) ? (raw as T) : undefined;
+}
+
+/** One key per compared method's hyper-parameter, "vcd.alpha" and so on. */
+export const METHOD_PARAM_KEYS: readonly { method: ComparedMethodName; name: string; key: string }[] =
+  COMPARABLE_METHODS.flatMap((method) =>
+    Object.keys(METHODS[method].defaults).map((name) => ({ method, name, key: `${method}.${name}` })),
+  );
+
+/** "vcd,avisc" → those methods, each once, at most SETTING_LIMITS.methods; "" → none. */
+function methodList(raw: string): ComparedMethodName[] | undefined {
+  const names = raw ? raw.split(',') : [];
+  const methods = names.map((name) => oneOf(name, COMPARABLE_METHODS));
+  if (methods.some((m) => m === undefined) || new Set(names).size !== names.length) return undefined;
+  return names.length <= SETTING_LIMITS.methods ? (methods as ComparedMethodName[]) : undefined;
 }
 
 /** "2-6" → layers [2, 6); "2-" → from 2 to the last layer. */
@@ -178,6 +195,28 @@ export function decodeSettings(
     NORMALIZER_NAMES.join(', '),
     (v) => (next.normalize = v),
   );
+  read(
+    URL_KEYS.methods,
+    methodList,
+    `up to ${SETTING_LIMITS.methods} of ${COMPARABLE_METHODS.join(', ')}, separated by commas`,
+    (v) => (next.methods = v),
+  );
+  const methodParams: Record<string, Record<string, number>> = {};
+  for (const { method, name, key } of METHOD_PARAM_KEYS) {
+    const raw = params.get(key);
+    if (raw === null) continue;
+    const value = number(raw, { min: -Infinity, max: Infinity }, false);
+    const own = { ...methodParams[method], [name]: value ?? NaN };
+    try {
+      METHODS[method].validate({ ...METHODS[method].defaults, ...own } as never);
+      methodParams[method] = own;
+    } catch (error) {
+      problems.push(
+        `Ignored ${key}="${raw}": ${value === undefined ? 'expected a number.' : (error as Error).message}`,
+      );
+    }
+  }
+  if (Object.keys(methodParams).length) next.methodParams = methodParams;
   return { settings: next, problems };
 }
 
@@ -199,13 +238,21 @@ export function encodeSettings(settings: Settings): URLSearchParams {
     [URL_KEYS.head, String(settings.head)],
     [URL_KEYS.colormap, settings.colormap],
     [URL_KEYS.normalize, settings.normalize],
+    [URL_KEYS.methods, settings.methods.join(',')],
+    // The chosen methods' every hyper-parameter, defaults included, for the same reason as above.
+    ...METHOD_PARAM_KEYS.filter(({ method }) => settings.methods.includes(method)).map(
+      ({ method, name, key }): [string, string] => [
+        key,
+        String(settings.methodParams[method]?.[name] ?? withDefaults(method).params[name]),
+      ],
+    ),
   ]);
 }
 
 /** The page's query with the settings keys replaced and any other keys kept. */
 export function withSettings(query: string, settings: Settings): string {
   const params = new URLSearchParams(query);
-  for (const key of Object.values(URL_KEYS)) params.delete(key);
+  for (const key of [...Object.values(URL_KEYS), ...METHOD_PARAM_KEYS.map((k) => k.key)]) params.delete(key);
   for (const [key, value] of encodeSettings(settings)) params.set(key, value);
   return params.toString();
 }

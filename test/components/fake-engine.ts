@@ -167,6 +167,31 @@ export function fakeEngine(): FakeEngine {
         });
         emit({ type: 'run/done', runId, caption, reason: 'eos', tokens: CAPTIONS[caption].length });
       }
+      // Each compared method writes "<method> sees" and stops at max tokens.
+      for (const { method } of params.methods ?? []) {
+        [method, ' sees'].forEach((text, step) => {
+          const c = (id: number, score: number, probability: number) => ({
+            tokenId: id,
+            text: `t${id}`,
+            score,
+            probability,
+          });
+          emit({
+            type: 'run/method-step',
+            runId,
+            method,
+            step,
+            full: [c(60, 3, 0.6), c(50 + step, 2, 0.3)],
+            outlier: method === 'ablation' ? [] : [c(60, 4, 0.9)],
+            combined: [c(50 + step, 2.5, 0.7), c(60, 2, 0.2)],
+            kept: 2,
+            cutoff: 0.5,
+            changed: true,
+          });
+          emit({ type: 'run/method-token', runId, method, step, tokenId: 50 + step, text });
+        });
+        emit({ type: 'run/method-done', runId, method, reason: 'max-tokens', tokens: 2 });
+      }
       emit({ type: 'run/finished', runId, timings: { visionMs: 1, prefillMs: 2, decodeMs: 3, steps: 5 } });
       return { runId };
     },

@@ -122,6 +122,44 @@ describe('decode loop', () => {
     ]);
   });
 
+  it('a compared method’s rows follow the captions’, get its tokens, and it ends with its own events', async () => {
+    // The VCD lane's contrast row (tag 3) backs token 0 as the outlier row does: (1+1)·l − 1·c picks token 1.
+    const CONTRAST = 3;
+    const logits: LogitsFn = (row, fed) =>
+      fed.length > 0
+        ? [0, 0, 0, 0, 0, 0, 0, 0, 0, 10]
+        : tag(row) === CONTRAST
+          ? [3.5, 1.0, 0.5, -2.0, -9, -9, -9, -9, -9, -9]
+          : [3.0, 2.5, 0.0, -1.0, -9, -9, -9, -9, -9, -9];
+    const runner = new FakeRunner(logits, 6);
+    const p = plan({ captions: ['baseline'] });
+    const lane = {
+      choice: { method: 'vcd', params: { alpha: 1, beta: 0.1, noiseStep: 500, noiseSeed: 42 } },
+      mainRow: p.fullRow,
+      contrastRow: taggedRow(CONTRAST, 6),
+    } as const;
+    const { events } = await collect(runner, { ...p, methods: [lane] });
+    expect(runner.calls[0]).toEqual({ kind: 'prefill', rows: 3 });
+    // Step 0: baseline 3.0 > 2.5 picks 0; VCD scores [2.5, 4.0, ·, ·] pick 1, fed to both of its rows.
+    expect(runner.calls[1]).toEqual({ kind: 'step', tokens: [0, 1, 1] });
+    expect(events.filter((e) => e.type === 'method-token')).toEqual([
+      { type: 'method-token', method: 'vcd', step: 0, tokenId: 1 },
+    ]);
+    expect(events.at(-1)).toEqual({ type: 'method-done', method: 'vcd', reason: 'eos', tokens: 1 });
+    // Its step inspector: main branch, contrast branch, combination (softmax of [2.5, 4.0] gives 0.8176 to token 1).
+    const step = events.find((e) => e.type === 'method-step' && e.step === 0);
+    if (step?.type !== 'method-step') throw new Error('no method step');
+    expect(step).toMatchObject({ method: 'vcd', kept: 2, changed: true });
+    expect([step.full, step.outlier, step.combined].map((list) => list.map((c) => c.id))).toEqual([
+      [0, 1, 2],
+      [0, 1, 2],
+      [1, 0],
+    ]);
+    expect(step.combined[0].probability).toBeCloseTo(0.8176, 4);
+    // Only captions stream attention (the lane's main row is the full row, which records it).
+    expect(events.flatMap((e) => (e.type === 'attention' ? [[e.caption, e.step]] : []))).toEqual([['baseline', 0]]);
+  });
+
   it('a baseline-only run uses one row', async () => {
     const runner = new FakeRunner(chatty);
     const { events } = await collect(runner, plan({ captions: ['baseline'] }));

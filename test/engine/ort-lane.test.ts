@@ -47,6 +47,7 @@ function guardModel(probe: Probe, model: LoadedModel): LoadedModel {
     eosTokenIds: model.eosTokenIds,
     encodeImage: guarded(probe, model.encodeImage.bind(model)),
     buildRows: guarded(probe, model.buildRows.bind(model)),
+    buildRow: guarded(probe, model.buildRow.bind(model)),
     createRunner: () => guardRunner(probe, model.createRunner()),
     detokenize: model.detokenize.bind(model),
     dispose: model.dispose.bind(model),

@@ -7,7 +7,7 @@
 import { createRng } from '../../src/core/decoding/rng';
 import { cocoImageId } from '../../src/core/labels/coco-source';
 import type { DecoderRunner, RowSpec, StepOutput } from '../../src/engine/decode/runner';
-import type { EncodedImage, LoadedModel } from '../../src/engine/model';
+import type { EncodedImage, ImageRowContent, LoadedModel } from '../../src/engine/model';
 import type { ImageInput } from '../../src/protocol/messages';
 
 const OBJECT_POOL = [
@@ -207,6 +207,12 @@ export class PlantedModel implements LoadedModel {
       imageSpan: { start: 0, length: TOKENS },
     });
     return { full: row(TOKENS + 1), outlier: outliers && { ...row(outliers.length + 1), imageSpan: undefined } };
+  }
+
+  async buildRow(_prompt: string, image: EncodedImage, content: ImageRowContent): Promise<RowSpec> {
+    const length = content.count + 1;
+    const embeds = new Float32Array(length).fill(image.features[0]);
+    return content.record ? { embeds, length, imageSpan: { start: 0, length: content.count } } : { embeds, length };
   }
 
   createRunner(): DecoderRunner {

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { createEngine, type EngineApi } from '../../src/engine/engine';
 import { ADAPTERS } from '../../src/engine/adapters/registry';
 import { createModelLoader } from '../../src/engine/load/load-model';
-import type { ModelLoader } from '../../src/engine/model';
+import type { EncodeOptions, ModelLoader } from '../../src/engine/model';
 import { AutoProcessor, configureHub, LlavaForConditionalGeneration, RawImage } from '../../src/engine/runtime/hf';
 import { makeLlavaModel } from '../../src/factory/llava/make-model';
 import { SPECIAL_IDS } from '../../src/factory/llava/vocabulary';
@@ -44,7 +44,9 @@ export function nodeEngine(dir: string): { engine: EngineApi; events: WorkerEven
     loadModel: async (...args) => {
       const model = await load(...args);
       const encode = model.encodeImage.bind(model);
-      return Object.assign(model, { encodeImage: (image: RunParams['image']) => (visionPasses++, encode(image)) });
+      return Object.assign(model, {
+        encodeImage: (image: RunParams['image'], options?: EncodeOptions) => (visionPasses++, encode(image, options)),
+      });
     },
   });
   return { engine, events, visionPasses: () => visionPasses };

@@ -220,11 +220,11 @@ export function scoreOutliers(name: string, input: OutlierInput): Float32Array {
  * returns them. A k outside 1…patches is refused rather than clamped, so a caption is never labelled with a k it was
  * not decoded with.
  */
-export function selectOutliers(scores: ArrayLike<number>, k: number): number[] {
+export function selectOutliers(scores: ArrayLike<number>, k: number, setting = "DAMRO's k"): number[] {
   if (!Number.isInteger(k) || k < 1 || k > scores.length) {
     throw new LensError(
       'bad-request',
-      `DAMRO's k must be between 1 and the ${scores.length} image tokens of this model; got ${k}.`,
+      `${setting} must be between 1 and the ${scores.length} image tokens of this model; got ${k}.`,
     );
   }
   return topK(scores, k);

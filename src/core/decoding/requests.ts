@@ -3,6 +3,7 @@
 // known, when the outliers are picked (selectOutliers).
 import { LensError } from '../../protocol/errors';
 import type { DamroSettings, EvalImageParams, RunParams } from '../../protocol/messages';
+import { methodChoice } from '../methods/registry';
 
 const MAX_NEW_TOKENS = 1024;
 
@@ -27,6 +28,10 @@ export function validateRunParams(params: RunParams): void {
   if (!params.prompt.trim()) problems.push('the prompt is empty');
   if (params.captions.length === 0) problems.push('no caption was asked for (baseline, DAMRO or both)');
   refuse('Cannot start the run', [...problems, ...decodingProblems(params.damro, params.maxNewTokens)]);
+  const methods = params.methods ?? [];
+  if (new Set(methods.map((m) => m.method)).size !== methods.length)
+    throw new LensError('bad-request', 'Cannot start the run: a compared method is listed twice.');
+  methods.forEach(methodChoice);
 }
 
 /** Throws one 'bad-request' LensError naming every reason a benchmark call about one image cannot start. */

@@ -1,7 +1,15 @@
 // The JSON a person downloads to keep or share a run: settings, model, image size, both captions token by
 // token with each token's aggregated attention, the outliers and the per-step contrast. Versioned so a
 // later reader can refuse (or migrate) what it does not understand; validateRunExport is the schema.
-import type { Candidate, CaptionKind, Dtype, ModelInfo, OutlierScorerInfo, StopReason } from '../../protocol/messages';
+import type {
+  Candidate,
+  CaptionKind,
+  ComparedMethodName,
+  Dtype,
+  ModelInfo,
+  OutlierScorerInfo,
+  StopReason,
+} from '../../protocol/messages';
 
 export const RUN_EXPORT_SCHEMA_VERSION = 1;
 export const RUN_EXPORT_KIND = 'damro-lens/run';
@@ -77,6 +85,17 @@ export interface ExportedLabels {
   readonly captions: Readonly<Record<CaptionKind, ExportedCaptionLabels>>;
 }
 
+/** A method compared beside the captions (src/core/damro-spec.md §8): what ran, its source, and its caption. */
+export interface ExportedMethodCaption {
+  readonly method: ComparedMethodName;
+  readonly label: string;
+  /** The paper the method comes from. */
+  readonly source: string;
+  readonly params: Readonly<Record<string, number>>;
+  /** Its tokens carry no attention: only the captions stream it. */
+  readonly caption: ExportedCaption;
+}
+
 export interface RunExportV1 {
   readonly schemaVersion: 1;
   readonly kind: typeof RUN_EXPORT_KIND;
@@ -113,6 +132,8 @@ export interface RunExportV1 {
   readonly groundTruth: readonly string[];
   /** Added within version 1: older exports lack it. */
   readonly labels?: ExportedLabels;
+  /** Added within version 1: present when methods were compared beside the captions. */
+  readonly methods?: readonly ExportedMethodCaption[];
 }
 
 type Check = (value: unknown, path: string, errors: string[]) => void;
@@ -282,6 +303,20 @@ const schema = object({
   ),
   groundTruth: array(text),
   labels: optional(labels),
+  methods: optional(
+    array(
+      object({
+        method: literal('damro', 'vcd', 'm3id', 'avisc', 'ablation'),
+        label: nonEmpty,
+        source: nonEmpty,
+        params: is(
+          (v) => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every(Number.isFinite),
+          'an object of finite numbers',
+        ),
+        caption,
+      }),
+    ),
+  ),
 });
 
 /** Cross-field rules the shapes alone cannot state. */
@@ -323,6 +358,10 @@ function consistency(run: RunExportV1, errors: string[]): void {
         errors.push(`$.labels.captions.${kind}.words[${i}].evidence: a grounded word has evidence, any other has null`);
     });
   }
+  run.methods?.forEach((m, i) => {
+    if (m.caption.tokens.map((t) => t.text).join('') !== m.caption.text)
+      errors.push(`$.methods[${i}].caption.text: does not equal its tokens joined`);
+  });
 }
 
 /** Problems with a parsed export, one line each with a JSON path; empty when it is a valid version-1 run. */

@@ -12,7 +12,8 @@ import type { DecoderTapReader } from '../taps/edit';
 import { RowwiseRunner } from '../decode/rowwise-runner';
 import type { DecoderRunner, RowSpec } from '../decode/runner';
 import { decodeImage } from '../load/image';
-import type { EncodedImage, LoadedModel } from '../model';
+import { gatherTokens } from '../lab/image-tokens';
+import type { EncodedImage, EncodeOptions, ImageRowContent, LoadedModel } from '../model';
 import { loadProcessor, type Processor, type RawImage } from '../runtime/hf';
 import { createSession, createSessions, tensor, type OrtSession, type OrtTensor } from '../runtime/sessions';
 import { externalDataFiles } from '../onnx/external-data';
@@ -161,6 +162,7 @@ function float32Output(
 
 class ImageTextModel implements LoadedModel {
   readonly eosTokenIds: readonly number[];
+  private lastPrompt: { key: string; embedded: Promise<PromptIds & { textEmbeds: Float32Array }> } | undefined;
 
   constructor(
     readonly info: ModelInfo,
@@ -174,11 +176,18 @@ class ImageTextModel implements LoadedModel {
     this.eosTokenIds = plan.text.eosTokenIds;
   }
 
-  async encodeImage(input: ImageInput): Promise<EncodedImage> {
+  async encodeImage(input: ImageInput, options: EncodeOptions = {}): Promise<EncodedImage> {
     const image = await decodeImage(input);
     let feeds: Record<string, OrtTensor>;
     try {
       feeds = await this.plan.preprocess(image);
+      if (options.perturbPixels) {
+        const pixels = feeds.pixel_values!;
+        feeds = {
+          ...feeds,
+          pixel_values: tensor('float32', options.perturbPixels(pixels.data as Float32Array), pixels.dims),
+        };
+      }
     } catch (error) {
       // The processor's resize and normalisation run in transformers.js's image code, not in ONNX Runtime.
       throw new LensError(
@@ -210,37 +219,49 @@ class ImageTextModel implements LoadedModel {
     image: EncodedImage,
     outliers?: Int32Array,
   ): Promise<{ full: RowSpec; outlier?: RowSpec }> {
-    const text = this.processor.apply_chat_template(
-      [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: prompt }] }],
-      { add_generation_prompt: true, tokenize: false },
-    ) as string;
-    const { ids, start, count } = this.plan.promptIds(text, image.imageTokens);
-    const hidden = image.hidden;
-    const embedded = await this.sessions.embed.run({
-      input_ids: tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]),
-    });
-    const textEmbeds = (await embedded.inputs_embeds.getData()) as Float32Array;
-    embedded.inputs_embeds.dispose();
-    const before = textEmbeds.subarray(0, start * hidden);
-    const after = textEmbeds.subarray((start + count) * hidden);
-    const row = (rows: number, fill: (out: Float32Array, offset: number) => void): RowSpec => {
-      const length = ids.length - count + rows;
-      const embeds = new Float32Array(length * hidden);
-      embeds.set(before, 0);
-      fill(embeds, start * hidden);
-      embeds.set(after, (start + rows) * hidden);
-      return { embeds, length, imageSpan: { start, length: rows } };
-    };
-    const full = row(image.imageTokens, (out, offset) => out.set(image.features, offset));
+    const full = await this.buildRow(prompt, image, { embeds: image.features, count: image.imageTokens, record: true });
     if (!outliers) return { full };
     // The outlier branch sees only the k outlier tokens, in descending score order (src/core/damro-spec.md §1.2):
     // dropped, not masked.
-    const outlier = row(outliers.length, (out, offset) =>
-      outliers.forEach((token, i) =>
-        out.set(image.features.subarray(token * hidden, (token + 1) * hidden), offset + i * hidden),
-      ),
-    );
-    return { full, outlier: { embeds: outlier.embeds, length: outlier.length } };
+    const outlier = await this.buildRow(prompt, image, {
+      embeds: gatherTokens(image, outliers),
+      count: outliers.length,
+      record: false,
+    });
+    return { full, outlier };
+  }
+
+  async buildRow(prompt: string, image: EncodedImage, content: ImageRowContent): Promise<RowSpec> {
+    const { ids, start, count, textEmbeds } = await this.embedPrompt(prompt, image.imageTokens);
+    const hidden = image.hidden;
+    const length = ids.length - count + content.count;
+    const embeds = new Float32Array(length * hidden);
+    embeds.set(textEmbeds.subarray(0, start * hidden), 0);
+    embeds.set(content.embeds.subarray(0, content.count * hidden), start * hidden);
+    embeds.set(textEmbeds.subarray((start + count) * hidden), (start + content.count) * hidden);
+    return content.record ? { embeds, length, imageSpan: { start, length: content.count } } : { embeds, length };
+  }
+
+  /** The templated prompt's token embeddings; the last prompt's are kept, as every row of a run shares them. */
+  private embedPrompt(prompt: string, imageTokens: number): Promise<PromptIds & { textEmbeds: Float32Array }> {
+    const key = `${imageTokens}\n${prompt}`;
+    if (this.lastPrompt?.key === key) return this.lastPrompt.embedded;
+    const embedded = (async () => {
+      const text = this.processor.apply_chat_template(
+        [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: prompt }] }],
+        { add_generation_prompt: true, tokenize: false },
+      ) as string;
+      const ids = this.plan.promptIds(text, imageTokens);
+      const output = await this.sessions.embed.run({
+        input_ids: tensor('int64', BigInt64Array.from(ids.ids, BigInt), [1, ids.ids.length]),
+      });
+      const textEmbeds = (await output.inputs_embeds.getData()) as Float32Array;
+      output.inputs_embeds.dispose();
+      return { ...ids, textEmbeds };
+    })();
+    this.lastPrompt = { key, embedded };
+    embedded.catch(() => (this.lastPrompt = undefined));
+    return embedded;
   }
 
   createRunner(): DecoderRunner {

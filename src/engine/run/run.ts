@@ -1,10 +1,12 @@
-// One captioning run: the vision pass (cached per image), DAMRO's outlier selection, the shared decode loop,
-// and the translation of its events into wire events for the UI.
-import { selectOutliers } from '../../core/attention/outliers';
+// One captioning run: the vision pass (cached per image), DAMRO's outlier selection, the compared methods' rows, the
+// shared decode loop, and the translation of its events into wire events for the UI.
 import { rowNorms } from '../../core/evidence/measures';
-import type { CaptionKind, RunParams, WorkerEvent } from '../../protocol/messages';
+import { selectOutliers } from '../../core/attention/outliers';
+import { methodChoice } from '../../core/methods/registry';
+import type { CaptionKind, ComparedMethodName, RunParams, WorkerEvent } from '../../protocol/messages';
 import { summariseFrame } from '../attention/extract';
 import { decode } from '../decode/loop';
+import { buildMethodLanes } from '../lab/method-lanes';
 import type { EncodedImage, LoadedModel } from '../model';
 import type { AttentionStore } from './attention-store';
 
@@ -29,6 +31,8 @@ export async function executeRun(ctx: RunContext): Promise<void> {
   // Cancelled while it waited for the ORT lane: it ends the way a cancelled run ends, without touching the model.
   if (ctx.signal.aborted) {
     for (const caption of params.captions) emit({ type: 'run/done', runId, caption, reason: 'cancelled', tokens: 0 });
+    for (const { method } of params.methods ?? [])
+      emit({ type: 'run/method-done', runId, method, reason: 'cancelled', tokens: 0 });
     emit({ type: 'run/finished', runId, timings: { visionMs: 0, prefillMs: 0, decodeMs: 0, steps: 0 } });
     return;
   }
@@ -55,9 +59,25 @@ export async function executeRun(ctx: RunContext): Promise<void> {
   );
 
   const rows = await model.buildRows(params.prompt, image, wantsDamro ? outliers : undefined);
+  // A compared method's own vision pass (VCD's noised image) is not cached: its noise belongs to this run's settings.
+  const methods = params.methods?.length
+    ? await buildMethodLanes(
+        {
+          model,
+          prompt: params.prompt,
+          image,
+          fullRow: rows.full,
+          encode: (options) => model.encodeImage(params.image, options),
+        },
+        params.methods.map(methodChoice),
+      )
+    : undefined;
   const runner = model.createRunner();
   const texts = new Map<CaptionKind, { ids: number[]; text: string }>(
     params.captions.map((c) => [c, { ids: [], text: '' }]),
+  );
+  const methodTexts = new Map<ComparedMethodName, { ids: number[]; text: string }>(
+    (params.methods ?? []).map((m) => [m.method, { ids: [], text: '' }]),
   );
   const prefillStarted = performance.now();
   let decodeStarted = prefillStarted;
@@ -75,6 +95,7 @@ export async function executeRun(ctx: RunContext): Promise<void> {
         maxPositions: model.info.decoder.maxPositions,
         eosTokenIds: model.eosTokenIds,
         inspectTop: INSPECT_TOP,
+        methods,
       },
       ctx.signal,
     );
@@ -115,7 +136,8 @@ export async function executeRun(ctx: RunContext): Promise<void> {
           );
           break;
         }
-        case 'step': {
+        case 'step':
+        case 'method-step': {
           const named = (list: typeof event.full) =>
             list.map((c) => ({
               tokenId: c.id,
@@ -124,7 +146,9 @@ export async function executeRun(ctx: RunContext): Promise<void> {
               probability: c.probability,
             }));
           emit({
-            type: 'run/step',
+            ...(event.type === 'step'
+              ? { type: 'run/step' as const }
+              : { type: 'run/method-step' as const, method: event.method }),
             runId,
             step: event.step,
             full: named(event.full),
@@ -138,6 +162,25 @@ export async function executeRun(ctx: RunContext): Promise<void> {
         }
         case 'done':
           emit({ type: 'run/done', runId, caption: event.caption, reason: event.reason, tokens: event.tokens });
+          break;
+        case 'method-token': {
+          steps = Math.max(steps, event.step + 1);
+          const caption = methodTexts.get(event.method)!;
+          caption.ids.push(event.tokenId);
+          const text = model.detokenize(caption.ids);
+          emit({
+            type: 'run/method-token',
+            runId,
+            method: event.method,
+            step: event.step,
+            tokenId: event.tokenId,
+            text: text.slice(caption.text.length),
+          });
+          caption.text = text;
+          break;
+        }
+        case 'method-done':
+          emit({ type: 'run/method-done', runId, method: event.method, reason: event.reason, tokens: event.tokens });
           break;
       }
     }

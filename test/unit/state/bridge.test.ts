@@ -73,6 +73,38 @@ describe('the bridge between engine and store', () => {
     expect(Array.from(run.outliers!.indices)).toEqual([9, 2, 11, 4, 13, 6, 15, 8, 1, 10]);
   });
 
+  it('asks for the compared methods at their papers’ defaults and streams their captions into the store', async () => {
+    updateSettings({ methods: ['vcd', 'ablation'] });
+    const { engine } = await finishedRun();
+    const methods = [
+      { method: 'vcd', params: { alpha: 1, beta: 0.1, noiseStep: 500, noiseSeed: 42 } },
+      { method: 'ablation', params: { k: 10 } },
+    ];
+    expect(engine.runs[0].methods).toEqual(methods);
+    const { run } = store.getState();
+    expect(run.recipe?.methods).toEqual(methods);
+    expect(captionText(run.methodCaptions!.vcd!.tokens)).toBe('vcd sees');
+    expect(run.methodCaptions!.ablation).toMatchObject({ done: 'max-tokens' });
+    expect(run.methodCaptions!.m3id).toBeUndefined();
+    // The export names each method, its source and the parameters it ran with, and the schema accepts it.
+    const exported = buildRunExport(store.getState())!;
+    expect(validateRunExport(exported)).toEqual([]);
+    expect(exported.methods?.map((m) => [m.method, m.label, m.source, m.params, m.caption.text])).toEqual([
+      ['vcd', 'VCD', 'https://arxiv.org/abs/2311.16922', methods[0].params, 'vcd sees'],
+      ['ablation', 'Outliers removed', 'https://arxiv.org/abs/2410.04514', methods[1].params, 'ablation sees'],
+    ]);
+    const tampered = { ...exported, methods: [{ ...exported.methods![0], params: { alpha: 'one' } }] };
+    expect(validateRunExport(tampered)).toEqual([
+      '$.methods[0].params: expected an object of finite numbers, got object',
+    ]);
+  });
+
+  it('asks for no compared method unless one is chosen', async () => {
+    const { engine } = await finishedRun();
+    expect(engine.runs[0].methods).toBeUndefined();
+    expect(store.getState().run.methodCaptions).toBeUndefined();
+  });
+
   it('a re-run clears the old captions at once and adopts the new run id', async () => {
     const { lens } = await finishedRun();
     const runPromise = lens.run();

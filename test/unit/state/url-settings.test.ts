@@ -21,6 +21,11 @@ describe('settings in the URL', () => {
       head: 3,
       colormap: 'magma',
       normalize: 'log',
+      methods: ['avisc', 'vcd'],
+      methodParams: {
+        avisc: { alpha: 2.5, beta: 0.1, layerGamma: 0.5, lambda: 1 },
+        vcd: { alpha: 1, beta: 0.2, noiseStep: 999, noiseSeed: 7 },
+      },
     };
     const query = encodeSettings(settings).toString();
     expect(decodeSettings(query, options)).toEqual({ settings, problems: [] });
@@ -56,6 +61,34 @@ describe('settings in the URL', () => {
     expect(decodeSettings('beta=1.01', options).problems).toHaveLength(1);
     expect(decodeSettings('max=1024', options).settings.maxNewTokens).toBe(1024);
     expect(decodeSettings('max=1025', options).settings.maxNewTokens).toBe(DEFAULT_SETTINGS.maxNewTokens);
+  });
+
+  it('reads up to three compared methods, each once, and refuses anything else by name', () => {
+    expect(decodeSettings('compare=m3id,ablation,vcd', options)).toEqual({
+      settings: { ...DEFAULT_SETTINGS, methods: ['m3id', 'ablation', 'vcd'] },
+      problems: [],
+    });
+    expect(decodeSettings('compare=', options).settings.methods).toEqual([]);
+    for (const bad of ['vcd,vcd', 'damro', 'vcd,m3id,avisc,ablation', 'VCD'])
+      expect(decodeSettings(`compare=${bad}`, options).problems, bad).toEqual([
+        `Ignored compare="${bad}": expected up to 3 of vcd, m3id, avisc, ablation, separated by commas.`,
+      ]);
+  });
+
+  it('reads a compared method’s hyper-parameters and refuses a value its paper’s bounds exclude, saying why', () => {
+    const { settings, problems } = decodeSettings(
+      'compare=vcd&vcd.alpha=3&vcd.noiseStep=1000&m3id.lambda=x&avisc.layerGamma=0.9',
+      options,
+    );
+    expect(settings.methodParams).toEqual({ vcd: { alpha: 3 }, avisc: { layerGamma: 0.9 } });
+    expect(problems).toEqual([
+      'Ignored vcd.noiseStep="1000": VCD noise step must be a whole number in [0, 999], got 1000.',
+      'Ignored m3id.lambda="x": expected a number.',
+    ]);
+    // A link writes every hyper-parameter of each chosen method, and only of those.
+    const link = new URLSearchParams(withSettings('', settings));
+    expect([link.get('vcd.alpha'), link.get('vcd.beta'), link.get('vcd.noiseStep')]).toEqual(['3', '0.1', '500']);
+    expect(link.has('avisc.layerGamma')).toBe(false);
   });
 
   it('replaces only its own keys in a page query', () => {
