@@ -173,9 +173,20 @@ export function createEngine(deps: EngineDeps): EngineApi {
           'unknown-run',
           `The attention of token ${step} of the ${caption} caption (run ${runId}) is no longer kept; re-run to see it.`,
         );
+      const stacked = decoder.layers * decoder.heads;
+      const prompt = attention.prompt(runId);
       return {
-        dims: [decoder.layers, decoder.heads, frame.length / (decoder.layers * decoder.heads)],
-        data: frame.slice(),
+        dims: [decoder.layers, decoder.heads, frame.image.length / stacked],
+        data: frame.image.slice(),
+        ...(frame.text &&
+          prompt && {
+            text: {
+              dims: [decoder.layers, decoder.heads, frame.text.length / stacked],
+              data: frame.text.slice(),
+              prompt: prompt.tokens,
+              imageAt: prompt.imageAt,
+            },
+          }),
       };
     },
   };

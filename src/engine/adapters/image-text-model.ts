@@ -12,7 +12,7 @@ import type { DecoderTapReader } from '../taps/edit';
 import { RowwiseRunner } from '../decode/rowwise-runner';
 import type { DecoderRunner, RowSpec } from '../decode/runner';
 import { decodeImage } from '../load/image';
-import type { EncodedImage, LoadedModel } from '../model';
+import type { EncodedImage, LoadedModel, PromptText } from '../model';
 import { loadProcessor, type Processor, type RawImage } from '../runtime/hf';
 import { createSession, createSessions, tensor, type OrtSession, type OrtTensor } from '../runtime/sessions';
 import { externalDataFiles } from '../onnx/external-data';
@@ -205,7 +205,7 @@ class ImageTextModel implements LoadedModel {
     prompt: string,
     image: EncodedImage,
     outliers?: Int32Array,
-  ): Promise<{ full: RowSpec; outlier?: RowSpec }> {
+  ): Promise<{ full: RowSpec; outlier?: RowSpec; text: PromptText }> {
     const text = this.processor.apply_chat_template(
       [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: prompt }] }],
       { add_generation_prompt: true, tokenize: false },
@@ -228,7 +228,9 @@ class ImageTextModel implements LoadedModel {
       return { embeds, length, imageSpan: { start, length: rows } };
     };
     const full = row(image.imageTokens, (out, offset) => out.set(image.features, offset));
-    if (!outliers) return { full };
+    const spell = (id: number) => this.processor.tokenizer!.decode([id], { skip_special_tokens: false });
+    const promptText = { tokens: [...ids.slice(0, start), ...ids.slice(start + count)].map(spell), imageAt: start };
+    if (!outliers) return { full, text: promptText };
     // The outlier branch sees only the k outlier tokens, in descending score order (src/core/damro-spec.md §1.2):
     // dropped, not masked.
     const outlier = row(outliers.length, (out, offset) =>
@@ -236,7 +238,7 @@ class ImageTextModel implements LoadedModel {
         out.set(image.features.subarray(token * hidden, (token + 1) * hidden), offset + i * hidden),
       ),
     );
-    return { full, outlier: { embeds: outlier.embeds, length: outlier.length } };
+    return { full, outlier: { embeds: outlier.embeds, length: outlier.length }, text: promptText };
   }
 
   createRunner(): DecoderRunner {

@@ -27,7 +27,14 @@ export interface DecodePlan {
 
 export type DecodeEvent =
   | { readonly type: 'token'; readonly caption: CaptionKind; readonly step: number; readonly tokenId: number }
-  | { readonly type: 'attention'; readonly caption: CaptionKind; readonly step: number; readonly data: Float32Array }
+  | {
+      readonly type: 'attention';
+      readonly caption: CaptionKind;
+      readonly step: number;
+      /** [layers, heads, imageTokens]; text: [layers, heads, textKeys] when the runner read it (StepOutput.text). */
+      readonly data: Float32Array;
+      readonly text?: Float32Array;
+    }
   | ({ readonly type: 'step' } & StepDiagnostics<Candidate>)
   | { readonly type: 'done'; readonly caption: CaptionKind; readonly reason: StopReason; readonly tokens: number };
 
@@ -123,7 +130,8 @@ export async function* decode(
       caption.tokens += 1;
       yield { type: 'token', caption: caption.kind, step, tokenId: token };
       const attention = output.attention[caption.rows[0]];
-      if (attention) yield { type: 'attention', caption: caption.kind, step, data: attention };
+      const text = output.text?.[caption.rows[0]];
+      if (attention) yield { type: 'attention', caption: caption.kind, step, data: attention, ...(text && { text }) };
       if (caption.tokens >= plan.maxNewTokens) {
         caption.finished = true;
         yield { type: 'done', caption: caption.kind, reason: 'max-tokens', tokens: caption.tokens };

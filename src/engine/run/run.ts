@@ -62,6 +62,7 @@ export async function executeRun(ctx: RunContext): Promise<void> {
   );
 
   const rows = await model.buildRows(params.prompt, image, wantsDamro ? outliers : undefined);
+  if (rows.text) ctx.attention.putPrompt(runId, rows.text);
   const runner = model.createRunner();
   const texts = new Map<CaptionKind, { ids: number[]; text: string }>(
     params.captions.map((c) => [c, { ids: [], text: '' }]),
@@ -106,7 +107,7 @@ export async function executeRun(ctx: RunContext): Promise<void> {
           break;
         }
         case 'attention': {
-          ctx.attention.put(runId, event.caption, event.step, event.data);
+          ctx.attention.put(runId, event.caption, event.step, { image: event.data, text: event.text });
           const frame = summariseFrame(event.data, model.info.decoder, params.attention, outliers);
           emit(
             {
