@@ -190,8 +190,8 @@ export function createLensController(
       const runId = run.runId;
       inFlightDetails.add(key);
       try {
-        const { dims, data } = await client.call('attn/detail', { runId, caption: ref.caption, step: ref.step });
-        detailReceived(runId, ref, { data, layers: dims[0], heads: dims[1], imageTokens: dims[2] });
+        const { dims, data, text } = await client.call('attn/detail', { runId, caption: ref.caption, step: ref.step });
+        detailReceived(runId, ref, { data, layers: dims[0], heads: dims[1], imageTokens: dims[2] }, text);
       } catch (error) {
         detailFailed(runId, ref, asWire(error).message);
       } finally {

@@ -146,6 +146,40 @@ describe('the visualizer against a scripted engine', () => {
     expect(screen.getByTestId('counterpart').textContent).toBe('“bed” does not occur in the baseline caption.');
   });
 
+  it('shows a clicked token’s attention over the prompt and the caption before it; Escape clears the selection', async () => {
+    renderApp();
+    await loadAndRun();
+    fireEvent.click(within(caption('damro')).getByRole('button', { name: 'bed' }));
+    const view = await screen.findByTestId('text-attention');
+    const tokens = [...view.querySelectorAll<HTMLElement>('.text-attention__token')];
+    // DAMRO's "bed" is step 4: the 7 prompt tokens, then its caption's first four tokens; the image sits before
+    // "Describe".
+    expect(tokens.map((t) => t.textContent)).toEqual([
+      ...['<s>', 'USER', ':', 'Describe', '.', 'ASSISTANT', ':'],
+      ...['A', 'dog', 'on', 'the'],
+    ]);
+    expect(tokens.map((t) => t.className.replace('text-attention__token text-attention__token--', ''))).toEqual([
+      ...Array(7).fill('prompt'),
+      ...Array(4).fill('caption'),
+    ]);
+    expect(within(view).getByTestId('text-attention-image').nextElementSibling).toBe(tokens[3]);
+    // Key j holds (j + 1) / 200 in every layer and head: the prompt (1 + … + 7) / 200 = 14%, the caption
+    // (8 + … + 11) / 200 = 19%. The image, summed over the fake's 16 tokens, (t + 1)(l + 1) + 5h(t mod 3) + 4 + 2
+    // per hundred, averaged over l, h ∈ {0, 1}: (136 · 1.5 + 75 · 0.5 + 96) / 100 = 337.5% (the fake is not a
+    // softmax).
+    expect(view.querySelector('figcaption')!.textContent).toBe(
+      'Over the text: 14.0% on the prompt, 19.0% on the caption so far, 337.5% on the image',
+    );
+    // min-max colours: the first token is the low end, the last the high end.
+    expect(tokens[0].style.background).not.toBe(tokens[10].style.background);
+    expect(tokens[10].title).toBe('Caption token “ the”: 5.5%');
+    // Escape lets go of the selected token.
+    fireEvent.keyDown(window, { key: 'Escape' });
+    expect(screen.queryByTestId('text-attention')).toBeNull();
+    expect(screen.queryByTestId('token-label')).toBeNull();
+    expect(store.getState().ui.selected).toBeUndefined();
+  });
+
   it('inspects a DAMRO step and moves through a caption with the arrow keys', async () => {
     renderApp();
     await loadAndRun();
