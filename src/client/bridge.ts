@@ -22,6 +22,7 @@ import {
 import { store, tokenKey, type RunRecipe, type TokenRef } from '../state/store';
 import { imageChosen, imageFailed } from '../state/view-actions';
 import { detectionDone, detectionFailed, detectionStarted } from '../state/label-actions';
+import { evalTokenStreamed } from '../state/eval-actions';
 import { DETECTION_FLOOR } from '../state/labels-derive';
 import { restartableEngine, type EngineClient, type WorkerPort } from './engine-client';
 
@@ -35,6 +36,7 @@ const ROUTES: { [T in WorkerEvent['type']]: (event: Extract<WorkerEvent, { type:
   'run/done': captionDone,
   'run/finished': runFinished,
   'run/error': (event) => runFailed(event.runId, event.error),
+  'eval/token': evalTokenStreamed,
 };
 
 export function routeEvent(event: WorkerEvent): void {

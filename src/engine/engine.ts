@@ -144,7 +144,7 @@ export function createEngine(deps: EngineDeps): EngineApi {
         'eval',
         (signal) => {
           const loaded = requireModel();
-          return answerImage({ model: loaded, params, signal, encode: encodeOnce(loaded, params.image) });
+          return answerImage({ model: loaded, params, signal, encode: encodeOnce(loaded, params.image), emit });
         },
         params.jobId,
       );

@@ -332,7 +332,15 @@ export type WorkerEvent =
         readonly steps: number;
       };
     }
-  | { readonly type: 'run/error'; readonly runId: number; readonly error: WireError };
+  | { readonly type: 'run/error'; readonly runId: number; readonly error: WireError }
+  /** A benchmark question's caption grew to `tokens` tokens: long answers show life before they finish. */
+  | {
+      readonly type: 'eval/token';
+      readonly jobId: number;
+      readonly key: string;
+      readonly caption: CaptionKind;
+      readonly tokens: number;
+    };
 
 export type FromWorker =
   { readonly kind: 'response'; readonly response: Response } | { readonly kind: 'event'; readonly event: WorkerEvent };

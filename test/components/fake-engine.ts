@@ -195,8 +195,10 @@ export function fakeEngine(): FakeEngine {
         },
       };
     },
-    // Benchmark answers: the baseline always says yes, DAMRO always no.
-    async 'eval/image'({ items }) {
+    // Benchmark answers: the baseline always says yes, DAMRO always no; the first question's tokens stream first.
+    async 'eval/image'({ jobId, items }) {
+      for (const caption of ['baseline', 'damro'] as const)
+        emit({ type: 'eval/token', jobId, key: items[0].key, caption, tokens: 1 });
       await state.answersHeld;
       return {
         answers: items.map(({ key }) => ({
