@@ -158,6 +158,8 @@ export interface UiSlice {
   readonly urlProblems: readonly string[];
   /** The link named a dtype: keep it rather than pick the device's preferred one. */
   readonly dtypeFromLink?: boolean;
+  /** The person (or a link) set k: a model load keeps it rather than apply the model's default (defaultK). */
+  readonly kChosen?: boolean;
   /** The sample photos the site offers (empty until their list arrives, or if it cannot). */
   readonly samples: readonly GallerySample[];
 }

@@ -103,23 +103,33 @@ describe('the visualizer against a scripted engine', () => {
         .map((b) => b.textContent)
         .join(''),
     ).toBe('A dog on the bed');
+    // k starts at the default for the fake's 16 image tokens: ⌈16 · 10 / 576⌉ = 1.
     const encoder = canvas(/Outlier score heatmap/);
-    expect(ops(encoder, 'strokeRect')).toHaveLength(10);
-    expect(ops(encoder, 'fillText').map((c) => c.args[0])).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
+    expect(ops(encoder, 'strokeRect')).toHaveLength(1);
+    expect(ops(encoder, 'fillText').map((c) => c.args[0])).toEqual(['1']);
     // 64×48 resized to 42×32 and cropped to 32×32: the 5 px cut on each side is dimmed.
     expect(ops(encoder, 'fillRect')).toHaveLength(2);
-    fireEvent.change(screen.getByLabelText('k = 10'), { target: { value: '3' } });
+    fireEvent.change(screen.getByLabelText('k = 1'), { target: { value: '3' } });
     expect(ops(encoder, 'strokeRect')).toHaveLength(3);
     expect(
       within(screen.getByTestId('outlier-list'))
         .getAllByRole('listitem')
         .map((li) => li.textContent),
     ).toEqual(['row 3, col 2', 'row 1, col 3', 'row 3, col 4']);
-    expect(screen.getByText(/decoded with k = 10; run again to decode with k = 3/)).toBeTruthy();
+    expect(screen.getByText(/decoded with k = 1; run again to decode with k = 3/)).toBeTruthy();
+  });
+
+  it('keeps a k the person chose when another model loads', async () => {
+    renderApp();
+    updateSettings({ k: 5 });
+    await loadAndRun();
+    expect(store.getState().settings.k).toBe(5);
+    expect(ops(canvas(/Outlier score heatmap/), 'strokeRect')).toHaveLength(5);
   });
 
   it('shows a clicked token’s attention and its share on the outliers, re-aggregated for one head', async () => {
     renderApp();
+    updateSettings({ k: 10 });
     await loadAndRun();
     fireEvent.click(within(caption('damro')).getByRole('button', { name: 'bed' }));
     const token = canvas(/Decoder attention of token “bed”/);
