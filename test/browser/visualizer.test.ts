@@ -210,9 +210,9 @@ describe('the visualizer in Chromium with the demo model', () => {
         .locator('label', { hasText: 'Choose a file…' })
         .evaluate((el) => [getComputedStyle(el).outlineStyle, getComputedStyle(el).outlineWidth]),
     ).toEqual(['solid', '2px']);
-    await screenshot(page, 'visualizer-7-file-input-focus');
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
-    expect(chooser.element()).toBeTruthy();
+    expect(await chooser.element().evaluate((el) => el === document.activeElement)).toBe(true);
+    await screenshot(page, 'visualizer-7-file-input-focus');
     // An arrow key on the model menu only chooses another model; the loaded one stays until Load.
     const captionBefore = await page.locator('[data-caption=damro]').textContent();
     const menu = page.getByRole('combobox', { name: 'Model', exact: true });
@@ -228,5 +228,5 @@ describe('the visualizer in Chromium with the demo model', () => {
 
     expect(errors).toEqual([]);
     await page.close();
-  });
+  }, 360_000);
 });
