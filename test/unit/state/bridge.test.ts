@@ -14,7 +14,7 @@ import {
 } from '../../../src/state/derive';
 import { buildRunExport } from '../../../src/state/run-export';
 import { resetStore, store } from '../../../src/state/store';
-import { imageChosen, updateSettings } from '../../../src/state/view-actions';
+import { imageChosen, settingsFromUrl, updateSettings } from '../../../src/state/view-actions';
 import { CAPTIONS, FAKE_INFO, fakeEngine } from '../../components/fake-engine';
 
 const reader: ImageReader = { measure: async () => ({ width: 64, height: 48 }), objectUrl: () => 'blob:test' };
@@ -177,5 +177,31 @@ describe('the bridge between engine and store', () => {
     expect(plan.toModel.offsetX).toBeCloseTo(-5, 12);
     await finishedRun();
     expect(outliersAtK(store.getState().run.outliers!, 3)).toEqual([9, 2, 11]);
+  });
+});
+
+describe('k when a model loads', () => {
+  beforeEach(resetStore);
+  const linked = (k: number) => settingsFromUrl({ ...store.getState().settings, k }, [], false);
+
+  it("becomes the model's default unless the person or a link set it", () => {
+    // The fake has 16 image tokens: ⌈16 · 10 / 576⌉ = 1.
+    modelLoaded(FAKE_INFO);
+    expect(store.getState().settings.k).toBe(1);
+    updateSettings({ k: 4 });
+    modelLoaded(FAKE_INFO);
+    expect(store.getState().settings.k).toBe(4);
+  });
+
+  it('keeps a linked k other than 10 (clamped to the image tokens); a linked 10 is the untouched default', () => {
+    linked(7);
+    modelLoaded(FAKE_INFO);
+    expect(store.getState().settings.k).toBe(7);
+    linked(40);
+    modelLoaded(FAKE_INFO);
+    expect(store.getState().settings.k).toBe(16);
+    linked(10);
+    modelLoaded(FAKE_INFO);
+    expect(store.getState().settings.k).toBe(1);
   });
 });
