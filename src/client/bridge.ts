@@ -25,6 +25,7 @@ import {
 import { store, tokenKey, type RunRecipe, type TokenRef } from '../state/store';
 import { imageChosen, imageFailed } from '../state/view-actions';
 import { detectionDone, detectionFailed, detectionStarted } from '../state/label-actions';
+import { evalTokenStreamed } from '../state/eval-actions';
 import { DETECTION_FLOOR } from '../state/labels-derive';
 import { restartableEngine, type EngineClient, type WorkerPort } from './engine-client';
 
@@ -41,6 +42,7 @@ const ROUTES: { [T in WorkerEvent['type']]: (event: Extract<WorkerEvent, { type:
   'run/method-done': methodDone,
   'run/finished': runFinished,
   'run/error': (event) => runFailed(event.runId, event.error),
+  'eval/token': evalTokenStreamed,
 };
 
 export function routeEvent(event: WorkerEvent): void {
@@ -197,8 +199,8 @@ export function createLensController(
       const runId = run.runId;
       inFlightDetails.add(key);
       try {
-        const { dims, data } = await client.call('attn/detail', { runId, caption: ref.caption, step: ref.step });
-        detailReceived(runId, ref, { data, layers: dims[0], heads: dims[1], imageTokens: dims[2] });
+        const { dims, data, text } = await client.call('attn/detail', { runId, caption: ref.caption, step: ref.step });
+        detailReceived(runId, ref, { data, layers: dims[0], heads: dims[1], imageTokens: dims[2] }, text);
       } catch (error) {
         detailFailed(runId, ref, asWire(error).message);
       } finally {

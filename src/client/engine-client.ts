@@ -90,7 +90,7 @@ export function connectEngine(port: WorkerPort, clock: Clock = realClock): Engin
     heard();
     if (data.kind === 'event') {
       const { event } = data;
-      if (event.type === 'run/token') compiling = false;
+      if (event.type === 'run/token' || event.type === 'eval/token') compiling = false;
       if (event.type === 'run/finished' || event.type === 'run/error') runs.delete(event.runId);
       for (const listener of listeners) listener(event);
       return;

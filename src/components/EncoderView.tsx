@@ -2,7 +2,7 @@ import { useId, useMemo } from 'react';
 import { patchRowCol } from '../core/geometry';
 import { outliersAtK } from '../state/derive';
 import { useLens } from '../state/store';
-import { updateSettings } from '../state/view-actions';
+import { chooseK } from '../state/view-actions';
 import type { ColormapName } from '../viz/colormap';
 import { OverlayCanvas } from './OverlayCanvas';
 import { ScoreChart } from './ScoreChart';
@@ -13,8 +13,7 @@ export function EncoderView() {
   const geometry = useOverlayGeometry();
   const outliers = useLens((s) => s.run.outliers);
   const recipeK = useLens((s) => s.run.recipe?.damro.k);
-  const damro = useLens((s) => s.settings.damro);
-  const k = damro.k;
+  const k = useLens((s) => s.settings.damro.k);
   const colormap = useLens((s) => s.settings.colormap) as ColormapName;
   const normalize = useLens((s) => s.settings.normalize);
   const sliderId = useId();
@@ -55,7 +54,7 @@ export function EncoderView() {
               min={1}
               max={outliers.scores.length}
               value={k}
-              onChange={(e) => updateSettings({ damro: { ...damro, k: e.target.valueAsNumber } })}
+              onChange={(e) => chooseK(e.target.valueAsNumber)}
             />
           </div>
           {recipeK !== undefined && recipeK !== k && (

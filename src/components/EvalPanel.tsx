@@ -277,7 +277,7 @@ export function EvalPanel() {
             : ''}
         </p>
       )}
-      {running && <EvalClock progress={progress} />}
+      {running && <EvalClock progress={progress} streaming={evaluation.streaming} />}
       {evaluation.error && <ErrorNotice error={evaluation.error} fallbackTitle="The benchmark stopped" />}
       <EvalResults />
       <HallucinationEvidence />

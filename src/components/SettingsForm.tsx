@@ -1,7 +1,7 @@
 import { useId, type ReactNode } from 'react';
 import { SETTING_LIMITS, type DecodingMode, type Settings } from '../state/settings';
 import { useLens } from '../state/store';
-import { updateSettings } from '../state/view-actions';
+import { chooseK, updateSettings } from '../state/view-actions';
 import { useLensController } from './LensContext';
 
 function NumberField({
@@ -81,7 +81,7 @@ export function SettingsForm() {
           min={1}
           max={imageTokens}
           step={1}
-          onChange={(k) => set({ damro: { ...settings.damro, k } })}
+          onChange={chooseK}
         />
         <NumberField
           label="Max tokens"

@@ -1,5 +1,5 @@
 import { useEffect, useMemo } from 'react';
-import { attentionSelection, outliersAtK, shareOnOutliers, tokenAttention } from '../state/derive';
+import { attentionSelection, outliersAtK, shareOnOutliers, textAttention, tokenAttention } from '../state/derive';
 import { tokenKey, useLens } from '../state/store';
 import { updateSettings } from '../state/view-actions';
 import { CounterpartView } from './CounterpartView';
@@ -9,6 +9,7 @@ import { shareBar } from '../viz/scales';
 import { AttentionControls } from './AttentionControls';
 import { useLensController } from './LensContext';
 import { OverlayCanvas } from './OverlayCanvas';
+import { TextAttentionView } from './TextAttentionView';
 import { useOverlayGeometry } from './use-overlay-geometry';
 
 const BAR_WIDTH = 200;
@@ -44,6 +45,14 @@ export function TokenAttentionView() {
   }, [lens, ref, view?.kind, pinned]);
   const detail = ref ? attention.details[tokenKey(ref)] : undefined;
   const selection = info ? attentionSelection(settings, info) : undefined;
+  const captionTokens = useLens((s) => (ref ? s.run.captions[ref.caption].tokens : undefined));
+  const text = useMemo(
+    () =>
+      ref && info && captionTokens
+        ? textAttention(attention, ref, attentionSelection(settings, info), captionTokens)
+        : undefined,
+    [attention, ref, settings, info, captionTokens],
+  );
   const focus =
     selection && selection.head !== 'mean' && selection.layerTo === selection.layerFrom + 1
       ? { layer: selection.layerFrom, head: selection.head }
@@ -97,6 +106,14 @@ export function TokenAttentionView() {
               normalize={settings.normalize}
               focus={focus}
               onPick={(layer, head) => updateSettings({ layerFrom: layer, layerTo: layer + 1, head })}
+            />
+          )}
+          {text && info && (
+            <TextAttentionView
+              view={text}
+              imageTokens={info.tokenGrid.rows * info.tokenGrid.cols}
+              colormap={settings.colormap as ColormapName}
+              normalize={settings.normalize}
             />
           )}
           <div className="share" data-testid="outlier-share" data-share={Number.isFinite(share) ? share : ''}>

@@ -134,7 +134,7 @@ export function createEngine(deps: EngineDeps): EngineApi {
       validateEvalImageParams(params);
       requireModel();
       const result = startCaptioning('eval', params.jobId, params.image, (loaded, encode, signal) =>
-        answerImage({ model: loaded, params, signal, encode }),
+        answerImage({ model: loaded, params, signal, encode, emit }),
       );
       return result.catch((error: unknown) => {
         throw explainOrtError(error, 'answering benchmark questions');
@@ -161,9 +161,20 @@ export function createEngine(deps: EngineDeps): EngineApi {
           'unknown-run',
           `The attention of token ${step} of the ${caption} caption (run ${runId}) is no longer kept; re-run to see it.`,
         );
+      const stacked = decoder.layers * decoder.heads;
+      const prompt = attention.prompt(runId);
       return {
-        dims: [decoder.layers, decoder.heads, frame.length / (decoder.layers * decoder.heads)],
-        data: frame.slice(),
+        dims: [decoder.layers, decoder.heads, frame.image.length / stacked],
+        data: frame.image.slice(),
+        ...(frame.text &&
+          prompt && {
+            text: {
+              dims: [decoder.layers, decoder.heads, frame.text.length / stacked],
+              data: frame.text.slice(),
+              prompt: prompt.tokens,
+              imageAt: prompt.imageAt,
+            },
+          }),
       };
     },
   };

@@ -24,6 +24,13 @@ export interface ImageRowContent {
   readonly record: boolean;
 }
 
+/** The prompt's text positions (every one outside the image span) as the tokenizer spells each token. */
+export interface PromptText {
+  readonly tokens: readonly string[];
+  /** How many of them come before the image tokens. */
+  readonly imageAt: number;
+}
+
 /** A loaded LVLM as the engine sees it; one implementation per model family lives in engine/adapters. */
 export interface LoadedModel {
   readonly info: ModelInfo;
@@ -31,9 +38,14 @@ export interface LoadedModel {
   encodeImage(image: ImageInput, options?: EncodeOptions): Promise<EncodedImage>;
   /**
    * The decoder rows for a prompt: every image token, and (when outliers are given) only the outlier tokens
-   * in the given order, dropped rather than masked, so positions stay contiguous.
+   * in the given order, dropped rather than masked, so positions stay contiguous; and the prompt's text tokens, which
+   * the full row's text attention runs over before the generated ones.
    */
-  buildRows(prompt: string, image: EncodedImage, outliers?: Int32Array): Promise<{ full: RowSpec; outlier?: RowSpec }>;
+  buildRows(
+    prompt: string,
+    image: EncodedImage,
+    outliers?: Int32Array,
+  ): Promise<{ full: RowSpec; outlier?: RowSpec; text?: PromptText }>;
   /**
    * A decoder row for the prompt with any image content in place of its image tokens (a compared method's branch:
    * some tokens dropped, zeroed, noised, or none at all).

@@ -214,6 +214,18 @@ export interface DetectResult {
   readonly detections: readonly DetectedObject[];
 }
 
+/**
+ * One generated token's attention over the text it could see, [layers, heads, keys]: the prompt's text tokens
+ * (`prompt`, as the tokenizer spells them; the image tokens sat before prompt[imageAt]), then the caption's tokens
+ * before this one. keys = prompt.length + the token's step.
+ */
+export interface TextAttentionDetail {
+  readonly dims: readonly [number, number, number];
+  readonly data: Float32Array;
+  readonly prompt: readonly string[];
+  readonly imageAt: number;
+}
+
 export interface Methods {
   'engine/hello': {
     params: { protocolVersion: number };
@@ -240,10 +252,13 @@ export interface Methods {
    * Runs a COCO object detector on an image (ground truth for the caption labels when nothing else knows the image).
    */
   'detect/run': { params: DetectParams; result: DetectResult };
-  /** Every layer's and head's attention of one generated token over the image tokens: [layers, heads, imageTokens]. */
+  /**
+   * Every layer's and head's attention of one generated token over the image tokens: [layers, heads, imageTokens];
+   * and, where the model's decoder gives it, over the text (TextAttentionDetail).
+   */
   'attn/detail': {
     params: { runId: number; caption: CaptionKind; step: number };
-    result: { dims: readonly [number, number, number]; data: Float32Array };
+    result: { dims: readonly [number, number, number]; data: Float32Array; text?: TextAttentionDetail };
   };
   'eval/image': { params: EvalImageParams; result: EvalImageResult };
   'eval/cancel': { params: { jobId: number }; result: { cancelled: boolean } };
@@ -356,7 +371,15 @@ export type WorkerEvent =
         readonly steps: number;
       };
     }
-  | { readonly type: 'run/error'; readonly runId: number; readonly error: WireError };
+  | { readonly type: 'run/error'; readonly runId: number; readonly error: WireError }
+  /** A benchmark question's caption grew to `tokens` tokens: long answers show life before they finish. */
+  | {
+      readonly type: 'eval/token';
+      readonly jobId: number;
+      readonly key: string;
+      readonly caption: CaptionKind;
+      readonly tokens: number;
+    };
 
 export type FromWorker =
   { readonly kind: 'response'; readonly response: Response } | { readonly kind: 'event'; readonly event: WorkerEvent };

@@ -1,6 +1,6 @@
 // Pure derivations from the store's numbers: the processor geometry of the loaded model for the chosen
 // image, the outliers at the current k, and a token's attention under the current layer/head selection.
-import { aggregateAttention } from '../core/attention/aggregate';
+import { aggregateAttention, type AttentionStack } from '../core/attention/aggregate';
 import { selectOutliers } from '../core/attention/outliers';
 import { outlierShare } from '../core/attention/share';
 import { planProcessor, type PatchGrid, type PatchIndex, type ProcessorPlan } from '../core/geometry';
@@ -96,6 +96,67 @@ export function tokenAttention(
       reason: 'No attention arrived for this token (the model may not export decoder attention).',
     };
   return { kind: 'needs-detail' };
+}
+
+export interface TextPiece {
+  readonly text: string;
+  readonly source: 'prompt' | 'caption';
+  readonly value: number;
+}
+
+/** A token's attention over the text it saw, under a layer/head selection, and where its attention went in total. */
+export interface TextAttentionView {
+  /** The prompt's text tokens, then the caption's tokens before this one. */
+  readonly pieces: readonly TextPiece[];
+  readonly values: Float32Array;
+  /** The image tokens sat before pieces[imageAt]. */
+  readonly imageAt: number;
+  /** Attention (mean over the selection) on the image, the prompt's text and the caption so far; they sum to 1. */
+  readonly totals: { readonly image: number; readonly prompt: number; readonly caption: number };
+}
+
+const sum = (values: Float32Array, from = 0, to = values.length): number => {
+  let total = 0;
+  for (let i = from; i < to; i++) total += values[i];
+  return total;
+};
+
+/**
+ * The selected token's attention over the prompt and the caption before it, aggregated like its image map; undefined
+ * until its full detail (image and text) has arrived.
+ */
+export function textAttention(
+  attention: AttentionSlice,
+  ref: TokenRef,
+  wanted: AttentionSelection,
+  captionTokens: readonly CaptionToken[],
+): TextAttentionView | undefined {
+  const key = tokenKey(ref);
+  const text = attention.texts?.[key];
+  const image = attention.details[key];
+  if (!text || !image) return undefined;
+  const aggregate = (stack: AttentionStack) => {
+    const range = { layerFrom: wanted.layerFrom, layerTo: wanted.layerTo };
+    return wanted.head === 'mean'
+      ? aggregateAttention('mean-heads', stack, range)
+      : aggregateAttention('one-head', stack, { ...range, head: wanted.head });
+  };
+  const values = aggregate(text.stack);
+  const promptLength = text.prompt.length;
+  const pieces = Array.from(values, (value, i): TextPiece => {
+    if (i < promptLength) return { text: text.prompt[i], source: 'prompt', value };
+    return { text: captionTokens[i - promptLength]?.text ?? '', source: 'caption', value };
+  });
+  return {
+    pieces,
+    values,
+    imageAt: text.imageAt,
+    totals: {
+      image: sum(aggregate(image)),
+      prompt: sum(values, 0, promptLength),
+      caption: sum(values, promptLength),
+    },
+  };
 }
 
 /** The share of this attention on the given outlier patches; NaN when the token gave the image no attention. */

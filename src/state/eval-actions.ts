@@ -1,6 +1,7 @@
 import type { BenchmarkSummary } from '../core/eval/benchmark';
 import type { Progress } from '../core/eval/progress';
 import type { WireError } from '../protocol/errors';
+import type { WorkerEvent } from '../protocol/messages';
 import type { EvalForm, EvalSlice, JudgeConsent } from './eval-state';
 import { store } from './store';
 
@@ -23,7 +24,7 @@ export function evalPhase(phase: EvalSlice['phase']): void {
   update({
     phase,
     ...(phase === 'preparing'
-      ? { error: undefined, progress: undefined, consent: undefined, judgeProgress: undefined }
+      ? { error: undefined, progress: undefined, consent: undefined, judgeProgress: undefined, streaming: undefined }
       : {}),
   });
 }
@@ -35,6 +36,20 @@ export function evalJudgeCost(consent: JudgeConsent, ask: boolean): void {
 
 export function evalJudgeProgressed(judgeProgress: Progress): void {
   update({ judgeProgress });
+}
+
+/** One more token of a question's answer; counted only while a run is answering (a cancelled call may trail). */
+export function evalTokenStreamed(event: Extract<WorkerEvent, { type: 'eval/token' }>): void {
+  const { phase, streaming } = store.getState().evaluation;
+  if (phase !== 'running' && phase !== 'pausing') return;
+  const same = streaming?.question === event.key;
+  update({
+    streaming: {
+      tokens: (streaming?.tokens ?? 0) + 1,
+      question: event.key,
+      questionTokens: same ? streaming.questionTokens + 1 : 1,
+    },
+  });
 }
 
 export function evalProgressed(progress: Progress): void {

@@ -44,6 +44,8 @@ export interface EvalSlice {
   /** Set while the person is asked to agree (phase 'consent') and kept for the run's judging line. */
   readonly consent?: JudgeConsent;
   readonly judgeProgress?: Progress;
+  /** Tokens chosen since Start (both captions), and the question they are for, as they stream; undefined before. */
+  readonly streaming?: { readonly tokens: number; readonly question: string; readonly questionTokens: number };
   /** Answers this browser keeps for the current settings (a paused or closed run's); undefined until looked up. */
   readonly kept?: number;
   readonly error?: WireError;

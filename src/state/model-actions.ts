@@ -1,3 +1,4 @@
+import { defaultK } from '../core/models/default-k';
 import type { WireError } from '../protocol/errors';
 import type { ModelInfo, WorkerEvent } from '../protocol/messages';
 import type { Settings } from './settings';
@@ -20,12 +21,13 @@ export function loadProgressReceived(event: Extract<WorkerEvent, { type: 'load/p
 }
 
 /**
- * The model is ready. Settings that do not fit it (k above its image tokens, layers or a head it does not have)
- * are pulled inside its range, so the next run is valid.
+ * The model is ready. k becomes its default (defaultK) unless the person chose one; settings that do not fit it (k
+ * above its image tokens, layers or a head it does not have) are pulled inside its range, so the next run is valid.
  */
 export function modelLoaded(info: ModelInfo): void {
-  const { model, settings } = store.getState();
+  const { model, settings, ui } = store.getState();
   const imageTokens = info.tokenGrid.rows * info.tokenGrid.cols;
+  const k = ui.kChosen ? Math.min(settings.damro.k, imageTokens) : defaultK(imageTokens);
   const layers = info.decoder.layers;
   const layerFrom = Math.min(settings.layerFrom, layers - 1);
   const layerTo =
@@ -33,13 +35,7 @@ export function modelLoaded(info: ModelInfo): void {
   const head = settings.head === 'mean' || settings.head < info.decoder.heads ? settings.head : 'mean';
   store.setState({
     model: { ...model, phase: 'ready', info, error: undefined },
-    settings: {
-      ...settings,
-      damro: { ...settings.damro, k: Math.min(settings.damro.k, imageTokens) },
-      layerFrom,
-      layerTo,
-      head,
-    },
+    settings: { ...settings, damro: { ...settings.damro, k }, layerFrom, layerTo, head },
   });
 }
 

@@ -2,7 +2,7 @@
 // events of a new run may arrive before run/start answers, so they adopt the id (see RunSlice.runId).
 import type { AttentionStack } from '../core/attention/aggregate';
 import type { WireError } from '../protocol/errors';
-import type { WorkerEvent } from '../protocol/messages';
+import type { TextAttentionDetail, WorkerEvent } from '../protocol/messages';
 import { emptyCaptions, store, tokenKey, type LensState, type RunRecipe, type TokenRef } from './store';
 
 type EventOf<T extends WorkerEvent['type']> = Extract<WorkerEvent, { type: T }>;
@@ -140,9 +140,23 @@ export function runFailed(runId: number | undefined, error: WireError): void {
   store.setState({ run: { ...state.run, phase: 'failed', error } });
 }
 
-export function detailReceived(runId: number, ref: TokenRef, stack: AttentionStack): void {
+export function detailReceived(runId: number, ref: TokenRef, stack: AttentionStack, text?: TextAttentionDetail): void {
+  const key = tokenKey(ref);
   forRun(runId, ({ attention }) => ({
-    attention: { ...attention, details: { ...attention.details, [tokenKey(ref)]: stack } },
+    attention: {
+      ...attention,
+      details: { ...attention.details, [key]: stack },
+      ...(text && {
+        texts: {
+          ...attention.texts,
+          [key]: {
+            stack: { data: text.data, layers: text.dims[0], heads: text.dims[1], imageTokens: text.dims[2] },
+            prompt: text.prompt,
+            imageAt: text.imageAt,
+          },
+        },
+      }),
+    },
   }));
 }
 

@@ -137,6 +137,16 @@ export interface AttentionSlice {
   /** Full [layers, heads, imageTokens] detail fetched on demand by tokenKey. */
   readonly details: Readonly<Record<string, AttentionStack>>;
   readonly detailErrors: Readonly<Record<string, string>>;
+  /** The same tokens' attention over the text, where the model gives it (TextAttentionDetail), by tokenKey. */
+  readonly texts?: Readonly<Record<string, TextAttentionStack>>;
+}
+
+/** A token's attention over the text keys as a stack (its imageTokens are the text keys) and the prompt's tokens. */
+export interface TextAttentionStack {
+  readonly stack: AttentionStack;
+  readonly prompt: readonly string[];
+  /** The image tokens sat before prompt[imageAt]. */
+  readonly imageAt: number;
 }
 
 export interface TokenRef {
@@ -155,6 +165,8 @@ export interface UiSlice {
   readonly urlProblems: readonly string[];
   /** The link named a dtype: keep it rather than pick the device's preferred one. */
   readonly dtypeFromLink?: boolean;
+  /** The person (or a link) set k: a model load keeps it rather than apply the model's default (defaultK). */
+  readonly kChosen?: boolean;
   /** The sample photos the site offers (empty until their list arrives, or if it cannot). */
   readonly samples: readonly GallerySample[];
 }

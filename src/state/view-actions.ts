@@ -1,14 +1,26 @@
 import type { WireError } from '../protocol/errors';
-import type { Settings } from './settings';
+import { DEFAULT_SETTINGS, type Settings } from './settings';
 import { emptyCaptions, store, type GallerySample, type ImageSlice, type TokenRef } from './store';
 
 export function updateSettings(patch: Partial<Settings>): void {
-  store.setState({ settings: { ...store.getState().settings, ...patch } });
+  const { settings } = store.getState();
+  store.setState({ settings: { ...settings, ...patch } });
 }
 
+/** The person set k: it is kept when another model loads instead of becoming that model's default. */
+export function chooseK(k: number): void {
+  const { settings, ui } = store.getState();
+  store.setState({ settings: { ...settings, damro: { ...settings.damro, k } }, ui: { ...ui, kChosen: true } });
+}
+
+/**
+ * A k other than the paper's 10 in the link was chosen; the page writes every setting into its address, so a link
+ * with k = 10 cannot be told from an untouched default and gets the model's default.
+ */
 export function settingsFromUrl(settings: Settings, problems: readonly string[], dtypeFromLink: boolean): void {
   const { ui } = store.getState();
-  store.setState({ settings, ui: { ...ui, urlProblems: problems, dtypeFromLink } });
+  const kChosen = settings.damro.k !== DEFAULT_SETTINGS.damro.k;
+  store.setState({ settings, ui: { ...ui, urlProblems: problems, dtypeFromLink, kChosen } });
 }
 
 /** A new picture: the previous run's captions and attention belong to the old one, so they go. */

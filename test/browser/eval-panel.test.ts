@@ -91,6 +91,19 @@ const recordProgress = (page: Page) =>
 const progressSeen = (page: Page) =>
   page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen);
 
+/** Records, at every change of the page, the progress line beside the streamed-tokens line (when there is one). */
+const recordLife = (page: Page) =>
+  page.evaluate(() => {
+    const seen: [string, string][] = [];
+    Object.assign(window, { lifeSeen: seen });
+    new MutationObserver(() => {
+      const text = (id: string) => document.querySelector(`[data-testid=${id}]`)?.textContent?.trim() ?? '';
+      const pair: [string, string] = [text('eval-progress'), text('eval-tokens')];
+      if (pair[1] && pair[1] !== seen.at(-1)?.[1]) seen.push(pair);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+const lifeSeen = (page: Page) => page.evaluate(() => (window as unknown as { lifeSeen: [string, string][] }).lifeSeen);
+
 async function loadModel(page: Page): Promise<void> {
   await page.goto(`${inject('baseUrl')}?model=synthetic-llava-tiny&dtype=fp32`);
   await page.getByRole('button', { name: 'Load model' }).click();
@@ -145,7 +158,11 @@ describe('the benchmark panel in Chromium with the demo model', () => {
     await loadModel(page);
     await chooseRun(panel, folder);
     expect(await panel.getByText(/^Image folder: pope-images-\w+ \(3 files\)$/).count()).toBe(1);
+    await recordLife(page);
     await panel.getByRole('button', { name: 'Start' }).click();
+    // The first tokens wait for the vision pass and the decoder's shaders to compile on a loaded machine.
+    await panel.getByTestId('eval-tokens').waitFor({ timeout: 150_000 });
+    await screenshot(page, 'eval-0-tokens-streaming');
     // Pause takes effect between images: pressed while the first is answered, the run stops after it.
     const pause = panel.getByRole('button', { name: 'Pause' });
     await expect.poll(() => pause.isEnabled(), { timeout: 20_000 }).toBe(true);
@@ -166,6 +183,16 @@ describe('the benchmark panel in Chromium with the demo model', () => {
     );
     expect((await askedKeys(page)).sort()).toEqual(kept.map((row) => row.key).sort());
     await screenshot(page, 'eval-1-paused');
+    // Before the first image's answers came back, its questions' tokens were already streaming.
+    const early = (await lifeSeen(page)).filter(([progress]) => progress.startsWith('0/18 questions'));
+    expect(early.length, 'token counts seen while no answer had arrived').toBeGreaterThan(1);
+    for (const [, tokens] of early)
+      expect(tokens).toMatch(
+        /^Question \d+: \d tokens? so far \(both captions\) · \d+ since Start, (\d+\.\d|…) tokens\/s$/,
+      );
+    const counts = early.map(([, tokens]) => Number(/ (\d+) since Start/.exec(tokens)![1]));
+    expect(counts.every((n, i) => i === 0 || n >= counts[i - 1])).toBe(true);
+    expect(counts.at(-1)!, 'the count grew while the first answers were computed').toBeGreaterThan(counts[0]);
 
     await page.reload();
     await loadModel(page);
@@ -175,7 +202,10 @@ describe('the benchmark panel in Chromium with the demo model', () => {
       .toBe(`${paused!.done} answers with these settings kept in this browser: Start asks only the other questions.`);
     await recordProgress(page);
     await panel.getByRole('button', { name: 'Start' }).click();
-    await expect.poll(() => panel.getByTestId('eval-progress').textContent(), { timeout: 30_000 }).toMatch(/\(done\)$/);
+    // After the reload the shaders compile again before the first answer.
+    await expect
+      .poll(() => panel.getByTestId('eval-progress').textContent(), { timeout: 180_000 })
+      .toMatch(/\(done\)$/);
     expect((await progressSeen(page))[0], 'the resumed run starts at the kept count').toBe(
       `${paused!.done}/${IMAGES * PER_IMAGE} questions (running)`,
     );
@@ -249,5 +279,5 @@ describe('the benchmark panel in Chromium with the demo model', () => {
 
     expect(errors).toEqual([]);
     await context.close();
-  });
+  }, 420_000);
 });

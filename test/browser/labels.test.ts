@@ -38,14 +38,17 @@ describe('caption labels with the in-browser detector', () => {
     await page.getByRole('button', { name: 'Load model' }).click();
     await page.getByTestId('model-status').waitFor({ timeout: 120_000 });
     // From the drop on, every change of the page is checked: no object word may carry a verdict while the
-    // ground truth has no source yet.
+    // ground truth has no source yet, and the words called unverifiable then are kept to compare with the end.
     await page.evaluate(() => {
       const early: string[] = [];
-      Object.assign(window, { verdictsBeforeTruth: early });
+      const unverifiable = new Set<string>();
+      Object.assign(window, { verdictsBeforeTruth: early, unverifiableBeforeTruth: unverifiable });
       new MutationObserver(() => {
         if (document.querySelector('[data-testid=gt-source]')?.getAttribute('data-source')) return;
         for (const el of document.querySelectorAll('.caption .token--grounded, .caption .token--hallucinated'))
           early.push(el.className);
+        for (const el of document.querySelectorAll('.caption .token--unverifiable'))
+          unverifiable.add(el.textContent!.trim());
       }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
     });
     await dropQuadrantImage(page);
@@ -72,6 +75,12 @@ describe('caption labels with the in-browser detector', () => {
       })),
     );
     expect(marks.length, 'the demo captions name COCO objects').toBeGreaterThan(0);
+    // No COCO object word was ever called unverifiable ("not one of the 80 COCO objects") while it waited.
+    const unverifiableEarly = await page.evaluate(() => [
+      ...(window as unknown as { unverifiableBeforeTruth: Set<string> }).unverifiableBeforeTruth,
+    ]);
+    const objectWords = await page.locator('.caption .token[data-node]').allTextContents();
+    expect(unverifiableEarly.filter((word) => objectWords.map((w) => w.trim()).includes(word))).toEqual([]);
     for (const { node, kind } of marks)
       expect([node, kind]).toEqual([node, (OBJECTS as readonly string[]).includes(node) ? 'grounded' : 'hallucinated']);
     const grounded = marks.filter((m) => m.kind === 'grounded');

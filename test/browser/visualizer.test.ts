@@ -105,11 +105,30 @@ describe('the visualizer in Chromium with the demo model', () => {
     expect(await distinctColours(grid), 'the layer × head grid shows differing maps').toBeGreaterThan(4);
     for (const kind of ['baseline', 'damro'])
       expect(await distinctColours(page.getByTestId(`share-strip-${kind}`)), `${kind} strip`).toBeGreaterThan(1);
-    expect(await page.getByTestId('colour-legend').count()).toBe(2);
+    // The token's attention over the text it saw: step 0 saw the prompt only, LLaVA's template as the synthetic
+    // vocabulary spells it, the image tokens after "user:". Image, prompt and caption take all of it (one softmax).
+    const text = page.getByTestId('text-attention');
+    await text.waitFor({ timeout: 30_000 });
+    expect(await text.locator('.text-attention__token--prompt').allTextContents()).toEqual([
+      ...['<s>', 'user', ':', 'generate', 'a', 'short', 'caption', 'of', 'this', 'image', '.', 'assistant', ':'],
+    ]);
+    expect(await text.locator('.text-attention__token--caption').count()).toBe(0);
+    const totals =
+      /^Over the text: (\d+\.\d)% on the prompt, (\d+\.\d)% on the caption so far, (\d+\.\d)% on the image$/.exec(
+        (await text.locator('figcaption').first().textContent()) ?? '',
+      );
+    expect(totals, 'the totals line').not.toBeNull();
+    expect(Number(totals![1]) + Number(totals![2]) + Number(totals![3])).toBeCloseTo(100, 0);
+    const backgrounds = await text
+      .locator('.text-attention__token')
+      .evaluateAll((els) => els.map((el) => (el as HTMLElement).style.background));
+    expect(new Set(backgrounds).size, 'the text tokens are coloured by their attention').toBeGreaterThan(1);
+    expect(await page.getByTestId('colour-legend').count()).toBe(3);
     await screenshot(page, 'visualizer-3-token');
 
     const encoder = page.getByRole('img', { name: /Outlier score heatmap/ });
-    expect(await encoder.getAttribute('data-outline-count')).toBe('10');
+    // k starts at the demo model's default: ⌈16 · 10 / 576⌉ = 1 of its 16 image tokens.
+    expect(await encoder.getAttribute('data-outline-count')).toBe('1');
     const slider = page.getByLabel(/^k = /);
     await slider.focus();
     await page.keyboard.press('Home');
@@ -132,7 +151,7 @@ describe('the visualizer in Chromium with the demo model', () => {
       backend: 'webgpu',
       tokenGrid: { rows: 4, cols: 4 },
     });
-    expect(run.settings.k).toBe(10);
+    expect(run.settings.k).toBe(1);
     expect(run.captions.damro.tokens).toHaveLength(await damroTokens.count());
     expect(run.image).toMatchObject({ name: 'flat-grey.png', width: 320, height: 240 });
 
@@ -173,7 +192,41 @@ describe('the visualizer in Chromium with the demo model', () => {
     await expect.poll(() => shared.getByLabel('k (outliers)').inputValue()).toBe('3');
     await shared.close();
 
+    // Keyboard. Escape lets go of the selected token (the pointer moved off the captions first).
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.mouse.move(0, 0);
+    await damroTokens.first().click();
+    await page.mouse.move(0, 0);
+    await page.getByTestId('token-label').waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('token-label').count()).toBe(0);
+    // The file input, reached with the keyboard, shows its focus on its button and opens on Enter.
+    await page.getByTestId('sample').first().focus();
+    await page.keyboard.press('Shift+Tab');
+    const fileInput = page.getByLabel('Choose a file…');
+    expect(await fileInput.evaluate((el) => el === document.activeElement && el.matches(':focus-visible'))).toBe(true);
+    expect(
+      await page
+        .locator('label', { hasText: 'Choose a file…' })
+        .evaluate((el) => [getComputedStyle(el).outlineStyle, getComputedStyle(el).outlineWidth]),
+    ).toEqual(['solid', '2px']);
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
+    expect(await chooser.element().evaluate((el) => el === document.activeElement)).toBe(true);
+    await screenshot(page, 'visualizer-7-file-input-focus');
+    // An arrow key on the model menu only chooses another model; the loaded one stays until Load.
+    const captionBefore = await page.locator('[data-caption=damro]').textContent();
+    const menu = page.getByRole('combobox', { name: 'Model', exact: true });
+    await menu.focus();
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => menu.inputValue()).toBe('synthetic-smolvlm-tiny');
+    expect(await page.getByTestId('model-status').textContent()).toMatch(
+      /^Loaded synthetic-llava-tiny \(fp32, webgpu\)/,
+    );
+    expect(await page.getByRole('button', { name: 'Load model' }).isEnabled()).toBe(true);
+    expect(await page.locator('[data-caption=damro]').textContent()).toBe(captionBefore);
+    await screenshot(page, 'visualizer-8-model-chosen-not-loaded');
+
     expect(errors).toEqual([]);
     await page.close();
-  });
+  }, 360_000);
 });

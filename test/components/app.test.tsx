@@ -9,7 +9,7 @@ import { engineReady } from '../../src/state/actions';
 import { labellerReady } from '../../src/state/label-actions';
 import { resetStore, store } from '../../src/state/store';
 import { shippedLabelResources } from '../support/label-resources';
-import { addGroundTruth, updateSettings } from '../../src/state/view-actions';
+import { addGroundTruth, chooseK, updateSettings } from '../../src/state/view-actions';
 import { buildRunExport } from '../../src/state/run-export';
 import { validateRunExport } from '../../src/core/export/run-export';
 import { installJsdomGaps, lastDraw } from './jsdom-gaps';
@@ -103,23 +103,33 @@ describe('the visualizer against a scripted engine', () => {
         .map((b) => b.textContent)
         .join(''),
     ).toBe('A dog on the bed');
+    // k starts at the default for the fake's 16 image tokens: ⌈16 · 10 / 576⌉ = 1.
     const encoder = canvas(/Outlier score heatmap/);
-    expect(ops(encoder, 'strokeRect')).toHaveLength(10);
-    expect(ops(encoder, 'fillText').map((c) => c.args[0])).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
+    expect(ops(encoder, 'strokeRect')).toHaveLength(1);
+    expect(ops(encoder, 'fillText').map((c) => c.args[0])).toEqual(['1']);
     // 64×48 resized to 42×32 and cropped to 32×32: the 5 px cut on each side is dimmed.
     expect(ops(encoder, 'fillRect')).toHaveLength(2);
-    fireEvent.change(screen.getByLabelText('k = 10'), { target: { value: '3' } });
+    fireEvent.change(screen.getByLabelText('k = 1'), { target: { value: '3' } });
     expect(ops(encoder, 'strokeRect')).toHaveLength(3);
     expect(
       within(screen.getByTestId('outlier-list'))
         .getAllByRole('listitem')
         .map((li) => li.textContent),
     ).toEqual(['row 3, col 2', 'row 1, col 3', 'row 3, col 4']);
-    expect(screen.getByText(/decoded with k = 10; run again to decode with k = 3/)).toBeTruthy();
+    expect(screen.getByText(/decoded with k = 1; run again to decode with k = 3/)).toBeTruthy();
+  });
+
+  it('keeps a k the person chose when another model loads', async () => {
+    renderApp();
+    chooseK(5);
+    await loadAndRun();
+    expect(store.getState().settings.damro.k).toBe(5);
+    expect(ops(canvas(/Outlier score heatmap/), 'strokeRect')).toHaveLength(5);
   });
 
   it('shows a clicked token’s attention and its share on the outliers, re-aggregated for one head', async () => {
     renderApp();
+    chooseK(10);
     await loadAndRun();
     fireEvent.click(within(caption('damro')).getByRole('button', { name: 'bed' }));
     const token = canvas(/Decoder attention of token “bed”/);
@@ -144,6 +154,40 @@ describe('the visualizer against a scripted engine', () => {
     expect(canvas(/same word “dog” in the baseline caption/).dataset.heatmap).toBe('on');
     fireEvent.click(within(caption('damro')).getByRole('button', { name: 'bed' }));
     expect(screen.getByTestId('counterpart').textContent).toBe('“bed” does not occur in the baseline caption.');
+  });
+
+  it('shows a clicked token’s attention over the prompt and the caption before it; Escape clears the selection', async () => {
+    renderApp();
+    await loadAndRun();
+    fireEvent.click(within(caption('damro')).getByRole('button', { name: 'bed' }));
+    const view = await screen.findByTestId('text-attention');
+    const tokens = [...view.querySelectorAll<HTMLElement>('.text-attention__token')];
+    // DAMRO's "bed" is step 4: the 7 prompt tokens, then its caption's first four tokens; the image sits before
+    // "Describe".
+    expect(tokens.map((t) => t.textContent)).toEqual([
+      ...['<s>', 'USER', ':', 'Describe', '.', 'ASSISTANT', ':'],
+      ...['A', 'dog', 'on', 'the'],
+    ]);
+    expect(tokens.map((t) => t.className.replace('text-attention__token text-attention__token--', ''))).toEqual([
+      ...Array(7).fill('prompt'),
+      ...Array(4).fill('caption'),
+    ]);
+    expect(within(view).getByTestId('text-attention-image').nextElementSibling).toBe(tokens[3]);
+    // Key j holds (j + 1) / 200 in every layer and head: the prompt (1 + … + 7) / 200 = 14%, the caption
+    // (8 + … + 11) / 200 = 19%. The image, summed over the fake's 16 tokens, (t + 1)(l + 1) + 5h(t mod 3) + 4 + 2
+    // per hundred, averaged over l, h ∈ {0, 1}: (136 · 1.5 + 75 · 0.5 + 96) / 100 = 337.5% (the fake is not a
+    // softmax).
+    expect(view.querySelector('figcaption')!.textContent).toBe(
+      'Over the text: 14.0% on the prompt, 19.0% on the caption so far, 337.5% on the image',
+    );
+    // min-max colours: the first token is the low end, the last the high end.
+    expect(tokens[0].style.background).not.toBe(tokens[10].style.background);
+    expect(tokens[10].title).toBe('Caption token “ the”: 5.5%');
+    // Escape lets go of the selected token.
+    fireEvent.keyDown(window, { key: 'Escape' });
+    expect(screen.queryByTestId('text-attention')).toBeNull();
+    expect(screen.queryByTestId('token-label')).toBeNull();
+    expect(store.getState().ui.selected).toBeUndefined();
   });
 
   it('inspects a DAMRO step and moves through a caption with the arrow keys', async () => {

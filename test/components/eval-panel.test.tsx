@@ -112,7 +112,7 @@ describe('the benchmark panel against a scripted engine', () => {
     expect(asked).toHaveLength(2);
   });
 
-  it('shows life from Start on, before the first answer arrives: the question in work and a ticking clock', async () => {
+  it('shows life from Start on, before the first answer arrives: the question in work, a ticking clock and streaming tokens', async () => {
     const { engine } = renderPanel();
     const release = engine.holdAnswers();
     const panel = within(screen.getByRole('region', { name: 'Benchmarks' }));
@@ -135,6 +135,12 @@ describe('the benchmark panel against a scripted engine', () => {
       { timeout: 10_000 },
     );
     expect(store.getState().evaluation.progress?.done).toBe(0);
+    // The first question's two tokens (one per caption) streamed before its answer.
+    const first = store.getState().evaluation.streaming?.question;
+    expect(first).toBeDefined();
+    expect(panel.getByTestId('eval-tokens').textContent).toMatch(
+      new RegExp(`^Question ${first}: 2 tokens so far \\(both captions\\) · 2 since Start, \\d+\\.\\d tokens/s$`),
+    );
     release();
     await waitFor(() => expect(store.getState().evaluation.phase).toBe('done'));
     expect(panel.queryByTestId('eval-clock')).toBeNull();

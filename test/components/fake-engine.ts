@@ -62,6 +62,16 @@ export function detailOf(caption: CaptionKind, step: number): Float32Array {
   return data;
 }
 
+/** The prompt's text tokens that text attention starts with; the image tokens sat before the fourth. */
+export const PROMPT_TOKENS = ['<s>', 'USER', ':', 'Describe', '.', 'ASSISTANT', ':'];
+export const IMAGE_AT = 3;
+
+/** Attention over the text keys (the prompt, then `step` caption tokens): key j gets (j + 1) / 200 everywhere. */
+export function textOf(step: number): Float32Array {
+  const keys = PROMPT_TOKENS.length + step;
+  return Float32Array.from({ length: LAYERS * HEADS * keys }, (_, i) => ((i % keys) + 1) / 200);
+}
+
 export interface FakeEngine {
   readonly client: EngineClient;
   readonly runs: RunParams[];
@@ -199,10 +209,21 @@ export function fakeEngine(): FakeEngine {
       return { cancelled: false };
     },
     async 'attn/detail'({ caption, step }) {
-      return { dims: [LAYERS, HEADS, IMAGE_TOKENS], data: detailOf(caption, step) };
+      return {
+        dims: [LAYERS, HEADS, IMAGE_TOKENS],
+        data: detailOf(caption, step),
+        text: {
+          dims: [LAYERS, HEADS, PROMPT_TOKENS.length + step],
+          data: textOf(step),
+          prompt: PROMPT_TOKENS,
+          imageAt: IMAGE_AT,
+        },
+      };
     },
-    // Benchmark answers: the baseline always says yes, DAMRO always no.
-    async 'eval/image'({ items }) {
+    // Benchmark answers: the baseline always says yes, DAMRO always no; the first question's tokens stream first.
+    async 'eval/image'({ jobId, items }) {
+      for (const caption of ['baseline', 'damro'] as const)
+        emit({ type: 'eval/token', jobId, key: items[0].key, caption, tokens: 1 });
       await state.answersHeld;
       return {
         answers: items.map(({ key }) => ({

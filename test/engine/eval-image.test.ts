@@ -27,10 +27,19 @@ function params(overrides: Partial<EvalImageParams> = {}): EvalImageParams {
 }
 
 describe('eval/image', () => {
-  it('answers every question of an image like interactive runs with the same prompt and seed, after one vision pass', async () => {
+  it('answers every question of an image like interactive runs with the same prompt and seed, after one vision pass, telling each token as it comes', async () => {
     const before = tiny.visionPasses();
-    const result = await tiny.engine['eval/image'](params({ image: testImage(40, 48) }));
+    const seen = tiny.events.length;
+    const result = await tiny.engine['eval/image'](params({ image: testImage(40, 48), jobId: 7 }));
     expect(tiny.visionPasses() - before).toBe(1);
+    // Each chosen token was told as it came: per question and caption, the counts 1, 2, … up to the answer's.
+    const streamed = tiny.events.slice(seen).filter((e) => e.type === 'eval/token');
+    for (const answer of result.answers)
+      for (const caption of ['baseline', 'damro'] as const)
+        expect(
+          streamed.filter((e) => e.key === answer.key && e.caption === caption && e.jobId === 7).map((e) => e.tokens),
+        ).toEqual(Array.from({ length: answer.tokens[caption] }, (_, i) => i + 1));
+    expect(streamed.length).toBe(result.answers.reduce((n, a) => n + a.tokens.baseline + a.tokens.damro, 0));
     expect(result.cancelled).toBe(false);
     expect(result.answers.map((a) => a.key)).toEqual(['1', '2']);
     for (const [i, answer] of result.answers.entries()) {

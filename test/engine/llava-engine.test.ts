@@ -56,7 +56,7 @@ describe('engine on the tiny synthetic llava', () => {
     expect(tokensOf(contrasted, 'damro')).not.toEqual(tokensOf(contrasted, 'baseline'));
   });
 
-  it('streams outliers, tokens with text, attention frames on the token grid, and full detail on request', async () => {
+  it('streams outliers, tokens with text, attention frames on the token grid, and full detail over the image and the text on request', async () => {
     const run = await runToEnd(tiny.engine, tiny.events, runParams());
     const outliers = run.find((e) => e.type === 'run/outliers');
     if (outliers?.type !== 'run/outliers') throw new Error('no outliers event');
@@ -87,6 +87,36 @@ describe('engine on the tiny synthetic llava', () => {
       const mass = row.reduce((a, b) => a + b, 0);
       expect(mass).toBeGreaterThan(0);
       expect(mass).toBeLessThanOrEqual(1 + 1e-5);
+    }
+    // The text keys: LLaVA's template "USER: <image>\n{prompt} ASSISTANT:" without its image tokens, as the
+    // synthetic word-level vocabulary spells it, then the caption's tokens before the one asked about.
+    const prompt = [
+      '<s>',
+      'user',
+      ':',
+      'generate',
+      'a',
+      'short',
+      'caption',
+      'of',
+      'this',
+      'image',
+      '.',
+      'assistant',
+      ':',
+    ];
+    const damroSteps = tokens.filter((e) => e.type === 'run/token' && e.caption === 'damro').length;
+    expect(damroSteps).toBeGreaterThan(3);
+    for (const step of [0, 3, damroSteps - 1]) {
+      const { data, text } = await tiny.engine['attn/detail']({ runId: outliers.runId, caption: 'damro', step });
+      expect(text).toMatchObject({ dims: [2, 4, prompt.length + step], prompt, imageAt: 3 });
+      // Image keys and text keys together are every key the token saw: each head's softmax row sums to 1.
+      const keys = prompt.length + step;
+      for (let lh = 0; lh < 8; lh++) {
+        const onImage = data.subarray(lh * 16, (lh + 1) * 16).reduce((a, b) => a + b, 0);
+        const onText = text!.data.subarray(lh * keys, (lh + 1) * keys).reduce((a, b) => a + b, 0);
+        expect(onImage + onText, `step ${step} layer·head ${lh}`).toBeCloseTo(1, 5);
+      }
     }
   });
 

@@ -18,7 +18,8 @@ beforeAll(async () => {
   model = await nodeLoader(folder.dir)(folder.modelId, 'fp32', () => {});
   const image = await model.encodeImage(runParams().image);
   const built = await model.buildRows('Describe the image.', image, Int32Array.from(topK(image.scores, 3)));
-  rows = [built.full, built.full, built.outlier!];
+  // The outlier row, left-padded in the batch, also records its attention, so padding offsets are checked.
+  rows = [built.full, built.full, { ...built.outlier!, imageSpan: { start: built.full.imageSpan!.start, length: 3 } }];
 });
 afterAll(async () => {
   await model.dispose();
@@ -39,7 +40,7 @@ async function drive(runner: DecoderRunner, prefillRows: RowSpec[], steps: (numb
 }
 
 describe('batched ORT decoder runner', () => {
-  it('gives every row the logits and image attention it gets alone (1e-4)', async () => {
+  it('gives every row the logits, image and text attention it gets alone (1e-4)', async () => {
     expect(rows[2].length).toBeLessThan(rows[0].length);
     const tokens = [
       [20, 21, 21],
@@ -58,6 +59,10 @@ describe('batched ORT decoder runner', () => {
         const [a, b] = [batched[step].attention[r], output.attention[0]];
         expect(Boolean(a)).toBe(Boolean(rows[r].imageSpan));
         if (a && b) expect(maxDiff(a, b), `row ${r} step ${step} attention`).toBeLessThan(1e-5);
+        // The text keys sit after each row's left padding: batched, they must still be the row's own.
+        const [ta, tb] = [batched[step].text?.[r], output.text?.[0]];
+        expect(Boolean(ta)).toBe(Boolean(rows[r].imageSpan));
+        if (ta && tb) expect(maxDiff(ta, tb), `row ${r} step ${step} text attention`).toBeLessThan(1e-5);
       });
     }
   });

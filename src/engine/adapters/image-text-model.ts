@@ -13,7 +13,7 @@ import { RowwiseRunner } from '../decode/rowwise-runner';
 import type { DecoderRunner, RowSpec } from '../decode/runner';
 import { decodeImage } from '../load/image';
 import { gatherTokens } from '../lab/image-tokens';
-import type { EncodedImage, EncodeOptions, ImageRowContent, LoadedModel } from '../model';
+import type { EncodedImage, EncodeOptions, ImageRowContent, LoadedModel, PromptText } from '../model';
 import { loadProcessor, type Processor, type RawImage } from '../runtime/hf';
 import { createSession, createSessions, tensor, type OrtSession, type OrtTensor } from '../runtime/sessions';
 import { externalDataFiles } from '../onnx/external-data';
@@ -218,9 +218,10 @@ class ImageTextModel implements LoadedModel {
     prompt: string,
     image: EncodedImage,
     outliers?: Int32Array,
-  ): Promise<{ full: RowSpec; outlier?: RowSpec }> {
+  ): Promise<{ full: RowSpec; outlier?: RowSpec; text: PromptText }> {
     const full = await this.buildRow(prompt, image, { embeds: image.features, count: image.imageTokens, record: true });
-    if (!outliers) return { full };
+    const text = await this.promptText(prompt, image.imageTokens);
+    if (!outliers) return { full, text };
     // The outlier branch sees only the k outlier tokens, in descending score order (src/core/damro-spec.md §1.2):
     // dropped, not masked.
     const outlier = await this.buildRow(prompt, image, {
@@ -228,7 +229,13 @@ class ImageTextModel implements LoadedModel {
       count: outliers.length,
       record: false,
     });
-    return { full, outlier };
+    return { full, outlier, text };
+  }
+
+  private async promptText(prompt: string, imageTokens: number): Promise<PromptText> {
+    const { ids, start, count } = await this.embedPrompt(prompt, imageTokens);
+    const spell = (id: number) => this.processor.tokenizer!.decode([id], { skip_special_tokens: false });
+    return { tokens: [...ids.slice(0, start), ...ids.slice(start + count)].map(spell), imageAt: start };
   }
 
   async buildRow(prompt: string, image: EncodedImage, content: ImageRowContent): Promise<RowSpec> {

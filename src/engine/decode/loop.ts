@@ -39,7 +39,14 @@ export interface MethodLane {
 
 export type DecodeEvent =
   | { readonly type: 'token'; readonly caption: CaptionKind; readonly step: number; readonly tokenId: number }
-  | { readonly type: 'attention'; readonly caption: CaptionKind; readonly step: number; readonly data: Float32Array }
+  | {
+      readonly type: 'attention';
+      readonly caption: CaptionKind;
+      readonly step: number;
+      /** [layers, heads, imageTokens]; text: [layers, heads, textKeys] when the runner read it (StepOutput.text). */
+      readonly data: Float32Array;
+      readonly text?: Float32Array;
+    }
   | ({ readonly type: 'step' } & StepDiagnostics<ScoredToken>)
   | { readonly type: 'done'; readonly caption: CaptionKind; readonly reason: StopReason; readonly tokens: number }
   | { readonly type: 'method-token'; readonly method: MethodName; readonly step: number; readonly tokenId: number }
@@ -189,7 +196,9 @@ export async function* decode(
       yield tokenEvent(caption, step, token);
       // Only the captions stream attention; a compared method's main row may not even hold every image token.
       const attention = output.attention[caption.rows[0]];
-      if (!caption.lane && attention) yield { type: 'attention', caption: caption.kind, step, data: attention };
+      const text = output.text?.[caption.rows[0]];
+      if (!caption.lane && attention)
+        yield { type: 'attention', caption: caption.kind, step, data: attention, ...(text && { text }) };
       if (caption.tokens >= plan.maxNewTokens) {
         caption.finished = true;
         yield doneEvent(caption, 'max-tokens');

@@ -4,6 +4,7 @@
 // runs each distinct prompt once, unpadded (the baseline and DAMRO's full row are one prompt; the outlier row is
 // short), and the batched cache is assembled from them on the device.
 import { CACHE_BRANCH_INPUT } from '../onnx/if-node';
+import { splitKeys } from '../../core/attention/split-keys';
 import { ort } from '../runtime/ort';
 import type { CacheAssembler } from './cache-assembler';
 import type { DecoderRunner, RowSpec, StepOutput } from './runner';
@@ -119,6 +120,7 @@ export class OrtDecoderRunner implements DecoderRunner {
     return {
       logits: source.map((s) => outputs[s]!.logits[0]!),
       attention: source.map((s) => outputs[s]!.attention[0]),
+      text: source.map((s) => outputs[s]!.text?.[0]),
     };
   }
 
@@ -165,12 +167,15 @@ export class OrtDecoderRunner implements DecoderRunner {
     // The logits come back as one JS-owned array; each row is a view of it, not a copy.
     const last = (await outputs[this.parts.tap.logits].getData()) as Float32Array;
     const logits = this.rows.map((_, r) => last.subarray(r * vocabSize, (r + 1) * vocabSize));
-    const attention = this.rows.map((row, r) => {
+    // One read of the row's every key (a fused decoder recomputes the whole row per read), then split.
+    const split = this.rows.map((row, r) => {
       if (!row.imageSpan) return undefined;
-      return this.parts.tap.read(outputs, r, this.padding[r] + row.imageSpan.start, row.imageSpan.length);
+      const keys = this.keyLength - this.padding[r];
+      const whole = this.parts.tap.read(outputs, r, this.padding[r], keys);
+      return splitKeys(whole, whole.length / keys, keys, row.imageSpan);
     });
     for (const [name, tensor] of Object.entries(outputs)) if (!name.startsWith('present.')) tensor.dispose();
-    return { logits, attention };
+    return { logits, attention: split.map((s) => s?.image), text: split.map((s) => s?.text) };
   }
 
   async dispose(): Promise<void> {

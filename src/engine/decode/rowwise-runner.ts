@@ -5,7 +5,7 @@ import type { DecoderRunner, RowSpec, StepOutput } from './runner';
 
 export class RowwiseRunner implements DecoderRunner {
   private runners: DecoderRunner[] = [];
-  private last: StepOutput = { logits: [], attention: [] };
+  private last: StepOutput = { logits: [], attention: [], text: [] };
 
   constructor(private readonly makeRunner: () => DecoderRunner) {}
 
@@ -24,7 +24,7 @@ export class RowwiseRunner implements DecoderRunner {
       // A finished row's previous output stands in; the decode loop does not read it.
       outputs.push(
         token === null || token === undefined
-          ? { logits: [this.last.logits[i]!], attention: [undefined] }
+          ? { logits: [this.last.logits[i]!], attention: [undefined], text: [undefined] }
           : await runner.step([token]),
       );
     }
@@ -32,7 +32,11 @@ export class RowwiseRunner implements DecoderRunner {
   }
 
   private collect(outputs: readonly StepOutput[]): StepOutput {
-    this.last = { logits: outputs.map((o) => o.logits[0]!), attention: outputs.map((o) => o.attention[0]) };
+    this.last = {
+      logits: outputs.map((o) => o.logits[0]!),
+      attention: outputs.map((o) => o.attention[0]),
+      text: outputs.map((o) => o.text?.[0]),
+    };
     return this.last;
   }
 

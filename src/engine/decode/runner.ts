@@ -11,6 +11,11 @@ export interface StepOutput {
   readonly logits: readonly Float32Array[];
   /** Per row with an imageSpan: the last position's attention over the image tokens, [layers, heads, imageTokens]. */
   readonly attention: readonly (Float32Array | undefined)[];
+  /**
+   * Per row with an imageSpan: the same position's attention over the text keys (the prompt outside the image span,
+   * then the tokens generated so far), [layers, heads, textKeys]. Absent from runners that do not read it.
+   */
+  readonly text?: readonly (Float32Array | undefined)[];
 }
 
 /**

@@ -1,11 +1,17 @@
 // Benchmark answering: every question about one image through the same pieces as an interactive run (the
 // cached vision pass, DAMRO's top-k outliers, the model's rows, the shared decode loop), minus what only the
-// visualiser reads: no per-token events are sent, and decoder attention is read back only when the caller asks
-// for hallucination evidence, reduced here to 3 numbers per layer and token.
+// visualiser reads: per token only its count is sent (eval/token), and decoder attention is read back only when the
+// caller asks for hallucination evidence, reduced here to 3 numbers per layer and token.
 import { selectOutliers } from '../../core/attention/outliers';
 import { rowNorms, stepMeasures } from '../../core/evidence/measures';
 import type { CaptionEvidence, StepAttentionMeasures } from '../../protocol/evidence';
-import type { CaptionKind, EvalImageParams, EvalImageResult, EvalItemAnswer } from '../../protocol/messages';
+import type {
+  CaptionKind,
+  EvalImageParams,
+  EvalImageResult,
+  EvalItemAnswer,
+  WorkerEvent,
+} from '../../protocol/messages';
 import { decode } from '../decode/loop';
 import type { RowSpec } from '../decode/runner';
 import type { EncodedImage, LoadedModel } from '../model';
@@ -18,6 +24,8 @@ export interface AnswerImageContext {
   readonly params: EvalImageParams;
   readonly signal: AbortSignal;
   readonly encode: () => Promise<EncodedImage>;
+  /** Told of every token as it is chosen (eval/token), so a slow answer shows life. */
+  readonly emit?: (event: Extract<WorkerEvent, { type: 'eval/token' }>) => void;
 }
 
 // Rows nobody inspects skip the attention read-back (the tapped decoder still computes it).
@@ -73,8 +81,16 @@ export async function answerImage(ctx: AnswerImageContext): Promise<EvalImageRes
         signal,
       );
       for await (const event of events) {
-        if (event.type === 'token') ids[event.caption].push(event.tokenId);
-        else if (event.type === 'attention')
+        if (event.type === 'token') {
+          ids[event.caption].push(event.tokenId);
+          ctx.emit?.({
+            type: 'eval/token',
+            jobId: params.jobId,
+            key: item.key,
+            caption: event.caption,
+            tokens: ids[event.caption].length,
+          });
+        } else if (event.type === 'attention')
           measures[event.caption].push(
             stepMeasures(event.data, model.info.decoder.layers, model.info.decoder.heads, outlierList),
           );

@@ -59,6 +59,7 @@ export async function executeRun(ctx: RunContext): Promise<void> {
   );
 
   const rows = await model.buildRows(params.prompt, image, wantsDamro ? outliers : undefined);
+  if (rows.text) ctx.attention.putPrompt(runId, rows.text);
   // A compared method's own vision pass (VCD's noised image) is not cached: its noise belongs to this run's settings.
   const methods = params.methods?.length
     ? await buildMethodLanes(
@@ -120,7 +121,7 @@ export async function executeRun(ctx: RunContext): Promise<void> {
           break;
         }
         case 'attention': {
-          ctx.attention.put(runId, event.caption, event.step, event.data);
+          ctx.attention.put(runId, event.caption, event.step, { image: event.data, text: event.text });
           const frame = summariseFrame(event.data, model.info.decoder, params.attention, outliers);
           emit(
             {

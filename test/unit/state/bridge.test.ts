@@ -14,7 +14,7 @@ import {
 } from '../../../src/state/derive';
 import { buildRunExport } from '../../../src/state/run-export';
 import { resetStore, store } from '../../../src/state/store';
-import { imageChosen, updateSettings } from '../../../src/state/view-actions';
+import { chooseK, imageChosen, settingsFromUrl, updateSettings } from '../../../src/state/view-actions';
 import { CAPTIONS, FAKE_INFO, fakeEngine } from '../../components/fake-engine';
 
 const reader: ImageReader = { measure: async () => ({ width: 64, height: 48 }), objectUrl: () => 'blob:test' };
@@ -59,7 +59,8 @@ describe('the bridge between engine and store', () => {
     expect(engine.runs).toHaveLength(1);
     expect(engine.runs[0]).toMatchObject({
       captions: ['baseline', 'damro'],
-      damro: { alpha: 1.5, beta: 0.1, k: 10 },
+      // k: the default for the fake's 16 image tokens, ⌈16 · 10 / 576⌉ = 1 (defaultK).
+      damro: { alpha: 1.5, beta: 0.1, k: 1 },
       decoding: { mode: 'greedy' },
       attention: { layerFrom: 0, layerTo: 2, head: 'mean' },
     });
@@ -70,7 +71,7 @@ describe('the bridge between engine and store', () => {
     expect(run.captions.damro.done).toBe('eos');
     expect(Object.keys(attention.frames)).toHaveLength(10);
     expect(run.steps.map((s) => s.changed)).toEqual([false, false, false, true, false]);
-    expect(Array.from(run.outliers!.indices)).toEqual([9, 2, 11, 4, 13, 6, 15, 8, 1, 10]);
+    expect(Array.from(run.outliers!.indices)).toEqual([9]);
   });
 
   it('asks for the compared methods at their papers’ defaults and streams their captions into the store', async () => {
@@ -208,5 +209,32 @@ describe('the bridge between engine and store', () => {
     expect(plan.toModel.offsetX).toBeCloseTo(-5, 12);
     await finishedRun();
     expect(outliersAtK(store.getState().run.outliers!, 3)).toEqual([9, 2, 11]);
+  });
+});
+
+describe('k when a model loads', () => {
+  beforeEach(resetStore);
+  const linked = (k: number) =>
+    settingsFromUrl({ ...store.getState().settings, damro: { ...store.getState().settings.damro, k } }, [], false);
+
+  it("becomes the model's default unless the person or a link set it", () => {
+    // The fake has 16 image tokens: ⌈16 · 10 / 576⌉ = 1.
+    modelLoaded(FAKE_INFO);
+    expect(store.getState().settings.damro.k).toBe(1);
+    chooseK(4);
+    modelLoaded(FAKE_INFO);
+    expect(store.getState().settings.damro.k).toBe(4);
+  });
+
+  it('keeps a linked k other than 10 (clamped to the image tokens); a linked 10 is the untouched default', () => {
+    linked(7);
+    modelLoaded(FAKE_INFO);
+    expect(store.getState().settings.damro.k).toBe(7);
+    linked(40);
+    modelLoaded(FAKE_INFO);
+    expect(store.getState().settings.damro.k).toBe(16);
+    linked(10);
+    modelLoaded(FAKE_INFO);
+    expect(store.getState().settings.damro.k).toBe(1);
   });
 });
