@@ -2,7 +2,7 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { App } from '../../src/app/App';
-import { createLensController, type ImageReader } from '../../src/client/bridge';
+import { createLensController, type ImageReader } from '../../src/controllers/lens-controller';
 import { aggregateAttention } from '../../src/core/attention/aggregate';
 import { LensError } from '../../src/protocol/errors';
 import { engineReady } from '../../src/state/actions';

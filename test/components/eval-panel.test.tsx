@@ -2,9 +2,9 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { App } from '../../src/app/App';
-import { createLensController, type ImageReader } from '../../src/client/bridge';
+import { createLensController, type ImageReader } from '../../src/controllers/lens-controller';
 import type { EngineClient } from '../../src/client/engine-client';
-import { createEvalController } from '../../src/app/eval-controller';
+import { createEvalController } from '../../src/controllers/eval-controller';
 import { memoryAnswers } from '../../src/client/eval-storage';
 import { memoryKeyStore } from '../../src/client/judge-key-store';
 import type { Judgement } from '../../src/core/eval/judge';

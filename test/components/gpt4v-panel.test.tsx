@@ -6,8 +6,8 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { App } from '../../src/app/App';
-import { createEvalController } from '../../src/app/eval-controller';
-import { createLensController, type ImageReader } from '../../src/client/bridge';
+import { createEvalController } from '../../src/controllers/eval-controller';
+import { createLensController, type ImageReader } from '../../src/controllers/lens-controller';
 import { memoryAnswers } from '../../src/client/eval-storage';
 import { memoryKeyStore } from '../../src/client/judge-key-store';
 import { EvalContext } from '../../src/components/EvalContext';

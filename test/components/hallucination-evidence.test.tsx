@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createEvalController } from '../../src/app/eval-controller';
+import { createEvalController } from '../../src/controllers/eval-controller';
 import { openShardFolder } from '../../src/cli/shard-folder';
 import type { EngineClient } from '../../src/client/engine-client';
 import { memoryAnswers } from '../../src/client/eval-storage';

@@ -23,7 +23,7 @@ import { store, tokenKey, type RunRecipe, type TokenRef } from '../state/store';
 import { imageChosen, imageFailed } from '../state/view-actions';
 import { detectionDone, detectionFailed, detectionStarted } from '../state/label-actions';
 import { DETECTION_FLOOR } from '../state/labels-derive';
-import { restartableEngine, type EngineClient, type WorkerPort } from './engine-client';
+import { restartableEngine, type EngineClient, type WorkerPort } from '../client/engine-client';
 
 const ROUTES: { [T in WorkerEvent['type']]: (event: Extract<WorkerEvent, { type: T }>) => void } = {
   'engine/alive': () => undefined,
