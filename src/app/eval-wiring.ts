@@ -2,7 +2,7 @@
 // the site serves (public/data/), and CHAIR scoring through the caption labeller's resources.
 import type { EngineClient } from '../client/engine-client';
 import { createEvalController } from '../controllers/eval-controller';
-import type { EvalController } from '../state/eval-state';
+import type { EvalController } from '../controllers/eval-controller';
 import { indexedDbAnswers, memoryAnswers } from '../client/eval-storage';
 import { localKeyStore, memoryKeyStore } from '../client/judge-key-store';
 import type { Outputs } from '../core/eval/answers';
