@@ -13,6 +13,7 @@ import type {
   Capabilities,
   CaptionKind,
   DetectResult,
+  FileLoadProgress,
   Grid,
   ModelInfo,
   OutlierScorerInfo,
@@ -34,18 +35,11 @@ export type EngineStatus = (
   readonly silentForMs?: number;
 };
 
-export interface FileProgress {
-  readonly file: string;
-  readonly loaded: number;
-  readonly total: number;
-  readonly cached: boolean;
-}
-
 export interface ModelSlice {
   readonly phase: 'idle' | 'loading' | 'ready' | 'failed';
   /** The id and dtype being loaded or loaded (settings may already name another). */
   readonly requested?: { readonly modelId: string; readonly dtype: Settings['dtype'] };
-  readonly files: readonly FileProgress[];
+  readonly files: readonly FileLoadProgress[];
   readonly info?: ModelInfo;
   readonly error?: WireError;
 }
