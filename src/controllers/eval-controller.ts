@@ -8,9 +8,9 @@ import type { EvalItem, ScoreContext, SourceFiles } from '../core/eval/benchmark
 import { benchmarkOf } from '../core/eval/benchmarks';
 import { driveEval, type EvalEngine } from '../core/eval/driver';
 import { locateImages, sniffImageMime } from '../core/eval/images';
-import { groupByImage, limitItems } from '../core/eval/items';
+import { groupByImage, limitItems, pendingItems } from '../core/eval/items';
 import type { Judgement } from '../core/eval/judge';
-import { driveJudge, pendingJudgements } from '../core/eval/judge-driver';
+import { driveJudge } from '../core/eval/judge-driver';
 import { paperPreset } from '../core/eval/presets';
 import { runName, type EvalRunConfig } from '../core/eval/run-config';
 import { runEvidence, type CaptionLabeller } from '../core/evidence/run-evidence';
@@ -235,7 +235,7 @@ export function createEvalController(deps: EvalDeps): EvalController {
         const judgeRun = judge && judgeRunName(run, judge.url, judge.model);
         const judged = judgeRun ? await deps.judgements.load(judgeRun) : new Map<string, Judgement>();
         if (judge) {
-          const pending = pendingJudgements(items, new Set(judged.keys()));
+          const pending = pendingItems(items, new Set(judged.keys()));
           const ask = pending.length > 0 && !agreed.has(judge.url);
           evalJudgeCost(
             { url: judge.url, model: judge.model, requests: pending.length, images: groupByImage(pending).length },
