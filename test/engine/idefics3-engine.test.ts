@@ -5,11 +5,19 @@ import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADAPTED_SCORE_NOTICE } from '../../src/core/models/catalog';
 import type { EngineApi } from '../../src/engine/engine';
-import { AutoProcessor, Idefics3ForConditionalGeneration, RawImage } from '../../src/engine/runtime/hf';
+import { AutoProcessor, Idefics3ForConditionalGeneration } from '../../src/engine/runtime/hf';
 import { IDEFICS3_IDS } from '../../src/factory/idefics3/vocabulary';
 import type { WorkerEvent } from '../../src/protocol/messages';
 import { tinyIdefics3Folder } from '../support/tiny-idefics3';
-import { CAPTION_PROMPT, nodeEngine, runParams, runToEnd, testImage, tokensOf } from '../support/tiny-llava';
+import {
+  captionChat,
+  greedyGenerate,
+  nodeEngine,
+  runParams,
+  runToEnd,
+  testRawImage,
+  tokensOf,
+} from '../support/tiny-llava';
 
 let folder: Awaited<ReturnType<typeof tinyIdefics3Folder>>;
 let engine: EngineApi;
@@ -47,33 +55,14 @@ describe('engine on the tiny synthetic Idefics3 (SmolVLM layout)', () => {
 
   it('greedy baseline is token-identical to transformers.js Idefics3ForConditionalGeneration.generate() without image splitting', async () => {
     const run = await runToEnd(engine, events, runParams({ captions: ['baseline'] }));
-    const image = testImage();
-    if (image.kind !== 'rgba') throw new Error('unreachable');
     const processor = await AutoProcessor.from_pretrained(folder.modelId);
     const model = await Idefics3ForConditionalGeneration.from_pretrained(folder.modelId);
-    const prompt = processor.apply_chat_template(
-      [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: CAPTION_PROMPT }] }],
-      { add_generation_prompt: true },
-    );
-    const inputs = await processor(
-      prompt,
-      new RawImage(new Uint8ClampedArray(image.data), image.width, image.height, 4).rgb(),
-      { do_image_splitting: false },
-    );
+    const inputs = await processor(captionChat(processor), testRawImage(), { do_image_splitting: false });
     // One tile: 16 image tokens between the fake tokens, not (rows·cols + 1)·16.
     expect((inputs.input_ids.tolist()[0] as bigint[]).filter((id) => Number(id) === IDEFICS3_IDS.image)).toHaveLength(
       16,
     );
-    const promptLength = inputs.input_ids.dims[1];
-    const output = (await model.generate({ ...inputs, max_new_tokens: 12, do_sample: false })) as {
-      tolist(): bigint[][];
-    };
-    const expected = output
-      .tolist()[0]
-      .slice(promptLength)
-      .map(Number)
-      .filter((id) => id !== IDEFICS3_IDS.end);
-    await model.dispose();
+    const expected = await greedyGenerate(model, inputs, IDEFICS3_IDS.end);
     expect(tokensOf(run, 'baseline')).toEqual(expected);
     expect(expected.length).toBeGreaterThan(3);
   });
