@@ -3,7 +3,20 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const LAYERS = ['protocol', 'core', 'engine', 'net', 'client', 'state', 'viz', 'components', 'app', 'factory', 'cli'];
+const LAYERS = [
+  'protocol',
+  'core',
+  'engine',
+  'net',
+  'client',
+  'state',
+  'controllers',
+  'viz',
+  'components',
+  'app',
+  'factory',
+  'cli',
+];
 // Which layers each layer may import from (besides itself).
 const ALLOWED = {
   protocol: [],
@@ -11,11 +24,15 @@ const ALLOWED = {
   engine: ['core', 'protocol'],
   // HTTP to services a person names (the benchmark judge): plain fetch, shared by the site and the CLI.
   net: ['core', 'protocol'],
-  client: ['protocol', 'state'],
+  // Transport only: the RPC client to the worker and the browser's storage; it knows nothing of the store.
+  client: ['protocol'],
   state: ['protocol', 'core'],
+  // The page's commands (the visualiser's and the benchmark panel's): they call the worker through client and
+  // report into state through its actions.
+  controllers: ['client', 'state', 'net', 'core', 'protocol'],
   viz: ['core', 'protocol'],
-  components: ['state', 'viz', 'client', 'core', 'protocol'],
-  app: ['components', 'client', 'state', 'viz', 'net', 'core', 'protocol'],
+  components: ['controllers', 'state', 'viz', 'client', 'core', 'protocol'],
+  app: ['components', 'controllers', 'client', 'state', 'viz', 'net', 'core', 'protocol'],
   // Build-time model factory (Node): pure logic plus node:*, nothing from the site.
   factory: ['core', 'protocol'],
   // Headless benchmark CLI (Node): hosts the engine in-process or drives the built site; writes the site's

@@ -1,4 +1,4 @@
-import type { LensController } from '../client/bridge';
+import type { LensController } from '../controllers/lens-controller';
 import { BackendBadge } from '../components/BackendBadge';
 import { CaptionPair } from '../components/CaptionPair';
 import { MethodCaptions } from '../components/MethodCaptions';

@@ -1,8 +1,8 @@
 // The benchmark panel's dependencies in the browser: the shared worker client, IndexedDB, the question lists
 // the site serves (public/data/), and CHAIR scoring through the caption labeller's resources.
 import type { EngineClient } from '../client/engine-client';
-import { createEvalController } from './eval-controller';
-import type { EvalController } from '../state/eval-state';
+import { createEvalController } from '../controllers/eval-controller';
+import type { EvalController } from '../controllers/eval-controller';
 import { indexedDbAnswers, memoryAnswers } from '../client/eval-storage';
 import { localKeyStore, memoryKeyStore } from '../client/judge-key-store';
 import type { Outputs } from '../core/eval/answers';

@@ -1,6 +1,6 @@
 // How the page measures a dropped image: by its header first, so a picture too large to decode is refused
 // before the browser tries, then by a (downscaled) decode that proves the file is readable.
-import type { ImageReader } from '../client/bridge';
+import type { ImageReader } from '../controllers/lens-controller';
 import { checkedImageHeader, decodeSize } from '../core/image/header';
 import { LensError } from '../protocol/errors';
 

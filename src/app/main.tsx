@@ -1,12 +1,12 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { startEngine } from '../client/bridge';
+import { startEngine } from '../controllers/lens-controller';
 import { App } from './App';
 import { browserImageReader } from './image-reader';
 import { browserEvalController } from './eval-wiring';
 import { EvalContext } from '../components/EvalContext';
 import { ensureLabeller } from './labeller';
-import { collectSessionEvidence } from './session-evidence';
+import { collectSessionEvidence } from '../controllers/session-evidence';
 import { loadSamples } from './samples';
 import { syncSettingsWithUrl } from './url-sync';
 import { store } from '../state/store';

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import type { Outputs } from '../core/eval/answers';
 import type { EvalItem, Method } from '../core/eval/benchmark';
 import type { Gpt4vItem } from '../core/eval/gpt4v-benchmark';
-import { groupByImage } from '../core/eval/items';
-import { driveJudge, pendingJudgements } from '../core/eval/judge-driver';
+import { groupByImage, pendingItems } from '../core/eval/items';
+import { driveJudge } from '../core/eval/judge-driver';
 import { JUDGE_TRIES, type Judgement } from '../core/eval/judge';
 import { formatDuration } from '../core/eval/progress';
 import { chatCompletionsUrl, createJudgeClient } from '../net/judge-client';
@@ -63,7 +63,7 @@ export function judgeCost(
   judge: JudgeOptions,
   url: string,
 ): string {
-  const pending = pendingJudgements(items, judged);
+  const pending = pendingItems(items, judged);
   const images = groupByImage(pending).length;
   return `judging sends ${pending.length} request${pending.length === 1 ? '' : 's'} to ${url} (model ${judge.model}), one per item still to judge (${judged.size} already judged), each with one of ${images} image${images === 1 ? '' : 's'} and both answers; an answer that does not parse is asked again, up to ${JUDGE_TRIES} times per item`;
 }

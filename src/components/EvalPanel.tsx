@@ -1,5 +1,5 @@
 import { useEffect, type ChangeEvent } from 'react';
-import type { PickedFile } from '../state/eval-state';
+import type { PickedFile } from '../controllers/eval-controller';
 import { BENCHMARKS, type BenchmarkName } from '../core/eval/benchmarks';
 import { paperPreset } from '../core/eval/presets';
 import { positionLimitNote } from '../core/eval/position-limit';

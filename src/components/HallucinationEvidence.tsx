@@ -155,27 +155,20 @@ export function HallucinationEvidence() {
         ))}
       </div>
       <div className="row">
-        <button
-          type="button"
-          className="button"
-          onClick={() => saveText(comparisonsCsv(summary), 'text/csv', 'damro-lens-evidence-comparisons.csv')}
-        >
-          All layer tests as CSV
-        </button>
-        <button
-          type="button"
-          className="button"
-          onClick={() => saveText(tokenRecordsCsv(tokens), 'text/csv', 'damro-lens-evidence-tokens.csv')}
-        >
-          Token records as CSV
-        </button>
-        <button
-          type="button"
-          className="button"
-          onClick={() => saveText(imageRecordsCsv(images), 'text/csv', 'damro-lens-evidence-images.csv')}
-        >
-          Image records as CSV
-        </button>
+        {[
+          { label: 'All layer tests as CSV', file: 'comparisons', csv: () => comparisonsCsv(summary) },
+          { label: 'Token records as CSV', file: 'tokens', csv: () => tokenRecordsCsv(tokens) },
+          { label: 'Image records as CSV', file: 'images', csv: () => imageRecordsCsv(images) },
+        ].map(({ label, file, csv }) => (
+          <button
+            key={file}
+            type="button"
+            className="button"
+            onClick={() => saveText(csv(), 'text/csv', `damro-lens-evidence-${file}.csv`)}
+          >
+            {label}
+          </button>
+        ))}
       </div>
     </section>
   );

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { evalFormChanged } from '../state/eval-actions';
-import type { EvalController, JudgeConsent } from '../state/eval-state';
+import type { EvalController } from '../controllers/eval-controller';
+import type { JudgeConsent } from '../state/eval-state';
 import { useLens } from '../state/store';
 
 /**

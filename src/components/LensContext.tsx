@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react';
-import type { LensController } from '../client/bridge';
+import type { LensController } from '../controllers/lens-controller';
 
 // Commands go to the engine through one controller; the app provides the real one, tests a fake-backed one.
 export const LensContext = createContext<LensController | null>(null);

@@ -1,4 +1,4 @@
-import type { FileProgress } from '../state/store';
+import type { FileLoadProgress } from '../protocol/messages';
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -10,7 +10,7 @@ export function formatBytes(bytes: number): string {
  * One bar per model file with its bytes, a "cached" mark for files served from the browser cache, and the
  * total; once loaded the list folds away behind the total.
  */
-export function LoadProgress({ files, done }: { files: readonly FileProgress[]; done: boolean }) {
+export function LoadProgress({ files, done }: { files: readonly FileLoadProgress[]; done: boolean }) {
   if (files.length === 0) return null;
   const loaded = files.reduce((sum, f) => sum + f.loaded, 0);
   const total = files.reduce((sum, f) => sum + f.total, 0);

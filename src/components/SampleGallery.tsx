@@ -1,4 +1,4 @@
-import { openSample } from '../client/samples';
+import { openSample } from '../controllers/open-sample';
 import { useLens } from '../state/store';
 import { useLensController } from './LensContext';
 

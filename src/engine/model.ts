@@ -1,4 +1,12 @@
-import type { ClsScorer, Dtype, FolderFile, ImageInput, ModelInfo, NoClsScorer } from '../protocol/messages';
+import type {
+  ClsScorer,
+  Dtype,
+  FileLoadProgress,
+  FolderFile,
+  ImageInput,
+  ModelInfo,
+  NoClsScorer,
+} from '../protocol/messages';
 import type { DecoderRunner, RowSpec } from './decode/runner';
 
 /** The vision encoder's output for one image, computed once and reused by every run on that image. */
@@ -57,13 +65,6 @@ export interface LoadedModel {
   dispose(): Promise<void>;
 }
 
-export interface LoadProgress {
-  readonly file: string;
-  readonly loaded: number;
-  readonly total: number;
-  readonly cached: boolean;
-}
-
 export interface LoadOptions {
   /** The adapted outlier score for an encoder without CLS. */
   readonly noClsScorer?: NoClsScorer;
@@ -76,6 +77,6 @@ export interface LoadOptions {
 export type ModelLoader = (
   modelId: string,
   dtype: Dtype,
-  onProgress: (progress: LoadProgress) => void,
+  onProgress: (progress: FileLoadProgress) => void,
   options?: LoadOptions,
 ) => Promise<LoadedModel>;

@@ -297,15 +297,17 @@ export interface StepDiagnostics<C = Candidate> {
 /** How often an idle worker says it is alive, so the page can tell a busy worker from a stuck one. */
 export const ALIVE_INTERVAL_MS = 5_000;
 
+/** How far one model file has loaded, in bytes, and whether it came from the browser's cache. */
+export interface FileLoadProgress {
+  readonly file: string;
+  readonly loaded: number;
+  readonly total: number;
+  readonly cached: boolean;
+}
+
 export type WorkerEvent =
   | { readonly type: 'engine/alive' }
-  | {
-      readonly type: 'load/progress';
-      readonly file: string;
-      readonly loaded: number;
-      readonly total: number;
-      readonly cached: boolean;
-    }
+  | ({ readonly type: 'load/progress' } & FileLoadProgress)
   | {
       readonly type: 'run/outliers';
       readonly runId: number;

@@ -52,26 +52,3 @@ export interface EvalSlice {
   /** Finished runs of this session, newest last; one per benchmark and split (a rerun replaces it). */
   readonly results: readonly BenchmarkSummary[];
 }
-
-/** A picked file with its path inside the picked folder. */
-export interface PickedFile {
-  readonly path: string;
-  readonly file: Blob;
-}
-
-/** The benchmark panel's commands (src/app/eval-controller.ts). */
-export interface EvalController {
-  chooseFolder(name: string, files: readonly PickedFile[]): void;
-  /** Looks up how many answers of the current settings are kept (after a reload, a change of settings or model). */
-  checkKept(): Promise<void>;
-  start(): Promise<void>;
-  pause(): void;
-  cancel(): Promise<void>;
-  /** Forgets the kept answers of the current settings (and the current judge's verdicts on them). */
-  discard(): Promise<void>;
-  /** The judge's API key, in memory; `remember` also keeps it in this browser's storage (and forgetting removes it). */
-  setJudgeKey(key: string, remember: boolean): void;
-  judgeKey(): { readonly key: string; readonly remembered: boolean };
-  /** The person's answer to the consent question of the run waiting in phase 'consent'. */
-  answerConsent(agreed: boolean): void;
-}

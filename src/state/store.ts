@@ -16,6 +16,7 @@ import type {
   ComparedMethodName,
   DamroSettings,
   DetectResult,
+  FileLoadProgress,
   Grid,
   ModelInfo,
   OutlierScorerInfo,
@@ -37,18 +38,11 @@ export type EngineStatus = (
   readonly silentForMs?: number;
 };
 
-export interface FileProgress {
-  readonly file: string;
-  readonly loaded: number;
-  readonly total: number;
-  readonly cached: boolean;
-}
-
 export interface ModelSlice {
   readonly phase: 'idle' | 'loading' | 'ready' | 'failed';
   /** The id and dtype being loaded or loaded (settings may already name another). */
   readonly requested?: { readonly modelId: string; readonly dtype: Settings['dtype'] };
-  readonly files: readonly FileProgress[];
+  readonly files: readonly FileLoadProgress[];
   readonly info?: ModelInfo;
   readonly error?: WireError;
 }

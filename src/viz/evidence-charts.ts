@@ -107,6 +107,46 @@ function emptyNote(): string {
   });
 }
 
+/** Above the strongest layer's column. */
+const strongestNote = (cx: number) =>
+  text('strongest separation', {
+    x: cx,
+    y: plotBox().top - 3,
+    'text-anchor': 'middle',
+    fill: '#7d6608',
+    'font-size': 10,
+  });
+
+/** Under the axis: a small grey line (sample sizes, p values) centred on a column. */
+const smallNote = (content: string, cx: number, y: number) =>
+  text(content, { x: cx, y, 'text-anchor': 'middle', fill: '#555', 'font-size': 9 });
+
+/** A layer's column label and its hallucinated/grounded word counts. */
+const layerLabel = (layer: number, cx: number, nHallucinated: number, nGrounded: number) => [
+  text(`L${layer}`, { x: cx, y: plotBox().bottom + 14, 'text-anchor': 'middle', fill: '#222' }),
+  smallNote(`n ${nHallucinated}/${nGrounded}`, cx, plotBox().bottom + 27),
+];
+
+const xAxisTitle = (content: string) => {
+  const { left, right } = plotBox();
+  return text(content, { x: (left + right) / 2, y: SIZE.height - 4, 'text-anchor': 'middle', fill: '#222' });
+};
+
+function chart(
+  id: string,
+  chartTitle: string,
+  entries: readonly { label: string; color: string }[],
+  parts: readonly string[],
+  csv: string,
+): EvidenceChart {
+  return {
+    id,
+    title: chartTitle,
+    svg: svgDocument(SIZE.width, SIZE.height, chartTitle, title(chartTitle), legend(entries), ...parts),
+    csv,
+  };
+}
+
 /** Box plots (quartiles, whiskers min–max, mean dot) per layer for hallucinated vs grounded words. */
 export function distributionChart(
   tokens: readonly TokenRecord[],
@@ -143,15 +183,7 @@ export function distributionChart(
         fill: EVIDENCE_COLORS.highlight,
       }),
     );
-    parts.push(
-      text('strongest separation', {
-        x: x(strongest)! + x.bandwidth() / 2,
-        y: top - 3,
-        'text-anchor': 'middle',
-        fill: '#7d6608',
-        'font-size': 10,
-      }),
-    );
+    parts.push(strongestNote(x(strongest)! + x.bandwidth() / 2));
   }
   parts.push(yAxis(y, SHORT[measure]));
   for (const layer of comparison.layers) {
@@ -189,54 +221,26 @@ export function distributionChart(
       );
     }
     const cx = x(layer.layer)! + x.bandwidth() / 2;
-    parts.push(text(`L${layer.layer}`, { x: cx, y: bottom + 14, 'text-anchor': 'middle', fill: '#222' }));
     parts.push(
-      text(`n ${layer.nHallucinated}/${layer.nGrounded}`, {
-        x: cx,
-        y: bottom + 27,
-        'text-anchor': 'middle',
-        fill: '#555',
-        'font-size': 9,
-      }),
-    );
-    parts.push(
-      text(`p ${fmtP(layer.test?.p)}`, {
-        x: cx,
-        y: bottom + 39,
-        'text-anchor': 'middle',
-        fill: '#555',
-        'font-size': 9,
-      }),
+      ...layerLabel(layer.layer, cx, layer.nHallucinated, layer.nGrounded),
+      smallNote(`p ${fmtP(layer.test?.p)}`, cx, bottom + 39),
     );
   }
   parts.push(tag('line', { x1: left, x2: right, y1: bottom, y2: bottom, stroke: '#333' }));
-  parts.push(
-    text('decoder layer (n hallucinated/grounded, U-test p)', {
-      x: (left + right) / 2,
-      y: SIZE.height - 4,
-      'text-anchor': 'middle',
-      fill: '#222',
-    }),
-  );
+  parts.push(xAxisTitle('decoder layer (n hallucinated/grounded, U-test p)'));
   if (!all.length) parts.push(emptyNote());
   const counts = summary.counts.find((c) => c.method === method)!;
   const chartTitle = `${SHORT[measure]} per decoder layer: hallucinated vs grounded words (${METHOD_NAMES[method]})`;
-  return {
-    id: `distribution-${measure}-${method}`,
-    title: chartTitle,
-    svg: svgDocument(
-      SIZE.width,
-      SIZE.height,
-      chartTitle,
-      title(chartTitle),
-      legend([
-        { label: `hallucinated (${counts.hallucinated} words)`, color: EVIDENCE_COLORS.hallucinated },
-        { label: `grounded (${counts.grounded} words)`, color: EVIDENCE_COLORS.grounded },
-      ]),
-      ...parts,
-    ),
-    csv: tokenRecordsCsv(mine),
-  };
+  return chart(
+    `distribution-${measure}-${method}`,
+    chartTitle,
+    [
+      { label: `hallucinated (${counts.hallucinated} words)`, color: EVIDENCE_COLORS.hallucinated },
+      { label: `grounded (${counts.grounded} words)`, color: EVIDENCE_COLORS.grounded },
+    ],
+    parts,
+    tokenRecordsCsv(mine),
+  );
 }
 
 /** mean(hallucinated) − mean(grounded) per layer with 95% bootstrap intervals, one line per method group. */
@@ -258,16 +262,7 @@ export function differenceChart(summary: EvidenceSummary, measure: EvidenceMeasu
     tag('line', { x1: left, x2: right, y1: y(0), y2: y(0), stroke: '#333', 'stroke-dasharray': '3 3' }),
   ];
   const strongest = comparisonOf(summary, measure, 'all').strongestLayer;
-  if (strongest !== undefined)
-    parts.push(
-      text('strongest separation', {
-        x: x(strongest)! + x.bandwidth() / 2,
-        y: top - 3,
-        'text-anchor': 'middle',
-        fill: '#7d6608',
-        'font-size': 10,
-      }),
-    );
+  if (strongest !== undefined) parts.push(strongestNote(x(strongest)! + x.bandwidth() / 2));
   for (const comparison of comparisons) {
     const color = EVIDENCE_COLORS[comparison.method];
     const points = comparison.layers
@@ -302,49 +297,19 @@ export function differenceChart(summary: EvidenceSummary, measure: EvidenceMeasu
   }
   for (const layer of layers) {
     const all = comparisons[2].layers[layer];
-    const cx = x(layer)! + x.bandwidth() / 2;
-    parts.push(text(`L${layer}`, { x: cx, y: bottom + 14, 'text-anchor': 'middle', fill: '#222' }));
-    parts.push(
-      text(`n ${all.nHallucinated}/${all.nGrounded}`, {
-        x: cx,
-        y: bottom + 27,
-        'text-anchor': 'middle',
-        fill: '#555',
-        'font-size': 9,
-      }),
-    );
+    parts.push(...layerLabel(layer, x(layer)! + x.bandwidth() / 2, all.nHallucinated, all.nGrounded));
   }
-  parts.push(
-    text('decoder layer (n hallucinated/grounded, both methods); filled: U-test p < 0.05', {
-      x: (left + right) / 2,
-      y: SIZE.height - 4,
-      'text-anchor': 'middle',
-      fill: '#222',
-    }),
-  );
+  parts.push(xAxisTitle('decoder layer (n hallucinated/grounded, both methods); filled: U-test p < 0.05'));
   if (!bounds.length) parts.push(emptyNote());
   const chartTitle = `${SHORT[measure]}: hallucinated − grounded per layer, 95% bootstrap CI`;
-  return {
-    id: `difference-${measure}`,
-    title: chartTitle,
-    svg: svgDocument(
-      SIZE.width,
-      SIZE.height,
-      chartTitle,
-      title(chartTitle),
-      legend(
-        comparisons.map((c) => {
-          const counts = summary.counts.find((n) => n.method === c.method)!;
-          return {
-            label: `${METHOD_NAMES[c.method]} (n ${counts.hallucinated}/${counts.grounded})`,
-            color: EVIDENCE_COLORS[c.method],
-          };
-        }),
-      ),
-      ...parts,
-    ),
-    csv: comparisonsCsv(summary, measure),
-  };
+  const entries = comparisons.map((c) => {
+    const counts = summary.counts.find((n) => n.method === c.method)!;
+    return {
+      label: `${METHOD_NAMES[c.method]} (n ${counts.hallucinated}/${counts.grounded})`,
+      color: EVIDENCE_COLORS[c.method],
+    };
+  });
+  return chart(`difference-${measure}`, chartTitle, entries, parts, comparisonsCsv(summary, measure));
 }
 
 /** At the strongest layer (both methods): each method's mean for hallucinated and grounded words, with n. */
@@ -411,22 +376,11 @@ export function methodShiftChart(summary: EvidenceSummary, measure: EvidenceMeas
   parts.push(tag('line', { x1: left, x2: right, y1: bottom, y2: bottom, stroke: '#333' }));
   if (!means.length) parts.push(emptyNote());
   const chartTitle = `${SHORT[measure]}: baseline vs DAMRO at layer ${layer} (strongest separation)`;
-  return {
-    id: `methods-${measure}`,
-    title: chartTitle,
-    svg: svgDocument(
-      SIZE.width,
-      SIZE.height,
-      chartTitle,
-      title(chartTitle),
-      legend([
-        { label: 'hallucinated', color: EVIDENCE_COLORS.hallucinated },
-        { label: 'grounded', color: EVIDENCE_COLORS.grounded },
-      ]),
-      ...parts,
-    ),
-    csv: comparisonsCsv(summary, measure),
-  };
+  const entries = [
+    { label: 'hallucinated', color: EVIDENCE_COLORS.hallucinated },
+    { label: 'grounded', color: EVIDENCE_COLORS.grounded },
+  ];
+  return chart(`methods-${measure}`, chartTitle, entries, parts, comparisonsCsv(summary, measure));
 }
 
 /** Every chart of the evidence view, in display order. */

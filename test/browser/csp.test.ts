@@ -4,6 +4,7 @@
 // does refuse what it should: an inline script and a request to a host that is not the Hub.
 import { describe, expect, inject, it } from 'vitest';
 import { collectErrors, useChromium } from './chromium';
+import { dropDrawnPng } from './image-drop';
 
 describe('the Content-Security-Policy', () => {
   const chromium = useChromium();
@@ -45,18 +46,7 @@ describe('the Content-Security-Policy', () => {
     await page.getByRole('button', { name: 'Load model' }).click();
     await page.getByTestId('model-status').waitFor({ timeout: 180_000 });
     expect(workerPolicies, 'the worker script carries the same policy').toEqual([policy]);
-    const dataTransfer = await page.evaluateHandle(async () => {
-      const canvas = new OffscreenCanvas(32, 32);
-      const context = canvas.getContext('2d')!;
-      context.fillStyle = 'rgb(200, 120, 40)';
-      context.fillRect(0, 0, 32, 32);
-      const transfer = new DataTransfer();
-      transfer.items.add(
-        new File([await canvas.convertToBlob({ type: 'image/png' })], 'orange.png', { type: 'image/png' }),
-      );
-      return transfer;
-    });
-    await page.dispatchEvent('[data-testid=image-drop]', 'drop', { dataTransfer });
+    await dropDrawnPng(page, 'orange.png', { width: 32, height: 32, colours: [[200, 120, 40]] });
     for (const kind of ['baseline', 'damro'])
       await page.locator(`[data-caption=${kind}]:not([data-done=""])`).waitFor({ timeout: 180_000 });
     await expect

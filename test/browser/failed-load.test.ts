@@ -5,6 +5,7 @@
 // notice says the host could not be reached.
 import { describe, expect, inject, it } from 'vitest';
 import { collectErrors, useChromium } from './chromium';
+import { dropDrawnPng } from './image-drop';
 
 const HUB_ID = 'nobody/unreachable-model';
 
@@ -20,18 +21,7 @@ describe('a failed model load', () => {
     await page.goto(`${inject('baseUrl')}?max=6&model=synthetic-llava-tiny&dtype=fp32`);
     await page.getByRole('button', { name: 'Load model' }).click();
     await page.getByTestId('model-status').waitFor({ timeout: 120_000 });
-    const dataTransfer = await page.evaluateHandle(async () => {
-      const canvas = new OffscreenCanvas(64, 48);
-      const context2d = canvas.getContext('2d')!;
-      context2d.fillStyle = 'rgb(90, 140, 200)';
-      context2d.fillRect(0, 0, 64, 48);
-      const transfer = new DataTransfer();
-      transfer.items.add(
-        new File([await canvas.convertToBlob({ type: 'image/png' })], 'blue.png', { type: 'image/png' }),
-      );
-      return transfer;
-    });
-    await page.dispatchEvent('[data-testid=image-drop]', 'drop', { dataTransfer });
+    await dropDrawnPng(page, 'blue.png', { width: 64, height: 48, colours: [[90, 140, 200]] });
     for (const kind of ['baseline', 'damro'])
       await page.locator(`[data-caption=${kind}]:not([data-done=""])`).waitFor({ timeout: 150_000 });
     // The words only: their labels follow the detector, which may answer at any time.

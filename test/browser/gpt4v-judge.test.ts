@@ -15,7 +15,7 @@ import type { BenchmarkSummary } from '../../src/core/eval/benchmark';
 import { gpt4vBenchmark } from '../../src/core/eval/gpt4v-benchmark';
 import { encodePng } from '../support/png';
 import { repoData } from '../support/repo-data';
-import { startJudgeServer, verdict, type ImageScript, type JudgeServer } from '../support/judge-server';
+import { startJudgeServer, troubledJudging, type JudgeServer } from '../support/judge-server';
 import { screenshot, useChromium } from './chromium';
 
 const KEY = 'sk-browser-secret-7c4a8d09ca3762af61e59520943dc26494f8941b';
@@ -33,25 +33,8 @@ const servers: JudgeServer[] = [];
 
 /** A fresh server per run, so that both runs meet the same failures in the same order. */
 async function judgeServer(): Promise<JudgeServer> {
-  const scripts: Record<string, ImageScript> = {
-    [names[0]]: {
-      bytes: pictures[0],
-      replies: [
-        { kind: 'status', status: 500 },
-        { kind: 'answer', text: verdict([6, 8], [5, 7]), delayMs: 200 },
-      ],
-    },
-    [names[1]]: {
-      bytes: pictures[1],
-      replies: [
-        { kind: 'status', status: 429, retryAfter: '0' },
-        { kind: 'answer', text: 'Accuracy: 4 9 \n' },
-        { kind: 'answer', text: verdict([4, 9], [3, 8]) },
-      ],
-    },
-    [names[2]]: { bytes: pictures[2], replies: [{ kind: 'answer', text: 'Accuracy: 7/10 7/10\nDetailedness: 7 7' }] },
-  };
-  const server = await startJudgeServer({ images: scripts, apiKey: KEY, model: JUDGE });
+  const images = troubledJudging(names, pictures, 'Accuracy: 7/10 7/10\nDetailedness: 7 7');
+  const server = await startJudgeServer({ images, apiKey: KEY, model: JUDGE });
   servers.push(server);
   return server;
 }

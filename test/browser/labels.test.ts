@@ -7,25 +7,13 @@ import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { prototypeBytes } from '../../src/factory/detector/design';
 import { collectErrors, useChromium, screenshot } from './chromium';
+import { dropDrawnPng } from './image-drop';
 
 const OBJECTS = ['handbag', 'book', 'couch', 'car'] as const;
 
 async function dropQuadrantImage(page: Page): Promise<void> {
   const colours = OBJECTS.map((name) => prototypeBytes(name));
-  const dataTransfer = await page.evaluateHandle(async (quadrants) => {
-    const canvas = new OffscreenCanvas(32, 32);
-    const context = canvas.getContext('2d')!;
-    quadrants.forEach(([r, g, b], q) => {
-      context.fillStyle = `rgb(${r}, ${g}, ${b})`;
-      context.fillRect((q % 2) * 16, Math.floor(q / 2) * 16, 16, 16);
-    });
-    const transfer = new DataTransfer();
-    transfer.items.add(
-      new File([await canvas.convertToBlob({ type: 'image/png' })], 'quadrants.png', { type: 'image/png' }),
-    );
-    return transfer;
-  }, colours);
-  await page.dispatchEvent('[data-testid=image-drop]', 'drop', { dataTransfer });
+  await dropDrawnPng(page, 'quadrants.png', { width: 32, height: 32, colours });
 }
 
 describe('caption labels with the in-browser detector', () => {

@@ -6,19 +6,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { flatPng } from '../support/png';
 import { collectErrors, useChromium } from './chromium';
-
-async function drop(page: Page, bytes: Uint8Array, name: string, type: string): Promise<void> {
-  const dataTransfer = await page.evaluateHandle(
-    ({ base64, name, type }) => {
-      const data = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-      const transfer = new DataTransfer();
-      transfer.items.add(new File([data], name, { type }));
-      return transfer;
-    },
-    { base64: Buffer.from(bytes).toString('base64'), name, type },
-  );
-  await page.dispatchEvent('[data-testid=image-drop]', 'drop', { dataTransfer });
-}
+import { dropFile } from './image-drop';
 
 /** A 24-bit BMP (BITMAPINFOHEADER, rows bottom-up, 96-byte rows need no padding) of one colour, 32×32. */
 function flatBmp([r, g, b]: readonly [number, number, number]): Uint8Array {
@@ -52,7 +40,7 @@ describe('image sizes and formats', () => {
     await page.getByRole('button', { name: 'Load model' }).click();
     await page.getByTestId('model-status').waitFor({ timeout: 120_000 });
 
-    await drop(page, flatBmp([200, 60, 40]), 'red.bmp', 'image/bmp');
+    await dropFile(page, flatBmp([200, 60, 40]), 'red.bmp', 'image/bmp');
     await expect
       .poll(() => page.getByTestId('image-summary').textContent(), { timeout: 30_000 })
       .toMatch(/^red\.bmp · 32×32 px/);
@@ -60,7 +48,7 @@ describe('image sizes and formats', () => {
     const bmpCaptions = await page.locator('[data-caption]').allTextContents();
 
     // The bomb's header and its first rows only: whatever follows is never read.
-    await drop(page, flatPng(16000, 16000, [0, 0, 0], 4), 'bomb.png', 'image/png');
+    await dropFile(page, flatPng(16000, 16000, [0, 0, 0], 4), 'bomb.png', 'image/png');
     const refusal = page.locator('[data-error-code=image-too-large]');
     await refusal.waitFor({ timeout: 30_000 });
     expect(await refusal.textContent()).toMatch(
@@ -69,7 +57,7 @@ describe('image sizes and formats', () => {
     expect(await page.getByTestId('image-summary').textContent(), 'the previous image stays').toMatch(/^red\.bmp/);
     expect(await page.locator('[data-caption]').allTextContents(), 'and so do its captions').toEqual(bmpCaptions);
 
-    await drop(page, flatPng(12000, 12000, [90, 140, 200]), 'large.png', 'image/png');
+    await dropFile(page, flatPng(12000, 12000, [90, 140, 200]), 'large.png', 'image/png');
     await expect
       .poll(() => page.getByTestId('image-summary').textContent(), { timeout: 120_000 })
       .toMatch(/^large\.png · 12000×12000 px/);

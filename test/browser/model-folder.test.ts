@@ -8,6 +8,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { makeLlavaModel } from '../../src/factory/llava/make-model';
 import { writeModelFolder } from '../../src/factory/write-folder';
 import { collectErrors, screenshot, useChromium } from './chromium';
+import { dropDrawnPng } from './image-drop';
 
 const work = mkdtempSync(join(tmpdir(), 'damro-model-folder-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -31,18 +32,7 @@ describe('a model folder opened in the site', () => {
       /^Loaded my-own-export \(fp32, webgpu\) · 4×4 image tokens$/,
     );
 
-    const dataTransfer = await page.evaluateHandle(async () => {
-      const canvas = new OffscreenCanvas(40, 32);
-      const context = canvas.getContext('2d')!;
-      context.fillStyle = 'rgb(200, 60, 30)';
-      context.fillRect(0, 0, 40, 32);
-      const transfer = new DataTransfer();
-      transfer.items.add(
-        new File([await canvas.convertToBlob({ type: 'image/png' })], 'red.png', { type: 'image/png' }),
-      );
-      return transfer;
-    });
-    await page.dispatchEvent('[data-testid=image-drop]', 'drop', { dataTransfer });
+    await dropDrawnPng(page, 'red.png', { width: 40, height: 32, colours: [[200, 60, 30]] });
     for (const kind of ['baseline', 'damro'])
       await page.locator(`[data-caption=${kind}]:not([data-done=""])`).waitFor({ timeout: 150_000 });
     expect(await page.locator('[data-caption=baseline] .token').count()).toBeGreaterThan(0);

@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { prototypeBytes } from '../../src/factory/detector/design';
 import { collectErrors, useChromium } from './chromium';
+import { dropDrawnPng } from './image-drop';
 
 type CocoObject = 'handbag' | 'book' | 'couch' | 'car';
 /** Quadrants top-left, top-right, bottom-left, bottom-right; each quadrant is one detector prototype. */
@@ -15,21 +16,7 @@ const TWO: readonly CocoObject[] = ['couch', 'car', 'car', 'couch'];
 
 async function dropQuadrants(page: Page, quadrants: readonly CocoObject[], name: string): Promise<void> {
   const colours = quadrants.map((object) => prototypeBytes(object));
-  const dataTransfer = await page.evaluateHandle(
-    async ({ colours, name }) => {
-      const canvas = new OffscreenCanvas(32, 32);
-      const context = canvas.getContext('2d')!;
-      colours.forEach(([r, g, b], q) => {
-        context.fillStyle = `rgb(${r}, ${g}, ${b})`;
-        context.fillRect((q % 2) * 16, Math.floor(q / 2) * 16, 16, 16);
-      });
-      const transfer = new DataTransfer();
-      transfer.items.add(new File([await canvas.convertToBlob({ type: 'image/png' })], name, { type: 'image/png' }));
-      return transfer;
-    },
-    { colours, name },
-  );
-  await page.dispatchEvent('[data-testid=image-drop]', 'drop', { dataTransfer });
+  await dropDrawnPng(page, name, { width: 32, height: 32, colours });
 }
 
 /** The previous image's captions are cleared once the new run starts (the previous ones had ended). */

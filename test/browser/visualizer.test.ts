@@ -7,22 +7,13 @@ import { describe, expect, inject, it } from 'vitest';
 import { validateRunExport, type RunExportV1 } from '../../src/core/export/run-export';
 import { patchRectInImage, planProcessor, type PatchIndex } from '../../src/core/geometry';
 import { collectErrors, useChromium, screenshot } from './chromium';
+import { dropDrawnPng } from './image-drop';
 
 const IMAGE = { width: 320, height: 240 };
 
 /** Drops a flat grey PNG made in the page: on a flat image every colour change in an overlay is the heatmap's. */
 async function dropGeneratedImage(page: Page): Promise<void> {
-  const dataTransfer = await page.evaluateHandle(async ({ width, height }) => {
-    const canvas = new OffscreenCanvas(width, height);
-    const context = canvas.getContext('2d')!;
-    context.fillStyle = 'rgb(128, 128, 128)';
-    context.fillRect(0, 0, width, height);
-    const blob = await canvas.convertToBlob({ type: 'image/png' });
-    const transfer = new DataTransfer();
-    transfer.items.add(new File([blob], 'flat-grey.png', { type: 'image/png' }));
-    return transfer;
-  }, IMAGE);
-  await page.dispatchEvent('[data-testid=image-drop]', 'drop', { dataTransfer });
+  await dropDrawnPng(page, 'flat-grey.png', { ...IMAGE, colours: [[128, 128, 128]] });
 }
 
 /**

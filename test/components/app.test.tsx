@@ -2,7 +2,7 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { App } from '../../src/app/App';
-import { createLensController, type ImageReader } from '../../src/client/bridge';
+import { createLensController } from '../../src/controllers/lens-controller';
 import { aggregateAttention } from '../../src/core/attention/aggregate';
 import { LensError } from '../../src/protocol/errors';
 import { engineReady } from '../../src/state/actions';
@@ -13,15 +13,13 @@ import { addGroundTruth, chooseK, updateSettings } from '../../src/state/view-ac
 import { buildRunExport } from '../../src/state/run-export';
 import { validateRunExport } from '../../src/core/export/run-export';
 import { installJsdomGaps, lastDraw } from './jsdom-gaps';
-import { detailOf, fakeEngine, HEADS, LAYERS } from './fake-engine';
+import { detailOf, fakeEngine, HEADS, LAYERS, TEST_READER } from './fake-engine';
 
 const labelResources = shippedLabelResources();
 
-const reader: ImageReader = { measure: async () => ({ width: 64, height: 48 }), objectUrl: () => 'blob:test-image' };
-
 function renderApp() {
   const engine = fakeEngine();
-  const lens = createLensController(engine.client, reader);
+  const lens = createLensController(engine.client, TEST_READER);
   engineReady({
     backend: 'wasm',
     fallbackReason: 'This browser has no WebGPU adapter.',

@@ -1,25 +1,16 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { App } from '../../src/app/App';
-import { createLensController, type ImageReader } from '../../src/client/bridge';
 import type { EngineClient } from '../../src/client/engine-client';
-import { createEvalController } from '../../src/app/eval-controller';
-import { memoryAnswers } from '../../src/client/eval-storage';
-import { memoryKeyStore } from '../../src/client/judge-key-store';
-import type { Judgement } from '../../src/core/eval/judge';
-import { EvalContext } from '../../src/components/EvalContext';
-import type { Outputs } from '../../src/core/eval/answers';
 import { parsePopeQuestions } from '../../src/core/metrics/pope';
 import type { EvalImageParams } from '../../src/protocol/messages';
-import { engineReady } from '../../src/state/actions';
 import { resetStore, store } from '../../src/state/store';
+import { renderBenchmarkApp } from './benchmark-app';
 import { fakeEngine } from './fake-engine';
 import { repoData } from '../support/repo-data';
 import { installJsdomGaps } from './jsdom-gaps';
 
 const QUESTIONS = parsePopeQuestions(repoData('coder-gx__DAMRO/data/pope/coco/coco_pope_random.jsonl')).slice(0, 12);
-const reader: ImageReader = { measure: async () => ({ width: 64, height: 48 }), objectUrl: () => 'blob:test-image' };
 
 function renderPanel() {
   const engine = fakeEngine();
@@ -31,27 +22,7 @@ function renderPanel() {
       return engine.client.call(method, params, transfer);
     },
   };
-  const storage = memoryAnswers<Outputs>();
-  const evaluation = createEvalController({
-    client,
-    storage,
-    judgements: memoryAnswers<Judgement>(),
-    keys: memoryKeyStore(),
-    fetchServed: async (path) => repoData(path),
-    chairContext: async () => undefined,
-  });
-  engineReady({
-    backend: 'wasm',
-    fallbackReason: 'No WebGPU in tests.',
-    crossOriginIsolated: true,
-    ortVersion: 't',
-    transformersVersion: 't',
-  });
-  render(
-    <EvalContext.Provider value={evaluation}>
-      <App lens={createLensController(client, reader)} />
-    </EvalContext.Provider>,
-  );
+  renderBenchmarkApp(client);
   return { asked, engine };
 }
 

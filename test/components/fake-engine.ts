@@ -1,6 +1,7 @@
 // A scripted engine for UI tests: the real protocol (requests, responses, events, structuredClone with
 // transfers as between a page and its worker) over a tiny 4×4-token model whose numbers are easy to check.
 import { connectEngine, type EngineClient, type WorkerPort } from '../../src/client/engine-client';
+import type { ImageReader } from '../../src/controllers/lens-controller';
 import { aggregateAttention } from '../../src/core/attention/aggregate';
 import { outlierShare } from '../../src/core/attention/share';
 import { topK } from '../../src/core/tensor/topk';
@@ -16,6 +17,12 @@ import type {
   RunParams,
   WorkerEvent,
 } from '../../src/protocol/messages';
+
+/** Every image measures 64 × 48 and draws from one URL (no decoding in jsdom). */
+export const TEST_READER: ImageReader = {
+  measure: async () => ({ width: 64, height: 48 }),
+  objectUrl: () => 'blob:test-image',
+};
 
 export const GRID = { rows: 4, cols: 4 };
 export const LAYERS = 2;

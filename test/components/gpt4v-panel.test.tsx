@@ -3,27 +3,19 @@
 // loopback: nothing goes to the judge while the consent question is open or after Cancel; Pause stops between
 // judge requests and Resume asks only the items without a verdict, without asking consent again for the same
 // endpoint; the key stays out of the store.
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { App } from '../../src/app/App';
-import { createEvalController } from '../../src/app/eval-controller';
-import { createLensController, type ImageReader } from '../../src/client/bridge';
 import { memoryAnswers } from '../../src/client/eval-storage';
-import { memoryKeyStore } from '../../src/client/judge-key-store';
-import { EvalContext } from '../../src/components/EvalContext';
-import type { Outputs } from '../../src/core/eval/answers';
 import type { Judgement } from '../../src/core/eval/judge';
-import { engineReady } from '../../src/state/actions';
 import { resetStore, store } from '../../src/state/store';
-import { repoData } from '../support/repo-data';
 import { startJudgeServer, verdict, type JudgeServer } from '../support/judge-server';
+import { renderBenchmarkApp } from './benchmark-app';
 import { fakeEngine } from './fake-engine';
 import { installJsdomGaps } from './jsdom-gaps';
 
 const KEY = 'sk-panel-secret-0f1e2d3c4b5a';
 const IMAGES = ['COCO_val2014_000000525439.jpg', 'COCO_val2014_000000097131.jpg'];
 const bytes = IMAGES.map((_, n) => Uint8Array.from({ length: 64 }, (_, i) => (i * (n + 3)) % 256));
-const reader: ImageReader = { measure: async () => ({ width: 64, height: 48 }), objectUrl: () => 'blob:test-image' };
 
 let server: JudgeServer | undefined;
 
@@ -50,26 +42,7 @@ describe('the GPT-4V-aided benchmark panel', () => {
       ),
     });
     const judgements = memoryAnswers<Judgement>();
-    const controller = createEvalController({
-      client: fakeEngine().client,
-      storage: memoryAnswers<Outputs>(),
-      judgements,
-      keys: memoryKeyStore(),
-      fetchServed: async (path) => repoData(path),
-      chairContext: async () => undefined,
-    });
-    engineReady({
-      backend: 'wasm',
-      fallbackReason: 'No WebGPU in tests.',
-      crossOriginIsolated: true,
-      ortVersion: 't',
-      transformersVersion: 't',
-    });
-    render(
-      <EvalContext.Provider value={controller}>
-        <App lens={createLensController(fakeEngine().client, reader)} />
-      </EvalContext.Provider>,
-    );
+    renderBenchmarkApp(fakeEngine().client, { judgements, lensClient: fakeEngine().client });
     const panel = within(screen.getByRole('region', { name: 'Benchmarks' }));
     fireEvent.click(screen.getByRole('button', { name: 'Load model' }));
     await waitFor(() => expect(store.getState().model.phase).toBe('ready'));

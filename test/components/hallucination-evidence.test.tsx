@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createEvalController } from '../../src/app/eval-controller';
+import { createEvalController } from '../../src/controllers/eval-controller';
 import { openShardFolder } from '../../src/cli/shard-folder';
 import type { EngineClient } from '../../src/client/engine-client';
 import { memoryAnswers } from '../../src/client/eval-storage';
@@ -30,7 +30,7 @@ import { answerImage } from '../../src/engine/eval/answer-image';
 import type { EvalImageParams } from '../../src/protocol/messages';
 import { evalFormChanged } from '../../src/state/eval-actions';
 import { resetStore, store } from '../../src/state/store';
-import { PlantedModel } from '../support/planted-model';
+import { PlantedModel, readPlantedImage } from '../support/planted-model';
 import { memoryKeyStore } from '../../src/client/judge-key-store';
 import type { Judgement } from '../../src/core/eval/judge';
 import { shippedLabelResources } from '../support/label-resources';
@@ -114,11 +114,7 @@ async function cliPath(planted: boolean): Promise<string> {
     },
     {
       engine: { answerImage: answerWith(model), cancel: async () => ({ cancelled: false }) },
-      readImage: async (path) => ({
-        kind: 'encoded',
-        bytes: new TextEncoder().encode(path).buffer as ArrayBuffer,
-        mime: 'image/png',
-      }),
+      readImage: readPlantedImage,
       save: (answers) => folder.append(answers),
       now: () => 0,
     },

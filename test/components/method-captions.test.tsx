@@ -2,7 +2,7 @@
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { App } from '../../src/app/App';
-import { createLensController, type ImageReader } from '../../src/client/bridge';
+import { createLensController, type ImageReader } from '../../src/controllers/lens-controller';
 import { resetStore, store } from '../../src/state/store';
 import { fakeEngine } from './fake-engine';
 import { installJsdomGaps } from './jsdom-gaps';

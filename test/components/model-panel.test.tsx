@@ -2,16 +2,15 @@
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { App } from '../../src/app/App';
-import { createLensController, type ImageReader } from '../../src/client/bridge';
+import { createLensController } from '../../src/controllers/lens-controller';
 import { ADAPTED_SCORE_NOTICE } from '../../src/core/models/catalog';
 import { engineReady } from '../../src/state/actions';
 import { LensError } from '../../src/protocol/errors';
 import { settingsFromUrl } from '../../src/state/view-actions';
 import { resetStore, store } from '../../src/state/store';
-import { fakeEngine } from './fake-engine';
+import { fakeEngine, TEST_READER } from './fake-engine';
 import { installJsdomGaps } from './jsdom-gaps';
 
-const reader: ImageReader = { measure: async () => ({ width: 64, height: 48 }), objectUrl: () => 'blob:test-image' };
 const gpu = (shaderF16: boolean) => ({
   backend: 'webgpu' as const,
   adapter: { vendor: 'v', architecture: 'a', description: 'd', shaderF16, maxBufferSize: 2 ** 30 },
@@ -21,7 +20,7 @@ const gpu = (shaderF16: boolean) => ({
 });
 
 function renderWith(capabilities: Parameters<typeof engineReady>[0]) {
-  const lens = createLensController(fakeEngine().client, reader);
+  const lens = createLensController(fakeEngine().client, TEST_READER);
   engineReady(capabilities);
   render(<App lens={lens} />);
 }
@@ -60,7 +59,7 @@ describe('the model panel’s registry', () => {
       'model-not-found',
       'Could not download HuggingFaceTB/SmolVLM-256M-Instruct: the network is unreachable.',
     );
-    const lens = createLensController(engine.client, reader);
+    const lens = createLensController(engine.client, TEST_READER);
     engineReady(gpu(false));
     render(<App lens={lens} />);
     fireEvent.click(screen.getByRole('button', { name: 'Load model' }));

@@ -4,7 +4,7 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../../src/app/App';
-import { createLensController } from '../../src/client/bridge';
+import { createLensController } from '../../src/controllers/lens-controller';
 import { engineReady, engineSilent } from '../../src/state/actions';
 import { resetStore } from '../../src/state/store';
 import { fakeEngine } from './fake-engine';

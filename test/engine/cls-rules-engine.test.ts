@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routeEvent } from '../../src/client/bridge';
+import { routeEvent } from '../../src/controllers/lens-controller';
 import { validateRunExport } from '../../src/core/export/run-export';
 import type { EngineApi } from '../../src/engine/engine';
 import { configureHub } from '../../src/engine/runtime/hf';

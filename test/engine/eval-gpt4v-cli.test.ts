@@ -13,7 +13,7 @@ import { gpt4vBenchmark } from '../../src/core/eval/gpt4v-benchmark';
 import { judgePrompt } from '../../src/core/eval/judge';
 import { encodePng } from '../support/png';
 import { repoData } from '../support/repo-data';
-import { startJudgeServer, verdict, type JudgeServer } from '../support/judge-server';
+import { startJudgeServer, troubledJudging, type JudgeServer } from '../support/judge-server';
 import { tinyLlavaFolder } from '../support/tiny-llava';
 
 const KEY = 'sk-cli-secret-5f4dcc3b5aa765d61d8327deb882cf99';
@@ -39,27 +39,7 @@ beforeAll(async () => {
   server = await startJudgeServer({
     apiKey: KEY,
     model: JUDGE,
-    images: {
-      [names[0]]: {
-        bytes: pictures[0],
-        replies: [
-          { kind: 'status', status: 500 },
-          { kind: 'answer', text: verdict([6, 8], [5, 7]), delayMs: 200 },
-        ],
-      },
-      [names[1]]: {
-        bytes: pictures[1],
-        replies: [
-          { kind: 'status', status: 429, retryAfter: '0' },
-          { kind: 'answer', text: 'Accuracy: 4 9 \n' },
-          { kind: 'answer', text: verdict([4, 9], [3, 8]) },
-        ],
-      },
-      [names[2]]: {
-        bytes: pictures[2],
-        replies: [{ kind: 'answer', text: '**Accuracy:** 7 7\n**Detailedness:** 7 7' }],
-      },
-    },
+    images: troubledJudging(names, pictures, '**Accuracy:** 7 7\n**Detailedness:** 7 7'),
   });
 });
 afterAll(async () => {
@@ -76,7 +56,8 @@ async function cli(...argv: string[]) {
 }
 
 const OUT = () => join(work, 'out');
-const args = (...more: string[]) => [
+/** Answering the three images' nine items; the judge's options follow. */
+const answerArgs = () => [
   'gpt4v',
   '--images',
   work,
@@ -92,6 +73,9 @@ const args = (...more: string[]) => [
   '4',
   '--mode',
   'greedy',
+];
+const args = (...more: string[]) => [
+  ...answerArgs(),
   '--out',
   OUT(),
   '--judge-url',
@@ -181,27 +165,7 @@ describe('npm run eval -- gpt4v (Node backend, loopback judge)', () => {
   it('judges on merge when the answers come from shards, to the same scores', async () => {
     const shard = (i: number) => join(work, `shard${i}`);
     for (const i of [0, 1]) {
-      const run = await cli(
-        'gpt4v',
-        '--images',
-        work,
-        '--model',
-        model.dir,
-        '--limit',
-        '7',
-        '--preset',
-        'custom',
-        '--k',
-        '2',
-        '--max-new-tokens',
-        '4',
-        '--mode',
-        'greedy',
-        '--shard',
-        `${i}/2`,
-        '--out',
-        shard(i),
-      );
+      const run = await cli(...answerArgs(), '--shard', `${i}/2`, '--out', shard(i));
       expect(run.code, run.err).toBe(0);
     }
     const merged = join(work, 'merged');

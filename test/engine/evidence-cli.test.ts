@@ -16,7 +16,7 @@ import { comparisonsCsv } from '../../src/core/evidence/csv';
 import { runEvidence } from '../../src/core/evidence/run-evidence';
 import type { EvidenceSummary } from '../../src/core/evidence/summary';
 import { answerImage } from '../../src/engine/eval/answer-image';
-import { PLANTED_LAYERS, PlantedModel } from '../support/planted-model';
+import { PLANTED_LAYERS, PlantedModel, readPlantedImage } from '../support/planted-model';
 import { repoData } from '../support/repo-data';
 
 const GROUND_TRUTH = JSON.parse(repoData('coder-gx__DAMRO/derived/chair_gt_objects_500.json')) as Record<
@@ -64,12 +64,7 @@ async function answerRun(name: string, planted: boolean): Promise<string[]> {
             }),
           cancel: async () => ({ cancelled: false }),
         },
-        // The planted model knows an image by its bytes: the file's own name.
-        readImage: async (path) => ({
-          kind: 'encoded',
-          bytes: new TextEncoder().encode(path).buffer as ArrayBuffer,
-          mime: 'image/png',
-        }),
+        readImage: readPlantedImage,
         save: (answers) => folder.append(answers),
         now: () => 0,
       },

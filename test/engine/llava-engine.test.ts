@@ -1,9 +1,14 @@
 // The real engine (adapter, taps, batched ORT runner, decode loop) on the synthetic tiny llava in Node, against
 // independent oracles: transformers.js generate(), unbatched runs, and the spec's α = 0 property.
 import { describe, expect, it } from 'vitest';
-import { AutoProcessor, LlavaForConditionalGeneration, RawImage } from '../../src/engine/runtime/hf';
-import { SPECIAL_IDS } from '../../src/factory/llava/vocabulary';
-import { CAPTION_PROMPT, runParams, runToEnd, testImage, useTinyEngine, tokensOf } from '../support/tiny-llava';
+import {
+  runParams,
+  runToEnd,
+  testImage,
+  transformersGreedyTokens,
+  useTinyEngine,
+  tokensOf,
+} from '../support/tiny-llava';
 
 const tiny = useTinyEngine();
 
@@ -22,28 +27,7 @@ describe('engine on the tiny synthetic llava', () => {
 
   it('greedy baseline is token-identical to transformers.js generate()', async () => {
     const run = await runToEnd(tiny.engine, tiny.events, runParams({ captions: ['baseline'] }));
-    const image = testImage();
-    if (image.kind !== 'rgba') throw new Error('unreachable');
-    const processor = await AutoProcessor.from_pretrained(tiny.folder.modelId);
-    const model = await LlavaForConditionalGeneration.from_pretrained(tiny.folder.modelId);
-    const prompt = processor.apply_chat_template(
-      [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: CAPTION_PROMPT }] }],
-      { add_generation_prompt: true },
-    );
-    const inputs = await processor(
-      new RawImage(new Uint8ClampedArray(image.data), image.width, image.height, 4).rgb(),
-      prompt,
-    );
-    const promptLength = inputs.input_ids.dims[1];
-    const output = (await model.generate({ ...inputs, max_new_tokens: 12, do_sample: false })) as {
-      tolist(): bigint[][];
-    };
-    const expected = output
-      .tolist()[0]
-      .slice(promptLength)
-      .map(Number)
-      .filter((id) => id !== SPECIAL_IDS.eos);
-    await model.dispose();
+    const expected = await transformersGreedyTokens(tiny.folder.root, tiny.folder.modelId);
     expect(tokensOf(run, 'baseline')).toEqual(expected);
     expect(expected.length).toBeGreaterThan(3);
   });

@@ -6,13 +6,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AutoProcessor, configureHub, LlavaForConditionalGeneration, RawImage } from '../../src/engine/runtime/hf';
+import { configureHub } from '../../src/engine/runtime/hf';
 import { makeLlavaModel } from '../../src/factory/llava/make-model';
-import { SPECIAL_IDS } from '../../src/factory/llava/vocabulary';
 import { makeQ4f16LlavaModel } from '../../src/factory/q4f16/make-model';
 import { ModelProto } from '../../src/factory/onnx/schema';
 import { writeModelFolder } from '../../src/factory/write-folder';
-import { CAPTION_PROMPT, nodeEngine, runParams, runToEnd, testImage, tokensOf } from '../support/tiny-llava';
+import { nodeEngine, runParams, runToEnd, tokensOf, transformersGreedyTokens } from '../support/tiny-llava';
 
 const root = mkdtempSync(join(tmpdir(), 'damro-q4f16-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -53,27 +52,7 @@ describe('engine on the q4f16 layout', () => {
       for (const frame of frames)
         if (frame.type === 'run/attention') expect(frame.values.every(Number.isFinite)).toBe(true);
 
-      const image = testImage();
-      if (image.kind !== 'rgba') throw new Error('unreachable');
-      const processor = await AutoProcessor.from_pretrained(modelId);
-      const model = await LlavaForConditionalGeneration.from_pretrained(modelId, { dtype: 'q4f16' });
-      const prompt = processor.apply_chat_template(
-        [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: CAPTION_PROMPT }] }],
-        { add_generation_prompt: true },
-      );
-      const inputs = await processor(
-        new RawImage(new Uint8ClampedArray(image.data), image.width, image.height, 4).rgb(),
-        prompt,
-      );
-      const output = (await model.generate({ ...inputs, max_new_tokens: 12, do_sample: false })) as {
-        tolist(): bigint[][];
-      };
-      await model.dispose();
-      const expected = output
-        .tolist()[0]
-        .slice(inputs.input_ids.dims[1])
-        .map(Number)
-        .filter((id) => id !== SPECIAL_IDS.eos);
+      const expected = await transformersGreedyTokens(root, modelId, { dtype: 'q4f16' });
       expect(tokensOf(run, 'baseline')).toEqual(expected);
       expect(expected.length).toBeGreaterThan(3);
     },

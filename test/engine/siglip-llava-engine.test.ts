@@ -7,16 +7,13 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ADAPTED_SCORE_NOTICE } from '../../src/core/models/catalog';
 import {
-  AutoProcessor,
   configureHub,
   LlavaForConditionalGeneration,
   LlavaOnevisionForConditionalGeneration,
-  RawImage,
 } from '../../src/engine/runtime/hf';
-import { SPECIAL_IDS } from '../../src/factory/llava/vocabulary';
 import { makeSiglipLlavaModel, type SiglipLlavaType } from '../../src/factory/siglip-llava/make-model';
 import { writeModelFolder } from '../../src/factory/write-folder';
-import { CAPTION_PROMPT, nodeEngine, runParams, runToEnd, testImage, tokensOf } from '../support/tiny-llava';
+import { nodeEngine, runParams, runToEnd, tokensOf, transformersGreedyTokens } from '../support/tiny-llava';
 
 const root = mkdtempSync(join(tmpdir(), 'damro-siglip-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -51,27 +48,7 @@ describe.each(['llava', 'llava_onevision'] as const)('engine on a SigLIP %s (no 
     );
     expect(tokensOf(run, 'damro').length).toBeGreaterThan(0);
 
-    const image = testImage();
-    if (image.kind !== 'rgba') throw new Error('unreachable');
-    const processor = await AutoProcessor.from_pretrained(modelId);
-    const reference = await CLASSES[modelType].from_pretrained(modelId);
-    const prompt = processor.apply_chat_template(
-      [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: CAPTION_PROMPT }] }],
-      { add_generation_prompt: true },
-    );
-    const inputs = await processor(
-      new RawImage(new Uint8ClampedArray(image.data), image.width, image.height, 4).rgb(),
-      prompt,
-    );
-    const output = (await reference.generate({ ...inputs, max_new_tokens: 12, do_sample: false })) as {
-      tolist(): bigint[][];
-    };
-    await reference.dispose();
-    const expected = output
-      .tolist()[0]
-      .slice(inputs.input_ids.dims[1])
-      .map(Number)
-      .filter((id) => id !== SPECIAL_IDS.eos);
+    const expected = await transformersGreedyTokens(root, modelId, { modelClass: CLASSES[modelType] });
     expect(tokensOf(run, 'baseline')).toEqual(expected);
     expect(expected.length).toBeGreaterThan(3);
   });

@@ -38,6 +38,33 @@ export interface JudgeServer {
 export const verdict = (accuracy: [number, number], detailedness: [number, number]) =>
   `Accuracy: ${accuracy.join(' ')}\nReason: scripted.\n\nDetailedness: ${detailedness.join(' ')}\nReason: scripted.`;
 
+/**
+ * Three images' scripts with trouble on the way: the first answers a 500, then (slowly) verdicts; the second a 429,
+ * a malformed answer, then verdicts; the third always `third` (an answer that never parses).
+ */
+export const troubledJudging = (
+  names: readonly string[],
+  pictures: readonly Uint8Array[],
+  third: string,
+): Record<string, ImageScript> => ({
+  [names[0]]: {
+    bytes: pictures[0],
+    replies: [
+      { kind: 'status', status: 500 },
+      { kind: 'answer', text: verdict([6, 8], [5, 7]), delayMs: 200 },
+    ],
+  },
+  [names[1]]: {
+    bytes: pictures[1],
+    replies: [
+      { kind: 'status', status: 429, retryAfter: '0' },
+      { kind: 'answer', text: 'Accuracy: 4 9 \n' },
+      { kind: 'answer', text: verdict([4, 9], [3, 8]) },
+    ],
+  },
+  [names[2]]: { bytes: pictures[2], replies: [{ kind: 'answer', text: third }] },
+});
+
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const LIFETIME_MS = 10 * 60_000;
 

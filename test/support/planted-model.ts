@@ -142,6 +142,13 @@ class PlantedRunner implements DecoderRunner {
   async dispose(): Promise<void> {}
 }
 
+/** An eval loop's readImage for the planted model: each image's bytes are its own path. */
+export const readPlantedImage = async (path: string): Promise<ImageInput> => ({
+  kind: 'encoded',
+  bytes: new TextEncoder().encode(path).buffer as ArrayBuffer,
+  mime: 'image/png',
+});
+
 export class PlantedModel implements LoadedModel {
   readonly eosTokenIds = [EOS];
   readonly info = {

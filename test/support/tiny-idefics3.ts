@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeIdefics3Model, type Idefics3Model } from '../../src/factory/idefics3/make-model';
 import { writeModelFolder } from '../../src/factory/write-folder';
-import { AutoProcessor, configureHub, Idefics3ForConditionalGeneration, RawImage } from '../../src/engine/runtime/hf';
+import { AutoProcessor, configureHub, Idefics3ForConditionalGeneration } from '../../src/engine/runtime/hf';
 import { IDEFICS3_IDS } from '../../src/factory/idefics3/vocabulary';
-import { CAPTION_PROMPT, testImage } from './tiny-llava';
+import { captionChat, greedyGenerate, testRawImage } from './tiny-llava';
 
 /**
  * Writes the seed-42 tiny synthetic Idefics3 (SmolVLM layout) to a temp folder that transformers.js and our loader
@@ -36,27 +36,9 @@ export async function idefics3GreedyTokens(
   maxNewTokens = 12,
 ): Promise<{ tokens: number[]; ids: number[] }> {
   configureHub({ localModelPath: `${root}/`, allowRemoteModels: false });
-  const image = testImage();
-  if (image.kind !== 'rgba') throw new Error('unreachable');
   const processor = await AutoProcessor.from_pretrained(name);
   const model = await Idefics3ForConditionalGeneration.from_pretrained(name);
-  const prompt = processor.apply_chat_template(
-    [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: CAPTION_PROMPT }] }],
-    { add_generation_prompt: true },
-  );
-  const inputs = await processor(
-    prompt,
-    new RawImage(new Uint8ClampedArray(image.data), image.width, image.height, 4).rgb(),
-    { do_image_splitting: false },
-  );
-  const output = (await model.generate({ ...inputs, max_new_tokens: maxNewTokens, do_sample: false })) as {
-    tolist(): bigint[][];
-  };
-  await model.dispose();
-  const tokens = output
-    .tolist()[0]
-    .slice(inputs.input_ids.dims[1])
-    .map(Number)
-    .filter((id) => id !== IDEFICS3_IDS.end);
-  return { tokens, ids: (inputs.input_ids.tolist()[0] as bigint[]).map(Number) };
+  const inputs = await processor(captionChat(processor), testRawImage(), { do_image_splitting: false });
+  const ids = (inputs.input_ids.tolist()[0] as bigint[]).map(Number);
+  return { tokens: await greedyGenerate(model, inputs, IDEFICS3_IDS.end, maxNewTokens), ids };
 }

@@ -6,7 +6,14 @@ import { createEngine, type EngineApi } from '../../src/engine/engine';
 import { ADAPTERS } from '../../src/engine/adapters/registry';
 import { createModelLoader } from '../../src/engine/load/load-model';
 import type { EncodeOptions, ModelLoader } from '../../src/engine/model';
-import { AutoProcessor, configureHub, LlavaForConditionalGeneration, RawImage } from '../../src/engine/runtime/hf';
+import {
+  AutoProcessor,
+  configureHub,
+  LlavaForConditionalGeneration,
+  type LlavaOnevisionForConditionalGeneration,
+  RawImage,
+  type Processor,
+} from '../../src/engine/runtime/hf';
 import { makeLlavaModel } from '../../src/factory/llava/make-model';
 import { SPECIAL_IDS } from '../../src/factory/llava/vocabulary';
 import { writeModelFolder } from '../../src/factory/write-folder';
@@ -111,25 +118,34 @@ export function useTinyEngine(): TinyEngine {
   return state;
 }
 
-/**
- * The oracle: transformers.js's own greedy generate() on the llava-layout folder `root/name`, the caption prompt and
- * testImage().
- */
-export async function transformersGreedyTokens(root: string, name: string): Promise<number[]> {
-  configureHub({ localModelPath: `${root}/`, allowRemoteModels: false });
-  const image = testImage();
-  if (image.kind !== 'rgba') throw new Error('unreachable');
-  const processor = await AutoProcessor.from_pretrained(name);
-  const model = await LlavaForConditionalGeneration.from_pretrained(name);
-  const prompt = processor.apply_chat_template(
+type Generator = Awaited<ReturnType<typeof LlavaForConditionalGeneration.from_pretrained>>;
+type LlavaClass = typeof LlavaForConditionalGeneration | typeof LlavaOnevisionForConditionalGeneration;
+
+/** The caption prompt as the model's own chat template writes it (an image, then CAPTION_PROMPT). */
+export const captionChat = (processor: Processor): ReturnType<Processor['apply_chat_template']> =>
+  processor.apply_chat_template(
     [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: CAPTION_PROMPT }] }],
     { add_generation_prompt: true },
   );
-  const inputs = await processor(
-    new RawImage(new Uint8ClampedArray(image.data), image.width, image.height, 4).rgb(),
-    prompt,
-  );
-  const output = (await model.generate({ ...inputs, max_new_tokens: 12, do_sample: false })) as {
+
+/** testImage() as transformers.js's RawImage (RGB). */
+export function testRawImage(): RawImage {
+  const image = testImage();
+  if (image.kind !== 'rgba') throw new Error('unreachable');
+  return new RawImage(new Uint8ClampedArray(image.data), image.width, image.height, 4).rgb();
+}
+
+/**
+ * The oracle's decode: transformers.js's own greedy generate() (12 new tokens unless told) on processed inputs,
+ * the new tokens without `eos`; the model is disposed.
+ */
+export async function greedyGenerate(
+  model: Generator,
+  inputs: { input_ids: { dims: readonly number[] } },
+  eos: number,
+  maxNewTokens = 12,
+): Promise<number[]> {
+  const output = (await model.generate({ ...inputs, max_new_tokens: maxNewTokens, do_sample: false })) as {
     tolist(): bigint[][];
   };
   await model.dispose();
@@ -137,5 +153,21 @@ export async function transformersGreedyTokens(root: string, name: string): Prom
     .tolist()[0]
     .slice(inputs.input_ids.dims[1])
     .map(Number)
-    .filter((id) => id !== SPECIAL_IDS.eos);
+    .filter((id) => id !== eos);
+}
+
+/**
+ * The oracle: transformers.js's own greedy generate() on the llava-layout folder `root/name`, the caption prompt and
+ * testImage(), with the family's class (LLaVA by default) and the layout's dtype.
+ */
+export async function transformersGreedyTokens(
+  root: string,
+  name: string,
+  { modelClass = LlavaForConditionalGeneration, dtype }: { modelClass?: LlavaClass; dtype?: 'q4f16' } = {},
+): Promise<number[]> {
+  configureHub({ localModelPath: `${root}/`, allowRemoteModels: false });
+  const processor = await AutoProcessor.from_pretrained(name);
+  const model = await modelClass.from_pretrained(name, dtype && { dtype });
+  const inputs = await processor(testRawImage(), captionChat(processor));
+  return greedyGenerate(model, inputs, SPECIAL_IDS.eos);
 }

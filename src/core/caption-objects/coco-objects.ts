@@ -1,3 +1,17 @@
+/** COCO's animal supercategory, in category order. */
+export const COCO_ANIMALS: readonly string[] = [
+  'bird',
+  'cat',
+  'dog',
+  'horse',
+  'sheep',
+  'cow',
+  'elephant',
+  'bear',
+  'zebra',
+  'giraffe',
+];
+
 /** The 80 COCO object categories: the vocabulary CHAIR-style checks know about. */
 export const COCO_OBJECTS: readonly string[] = [
   'person',
@@ -14,16 +28,7 @@ export const COCO_OBJECTS: readonly string[] = [
   'stop sign',
   'parking meter',
   'bench',
-  'bird',
-  'cat',
-  'dog',
-  'horse',
-  'sheep',
-  'cow',
-  'elephant',
-  'bear',
-  'zebra',
-  'giraffe',
+  ...COCO_ANIMALS,
   'backpack',
   'umbrella',
   'handbag',

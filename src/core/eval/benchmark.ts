@@ -1,5 +1,6 @@
 // A benchmark as data: where its questions come from, the USER_TEXT of each (src/core/damro-spec.md §1.5; the model's
 // chat template wraps it), the answer record the reference scripts read, and how those scripts score the answers.
+import { LensError } from '../../protocol/errors';
 import type { CaptionKind } from '../../protocol/messages';
 import type { Judgement } from './judge';
 
@@ -25,6 +26,13 @@ export type AnswerRecord = Readonly<Record<string, string | number>>;
  * by default).
  */
 export type SourceFiles = Readonly<Record<string, string>>;
+
+/** The text of a question-list file the split reads; `what` names the list for the person who must supply it. */
+export function sourceText(files: SourceFiles, path: string, what: string): string {
+  const text = files[path];
+  if (text === undefined) throw new LensError('bad-request', `The ${what} is missing; expected ${path}.`);
+  return text;
+}
 
 /** A metric table: one row per split or category, each metric for the baseline and for DAMRO. */
 export interface MetricRow {

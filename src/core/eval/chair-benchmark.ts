@@ -2,7 +2,7 @@
 // each caption and checked against the image's ground-truth objects (both injected: the tagger and the GT are large).
 import { LensError } from '../../protocol/errors';
 import { scoreChair, type ChairSample } from '../metrics/chair';
-import type { Benchmark, EvalItem, Method } from './benchmark';
+import { sourceText, type Benchmark, type EvalItem, type Method } from './benchmark';
 import { field, parseJsonLines } from './records';
 
 export interface ChairItem extends EvalItem {
@@ -25,8 +25,7 @@ export const chairBenchmark: Benchmark<ChairItem> = {
   splits: ['coco500'],
   sources: () => [SOURCE],
   parse(files) {
-    const text = files[SOURCE];
-    if (text === undefined) throw new LensError('bad-request', `The CHAIR image list is missing; expected ${SOURCE}.`);
+    const text = sourceText(files, SOURCE, 'CHAIR image list');
     return parseJsonLines(text, 'CHAIR image list').map(({ record, where }) => {
       const imageId = field(record, 'image_id', 'number', where);
       return { key: String(imageId), image: field(record, 'image', 'string', where), prompt: CHAIR_PROMPT, imageId };

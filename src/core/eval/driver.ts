@@ -9,7 +9,7 @@ import type { EvalItem } from './benchmark';
 import { imageKeyOf } from './images';
 import { groupByImage, pendingItems } from './items';
 import { itemSeed, type EvalSettings } from './presets';
-import { progressOf, type Progress } from './progress';
+import { reportProgress, type Progress } from './progress';
 
 /** The engine as the loop needs it: the worker over its protocol, or the engine in-process. */
 export interface EvalEngine {
@@ -54,12 +54,7 @@ export async function driveEval<I extends EvalItem>(
 ): Promise<DriveOutcome> {
   const { items, settings, jobId } = options;
   const pending = pendingItems(items, options.answered);
-  const doneAtStart = items.length - pending.length;
-  let done = doneAtStart;
-  const startedAt = deps.now();
-  const report = () =>
-    deps.onProgress?.(progressOf({ total: items.length, done, doneAtStart, startedAt, now: deps.now() }));
-  report();
+  const advance = reportProgress(items.length, pending.length, deps.now, deps.onProgress);
   for (const group of groupByImage(pending)) {
     if (control.isCancelled()) return 'cancelled';
     if (control.shouldPause()) return 'paused';
@@ -91,8 +86,7 @@ export async function driveEval<I extends EvalItem>(
         evidence: answer.evidence,
       })),
     );
-    done += result.answers.length;
-    report();
+    advance(result.answers.length);
     if (result.cancelled) return 'cancelled';
   }
   return 'complete';

@@ -2,7 +2,15 @@
 // description and a reasoning question per image); both methods answer each item's instruction, then a judge
 // model scores the two answers side by side. Scoring reads the judge's verdicts, which the caller fetched.
 import { LensError } from '../../protocol/errors';
-import type { Benchmark, BenchmarkSummary, EvalItem, ItemScores, Method, MetricRow } from './benchmark';
+import {
+  sourceText,
+  type Benchmark,
+  type BenchmarkSummary,
+  type EvalItem,
+  type ItemScores,
+  type Method,
+  type MetricRow,
+} from './benchmark';
 import { field, parseJsonLines } from './records';
 
 export interface Gpt4vItem extends EvalItem {
@@ -41,9 +49,7 @@ export const gpt4vBenchmark: Benchmark<Gpt4vItem> = {
   splits: ['coco30'],
   sources: () => [GPT4V_SOURCE],
   parse(files) {
-    const text = files[GPT4V_SOURCE];
-    if (text === undefined)
-      throw new LensError('bad-request', `The GPT-4V-aided item list is missing; expected ${GPT4V_SOURCE}.`);
+    const text = sourceText(files, GPT4V_SOURCE, 'GPT-4V-aided item list');
     return parseJsonLines(text, 'GPT-4V-aided item list').map(({ record, where }) => {
       const id = field(record, 'id', 'string', where);
       const instruction = field(record, 'instruction', 'string', where);

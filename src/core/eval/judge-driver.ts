@@ -5,8 +5,9 @@ import type { ImageInput } from '../../protocol/messages';
 import type { Outputs } from './answers';
 import type { EvalItem } from './benchmark';
 import { imageKeyOf } from './images';
+import { pendingItems } from './items';
 import { judgePrompt, JUDGE_TRIES, parseJudgeAnswer, type Judgement, type JudgeReply } from './judge';
-import { progressOf, type Progress } from './progress';
+import { reportProgress, type Progress } from './progress';
 
 export interface JudgeDeps {
   /** One chat-completions exchange; HTTP retries happen inside, so a rejection ends the run. */
@@ -31,23 +32,14 @@ export interface JudgeControl {
   readonly shouldStop: () => boolean;
 }
 
-/** The requests a run will make at least (one per item still to judge): the cost shown before it starts. */
-export const pendingJudgements = (items: readonly EvalItem[], judged: ReadonlySet<string>) =>
-  items.filter((item) => !judged.has(item.key));
-
 export async function driveJudge(
   options: JudgeOptions,
   deps: JudgeDeps,
   control: JudgeControl,
 ): Promise<'complete' | 'stopped'> {
   const { items, answers } = options;
-  const pending = pendingJudgements(items, options.judged);
-  const doneAtStart = items.length - pending.length;
-  let done = doneAtStart;
-  const startedAt = deps.now();
-  const report = () =>
-    deps.onProgress?.(progressOf({ total: items.length, done, doneAtStart, startedAt, now: deps.now() }));
-  report();
+  const pending = pendingItems(items, options.judged);
+  const advance = reportProgress(items.length, pending.length, deps.now, deps.onProgress);
   // An image is read once for its items, and forgotten when the last of them is judged.
   const images = new Map<string, { image?: Promise<ImageInput & { kind: 'encoded' }>; left: number }>();
   for (const item of pending) {
@@ -78,8 +70,7 @@ export async function driveJudge(
     }
     await deps.save(judgement!);
     if (--entry.left === 0) images.delete(path);
-    done++;
-    report();
+    advance(1);
   }
   let failure: { error: unknown } | undefined;
   async function worker(): Promise<void> {

@@ -13,7 +13,7 @@ import {
   type MmeCategory,
   type MmeCategoryScore,
 } from '../metrics/mme';
-import type { Benchmark, EvalItem, Method, MetricRow } from './benchmark';
+import { sourceText, type Benchmark, type EvalItem, type Method, type MetricRow } from './benchmark';
 import { field } from './records';
 
 export interface MmeItem extends EvalItem {
@@ -54,12 +54,7 @@ export const mmeBenchmark: Benchmark<MmeItem> = {
   sources: (split) => categoriesOf(split).map(source),
   parse(files, split) {
     return categoriesOf(split).flatMap((category) => {
-      const text = files[source(category)];
-      if (text === undefined)
-        throw new LensError(
-          'bad-request',
-          `The MME question list of ${category} is missing; expected ${source(category)}.`,
-        );
+      const text = sourceText(files, source(category), `MME question list of ${category}`);
       return parseMmeResults(text).map((line) => ({
         key: keyOf(`${category}/${line.image}`, line.question),
         image: line.image,

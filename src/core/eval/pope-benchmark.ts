@@ -1,8 +1,7 @@
 // POPE (src/core/damro-spec.md §3.1): yes/no questions, six per COCO image; answers are scored against the question
 // file in its own order, as eval_pope.py asserts question ids line by line.
-import { LensError } from '../../protocol/errors';
 import { countPopeAnswers, parsePopeQuestions, popeMetrics, type PopeQuestion } from '../metrics/pope';
-import type { Benchmark, EvalItem, Method, MetricRow } from './benchmark';
+import { sourceText, type Benchmark, type EvalItem, type Method, type MetricRow } from './benchmark';
 import { field } from './records';
 
 export interface PopeItem extends EvalItem {
@@ -27,9 +26,7 @@ export const popeBenchmark: Benchmark<PopeItem> = {
   splits: POPE_SPLITS,
   sources: (split) => [source(split)],
   parse(files, split) {
-    const text = files[source(split)];
-    if (text === undefined)
-      throw new LensError('bad-request', `The POPE ${split} question file is missing; expected ${source(split)}.`);
+    const text = sourceText(files, source(split), `POPE ${split} question file`);
     return parsePopeQuestions(text).map((question) => ({
       key: String(question.questionId),
       image: question.image,

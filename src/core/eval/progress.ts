@@ -29,6 +29,27 @@ export function progressOf({ total, done, doneAtStart, startedAt, now }: Progres
   return { total, done, fraction, msPerItem, etaMs: msPerItem * (total - done) };
 }
 
+/**
+ * Reports a run's progress now and after each `advance(count)`: `total` items, of which all but `pending` were done
+ * before this session started.
+ */
+export function reportProgress(
+  total: number,
+  pending: number,
+  now: () => number,
+  onProgress: ((progress: Progress) => void) | undefined,
+): (count: number) => void {
+  const doneAtStart = total - pending;
+  let done = doneAtStart;
+  const startedAt = now();
+  const report = () => onProgress?.(progressOf({ total, done, doneAtStart, startedAt, now: now() }));
+  report();
+  return (count) => {
+    done += count;
+    report();
+  };
+}
+
 /** "1 h 05 min", "3 min 20 s", "12 s". */
 export function formatDuration(ms: number): string {
   const seconds = Math.max(0, Math.round(ms / 1000));

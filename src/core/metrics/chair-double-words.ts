@@ -2,6 +2,8 @@
 // when the phrase is not in the synonym table ("motor bike", "home plate", "train track"), so such a phrase
 // still swallows its second word. The later assignments override earlier ones: "bow tie" ends as "tie".
 
+import { COCO_ANIMALS } from '../caption-objects/coco-objects';
+
 const SELF_MAPPED = [
   'motor bike',
   'motor cycle',
@@ -31,20 +33,8 @@ const SELF_MAPPED = [
   'home plate',
   'train track',
 ];
-const ANIMALS = [
-  'bird',
-  'cat',
-  'dog',
-  'horse',
-  'sheep',
-  'cow',
-  'elephant',
-  'bear',
-  'zebra',
-  'giraffe',
-  'animal',
-  'cub',
-];
+// The reference's animal words: COCO's animal categories and two words of its own.
+const ANIMALS = [...COCO_ANIMALS, 'animal', 'cub'];
 const PASSENGER_VEHICLES = ['jet', 'train'];
 
 function buildDoubleWordMap(): ReadonlyMap<string, string> {

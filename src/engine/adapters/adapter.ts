@@ -1,6 +1,6 @@
-import type { Backend, ClsScorer, Dtype, NoClsScorer } from '../../protocol/messages';
+import type { Backend, ClsScorer, Dtype, FileLoadProgress, NoClsScorer } from '../../protocol/messages';
 import type { FileSource } from '../load/file-source';
-import type { LoadedModel, LoadProgress } from '../model';
+import type { LoadedModel } from '../model';
 
 export interface AdapterContext {
   readonly modelId: string;
@@ -9,7 +9,7 @@ export interface AdapterContext {
   readonly dtype: Dtype;
   readonly backend: Backend;
   readonly source: FileSource;
-  readonly onProgress: (progress: LoadProgress) => void;
+  readonly onProgress: (progress: FileLoadProgress) => void;
   /** The adapted outlier score to use when the vision encoder has no CLS token. */
   readonly noClsScorer: NoClsScorer;
   /** DAMRO's score when the encoder has a CLS token. */

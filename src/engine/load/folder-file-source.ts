@@ -1,11 +1,10 @@
 import { LensError } from '../../protocol/errors';
-import type { FolderFile } from '../../protocol/messages';
-import type { LoadProgress } from '../model';
+import type { FileLoadProgress, FolderFile } from '../../protocol/messages';
 import type { FileSource } from './file-source';
 
 /** The files of a folder opened from disk (by path inside the folder) as a FileSource. */
 export function folderFileSource(name: string, files: ReadonlyMap<string, FolderFile['file']>): FileSource {
-  const read = async (path: string, onProgress: (progress: LoadProgress) => void) => {
+  const read = async (path: string, onProgress: (progress: FileLoadProgress) => void) => {
     const file = files.get(path);
     if (!file) return undefined;
     const bytes = new Uint8Array(await file.arrayBuffer());

@@ -1,5 +1,5 @@
 import { LensError } from '../../protocol/errors';
-import type { LoadProgress } from '../model';
+import type { FileLoadProgress } from '../../protocol/messages';
 import type { FileSource } from './file-source';
 
 interface CacheLike {
@@ -10,7 +10,7 @@ interface CacheLike {
 async function readBody(
   response: Response,
   file: string,
-  onProgress: (progress: LoadProgress) => void,
+  onProgress: (progress: FileLoadProgress) => void,
   cached: boolean,
 ): Promise<Uint8Array<ArrayBuffer>> {
   const total = Number(response.headers.get('content-length') ?? 0);
@@ -62,7 +62,7 @@ export function httpSource(
 
   async function get(
     path: string,
-    onProgress: (progress: LoadProgress) => void,
+    onProgress: (progress: FileLoadProgress) => void,
     optional: boolean,
   ): Promise<Uint8Array<ArrayBuffer> | undefined> {
     const url = urlOf(path);

@@ -9,7 +9,7 @@
 import { GraphBuilder, type Attr } from '../onnx/graph-builder';
 import { DataType } from '../onnx/schema';
 import { headDim } from '../llava/dims';
-import { rmsNorm } from '../llava/decoder-graph';
+import { feedForward, rmsNorm } from '../llava/decoder-graph';
 import { emitLinear, type WeightFormat } from '../llava/linear-node';
 import type { Linear, LlavaWeights } from '../llava/weights';
 
@@ -97,28 +97,7 @@ export function buildGqaDecoderGraph(weights: LlavaWeights, format: WeightFormat
       x,
       emitLinear(g, `${attn}/o_proj`, context!, w.o, `${name}.attn.o_proj`, format),
     ]);
-    const normed2 = rmsNorm(
-      g,
-      `${scope}/post_attention_layernorm`,
-      residual,
-      w.postAttentionNorm,
-      `${name}.post_attention_layernorm`,
-      t.rmsNormEps,
-    );
-    const gate = emitLinear(g, `${scope}/mlp/gate_proj`, normed2, w.gate, `${name}.mlp.gate_proj`, format);
-    const up = emitLinear(g, `${scope}/mlp/up_proj`, normed2, w.up, `${name}.mlp.up_proj`, format);
-    const silu = g.op(`${scope}/mlp`, 'Mul', [gate, g.op(`${scope}/mlp`, 'Sigmoid', [gate])]);
-    x = g.op(scope, 'Add', [
-      residual,
-      emitLinear(
-        g,
-        `${scope}/mlp/down_proj`,
-        g.op(`${scope}/mlp`, 'Mul', [silu, up]),
-        w.down,
-        `${name}.mlp.down_proj`,
-        format,
-      ),
-    ]);
+    x = feedForward(g, scope, name, residual, w, t.rmsNormEps, format);
   }
   const normed = rmsNorm(g, `${MODEL}/norm`, x, weights.text.norm, `${W}.norm`, t.rmsNormEps);
   g.node('/lm_head', 'Identity', [emitLinear(g, '/lm_head', normed, weights.text.lmHead, 'lm_head', format)], {

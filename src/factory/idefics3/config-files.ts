@@ -4,6 +4,7 @@
 // processor splits images by default; DAMRO Lens turns splitting off per call.
 import { SYNTHETIC_NOTICE } from '../../core/models/catalog';
 import { llamaTextConfig } from '../llava/config-files';
+import { tokenizerConfigJson as tokenizerConfig, wordLevelTokenizerJson } from '../word-level-tokenizer';
 import { imageSeqLen, towerLayers, type Idefics3Dims } from './dims';
 import { IDEFICS3_IDS, IDEFICS3_SPECIALS as S, IDEFICS3_VOCABULARY } from './vocabulary';
 
@@ -79,51 +80,20 @@ export const IDEFICS3_CHAT_TEMPLATE =
   '{%- endfor -%}' +
   "{%- if add_generation_prompt -%}{{ 'Assistant:' }}{%- endif -%}";
 
-export function tokenizerJson(): unknown {
-  const vocab = Object.fromEntries(IDEFICS3_VOCABULARY.map((token, id) => [token, id]));
-  const added = Object.values(S).map((content) => ({
-    id: vocab[content],
-    content,
-    single_word: false,
-    lstrip: false,
-    rstrip: false,
-    normalized: false,
-    special: true,
-  }));
-  return {
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: added,
-    normalizer: { type: 'Lowercase' },
-    pre_tokenizer: { type: 'Whitespace' },
-    // The chat template writes <|im_start|> itself, so nothing is added around the text.
-    post_processor: null,
-    decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
-    model: { type: 'WordLevel', vocab, unk_token: S.unk },
-  };
-}
+// The chat template writes <|im_start|> itself, so nothing is added around the text.
+export const tokenizerJson = (): unknown => wordLevelTokenizerJson(IDEFICS3_VOCABULARY, Object.values(S), S.unk, null);
 
 export function tokenizerConfigJson(maxLength: number): unknown {
-  const decoder = Object.fromEntries(
-    Object.values(S).map((content) => [
-      String(IDEFICS3_VOCABULARY.indexOf(content)),
-      { content, lstrip: false, normalized: false, rstrip: false, single_word: false, special: true },
-    ]),
-  );
-  return {
-    tokenizer_class: 'PreTrainedTokenizerFast',
-    processor_class: 'Idefics3Processor',
-    bos_token: S.start,
-    eos_token: S.end,
-    unk_token: S.unk,
-    pad_token: S.pad,
-    add_bos_token: false,
-    add_eos_token: false,
-    clean_up_tokenization_spaces: false,
-    model_max_length: maxLength,
-    padding_side: 'left',
-    added_tokens_decoder: decoder,
-    chat_template: IDEFICS3_CHAT_TEMPLATE,
-  };
+  return tokenizerConfig({
+    processorClass: 'Idefics3Processor',
+    vocabulary: IDEFICS3_VOCABULARY,
+    specials: Object.values(S),
+    bos: S.start,
+    eos: S.end,
+    unk: S.unk,
+    pad: S.pad,
+    addBosToken: false,
+    maxLength,
+    chatTemplate: IDEFICS3_CHAT_TEMPLATE,
+  });
 }

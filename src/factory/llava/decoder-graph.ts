@@ -112,17 +112,32 @@ function decoderLayer(c: LayerContext, x: string, layer: number, w: TextLayerWei
     x,
     emitLinear(g, `${attn}/o_proj`, context, w.o, `${name}.self_attn.o_proj`, format),
   ]);
+  return feedForward(g, scope, name, residual, w, t.rmsNormEps, format);
+}
 
-  const normed2 = rmsNorm(
+/**
+ * A Llama layer after its attention: post-attention RMSNorm, the SwiGLU MLP, and the residual add. `scope` and
+ * `name` are the layer's node scope and weight-name prefix.
+ */
+export function feedForward(
+  g: GraphBuilder,
+  scope: string,
+  name: string,
+  residual: string,
+  w: TextLayerWeights,
+  eps: number,
+  format: WeightFormat,
+): string {
+  const normed = rmsNorm(
     g,
     `${scope}/post_attention_layernorm`,
     residual,
     w.postAttentionNorm,
     `${name}.post_attention_layernorm`,
-    t.rmsNormEps,
+    eps,
   );
-  const gate = emitLinear(g, `${scope}/mlp/gate_proj`, normed2, w.gate, `${name}.mlp.gate_proj`, format);
-  const up = emitLinear(g, `${scope}/mlp/up_proj`, normed2, w.up, `${name}.mlp.up_proj`, format);
+  const gate = emitLinear(g, `${scope}/mlp/gate_proj`, normed, w.gate, `${name}.mlp.gate_proj`, format);
+  const up = emitLinear(g, `${scope}/mlp/up_proj`, normed, w.up, `${name}.mlp.up_proj`, format);
   const act = `${scope}/mlp/act_fn`;
   const silu = g.op(act, 'Mul', [gate, g.op(act, 'Sigmoid', [gate])]);
   const down = emitLinear(

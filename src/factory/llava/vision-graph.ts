@@ -122,20 +122,25 @@ export function encoderLayer(
     g.op(attn, 'Transpose', [context], { perm: { ints: [0, 2, 1, 3] } }),
     g.constI64([0, -1, v.hidden]),
   ]);
-  const attnOut = emitLinear(g, `${attn}/out_proj`, merged, w.out, `${name}.self_attn.out_proj`, format);
-  return encoderMlp(g, scope, name, g.op(scope, 'Add', [x, attnOut]), w, v.layerNormEps, format);
+  return afterAttention(g, scope, name, x, merged, w, v.layerNormEps, format);
 }
 
-/** The block's second half: residual + fc2(quick-GELU(fc1(LayerNorm(residual)))). */
-export function encoderMlp(
+/**
+ * The block after its attention: residual = x + out_proj(context), then residual + fc2(quick-GELU(fc1(
+ * LayerNorm(residual)))). `context` is the heads' output merged back to [batch, tokens, hidden].
+ */
+export function afterAttention(
   g: GraphBuilder,
   scope: string,
   name: string,
-  residual: string,
+  x: string,
+  context: string,
   w: VisionLayerWeights,
   eps: number,
   format: WeightFormat,
 ): string {
+  const attnOut = emitLinear(g, `${scope}/self_attn/out_proj`, context, w.out, `${name}.self_attn.out_proj`, format);
+  const residual = g.op(scope, 'Add', [x, attnOut]);
   const normed2 = layerNorm(g, `${scope}/layer_norm2`, residual, w.layerNorm2, `${name}.layer_norm2`, eps);
   const fc1 = emitLinear(g, `${scope}/mlp/fc1`, normed2, w.fc1, `${name}.mlp.fc1`, format);
   const act = `${scope}/mlp/activation_fn`;

@@ -6,7 +6,7 @@ import type { GraphBuilder } from '../onnx/graph-builder';
 import { patchCount } from '../llava/dims';
 import type { WeightFormat } from '../llava/linear-node';
 import { emitLinear } from '../llava/linear-node';
-import { encoderLayer, encoderMlp, layerNorm } from '../llava/vision-graph';
+import { afterAttention, encoderLayer, layerNorm } from '../llava/vision-graph';
 import type { LlavaWeights, VisionLayerWeights } from '../llava/weights';
 
 export type TowerAttention = 'eager' | 'fused';
@@ -41,8 +41,7 @@ function fusedLayer(
     { num_heads: { i: v.heads }, ...(scale === undefined ? {} : { scale: { f: scale } }) },
     'com.microsoft',
   );
-  const attnOut = emitLinear(g, `${attn}/out_proj`, context, w.out, `${name}.self_attn.out_proj`, format);
-  return encoderMlp(g, scope, name, g.op(scope, 'Add', [x, attnOut]), w, v.layerNormEps, format);
+  return afterAttention(g, scope, name, x, context, w, v.layerNormEps, format);
 }
 
 /**

@@ -57,6 +57,16 @@ describe('layer boundaries', () => {
       "import { a } from '../net/judge-client';\nexport const b = a;",
       /src\/components may import only from/,
     ],
+    [
+      'src/client/x.ts',
+      "import { store } from '../state/store';\nexport const s = store;",
+      /src\/client may import only from protocol/,
+    ],
+    [
+      'src/state/x.ts',
+      "import { createLensController } from '../controllers/lens-controller';\nexport const c = createLensController;",
+      /src\/state may import only from protocol, core/,
+    ],
   ])('%s: %s is refused', async (path, code, message) => {
     const messages = await restricted(path, code);
     expect(
@@ -72,6 +82,14 @@ describe('layer boundaries', () => {
     ['src/components/x.ts', "import { useLens } from '../state/store';\nexport const u = useLens;"],
     ['src/app/x.ts', "import { createJudgeClient } from '../net/judge-client';\nexport const c = createJudgeClient;"],
     ['src/cli/x.ts', "import { createJudgeClient } from '../net/judge-client';\nexport const c = createJudgeClient;"],
+    [
+      'src/controllers/x.ts',
+      "import { connectEngine } from '../client/engine-client';\nimport { store } from '../state/store';\nexport const c = [connectEngine, store];",
+    ],
+    [
+      'src/components/x.ts',
+      "import type { EvalController } from '../controllers/eval-controller';\nexport type E = EvalController;",
+    ],
   ])('%s may do what its layer allows', async (path, code) => {
     expect(await restricted(path, code)).toEqual([]);
   });

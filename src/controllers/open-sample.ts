@@ -3,7 +3,7 @@
 import { LensError } from '../protocol/errors';
 import { store, type GallerySample } from '../state/store';
 import { imageFailed } from '../state/view-actions';
-import type { LensController } from './bridge';
+import type { LensController } from './lens-controller';
 
 export async function openSample(lens: LensController, sample: GallerySample): Promise<void> {
   let photo: Blob;

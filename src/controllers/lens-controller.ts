@@ -27,7 +27,7 @@ import { imageChosen, imageFailed } from '../state/view-actions';
 import { detectionDone, detectionFailed, detectionStarted } from '../state/label-actions';
 import { evalTokenStreamed } from '../state/eval-actions';
 import { DETECTION_FLOOR } from '../state/labels-derive';
-import { restartableEngine, type EngineClient, type WorkerPort } from './engine-client';
+import { restartableEngine, type EngineClient, type WorkerPort } from '../client/engine-client';
 
 const ROUTES: { [T in WorkerEvent['type']]: (event: Extract<WorkerEvent, { type: T }>) => void } = {
   'engine/alive': () => undefined,

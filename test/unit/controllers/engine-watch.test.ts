@@ -2,7 +2,7 @@
 // clock for time: the watch checks once a second, so advancing the clock second by second replays minutes of
 // silence exactly.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { createLensController } from '../../../src/client/bridge';
+import { createLensController } from '../../../src/controllers/lens-controller';
 import {
   COMPILE_SILENCE_LIMIT_MS,
   connectEngine,

@@ -1,7 +1,7 @@
 // Session evidence: a finished interactive run on a COCO image (its CHAIR objects: person, skis, snowboard) is
 // labelled, each object word's full attention is fetched through the controller, and the records reach the store.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { collectSessionEvidence } from '../../../src/app/session-evidence';
+import { collectSessionEvidence } from '../../../src/controllers/session-evidence';
 import { detailReceived } from '../../../src/state/run-actions';
 import { initialState, resetStore, store, type TokenRef } from '../../../src/state/store';
 import { FAKE_INFO, GRID, SCORES } from '../../components/fake-engine';

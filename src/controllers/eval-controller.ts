@@ -8,9 +8,9 @@ import type { EvalItem, ScoreContext, SourceFiles } from '../core/eval/benchmark
 import { benchmarkOf } from '../core/eval/benchmarks';
 import { driveEval, type EvalEngine } from '../core/eval/driver';
 import { locateImages, sniffImageMime } from '../core/eval/images';
-import { groupByImage, limitItems } from '../core/eval/items';
+import { groupByImage, limitItems, pendingItems } from '../core/eval/items';
 import type { Judgement } from '../core/eval/judge';
-import { driveJudge, pendingJudgements } from '../core/eval/judge-driver';
+import { driveJudge } from '../core/eval/judge-driver';
 import { paperPreset } from '../core/eval/presets';
 import { runName, type EvalRunConfig } from '../core/eval/run-config';
 import { runEvidence, type CaptionLabeller } from '../core/evidence/run-evidence';
@@ -32,7 +32,29 @@ import type { EngineClient } from '../client/engine-client';
 import type { AnswerStorage } from '../client/eval-storage';
 import type { KeyStore } from '../client/judge-key-store';
 import { chatCompletionsUrl, createJudgeClient } from '../net/judge-client';
-import type { EvalController, PickedFile } from '../state/eval-state';
+
+/** A picked file with its path inside the picked folder. */
+export interface PickedFile {
+  readonly path: string;
+  readonly file: Blob;
+}
+
+/** The benchmark panel's commands. */
+export interface EvalController {
+  chooseFolder(name: string, files: readonly PickedFile[]): void;
+  /** Looks up how many answers of the current settings are kept (after a reload, a change of settings or model). */
+  checkKept(): Promise<void>;
+  start(): Promise<void>;
+  pause(): void;
+  cancel(): Promise<void>;
+  /** Forgets the kept answers of the current settings (and the current judge's verdicts on them). */
+  discard(): Promise<void>;
+  /** The judge's API key, in memory; `remember` also keeps it in this browser's storage (and forgetting removes it). */
+  setJudgeKey(key: string, remember: boolean): void;
+  judgeKey(): { readonly key: string; readonly remembered: boolean };
+  /** The person's answer to the consent question of the run waiting in phase 'consent'. */
+  answerConsent(agreed: boolean): void;
+}
 
 export interface EvalDeps {
   readonly client: EngineClient;
@@ -213,7 +235,7 @@ export function createEvalController(deps: EvalDeps): EvalController {
         const judgeRun = judge && judgeRunName(run, judge.url, judge.model);
         const judged = judgeRun ? await deps.judgements.load(judgeRun) : new Map<string, Judgement>();
         if (judge) {
-          const pending = pendingJudgements(items, new Set(judged.keys()));
+          const pending = pendingItems(items, new Set(judged.keys()));
           const ask = pending.length > 0 && !agreed.has(judge.url);
           evalJudgeCost(
             { url: judge.url, model: judge.model, requests: pending.length, images: groupByImage(pending).length },

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { createLensController, type ImageReader } from '../../../src/client/bridge';
+import { createLensController, type ImageReader } from '../../../src/controllers/lens-controller';
 import { validateRunExport } from '../../../src/core/export/run-export';
 import { connectEngine, type WorkerPort } from '../../../src/client/engine-client';
 import { LensError } from '../../../src/protocol/errors';

@@ -1,7 +1,7 @@
 // Hallucination evidence of the captions made on this page: once a run has finished and its image's objects are
 // known, the full attention of each labelled word's step is fetched from the worker (the detail a click would
 // fetch) and the word's records are added to the session's; the summary is recomputed with the CLI's functions.
-import type { LensController } from '../client/bridge';
+import type { LensController } from './lens-controller';
 import { stepMeasures } from '../core/evidence/measures';
 import { objectCells } from '../core/evidence/object-cells';
 import {
