@@ -4,7 +4,7 @@ import { connectEngine, type EngineClient, type WorkerPort } from '../../src/cli
 import type { ImageReader } from '../../src/controllers/lens-controller';
 import { aggregateAttention } from '../../src/core/attention/aggregate';
 import { outlierShare } from '../../src/core/attention/share';
-import { topK } from '../../src/core/tensor/topk';
+import { selectOutliers } from '../../src/core/attention/outliers';
 import type { EngineApi } from '../../src/engine/engine';
 import { createServer } from '../../src/engine/server';
 import type { LensError } from '../../src/protocol/errors';
@@ -132,7 +132,7 @@ export function fakeEngine(): FakeEngine {
     async 'run/start'(params) {
       state.runs.push(params);
       const runId = nextRunId++;
-      const outliers = topK(SCORES, params.damro.k);
+      const outliers = selectOutliers(SCORES, params.damro.k);
       emit({
         type: 'run/outliers',
         runId,
