@@ -172,12 +172,17 @@ export interface EvalImageParams {
   readonly maxNewTokens: number;
   /** Also measure each generated token's attention over the image (hallucination evidence); costs the read-back. */
   readonly evidence?: boolean;
+  /** Methods answered beside the two captions in the same loop, after the same vision pass. */
+  readonly methods?: readonly ComparedMethod[];
 }
+
+/** Per caption, and per compared method the call asked for. */
+export type EvalPerMethod<T> = Readonly<Record<CaptionKind, T>> & Readonly<Partial<Record<ComparedMethodName, T>>>;
 
 export interface EvalItemAnswer {
   readonly key: string;
-  readonly outputs: Readonly<Record<CaptionKind, string>>;
-  readonly tokens: Readonly<Record<CaptionKind, number>>;
+  readonly outputs: EvalPerMethod<string>;
+  readonly tokens: EvalPerMethod<number>;
   /** Present when the call asked for evidence. */
   readonly evidence?: ItemEvidence;
 }

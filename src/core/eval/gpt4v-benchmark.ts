@@ -2,7 +2,15 @@
 // description and a reasoning question per image); both methods answer each item's instruction, then a judge
 // model scores the two answers side by side. Scoring reads the judge's verdicts, which the caller fetched.
 import { LensError } from '../../protocol/errors';
-import type { Benchmark, BenchmarkSummary, EvalItem, ItemScores, Method, MetricRow } from './benchmark';
+import {
+  valueOf,
+  type Benchmark,
+  type BenchmarkSummary,
+  type EvalItem,
+  type ItemScores,
+  type Method,
+  type MetricRow,
+} from './benchmark';
 import { field, parseJsonLines } from './records';
 
 export interface Gpt4vItem extends EvalItem {
@@ -26,7 +34,7 @@ const mean = (values: readonly number[]) =>
   values.length ? values.reduce((a, b) => a + b, 0) / values.length : Number.NaN;
 
 function row(group: string, scored: readonly ItemScores[]): MetricRow {
-  const pick = (metric: string, method: Method) => mean(scored.map((s) => s.values![metric][method]));
+  const pick = (metric: string, method: Method) => mean(scored.map((s) => valueOf(s.values![metric], method)));
   return {
     group,
     values: Object.fromEntries(
@@ -147,7 +155,7 @@ export const PAPER_GPT4V: readonly Gpt4vComparisonRow[] = [
 /** The paper's table with this run's overall means as the last row, laid out as the paper prints it. */
 export function gpt4vComparison(summary: BenchmarkSummary, model: string): Gpt4vComparisonRow[] {
   const all = summary.rows.find((r) => r.group === 'all')!.values;
-  const method = (m: Method) => ({ accuracy: all.accuracy![m], detailedness: all.detailedness![m] });
+  const method = (m: Method) => ({ accuracy: valueOf(all.accuracy!, m), detailedness: valueOf(all.detailedness!, m) });
   return [...PAPER_GPT4V, { model, source: 'this run', original: method('baseline'), damro: method('damro') }];
 }
 
