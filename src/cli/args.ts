@@ -14,7 +14,7 @@ export const USAGE = `usage:
                   [--shard i/n] [--limit N] [--preset paper|custom] [--alpha A] [--beta B] [--k K]
                   [--mode sample|greedy] [--seed N] [--max-new-tokens N] [--dtype fp32|q4|fp16|q4f16]
                   [--cls-scorer clip-single-head|head-mean] [--rule damro|official] [--data DIR]
-                  [--methods vcd,m3id,avisc,ablation] [--vcd.alpha A --m3id.gamma G ...]
+                  [--methods vcd,m3id,avisc,ablation] [--vcd.alpha A --m3id.lambda L ...]
                   gpt4v: --judge-url URL --judge-model NAME [--concurrency N] [--judge-timeout S] [--yes]
   npm run eval -- merge --out DIR SHARD_DIR... [--rule damro|official] [--data DIR]
                   [gpt4v: --images DIR and the judge options above]
