@@ -70,9 +70,10 @@ const cell = (value: number | undefined, percent: boolean) =>
 export function formatSummary(summary: BenchmarkSummary): string {
   const width = Math.max(...summary.metrics.map((m) => m.label.length), ...summary.rows.map((r) => r.group.length)) + 2;
   const methods = summaryMethods(summary);
+  const column = Math.max(10, ...methods.map((m) => methodLabel(m).length + 2));
   const lines = [
     `${summary.benchmark.toUpperCase()} ${summary.split} (${summary.notes.join('; ')})`,
-    `${''.padEnd(width)}${methods.map((m) => methodLabel(m).padStart(10)).join('')}`,
+    `${''.padEnd(width)}${methods.map((m) => methodLabel(m).padStart(column)).join('')}`,
   ];
   for (const row of summary.rows) {
     if (summary.rows.length > 1) lines.push(row.group);
@@ -80,7 +81,7 @@ export function formatSummary(summary: BenchmarkSummary): string {
       const value = row.values[metric.name];
       if (!value) continue;
       lines.push(
-        `${(summary.rows.length > 1 ? `  ${metric.label}` : metric.label).padEnd(width)}${methods.map((m) => cell(value[m], metric.percent).padStart(10)).join('')}`,
+        `${(summary.rows.length > 1 ? `  ${metric.label}` : metric.label).padEnd(width)}${methods.map((m) => cell(value[m], metric.percent).padStart(column)).join('')}`,
       );
     }
   }

@@ -106,7 +106,8 @@ export async function openShardFolder(
   for (const method of methods) {
     await writeFile(
       answersPath(dir, method),
-      kept.map((item) => valueOf(answerLines(benchmark, item, answered.get(item.key)!, config.modelId), method))
+      kept
+        .map((item) => valueOf(answerLines(benchmark, item, answered.get(item.key)!, config.modelId), method))
         .join(''),
     );
   }
@@ -121,7 +122,8 @@ export async function openShardFolder(
     repaired,
     async append(answers) {
       const lines = answers.map(({ item, outputs }) => answerLines(benchmark, item, outputs, config.modelId));
-      for (const method of methods) await appendFile(answersPath(dir, method), lines.map((l) => valueOf(l, method)).join(''));
+      for (const method of methods)
+        await appendFile(answersPath(dir, method), lines.map((l) => valueOf(l, method)).join(''));
       const withEvidence = answers.flatMap(({ item, evidence: e }) => (e ? [evidenceLine(item.key, e)] : []));
       if (withEvidence.length) await appendFile(evidencePath(dir), withEvidence.join(''));
     },

@@ -14,7 +14,12 @@ export interface EvalAnswer {
 }
 
 /** The answers-file lines of one answered item, per method it was answered with. */
-export function answerLines(benchmark: Benchmark, item: EvalItem, outputs: Outputs, modelId: string): PerMethod<string> {
+export function answerLines(
+  benchmark: Benchmark,
+  item: EvalItem,
+  outputs: Outputs,
+  modelId: string,
+): PerMethod<string> {
   return perMethod(methodsOf(outputs), (m) =>
     toJsonLine(benchmark.record(item, valueOf(outputs, m), modelId) as AnswerRecord),
   );
@@ -44,7 +49,10 @@ export function readAnswers(
   const answers = new Map<string, Outputs>();
   for (const key of byMethod[0]?.keys() ?? []) {
     if (byMethod.every((answered) => answered.has(key)))
-      answers.set(key, perMethod(methods, (m) => byMethod[methods.indexOf(m)].get(key)!));
+      answers.set(
+        key,
+        perMethod(methods, (m) => byMethod[methods.indexOf(m)].get(key)!),
+      );
   }
   return answers;
 }
@@ -97,6 +105,8 @@ export function answersFiles(
   modelId: string,
 ): PerMethod<string> {
   return perMethod(methodsOf(outputs), (m) =>
-    items.map((item, i) => toJsonLine(benchmark.record(item, valueOf(outputs, m)[i], modelId) as AnswerRecord)).join(''),
+    items
+      .map((item, i) => toJsonLine(benchmark.record(item, valueOf(outputs, m)[i], modelId) as AnswerRecord))
+      .join(''),
   );
 }

@@ -68,10 +68,7 @@ export async function answerImage(ctx: AnswerImageContext): Promise<EvalImageRes
     if (signal.aborted) break;
     const rows = await model.buildRows(item.prompt, image, outliers);
     const lanes = choices.length
-      ? await buildMethodLanes(
-          { model, prompt: item.prompt, image, fullRow: rows.full, encode: encodeWith },
-          choices,
-        )
+      ? await buildMethodLanes({ model, prompt: item.prompt, image, fullRow: rows.full, encode: encodeWith }, choices)
       : undefined;
     const runner = model.createRunner();
     const ids: Record<CaptionKind, number[]> = { baseline: [], damro: [] };
