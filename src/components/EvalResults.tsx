@@ -17,6 +17,10 @@ const COLOURS: Readonly<Record<Method, string>> = {
   ablation: '#c4434f',
 };
 
+/** "baseline and DAMRO", "baseline, DAMRO and VCD". */
+const spoken = (names: readonly string[]) =>
+  names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : names.join('');
+
 const cell = (value: number | undefined, percent: boolean) =>
   value === undefined || Number.isNaN(value) ? 'n/a' : percent ? (100 * value).toFixed(2) : value.toFixed(2);
 
@@ -127,7 +131,7 @@ export function EvalResults() {
         height={HEIGHT}
         viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
         role="img"
-        aria-label={`${metrics.find((m) => m.name === chosen)?.label}: ${layout.methods.map(methodLabel).join(', ')}`}
+        aria-label={`${metrics.find((m) => m.name === chosen)?.label}: ${spoken(layout.methods.map(methodLabel))}`}
       >
         <line
           x1={layout.plot.left}

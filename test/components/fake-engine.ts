@@ -202,13 +202,15 @@ export function fakeEngine(): FakeEngine {
       return { dims: [LAYERS, HEADS, IMAGE_TOKENS], data: detailOf(caption, step) };
     },
     // Benchmark answers: the baseline always says yes, DAMRO always no.
-    async 'eval/image'({ items }) {
+    async 'eval/image'({ items, methods = [] }) {
       await state.answersHeld;
+      // Compared methods answer "Yes" like the baseline.
+      const also = (value: string | number) => Object.fromEntries(methods.map((m) => [m.method, value]));
       return {
         answers: items.map(({ key }) => ({
           key,
-          outputs: { baseline: 'Yes', damro: 'No' },
-          tokens: { baseline: 1, damro: 1 },
+          outputs: { baseline: 'Yes', damro: 'No', ...also('Yes') },
+          tokens: { baseline: 1, damro: 1, ...also(1) },
         })),
         cancelled: false,
         timings: { visionMs: 1, decodeMs: 1 },
