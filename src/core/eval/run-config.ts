@@ -28,8 +28,15 @@ export interface EvalRunConfig {
 export function runIdentity(config: EvalRunConfig): string {
   const { benchmark, split, modelId, dtype, settings, limit, clsScorer = 'clip-single-head' } = config;
   const { damro, decoding, seed, maxNewTokens, methods } = settings;
-  // Compared methods join the identity only when there are any, so a run without them keeps its old name.
-  const compared = methods?.length ? [methods.map(({ method, params }) => [method, sortedParams(params)])] : [];
+  // Compared methods join the identity only when there are any, so a run without them keeps its old name; their
+  // order does not matter (the columns have a fixed order).
+  const compared = methods?.length
+    ? [
+        [...methods]
+          .sort((a, b) => (a.method < b.method ? -1 : 1))
+          .map(({ method, params }) => [method, sortedParams(params)]),
+      ]
+    : [];
   return JSON.stringify([
     benchmark,
     split,

@@ -9,6 +9,7 @@ import { popeBenchmark, type PopeItem } from '../../../../src/core/eval/pope-ben
 import { paperPreset } from '../../../../src/core/eval/presets';
 import { checkSameRun, runIdentity, type EvalRunConfig } from '../../../../src/core/eval/run-config';
 import { toJsonLine } from '../../../../src/core/eval/records';
+import type { ComparedMethod } from '../../../../src/protocol/messages';
 
 // Four questions: labels yes, yes, no, no.
 const items: PopeItem[] = (['yes', 'yes', 'no', 'no'] as const).map((label, i) => ({
@@ -125,6 +126,10 @@ describe('a run with compared methods', () => {
     expect(runIdentity({ ...base, settings: { ...base.settings, methods: [] } })).toBe(runIdentity(base));
     expect(JSON.parse(runIdentity(base))).toHaveLength(12);
     expect(() => checkSameRun(base, withVcd, 'shard 1')).toThrow(/\(compared methods differ\)/);
+    const ablation = { method: 'ablation', params: { k: 10 } } as const;
+    const vcd = withVcd.settings.methods![0];
+    const both = (methods: ComparedMethod[]) => runIdentity({ ...base, settings: { ...base.settings, methods } });
+    expect(both([vcd, ablation])).toBe(both([ablation, vcd]));
     const otherAlpha = {
       ...withVcd.settings.methods![0],
       params: { ...withVcd.settings.methods![0].params, alpha: 2 },
