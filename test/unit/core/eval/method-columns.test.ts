@@ -1,10 +1,13 @@
-// Benchmark tables with a column per method: a run that compares VCD beside baseline and DAMRO scores, prints and
-// exports each method from its own answers, and a run without compared methods keeps its old files and name.
+// Benchmark tables with a column per method: a run that compares methods beside baseline and DAMRO scores (POPE,
+// CHAIR, MME), prints and exports each method from its own answers, and a run without compared methods keeps its
+// old files and name.
 import { describe, expect, it } from 'vitest';
 import { formatSummary } from '../../../../src/cli/report';
 import { mergeAnswers, readAnswers } from '../../../../src/core/eval/answers';
 import { comparedChoices, runMethods, summaryMethods } from '../../../../src/core/eval/benchmark';
+import { chairBenchmark, type ChairItem } from '../../../../src/core/eval/chair-benchmark';
 import { summariesCsv } from '../../../../src/core/eval/export';
+import { mmeBenchmark, type MmeItem } from '../../../../src/core/eval/mme-benchmark';
 import { popeBenchmark, type PopeItem } from '../../../../src/core/eval/pope-benchmark';
 import { paperPreset } from '../../../../src/core/eval/presets';
 import { checkSameRun, runIdentity, type EvalRunConfig } from '../../../../src/core/eval/run-config';
@@ -147,5 +150,63 @@ describe('a run with compared methods', () => {
     expect(() => comparedChoices([vcd, vcd])).toThrow(/vcd is asked for twice/);
     expect(() => comparedChoices([{ method: 'vcd', params: { alpha: 1 } }])).toThrow(/missing/);
     expect(comparedChoices([vcd])).toEqual([vcd]);
+  });
+});
+
+describe('CHAIR and MME tables with a compared method', () => {
+  it('score CHAIR per method: two captions, ground truth {person, couch}, an object per word', () => {
+    const chairItems: ChairItem[] = [1, 2].map((imageId) => ({
+      key: String(imageId),
+      image: 'a.jpg',
+      prompt: 'p',
+      imageId,
+    }));
+    const summary = chairBenchmark.score(
+      chairItems,
+      // baseline: "dog" hallucinated in caption 1 → CHAIR_s 1/2, CHAIR_i 1/3, recall (1 + 1)/4 = 1/2.
+      // DAMRO: nothing hallucinated → 0, 0, recall (2 + 1)/4 = 3/4. Ablation: everything → 1, 3/3 = 1, recall 0.
+      { baseline: ['person dog', 'couch'], damro: ['person couch', 'person'], ablation: ['cat', 'cat dog'] },
+      'coco500',
+      { chair: { nodesOf: (caption) => caption.split(' '), groundTruth: () => new Set(['person', 'couch']) } },
+    );
+    const values = summary.rows[0].values;
+    expect(values.chairS).toEqual({ baseline: 1 / 2, damro: 0, ablation: 1 });
+    expect(values.chairI).toEqual({ baseline: 1 / 3, damro: 0, ablation: 1 });
+    expect(values.recall).toEqual({ baseline: 1 / 2, damro: 3 / 4, ablation: 0 });
+  });
+
+  it('score MME per method: two existence images, each asked a yes and a no question', () => {
+    const mmeItems: MmeItem[] = ['a.jpg', 'b.jpg'].flatMap((image) =>
+      ['Yes', 'No'].map((gt) => ({
+        key: `${image} ${gt}`,
+        image,
+        prompt: 'p',
+        category: 'existence' as const,
+        question: `Is it ${gt}?`,
+        gt,
+      })),
+    );
+    const summary = mmeBenchmark.score(
+      mmeItems,
+      {
+        // All right: acc 4/4, acc+ 2/2, score 100·(1 + 1) = 200.
+        baseline: ['Yes', 'No', 'Yes', 'No'],
+        // Always yes: acc 2/4, acc+ 0/2, score 50.
+        damro: ['Yes', 'Yes', 'Yes', 'Yes'],
+        // Only b's yes question wrong: acc 3/4, acc+ 1/2 (image a), score 100·(0.75 + 0.5) = 125.
+        m3id: ['Yes', 'No', 'No', 'No'],
+      },
+      'all',
+      {},
+    );
+    const existence = summary.rows.find((r) => r.group === 'existence')!.values;
+    expect(existence.acc).toEqual({ baseline: 1, damro: 0.5, m3id: 0.75 });
+    expect(existence.accPlus).toEqual({ baseline: 1, damro: 0, m3id: 0.5 });
+    expect(existence.score).toEqual({ baseline: 200, damro: 50, m3id: 125 });
+    expect(summary.rows.find((r) => r.group === 'Perception')!.values.score).toEqual({
+      baseline: 200,
+      damro: 50,
+      m3id: 125,
+    });
   });
 });
