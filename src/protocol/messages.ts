@@ -161,7 +161,10 @@ export interface EvalItemRequest {
   readonly seed: number;
 }
 
-/** Every question about one image, answered with the baseline and DAMRO captions; the vision pass runs once. */
+/**
+ * Every question about one image, answered with the baseline and DAMRO captions and any compared method; the vision
+ * pass runs once.
+ */
 export interface EvalImageParams {
   /** Chosen by the caller so that `eval/cancel` can name the call before it returns. */
   readonly jobId: number;

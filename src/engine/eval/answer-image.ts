@@ -1,5 +1,6 @@
 // Benchmark answering: every question about one image through the same pieces as an interactive run (the
-// cached vision pass, DAMRO's top-k outliers, the model's rows, the shared decode loop), minus what only the
+// cached vision pass, DAMRO's top-k outliers, the model's rows, the compared methods' lanes, the shared decode
+// loop), minus what only the
 // visualiser reads: no per-token events are sent, and decoder attention is read back only when the caller asks
 // for hallucination evidence, reduced here to 3 numbers per layer and token.
 import { selectOutliers } from '../../core/attention/outliers';
@@ -54,7 +55,8 @@ export async function answerImage(ctx: AnswerImageContext): Promise<EvalImageRes
       }
     : undefined;
   const keepRow = params.evidence ? (row: RowSpec) => row : withoutAttention;
-  // One noised vision pass per image: VCD is the only method that asks for one, with the same settings every item.
+  // One noised vision pass per image (timed as decoding): VCD is the only method that asks for one, with the same
+  // settings for every item.
   let noised: Promise<EncodedImage> | undefined;
   const encodeWith = (options: EncodeOptions) => (noised ??= model.encodeImage(params.image, options));
   const laneRows = (lane: MethodLane): MethodLane => ({
