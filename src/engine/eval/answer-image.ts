@@ -1,8 +1,7 @@
 // Benchmark answering: every question about one image through the same pieces as an interactive run (the
 // cached vision pass, DAMRO's top-k outliers, the model's rows, the compared methods' lanes, the shared decode
-// loop), minus what only the
-// visualiser reads: no per-token events are sent, and decoder attention is read back only when the caller asks
-// for hallucination evidence, reduced here to 3 numbers per layer and token.
+// loop), minus what only the visualiser reads: no per-token events are sent, and decoder attention is read back
+// only when the caller asks for hallucination evidence, reduced here to 3 numbers per layer and token.
 import { selectOutliers } from '../../core/attention/outliers';
 import { comparedChoices } from '../../core/eval/benchmark';
 import { rowNorms, stepMeasures } from '../../core/evidence/measures';
