@@ -1,17 +1,20 @@
 // Command line of `npm run eval`: a benchmark run (pope | chair | mme | gpt4v) or a merge of shard folders.
 import { parseArgs } from 'node:util';
+import { COMPARED_METHODS, comparedChoices } from '../core/eval/benchmark';
 import { BENCHMARKS, checkSplit, type BenchmarkName } from '../core/eval/benchmarks';
 import { parseShard } from '../core/eval/items';
 import { paperPreset, type EvalSettings } from '../core/eval/presets';
 import type { EvalRunConfig } from '../core/eval/run-config';
+import { METHODS } from '../core/methods/registry';
 import { LensError } from '../protocol/errors';
-import type { ClsScorer, Dtype } from '../protocol/messages';
+import type { ClsScorer, ComparedMethod, ComparedMethodName, Dtype } from '../protocol/messages';
 
 export const USAGE = `usage:
   npm run eval -- pope|chair|mme|gpt4v --images DIR --model ID --out DIR [--split S] [--backend node|chromium]
                   [--shard i/n] [--limit N] [--preset paper|custom] [--alpha A] [--beta B] [--k K]
                   [--mode sample|greedy] [--seed N] [--max-new-tokens N] [--dtype fp32|q4|fp16|q4f16]
                   [--cls-scorer clip-single-head|head-mean] [--rule damro|official] [--data DIR]
+                  [--methods vcd,m3id,avisc,ablation] [--vcd.alpha A --m3id.lambda L ...]
                   gpt4v: --judge-url URL --judge-model NAME [--concurrency N] [--judge-timeout S] [--yes]
   npm run eval -- merge --out DIR SHARD_DIR... [--rule damro|official] [--data DIR]
                   [gpt4v: --images DIR and the judge options above]
@@ -22,6 +25,8 @@ export const USAGE = `usage:
   --preset    paper (default): the paper's α/β/k, sampling at T = 1, seed 42; custom: only what you pass
   --cls-scorer  DAMRO's outlier score for an encoder with a CLS token: clip-single-head (default; the paper's
               LLaVA-1.5 setting, one softmax over the full width) or head-mean (its InstructBLIP setting)
+  --methods   contrastive methods answered beside baseline and DAMRO in the same pass (one answers file and
+              one table column each); --METHOD.PARAM sets one hyper-parameter (default: the method's paper's)
   --limit     ask the first N questions, rounded up to whole images
   --shard     i/n: this machine's share (whole images, round-robin); merge the n output folders afterwards
   --data      the folder with the question lists, laid out as public/data/ (the default: the repository's
@@ -99,6 +104,11 @@ export interface HelpCommand {
   readonly kind: 'help';
 }
 
+/** --vcd.alpha and the like: one option per hyper-parameter of each method a run may compare. */
+const METHOD_PARAMS = COMPARED_METHODS.flatMap((method) =>
+  Object.keys(METHODS[method].defaults).map((name) => ({ method, name, option: `${method}.${name}` })),
+);
+
 function parse(argv: readonly string[]) {
   try {
     return parseArgs({
@@ -131,6 +141,8 @@ function parse(argv: readonly string[]) {
         concurrency: { type: 'string' },
         'judge-timeout': { type: 'string' },
         yes: { type: 'boolean' },
+        methods: { type: 'string' },
+        ...Object.fromEntries(METHOD_PARAMS.map(({ option }) => [option, { type: 'string' as const }])),
       },
     });
   } catch (error) {
@@ -155,6 +167,30 @@ function judgeOptions(values: ReturnType<typeof parse>['values']): JudgeOptions 
     timeoutMs: seconds * 1000,
     consent: values.yes === true,
   };
+}
+
+/** The methods --methods names, each with its paper's defaults overridden by its --METHOD.PARAM options. */
+function comparedMethods(values: ReturnType<typeof parse>['values']): ComparedMethod[] | undefined {
+  const names = (values.methods ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const given = values as Readonly<Record<string, string | boolean | string[] | undefined>>;
+  for (const { method, option } of METHOD_PARAMS)
+    if (given[option] !== undefined && !names.includes(method)) bad(`--${option} needs ${method} in --methods.`);
+  const methods = names.map((name): ComparedMethod => {
+    const own = METHOD_PARAMS.filter((p) => p.method === name);
+    const params = Object.fromEntries(
+      own.map(({ method, name: param, option }) => [
+        param,
+        number(given[option] as string | undefined, option) ??
+          (METHODS[method].defaults as unknown as Readonly<Record<string, number>>)[param],
+      ]),
+    );
+    return { method: name as ComparedMethodName, params };
+  });
+  comparedChoices(methods);
+  return methods.length ? methods : undefined;
 }
 
 /**
@@ -220,12 +256,14 @@ function parseCommandLine(argv: readonly string[]): RunCommand | MergeCommand | 
   ) {
     bad('--preset paper fixes α, β, k, mode, seed and max new tokens; pass --preset custom to change them.');
   }
-  const settings: EvalSettings = {
+  let settings: EvalSettings = {
     damro: { alpha: given.alpha ?? base.damro.alpha, beta: given.beta ?? base.damro.beta, k: given.k ?? base.damro.k },
     decoding: oneOf(values.mode, ['sample', 'greedy'] as const, 'mode', base.decoding),
     seed: number(values.seed, 'seed') ?? base.seed,
     maxNewTokens: number(values['max-new-tokens'], 'max-new-tokens') ?? base.maxNewTokens,
   };
+  const methods = comparedMethods(values);
+  if (methods) settings = { ...settings, methods };
   const config: EvalRunConfig = {
     benchmark,
     split,

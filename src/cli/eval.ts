@@ -6,6 +6,7 @@ import { benchmarkOf } from '../core/eval/benchmarks';
 import { driveEval } from '../core/eval/driver';
 import { locateImages } from '../core/eval/images';
 import { mergeAnswers } from '../core/eval/answers';
+import { runMethods } from '../core/eval/benchmark';
 import { positionLimitNote } from '../core/eval/position-limit';
 import { formatDuration } from '../core/eval/progress';
 import { checkSameRun, runName } from '../core/eval/run-config';
@@ -144,7 +145,7 @@ async function report(
   const answers = await Promise.all(
     shards.map(async (dir, i) => ({ name: dir, answers: await readFolderAnswers(dir, configs[i]) })),
   );
-  const outputs = mergeAnswers(items.all, answers);
+  const outputs = mergeAnswers(items.all, answers, runMethods(config.settings.methods));
   let judgements;
   if (config.benchmark === 'gpt4v') {
     if (!judge)

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Outputs } from '../core/eval/answers';
-import type { EvalItem, Method } from '../core/eval/benchmark';
+import { valueOf, type EvalItem, type PerMethod } from '../core/eval/benchmark';
 import type { Gpt4vItem } from '../core/eval/gpt4v-benchmark';
 import { groupByImage, pendingItems } from '../core/eval/items';
 import { driveJudge } from '../core/eval/judge-driver';
@@ -92,7 +92,7 @@ export interface JudgeRun {
   readonly imagesDir: string;
   readonly imagePaths: ReadonlyMap<string, string>;
   readonly items: readonly EvalItem[];
-  readonly outputs: Readonly<Record<Method, readonly string[]>>;
+  readonly outputs: PerMethod<readonly string[]>;
   readonly judge: JudgeOptions;
   readonly apiKey: string;
   readonly log: (line: string) => void;
@@ -110,7 +110,10 @@ export async function judgeFolder(run: JudgeRun): Promise<Map<string, Judgement>
   await mkdir(run.dir, { recursive: true });
   run.log(`gpt4v: ${judgeCost(items, new Set(judgements.keys()), judge, client.url)}; ${judge.concurrency} at once.`);
   const answers = new Map<string, Outputs>(
-    items.map((item, i) => [item.key, { baseline: run.outputs.baseline[i], damro: run.outputs.damro[i] }]),
+    items.map((item, i) => [
+      item.key,
+      { baseline: valueOf(run.outputs, 'baseline')[i], damro: valueOf(run.outputs, 'damro')[i] },
+    ]),
   );
   const stop = new AbortController();
   run.onInterrupt?.(() => stop.abort(new LensError('bad-request', 'stopped')));

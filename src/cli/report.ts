@@ -3,8 +3,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { answersFiles } from '../core/eval/answers';
-import type { BenchmarkSummary, EvalItem, Method, ScoreContext } from '../core/eval/benchmark';
-import { METHODS } from '../core/eval/benchmark';
+import type { BenchmarkSummary, EvalItem, PerMethod, ScoreContext } from '../core/eval/benchmark';
+import { methodLabel, methodsOf, summaryMethods, valueOf } from '../core/eval/benchmark';
 import { benchmarkOf } from '../core/eval/benchmarks';
 import { formatAD, gpt4vComparison } from '../core/eval/gpt4v-benchmark';
 import { mmeResultsText, type MmeItem } from '../core/eval/mme-benchmark';
@@ -18,13 +18,13 @@ export async function writeResults(
   dir: string,
   config: EvalRunConfig,
   items: readonly EvalItem[],
-  outputs: Readonly<Record<Method, readonly string[]>>,
+  outputs: PerMethod<readonly string[]>,
   context: ScoreContext,
 ): Promise<BenchmarkSummary> {
   const benchmark = benchmarkOf(config.benchmark);
   await mkdir(dir, { recursive: true });
   const files = answersFiles(benchmark, items, outputs, config.modelId);
-  for (const method of METHODS) await writeFile(answersPath(dir, method), files[method]);
+  for (const method of methodsOf(files)) await writeFile(answersPath(dir, method), valueOf(files, method));
   if (config.benchmark === 'pope') {
     // eval_pope.py divides by the lines of its GT file: with --limit that is this subset.
     const questions = (items as readonly PopeItem[]).map(({ question: q }) =>
@@ -33,7 +33,7 @@ export async function writeResults(
     await writeFile(join(dir, 'questions.jsonl'), questions.join(''));
   }
   if (config.benchmark === 'mme') {
-    for (const method of METHODS) {
+    for (const method of methodsOf(outputs)) {
       const folder = join(dir, `Your_Results-${method}`);
       await mkdir(folder, { recursive: true });
       for (const category of [...MME_PERCEPTION, ...MME_COGNITION]) {
@@ -43,7 +43,7 @@ export async function writeResults(
             join(folder, `${category}.txt`),
             mmeResultsText(
               at.map((i) => items[i] as MmeItem),
-              at.map((i) => outputs[method][i]),
+              at.map((i) => valueOf(outputs, method)[i]),
             ),
           );
       }
@@ -57,8 +57,8 @@ export async function writeResults(
   return summary;
 }
 
-const cell = (value: number, percent: boolean) =>
-  Number.isNaN(value)
+const cell = (value: number | undefined, percent: boolean) =>
+  value === undefined || Number.isNaN(value)
     ? 'n/a'
     : percent
       ? (100 * value).toFixed(2)
@@ -66,12 +66,14 @@ const cell = (value: number, percent: boolean) =>
         ? String(value)
         : value.toFixed(2);
 
-/** A plain-text table: one block per split or category, a line per metric, baseline and DAMRO side by side. */
+/** A plain-text table: one block per split or category, a line per metric, a column per method. */
 export function formatSummary(summary: BenchmarkSummary): string {
   const width = Math.max(...summary.metrics.map((m) => m.label.length), ...summary.rows.map((r) => r.group.length)) + 2;
+  const methods = summaryMethods(summary);
+  const column = Math.max(10, ...methods.map((m) => methodLabel(m).length + 2));
   const lines = [
     `${summary.benchmark.toUpperCase()} ${summary.split} (${summary.notes.join('; ')})`,
-    `${''.padEnd(width)}${'baseline'.padStart(10)}${'DAMRO'.padStart(10)}`,
+    `${''.padEnd(width)}${methods.map((m) => methodLabel(m).padStart(column)).join('')}`,
   ];
   for (const row of summary.rows) {
     if (summary.rows.length > 1) lines.push(row.group);
@@ -79,7 +81,7 @@ export function formatSummary(summary: BenchmarkSummary): string {
       const value = row.values[metric.name];
       if (!value) continue;
       lines.push(
-        `${(summary.rows.length > 1 ? `  ${metric.label}` : metric.label).padEnd(width)}${cell(value.baseline, metric.percent).padStart(10)}${cell(value.damro, metric.percent).padStart(10)}`,
+        `${(summary.rows.length > 1 ? `  ${metric.label}` : metric.label).padEnd(width)}${methods.map((m) => cell(value[m], metric.percent).padStart(column)).join('')}`,
       );
     }
   }

@@ -6,7 +6,7 @@ import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { answerLines, readAnswers, type Outputs } from '../core/eval/answers';
 import type { EvalItem, Method } from '../core/eval/benchmark';
-import { METHODS } from '../core/eval/benchmark';
+import { runMethods, valueOf } from '../core/eval/benchmark';
 import { benchmarkOf } from '../core/eval/benchmarks';
 import { checkSameRun, type EvalRunConfig } from '../core/eval/run-config';
 import { parseJsonLines } from '../core/eval/records';
@@ -56,12 +56,12 @@ export async function readFolderAnswers(
 ): Promise<Map<string, Outputs>> {
   const texts = Object.fromEntries(
     await Promise.all(
-      METHODS.map(
+      runMethods(config.settings.methods).map(
         async (m) => [m, existsSync(answersPath(dir, m)) ? await readFile(answersPath(dir, m), 'utf8') : ''] as const,
       ),
     ),
   );
-  return readAnswers(benchmarkOf(config.benchmark), texts as Record<Method, string>, dir, dropHalfWritten);
+  return readAnswers(benchmarkOf(config.benchmark), texts, dir, dropHalfWritten);
 }
 
 export interface ShardFolder {
@@ -102,10 +102,13 @@ export async function openShardFolder(
   }
   // Rewritten without half-written or repeated lines, so the files stay valid reference answer files.
   const kept = items.filter((item) => answered.has(item.key));
-  for (const method of METHODS) {
+  const methods = runMethods(config.settings.methods);
+  for (const method of methods) {
     await writeFile(
       answersPath(dir, method),
-      kept.map((item) => answerLines(benchmark, item, answered.get(item.key)!, config.modelId)[method]).join(''),
+      kept
+        .map((item) => valueOf(answerLines(benchmark, item, answered.get(item.key)!, config.modelId), method))
+        .join(''),
     );
   }
   const keptEvidence = kept.filter((item) => evidence.has(item.key));
@@ -119,7 +122,8 @@ export async function openShardFolder(
     repaired,
     async append(answers) {
       const lines = answers.map(({ item, outputs }) => answerLines(benchmark, item, outputs, config.modelId));
-      for (const method of METHODS) await appendFile(answersPath(dir, method), lines.map((l) => l[method]).join(''));
+      for (const method of methods)
+        await appendFile(answersPath(dir, method), lines.map((l) => valueOf(l, method)).join(''));
       const withEvidence = answers.flatMap(({ item, evidence: e }) => (e ? [evidenceLine(item.key, e)] : []));
       if (withEvidence.length) await appendFile(evidencePath(dir), withEvidence.join(''));
     },

@@ -2,6 +2,7 @@ import { useEffect, type ChangeEvent } from 'react';
 import type { PickedFile } from '../controllers/eval-controller';
 import { BENCHMARKS, type BenchmarkName } from '../core/eval/benchmarks';
 import { paperPreset } from '../core/eval/presets';
+import { METHODS } from '../core/methods/registry';
 import { positionLimitNote } from '../core/eval/position-limit';
 import { formatDuration } from '../core/eval/progress';
 import { evalFormChanged } from '../state/eval-actions';
@@ -27,10 +28,12 @@ export function EvalPanel() {
   const modelId = useLens((s) => s.model.info?.id);
   const modelInfo = useLens((s) => s.model.info);
   const dtype = useLens((s) => s.settings.dtype);
+  const methods = useLens((s) => s.settings.methods);
+  const methodParams = useLens((s) => s.settings.methodParams);
   const { form, phase, progress, folder, kept } = evaluation;
   useEffect(() => {
     void controller?.checkKept();
-  }, [controller, form, modelId, dtype]);
+  }, [controller, form, modelId, dtype, methods, methodParams]);
   if (!controller) return null;
   const running = RUNNING.has(phase);
   const settings = form.preset === 'paper' ? paperPreset(form.benchmark).settings : form.custom;
@@ -249,6 +252,11 @@ export function EvalPanel() {
         </button>
       </div>
       {!modelReady && <p className="panel__hint">Load a model first.</p>}
+      {methods.length > 0 && (
+        <p className="panel__hint" data-testid="eval-methods">
+          {`Also answered with ${methods.map((m) => METHODS[m].label).join(', ')} (chosen under the captions, at their settings there): one more column each.`}
+        </p>
+      )}
       {limitNote && (
         <p className="panel__hint" data-testid="eval-position-limit">
           {limitNote}

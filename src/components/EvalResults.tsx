@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { BenchmarkSummary } from '../core/eval/benchmark';
+import { methodLabel, summaryMethods, type BenchmarkSummary, type Method } from '../core/eval/benchmark';
 import { summariesCsv } from '../core/eval/export';
 import { evalBars } from '../viz/eval-bars';
 import { useLens } from '../state/store';
@@ -8,7 +8,18 @@ import { Gpt4vDetails } from './Gpt4vDetails';
 
 const WIDTH = 520;
 const HEIGHT = 220;
-const COLOURS = { baseline: '#8a8f98', damro: '#2f7be5' } as const;
+const COLOURS: Readonly<Record<Method, string>> = {
+  baseline: '#8a8f98',
+  damro: '#2f7be5',
+  vcd: '#e5892f',
+  m3id: '#3aa36b',
+  avisc: '#b04fc4',
+  ablation: '#c4434f',
+};
+
+/** "baseline and DAMRO", "baseline, DAMRO and VCD". */
+const spoken = (names: readonly string[]) =>
+  names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : names.join('');
 
 const cell = (value: number | undefined, percent: boolean) =>
   value === undefined || Number.isNaN(value) ? 'n/a' : percent ? (100 * value).toFixed(2) : value.toFixed(2);
@@ -29,6 +40,7 @@ function savePng(svg: SVGSVGElement | null, name: string): void {
 }
 
 function Table({ summary }: { summary: BenchmarkSummary }) {
+  const methods = summaryMethods(summary);
   return (
     <table className="eval__table">
       <caption>{`${summary.benchmark.toUpperCase()} ${summary.split} — ${summary.notes.join('; ')}`}</caption>
@@ -36,31 +48,31 @@ function Table({ summary }: { summary: BenchmarkSummary }) {
         <tr>
           <th scope="col">{summary.rows.length > 1 ? 'group' : 'split'}</th>
           {summary.metrics.map((m) => (
-            <th key={m.name} scope="col" colSpan={2}>
+            <th key={m.name} scope="col" colSpan={methods.length}>
               {m.label}
             </th>
           ))}
         </tr>
         <tr>
           <th />
-          {summary.metrics.map((m) => [
-            <th key={`${m.name}b`} scope="col">
-              baseline
-            </th>,
-            <th key={`${m.name}d`} scope="col">
-              DAMRO
-            </th>,
-          ])}
+          {summary.metrics.map((m) =>
+            methods.map((method) => (
+              <th key={`${m.name}-${method}`} scope="col">
+                {methodLabel(method)}
+              </th>
+            )),
+          )}
         </tr>
       </thead>
       <tbody>
         {summary.rows.map((row) => (
           <tr key={row.group}>
             <th scope="row">{row.group}</th>
-            {summary.metrics.map((m) => [
-              <td key={`${m.name}b`}>{cell(row.values[m.name]?.baseline, m.percent)}</td>,
-              <td key={`${m.name}d`}>{cell(row.values[m.name]?.damro, m.percent)}</td>,
-            ])}
+            {summary.metrics.map((m) =>
+              methods.map((method) => (
+                <td key={`${m.name}-${method}`}>{cell(row.values[m.name]?.[method], m.percent)}</td>
+              )),
+            )}
           </tr>
         ))}
       </tbody>
@@ -119,7 +131,7 @@ export function EvalResults() {
         height={HEIGHT}
         viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
         role="img"
-        aria-label={`${metrics.find((m) => m.name === chosen)?.label}: baseline and DAMRO`}
+        aria-label={`${metrics.find((m) => m.name === chosen)?.label}: ${spoken(layout.methods.map(methodLabel))}`}
       >
         <line
           x1={layout.plot.left}
@@ -148,14 +160,14 @@ export function EvalResults() {
             {g.label}
           </text>
         ))}
-        <rect x={layout.plot.left} y={HEIGHT - 14} width={10} height={10} fill={COLOURS.baseline} />
-        <text x={layout.plot.left + 14} y={HEIGHT - 5} fontSize={10} fill="currentColor">
-          baseline
-        </text>
-        <rect x={layout.plot.left + 70} y={HEIGHT - 14} width={10} height={10} fill={COLOURS.damro} />
-        <text x={layout.plot.left + 84} y={HEIGHT - 5} fontSize={10} fill="currentColor">
-          DAMRO
-        </text>
+        {layout.methods.map((method, i) => (
+          <g key={method}>
+            <rect x={layout.plot.left + 70 * i} y={HEIGHT - 14} width={10} height={10} fill={COLOURS[method]} />
+            <text x={layout.plot.left + 70 * i + 14} y={HEIGHT - 5} fontSize={10} fill="currentColor">
+              {methodLabel(method)}
+            </text>
+          </g>
+        ))}
       </svg>
       <div className="row">
         <button

@@ -4,7 +4,7 @@
 // the judge the person named, once they agreed to (asked the first time a run would send to that endpoint,
 // before anything runs); its verdicts are kept the same way.
 import { mergeAnswers, type Outputs } from '../core/eval/answers';
-import type { EvalItem, ScoreContext, SourceFiles } from '../core/eval/benchmark';
+import { runMethods, type EvalItem, type ScoreContext, type SourceFiles } from '../core/eval/benchmark';
 import { benchmarkOf } from '../core/eval/benchmarks';
 import { driveEval, type EvalEngine } from '../core/eval/driver';
 import { locateImages, sniffImageMime } from '../core/eval/images';
@@ -27,6 +27,7 @@ import {
   evalPhase,
   evalProgressed,
 } from '../state/eval-actions';
+import { comparedMethods } from '../state/derive';
 import { store } from '../state/store';
 import type { EngineClient } from '../client/engine-client';
 import type { AnswerStorage } from '../client/eval-storage';
@@ -93,12 +94,15 @@ function currentConfig(): EvalRunConfig {
   const { form } = store.getState().evaluation;
   const { model, settings } = store.getState();
   if (!model.info) throw new LensError('no-model', 'Load a model first; benchmarks run on the loaded model.');
+  // The methods chosen under the captions are answered beside them, each a column of the results.
+  const methods = comparedMethods(settings);
+  const compared = methods ? { methods } : {};
   return {
     benchmark: form.benchmark,
     split: form.split,
     modelId: model.info.id,
     dtype: settings.dtype,
-    settings: form.preset === 'paper' ? paperPreset(form.benchmark).settings : form.custom,
+    settings: { ...(form.preset === 'paper' ? paperPreset(form.benchmark).settings : form.custom), ...compared },
     limit: form.limit > 0 ? form.limit : undefined,
   };
 }
@@ -162,7 +166,7 @@ export function createEvalController(deps: EvalDeps): EvalController {
         'bad-request',
         'CHAIR scoring needs the caption labeller, which is still loading; press Start again in a moment.',
       );
-    const outputs = mergeAnswers(items, [{ name: 'this browser', answers }]);
+    const outputs = mergeAnswers(items, [{ name: 'this browser', answers }], runMethods(config.settings.methods));
     evalFinished(benchmarkOf(config.benchmark).score(items, outputs, config.split, context));
     const label = deps.evidenceLabeller?.();
     if (config.benchmark === 'chair' && label) {

@@ -161,7 +161,10 @@ export interface EvalItemRequest {
   readonly seed: number;
 }
 
-/** Every question about one image, answered with the baseline and DAMRO captions; the vision pass runs once. */
+/**
+ * Every question about one image, answered with the baseline and DAMRO captions and any compared method; the vision
+ * pass runs once.
+ */
 export interface EvalImageParams {
   /** Chosen by the caller so that `eval/cancel` can name the call before it returns. */
   readonly jobId: number;
@@ -172,12 +175,17 @@ export interface EvalImageParams {
   readonly maxNewTokens: number;
   /** Also measure each generated token's attention over the image (hallucination evidence); costs the read-back. */
   readonly evidence?: boolean;
+  /** Methods answered beside the two captions in the same loop, after the same vision pass. */
+  readonly methods?: readonly ComparedMethod[];
 }
+
+/** Per caption, and per compared method the call asked for. */
+export type EvalPerMethod<T> = Readonly<Record<CaptionKind, T>> & Readonly<Partial<Record<ComparedMethodName, T>>>;
 
 export interface EvalItemAnswer {
   readonly key: string;
-  readonly outputs: Readonly<Record<CaptionKind, string>>;
-  readonly tokens: Readonly<Record<CaptionKind, number>>;
+  readonly outputs: EvalPerMethod<string>;
+  readonly tokens: EvalPerMethod<number>;
   /** Present when the call asked for evidence. */
   readonly evidence?: ItemEvidence;
 }

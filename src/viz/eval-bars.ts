@@ -1,7 +1,7 @@
-// Grouped bars for benchmark results: per split or category, the baseline and DAMRO values of one metric.
-// Geometry only (numbers), drawn as SVG by the component and as PNG through a canvas on export.
+// Grouped bars for benchmark results: per split or category, one bar per method (baseline, DAMRO, any compared
+// method) for one metric. Geometry only (numbers), drawn as SVG by the component and as PNG through a canvas on export.
 import { scaleBand, scaleLinear } from 'd3';
-import type { BenchmarkSummary, Method } from '../core/eval/benchmark';
+import { methodsOf, summaryMethods, type BenchmarkSummary, type Method } from '../core/eval/benchmark';
 
 export interface EvalBar {
   readonly group: string;
@@ -16,13 +16,15 @@ export interface EvalBar {
 export interface EvalBarsLayout {
   readonly bars: readonly EvalBar[];
   readonly groups: readonly { readonly label: string; readonly x: number }[];
+  /** The methods with bars, in column order (the legend). */
+  readonly methods: readonly Method[];
   readonly max: number;
   readonly plot: { readonly left: number; readonly top: number; readonly width: number; readonly height: number };
 }
 
 const MARGIN = { top: 10, right: 10, bottom: 40, left: 44 };
 
-/** Rows without the metric (a group total has no acc) and NaN values are left out. */
+/** Rows without the metric (a group total has no acc), methods a row lacks and NaN values are left out. */
 export function evalBars(
   summaries: readonly BenchmarkSummary[],
   metric: string,
@@ -37,8 +39,9 @@ export function evalBars(
         ? [
             {
               group: summaries.length > 1 && s.rows.length === 1 ? s.split : r.group,
-              baseline: scale * value.baseline,
-              damro: scale * value.damro,
+              values: Object.fromEntries(methodsOf(value).map((m) => [m, scale * value[m]!])) as Partial<
+                Record<Method, number>
+              >,
             },
           ]
         : [];
@@ -50,21 +53,22 @@ export function evalBars(
     width: Math.max(0, width - MARGIN.left - MARGIN.right),
     height: Math.max(0, height - MARGIN.top - MARGIN.bottom),
   };
-  const finite = rows.flatMap((r) => [r.baseline, r.damro]).filter(Number.isFinite);
+  const methods = methodsOf(Object.fromEntries(summaries.flatMap(summaryMethods).map((m) => [m, true])));
+  const finite = rows.flatMap((r) => Object.values(r.values)).filter(Number.isFinite);
   const max = Math.max(1e-9, ...finite);
   const x = scaleBand<string>()
     .domain(rows.map((r) => r.group))
     .range([plot.left, plot.left + plot.width])
     .paddingInner(0.25)
     .paddingOuter(0.1);
-  const inner = scaleBand<Method>().domain(['baseline', 'damro']).range([0, x.bandwidth()]).padding(0.05);
+  const inner = scaleBand<Method>().domain(methods).range([0, x.bandwidth()]).padding(0.05);
   const y = scaleLinear()
     .domain([0, max])
     .range([plot.top + plot.height, plot.top]);
   const bars = rows.flatMap((r) =>
-    (['baseline', 'damro'] as const).flatMap((method) => {
-      const value = r[method];
-      if (!Number.isFinite(value)) return [];
+    methods.flatMap((method) => {
+      const value = r.values[method];
+      if (value === undefined || !Number.isFinite(value)) return [];
       const top = y(Math.max(0, value));
       return [
         {
@@ -79,5 +83,6 @@ export function evalBars(
       ];
     }),
   );
-  return { bars, groups: rows.map((r) => ({ label: r.group, x: (x(r.group) ?? 0) + x.bandwidth() / 2 })), max, plot };
+  const groups = rows.map((r) => ({ label: r.group, x: (x(r.group) ?? 0) + x.bandwidth() / 2 }));
+  return { bars, groups, methods, max, plot };
 }

@@ -1,9 +1,11 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { EngineClient } from '../../src/client/engine-client';
 import { parsePopeQuestions } from '../../src/core/metrics/pope';
-import type { EvalImageParams } from '../../src/protocol/messages';
+import { METHODS } from '../../src/core/methods/registry';
+import type { ComparedMethod, EvalImageParams } from '../../src/protocol/messages';
+import { updateSettings } from '../../src/state/view-actions';
 import { resetStore, store } from '../../src/state/store';
 import { renderBenchmarkApp } from './benchmark-app';
 import { fakeEngine } from './fake-engine';
@@ -81,6 +83,40 @@ describe('the benchmark panel against a scripted engine', () => {
     fireEvent.click(panel.getByRole('button', { name: 'Start' }));
     await waitFor(() => expect(store.getState().evaluation.phase).toBe('done'));
     expect(asked).toHaveLength(2);
+  });
+
+  it('answers the methods chosen under the captions beside baseline and DAMRO, a column and a bar each', async () => {
+    const { engine } = renderPanel();
+    const methods: ComparedMethod[][] = [];
+    const call = engine.client.call;
+    engine.client.call = (method, params, transfer) => {
+      if (method === 'eval/image') methods.push([...((params as EvalImageParams).methods ?? [])]);
+      return call(method, params, transfer);
+    };
+    const panel = within(screen.getByRole('region', { name: 'Benchmarks' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Load model' }));
+    await waitFor(() => expect(store.getState().model.phase).toBe('ready'));
+    act(() => updateSettings({ methods: ['vcd'], methodParams: { vcd: { alpha: 0.5 } } }));
+    expect(panel.getByTestId('eval-methods').textContent).toMatch(/^Also answered with VCD/);
+    pickFolder();
+    fireEvent.change(panel.getByLabelText('Questions (0 = all)'), { target: { value: '6' } });
+    fireEvent.click(panel.getByRole('button', { name: 'Start' }));
+    await waitFor(() => expect(store.getState().evaluation.phase).toBe('done'));
+    expect(methods).toEqual([[{ method: 'vcd', params: { ...METHODS.vcd.defaults, alpha: 0.5 } }]]);
+    expect(panel.getAllByRole('columnheader').map((c) => c.textContent)).toContain('VCD');
+    // The fake answers "Yes" for the baseline and VCD, "No" for DAMRO.
+    const yes = QUESTIONS.slice(0, 6).filter((q) => q.label === 'yes').length;
+    const cells = within(panel.getByRole('row', { name: /^random/ }))
+      .getAllByRole('cell')
+      .map((c) => c.textContent);
+    expect(cells.slice(0, 3)).toEqual([
+      ((100 * yes) / 6).toFixed(2),
+      ((100 * (6 - yes)) / 6).toFixed(2),
+      ((100 * yes) / 6).toFixed(2),
+    ]);
+    expect(
+      panel.getByRole('img', { name: /Accuracy \(%\): baseline, DAMRO and VCD/ }).querySelectorAll('rect[fill]'),
+    ).toHaveLength(6);
   });
 
   it('shows life from Start on, before the first answer arrives: the question in work, a ticking clock and streaming tokens', async () => {

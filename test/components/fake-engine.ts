@@ -228,15 +228,17 @@ export function fakeEngine(): FakeEngine {
       };
     },
     // Benchmark answers: the baseline always says yes, DAMRO always no; the first question's tokens stream first.
-    async 'eval/image'({ jobId, items }) {
+    async 'eval/image'({ jobId, items, methods = [] }) {
       for (const caption of ['baseline', 'damro'] as const)
         emit({ type: 'eval/token', jobId, key: items[0].key, caption, tokens: 1 });
       await state.answersHeld;
+      // Compared methods answer "Yes" like the baseline.
+      const also = (value: string | number) => Object.fromEntries(methods.map((m) => [m.method, value]));
       return {
         answers: items.map(({ key }) => ({
           key,
-          outputs: { baseline: 'Yes', damro: 'No' },
-          tokens: { baseline: 1, damro: 1 },
+          outputs: { baseline: 'Yes', damro: 'No', ...also('Yes') },
+          tokens: { baseline: 1, damro: 1, ...also(1) },
         })),
         cancelled: false,
         timings: { visionMs: 1, decodeMs: 1 },

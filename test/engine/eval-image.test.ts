@@ -2,7 +2,8 @@
 // prompt and seed produces (the oracle: the run path the visualiser uses), with one vision pass per image.
 import { describe, expect, it } from 'vitest';
 import { stepMeasures } from '../../src/core/evidence/measures';
-import type { EvalImageParams, WorkerEvent } from '../../src/protocol/messages';
+import { METHODS } from '../../src/core/methods/registry';
+import type { ComparedMethod, EvalImageParams, WorkerEvent } from '../../src/protocol/messages';
 import { runParams, runToEnd, testImage, useTinyEngine } from '../support/tiny-llava';
 
 const tiny = useTinyEngine();
@@ -142,5 +143,50 @@ describe('eval/image', () => {
     await expect(tiny.engine['eval/image'](params({ damro: { alpha: 2, beta: 0.1, k: 99 } }))).rejects.toThrow(
       /k must be between 1 and the 16 image tokens/,
     );
+  });
+});
+
+describe('eval/image with compared methods', () => {
+  const methods: ComparedMethod[] = [
+    { method: 'vcd', params: { ...METHODS.vcd.defaults } },
+    { method: 'ablation', params: { k: 2 } },
+  ];
+  const methodText = (run: WorkerEvent[], method: string) =>
+    run.flatMap((e) => (e.type === 'run/method-token' && e.method === method ? [e.text] : [])).join('');
+
+  it("answers each method like an interactive run comparing it, after one vision pass plus VCD's noised one", async () => {
+    const image = testImage(44, 40);
+    const plain = await tiny.engine['eval/image'](params({ image }));
+    const before = tiny.visionPasses();
+    const result = await tiny.engine['eval/image'](params({ image, methods }));
+    // The clean pass is cached from the plain call; both items share the one noised pass.
+    expect(tiny.visionPasses() - before).toBe(1);
+    for (const [i, answer] of result.answers.entries()) {
+      expect(Object.keys(answer.outputs)).toEqual(['baseline', 'damro', 'vcd', 'ablation']);
+      // The captions do not depend on the methods beside them.
+      expect({ baseline: answer.outputs.baseline, damro: answer.outputs.damro }).toEqual(plain.answers[i].outputs);
+      const run = await runToEnd(
+        tiny.engine,
+        tiny.events,
+        runParams({
+          image,
+          prompt: PROMPTS[i],
+          damro: { alpha: 2, beta: 0.1, k: 2 },
+          decoding: { mode: 'sample', seed: 1000 + i, temperature: 1, topP: 1 },
+          maxNewTokens: 8,
+          methods,
+        }),
+      );
+      expect(answer.outputs.vcd).toBe(methodText(run, 'vcd'));
+      expect(answer.outputs.ablation).toBe(methodText(run, 'ablation'));
+      expect(answer.tokens.vcd).toBe(run.filter((e) => e.type === 'run/method-token' && e.method === 'vcd').length);
+    }
+    expect(result.answers.map((a) => a.outputs.ablation)).not.toEqual(result.answers.map((a) => a.outputs.baseline));
+  });
+
+  it('refuses DAMRO as a compared method: its column is the DAMRO caption', async () => {
+    await expect(
+      tiny.engine['eval/image'](params({ methods: [{ method: 'damro', params: { alpha: 1, beta: 0.1, k: 2 } }] })),
+    ).rejects.toThrow(/DAMRO always runs/);
   });
 });

@@ -1,11 +1,41 @@
 // A benchmark as data: where its questions come from, the USER_TEXT of each (src/core/damro-spec.md §1.5; the model's
 // chat template wraps it), the answer record the reference scripts read, and how those scripts score the answers.
+import type { CaptionKind, ComparedMethod, ComparedMethodName } from '../../protocol/messages';
 import { LensError } from '../../protocol/errors';
-import type { CaptionKind } from '../../protocol/messages';
+import { METHODS as METHOD_SPECS, methodChoice, type MethodChoice } from '../methods/registry';
 import type { Judgement } from './judge';
 
-export type Method = CaptionKind;
+/** A column of a benchmark run: the two captions every run answers, or a method compared beside them. */
+export type Method = CaptionKind | ComparedMethodName;
+/** What every run answers; compared methods are added by the run's settings. */
 export const METHODS: readonly Method[] = ['baseline', 'damro'];
+/**
+ * Methods a run may compare beside the captions. DAMRO is not among them: the DAMRO caption is its column, set
+ * by the run's α, β and k.
+ */
+export const COMPARED_METHODS: readonly ComparedMethodName[] = ['vcd', 'm3id', 'avisc', 'ablation'];
+const COLUMN_ORDER: readonly Method[] = [...METHODS, ...COMPARED_METHODS];
+
+/** One value per method a run answered; a run without compared methods has only baseline and DAMRO. */
+export type PerMethod<T> = Readonly<Partial<Record<Method, T>>>;
+
+/** The methods a per-method value holds, in column order (baseline, DAMRO, then the compared methods). */
+export function methodsOf(values: PerMethod<unknown>): Method[] {
+  return COLUMN_ORDER.filter((method) => values[method] !== undefined);
+}
+
+/** The methods a run with these compared methods answers, in column order. */
+export function runMethods(compared: readonly ComparedMethod[] | undefined): Method[] {
+  const names = new Set<Method>(compared?.map((m) => m.method));
+  return COLUMN_ORDER.filter((method) => METHODS.includes(method) || names.has(method));
+}
+
+/** The value of a method a per-method value must hold (the run answered it). */
+export function valueOf<T>(values: PerMethod<T>, method: Method): T {
+  const value = values[method];
+  if (value === undefined) throw new LensError('internal', `No ${method} value where every method has one.`);
+  return value;
+}
 
 export interface EvalItem {
   /** Unique in the question list; resume, shards and merges key on it. */
@@ -34,11 +64,11 @@ export function sourceText(files: SourceFiles, path: string, what: string): stri
   return text;
 }
 
-/** A metric table: one row per split or category, each metric for the baseline and for DAMRO. */
+/** A metric table: one row per split or category, each metric per method the run answered. */
 export interface MetricRow {
   readonly group: string;
   /** A metric the row does not have (a group total has no acc) is absent. */
-  readonly values: Readonly<Record<string, Readonly<Record<Method, number>> | undefined>>;
+  readonly values: Readonly<Record<string, PerMethod<number> | undefined>>;
 }
 
 export interface BenchmarkSummary {
@@ -58,7 +88,7 @@ export interface ItemScores {
   readonly key: string;
   readonly image: string;
   readonly group: string;
-  readonly values?: Readonly<Record<string, Readonly<Record<Method, number>>>>;
+  readonly values?: Readonly<Record<string, PerMethod<number>>>;
   readonly problem?: string;
 }
 
@@ -90,8 +120,44 @@ export interface Benchmark<I extends EvalItem = EvalItem> {
   // sees the items its own parse made.
   score(
     items: readonly I[],
-    outputs: Readonly<Record<Method, readonly string[]>>,
+    outputs: PerMethod<readonly string[]>,
     split: string,
     context: ScoreContext,
   ): BenchmarkSummary;
+}
+
+/** The methods a summary has values for, in column order: its table's columns. */
+export function summaryMethods(summary: BenchmarkSummary): Method[] {
+  const seen: Partial<Record<Method, true>> = {};
+  for (const row of summary.rows)
+    for (const value of Object.values(row.values)) if (value) for (const m of methodsOf(value)) seen[m] = true;
+  return methodsOf(seen);
+}
+
+/** A per-method value built method by method. */
+export function perMethod<T>(methods: readonly Method[], value: (method: Method) => T): PerMethod<T> {
+  return Object.fromEntries(methods.map((method) => [method, value(method)]));
+}
+
+/** A method's column heading. */
+export function methodLabel(method: Method): string {
+  return method === 'baseline' ? 'baseline' : METHOD_SPECS[method].label;
+}
+
+/**
+ * The compared methods of a benchmark run, checked: each known, with exactly its hyper-parameters in bounds, not
+ * DAMRO (its column is the DAMRO caption) and none twice (answers are keyed by method name).
+ */
+export function comparedChoices(methods: readonly ComparedMethod[]): MethodChoice[] {
+  const seen = new Set<string>();
+  return methods.map((wire) => {
+    if (!(COMPARED_METHODS as readonly string[]).includes(wire.method))
+      throw new LensError(
+        'bad-request',
+        `A benchmark run compares ${COMPARED_METHODS.join(', ')} beside baseline and DAMRO; "${wire.method}" is not one of them${wire.method === 'damro' ? ' (DAMRO always runs: set its α, β and k instead)' : ''}.`,
+      );
+    if (seen.has(wire.method)) throw new LensError('bad-request', `${wire.method} is asked for twice; name it once.`);
+    seen.add(wire.method);
+    return methodChoice(wire);
+  });
 }

@@ -2,7 +2,7 @@
 // each caption and checked against the image's ground-truth objects (both injected: the tagger and the GT are large).
 import { LensError } from '../../protocol/errors';
 import { scoreChair, type ChairSample } from '../metrics/chair';
-import { sourceText, type Benchmark, type EvalItem, type Method } from './benchmark';
+import { methodsOf, perMethod, sourceText, valueOf, type Benchmark, type EvalItem } from './benchmark';
 import { field, parseJsonLines } from './records';
 
 export interface ChairItem extends EvalItem {
@@ -57,17 +57,16 @@ export const chairBenchmark: Benchmark<ChairItem> = {
         );
       return truth;
     });
-    const scores = Object.fromEntries(
-      (['baseline', 'damro'] as const).map((method) => {
-        const samples: ChairSample[] = items.map((_, i) => ({
-          nodes: chair.nodesOf(outputs[method][i]),
-          groundTruth: truths[i],
-        }));
-        return [method, scoreChair(samples)];
-      }),
-    ) as Record<Method, ReturnType<typeof scoreChair>>;
+    const methods = methodsOf(outputs);
+    const scores = perMethod(methods, (method) => {
+      const samples: ChairSample[] = items.map((_, i) => ({
+        nodes: chair.nodesOf(valueOf(outputs, method)[i]),
+        groundTruth: truths[i],
+      }));
+      return scoreChair(samples);
+    });
     const values = Object.fromEntries(
-      METRICS.map((m) => [m.name, { baseline: scores.baseline[m.name], damro: scores.damro[m.name] }]),
+      METRICS.map((m) => [m.name, perMethod(methods, (method) => valueOf(scores, method)[m.name])]),
     );
     return {
       benchmark: 'chair',

@@ -77,6 +77,7 @@ export async function driveEval<I extends EvalItem>(
       decoding: settings.decoding,
       maxNewTokens: settings.maxNewTokens,
       ...(options.evidence && { evidence: true }),
+      ...(settings.methods?.length ? { methods: settings.methods } : {}),
     });
     const byKey = new Map(group.items.map((item) => [item.key, item]));
     await deps.save(

@@ -4,6 +4,7 @@
 import { LensError } from '../../protocol/errors';
 import {
   sourceText,
+  valueOf,
   type Benchmark,
   type BenchmarkSummary,
   type EvalItem,
@@ -34,7 +35,7 @@ const mean = (values: readonly number[]) =>
   values.length ? values.reduce((a, b) => a + b, 0) / values.length : Number.NaN;
 
 function row(group: string, scored: readonly ItemScores[]): MetricRow {
-  const pick = (metric: string, method: Method) => mean(scored.map((s) => s.values![metric][method]));
+  const pick = (metric: string, method: Method) => mean(scored.map((s) => valueOf(s.values![metric], method)));
   return {
     group,
     values: Object.fromEntries(
@@ -153,7 +154,7 @@ export const PAPER_GPT4V: readonly Gpt4vComparisonRow[] = [
 /** The paper's table with this run's overall means as the last row, laid out as the paper prints it. */
 export function gpt4vComparison(summary: BenchmarkSummary, model: string): Gpt4vComparisonRow[] {
   const all = summary.rows.find((r) => r.group === 'all')!.values;
-  const method = (m: Method) => ({ accuracy: all.accuracy![m], detailedness: all.detailedness![m] });
+  const method = (m: Method) => ({ accuracy: valueOf(all.accuracy!, m), detailedness: valueOf(all.detailedness!, m) });
   return [...PAPER_GPT4V, { model, source: 'this run', original: method('baseline'), damro: method('damro') }];
 }
 

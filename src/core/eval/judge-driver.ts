@@ -3,7 +3,7 @@
 // save each verdict as it comes so that a stopped run resumes. At most `concurrency` requests are in flight.
 import type { ImageInput } from '../../protocol/messages';
 import type { Outputs } from './answers';
-import type { EvalItem } from './benchmark';
+import { valueOf, type EvalItem } from './benchmark';
 import { imageKeyOf } from './images';
 import { pendingItems } from './items';
 import { judgePrompt, JUDGE_TRIES, parseJudgeAnswer, type Judgement, type JudgeReply } from './judge';
@@ -55,7 +55,7 @@ export async function driveJudge(
     const entry = images.get(path)!;
     const image = await (entry.image ??= deps.readImage(path));
     const outputs = answers.get(item.key)!;
-    const prompt = judgePrompt(outputs.baseline, outputs.damro);
+    const prompt = judgePrompt(valueOf(outputs, 'baseline'), valueOf(outputs, 'damro'));
     let judgement: Judgement | undefined;
     for (let tries = 1; tries <= JUDGE_TRIES; tries++) {
       if (control.shouldStop()) return void (stopped = true);

@@ -31,7 +31,7 @@ Reason:
 /** The reference script asks again when an answer does not parse, five times in all. */
 export const JUDGE_TRIES = 5;
 
-export const ASSISTANT_OF: Readonly<Record<Method, 1 | 2>> = { baseline: 1, damro: 2 };
+export const ASSISTANT_OF: Readonly<Partial<Record<Method, 1 | 2>>> = { baseline: 1, damro: 2 };
 
 export function judgePrompt(baseline: string, damro: string): string {
   return `${PROMPT_HEAD}${baseline}${PROMPT_MIDDLE}${damro}${PROMPT_TAIL}`;

@@ -13,7 +13,7 @@ import {
   type MmeCategory,
   type MmeCategoryScore,
 } from '../metrics/mme';
-import { sourceText, type Benchmark, type EvalItem, type Method, type MetricRow } from './benchmark';
+import { methodsOf, perMethod, sourceText, valueOf, type Benchmark, type EvalItem, type MetricRow } from './benchmark';
 import { field } from './records';
 
 export interface MmeItem extends EvalItem {
@@ -79,30 +79,30 @@ export const mmeBenchmark: Benchmark<MmeItem> = {
     output: field(record, 'output', 'string', where),
   }),
   score(items, outputs, split) {
-    const scores: Record<Method, Partial<Record<MmeCategory, MmeCategoryScore>>> = { baseline: {}, damro: {} };
+    const methods = methodsOf(outputs);
     const categories = categoriesOf(split).filter((c) => items.some((item) => item.category === c));
-    for (const method of ['baseline', 'damro'] as const) {
+    const scores = perMethod(methods, (method) => {
+      const byCategory: Partial<Record<MmeCategory, MmeCategoryScore>> = {};
       for (const category of categories) {
         const at = items.flatMap((item, i) => (item.category === category ? [i] : []));
         const text = mmeResultsText(
           at.map((i) => items[i]),
-          at.map((i) => outputs[method][i]),
+          at.map((i) => valueOf(outputs, method)[i]),
         );
-        scores[method][category] = scoreMmeCategory(parseMmeResults(text));
+        byCategory[category] = scoreMmeCategory(parseMmeResults(text));
       }
-    }
-    const pick = (category: MmeCategory, name: 'acc' | 'accPlus' | 'score') => ({
-      baseline: scores.baseline[category]![name],
-      damro: scores.damro[category]![name],
+      return byCategory;
     });
+    const pick = (category: MmeCategory, name: 'acc' | 'accPlus' | 'score') =>
+      perMethod(methods, (method) => valueOf(scores, method)[category]![name]);
     const rows: MetricRow[] = categories.map((category) => ({
       group: category,
       values: { acc: pick(category, 'acc'), accPlus: pick(category, 'accPlus'), score: pick(category, 'score') },
     }));
-    const totals = { baseline: mmeTotals(scores.baseline), damro: mmeTotals(scores.damro) };
+    const totals = perMethod(methods, (method) => mmeTotals(valueOf(scores, method)));
     const total = (group: 'perception' | 'cognition') => ({
       group: group === 'perception' ? 'Perception' : 'Cognition',
-      values: { score: { baseline: totals.baseline[group], damro: totals.damro[group] } },
+      values: { score: perMethod(methods, (method) => valueOf(totals, method)[group]) },
     });
     if (categories.some((c) => (MME_PERCEPTION as readonly string[]).includes(c))) rows.push(total('perception'));
     if (categories.some((c) => (MME_COGNITION as readonly string[]).includes(c))) rows.push(total('cognition'));

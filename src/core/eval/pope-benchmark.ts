@@ -1,7 +1,7 @@
 // POPE (src/core/damro-spec.md §3.1): yes/no questions, six per COCO image; answers are scored against the question
 // file in its own order, as eval_pope.py asserts question ids line by line.
 import { countPopeAnswers, parsePopeQuestions, popeMetrics, type PopeQuestion } from '../metrics/pope';
-import { sourceText, type Benchmark, type EvalItem, type Method, type MetricRow } from './benchmark';
+import { methodsOf, perMethod, sourceText, valueOf, type Benchmark, type EvalItem, type MetricRow } from './benchmark';
 import { field } from './records';
 
 export interface PopeItem extends EvalItem {
@@ -49,20 +49,18 @@ export const popeBenchmark: Benchmark<PopeItem> = {
   score(items, outputs, split, context) {
     const rule = context.popeRule ?? 'damro';
     const questions = items.map((item) => item.question);
-    const metrics = Object.fromEntries(
-      (['baseline', 'damro'] as const).map((method) => [
-        method,
-        popeMetrics(
-          countPopeAnswers(
-            questions,
-            questions.map((q, i) => ({ questionId: q.questionId, output: outputs[method][i] })),
-            rule,
-          ),
+    const methods = methodsOf(outputs);
+    const metrics = perMethod(methods, (method) =>
+      popeMetrics(
+        countPopeAnswers(
+          questions,
+          questions.map((q, i) => ({ questionId: q.questionId, output: valueOf(outputs, method)[i] })),
+          rule,
         ),
-      ]),
-    ) as Record<Method, ReturnType<typeof popeMetrics>>;
+      ),
+    );
     const values = Object.fromEntries(
-      METRICS.map((m) => [m.name, { baseline: metrics.baseline[m.name], damro: metrics.damro[m.name] }]),
+      METRICS.map((m) => [m.name, perMethod(methods, (method) => valueOf(metrics, method)[m.name])]),
     );
     const row: MetricRow = { group: split, values };
     return {

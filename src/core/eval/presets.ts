@@ -1,6 +1,6 @@
 // The paper's settings per benchmark (src/core/damro-spec.md §1.4 and §2). The released scripts give α/β/k only for the
 // model they ran on each benchmark; everything else is the spec's stated assumption, and the labels say which.
-import type { DamroSettings } from '../../protocol/messages';
+import type { ComparedMethod, DamroSettings } from '../../protocol/messages';
 import type { BenchmarkName } from './benchmarks';
 
 export interface EvalSettings {
@@ -9,6 +9,8 @@ export interface EvalSettings {
   readonly decoding: 'sample' | 'greedy';
   readonly seed: number;
   readonly maxNewTokens: number;
+  /** Methods answered beside baseline and DAMRO, each with its hyper-parameters; absent in older runs (none). */
+  readonly methods?: readonly ComparedMethod[];
 }
 
 export interface Preset {

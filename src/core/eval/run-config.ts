@@ -27,7 +27,16 @@ export interface EvalRunConfig {
 /** A canonical text of the config without its shard: equal for every shard of one run. */
 export function runIdentity(config: EvalRunConfig): string {
   const { benchmark, split, modelId, dtype, settings, limit, clsScorer = 'clip-single-head' } = config;
-  const { damro, decoding, seed, maxNewTokens } = settings;
+  const { damro, decoding, seed, maxNewTokens, methods } = settings;
+  // Compared methods join the identity only when there are any, so a run without them keeps its old name; their
+  // order does not matter (the columns have a fixed order).
+  const compared = methods?.length
+    ? [
+        [...methods]
+          .sort((a, b) => (a.method < b.method ? -1 : 1))
+          .map(({ method, params }) => [method, sortedParams(params)]),
+      ]
+    : [];
   return JSON.stringify([
     benchmark,
     split,
@@ -41,8 +50,12 @@ export function runIdentity(config: EvalRunConfig): string {
     maxNewTokens,
     limit ?? null,
     clsScorer,
+    ...compared,
   ]);
 }
+
+const sortedParams = (params: Readonly<Record<string, number>>) =>
+  Object.fromEntries(Object.entries(params).sort(([a], [b]) => (a < b ? -1 : 1)));
 
 /** A short name for the run (folder names, storage keys). */
 export function runName(config: EvalRunConfig): string {
@@ -70,6 +83,7 @@ export function checkSameRun(a: EvalRunConfig, b: EvalRunConfig, what: string): 
     'max new tokens',
     'limit',
     'outlier score',
+    'compared methods',
   ];
   const differs = names.filter((_, i) => JSON.stringify(x[i]) !== JSON.stringify(y[i]));
   throw new LensError(

@@ -1,20 +1,23 @@
 // Benchmark answering: every question about one image through the same pieces as an interactive run (the
-// cached vision pass, DAMRO's top-k outliers, the model's rows, the shared decode loop), minus what only the
-// visualiser reads: per token only its count is sent (eval/token), and decoder attention is read back only when the
-// caller asks for hallucination evidence, reduced here to 3 numbers per layer and token.
+// cached vision pass, DAMRO's top-k outliers, the model's rows, the compared methods' lanes, the shared decode
+// loop), minus what only the visualiser reads: per token only its count is sent (eval/token), and decoder attention
+// is read back only when the caller asks for hallucination evidence, reduced here to 3 numbers per layer and token.
 import { selectOutliers } from '../../core/attention/outliers';
+import { comparedChoices } from '../../core/eval/benchmark';
 import { rowNorms, stepMeasures } from '../../core/evidence/measures';
 import type { CaptionEvidence, StepAttentionMeasures } from '../../protocol/evidence';
 import type {
   CaptionKind,
+  ComparedMethodName,
   EvalImageParams,
   EvalImageResult,
   EvalItemAnswer,
   WorkerEvent,
 } from '../../protocol/messages';
-import { decode } from '../decode/loop';
+import { decode, type MethodLane } from '../decode/loop';
 import type { RowSpec } from '../decode/runner';
-import type { EncodedImage, LoadedModel } from '../model';
+import { buildMethodLanes } from '../lab/method-lanes';
+import type { EncodedImage, EncodeOptions, LoadedModel } from '../model';
 import { yieldToEventLoop } from '../decode/yield';
 
 const CAPTIONS: readonly CaptionKind[] = ['baseline', 'damro'];
@@ -39,6 +42,7 @@ function captionEvidence(model: LoadedModel, ids: readonly number[], steps: Step
 export async function answerImage(ctx: AnswerImageContext): Promise<EvalImageResult> {
   const { model, params, signal } = ctx;
   if (signal.aborted) return { answers: [], cancelled: true, timings: { visionMs: 0, decodeMs: 0 } };
+  const choices = comparedChoices(params.methods ?? []);
   const started = performance.now();
   const image = await ctx.encode();
   const visionMs = performance.now() - started;
@@ -53,13 +57,26 @@ export async function answerImage(ctx: AnswerImageContext): Promise<EvalImageRes
       }
     : undefined;
   const keepRow = params.evidence ? (row: RowSpec) => row : withoutAttention;
+  // One noised vision pass per image (timed as decoding): VCD is the only method that asks for one, with the same
+  // settings for every item.
+  let noised: Promise<EncodedImage> | undefined;
+  const encodeWith = (options: EncodeOptions) => (noised ??= model.encodeImage(params.image, options));
+  const laneRows = (lane: MethodLane): MethodLane => ({
+    ...lane,
+    mainRow: withoutAttention(lane.mainRow),
+    contrastRow: lane.contrastRow && withoutAttention(lane.contrastRow),
+  });
   const answers: EvalItemAnswer[] = [];
   for (const item of params.items) {
     await yieldToEventLoop();
     if (signal.aborted) break;
     const rows = await model.buildRows(item.prompt, image, outliers);
+    const lanes = choices.length
+      ? await buildMethodLanes({ model, prompt: item.prompt, image, fullRow: rows.full, encode: encodeWith }, choices)
+      : undefined;
     const runner = model.createRunner();
     const ids: Record<CaptionKind, number[]> = { baseline: [], damro: [] };
+    const methodIds = new Map<ComparedMethodName, number[]>(choices.map((c) => [c.method, []]));
     const measures: Record<CaptionKind, StepAttentionMeasures[]> = { baseline: [], damro: [] };
     try {
       const events = decode(
@@ -77,6 +94,7 @@ export async function answerImage(ctx: AnswerImageContext): Promise<EvalImageRes
           maxPositions: model.info.decoder.maxPositions,
           eosTokenIds: model.eosTokenIds,
           inspectTop: 0,
+          methods: lanes?.map(laneRows),
         },
         signal,
       );
@@ -90,7 +108,8 @@ export async function answerImage(ctx: AnswerImageContext): Promise<EvalImageRes
             caption: event.caption,
             tokens: ids[event.caption].length,
           });
-        } else if (event.type === 'attention')
+        } else if (event.type === 'method-token') methodIds.get(event.method)!.push(event.tokenId);
+        else if (event.type === 'attention')
           measures[event.caption].push(
             stepMeasures(event.data, model.info.decoder.layers, model.info.decoder.heads, outlierList),
           );
@@ -102,8 +121,16 @@ export async function answerImage(ctx: AnswerImageContext): Promise<EvalImageRes
     if (signal.aborted) break;
     answers.push({
       key: item.key,
-      outputs: { baseline: model.detokenize(ids.baseline), damro: model.detokenize(ids.damro) },
-      tokens: { baseline: ids.baseline.length, damro: ids.damro.length },
+      outputs: {
+        baseline: model.detokenize(ids.baseline),
+        damro: model.detokenize(ids.damro),
+        ...Object.fromEntries([...methodIds].map(([method, own]) => [method, model.detokenize(own)])),
+      },
+      tokens: {
+        baseline: ids.baseline.length,
+        damro: ids.damro.length,
+        ...Object.fromEntries([...methodIds].map(([method, own]) => [method, own.length])),
+      },
       ...(imageEvidence && {
         evidence: {
           image: imageEvidence,

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { parseCommand } from '../../../src/cli/args';
 import { main } from '../../../src/cli/eval';
+import { paperPreset } from '../../../src/core/eval/presets';
+import { METHODS } from '../../../src/core/methods/registry';
 
 async function cli(...argv: string[]) {
   const out: string[] = [];
@@ -62,11 +65,46 @@ describe('npm run eval — command line', () => {
       ],
       /--judge-url is for gpt4v/,
     ],
+    [['pope', '--images', 'x', '--model', 'm', '--out', 'o', '--vcd.alpha', '2'], /--vcd.alpha needs vcd in --methods/],
+    [['pope', '--images', 'x', '--model', 'm', '--out', 'o', '--methods', 'damro'], /DAMRO always runs/],
+    [['pope', '--images', 'x', '--model', 'm', '--out', 'o', '--methods', 'vcd,dola'], /"dola" is not one of them/],
+    [
+      ['pope', '--images', 'x', '--model', 'm', '--out', 'o', '--methods', 'vcd', '--vcd.alpha', 'lots'],
+      /--vcd.alpha must be a number/,
+    ],
+    [
+      ['pope', '--images', 'x', '--model', 'm', '--out', 'o', '--methods', 'ablation', '--ablation.k', '0'],
+      /The ablation's k must be a whole number ≥ 1, got 0/,
+    ],
   ])('refuses %j with a message and the usage, exit 2', async (argv, message) => {
     const { code, err } = await cli(...argv);
     expect(code).toBe(2);
     expect(err).toMatch(message);
     expect(err).toContain('usage:');
+  });
+
+  it("names compared methods with their papers' defaults, each overridable by --METHOD.PARAM, under any preset", () => {
+    const command = parseCommand([
+      'pope',
+      '--images',
+      'x',
+      '--model',
+      'm',
+      '--out',
+      'o',
+      '--methods',
+      'vcd, m3id',
+      '--vcd.alpha',
+      '0.5',
+    ]);
+    if (command.kind !== 'run') throw new Error('not a run');
+    expect(command.config.settings.methods).toEqual([
+      { method: 'vcd', params: { ...METHODS.vcd.defaults, alpha: 0.5 } },
+      { method: 'm3id', params: { ...METHODS.m3id.defaults } },
+    ]);
+    expect(command.config.settings.damro).toEqual(paperPreset('pope').settings.damro);
+    const plain = parseCommand(['pope', '--images', 'x', '--model', 'm', '--out', 'o']);
+    expect(plain.kind === 'run' && 'methods' in plain.config.settings).toBe(false);
   });
 
   it('decides on the usage by the error code, not the message text', async () => {

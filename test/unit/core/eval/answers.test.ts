@@ -9,8 +9,10 @@ const items: PopeItem[] = [1, 2, 3].map((id) => ({
   prompt: 'q',
   question: { questionId: id, image: 'a.jpg', text: `Is there a thing ${id}?`, label: 'yes' },
 }));
-const lines = (id: number, baseline: string, damro: string) =>
-  answerLines(popeBenchmark, items[id - 1], { baseline, damro }, 'm');
+const lines = (id: number, baseline: string, damro: string) => {
+  const written = answerLines(popeBenchmark, items[id - 1], { baseline, damro }, 'm');
+  return { baseline: written.baseline!, damro: written.damro! };
+};
 
 describe('answer files', () => {
   it('writes json.dumps layout, non-ASCII escaped as Python does', () => {

@@ -9,7 +9,7 @@ import { mmeSourceFiles } from '../../../support/mme-results';
 import { sourceFiles } from './data';
 
 const value = (summary: ReturnType<typeof popeBenchmark.score>, metric: string, group = summary.rows[0].group) =>
-  summary.rows.find((r) => r.group === group)!.values[metric]!;
+  summary.rows.find((r) => r.group === group)!.values[metric] as Record<'baseline' | 'damro', number>;
 
 describe('POPE benchmark', () => {
   const items = popeBenchmark.parse(sourceFiles('pope', 'random'), 'random');
@@ -79,7 +79,7 @@ describe('MME benchmark', () => {
     );
     const written = answersFiles(mmeBenchmark, items, { baseline: sample, damro: sample.map(() => 'Yes') }, 'sample');
     // json.dumps layout (", " and ": "), run_mme.py's fields in its order.
-    const first = written.baseline.split('\n')[0];
+    const first = written.baseline!.split('\n')[0];
     expect(
       first.startsWith(
         '{"question_id": "existence/existence_0.jpg", "gt_answer": "Yes", "category": "existence", "prompt": "Question 1 about existence image 0? Please answer yes or no.", "output": ',
