@@ -2,9 +2,9 @@
 // past_key_values.* → logits, present.*): rows of different lengths run as ONE batch with left padding and
 // position ids from the mask, so the baseline and both DAMRO branches cost one decoder call per step. Decoders
 // without position_ids (GroupQueryAttention) take each row's keys as a prefix (seqlens_k = mask sum − 1 is also the
-// rotary position), so their rows are right-padded instead. The prefill
-// runs each distinct prompt once, unpadded (the baseline and DAMRO's full row are one prompt; the outlier row is
-// short), and the batched cache is assembled from them on the device.
+// rotary position), so their rows are right-padded instead. The prefill runs each distinct prompt once, unpadded (the
+// baseline and DAMRO's full row are one prompt; the outlier row is short), and the batched cache is assembled from
+// them on the device.
 import { ort } from '../runtime/ort';
 import type { CacheAssembler } from './cache-assembler';
 import type { DecoderRunner, RowSpec, StepOutput } from './runner';

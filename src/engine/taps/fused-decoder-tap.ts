@@ -13,6 +13,7 @@ import { TapNodes } from '../onnx/tap-nodes';
 import { lastPositionLogits, type DecoderTap } from './decoder-tap';
 import type { TapEdit } from './edit';
 
+const FLOAT = 1;
 const INT64 = 7;
 const BOOL = 9;
 
@@ -69,7 +70,7 @@ function lastQueryRow(nodes: TapNodes, model: ScannedModel, site: FusedDecoderSi
   const dots = nodes.op('MatMul', [grouped, keysT]);
   let scores = site.scale
     ? nodes.op('Mul', [dots, nodes.float(site.scale)])
-    : nodes.op('Div', [dots, nodes.op('Sqrt', [nodes.op('Cast', [headDim], [{ name: 'to', int: 1 }])])]);
+    : nodes.op('Div', [dots, nodes.op('Sqrt', [nodes.op('Cast', [headDim], [{ name: 'to', int: FLOAT }])])]);
   if (site.softcap) {
     const cap = nodes.float(site.softcap);
     scores = nodes.op('Mul', [nodes.op('Tanh', [nodes.op('Div', [scores, cap])]), cap]);

@@ -16,6 +16,7 @@ import { makeLlavaModel } from '../../../src/factory/llava/make-model';
 import { GQA_KV_HEADS, makeGqaLlavaModel } from '../../../src/factory/gqa/make-model';
 import { SIZES } from '../../../src/factory/llava/dims';
 import { Rng } from '../../../src/factory/rng';
+import { toFloat16Inside } from '../../../src/factory/onnx/float16';
 
 const t = SIZES.tiny.text;
 const HEADS = t.heads;
@@ -243,5 +244,41 @@ describe('MultiHeadAttention decoder rows computed in the graph from the (rotate
       total += 1;
     }
     expect(worst).toBeLessThan(1e-4);
+  });
+});
+
+describe('GroupQueryAttention rows computed in the graph of a float16 decoder (q4f16 layout, float16 KV cache)', () => {
+  it('match the op’s own qk_output within float16 precision (2e-3) through a prefill and cached steps', async () => {
+    const bytes = toFloat16Inside(
+      makeGqaLlavaModel({ qkOutput: true, windows: [3, -1], softcap: 0.5 }).get('onnx/decoder_model_merged.onnx')!,
+      (name) => /^(past_key_values|present)\./.test(name),
+    );
+    const { bytes: tapped, tap } = tapFusedDecoder(bytes);
+    const session = await ort.InferenceSession.create(tapped, { executionProviders: ['wasm'] });
+    const half = (batch: number) => {
+      const feeds: Record<string, ort.Tensor> = {};
+      for (let l = 0; l < t.layers; l++)
+        for (const kind of ['key', 'value'])
+          feeds[`past_key_values.${l}.${kind}`] = new ort.Tensor('float16', new Uint16Array(0), [
+            batch,
+            GQA_KV_HEADS,
+            0,
+            D,
+          ]);
+      return feeds;
+    };
+    let feeds: Record<string, ort.Tensor> = { inputs_embeds: embeds(2, 9), attention_mask: ones(2, 9), ...half(2) };
+    let worst = 0;
+    let total = 9;
+    for (let step = 0; step < 3; step++) {
+      const outputs = await session.run(feeds);
+      expect(outputs['present.0.key']!.type).toBe('float16');
+      for (let row = 0; row < 2; row++)
+        worst = Math.max(worst, maxDiff(readDecoderAttention(tap, outputs, row, 0, total), opRows(outputs, row)));
+      total += 1;
+      feeds = nextFeeds(outputs, 2, total);
+    }
+    expect(worst).toBeLessThan(2e-3);
+    await session.release();
   });
 });
