@@ -1,7 +1,7 @@
 // The cache-assembly model on ORT through its runner: each prompt's cache padded to the common width (on the left,
 // padded slots repeating key 0; on the right, repeating the last key; the mask hides them), stacked and gathered into
-// rows; for both cache types the decoder may
-// use (float16 values are compared as bit patterns: Gather and Concat copy them untouched).
+// rows; for both cache types the decoder may use (float16 values are compared as bit patterns: Gather and Concat copy
+// them untouched).
 import { describe, expect, it } from 'vitest';
 import { CacheAssembler } from '../../src/engine/decode/cache-assembler';
 import { ort } from '../../src/engine/runtime/ort';
