@@ -5,7 +5,8 @@
 // Goals (not tests): both captions' step ≤ 1.10× and first token ≤ 1.15× the baseline's; our baseline's
 // tokens/s ≥ 1.2× generate()'s. Timings mean something only on a quiet machine.
 // Options: --dtype q4|fp32 (default q4), --backend wasm|webgpu (default wasm), --steps N (default 16),
-// --rounds N (default 5), --warmup N (default 1), --size tiny|bench (default bench; tiny for a quick smoke check).
+// --rounds N (default 5), --warmup N (default 1), --size tiny|bench (default bench; tiny for a quick smoke check),
+// --decoder eager|gqa (default eager; gqa: the decoder's attention as fused GroupQueryAttention, 3 KV heads).
 // Then peak memory: a fresh browser per configuration loads the model and makes one run, and the peak resident
 // memory of its renderer and GPU processes is read (Linux /proc).
 import { existsSync, readFileSync } from 'node:fs';
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '1' },
     size: { type: 'string', default: 'bench' },
+    decoder: { type: 'string', default: 'eager' },
   },
 });
 const dtype = values.dtype === 'fp32' ? 'fp32' : 'q4';
@@ -42,11 +44,12 @@ if (!(options.steps >= 2 && options.rounds >= 1 && options.warmup >= 0))
   throw new Error('--steps must be ≥ 2, --rounds ≥ 1, --warmup ≥ 0');
 
 const size = values.size === 'tiny' ? 'tiny' : 'bench';
-const modelDir = await benchModelFolder(size, dtype);
+const decoder = values.decoder === 'gqa' ? 'gqa' : 'eager';
+const modelDir = await benchModelFolder(size, dtype, decoder);
 await withBenchPage({ bench: modelDir }, async (page) => {
   page.on('console', (message) => console.log(`  ${message.text()}`));
   console.log(
-    `${size} model, ${dtype}, ${backend} in Chromium, ${options.steps} decode steps, k = ${options.k}, ${options.warmup} warm-up + ${options.rounds} interleaved rounds …`,
+    `${size} model (${decoder === 'gqa' ? 'GroupQueryAttention' : 'unfused'} decoder), ${dtype}, ${backend} in Chromium, ${options.steps} decode steps, k = ${options.k}, ${options.warmup} warm-up + ${options.rounds} interleaved rounds …`,
   );
   const result = await page.evaluate(
     (o) => (window as unknown as { benchEngine: (o: BenchOptions) => Promise<BenchResult> }).benchEngine(o),

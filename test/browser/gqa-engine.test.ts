@@ -1,6 +1,7 @@
 // The production inference worker in Chromium (WebGPU) on the built-in synthetic LLaVA whose decoder is fused
-// GroupQueryAttention (rotary inside, no position_ids): rows run one by one, attention frames are recomputed from
-// the query and the present keys, and captions and frames match the same engine on ORT's wasm backend in Node.
+// GroupQueryAttention (rotary inside, no position_ids): the three rows run as one right-padded batch, attention frames
+// are computed in the graph from the query and the present keys (the KV cache stays in GPU buffers), and captions and
+// frames match the same engine on ORT's wasm backend in Node.
 import { describe, expect, inject, it } from 'vitest';
 import { runParams, testImage } from '../support/tiny-llava';
 import { collectErrors, useChromium } from './chromium';
@@ -11,7 +12,7 @@ const MODEL = 'synthetic-llava-gqa-tiny';
 describe('inference worker in Chromium on the synthetic LLaVA with a GroupQueryAttention decoder', () => {
   const chromium = useChromium();
 
-  it('streams both captions, CLS outliers and recomputed attention frames, matching Node', async () => {
+  it('streams both captions, CLS outliers and in-graph attention frames, matching Node', async () => {
     const page = await chromium.browser.newPage();
     const errors = collectErrors(page);
     await page.goto(inject('baseUrl'));

@@ -1,6 +1,7 @@
-// The cache-assembly model on ORT through its runner: each prompt's cache left-padded to the common width (padded
-// slots repeat key 0, which the mask hides), stacked and gathered into rows; for both cache types the decoder may
-// use (float16 values are compared as bit patterns: Gather and Concat copy them untouched).
+// The cache-assembly model on ORT through its runner: each prompt's cache padded to the common width (on the left,
+// padded slots repeating key 0; on the right, repeating the last key; the mask hides them), stacked and gathered into
+// rows; for both cache types the decoder may use (float16 values are compared as bit patterns: Gather and Concat copy
+// them untouched).
 import { describe, expect, it } from 'vitest';
 import { CacheAssembler } from '../../src/engine/decode/cache-assembler';
 import { ort } from '../../src/engine/runtime/ort';
@@ -24,6 +25,15 @@ describe('cache assembly', () => {
     // Rows 0 and 1 copy prompt 0; row 2 is prompt 1 behind two padded slots that repeat its key 0.
     expect(Array.from(out[0]!.data as Float32Array)).toEqual([1, 2, 3, 1, 2, 3, 9, 9, 9]);
     expect(Array.from(out[1]!.data as Float32Array)).toEqual([10, 20, 30, 10, 20, 30, 90, 90, 90]);
+    await assembler.release();
+  });
+
+  it('pads on the right for GroupQueryAttention: a short prompt keeps its keys first, then repeats its last key', async () => {
+    const assembler = new CacheAssembler(1, 'float32', open);
+    const cache = (values: number[]) => new ort.Tensor('float32', Float32Array.from(values), [1, 1, values.length, 1]);
+    const [out] = await assembler.assemble([[cache([1, 2, 3])], [cache([8, 9])]], [3, 2], [0, 1, 1], 'right');
+    expect(out!.dims).toEqual([3, 1, 3, 1]);
+    expect(Array.from(out!.data as Float32Array)).toEqual([1, 2, 3, 8, 9, 9, 8, 9, 9]);
     await assembler.release();
   });
 

@@ -1,6 +1,6 @@
 // The real engine on synthetic llavas whose decoder attention is fused — GroupQueryAttention (rotary inside, 2 KV
-// heads, no position_ids) or MultiHeadAttention (rotary outside) — in Node on ORT wasm: rows run one by one,
-// attention frames come from rows recomputed out of the query and the present keys, and the greedy baseline
+// heads, no position_ids) or MultiHeadAttention (rotary outside) — in Node on ORT wasm: rows run as one batch,
+// attention frames come from rows computed in the graph out of the query and the present keys, and the greedy baseline
 // equals transformers.js's own LlavaForConditionalGeneration.generate() on the same files.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,7 +45,7 @@ describe.each(Object.keys(LAYOUTS) as (keyof typeof LAYOUTS)[])('engine on a %s 
     expect(expected.length).toBeGreaterThan(3);
   });
 
-  it('runs both captions row by row with outliers and attention frames; α = 0 reproduces the baseline', async () => {
+  it('runs both captions batched with outliers and attention frames; α = 0 reproduces the baseline', async () => {
     const run = await runToEnd(engine, events, runParams({ damro: { alpha: 2, beta: 0.1, k: 2 } }));
     expect(run.find((e) => e.type === 'run/outliers')).toMatchObject({
       grid: { rows: 4, cols: 4 },

@@ -1,5 +1,6 @@
-// Attention rows recomputed from one query position and the cached keys, for decoders whose attention is a
-// fused op (com.microsoft GroupQueryAttention / MultiHeadAttention) that never outputs its probabilities. The
+// Attention rows recomputed on the CPU from one query position and the cached keys, for decoders whose attention is
+// a fused op (com.microsoft GroupQueryAttention / MultiHeadAttention) that never outputs its probabilities: the
+// reference the rows computed inside the graph (src/engine/taps/fused-decoder-tap.ts) are tested against. The
 // query is taken before the op, so rotary embedding is applied here exactly as the op applies it (half-split or
 // interleaved pairs over the first rotaryDim channels, cos/sin rows at the query's position); the present keys
 // are already rotated. Query head h reads KV head ⌊h / (heads / kvHeads)⌋, as grouped-query attention does.

@@ -9,7 +9,6 @@ import type { Dtype, Grid, ImageInput, ModelInfo } from '../../protocol/messages
 import { CacheAssembler } from '../decode/cache-assembler';
 import { kvCacheType, OrtDecoderRunner, type DecoderLayout } from '../decode/ort-runner';
 import type { DecoderTapReader } from '../taps/edit';
-import { RowwiseRunner } from '../decode/rowwise-runner';
 import type { DecoderRunner, RowSpec } from '../decode/runner';
 import { decodeImage } from '../load/image';
 import { gatherTokens } from '../lab/image-tokens';
@@ -21,7 +20,7 @@ import { inModelFile } from '../onnx/model-file-error';
 import { scanModel } from '../onnx/scan';
 import { hasFusedDecoderAttention } from '../onnx/sites/fused-decoder';
 import { decoderTapReader, tapDecoder } from '../taps/decoder-tap';
-import { fusedTapReader, tapFusedDecoder } from '../taps/fused-decoder-tap';
+import { tapFusedDecoder } from '../taps/fused-decoder-tap';
 import { readVisionScores, tapVisionEncoder, type VisionTap } from '../taps/vision-tap';
 import { DTYPE_SUFFIX, type AdapterContext, type ModelAdapter, type ModelConfig } from './adapter';
 import { checkGraphShapes } from './graph-shapes';
@@ -295,12 +294,9 @@ function unfusedDecoderTap(bytes: Uint8Array): TappedDecoder {
   return { ...edit, reader: decoderTapReader(edit.tap) };
 }
 
-function fusedDecoderTap(
-  bytes: Uint8Array,
-  external: readonly { path: string; data: Uint8Array }[] | undefined,
-): TappedDecoder {
-  const edit = tapFusedDecoder(bytes, external);
-  return { ...edit, reader: fusedTapReader(edit.tap) };
+function fusedDecoderTap(bytes: Uint8Array): TappedDecoder {
+  const edit = tapFusedDecoder(bytes);
+  return { ...edit, reader: decoderTapReader(edit.tap) };
 }
 
 /** An adapter for one family of transformers.js image-text-to-text exports. */
@@ -330,12 +326,11 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
       // Not tapped, but scanned all the same, so that a damaged file is refused by name rather than by ONNX Runtime.
       inModelFile(embed.file, () => scanModel(embed.bytes));
       const decoder = await readOnnx(ctx, 'decoder_model_merged');
-      // Fused decoders (GroupQueryAttention with rotary inside and no position_ids, or MultiHeadAttention) get rows
-      // recomputed from their query and present keys, and run row by row: GQA cannot mask left padding, and the
-      // recomputed row ignores masks.
+      // Fused decoders (GroupQueryAttention with rotary inside and no position_ids, or MultiHeadAttention) get their
+      // rows recomputed in the graph from the op's query and present keys; GQA rows are batched right-padded.
       const fused = inModelFile(decoder.file, () => hasFusedDecoderAttention(scanModel(decoder.bytes)));
       const decoderTapped = inModelFile(decoder.file, () =>
-        fused ? fusedDecoderTap(decoder.bytes, decoder.externalData) : unfusedDecoderTap(decoder.bytes),
+        fused ? fusedDecoderTap(decoder.bytes) : unfusedDecoderTap(decoder.bytes),
       );
       if (decoderTapped.tap.layers !== text.layers) {
         throw new LensError(
@@ -360,11 +355,10 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
               backend: ctx.backend,
               externalData: embed.externalData,
             }),
-          // Recomputed rows read the present keys on the CPU, so a fused decoder keeps its cache there.
           decoder: () =>
             createSession(decoderTapped.bytes, label('decoder', decoder), {
               backend: ctx.backend,
-              gpuOutputs: fused ? [] : layerNames('present'),
+              gpuOutputs: layerNames('present'),
               externalData: decoder.externalData,
             }),
         },
@@ -391,7 +385,7 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
         cacheAssembly: new CacheAssembler(2 * text.layers, kvCacheType(created.decoder), (bytes, outputs) =>
           createSession(bytes, label('cache assembly', decoder), {
             backend: ctx.backend,
-            gpuOutputs: fused ? [] : outputs,
+            gpuOutputs: outputs,
           }),
         ),
       };
@@ -429,15 +423,7 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
           tap: decoderTapped.reader,
           assembler: sessions.cacheAssembly,
         });
-      return new ImageTextModel(
-        info,
-        plan,
-        processor,
-        sessions,
-        scorer,
-        visionTapped.tap,
-        fused ? () => new RowwiseRunner(batched) : batched,
-      );
+      return new ImageTextModel(info, plan, processor, sessions, scorer, visionTapped.tap, batched);
     },
   };
 }

@@ -27,12 +27,14 @@ export class CacheAssembler {
 
   /**
    * caches[p] holds prompt p's cache tensors, [1, heads, lengths[p], headDim]; the result holds, per tensor,
-   * [rows.length, heads, max length, headDim] with row r taken from prompt rows[r], left-padded.
+   * [rows.length, heads, max length, headDim] with row r taken from prompt rows[r], padded on `side` (the padded
+   * slots repeat an edge key; the attention mask hides them).
    */
   async assemble(
     caches: readonly (readonly Tensor[])[],
     lengths: readonly number[],
     rows: readonly number[],
+    side: 'left' | 'right' = 'left',
   ): Promise<Tensor[]> {
     let session = this.sessions.get(caches.length);
     if (!session) {
@@ -44,7 +46,11 @@ export class CacheAssembler {
     const feeds: Record<string, Tensor> = { [ASSEMBLY_ROWS]: int64(rows) };
     lengths.forEach(
       (length, p) =>
-        (feeds[assemblyKeys(p)] = int64(Array.from({ length: width }, (_, k) => Math.max(0, k - (width - length))))),
+        (feeds[assemblyKeys(p)] = int64(
+          Array.from({ length: width }, (_, k) =>
+            side === 'left' ? Math.max(0, k - (width - length)) : Math.min(k, length - 1),
+          ),
+        )),
     );
     caches.forEach((cache, p) => cache.forEach((tensor, i) => (feeds[assemblyInput(p, i)] = tensor)));
     const outputs = await (await session).run(feeds);

@@ -1,8 +1,10 @@
 // The DecoderRunner over an Optimum-layout decoder (inputs_embeds, attention_mask, position_ids,
 // past_key_values.* → logits, present.*): rows of different lengths run as ONE batch with left padding and
-// position ids from the mask, so the baseline and both DAMRO branches cost one decoder call per step. The prefill
-// runs each distinct prompt once, unpadded (the baseline and DAMRO's full row are one prompt; the outlier row is
-// short), and the batched cache is assembled from them on the device.
+// position ids from the mask, so the baseline and both DAMRO branches cost one decoder call per step. Decoders
+// without position_ids (GroupQueryAttention) take each row's keys as a prefix (seqlens_k = mask sum − 1 is also the
+// rotary position), so their rows are right-padded instead. The prefill runs each distinct prompt once, unpadded (the
+// baseline and DAMRO's full row are one prompt; the outlier row is short), and the batched cache is assembled from
+// them on the device.
 import { CACHE_BRANCH_INPUT } from '../onnx/if-node';
 import { splitKeys } from '../../core/attention/split-keys';
 import { ort } from '../runtime/ort';
@@ -49,8 +51,10 @@ const MASK_GROWTH = 64;
 
 export class OrtDecoderRunner implements DecoderRunner {
   private past: Tensor[] = [];
-  /** Left padding of each row, so image spans map to key positions; the mask is 0 there and 1 after. */
+  /** Left padding of each row, so image spans map to key positions; the mask is 0 there. */
   private padding: number[] = [];
+  /** Keys each row holds after its padding; the mask is 1 over them and 0 after (right padding). */
+  private held: number[] = [];
   private keyLength = 0;
   private maskBuffer = new BigInt64Array(0);
   private nextPosition: number[] = [];
@@ -61,6 +65,7 @@ export class OrtDecoderRunner implements DecoderRunner {
   private readonly takesPositions: boolean;
   /** Optimum merged decoders pick their with-past or without-past branch by this input. */
   private readonly takesCacheBranch: boolean;
+  private readonly side: 'left' | 'right';
 
   constructor(private readonly parts: OrtRunnerParts) {
     const names = (kind: string) =>
@@ -71,6 +76,7 @@ export class OrtDecoderRunner implements DecoderRunner {
     // GroupQueryAttention decoders derive positions from the mask and take no position_ids.
     this.takesPositions = parts.decoder.inputNames.includes('position_ids');
     this.takesCacheBranch = parts.decoder.inputNames.includes(CACHE_BRANCH_INPUT);
+    this.side = this.takesPositions ? 'left' : 'right';
   }
 
   async prefill(rows: readonly RowSpec[]): Promise<StepOutput> {
@@ -88,6 +94,7 @@ export class OrtDecoderRunner implements DecoderRunner {
     for (const prompt of prompts) {
       this.rows = [prompt];
       this.padding = [0];
+      this.held = [prompt.length];
       this.keyLength = prompt.length;
       this.past = this.pastNames.map(empty);
       const positions = Array.from({ length: prompt.length }, (_, t) => t);
@@ -103,7 +110,8 @@ export class OrtDecoderRunner implements DecoderRunner {
     const source = rows.map((row) => prompts.indexOf(row));
     const width = Math.max(...prompts.map((prompt) => prompt.length));
     this.rows = rows;
-    this.padding = rows.map((row) => width - row.length);
+    this.padding = rows.map((row) => (this.side === 'left' ? width - row.length : 0));
+    this.held = rows.map((row) => row.length);
     this.keyLength = width;
     this.nextPosition = rows.map((row) => row.length);
     if (rows.length === 1) {
@@ -113,6 +121,7 @@ export class OrtDecoderRunner implements DecoderRunner {
         caches,
         prompts.map((prompt) => prompt.length),
         source,
+        this.side,
       );
       for (const tensor of caches.flat()) tensor.dispose();
     }
@@ -130,6 +139,7 @@ export class OrtDecoderRunner implements DecoderRunner {
     const embedded = await this.parts.embed.run({ input_ids: int64(ids, [ids.length, 1]) });
     const embeds = embedded[this.parts.embed.outputNames[0]];
     this.keyLength += 1;
+    this.held = this.held.map((held) => held + 1);
     const positions = this.nextPosition;
     this.nextPosition = positions.map((p) => p + 1);
     try {
@@ -139,15 +149,17 @@ export class OrtDecoderRunner implements DecoderRunner {
     }
   }
 
-  /** [batch, keys] written into a buffer reused across steps: 0 over each row's left padding, 1 after it. */
+  /** [batch, keys] written into a buffer reused across steps: 1 over each row's keys, 0 over its padding. */
   private attentionMask(): Tensor {
     const batch = this.padding.length;
     const keys = this.keyLength;
     if (this.maskBuffer.length < batch * keys) this.maskBuffer = new BigInt64Array(batch * (keys + MASK_GROWTH));
     const mask = this.maskBuffer.subarray(0, batch * keys);
     this.padding.forEach((pad, r) => {
+      const end = pad + this.held[r]!;
       mask.fill(0n, r * keys, r * keys + pad);
-      mask.fill(1n, r * keys + pad, (r + 1) * keys);
+      mask.fill(1n, r * keys + pad, r * keys + end);
+      mask.fill(0n, r * keys + end, (r + 1) * keys);
     });
     return new ort.Tensor('int64', mask, [batch, keys]);
   }
@@ -170,7 +182,7 @@ export class OrtDecoderRunner implements DecoderRunner {
     // One read of the row's every key (a fused decoder recomputes the whole row per read), then split.
     const split = this.rows.map((row, r) => {
       if (!row.imageSpan) return undefined;
-      const keys = this.keyLength - this.padding[r];
+      const keys = this.held[r]!;
       const whole = this.parts.tap.read(outputs, r, this.padding[r], keys);
       return splitKeys(whole, whole.length / keys, keys, row.imageSpan);
     });

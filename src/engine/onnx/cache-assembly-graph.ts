@@ -1,7 +1,8 @@
 // A tiny companion model that assembles the batched KV cache from caches prefilled one prompt at a time: each
-// prompt's cache is left-padded to the common width by a Gather along the key axis (padded slots repeat key 0;
-// the attention mask hides them), the prompts are stacked along the batch axis, and a Gather along the batch
-// axis places them into rows, copying a prompt that several rows share (the baseline and DAMRO's full row).
+// prompt's cache is padded to the common width by a Gather along the key axis (on the left, or on the right for
+// GroupQueryAttention; padded slots repeat an edge key, which the attention mask hides), the prompts are stacked
+// along the batch axis, and a Gather along the batch axis places them into rows, copying a prompt that several rows
+// share (the baseline and DAMRO's full row).
 // Under WebGPU its inputs and outputs are GPU buffers, so the cache never leaves the device; under wasm it stays
 // in ORT's heap. Gather and Concat take every cache type (float32, float16).
 import { encodeNode } from './splice';
@@ -15,7 +16,7 @@ const ELEMENT_TYPE = { float32: 1, int64: 7, float16: 10 } as const;
 export const assemblyInput = (prompt: number, i: number): string => `in.${prompt}.${i}`;
 /** Assembled cache tensor i, [rows, heads, width, headDim]. */
 export const assemblyOutput = (i: number): string => `out.${i}`;
-/** int64 [width] per prompt: the key each padded slot takes (0 for the left padding, then 0 … length − 1). */
+/** int64 [width] per prompt: the key each padded slot takes (e.g. 0 for the left padding, then 0 … length − 1). */
 export const assemblyKeys = (prompt: number): string => `keys.${prompt}`;
 /** int64 [rows]: the prompt each row takes. */
 export const ASSEMBLY_ROWS = 'rows';

@@ -24,14 +24,30 @@ export class TapNodes {
     }
   }
 
-  private add(opType: string, inputs: string[], attributes: NodeSpec['attributes'] = []): string {
+  private add(opType: string, inputs: string[], attributes: NodeSpec['attributes'] = [], domain?: string): string {
     const name = `damro_lens/${this.prefix}/${opType}_${this.count++}`;
-    this.nodes.push({ name, opType, inputs, outputs: [name], attributes });
+    this.nodes.push({ name, opType, inputs, outputs: [name], attributes, ...(domain && { domain }) });
     return name;
   }
 
-  private ints(values: readonly number[]): string {
+  /** Any single-output node; `domain` for contrib ops (com.microsoft). */
+  op(opType: string, inputs: readonly string[], attributes: NodeSpec['attributes'] = [], domain?: string): string {
+    return this.add(opType, [...inputs], attributes, domain);
+  }
+
+  /** An int64 tensor [values.length]. */
+  ints(values: readonly number[]): string {
     return this.add('Constant', [], [{ name: 'value', int64Tensor: values, dims: [values.length] }]);
+  }
+
+  /** An int64 scalar (Range and Gather want rank 0). */
+  int(value: number): string {
+    return this.add('Constant', [], [{ name: 'value', int64Tensor: [value], dims: [] }]);
+  }
+
+  /** A float32 scalar. */
+  float(value: number): string {
+    return this.add('Constant', [], [{ name: 'value_float', float: value }]);
   }
 
   /** x[start:end] along one axis. */

@@ -1,121 +1,114 @@
-// Decoder taps for fused attention (GroupQueryAttention, MultiHeadAttention): the graph hands back, per step, every
-// layer's query at the last position ([batch, layers, width], one small Slice + Concat), and the rows are recomputed on
-// the CPU from that query and the layer's present keys (core/attention/query-rows.ts), with GQA's own rotary caches
-// where it rotates inside, and each layer's own sliding window and soft cap. Rows must be unpadded (GQA cannot mask
-// left padding; the recomputed row ignores masks), so the last query sits at position totalKeys − 1.
-import { attentionRowsFromQuery, type RotaryTables } from '../../core/attention/query-rows';
+// Decoder taps for fused attention (GroupQueryAttention, MultiHeadAttention), whose probabilities never leave the op:
+// nodes spliced after each op recompute its last query row on the device from the op's own query input and present
+// keys — GQA's rotary through the op's cos/sin caches (com.microsoft RotaryEmbedding at the row's position), grouped
+// KV heads, the layer's scale, soft cap and sliding window, and only the keys each row holds — and the layers are
+// stacked as [batch, layers·heads, 1, keys], the unfused tap's layout, read by the same reader. A step thus reads back
+// those rows and the last logits; the KV cache stays on the device. GQA rows of a batch are right-padded (seqlens_k
+// says how many keys each holds); MultiHeadAttention rows are left-padded, hidden by the op's own mask inputs.
 import { LensError } from '../../protocol/errors';
-import { readFloatInitializer, type ExternalFile } from '../onnx/initializer-data';
-import { scanModel } from '../onnx/scan';
+import { scanModel, type ScannedModel } from '../onnx/scan';
 import { findFusedDecoderSites, type FusedDecoderSite } from '../onnx/sites/fused-decoder';
 import { spliceGraph } from '../onnx/splice';
 import { TapNodes } from '../onnx/tap-nodes';
-import { lastPositionLogits } from './decoder-tap';
-import {
-  checkRowAndKeys,
-  float32Of,
-  floatDataOf,
-  tapReader,
-  type DecoderTapReader,
-  type TapEdit,
-  type TapTensor,
-} from './edit';
+import { lastPositionLogits, type DecoderTap } from './decoder-tap';
+import type { TapEdit } from './edit';
 
-export interface FusedDecoderTap {
-  /** [batch, layers, query width] float32. */
-  readonly output: string;
-  readonly layers: number;
-  readonly sites: readonly Pick<
-    FusedDecoderSite,
-    'presentKey' | 'heads' | 'kvHeads' | 'scale' | 'window' | 'softcap'
-  >[];
-  /** Per layer; layers share one table pair in real exports, so equal names share one array. */
-  readonly rotary: readonly (RotaryTables | undefined)[];
-  /** The last position's logits, [batch, 1, vocab]. */
-  readonly logits: string;
+const FLOAT = 1;
+const INT64 = 7;
+const BOOL = 9;
+
+/** Keys row b may attend to, [batch, 1, 1, keys]: its first seqlens_k[b] + 1 keys, the last `window` of them. */
+function keyMask(nodes: TapNodes, seqlens: string, keyCount: string, window: number | undefined): string {
+  const held = nodes.op('Add', [nodes.op('Cast', [seqlens], [{ name: 'to', int: INT64 }]), nodes.int(1)]);
+  const perRow = nodes.op('Unsqueeze', [held, nodes.ints([1])]);
+  const keys = nodes.op('Unsqueeze', [nodes.op('Range', [nodes.int(0), keyCount, nodes.int(1)]), nodes.ints([0])]);
+  let mask = nodes.op('Less', [keys, perRow]);
+  if (window !== undefined)
+    mask = nodes.op('And', [mask, nodes.op('GreaterOrEqual', [keys, nodes.op('Sub', [perRow, nodes.int(window)])])]);
+  return nodes.op('Reshape', [mask, nodes.ints([0, 1, 1, -1])]);
 }
 
-export function tapFusedDecoder(bytes: Uint8Array, external: readonly ExternalFile[] = []): TapEdit<FusedDecoderTap> {
+/** softmax(q·Kᵀ·scale) of the op's last query position, [batch, heads, 1, keys] float32. */
+function lastQueryRow(nodes: TapNodes, model: ScannedModel, site: FusedDecoderSite): string {
+  const { heads, kvHeads } = site;
+  const keyShape = nodes.op('Shape', [site.presentKey]);
+  const headDim = nodes.slice(keyShape, 0, 3, 4);
+  let query = nodes.slice(site.query, 1, -1);
+  // Packed Q|K|V inputs start with the query heads.
+  if (site.packed)
+    query = nodes.op('Slice', [
+      query,
+      nodes.ints([0]),
+      nodes.op('Mul', [headDim, nodes.ints([heads])]),
+      nodes.ints([2]),
+    ]);
+  if (site.rotary) {
+    const cosDims = model.graph.initializers.find((i) => i.name === site.rotary!.cosCache)?.dims ?? [];
+    const half = cosDims[cosDims.length - 1];
+    const position = nodes.op('Unsqueeze', [
+      nodes.op('Cast', [site.seqlens!], [{ name: 'to', int: INT64 }]),
+      nodes.ints([1]),
+    ]);
+    query = nodes.op(
+      'RotaryEmbedding',
+      [query, position, site.rotary.cosCache, site.rotary.sinCache],
+      [
+        { name: 'interleaved', int: site.rotary.interleaved ? 1 : 0 },
+        ...(half
+          ? [
+              { name: 'num_heads', int: heads },
+              { name: 'rotary_embedding_dim', int: 2 * half },
+            ]
+          : []),
+      ],
+      'com.microsoft',
+    );
+  }
+  // Query head h reads KV head ⌊h / group⌋: grouping the heads as [kvHeads, group] lets one MatMul broadcast the keys.
+  const grouped = nodes.op('Reshape', [nodes.float32(query), nodes.ints([0, kvHeads, heads / kvHeads, -1])]);
+  const keysT = nodes.op('Transpose', [nodes.float32(site.presentKey)], [{ name: 'perm', ints: [0, 1, 3, 2] }]);
+  const dots = nodes.op('MatMul', [grouped, keysT]);
+  let scores = site.scale
+    ? nodes.op('Mul', [dots, nodes.float(site.scale)])
+    : nodes.op('Div', [dots, nodes.op('Sqrt', [nodes.op('Cast', [headDim], [{ name: 'to', int: FLOAT }])])]);
+  if (site.softcap) {
+    const cap = nodes.float(site.softcap);
+    scores = nodes.op('Mul', [nodes.op('Tanh', [nodes.op('Div', [scores, cap])]), cap]);
+  }
+  if (site.bias) scores = nodes.op('Add', [scores, nodes.float32(nodes.slice(site.bias, 2, -1))]);
+  if (site.keyPaddingMask) {
+    const kept = nodes.op('Cast', [site.keyPaddingMask], [{ name: 'to', int: BOOL }]);
+    scores = nodes.op('Where', [
+      nodes.op('Reshape', [kept, nodes.ints([0, 1, 1, -1])]),
+      scores,
+      nodes.float(-Infinity),
+    ]);
+  }
+  if (site.seqlens) {
+    const keyCount = nodes.op('Squeeze', [nodes.slice(keyShape, 0, 2, 3), nodes.ints([0])]);
+    scores = nodes.op('Where', [keyMask(nodes, site.seqlens, keyCount, site.window), scores, nodes.float(-Infinity)]);
+  }
+  const probs = nodes.op('Softmax', [scores], [{ name: 'axis', int: -1 }]);
+  return nodes.op('Reshape', [probs, nodes.ints([0, heads, 1, -1])]);
+}
+
+export function tapFusedDecoder(bytes: Uint8Array): TapEdit<DecoderTap> {
   const model = scanModel(bytes);
   const sites = findFusedDecoderSites(model);
   if (sites.length === 0)
     throw new LensError('internal', 'tapFusedDecoder was given a graph without fused decoder attention.');
+  const heads = new Set(sites.map((site) => site.heads));
+  if (heads.size !== 1)
+    throw new LensError(
+      'attention-unavailable',
+      `The decoder's attention layers have different head counts (${[...heads].join(', ')}); attention maps need one head count for every layer.`,
+    );
   const nodes = new TapNodes('decoder-fused', model.opsets.get('') ?? 0);
-  const rows = sites.map((site) => nodes.slice(site.query, 1, -1));
-  const output = nodes.float32(rows.length === 1 ? rows[0]! : nodes.concat(rows, 1));
+  const rows = sites.map((site) => lastQueryRow(nodes, model, site));
+  const output = rows.length === 1 ? rows[0]! : nodes.concat(rows, 1);
   const logits = lastPositionLogits(nodes, model);
-  const tables = new Map<string, Float32Array>();
-  const table = (name: string) => {
-    if (!tables.has(name)) tables.set(name, readFloatInitializer(bytes, model, name, external).data);
-    return tables.get(name)!;
-  };
-  const rotary = sites.map((site): RotaryTables | undefined => {
-    if (!site.rotary) return undefined;
-    const cosDims = model.graph.initializers.find((i) => i.name === site.rotary!.cosCache)?.dims ?? [];
-    return {
-      cos: table(site.rotary.cosCache),
-      sin: table(site.rotary.sinCache),
-      interleaved: site.rotary.interleaved,
-      half: cosDims[cosDims.length - 1] ?? 0,
-    };
-  });
-  // The present keys are graph outputs in every decoder_model_merged; expose any that is not.
-  const missing = sites.map((s) => s.presentKey).filter((name) => !model.graph.outputs.includes(name));
   return {
-    bytes: spliceGraph(bytes, model, { nodes: nodes.nodes, outputs: [output, logits, ...missing] }),
-    tap: {
-      output,
-      layers: sites.length,
-      sites: sites.map(({ presentKey, heads, kvHeads, scale, window, softcap }) => ({
-        presentKey,
-        heads,
-        kvHeads,
-        scale,
-        window,
-        softcap,
-      })),
-      rotary,
-      logits,
-    },
+    bytes: spliceGraph(bytes, model, { nodes: nodes.nodes, outputs: [output, logits] }),
+    tap: { output, layers: sites.length, logits },
   };
 }
-
-/** Row `row`'s attention over keys [keyStart, keyStart + keyCount), as [layers, heads, keyCount]. */
-export function readFusedAttention(
-  tap: FusedDecoderTap,
-  outputs: Readonly<Record<string, TapTensor>>,
-  row: number,
-  keyStart: number,
-  keyCount: number,
-): Float32Array {
-  const queries = float32Of(outputs, tap.output, 3);
-  const [batch, layers, width] = queries.dims as [number, number, number];
-  const heads = tap.sites[0]!.heads;
-  const out = new Float32Array(layers * heads * keyCount);
-  tap.sites.forEach((site, l) => {
-    const keys = floatDataOf(outputs, site.presentKey, 4);
-    const [, kvHeads, totalKeys, headDim] = keys.dims as [number, number, number, number];
-    checkRowAndKeys(row, batch, keyStart, keyCount, totalKeys);
-    // Packed Q|K|V inputs start with the query heads.
-    const query = queries.data.subarray((row * layers + l) * width, (row * layers + l) * width + site.heads * headDim);
-    const rows = attentionRowsFromQuery({
-      query,
-      keys: keys.data.subarray(row * kvHeads * totalKeys * headDim, (row + 1) * kvHeads * totalKeys * headDim),
-      heads: site.heads,
-      kvHeads,
-      headDim,
-      totalKeys,
-      scale: site.scale || 1 / Math.sqrt(headDim),
-      position: totalKeys - 1,
-      rotary: tap.rotary[l],
-      window: site.window,
-      softcap: site.softcap,
-    });
-    for (let h = 0; h < site.heads; h++)
-      out.set(rows.subarray(h * totalKeys + keyStart, h * totalKeys + keyStart + keyCount), (l * heads + h) * keyCount);
-  });
-  return out;
-}
-
-// The present keys are fetched by the runner anyway: they are the next step's past.
-export const fusedTapReader = (tap: FusedDecoderTap): DecoderTapReader => tapReader(tap, readFusedAttention);

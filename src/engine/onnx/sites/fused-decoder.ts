@@ -22,6 +22,14 @@ export interface FusedDecoderSite {
   /** GQA softcap; absent when scores are not capped. */
   readonly softcap?: number;
   readonly rotary?: { readonly cosCache: string; readonly sinCache: string; readonly interleaved: boolean };
+  /** Whether `query` packs Q|K|V (the op's key input is empty). */
+  readonly packed: boolean;
+  /** GQA seqlens_k, int32 [batch]: each row's key count − 1, which is also the last query's rotary position. */
+  readonly seqlens?: string;
+  /** MultiHeadAttention attention_bias, [batch | 1, heads | 1, seq, keys], added to the scores (masks padding). */
+  readonly bias?: string;
+  /** MultiHeadAttention key_padding_mask as a KV-cached decoder feeds it, [batch, keys]: 0 hides a key. */
+  readonly keyPaddingMask?: string;
 }
 
 type SiteReader = (node: ScannedNode, layer: number, refuse: (why: string) => never) => FusedDecoderSite;
@@ -39,6 +47,7 @@ function common(node: ScannedNode, layer: number, refuse: (why: string) => never
     heads: attr(node, 'num_heads')?.i ?? 0,
     kvHeads,
     scale: attr(node, 'scale')?.f ?? 0,
+    packed: !node.inputs[1],
   };
 }
 
@@ -57,8 +66,10 @@ const READERS: Readonly<Record<string, SiteReader>> = {
     const doRotary = (attr(node, 'do_rotary')?.i ?? 0) === 1;
     const [cosCache, sinCache] = [node.inputs[7], node.inputs[8]];
     if (doRotary && (!cosCache || !sinCache)) refuse('has do_rotary = 1 but no cos/sin cache inputs (7 and 8)');
+    if (!node.inputs[5]) refuse('has no seqlens_k input (5)');
     const site = {
       ...common(node, layer, refuse, attr(node, 'kv_num_heads')?.i ?? 0),
+      seqlens: node.inputs[5],
       ...(window > 0 && { window }),
       ...(softcap > 0 && { softcap }),
     };
@@ -74,13 +85,17 @@ const READERS: Readonly<Record<string, SiteReader>> = {
       : site;
   },
   // Inputs: query, key, value, bias, key_padding_mask, attention_bias, past_key, past_value. Rotary is applied
-  // before the op, so q arrives rotated. Rows run unpadded one by one, where a causal bias or an all-ones
-  // padding mask leaves the last query's row unchanged.
+  // before the op, so q arrives rotated. The recomputed rows apply the op's padding mask and attention bias, so
+  // left-padded rows get the keys the op lets them see.
   MultiHeadAttention: (node, layer, refuse) => {
     if (!node.inputs[1]) refuse('packs Q, K and V into its query input (supported: separate query, key and value)');
     if (node.inputs[3])
       refuse(`adds a bias inside the op (input 3, '${node.inputs[3]}'; supported: none, the bias added before it)`);
-    return common(node, layer, refuse, attr(node, 'num_heads')?.i ?? 0);
+    return {
+      ...common(node, layer, refuse, attr(node, 'num_heads')?.i ?? 0),
+      ...(node.inputs[4] && { keyPaddingMask: node.inputs[4] }),
+      ...(node.inputs[5] && { bias: node.inputs[5] }),
+    };
   },
 };
 
