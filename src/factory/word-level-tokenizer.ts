@@ -43,7 +43,10 @@ export interface TokenizerConfig {
   readonly pad: string;
   readonly addBosToken: boolean;
   readonly maxLength: number;
-  readonly chatTemplate: string;
+  /** Further named tokens the processor reads (Gemma 3's boi_token, eoi_token, image_token). */
+  readonly namedTokens?: Readonly<Record<string, string>>;
+  /** Absent where the export ships chat_template.jinja instead. */
+  readonly chatTemplate?: string;
 }
 
 export function tokenizerConfigJson(c: TokenizerConfig): unknown {
@@ -61,12 +64,13 @@ export function tokenizerConfigJson(c: TokenizerConfig): unknown {
     eos_token: c.eos,
     unk_token: c.unk,
     pad_token: c.pad,
+    ...c.namedTokens,
     add_bos_token: c.addBosToken,
     add_eos_token: false,
     clean_up_tokenization_spaces: false,
     model_max_length: c.maxLength,
     padding_side: 'left',
     added_tokens_decoder: addedTokensDecoder,
-    chat_template: c.chatTemplate,
+    ...(c.chatTemplate !== undefined && { chat_template: c.chatTemplate }),
   };
 }

@@ -81,16 +81,14 @@ export function attentionReceived(e: EventOf<'run/attention'>): void {
   }));
 }
 
+/** What the store keeps of a step event: its diagnostics without the run id (and a method's name). */
+function stepRecord(e: EventOf<'run/step'> | EventOf<'run/method-step'>) {
+  const { step, full, outlier, combined, kept, cutoff, changed } = e;
+  return { step, full, outlier, combined, kept, cutoff, changed };
+}
+
 export function stepReceived(e: EventOf<'run/step'>): void {
-  const record = {
-    step: e.step,
-    full: e.full,
-    outlier: e.outlier,
-    combined: e.combined,
-    kept: e.kept,
-    cutoff: e.cutoff,
-    changed: e.changed,
-  };
+  const record = stepRecord(e);
   forRun(e.runId, ({ run }) => ({ run: { ...run, steps: [...run.steps, record] } }));
 }
 
@@ -109,15 +107,7 @@ export function methodTokenReceived(e: EventOf<'run/method-token'>): void {
 }
 
 export function methodStepReceived(e: EventOf<'run/method-step'>): void {
-  const record = {
-    step: e.step,
-    full: e.full,
-    outlier: e.outlier,
-    combined: e.combined,
-    kept: e.kept,
-    cutoff: e.cutoff,
-    changed: e.changed,
-  };
+  const record = stepRecord(e);
   forRun(e.runId, ({ run }) => ({
     run: { ...run, methodSteps: { ...run.methodSteps, [e.method]: [...(run.methodSteps?.[e.method] ?? []), record] } },
   }));

@@ -25,6 +25,11 @@ export interface RunContext {
 
 const INSPECT_TOP = 5;
 
+interface CaptionText {
+  readonly ids: number[];
+  text: string;
+}
+
 export async function executeRun(ctx: RunContext): Promise<void> {
   const { runId, model, params, emit } = ctx;
   const { tokenGrid } = model.info;
@@ -74,12 +79,18 @@ export async function executeRun(ctx: RunContext): Promise<void> {
       )
     : undefined;
   const runner = model.createRunner();
-  const texts = new Map<CaptionKind, { ids: number[]; text: string }>(
-    params.captions.map((c) => [c, { ids: [], text: '' }]),
-  );
-  const methodTexts = new Map<ComparedMethodName, { ids: number[]; text: string }>(
+  const texts = new Map<CaptionKind, CaptionText>(params.captions.map((c) => [c, { ids: [], text: '' }]));
+  const methodTexts = new Map<ComparedMethodName, CaptionText>(
     (params.methods ?? []).map((m) => [m.method, { ids: [], text: '' }]),
   );
+  // Detokenising the whole caption and sending the new suffix keeps word-piece spacing right.
+  const extend = (caption: CaptionText, tokenId: number): string => {
+    caption.ids.push(tokenId);
+    const text = model.detokenize(caption.ids);
+    const added = text.slice(caption.text.length);
+    caption.text = text;
+    return added;
+  };
   const prefillStarted = performance.now();
   let decodeStarted = prefillStarted;
   let steps = 0;
@@ -103,23 +114,17 @@ export async function executeRun(ctx: RunContext): Promise<void> {
     for await (const event of events) {
       if (steps === 0) decodeStarted = performance.now();
       switch (event.type) {
-        case 'token': {
+        case 'token':
           steps = Math.max(steps, event.step + 1);
-          const caption = texts.get(event.caption)!;
-          caption.ids.push(event.tokenId);
-          // Detokenising the whole caption and sending the new suffix keeps word-piece spacing right.
-          const text = model.detokenize(caption.ids);
           emit({
             type: 'run/token',
             runId,
             caption: event.caption,
             step: event.step,
             tokenId: event.tokenId,
-            text: text.slice(caption.text.length),
+            text: extend(texts.get(event.caption)!, event.tokenId),
           });
-          caption.text = text;
           break;
-        }
         case 'attention': {
           ctx.attention.put(runId, event.caption, event.step, { image: event.data, text: event.text });
           const frame = summariseFrame(event.data, model.info.decoder, params.attention, outliers);
@@ -164,22 +169,17 @@ export async function executeRun(ctx: RunContext): Promise<void> {
         case 'done':
           emit({ type: 'run/done', runId, caption: event.caption, reason: event.reason, tokens: event.tokens });
           break;
-        case 'method-token': {
+        case 'method-token':
           steps = Math.max(steps, event.step + 1);
-          const caption = methodTexts.get(event.method)!;
-          caption.ids.push(event.tokenId);
-          const text = model.detokenize(caption.ids);
           emit({
             type: 'run/method-token',
             runId,
             method: event.method,
             step: event.step,
             tokenId: event.tokenId,
-            text: text.slice(caption.text.length),
+            text: extend(methodTexts.get(event.method)!, event.tokenId),
           });
-          caption.text = text;
           break;
-        }
         case 'method-done':
           emit({ type: 'run/method-done', runId, method: event.method, reason: event.reason, tokens: event.tokens });
           break;

@@ -5,6 +5,7 @@
 // from chat_template.jinja.
 import { SYNTHETIC_NOTICE } from '../../core/models/catalog';
 import { llamaTextConfig } from '../llava/config-files';
+import { tokenizerConfigJson as tokenizerConfig, wordLevelTokenizerJson } from '../word-level-tokenizer';
 import { imageSeqLen, towerLayers, type Gemma3Dims } from './dims';
 import { GEMMA3_IDS, GEMMA3_SPECIALS as S, GEMMA3_VOCABULARY } from './vocabulary';
 
@@ -82,53 +83,20 @@ export const GEMMA3_CHAT_TEMPLATE =
   '{%- endfor -%}' +
   `{%- if add_generation_prompt -%}{{ '${S.start}' }}{{ 'model\\n' }}{%- endif -%}`;
 
-export function tokenizerJson(): unknown {
-  const vocab = Object.fromEntries(GEMMA3_VOCABULARY.map((token, id) => [token, id]));
-  const added = Object.values(S).map((content) => ({
-    id: vocab[content],
-    content,
-    single_word: false,
-    lstrip: false,
-    rstrip: false,
-    normalized: false,
-    special: true,
-  }));
-  return {
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: added,
-    normalizer: { type: 'Lowercase' },
-    pre_tokenizer: { type: 'Whitespace' },
-    // The chat template writes <bos> itself, so nothing is added around the text.
-    post_processor: null,
-    decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
-    model: { type: 'WordLevel', vocab, unk_token: S.unk },
-  };
-}
+// The chat template writes <bos> itself, so nothing is added around the text.
+export const tokenizerJson = (): unknown => wordLevelTokenizerJson(GEMMA3_VOCABULARY, Object.values(S), S.unk, null);
 
 export function tokenizerConfigJson(maxLength: number): unknown {
-  const decoder = Object.fromEntries(
-    Object.values(S).map((content) => [
-      String(GEMMA3_VOCABULARY.indexOf(content)),
-      { content, lstrip: false, normalized: false, rstrip: false, single_word: false, special: true },
-    ]),
-  );
-  return {
-    tokenizer_class: 'PreTrainedTokenizerFast',
-    processor_class: 'Gemma3Processor',
-    bos_token: S.bos,
-    eos_token: S.eos,
-    unk_token: S.unk,
-    pad_token: S.pad,
-    boi_token: S.boi,
-    eoi_token: S.eoi,
-    image_token: S.image,
-    add_bos_token: false,
-    add_eos_token: false,
-    clean_up_tokenization_spaces: false,
-    model_max_length: maxLength,
-    padding_side: 'left',
-    added_tokens_decoder: decoder,
-  };
+  return tokenizerConfig({
+    processorClass: 'Gemma3Processor',
+    vocabulary: GEMMA3_VOCABULARY,
+    specials: Object.values(S),
+    bos: S.bos,
+    eos: S.eos,
+    unk: S.unk,
+    pad: S.pad,
+    namedTokens: { boi_token: S.boi, eoi_token: S.eoi, image_token: S.image },
+    addBosToken: false,
+    maxLength,
+  });
 }
