@@ -12,9 +12,9 @@ import { chairCaptionLabeller, DEFAULT_DATA_DIR, REPO_ROOT } from '../../src/cli
 import { readFolderAnswers, readFolderEvidence, readRunConfig } from '../../src/cli/shard-folder';
 import { comparisonsCsv } from '../../src/core/evidence/csv';
 import { runEvidence } from '../../src/core/evidence/run-evidence';
-import { encodePng } from '../support/png';
 import { repoData } from '../support/repo-data';
 import { tinyLlavaFolder } from '../support/tiny-llava';
+import { testPicture } from '../support/eval-cli';
 
 const run = promisify(execFile);
 const IMAGES = repoData('coder-gx__DAMRO/data/chair/coco_pope_random.jsonl')
@@ -29,8 +29,7 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'damro-cluster-'));
   mkdirSync(join(work, 'images'));
   for (const [n, image] of IMAGES.entries()) {
-    const rgba = new Uint8ClampedArray(36 * 30 * 4).map((_, i) => (i % 4 === 3 ? 255 : (i * (n + 5) * 13) % 256));
-    writeFileSync(join(work, 'images', image), encodePng(rgba, 36, 30));
+    writeFileSync(join(work, 'images', image), testPicture(n, 5, 13));
   }
 });
 afterAll(() => {

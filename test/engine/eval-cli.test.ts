@@ -5,29 +5,17 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/eval';
 import { countPopeAnswers, parsePopeQuestions, popeMetrics } from '../../src/core/metrics/pope';
-import { encodePng } from '../support/png';
 import { repoData } from '../support/repo-data';
 import { tinyLlavaFolder } from '../support/tiny-llava';
+import { readJsonLines, runEvalCli, testPicture } from '../support/eval-cli';
 
 const QUESTIONS = parsePopeQuestions(repoData('coder-gx__DAMRO/data/pope/coco/coco_pope_random.jsonl')).slice(0, 12);
 
 let model: Awaited<ReturnType<typeof tinyLlavaFolder>>;
 let work: string;
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
-
-const records = (path: string) =>
-  readFileSync(path, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
+const cli = (...argv: string[]) => runEvalCli(argv);
 
 beforeAll(async () => {
   model = await tinyLlavaFolder();
@@ -35,8 +23,7 @@ beforeAll(async () => {
   // One picture per POPE image, different per image, saved under the COCO name (PNG bytes in a .jpg, as people's
   // folders may hold).
   for (const [n, image] of [...new Set(QUESTIONS.map((q) => q.image))].entries()) {
-    const rgba = new Uint8ClampedArray(36 * 30 * 4).map((_, i) => (i % 4 === 3 ? 255 : (i * (n + 3) * 17) % 256));
-    writeFileSync(join(work, image), encodePng(rgba, 36, 30));
+    writeFileSync(join(work, image), testPicture(n, 3, 17));
   }
 });
 afterAll(() => {
@@ -74,13 +61,16 @@ describe('npm run eval (Node backend)', () => {
       expect(run.err).toMatch(/6\/6 \(100\.0%\)/);
     }
     // Whole images per shard: the first image's six questions, then the second's.
-    expect(records(join(work, 'shard0', 'baseline.jsonl')).map((r) => r.question_id)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(records(join(work, 'shard1', 'damro.jsonl')).map((r) => r.question_id)).toEqual([7, 8, 9, 10, 11, 12]);
+    expect(readJsonLines(join(work, 'shard0', 'baseline.jsonl')).map((r) => r.question_id)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(readJsonLines(join(work, 'shard1', 'damro.jsonl')).map((r) => r.question_id)).toEqual([7, 8, 9, 10, 11, 12]);
 
     const merged = join(work, 'merged');
     const merge = await cli('merge', '--out', merged, join(work, 'shard1'), join(work, 'shard0'));
     expect(merge.code, merge.err).toBe(0);
-    const answers = { baseline: records(join(merged, 'baseline.jsonl')), damro: records(join(merged, 'damro.jsonl')) };
+    const answers = {
+      baseline: readJsonLines(join(merged, 'baseline.jsonl')),
+      damro: readJsonLines(join(merged, 'damro.jsonl')),
+    };
     for (const method of ['baseline', 'damro'] as const) {
       // run_pope.py's record, in the question file's order (eval_pope.py asserts ids line by line).
       expect(answers[method].map((r) => Object.keys(r))).toEqual(

@@ -7,14 +7,13 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/eval';
 import type { BenchmarkSummary } from '../../src/core/eval/benchmark';
 import { gpt4vBenchmark } from '../../src/core/eval/gpt4v-benchmark';
 import { judgePrompt } from '../../src/core/eval/judge';
-import { encodePng } from '../support/png';
 import { repoData } from '../support/repo-data';
 import { startJudgeServer, troubledJudging, type JudgeServer } from '../support/judge-server';
 import { tinyLlavaFolder } from '../support/tiny-llava';
+import { runEvalCli, testPicture } from '../support/eval-cli';
 
 const KEY = 'sk-cli-secret-5f4dcc3b5aa765d61d8327deb882cf99';
 const JUDGE = 'judge-vision';
@@ -32,8 +31,7 @@ beforeAll(async () => {
   model = await tinyLlavaFolder();
   work = mkdtempSync(join(tmpdir(), 'damro-gpt4v-'));
   for (const [n, image] of names.entries()) {
-    const rgba = new Uint8ClampedArray(36 * 30 * 4).map((_, i) => (i % 4 === 3 ? 255 : (i * (n + 3) * 13) % 256));
-    pictures.push(encodePng(rgba, 36, 30));
+    pictures.push(testPicture(n, 3, 13));
     writeFileSync(join(work, image), pictures[n]);
   }
   server = await startJudgeServer({
@@ -48,12 +46,7 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l), env: { JUDGE_API_KEY: KEY } });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const cli = (...argv: string[]) => runEvalCli(argv, { JUDGE_API_KEY: KEY });
 
 const OUT = () => join(work, 'out');
 /** Answering the three images' nine items; the judge's options follow. */

@@ -6,12 +6,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/eval';
 import { METHODS } from '../../src/core/methods/registry';
 import { countPopeAnswers, parsePopeQuestions, popeMetrics } from '../../src/core/metrics/pope';
-import { encodePng } from '../support/png';
 import { repoData } from '../support/repo-data';
 import { tinyLlavaFolder } from '../support/tiny-llava';
+import { readJsonLines, runEvalCli, testPicture } from '../support/eval-cli';
 
 const QUESTIONS = parsePopeQuestions(repoData('coder-gx__DAMRO/data/pope/coco/coco_pope_random.jsonl')).slice(0, 12);
 const COLUMNS = ['baseline', 'damro', 'vcd', 'ablation'] as const;
@@ -19,25 +18,13 @@ const COLUMNS = ['baseline', 'damro', 'vcd', 'ablation'] as const;
 let model: Awaited<ReturnType<typeof tinyLlavaFolder>>;
 let work: string;
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
-
-const records = (path: string) =>
-  readFileSync(path, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
+const cli = (...argv: string[]) => runEvalCli(argv);
 
 beforeAll(async () => {
   model = await tinyLlavaFolder();
   work = mkdtempSync(join(tmpdir(), 'damro-eval-methods-'));
   for (const [n, image] of [...new Set(QUESTIONS.map((q) => q.image))].entries()) {
-    const rgba = new Uint8ClampedArray(36 * 30 * 4).map((_, i) => (i % 4 === 3 ? 255 : (i * (n + 5) * 13) % 256));
-    writeFileSync(join(work, image), encodePng(rgba, 36, 30));
+    writeFileSync(join(work, image), testPicture(n, 5, 13));
   }
 });
 afterAll(() => {
@@ -72,7 +59,7 @@ describe('npm run eval with compared methods (Node backend)', () => {
   it('writes answers for every method and a table with a column per method', async () => {
     const run = await cli(...command());
     expect(run.code, run.err).toBe(0);
-    const answers = Object.fromEntries(COLUMNS.map((m) => [m, records(join(out(), `${m}.jsonl`))]));
+    const answers = Object.fromEntries(COLUMNS.map((m) => [m, readJsonLines(join(out(), `${m}.jsonl`))]));
     for (const method of COLUMNS) {
       expect(
         answers[method].map((r) => [r.question_id, r.prompt, r.image]),

@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../../src/cli/args';
-import { main } from '../../../src/cli/eval';
 import { paperPreset } from '../../../src/core/eval/presets';
 import { METHODS } from '../../../src/core/methods/registry';
+import { runEvalCli } from '../../support/eval-cli';
 
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (line) => out.push(line), err: (line) => err.push(line) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const cli = (...argv: string[]) => runEvalCli(argv);
 
 describe('npm run eval — command line', () => {
   it('prints the usage for --help and exits 0', async () => {
