@@ -70,8 +70,8 @@ export function checkBeta(what: string, beta: number): void {
 /** (1+α)·l − α·c on the tokens that pass the cutoff: DAMRO's, VCD's and AvisC's common combination. */
 export function linearContrast(
   what: string,
-  main: Float32Array,
-  contrast: Float32Array | undefined,
+  main: ArrayLike<number>,
+  contrast: ArrayLike<number> | undefined,
   params: { readonly alpha: number; readonly beta: number },
   out: Float32Array,
 ): ContrastScores {
