@@ -160,6 +160,11 @@ describe('the benchmark panel in Chromium with the demo model', () => {
     expect(await panel.getByText(/^Image folder: pope-images-\w+ \(3 files\)$/).count()).toBe(1);
     await recordLife(page);
     await panel.getByRole('button', { name: 'Start' }).click();
+    // Life from Start on, before any token: the clock names the question in work and counts the seconds.
+    await expect
+      .poll(() => panel.getByTestId('eval-clock').textContent(), { timeout: 30_000 })
+      .toMatch(/^Working: answering question 1 of \d+ · .+ since Start · /);
+    await screenshot(page, 'eval-0-started');
     // The first tokens wait for the vision pass and the decoder's shaders to compile on a loaded machine.
     await panel.getByTestId('eval-tokens').waitFor({ timeout: 150_000 });
     await screenshot(page, 'eval-0-tokens-streaming');
