@@ -19,8 +19,8 @@ export interface StepOutput {
 }
 
 /**
- * Runs the language decoder over several rows that advance together. An implementation may batch the rows into
- * one call or run them one by one; a row fed `null` has finished, and its output is not read.
+ * Runs the language decoder over several rows that advance together, batched into one call per step; a row fed
+ * `null` has finished, and its output is not read.
  */
 export interface DecoderRunner {
   prefill(rows: readonly RowSpec[]): Promise<StepOutput>;
