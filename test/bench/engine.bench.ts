@@ -6,13 +6,16 @@
 // tokens/s ≥ 1.2× generate()'s. Timings mean something only on a quiet machine.
 // Options: --dtype q4|fp32 (default q4), --backend wasm|webgpu (default wasm), --steps N (default 16),
 // --rounds N (default 5), --warmup N (default 1), --size tiny|bench (default bench; tiny for a quick smoke check),
-// --decoder eager|gqa (default eager; gqa: the decoder's attention as fused GroupQueryAttention, 3 KV heads).
+// --decoder eager|gqa (default eager; gqa: the decoder's attention as fused GroupQueryAttention, 3 KV heads),
+// --methods vcd,m3id,… (default none: compared methods, at their paper defaults, run beside both captions in one more
+// interleaved configuration, and the cost of each added method is reported).
 // Then peak memory: a fresh browser per configuration loads the model and makes one run, and the peak resident
 // memory of its renderer and GPU processes is read (Linux /proc).
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
-import type { CaptionKind } from '../../src/protocol/messages';
+import { COMPARED_METHODS } from '../../src/core/eval/benchmark';
+import type { CaptionKind, ComparedMethodName } from '../../src/protocol/messages';
 import type { BenchOptions, BenchResult, RunSample, StepPhases } from './browser-page/engine';
 import { withBenchPage } from './browser-page/serve';
 import { benchModelFolder } from './bench-model';
@@ -27,8 +30,13 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '1' },
     size: { type: 'string', default: 'bench' },
     decoder: { type: 'string', default: 'eager' },
+    methods: { type: 'string', default: '' },
   },
 });
+const methods = values.methods.split(',').filter(Boolean) as ComparedMethodName[];
+const unknown = methods.filter((m) => !COMPARED_METHODS.includes(m));
+if (unknown.length)
+  throw new Error(`--methods: unknown ${unknown.join(', ')}; choose from ${COMPARED_METHODS.join(', ')}`);
 const dtype = values.dtype === 'fp32' ? 'fp32' : 'q4';
 const backend = values.backend === 'webgpu' ? 'webgpu' : 'wasm';
 const options: BenchOptions = {
@@ -39,6 +47,7 @@ const options: BenchOptions = {
   k: 10,
   warmup: Number(values.warmup),
   rounds: Number(values.rounds),
+  methods,
 };
 if (!(options.steps >= 2 && options.rounds >= 1 && options.warmup >= 0))
   throw new Error('--steps must be ≥ 2, --rounds ≥ 1, --warmup ≥ 0');
@@ -60,7 +69,7 @@ await withBenchPage({ bench: modelDir }, async (page) => {
 await memoryReport();
 
 function report(result: BenchResult): void {
-  const { baselineOnly, bothCaptions, transformersJs } = result.samples;
+  const { baselineOnly, bothCaptions, transformersJs, withMethods } = result.samples;
   const of = (samples: RunSample[], pick: (s: RunSample) => number | undefined): Summary | undefined => {
     const picked = samples.map(pick).filter((v): v is number => v !== undefined);
     return picked.length ? summarize(picked) : undefined;
@@ -79,6 +88,7 @@ function report(result: BenchResult): void {
     ['baseline only (1 row)', baselineOnly],
     ['both captions (3 rows)', bothCaptions],
     ['transformers.js generate()', transformersJs],
+    ...(withMethods.length ? [[`both captions + ${methods.join(', ')}`, withMethods] as [string, RunSample[]]] : []),
   ];
   console.log(
     `\nprompt: ${result.promptTokens} tokens (${result.imageTokens} image tokens), vocabulary ${result.vocabSize}`,
@@ -118,6 +128,19 @@ function report(result: BenchResult): void {
     `our baseline ${(1000 / step.median).toFixed(2)} tokens/s; transformers.js ${(1000 / tjsStep.median).toFixed(2)} tokens/s`,
   );
   console.log('A ratio is decided only where it lies further from its goal than the spreads above.');
+  if (withMethods.length) {
+    // A method's rows join the same batched call, so its cost is what the step and prefill grow by, per method.
+    const methodStep = of(withMethods, columns.step)!;
+    const methodPrefill = of(withMethods, columns.prefill)!;
+    const bothPrefill = of(bothCaptions, columns.prefill)!;
+    const perMethod = (a: Summary, b: Summary) => ((a.median - b.median) / methods.length).toFixed(0);
+    console.log(
+      `cost per added method (${methods.join(', ')}; medians): step +${perMethod(methodStep, bothStep)} ms ` +
+        `(${ratioOfMedians(methodStep, bothStep).toFixed(2)}× the both-captions step for all ${methods.length}), ` +
+        `prefill and branch set-up +${perMethod(methodPrefill, bothPrefill)} ms; spreads ` +
+        `${[methodStep, bothStep].map((x) => `${(100 * relativeSpread(x)).toFixed(0)}%`).join(', ')}`,
+    );
+  }
 
   const phaseNames: (keyof StepPhases)[] = ['ortRun', 'readback', 'messaging', 'loop', 'combine', 'sampling'];
   console.log(

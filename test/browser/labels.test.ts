@@ -1,9 +1,9 @@
-// Caption labels end to end in Chromium: the built site, the production worker, the demo captioner and the
-// built-in synthetic detector. A 32×32 image of four prototype colours is dropped (no COCO name, no list), so
-// the detector supplies the ground truth: handbag, book, couch, car. Every CHAIR word of both captions must be
-// grounded exactly when its node word is one of those, a grounded word's hover highlights its box on the
-// evidence canvas, and the threshold control takes the ground truth away.
-import type { Page } from 'playwright-core';
+// Caption labels end to end in Chromium: the built site, the production worker, the demo captioner and the built-in
+// synthetic detector, whose files are held back until the captions are done (the "checking…" state). A 32×32 image of
+// four prototype colours is dropped (no COCO name, no list), so the detector supplies the ground truth: handbag, book,
+// couch, car. Every CHAIR word of both captions must be grounded exactly when its node word is one of those, a grounded
+// word's hover highlights its box on the evidence canvas, and the threshold control takes the ground truth away.
+import type { Page, Route } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { prototypeBytes } from '../../src/factory/detector/design';
 import { collectErrors, useChromium, screenshot } from './chromium';
@@ -22,6 +22,11 @@ describe('caption labels with the in-browser detector', () => {
   it('detects, labels both captions against the detections, and highlights a grounded word’s box', async () => {
     const page = await chromium.browser.newPage({ viewport: { width: 1280, height: 1000 } });
     const errors = collectErrors(page);
+    // The detector's files are held back until both captions are done, so the page must show, and the test can look
+    // at, the state in which the object words wait for their ground truth.
+    const held: Route[] = [];
+    let holding = true;
+    await page.route('**/models/synthetic-detr-tiny/**', (route) => (holding ? held.push(route) : route.continue()));
     await page.goto(`${inject('baseUrl')}?model=synthetic-llava-tiny&dtype=fp32`);
     await page.getByRole('button', { name: 'Load model' }).click();
     await page.getByTestId('model-status').waitFor({ timeout: 120_000 });
@@ -40,6 +45,16 @@ describe('caption labels with the in-browser detector', () => {
       }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
     });
     await dropQuadrantImage(page);
+    for (const kind of ['baseline', 'damro'])
+      await page.locator(`[data-caption=${kind}]:not([data-done=""])`).waitFor({ timeout: 150_000 });
+    expect(
+      await page.locator('.caption .token--checking').count(),
+      'object words wait, marked checking',
+    ).toBeGreaterThan(0);
+    expect(await page.locator('.caption .token--grounded, .caption .token--hallucinated').count()).toBe(0);
+    await screenshot(page, 'labels-0-checking');
+    holding = false;
+    for (const route of held) await route.continue();
 
     const source = page.getByTestId('gt-source');
     await expect.poll(() => source.getAttribute('data-source'), { timeout: 60_000 }).toBe('detector');
@@ -50,8 +65,6 @@ describe('caption labels with the in-browser detector', () => {
         .sort(),
     ).toEqual([...OBJECTS].sort());
     expect(await page.getByTestId('detector-notice').textContent()).toMatch(/^Synthetic detector/);
-    for (const kind of ['baseline', 'damro'])
-      await page.locator(`[data-caption=${kind}]:not([data-done=""])`).waitFor({ timeout: 150_000 });
 
     expect(
       await page.evaluate(() => (window as unknown as { verdictsBeforeTruth: string[] }).verdictsBeforeTruth),

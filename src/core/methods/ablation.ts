@@ -22,7 +22,7 @@ export const ABLATION: MethodSpec<AblationParams> = {
     title: 'Ablation of DAMRO’s outlier tokens',
     venue: 'DAMRO Lens',
     url: 'https://arxiv.org/abs/2410.04514',
-    section: 'src/core/damro-spec.md §8.4',
+    section: 'none (no paper): DAMRO’s outlier tokens dropped from the image, the rest decoded plainly',
   },
   defaults: { k: 10 },
   main: 'image-minus-outliers',

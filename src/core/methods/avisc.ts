@@ -77,7 +77,7 @@ export const AVISC: MethodSpec<AviscParams> = {
     venue: 'arXiv 2405.17820 (2024)',
     url: 'https://arxiv.org/abs/2405.17820',
     section:
-      '§3 (blind-token selection, contrast); defaults: the released sampler and scripts (γ 0.5, λ 1, α 1, β 0.1)',
+      'Section 3 (blind-token selection, contrast); defaults: the released sampler and scripts (γ 0.5, λ 1, α 1, β 0.1)',
   },
   defaults: { alpha: 1, beta: 0.1, layerGamma: 0.5, lambda: 1 },
   main: 'full-image',

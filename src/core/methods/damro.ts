@@ -19,7 +19,7 @@ export const DAMRO: MethodSpec<DamroMethodParams> = {
     title: 'DAMRO: Dive into the Attention Mechanism of LVLM to Reduce Object Hallucination',
     venue: 'EMNLP 2024',
     url: 'https://arxiv.org/abs/2410.04514',
-    section: '§3.3 (Eq. 5–6); defaults: the released drivers’ argparse defaults',
+    section: 'Section 3.3 (Eq. 5–6); defaults: the released drivers’ argparse defaults',
   },
   defaults: { alpha: 2, beta: 0.1, k: 10 },
   main: 'full-image',

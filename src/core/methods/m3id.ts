@@ -27,7 +27,8 @@ export const M3ID: MethodSpec<M3idParams> = {
     title: 'Multi-Modal Hallucination Control by Visual Information Grounding',
     venue: 'CVPR 2024',
     url: 'https://arxiv.org/abs/2403.14003',
-    section: '§4 (M3ID decoding rule); λ = 0.02 and β = 0.1 as in the released re-implementation (AvisC repository)',
+    section:
+      'Section 4 (M3ID decoding rule); λ = 0.02 and β = 0.1 as in the released re-implementation (AvisC repository)',
   },
   defaults: { lambda: 0.02, beta: 0.1 },
   main: 'full-image',

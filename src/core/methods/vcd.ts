@@ -52,7 +52,7 @@ export const VCD: MethodSpec<VcdParams> = {
     venue: 'CVPR 2024',
     url: 'https://arxiv.org/abs/2311.16922',
     section:
-      '§3 (forward-diffusion noise), §4 (contrast and plausibility cutoff); defaults: vcd_utils in the released code',
+      'Sections 3 (forward-diffusion noise) and 4 (contrast and plausibility cutoff); defaults: vcd_utils in the released code',
   },
   defaults: { alpha: 1, beta: 0.1, noiseStep: 500, noiseSeed: 42 },
   main: 'full-image',

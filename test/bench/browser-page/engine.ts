@@ -1,9 +1,11 @@
 // Benchmark-only page (never shipped): the product's own captioning run (vision pass, rows, decode loop, events
-// posted as the worker posts them) for the baseline caption alone and for both captions, and transformers.js
-// generate() on the same weights and the same ONNX Runtime instance, warmed up and then interleaved round by
-// round, so their times can be compared as ratios of medians.
+// posted as the worker posts them) for the baseline caption alone, for both captions and (when asked) for both
+// captions with compared methods beside them, and transformers.js generate() on the same weights and the same ONNX
+// Runtime instance, warmed up and then interleaved round by round, so their times can be compared as ratios of
+// medians.
 import { damroScores } from '../../../src/core/decoding/contrastive';
 import { greedy } from '../../../src/core/decoding/sampling';
+import { withDefaults } from '../../../src/core/methods/registry';
 import { topK } from '../../../src/core/tensor/topk';
 import { ADAPTERS } from '../../../src/engine/adapters/registry';
 import type { DecoderRunner, RowSpec, StepOutput } from '../../../src/engine/decode/runner';
@@ -17,6 +19,7 @@ import { ort } from '../../../src/engine/runtime/ort';
 import type {
   Backend,
   CaptionKind,
+  ComparedMethodName,
   DamroSettings,
   Dtype,
   RunParams,
@@ -32,6 +35,8 @@ export interface BenchOptions {
   readonly k: number;
   readonly warmup: number;
   readonly rounds: number;
+  /** Compared methods run beside both captions in one more configuration (their paper defaults); none: no such run. */
+  readonly methods: readonly ComparedMethodName[];
 }
 
 /** Milliseconds per decode step spent in each part of the hot path, averaged over one run's steps. */
@@ -71,6 +76,8 @@ export interface BenchResult {
     readonly baselineOnly: RunSample[];
     readonly bothCaptions: RunSample[];
     readonly transformersJs: RunSample[];
+    /** Both captions and options.methods beside them; empty when no method was asked for. */
+    readonly withMethods: RunSample[];
   };
   /** Greedy tokens of our baseline and of generate() (which stops at EOS), to check they decode the same thing. */
   readonly tokens: { readonly ours: readonly number[]; readonly transformersJs: readonly number[] };
@@ -161,6 +168,7 @@ async function ourRun(
   captions: readonly CaptionKind[],
   options: BenchOptions,
   tokens?: number[],
+  methods: readonly ComparedMethodName[] = [],
 ): Promise<RunSample> {
   let runner: TimedRunner | undefined;
   // The loop runs to max tokens: EOS would make the step count depend on the weights.
@@ -191,6 +199,7 @@ async function ourRun(
     decoding: { mode: 'greedy' },
     maxNewTokens: options.steps + 1,
     attention: { layerFrom: 0, layerTo: model.info.decoder.layers, head: 'mean' },
+    ...(methods.length && { methods: methods.map(withDefaults) }),
   };
   await executeRun({
     runId: ++runIds,
@@ -296,25 +305,31 @@ export async function benchEngine(options: BenchOptions): Promise<BenchResult> {
   const ours: number[] = [];
   let round = 0;
   const passes = options.warmup + options.rounds;
-  const samples = await interleaved(
-    {
-      baselineOnly: () => ourRun(model, input, ['baseline'], options, round === passes - 1 ? ours : undefined),
-      bothCaptions: () => ourRun(model, input, ['baseline', 'damro'], options),
-      transformersJs: async (): Promise<RunSample> => {
-        const sample = await generate();
-        console.log(`pass ${++round} of ${passes} done (${options.warmup} warm-up)`);
-        return sample;
-      },
+  const configs: Record<string, () => Promise<RunSample>> = {
+    baselineOnly: () => ourRun(model, input, ['baseline'], options, round === passes - 1 ? ours : undefined),
+    bothCaptions: () => ourRun(model, input, ['baseline', 'damro'], options),
+    ...(options.methods.length && {
+      withMethods: () => ourRun(model, input, ['baseline', 'damro'], options, undefined, options.methods),
+    }),
+    transformersJs: async (): Promise<RunSample> => {
+      const sample = await generate();
+      console.log(`pass ${++round} of ${passes} done (${options.warmup} warm-up)`);
+      return sample;
     },
-    options,
-  );
+  };
+  const samples = await interleaved(configs, options);
   await tjs.dispose();
   await model.dispose();
   return {
     imageTokens: encoded.imageTokens,
     promptTokens: rows.full.length,
     vocabSize: model.info.decoder.vocabSize,
-    samples,
+    samples: {
+      baselineOnly: samples.baselineOnly!,
+      bothCaptions: samples.bothCaptions!,
+      transformersJs: samples.transformersJs!,
+      withMethods: samples.withMethods ?? [],
+    },
     tokens: { ours, transformersJs: tjsIds },
   };
 }
