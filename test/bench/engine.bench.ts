@@ -133,7 +133,7 @@ function report(result: BenchResult): void {
     const methodStep = of(withMethods, columns.step)!;
     const methodPrefill = of(withMethods, columns.prefill)!;
     const bothPrefill = of(bothCaptions, columns.prefill)!;
-    const perMethod = (a: Summary, b: Summary) => ((a.median - b.median) / methods.length).toFixed(0);
+    const perMethod = (a: Summary, b: Summary) => ((a.median - b.median) / methods.length).toFixed(1);
     console.log(
       `cost per added method (${methods.join(', ')}; medians): step +${perMethod(methodStep, bothStep)} ms ` +
         `(${ratioOfMedians(methodStep, bothStep).toFixed(2)}× the both-captions step for all ${methods.length}), ` +
