@@ -11,7 +11,7 @@ import { ADAPTED_SCORE_NOTICE } from '../../src/core/models/catalog';
 import { patchRectInImage } from '../../src/core/geometry/patches';
 import type { PatchIndex } from '../../src/core/geometry/spaces';
 import type { EngineApi } from '../../src/engine/engine';
-import { AutoProcessor, configureHub, Gemma3ForConditionalGeneration, RawImage } from '../../src/engine/runtime/hf';
+import { AutoProcessor, configureHub, Gemma3ForConditionalGeneration } from '../../src/engine/runtime/hf';
 import { ort } from '../../src/engine/runtime/ort';
 import { makeGemma3Model, type Gemma3Model } from '../../src/factory/gemma3/make-model';
 import { referenceDecoder, referenceEmbed } from '../../src/factory/reference/decoder-forward';
@@ -20,7 +20,15 @@ import { GEMMA3_IDS } from '../../src/factory/gemma3/vocabulary';
 import { writeModelFolder } from '../../src/factory/write-folder';
 import type { ModelInfo, WorkerEvent } from '../../src/protocol/messages';
 import { gridOf, processorPlanFor } from '../../src/state/derive';
-import { CAPTION_PROMPT, nodeEngine, runParams, runToEnd, testImage, tokensOf } from '../support/tiny-llava';
+import {
+  captionChat,
+  greedyGenerate,
+  nodeEngine,
+  runParams,
+  runToEnd,
+  testRawImage,
+  tokensOf,
+} from '../support/tiny-llava';
 
 const root = mkdtempSync(join(tmpdir(), 'damro-gemma3-'));
 const modelId = 'tiny-gemma3';
@@ -62,32 +70,15 @@ describe('engine on the tiny synthetic Gemma 3', () => {
 
   it('greedy baseline is token-identical to transformers.js Gemma3ForConditionalGeneration.generate()', async () => {
     const run = await runToEnd(engine, events, runParams({ captions: ['baseline'] }));
-    const image = testImage();
-    if (image.kind !== 'rgba') throw new Error('unreachable');
     const processor = await AutoProcessor.from_pretrained(modelId);
     const reference = await Gemma3ForConditionalGeneration.from_pretrained(modelId);
-    const prompt = processor.apply_chat_template(
-      [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: CAPTION_PROMPT }] }],
-      { add_generation_prompt: true },
-    );
-    const inputs = await processor(
-      prompt,
-      new RawImage(new Uint8ClampedArray(image.data), image.width, image.height, 4).rgb(),
-    );
+    const inputs = await processor(captionChat(processor), testRawImage());
     const ids = (inputs.input_ids.tolist()[0] as bigint[]).map(Number);
     // <bos><start_of_turn>user <start_of_image> <image_soft_token>×16 <end_of_image> …: one pooled token per block.
     expect(ids.slice(0, 4)).toEqual([GEMMA3_IDS.bos, GEMMA3_IDS.start, ids[2], GEMMA3_IDS.boi]);
     expect(ids.filter((id) => id === GEMMA3_IDS.image)).toHaveLength(16);
     expect(ids[4 + 16]).toBe(GEMMA3_IDS.eoi);
-    const output = (await reference.generate({ ...inputs, max_new_tokens: 12, do_sample: false })) as {
-      tolist(): bigint[][];
-    };
-    await reference.dispose();
-    const expected = output
-      .tolist()[0]
-      .slice(ids.length)
-      .map(Number)
-      .filter((id) => id !== GEMMA3_IDS.end && id !== GEMMA3_IDS.eos);
+    const expected = await greedyGenerate(reference, inputs, [GEMMA3_IDS.end, GEMMA3_IDS.eos]);
     expect(expected.length).toBeGreaterThan(3);
     expect(tokensOf(run, 'baseline')).toEqual(expected);
   });
@@ -113,12 +104,10 @@ describe('engine on the tiny synthetic Gemma 3', () => {
 
   it('each token’s score is the maximum over its 2 × 2 block of the reference tower’s mean received attention', async () => {
     const run = await runToEnd(engine, events, runParams({ captions: ['baseline'], maxNewTokens: 1 }));
-    const image = testImage();
-    if (image.kind !== 'rgba') throw new Error('unreachable');
     const processor = await AutoProcessor.from_pretrained(modelId);
-    const { pixel_values: pixels } = (await processor.image_processor!(
-      new RawImage(new Uint8ClampedArray(image.data), image.width, image.height, 4).rgb(),
-    )) as { pixel_values: { data: Float32Array } };
+    const { pixel_values: pixels } = (await processor.image_processor!(testRawImage())) as {
+      pixel_values: { data: Float32Array };
+    };
     // The projector reads the last layer: mean over 2 heads × 64 queries of the attention each patch receives.
     const { attention } = referenceSiglipVision(model.weights, pixels.data).at(-1)!;
     const received = new Float64Array(64);
@@ -134,16 +123,8 @@ describe('engine on the tiny synthetic Gemma 3', () => {
     const run = await runToEnd(engine, events, runParams({ captions: ['baseline'], maxNewTokens: 1 }));
     const frame = run.find((e) => e.type === 'run/attention' && e.step === 0);
     if (frame?.type !== 'run/attention') throw new Error('no attention frame');
-    const image = testImage();
-    if (image.kind !== 'rgba') throw new Error('unreachable');
     const processor = await AutoProcessor.from_pretrained(modelId);
-    const inputs = await processor(
-      processor.apply_chat_template(
-        [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: CAPTION_PROMPT }] }],
-        { add_generation_prompt: true },
-      ),
-      new RawImage(new Uint8ClampedArray(image.data), image.width, image.height, 4).rgb(),
-    );
+    const inputs = await processor(captionChat(processor), testRawImage());
     const ids = (inputs.input_ids.tolist()[0] as bigint[]).map(Number);
     // The untapped vision graph, run directly, gives the features transformers.js splices in.
     const vision = await ort.InferenceSession.create(model.files.get('onnx/vision_encoder.onnx')!);

@@ -137,14 +137,15 @@ export function testRawImage(): RawImage {
 
 /**
  * The oracle's decode: transformers.js's own greedy generate() (12 new tokens unless told) on processed inputs,
- * the new tokens without `eos`; the model is disposed.
+ * the new tokens without `eos` (one id or several); the model is disposed.
  */
 export async function greedyGenerate(
   model: Generator,
   inputs: { input_ids: { dims: readonly number[] } },
-  eos: number,
+  eos: number | readonly number[],
   maxNewTokens = 12,
 ): Promise<number[]> {
+  const stops = typeof eos === 'number' ? [eos] : eos;
   const output = (await model.generate({ ...inputs, max_new_tokens: maxNewTokens, do_sample: false })) as {
     tolist(): bigint[][];
   };
@@ -153,7 +154,7 @@ export async function greedyGenerate(
     .tolist()[0]
     .slice(inputs.input_ids.dims[1])
     .map(Number)
-    .filter((id) => id !== eos);
+    .filter((id) => !stops.includes(id));
 }
 
 /**
