@@ -23,6 +23,7 @@ import {
   tokenizerJson,
 } from './config-files';
 import { GEMMA3_TINY, imageSeqLen, patchSide, type Gemma3Dims } from './dims';
+import { jsonFile } from '../json-file';
 
 export interface Gemma3Model {
   readonly files: Map<string, Uint8Array>;
@@ -111,8 +112,6 @@ function buildVisionGraph(weights: LlavaWeights, projector: ProjectorWeights, d:
   return g.encode();
 }
 
-const json = (value: unknown) => new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`);
-
 export function makeGemma3Model({
   seed = 42,
   dims = GEMMA3_TINY,
@@ -120,12 +119,12 @@ export function makeGemma3Model({
   if (patchSide(dims) % dims.pool !== 0) throw new Error('the patch grid must split into pool × pool blocks');
   const weights = makeWeights(dims.base, seed);
   const files = new Map<string, Uint8Array>([
-    ['config.json', json(configJson(dims, seed))],
-    ['generation_config.json', json(generationConfigJson())],
-    ['preprocessor_config.json', json(preprocessorConfigJson(dims))],
-    ['processor_config.json', json(processorConfigJson(dims))],
-    ['tokenizer.json', json(tokenizerJson())],
-    ['tokenizer_config.json', json(tokenizerConfigJson(dims.base.text.maxPositions))],
+    ['config.json', jsonFile(configJson(dims, seed))],
+    ['generation_config.json', jsonFile(generationConfigJson())],
+    ['preprocessor_config.json', jsonFile(preprocessorConfigJson(dims))],
+    ['processor_config.json', jsonFile(processorConfigJson(dims))],
+    ['tokenizer.json', jsonFile(tokenizerJson())],
+    ['tokenizer_config.json', jsonFile(tokenizerConfigJson(dims.base.text.maxPositions))],
     ['chat_template.jinja', new TextEncoder().encode(GEMMA3_CHAT_TEMPLATE)],
     ['onnx/vision_encoder.onnx', buildVisionGraph(weights, makeProjector(dims, seed), dims)],
     ['onnx/embed_tokens.onnx', buildEmbedGraph(weights)],

@@ -16,6 +16,7 @@ import {
 import { IDEFICS3_TINY, patchSide, type Idefics3Dims } from './dims';
 import type { TowerAttention } from '../siglip/tower';
 import { buildIdefics3VisionGraph, makeVisionExtras } from './vision-graph';
+import { jsonFile } from '../json-file';
 
 export interface Idefics3Model {
   readonly files: Map<string, Uint8Array>;
@@ -24,8 +25,6 @@ export interface Idefics3Model {
   /** Patches (raster order on the patch grid) built to be high-norm outliers. */
   readonly outlierPatches: readonly number[];
 }
-
-const json = (value: unknown) => new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`);
 
 /**
  * `visionAttention: 'fused'` writes the tower as ORT's optimiser leaves it (com.microsoft MultiHeadAttention);
@@ -40,12 +39,12 @@ export function makeIdefics3Model({
   const weights = makeWeights(dims.base, seed);
   const extras = makeVisionExtras(dims, (stream) => new Rng(seed, stream));
   const files = new Map<string, Uint8Array>([
-    ['config.json', json(configJson(dims, seed))],
-    ['generation_config.json', json(generationConfigJson())],
-    ['preprocessor_config.json', json(preprocessorConfigJson(dims))],
-    ['processor_config.json', json(processorConfigJson(dims))],
-    ['tokenizer.json', json(tokenizerJson())],
-    ['tokenizer_config.json', json(tokenizerConfigJson(dims.base.text.maxPositions))],
+    ['config.json', jsonFile(configJson(dims, seed))],
+    ['generation_config.json', jsonFile(generationConfigJson())],
+    ['preprocessor_config.json', jsonFile(preprocessorConfigJson(dims))],
+    ['processor_config.json', jsonFile(processorConfigJson(dims))],
+    ['tokenizer.json', jsonFile(tokenizerJson())],
+    ['tokenizer_config.json', jsonFile(tokenizerConfigJson(dims.base.text.maxPositions))],
     ['onnx/vision_encoder.onnx', buildIdefics3VisionGraph(weights, extras, dims, 'fp32', visionAttention, visionScale)],
     ['onnx/embed_tokens.onnx', buildEmbedGraph(weights)],
     ['onnx/decoder_model_merged.onnx', buildDecoderGraph(weights, 'fp32')],

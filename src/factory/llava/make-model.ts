@@ -7,6 +7,7 @@ import type { WeightFormat } from './linear-node';
 import { tokenizerConfigJson, tokenizerJson } from './tokenizer-files';
 import { buildVisionGraph } from './vision-graph';
 import { makeWeights, type LlavaWeights } from './weights';
+import { jsonFile } from '../json-file';
 
 export const DEFAULT_SEED = 42;
 
@@ -31,8 +32,6 @@ export interface LlavaModel {
   parameters: number;
 }
 
-const json = (value: unknown) => new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`);
-
 export function makeLlavaModel({
   size,
   dtype,
@@ -44,12 +43,12 @@ export function makeLlavaModel({
   const weights = makeWeights(dims, seed);
   const suffix = SUFFIX[dtype];
   const files = new Map<string, Uint8Array>([
-    ['config.json', json(configJson(dims, size, dtype, seed))],
-    ['generation_config.json', json(generationConfigJson())],
-    ['preprocessor_config.json', json(preprocessorConfigJson(dims))],
-    ['processor_config.json', json(processorConfigJson(dims))],
-    ['tokenizer.json', json(tokenizerJson(dims.text.vocabSize))],
-    ['tokenizer_config.json', json(tokenizerConfigJson(dims.text.maxPositions))],
+    ['config.json', jsonFile(configJson(dims, size, dtype, seed))],
+    ['generation_config.json', jsonFile(generationConfigJson())],
+    ['preprocessor_config.json', jsonFile(preprocessorConfigJson(dims))],
+    ['processor_config.json', jsonFile(processorConfigJson(dims))],
+    ['tokenizer.json', jsonFile(tokenizerJson(dims.text.vocabSize))],
+    ['tokenizer_config.json', jsonFile(tokenizerConfigJson(dims.text.maxPositions))],
     [`onnx/vision_encoder${suffix}.onnx`, buildVisionGraph(weights, dtype, visionQkv === 'packed')],
     [`onnx/embed_tokens${suffix}.onnx`, buildEmbedGraph(weights)],
     [`onnx/decoder_model_merged${suffix}.onnx`, buildDecoderGraph(weights, dtype, decoderAttention)],

@@ -11,6 +11,7 @@ import { DataType } from '../onnx/schema';
 import { patchCount } from '../llava/dims';
 import { siglipTower } from '../siglip/tower';
 import type { LlavaWeights } from '../llava/weights';
+import { jsonFile } from '../json-file';
 
 export type SiglipLlavaType = 'llava' | 'llava_onevision';
 
@@ -44,7 +45,6 @@ function buildVisionGraph(weights: LlavaWeights): Uint8Array {
   return g.encode();
 }
 
-const json = (value: unknown) => new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`);
 const parse = (bytes: Uint8Array | undefined) => JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
 
 export function makeSiglipLlavaModel({ modelType, seed = 42 }: { modelType: SiglipLlavaType; seed?: number }): {
@@ -57,7 +57,7 @@ export function makeSiglipLlavaModel({ modelType, seed = 42 }: { modelType: Sigl
   const config = parse(files.get('config.json'));
   files.set(
     'config.json',
-    json({
+    jsonFile({
       ...config,
       architectures: [
         modelType === 'llava' ? 'LlavaForConditionalGeneration' : 'LlavaOnevisionForConditionalGeneration',
@@ -75,7 +75,7 @@ export function makeSiglipLlavaModel({ modelType, seed = 42 }: { modelType: Sigl
   );
   files.set(
     'preprocessor_config.json',
-    json({
+    jsonFile({
       ...parse(files.get('preprocessor_config.json')),
       image_processor_type: modelType === 'llava' ? 'SiglipImageProcessor' : 'LlavaOnevisionImageProcessor',
       size: { height: v.imageSize, width: v.imageSize },
