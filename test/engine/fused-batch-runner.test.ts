@@ -51,7 +51,7 @@ async function drive(runner: DecoderRunner, prefillRows: RowSpec[], steps: (numb
 }
 
 describe.each(Object.keys(LAYOUTS) as (keyof typeof LAYOUTS)[])('batched %s decoder', (layout) => {
-  it('gives every row the logits (1e-4) and image attention (1e-5) it gets alone, in one decoder call per step', async () => {
+  it('gives every row the logits (1e-4) and image and text attention (1e-5) it gets alone, in one decoder call per step', async () => {
     const { model, rows } = await load(layout);
     expect(rows[2]!.length).toBeLessThan(rows[0]!.length);
     const tokens = [
@@ -78,6 +78,10 @@ describe.each(Object.keys(LAYOUTS) as (keyof typeof LAYOUTS)[])('batched %s deco
         expect(maxDiff(batched[step]!.logits[r]!, output.logits[0]!), `row ${r} step ${step}`).toBeLessThan(1e-4);
         const [a, b] = [batched[step]!.attention[r], output.attention[0]];
         expect(maxDiff(a!, b!), `row ${r} step ${step} attention`).toBeLessThan(1e-5);
+        // The text keys too: a right-padded row's padding must not be read as text.
+        const [t, u] = [batched[step]!.text?.[r], output.text?.[0]];
+        expect(t?.length, `row ${r} step ${step} text keys`).toBe(u?.length);
+        if (t && u) expect(maxDiff(t, u), `row ${r} step ${step} text attention`).toBeLessThan(1e-5);
       });
     }
     await model.dispose();
