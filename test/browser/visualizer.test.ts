@@ -57,6 +57,9 @@ describe('the visualizer in Chromium with the demo model', () => {
   it('captions a dropped image twice, shows a token heatmap, follows k, and exports a valid run', async () => {
     const page = await chromium.browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     const errors = collectErrors(page);
+    // File choosers are intercepted from the start: Playwright switches interception on asynchronously when a
+    // listener is added, so a listener added only as Enter is pressed can miss the chooser it opens.
+    page.on('filechooser', () => undefined);
     await page.goto(`${inject('baseUrl')}?model=synthetic-llava-tiny&dtype=fp32`);
     await expect
       .poll(() => page.locator('[data-backend]').getAttribute('data-backend'), { timeout: 60_000 })
