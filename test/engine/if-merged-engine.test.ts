@@ -15,20 +15,17 @@ import { configureHub } from '../../src/engine/runtime/hf';
 import { ort } from '../../src/engine/runtime/ort';
 import { readDecoderAttention, tapDecoder } from '../../src/engine/taps/decoder-tap';
 import { makeIfMergedLlavaModel } from '../../src/factory/if-merged/make-model';
-import { headDim } from '../../src/factory/llava/dims';
 import { makeLlavaModel } from '../../src/factory/llava/make-model';
 import { standardChunks, withSplitWeights } from '../../src/factory/split-weights/make-model';
-import { referenceDecoder, referenceEmbed } from '../../src/factory/reference/decoder-forward';
-import { Rng } from '../../src/factory/rng';
 import { writeModelFolder } from '../../src/factory/write-folder';
 import type { WorkerEvent } from '../../src/protocol/messages';
+import { expectedRow, maxAbsDiff, prefillAndStep, twoRowBatch } from '../support/tapped-decoder';
 import { nodeEngine, runParams, runToEnd, tokensOf, transformersGreedyTokens } from '../support/tiny-llava';
 
 const plain = makeLlavaModel({ size: 'tiny', dtype: 'fp32' });
 const mergedFiles = makeIfMergedLlavaModel();
 const merged = mergedFiles.get('onnx/decoder_model_merged.onnx')!;
 const t = plain.weights.dims.text;
-const d = headDim(t.hidden, t.heads);
 
 describe('the If-merged fixture', () => {
   it('has Optimum’s layout: one If node on use_cache_branch, attention in both branches, weights in the main graph', () => {
@@ -54,33 +51,11 @@ describe('the If-merged fixture', () => {
 
 describe('tapDecoder inside the If branches (ORT wasm)', () => {
   // Two rows of different lengths, left-padded, as the decoder-tap test on the plain decoder.
-  const LENGTHS = [9, 6];
-  const WIDTH = 9;
-  const PAD = LENGTHS.map((n) => WIDTH - n);
-  const MASK = PAD.map((p) => Array.from({ length: WIDTH }, (_, i) => (i < p ? 0 : 1)));
-  const POSITIONS = PAD.map((p) => Array.from({ length: WIDTH }, (_, i) => (i < p ? 1 : i - p)));
-  const rng = new Rng(7, 'if-merged-tap');
-  const EMBEDS = Float32Array.from({ length: 2 * WIDTH * t.hidden }, () => rng.normal());
-  const NEXT = [[42], [88]];
-  const f32 = (data: Float32Array, dims: number[]) => new ort.Tensor('float32', data, dims);
-  const i64 = (rows: number[][]) =>
-    new ort.Tensor('int64', BigInt64Array.from(rows.flat().map(BigInt)), [rows.length, rows[0]!.length]);
-  const branchFlag = (withPast: boolean) => new ort.Tensor('bool', Uint8Array.of(withPast ? 1 : 0), [1]);
-
-  /** Reference row b's last-query attention over every key, [layers, heads, total]. */
-  const expectedRow = (attention: Float64Array[], b: number, seq: number, total: number) => {
-    const out = new Float64Array(t.layers * t.heads * total);
-    attention.forEach((probs, l) => {
-      for (let h = 0; h < t.heads; h++)
-        for (let j = 0; j < total; j++)
-          out[(l * t.heads + h) * total + j] = probs[((b * t.heads + h) * seq + seq - 1) * total + j]!;
-    });
-    return out;
-  };
-  const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-    expect(a.length).toBe(b.length);
-    return Array.from(a).reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
-  };
+  const batch = twoRowBatch(t.hidden, 'if-merged-tap');
+  const { WIDTH } = batch;
+  const branchFlag = (withPast: boolean) => ({
+    use_cache_branch: new ort.Tensor('bool', Uint8Array.of(withPast ? 1 : 0), [1]),
+  });
 
   it('taps both branches: prefill (else_branch) and cached step (then_branch) equal the reference within 1e-4', async () => {
     const { bytes, tap } = tapDecoder(merged);
@@ -89,47 +64,19 @@ describe('tapDecoder inside the If branches (ORT wasm)', () => {
     const untapped = await ort.InferenceSession.create(merged);
     const embed = await ort.InferenceSession.create(plain.files.get('onnx/embed_tokens.onnx')!);
 
-    const prefillFeeds: Record<string, ort.Tensor> = {
-      inputs_embeds: f32(EMBEDS, [2, WIDTH, t.hidden]),
-      attention_mask: i64(MASK),
-      position_ids: i64(POSITIONS),
-      use_cache_branch: branchFlag(false),
-    };
-    for (let l = 0; l < t.layers; l++)
-      for (const kind of ['key', 'value'])
-        prefillFeeds[`past_key_values.${l}.${kind}`] = f32(new Float32Array(0), [2, t.heads, 0, d]);
-    const prefill = await tapped.run(prefillFeeds);
-    const prefillRef = referenceDecoder(plain.weights, {
-      embeds: EMBEDS,
-      batch: 2,
-      attentionMask: MASK,
-      positionIds: POSITIONS,
-    });
-
-    const stepMask = MASK.map((row) => [...row, 1]);
-    const stepPositions = LENGTHS.map((n) => [n]);
-    const stepFeeds: Record<string, ort.Tensor> = {
-      inputs_embeds: (await embed.run({ input_ids: i64(NEXT) })).inputs_embeds!,
-      attention_mask: i64(stepMask),
-      position_ids: i64(stepPositions),
-      use_cache_branch: branchFlag(true),
-    };
-    for (let l = 0; l < t.layers; l++)
-      for (const kind of ['key', 'value']) stepFeeds[`past_key_values.${l}.${kind}`] = prefill[`present.${l}.${kind}`]!;
-    const step = await tapped.run(stepFeeds);
-    const stepRef = referenceDecoder(plain.weights, {
-      embeds: referenceEmbed(plain.weights, NEXT),
-      batch: 2,
-      attentionMask: stepMask,
-      positionIds: stepPositions,
-      past: prefillRef.present,
-    });
+    const { prefillFeeds, stepFeeds, prefill, step, prefillRef, stepRef } = await prefillAndStep(
+      tapped,
+      embed,
+      plain.weights,
+      batch,
+      branchFlag,
+    );
 
     for (let b = 0; b < 2; b++) {
       const fromPrefill = readDecoderAttention(tap, prefill, b, 0, WIDTH);
-      expect(maxAbsDiff(fromPrefill, expectedRow(prefillRef.attention, b, WIDTH, WIDTH))).toBeLessThan(1e-4);
+      expect(maxAbsDiff(fromPrefill, expectedRow(prefillRef, plain.weights, b, WIDTH, WIDTH))).toBeLessThan(1e-4);
       const fromStep = readDecoderAttention(tap, step, b, 0, WIDTH + 1);
-      expect(maxAbsDiff(fromStep, expectedRow(stepRef.attention, b, 1, WIDTH + 1))).toBeLessThan(1e-4);
+      expect(maxAbsDiff(fromStep, expectedRow(stepRef, plain.weights, b, 1, WIDTH + 1))).toBeLessThan(1e-4);
       // Not a constant: attention differs between layers and heads.
       expect(Math.max(...fromStep) - Math.min(...fromStep)).toBeGreaterThan(1e-3);
     }
