@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { main } from '../../src/cli/eval';
 import type { BenchmarkSummary } from '../../src/core/eval/benchmark';
 import { gpt4vBenchmark } from '../../src/core/eval/gpt4v-benchmark';
+import { gpt4vAnswerArgs } from '../support/eval-cli';
 import { encodePng } from '../support/png';
 import { repoData } from '../support/repo-data';
 import { startJudgeServer, troubledJudging, type JudgeServer } from '../support/judge-server';
@@ -85,21 +86,7 @@ describe('GPT-4V-aided evaluation against a loopback judge', () => {
     const err: string[] = [];
     const out: string[] = [];
     const argv = [
-      'gpt4v',
-      '--images',
-      folder,
-      '--model',
-      'synthetic-llava-tiny',
-      '--limit',
-      String(LIMIT),
-      '--preset',
-      'custom',
-      '--k',
-      '2',
-      '--max-new-tokens',
-      '4',
-      '--mode',
-      'greedy',
+      ...gpt4vAnswerArgs(folder, 'synthetic-llava-tiny', LIMIT),
       '--out',
       work,
       '--judge-url',

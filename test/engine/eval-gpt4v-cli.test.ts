@@ -13,7 +13,7 @@ import { judgePrompt } from '../../src/core/eval/judge';
 import { repoData } from '../support/repo-data';
 import { startJudgeServer, troubledJudging, type JudgeServer } from '../support/judge-server';
 import { tinyLlavaFolder } from '../support/tiny-llava';
-import { runEvalCli, testPicture } from '../support/eval-cli';
+import { gpt4vAnswerArgs, runEvalCli, testPicture } from '../support/eval-cli';
 
 const KEY = 'sk-cli-secret-5f4dcc3b5aa765d61d8327deb882cf99';
 const JUDGE = 'judge-vision';
@@ -50,23 +50,7 @@ const cli = (...argv: string[]) => runEvalCli(argv, { JUDGE_API_KEY: KEY });
 
 const OUT = () => join(work, 'out');
 /** Answering the three images' nine items; the judge's options follow. */
-const answerArgs = () => [
-  'gpt4v',
-  '--images',
-  work,
-  '--model',
-  model.dir,
-  '--limit',
-  '7',
-  '--preset',
-  'custom',
-  '--k',
-  '2',
-  '--max-new-tokens',
-  '4',
-  '--mode',
-  'greedy',
-];
+const answerArgs = () => gpt4vAnswerArgs(work, model.dir, 7);
 const args = (...more: string[]) => [
   ...answerArgs(),
   '--out',

@@ -29,3 +29,23 @@ export function testPicture(n: number, offset: number, step: number): Uint8Array
   const rgba = new Uint8ClampedArray(36 * 30 * 4).map((_, i) => (i % 4 === 3 ? 255 : (i * (n + offset) * step) % 256));
   return encodePng(rgba, 36, 30);
 }
+
+/** The GPT-4V-aided benchmark's answering options as the tests run it: custom DAMRO preset with k = 2, greedy, 4 new
+ * tokens (the judge's options follow). */
+export const gpt4vAnswerArgs = (images: string, model: string, limit: number) => [
+  'gpt4v',
+  '--images',
+  images,
+  '--model',
+  model,
+  '--limit',
+  String(limit),
+  '--preset',
+  'custom',
+  '--k',
+  '2',
+  '--max-new-tokens',
+  '4',
+  '--mode',
+  'greedy',
+];
