@@ -5,6 +5,9 @@
 // [batch, heads, total, headDim] (keys stored after rotary, as transformers' cache does).
 // The additive mask is built from the 2-D attention_mask: causal over absolute positions (the past comes
 // first) and zero where attention_mask is 0, so left-padded batches are right.
+// With mask 'whole-call' the graph has no attention_mask input and adds an all-zero mask instead, as the PaliGemma
+// exports transformers.js runs do: every query of a call attends to every key (the prompt bidirectionally, each later
+// step to everything before it).
 // With attention 'fused-mha' each layer's attention is one com.microsoft MultiHeadAttention node, as ORT's
 // optimiser fuses a Llama decoder: rotary stays outside (q and k arrive rotated, [batch, seq, hidden]), the
 // additive mask is its attention_bias, and the op concatenates the cache itself (present_key/value outputs).
@@ -63,6 +66,8 @@ function rotary(g: GraphBuilder, scope: string, x: string, cos: string, sin: str
 }
 
 export type DecoderAttention = 'eager' | 'fused-mha';
+/** 'causal-padded': causal from the 2-D attention_mask input; 'whole-call': no mask input, all keys attended. */
+export type DecoderMask = 'causal-padded' | 'whole-call';
 
 interface LayerContext {
   attention: DecoderAttention;
@@ -204,14 +209,15 @@ export function buildDecoderGraph(
   weights: LlavaWeights,
   format: WeightFormat,
   attention: DecoderAttention = 'eager',
-  { withPast = true }: { withPast?: boolean } = {},
+  { withPast = true, mask = 'causal-padded' }: { withPast?: boolean; mask?: DecoderMask } = {},
 ): Uint8Array {
   if (!withPast && attention !== 'eager') throw new Error('buildDecoderGraph: a without-past graph is eager only.');
   const t = weights.dims.text;
   const d = headDim(t.hidden, t.heads);
   const g = new GraphBuilder('main_graph');
   const embeds = g.input(T.inputsEmbeds, DataType.FLOAT, ['batch_size', 'sequence_length', t.hidden]);
-  const mask2d = g.input(T.attentionMask, DataType.INT64, ['batch_size', 'total_sequence_length']);
+  const mask2d =
+    mask === 'causal-padded' ? g.input(T.attentionMask, DataType.INT64, ['batch_size', 'total_sequence_length']) : '';
   const positions = g.input(T.positionIds, DataType.INT64, ['batch_size', 'sequence_length']);
   for (let l = 0; l < t.layers && withPast; l++) {
     g.input(T.pastKey(l), DataType.FLOAT, ['batch_size', t.heads, 'past_sequence_length', d]);
@@ -230,7 +236,7 @@ export function buildDecoderGraph(
     g,
     weights,
     format,
-    mask: attentionMask(g, embeds, mask2d),
+    mask: mask === 'causal-padded' ? attentionMask(g, embeds, mask2d) : g.constF([0], []),
     cos: table('cos', weights.text.ropeCos),
     sin: table('sin', weights.text.ropeSin),
   };

@@ -21,6 +21,8 @@ export interface DecoderReferenceInput {
   positionIds: number[][];
   /** One entry per layer; omitted = empty past. */
   past?: KeyValue[];
+  /** Every query attends to every unmasked key of the call (the 'whole-call' decoder mask), not only earlier ones. */
+  wholeCall?: boolean;
 }
 
 export interface DecoderReference {
@@ -113,7 +115,7 @@ function decoderLayer(
           let dot = 0;
           for (let e = 0; e < s.d; e++) dot += q[(bh * s.seq + i) * s.d + e]! * key[(bh * s.total + j) * s.d + e]!;
           const score = dot * scale;
-          const allowed = j <= s.past + i && input.attentionMask[b]![j] === 1;
+          const allowed = (input.wholeCall || j <= s.past + i) && input.attentionMask[b]![j] === 1;
           // The graph adds MASK_MIN in float32, where it swallows the score: a fully masked row is uniform.
           attention[row + j] = allowed ? score : Math.fround(score + MASK_MIN);
         }
