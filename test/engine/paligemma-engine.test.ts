@@ -1,6 +1,6 @@
 // The real engine on the synthetic PaliGemma (SigLIP-like tower without CLS, one linear projector so patch p is image
-// token p, PaliGemmaProcessor's "<image>…<bos>task\n" prompt, a decoder with no attention_mask that attends to every
-// key of a call) in Node, against independent oracles: transformers.js's own
+// token p, PaliGemmaProcessor's "<image>…<bos>task\n" prompt, a soft-capped decoder with no attention_mask that
+// attends to every key of a call) in Node, against independent oracles: transformers.js's own
 // PaliGemmaForConditionalGeneration.generate(), the factory's float64 references of the tower and the decoder, the
 // outlier patches it planted, and the token ↔ image-region mapping worked out by hand for an image wider than tall.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,6 +13,7 @@ import type { PatchIndex } from '../../src/core/geometry/spaces';
 import type { EngineApi } from '../../src/engine/engine';
 import { AutoProcessor, configureHub, PaliGemmaForConditionalGeneration } from '../../src/engine/runtime/hf';
 import { ort } from '../../src/engine/runtime/ort';
+import { PALIGEMMA_SOFTCAP } from '../../src/factory/paligemma/dims';
 import { makePaliGemmaModel, type PaliGemmaModel } from '../../src/factory/paligemma/make-model';
 import { PALIGEMMA_IDS, PALIGEMMA_VOCABULARY } from '../../src/factory/paligemma/vocabulary';
 import { referenceDecoder, referenceEmbed } from '../../src/factory/reference/decoder-forward';
@@ -136,6 +137,7 @@ describe('engine on the tiny synthetic PaliGemma', () => {
         attentionMask: [ids.map(() => 1)],
         positionIds: [ids.map((_, i) => i + 1)],
         wholeCall,
+        softcap: PALIGEMMA_SOFTCAP,
       });
       return Array.from({ length: 16 }, (_, j) => {
         let sum = 0;
@@ -150,6 +152,7 @@ describe('engine on the tiny synthetic PaliGemma', () => {
     // give another frame, so this test tells the two masks apart.
     const causal = frameOf(false);
     expect(Math.max(...causal.map((value, j) => Math.abs(value - expected[j]!)))).toBeGreaterThan(1e-4);
+    expect(Math.max(...frame.values) - Math.min(...frame.values)).toBeGreaterThan(1e-4);
   });
 
   it('on a 48 × 40 image each token covers a 12 × 10 px region, the stretched patch grid', () => {

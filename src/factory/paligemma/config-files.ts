@@ -6,7 +6,7 @@ import { SYNTHETIC_NOTICE } from '../../core/models/catalog';
 import { llamaTextConfig } from '../llava/config-files';
 import type { LlavaDims } from '../llava/dims';
 import { tokenizerConfigJson as tokenizerConfig, wordLevelTokenizerJson } from '../word-level-tokenizer';
-import { imageSeqLen, towerLayers } from './dims';
+import { imageSeqLen, PALIGEMMA_SOFTCAP, towerLayers } from './dims';
 import { PALIGEMMA_IDS, PALIGEMMA_SPECIALS as S, PALIGEMMA_VOCABULARY } from './vocabulary';
 
 export function configJson(d: LlavaDims, seed: number): unknown {
@@ -37,6 +37,8 @@ export function configJson(d: LlavaDims, seed: number): unknown {
       ...llamaTextConfig(t, { bos: PALIGEMMA_IDS.bos, eos: PALIGEMMA_IDS.eos, pad: PALIGEMMA_IDS.pad }),
       model_type: 'gemma2',
       num_image_tokens: imageSeqLen(d),
+      attn_logit_softcapping: PALIGEMMA_SOFTCAP.attention,
+      final_logit_softcapping: PALIGEMMA_SOFTCAP.final,
     },
     'transformers.js_config': { dtype: 'fp32' },
     damro_lens_synthetic: { size: 'tiny', seed, notice: SYNTHETIC_NOTICE },

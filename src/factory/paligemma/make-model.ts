@@ -2,7 +2,7 @@
 // weight generator for the tower and decoder; a vision_encoder laid out as PaliGemma exports it (a SigLIP-like tower
 // without CLS, post-LayerNorm included, then the one linear projector, scaled by 1/√(text hidden size), so patch p is
 // image token p); and a decoder with no attention_mask input that attends to every key of a call (the exports' all-zero
-// mask: the prompt bidirectionally, src/engine/browser-stack.md §11).
+// mask: the prompt bidirectionally, src/engine/browser-stack.md §11), soft-capped as Gemma 2 is.
 import { buildDecoderGraph } from '../llava/decoder-graph';
 import type { LlavaDims } from '../llava/dims';
 import { buildEmbedGraph } from '../llava/embed-graph';
@@ -21,7 +21,7 @@ import {
   tokenizerConfigJson,
   tokenizerJson,
 } from './config-files';
-import { imageSeqLen, PALIGEMMA_TINY } from './dims';
+import { imageSeqLen, PALIGEMMA_SOFTCAP, PALIGEMMA_TINY } from './dims';
 
 export interface PaliGemmaModel {
   readonly files: Map<string, Uint8Array>;
@@ -94,7 +94,10 @@ export function makePaliGemmaModel({
     ['tokenizer_config.json', jsonFile(tokenizerConfigJson(dims.text.maxPositions))],
     ['onnx/vision_encoder.onnx', buildVisionGraph(weights, makeProjector(dims, seed), dims)],
     ['onnx/embed_tokens.onnx', buildEmbedGraph(weights)],
-    ['onnx/decoder_model_merged.onnx', buildDecoderGraph(weights, 'fp32', 'eager', { mask: 'whole-call' })],
+    [
+      'onnx/decoder_model_merged.onnx',
+      buildDecoderGraph(weights, 'fp32', 'eager', { mask: 'whole-call', softcap: PALIGEMMA_SOFTCAP }),
+    ],
   ]);
   return { files, weights, dims, outlierPatches: weights.outlierPatches };
 }
