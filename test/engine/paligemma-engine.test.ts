@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { METHODS } from '../../src/core/methods/registry';
 import { ADAPTED_SCORE_NOTICE } from '../../src/core/models/catalog';
 import { patchRectInImage } from '../../src/core/geometry/patches';
 import type { PatchIndex } from '../../src/core/geometry/spaces';
@@ -19,7 +20,7 @@ import { PALIGEMMA_IDS, PALIGEMMA_VOCABULARY } from '../../src/factory/paligemma
 import { referenceDecoder, referenceEmbed } from '../../src/factory/reference/decoder-forward';
 import { referenceSiglipVision } from '../../src/factory/reference/vision-forward';
 import { writeModelFolder } from '../../src/factory/write-folder';
-import type { ModelInfo, WorkerEvent } from '../../src/protocol/messages';
+import type { ComparedMethod, ModelInfo, WorkerEvent } from '../../src/protocol/messages';
 import { gridOf, processorPlanFor } from '../../src/state/derive';
 import { greedyGenerate, nodeEngine, runParams, runToEnd, testRawImage, tokensOf } from '../support/tiny-llava';
 
@@ -100,6 +101,23 @@ describe('engine on the tiny synthetic PaliGemma', () => {
     // α = 0 reproduces the baseline: the outlier row, run in its own group, leaves the full row's logits alone.
     const same = await runToEnd(engine, events, runParams({ damro: { alpha: 0, beta: 0.1, k: 2 } }));
     expect(tokensOf(same, 'damro')).toEqual(tokensOf(same, 'baseline'));
+  });
+
+  it('compared methods at zero strength equal the baseline, with rows of several lengths in one run', async () => {
+    // VCD's noised image row has the full row's length, M3ID's image-free row and AvisC's rows their own.
+    const methods: ComparedMethod[] = [
+      { method: 'vcd', params: { ...METHODS.vcd.defaults, alpha: 0 } },
+      { method: 'm3id', params: { ...METHODS.m3id.defaults, lambda: 0 } },
+      { method: 'avisc', params: { ...METHODS.avisc.defaults, alpha: 0 } },
+    ];
+    const run = await runToEnd(engine, events, runParams({ methods, damro: { alpha: 0, beta: 0.1, k: 2 } }));
+    const baseline = tokensOf(run, 'baseline');
+    expect(baseline.length).toBeGreaterThan(3);
+    expect(tokensOf(run, 'damro')).toEqual(baseline);
+    for (const { method } of methods) {
+      const tokens = run.flatMap((e) => (e.type === 'run/method-token' && e.method === method ? [e.tokenId] : []));
+      expect(tokens, method).toEqual(baseline);
+    }
   });
 
   it('each token’s score is its own patch’s mean received attention in the reference tower’s last layer', async () => {
