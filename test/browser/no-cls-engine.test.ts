@@ -1,7 +1,7 @@
 // The production inference worker in Chromium (WebGPU) on the built-in synthetic models whose vision towers have no
 // CLS token and whose LLM tokens each stand for a block of patches (SmolVLM's pixel shuffle, Gemma 3's average pool
-// inside vision_encoder): both captions, adapted per-token outliers and attention frames, matching the same engine on
-// ORT's wasm backend in Node.
+// inside vision_encoder) or one patch (PaliGemma, whose decoder takes no attention_mask): both captions, adapted
+// per-token outliers and attention frames, matching the same engine on ORT's wasm backend in Node.
 import { describe, expect, inject, it } from 'vitest';
 import { ADAPTED_SCORE_NOTICE } from '../../src/core/models/catalog';
 import { runParams, testImage } from '../support/tiny-llava';
@@ -18,6 +18,12 @@ const MODELS = [
     side: 256,
   },
   { name: 'Gemma 3 (2 × 2 average pool)', modelId: 'synthetic-gemma3-tiny', family: 'gemma3', side: 64 },
+  {
+    name: 'PaliGemma 2 (one token per patch, no attention_mask)',
+    modelId: 'synthetic-paligemma-tiny',
+    family: 'paligemma',
+    side: 32,
+  },
 ] as const;
 
 describe.each(MODELS)('inference worker in Chromium on the synthetic $name', ({ modelId, family, side }) => {

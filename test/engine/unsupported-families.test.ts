@@ -137,17 +137,6 @@ const CASES: readonly [modelType: string, config: Record<string, unknown>, famil
     'past_conv',
   ],
   [
-    'paligemma',
-    {
-      architectures: ['PaliGemmaForConditionalGeneration'],
-      image_token_index: 257152,
-      text_config: text('gemma'),
-      vision_config: vision('siglip_vision_model', { image_size: 224, patch_size: 14 }),
-    },
-    'PaliGemma',
-    'prefix language model',
-  ],
-  [
     'llava_qwen2',
     {
       architectures: ['LlavaQwen2ForCausalLM'],

@@ -10,7 +10,7 @@ export interface PopeItem extends EvalItem {
 
 export const POPE_SPLITS = ['random', 'popular', 'adversarial'] as const;
 const source = (split: string) => `coder-gx__DAMRO/data/pope/coco/coco_pope_${split}.jsonl`;
-const SUFFIX = ' Please answer this question with one word.';
+export const POPE_SUFFIX = ' Please answer this question with one word.';
 
 const METRICS = [
   { name: 'accuracy', label: 'Accuracy (%)', percent: true },
@@ -30,7 +30,7 @@ export const popeBenchmark: Benchmark<PopeItem> = {
     return parsePopeQuestions(text).map((question) => ({
       key: String(question.questionId),
       image: question.image,
-      prompt: question.text + SUFFIX,
+      prompt: question.text + POPE_SUFFIX,
       question,
     }));
   },

@@ -7,6 +7,7 @@ import { OUTLIER_SCORERS, type OutlierScorerName } from '../../core/attention/ou
 import { LensError } from '../../protocol/errors';
 import type { Dtype, Grid, ImageInput, ModelInfo } from '../../protocol/messages';
 import { CacheAssembler } from '../decode/cache-assembler';
+import { LengthGroupedRunner } from '../decode/length-groups';
 import { kvCacheType, OrtDecoderRunner, type DecoderLayout } from '../decode/ort-runner';
 import type { DecoderTapReader } from '../taps/edit';
 import type { DecoderRunner, RowSpec } from '../decode/runner';
@@ -47,7 +48,9 @@ export interface FamilyPlan {
   preprocess(image: RawImage): Promise<Record<string, OrtTensor>>;
   /** One outlier score per LLM image token from the tap's per-patch scores. */
   tokenScores(patchScores: Float32Array): Float32Array;
-  /** The chat-templated prompt as token ids, with its image placeholders located. */
+  /** The prompt text for the person's prompt, for families without a chat template; absent: the chat template. */
+  promptText?(prompt: string): string;
+  /** The prompt text (chat-templated, or promptText's) as token ids, with its image placeholders located. */
   promptIds(text: string, imageTokens: number): PromptIds;
 }
 
@@ -253,10 +256,12 @@ class ImageTextModel implements LoadedModel {
     const key = `${imageTokens}\n${prompt}`;
     if (this.lastPrompt?.key === key) return this.lastPrompt.embedded;
     const embedded = (async () => {
-      const text = this.processor.apply_chat_template(
-        [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: prompt }] }],
-        { add_generation_prompt: true, tokenize: false },
-      ) as string;
+      const text = this.plan.promptText
+        ? this.plan.promptText(prompt)
+        : (this.processor.apply_chat_template(
+            [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: prompt }] }],
+            { add_generation_prompt: true, tokenize: false },
+          ) as string);
       const ids = this.plan.promptIds(text, imageTokens);
       const output = await this.sessions.embed.run({
         input_ids: tensor('int64', BigInt64Array.from(ids.ids, BigInt), [1, ids.ids.length]),
@@ -365,11 +370,12 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
         (made) => {
           requireNames(made.vision, 'vision_encoder', plan.visionInputs, ['image_features'], ctx.families);
           requireNames(made.embed, 'embed_tokens', ['input_ids'], ['inputs_embeds'], ctx.families);
-          // position_ids are optional: GroupQueryAttention decoders derive positions from the mask.
+          // position_ids are optional: GroupQueryAttention decoders derive positions from the mask. attention_mask is
+          // optional too: PaliGemma's exports attend to every key without one (the runner then groups rows by length).
           requireNames(
             made.decoder,
             'decoder_model_merged',
-            ['inputs_embeds', 'attention_mask', ...layerNames('past_key_values')],
+            ['inputs_embeds', ...layerNames('past_key_values')],
             ['logits', ...layerNames('present')],
             ctx.families,
           );
@@ -423,7 +429,9 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
           tap: decoderTapped.reader,
           assembler: sessions.cacheAssembly,
         });
-      return new ImageTextModel(info, plan, processor, sessions, scorer, visionTapped.tap, batched);
+      const masked = sessions.decoder.inputNames.includes('attention_mask');
+      const runner = masked ? batched : () => new LengthGroupedRunner(batched);
+      return new ImageTextModel(info, plan, processor, sessions, scorer, visionTapped.tap, runner);
     },
   };
 }

@@ -59,11 +59,6 @@ export const UNSUPPORTED_FAMILIES: Readonly<Record<string, UnsupportedFamily>> =
     name: 'LFM3-VL',
     reason: `${HYBRID_CONV('LFM3')}; and ${PER_IMAGE_GRID}.`,
   },
-  paligemma: {
-    name: 'PaliGemma',
-    reason:
-      'it is prompted without a chat template ("<image>…<bos>caption en"), while DAMRO Lens builds every prompt through the model’s chat template; and it is a prefix language model whose image and instruction attend to each other in both directions (a mask Hugging Face builds from token_type_ids, which transformers.js never gives the decoder).',
-  },
   llava_qwen2: {
     name: 'FastVLM',
     reason:

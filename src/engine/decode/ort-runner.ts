@@ -63,6 +63,8 @@ export class OrtDecoderRunner implements DecoderRunner {
   private readonly presentNames: readonly string[];
   private readonly fetches: readonly string[];
   private readonly takesPositions: boolean;
+  /** PaliGemma's exports take no attention_mask: they attend to every key (rows then share a length, no padding). */
+  private readonly takesMask: boolean;
   /** Optimum merged decoders pick their with-past or without-past branch by this input. */
   private readonly takesCacheBranch: boolean;
   private readonly side: 'left' | 'right';
@@ -75,6 +77,7 @@ export class OrtDecoderRunner implements DecoderRunner {
     this.fetches = [...this.presentNames, ...parts.tap.outputs];
     // GroupQueryAttention decoders derive positions from the mask and take no position_ids.
     this.takesPositions = parts.decoder.inputNames.includes('position_ids');
+    this.takesMask = parts.decoder.inputNames.includes('attention_mask');
     this.takesCacheBranch = parts.decoder.inputNames.includes(CACHE_BRANCH_INPUT);
     this.side = this.takesPositions ? 'left' : 'right';
   }
@@ -167,7 +170,8 @@ export class OrtDecoderRunner implements DecoderRunner {
   /** `withPast`: the cache holds earlier positions (a step), as opposed to the empty cache of a prefill. */
   private async run(embeds: Tensor, positionIds: Tensor, withPast: boolean): Promise<StepOutput> {
     const { vocabSize } = this.parts.layout;
-    const feeds: Record<string, Tensor> = { inputs_embeds: embeds, attention_mask: this.attentionMask() };
+    const feeds: Record<string, Tensor> = { inputs_embeds: embeds };
+    if (this.takesMask) feeds.attention_mask = this.attentionMask();
     if (this.takesPositions) feeds.position_ids = positionIds;
     // As transformers.js feeds it: true exactly when a past cache exists; the empty past tensors are fed either way.
     if (this.takesCacheBranch) feeds[CACHE_BRANCH_INPUT] = new ort.Tensor('bool', Uint8Array.of(withPast ? 1 : 0), [1]);

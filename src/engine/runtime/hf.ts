@@ -66,7 +66,8 @@ export function loadProcessor(modelId: string): Promise<Processor> {
 }
 
 // The model classes, for loading a model folder in Node tests and tools (model_type "llava", "llava_onevision",
-// "idefics3", "gemma3"), and the auto classes whose mappings list every image-text family transformers.js runs.
+// "idefics3", "gemma3", "paligemma"), and the auto classes whose mappings list every image-text family transformers.js
+// runs.
 export {
   AutoModelForImageTextToText,
   AutoModelForVision2Seq,
@@ -75,6 +76,7 @@ export {
   Idefics3ForConditionalGeneration,
   LlavaForConditionalGeneration,
   LlavaOnevisionForConditionalGeneration,
+  PaliGemmaForConditionalGeneration,
 } from '@huggingface/transformers';
 
 /** One detection as the object-detection pipeline reports it, with the box as fractions of the image. */

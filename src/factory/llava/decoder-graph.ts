@@ -5,6 +5,10 @@
 // [batch, heads, total, headDim] (keys stored after rotary, as transformers' cache does).
 // The additive mask is built from the 2-D attention_mask: causal over absolute positions (the past comes
 // first) and zero where attention_mask is 0, so left-padded batches are right.
+// With mask 'whole-call' the graph has no attention_mask input and adds an all-zero mask instead, as the PaliGemma
+// exports transformers.js runs do: every query of a call attends to every key (the prompt bidirectionally, each later
+// step to everything before it). `softcap` adds Gemma 2's soft-capping, cap · tanh(x / cap), of the attention scores
+// (before the mask) and of the logits, as PaliGemma 2's decoder has it.
 // With attention 'fused-mha' each layer's attention is one com.microsoft MultiHeadAttention node, as ORT's
 // optimiser fuses a Llama decoder: rotary stays outside (q and k arrive rotated, [batch, seq, hidden]), the
 // additive mask is its attention_bias, and the op concatenates the cache itself (present_key/value outputs).
@@ -63,6 +67,19 @@ function rotary(g: GraphBuilder, scope: string, x: string, cos: string, sin: str
 }
 
 export type DecoderAttention = 'eager' | 'fused-mha';
+/** 'causal-padded': causal from the 2-D attention_mask input; 'whole-call': no mask input, all keys attended. */
+export type DecoderMask = 'causal-padded' | 'whole-call';
+
+/** Gemma 2's soft-capping values (config.json text_config attn_logit_softcapping, final_logit_softcapping). */
+export interface Softcap {
+  readonly attention: number;
+  readonly final: number;
+}
+
+/** cap · tanh(x / cap), as the torch exporter writes Gemma 2's soft-capping: Div, Tanh, Mul. */
+function softcapped(g: GraphBuilder, scope: string, x: string, cap: number): string {
+  return g.op(scope, 'Mul', [g.op(scope, 'Tanh', [g.op(scope, 'Div', [x, g.constF([cap], [])])]), g.constF([cap], [])]);
+}
 
 interface LayerContext {
   attention: DecoderAttention;
@@ -72,6 +89,7 @@ interface LayerContext {
   weights: LlavaWeights;
   format: WeightFormat;
   mask: string;
+  softcap?: Softcap;
   cos: string;
   sin: string;
 }
@@ -163,10 +181,11 @@ function eagerAttention(c: LayerContext, attn: string, layer: number, q: string,
   const keys = cache(T.pastKey(layer), k, T.presentKey(layer));
   const values = cache(T.pastValue(layer), v, T.presentValue(layer));
 
-  const scores = g.op(attn, 'Mul', [
+  const scaled = g.op(attn, 'Mul', [
     g.op(attn, 'MatMul', [q, g.op(attn, 'Transpose', [keys], { perm: { ints: [0, 1, 3, 2] } })]),
     g.constF([1 / Math.sqrt(d)], []),
   ]);
+  const scores = c.softcap ? softcapped(g, attn, scaled, c.softcap.attention) : scaled;
   const probs = g.op(attn, 'Softmax', [g.op(attn, 'Add', [scores, c.mask])], { axis: { i: -1 } });
   if (probs !== T.softmax(layer)) throw new Error('decoder softmax tensor name drifted from tensor-names.ts');
   return g.op(attn, 'Reshape', [
@@ -204,14 +223,20 @@ export function buildDecoderGraph(
   weights: LlavaWeights,
   format: WeightFormat,
   attention: DecoderAttention = 'eager',
-  { withPast = true }: { withPast?: boolean } = {},
+  {
+    withPast = true,
+    mask = 'causal-padded',
+    softcap,
+  }: { withPast?: boolean; mask?: DecoderMask; softcap?: Softcap } = {},
 ): Uint8Array {
-  if (!withPast && attention !== 'eager') throw new Error('buildDecoderGraph: a without-past graph is eager only.');
+  if ((!withPast || softcap) && attention !== 'eager')
+    throw new Error('buildDecoderGraph: a without-past or soft-capped graph is eager only.');
   const t = weights.dims.text;
   const d = headDim(t.hidden, t.heads);
   const g = new GraphBuilder('main_graph');
   const embeds = g.input(T.inputsEmbeds, DataType.FLOAT, ['batch_size', 'sequence_length', t.hidden]);
-  const mask2d = g.input(T.attentionMask, DataType.INT64, ['batch_size', 'total_sequence_length']);
+  const mask2d =
+    mask === 'causal-padded' ? g.input(T.attentionMask, DataType.INT64, ['batch_size', 'total_sequence_length']) : '';
   const positions = g.input(T.positionIds, DataType.INT64, ['batch_size', 'sequence_length']);
   for (let l = 0; l < t.layers && withPast; l++) {
     g.input(T.pastKey(l), DataType.FLOAT, ['batch_size', t.heads, 'past_sequence_length', d]);
@@ -230,7 +255,8 @@ export function buildDecoderGraph(
     g,
     weights,
     format,
-    mask: attentionMask(g, embeds, mask2d),
+    mask: mask === 'causal-padded' ? attentionMask(g, embeds, mask2d) : g.constF([0], []),
+    softcap,
     cos: table('cos', weights.text.ropeCos),
     sin: table('sin', weights.text.ropeSin),
   };
@@ -239,7 +265,8 @@ export function buildDecoderGraph(
   for (let l = 0; l < t.layers; l++) x = decoderLayer(context, x, l, weights.text.layers[l]!);
   const normed = rmsNorm(g, `${MODEL}/norm`, x, weights.text.norm, `${W}.norm`, t.rmsNormEps);
   const head = weights.text.lmHead;
-  const logits = emitLinear(g, '/language_model/lm_head', normed, head, 'language_model.lm_head', format);
+  const projected = emitLinear(g, '/language_model/lm_head', normed, head, 'language_model.lm_head', format);
+  const logits = softcap ? softcapped(g, '/language_model', projected, softcap.final) : projected;
   g.node('/language_model/lm_head', 'Identity', [logits], { outputNames: [T.logits] });
 
   g.output(T.logits, DataType.FLOAT, ['batch_size', 'sequence_length', t.vocabSize]);

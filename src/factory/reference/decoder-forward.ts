@@ -1,6 +1,6 @@
 // Reference forward pass of embed_tokens.onnx and decoder_model_merged.onnx, in float64 with plain loops,
 // for any batch, left padding and past.
-import { MASK_MIN } from '../llava/decoder-graph';
+import { MASK_MIN, type Softcap } from '../llava/decoder-graph';
 import { headDim } from '../llava/dims';
 import type { LlavaWeights, TextLayerWeights } from '../llava/weights';
 import { addInPlace, linear, map, rmsNorm, sigmoid, softmaxInPlace } from './math';
@@ -21,6 +21,10 @@ export interface DecoderReferenceInput {
   positionIds: number[][];
   /** One entry per layer; omitted = empty past. */
   past?: KeyValue[];
+  /** Every query attends to every unmasked key of the call (the 'whole-call' decoder mask), not only earlier ones. */
+  wholeCall?: boolean;
+  /** Gemma 2's soft-capping of the attention scores and the logits, as buildDecoderGraph's `softcap`. */
+  softcap?: Softcap;
 }
 
 export interface DecoderReference {
@@ -112,8 +116,9 @@ function decoderLayer(
         for (let j = 0; j < s.total; j++) {
           let dot = 0;
           for (let e = 0; e < s.d; e++) dot += q[(bh * s.seq + i) * s.d + e]! * key[(bh * s.total + j) * s.d + e]!;
-          const score = dot * scale;
-          const allowed = j <= s.past + i && input.attentionMask[b]![j] === 1;
+          const cap = input.softcap?.attention;
+          const score = cap ? cap * Math.tanh((dot * scale) / cap) : dot * scale;
+          const allowed = (input.wholeCall || j <= s.past + i) && input.attentionMask[b]![j] === 1;
           // The graph adds MASK_MIN in float32, where it swallows the score: a fully masked row is uniform.
           attention[row + j] = allowed ? score : Math.fround(score + MASK_MIN);
         }
@@ -157,5 +162,6 @@ export function referenceDecoder(w: LlavaWeights, input: DecoderReferenceInput):
     present.push(result.present);
   });
   const logits = linear(rmsNorm(x, input.batch * seq, w.text.norm, t.rmsNormEps), input.batch * seq, w.text.lmHead);
-  return { logits, attention, present };
+  const cap = input.softcap?.final;
+  return { logits: cap ? map(logits, (z) => cap * Math.tanh(z / cap)) : logits, attention, present };
 }

@@ -6,6 +6,7 @@ import { tapDecoder } from '../../../src/engine/taps/decoder-tap';
 import { tapVisionEncoder } from '../../../src/engine/taps/vision-tap';
 import { LensError } from '../../../src/protocol/errors';
 import { makeLlavaModel } from '../../../src/factory/llava/make-model';
+import { makePaliGemmaModel } from '../../../src/factory/paligemma/make-model';
 import { DECODER_TENSORS, VISION_LAYER_SCOPE, VISION_TENSORS } from '../../../src/factory/llava/tensor-names';
 import { toyAttentionModel } from '../../support/toy-attention';
 
@@ -43,6 +44,8 @@ describe('the unfused-softmax site finder on the factory graphs', () => {
   it.each([
     ['fp32', fp32.files.get('onnx/decoder_model_merged.onnx')!],
     ['q4', q4.files.get('onnx/decoder_model_merged_q4.onnx')!],
+    // Gemma 2's soft-capped scores (Div, Tanh, Mul between Q·Kᵀ and the mask) and no attention_mask input.
+    ['PaliGemma 2 soft-capped', makePaliGemmaModel().files.get('onnx/decoder_model_merged.onnx')!],
   ])('finds every decoder layer; rotary Q and cached K are not raw projections (%s)', (_, bytes) => {
     const sites = findAttentionSites(scanModel(bytes), 'decoder');
     expect(sites.map((s) => [s.layer, s.probs, s.queryProjection, s.keyProjection])).toEqual(

@@ -7,14 +7,15 @@ import type { ScannedNode } from '../scan';
 import type { SiteCandidate, SiteStrategy } from './site';
 
 const MATMUL = new Set(['MatMul', 'FusedMatMul']);
-/** Ops between Q·Kᵀ and the Softmax: scaling, masking, casts. */
-const SCORE_PATH = new Set(['Add', 'Sub', 'Mul', 'Div', 'Where', 'Cast', 'Identity']);
+/** Ops between Q·Kᵀ and the Softmax: scaling, soft-capping (Gemma 2: cap · tanh(x / cap)), masking, casts. */
+const SCORE_PATH = new Set(['Add', 'Sub', 'Mul', 'Div', 'Tanh', 'Where', 'Cast', 'Identity']);
 /** Ops between the Softmax and the MatMul with V. */
 const PROBS_PATH = new Set(['Cast', 'Identity', 'Dropout']);
 /** Ops that only move or scale a projection's output on its way into Q·Kᵀ. */
 const LAYOUT = new Set(['Transpose', 'Reshape', 'Squeeze', 'Unsqueeze', 'Identity', 'Cast']);
 const LINEAR = new Set(['MatMul', 'MatMulNBits', 'Gemm', 'FusedMatMul', 'MatMulBnb4']);
-const MAX_SCORE_DEPTH = 4;
+// Scale, Div, Tanh, Mul, mask Add: Gemma 2's soft-capped scores are five ops from Q·Kᵀ.
+const MAX_SCORE_DEPTH = 6;
 const MAX_WALK = 12;
 
 function scoresMatMul(index: GraphIndex, tensor: string, depth: number): ScannedNode | undefined {

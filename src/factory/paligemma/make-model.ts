@@ -1,0 +1,103 @@
+// The model folder transformers.js loads for `model_type: "paligemma"`, as in-memory files: the synthetic llava's
+// weight generator for the tower and decoder; a vision_encoder laid out as PaliGemma exports it (a SigLIP-like tower
+// without CLS, post-LayerNorm included, then the one linear projector, scaled by 1/√(text hidden size), so patch p is
+// image token p); and a decoder with no attention_mask input that attends to every key of a call (the exports' all-zero
+// mask: the prompt bidirectionally, src/engine/browser-stack.md §11), soft-capped as Gemma 2 is.
+import { buildDecoderGraph } from '../llava/decoder-graph';
+import type { LlavaDims } from '../llava/dims';
+import { buildEmbedGraph } from '../llava/embed-graph';
+import { emitLinear } from '../llava/linear-node';
+import { layerNorm } from '../llava/vision-graph';
+import { makeWeights, type Linear, type LlavaWeights } from '../llava/weights';
+import { GraphBuilder } from '../onnx/graph-builder';
+import { DataType } from '../onnx/schema';
+import { Rng } from '../rng';
+import { siglipTower } from '../siglip/tower';
+import { jsonFile } from '../json-file';
+import {
+  configJson,
+  generationConfigJson,
+  preprocessorConfigJson,
+  tokenizerConfigJson,
+  tokenizerJson,
+} from './config-files';
+import { imageSeqLen, PALIGEMMA_SOFTCAP, PALIGEMMA_TINY } from './dims';
+
+export interface PaliGemmaModel {
+  readonly files: Map<string, Uint8Array>;
+  readonly weights: LlavaWeights;
+  readonly dims: LlavaDims;
+  /** Patches (raster order on the patch grid, which is the token grid) built to be high-norm outliers. */
+  readonly outlierPatches: readonly number[];
+}
+
+interface ProjectorWeights {
+  readonly postLayerNorm: { gamma: Float32Array; beta: Float32Array };
+  /** multi_modal_projector.linear: [vision hidden, text hidden], with bias. */
+  readonly linear: Linear;
+}
+
+function makeProjector(d: LlavaDims, seed: number): ProjectorWeights {
+  const h = d.vision.hidden;
+  const normal = (stream: string, size: number, std: number, mean = 0) => {
+    const r = new Rng(seed, stream);
+    return Float32Array.from({ length: size }, () => mean + std * r.normal());
+  };
+  return {
+    postLayerNorm: {
+      gamma: normal('vision.post_layernorm.weight', h, 0.1, 1),
+      beta: normal('vision.post_layernorm.bias', h, 0.1),
+    },
+    linear: {
+      weight: normal('multi_modal_projector.linear.weight', h * d.text.hidden, 1 / Math.sqrt(h)),
+      bias: normal('multi_modal_projector.linear.bias', d.text.hidden, 0.1),
+      inDim: h,
+      outDim: d.text.hidden,
+    },
+  };
+}
+
+const TOWER = '/vision_tower/vision_model';
+const PROJECTOR = '/multi_modal_projector';
+
+function buildVisionGraph(weights: LlavaWeights, projector: ProjectorWeights, d: LlavaDims): Uint8Array {
+  const v = d.vision;
+  const g = new GraphBuilder('main_graph');
+  const pixels = g.input('pixel_values', DataType.FLOAT, ['batch_size', 3, v.imageSize, v.imageSize]);
+  let x = siglipTower(g, pixels, weights, 'fp32', TOWER);
+  x = layerNorm(
+    g,
+    `${TOWER}/post_layernorm`,
+    x,
+    projector.postLayerNorm,
+    'vision_tower.vision_model.post_layernorm',
+    v.layerNormEps,
+  );
+  const projected = emitLinear(g, `${PROJECTOR}/linear`, x, projector.linear, 'multi_modal_projector.linear', 'fp32');
+  // PaliGemma scales the image features by 1/√(text hidden size) before they join the prompt.
+  const scaled = g.op(PROJECTOR, 'Mul', [projected, g.constF([1 / Math.sqrt(d.text.hidden)], [])]);
+  g.node(PROJECTOR, 'Identity', [scaled], { outputNames: ['image_features'] });
+  g.output('image_features', DataType.FLOAT, ['batch_size', imageSeqLen(d), d.text.hidden]);
+  return g.encode();
+}
+
+export function makePaliGemmaModel({
+  seed = 42,
+  dims = PALIGEMMA_TINY,
+}: { seed?: number; dims?: LlavaDims } = {}): PaliGemmaModel {
+  const weights = makeWeights(dims, seed);
+  const files = new Map<string, Uint8Array>([
+    ['config.json', jsonFile(configJson(dims, seed))],
+    ['generation_config.json', jsonFile(generationConfigJson())],
+    ['preprocessor_config.json', jsonFile(preprocessorConfigJson(dims))],
+    ['tokenizer.json', jsonFile(tokenizerJson())],
+    ['tokenizer_config.json', jsonFile(tokenizerConfigJson(dims.text.maxPositions))],
+    ['onnx/vision_encoder.onnx', buildVisionGraph(weights, makeProjector(dims, seed), dims)],
+    ['onnx/embed_tokens.onnx', buildEmbedGraph(weights)],
+    [
+      'onnx/decoder_model_merged.onnx',
+      buildDecoderGraph(weights, 'fp32', 'eager', { mask: 'whole-call', softcap: PALIGEMMA_SOFTCAP }),
+    ],
+  ]);
+  return { files, weights, dims, outlierPatches: weights.outlierPatches };
+}
