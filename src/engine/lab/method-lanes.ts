@@ -83,7 +83,7 @@ const builders: {
   },
   async ablation(s, params) {
     const kept = tokensWithout(s.image.imageTokens, outliers(s.image, params.k, "The ablation's k"));
-    // Its main row records its attention over the tokens it kept, for the hallucination evidence.
+    // Its main row records its attention over the tokens it kept, for the evidence (src/core/damro-spec.md §8.6).
     const mainRow = await s.model.buildRow(s.prompt, s.image, {
       embeds: gatherTokens(s.image, kept),
       count: kept.length,
