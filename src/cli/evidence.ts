@@ -1,14 +1,15 @@
 // `npm run eval -- evidence --run DIR...`: the hallucination evidence of a CHAIR run from its shard folders'
-// answers and evidence records, as tables (CSV, JSON) and the site's charts (SVG), and a printed summary.
+// answers and evidence records, as tables (CSV, JSON) and the site's charts (SVG), and a printed summary; every
+// table and chart splits the words by the caption or compared method that wrote them.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { comparisonsCsv, imageRecordsCsv, tokenRecordsCsv } from '../core/evidence/csv';
 import { runEvidence, type EvidenceItem } from '../core/evidence/run-evidence';
-import { comparisonOf, METHOD_GROUPS, type EvidenceSummary } from '../core/evidence/summary';
+import { comparisonOf, summaryGroups, type EvidenceSummary } from '../core/evidence/summary';
 import { BOOTSTRAP_DEFAULTS } from '../core/stats/bootstrap';
 import { checkSameRun } from '../core/eval/run-config';
 import { LensError } from '../protocol/errors';
-import { evidenceCharts } from '../viz/evidence-charts';
+import { evidenceCharts, methodDistributionCharts } from '../viz/evidence-charts';
 import type { EvidenceCommand } from './args';
 import { chairCaptionLabeller, DEFAULT_DATA_DIR, loadItems } from './data';
 import { readFolderAnswers, readFolderEvidence, readRunConfig } from './shard-folder';
@@ -56,7 +57,7 @@ export function formatEvidence(summary: EvidenceSummary): string {
     'Hallucinated minus grounded at the layer of strongest separation (rank-biserial effect, Mann–Whitney U; p_adj: Bonferroni over the layers):',
   );
   for (const measure of ['share', 'overlap', 'entropy'] as const) {
-    for (const method of METHOD_GROUPS) {
+    for (const method of summaryGroups(summary)) {
       const c = comparisonOf(summary, measure, method);
       const at = c.strongestLayer === undefined ? undefined : c.layers[c.strongestLayer];
       lines.push(
@@ -91,7 +92,11 @@ export async function evidenceCommand(command: EvidenceCommand, out: (line: stri
     join(dir, 'summary.json'),
     `${JSON.stringify({ runs: command.runs, answered: items.length, questions: total, skipped: result.skipped, summary: result.summary }, null, 2)}\n`,
   );
-  for (const chart of evidenceCharts(result.tokens, result.summary)) {
+  const charts = [
+    ...evidenceCharts(result.tokens, result.summary),
+    ...methodDistributionCharts(result.tokens, result.summary),
+  ];
+  for (const chart of charts) {
     await writeFile(join(dir, 'charts', `${chart.id}.svg`), chart.svg);
     await writeFile(join(dir, 'charts', `${chart.id}.csv`), chart.csv);
   }

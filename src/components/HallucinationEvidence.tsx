@@ -1,17 +1,17 @@
 // The hallucination-evidence view: does the decoder look at the encoder's outliers when it writes a
 // hallucinated object? Tables of the strongest-layer tests and the image facts, and the d3 charts (rendered as
-// SVG by src/viz, the same markup the CLI writes), each exportable as SVG, PNG and its data as CSV.
+// SVG by src/viz, the same markup the CLI writes), each exportable as SVG, PNG and its data as CSV. Every table row
+// and chart series is one caption or compared method; the distributions show the method chosen (all pooled first).
 import { useMemo, useState } from 'react';
 import { comparisonsCsv, imageRecordsCsv, tokenRecordsCsv } from '../core/evidence/csv';
-import { comparisonOf, EVIDENCE_MEASURES, METHOD_GROUPS } from '../core/evidence/summary';
+import { comparisonOf, EVIDENCE_MEASURES, summaryGroups, type MethodGroup } from '../core/evidence/summary';
 import type { EvidenceSource } from '../state/evidence-actions';
 import { useLens } from '../state/store';
-import { evidenceCharts, type EvidenceChart } from '../viz/evidence-charts';
+import { evidenceCharts, methodGroupName, type EvidenceChart } from '../viz/evidence-charts';
 import { download } from './download';
 
 const fmt = (v: number | undefined, digits = 3) => (v === undefined || Number.isNaN(v) ? 'n/a' : v.toFixed(digits));
 const fmtP = (p: number | undefined) => (p === undefined ? 'n/a' : p < 1e-4 ? p.toExponential(1) : p.toFixed(4));
-const METHOD_NAMES = { baseline: 'baseline', damro: 'DAMRO', all: 'both' } as const;
 const SOURCES: readonly { readonly id: EvidenceSource; readonly label: string }[] = [
   { id: 'benchmark', label: 'the latest CHAIR run' },
   { id: 'session', label: 'captions made on this page' },
@@ -37,12 +37,16 @@ const saveText = (text: string, type: string, name: string) => download(new Blob
 export function HallucinationEvidence() {
   const bySource = useLens((s) => s.hallucinationEvidence);
   const [chosen, setChosen] = useState<EvidenceSource>();
+  const [chosenGroup, setChosenGroup] = useState<MethodGroup>('all');
   const available = SOURCES.filter((s) => bySource?.[s.id]);
   const source = chosen && bySource?.[chosen] ? chosen : available[0]?.id;
   const evidence = source && bySource?.[source];
+  const groups = evidence ? summaryGroups(evidence.result.summary) : [];
+  // A method chosen for another source's records falls back to all of them pooled.
+  const group = groups.includes(chosenGroup) ? chosenGroup : 'all';
   const charts = useMemo(
-    () => (evidence ? evidenceCharts(evidence.result.tokens, evidence.result.summary) : []),
-    [evidence],
+    () => (evidence ? evidenceCharts(evidence.result.tokens, evidence.result.summary, group) : []),
+    [evidence, group],
   );
   if (!evidence) return null;
   const { summary, skipped, tokens, images } = evidence.result;
@@ -94,13 +98,13 @@ export function HallucinationEvidence() {
         </thead>
         <tbody>
           {EVIDENCE_MEASURES.flatMap((measure) =>
-            METHOD_GROUPS.map((method) => {
+            groups.map((method) => {
               const c = comparisonOf(summary, measure.name, method);
               const at = c.strongestLayer === undefined ? undefined : c.layers[c.strongestLayer];
               return (
                 <tr key={`${measure.name}-${method}`} data-row={`${measure.name}-${method}`}>
                   <th scope="row">{measure.label}</th>
-                  <td>{METHOD_NAMES[method]}</td>
+                  <td>{methodGroupName(method, groups)}</td>
                   <td>{at?.layer ?? 'n/a'}</td>
                   <td>{at ? `${at.nHallucinated} / ${at.nGrounded}` : 'n/a'}</td>
                   <td>{fmt(at?.meanHallucinated)}</td>
@@ -128,6 +132,16 @@ export function HallucinationEvidence() {
           : ''}
         .
       </p>
+      <label>
+        Distributions of
+        <select value={group} onChange={(e) => setChosenGroup(e.target.value as MethodGroup)}>
+          {groups.map((g) => (
+            <option key={g} value={g}>
+              {methodGroupName(g, groups)}
+            </option>
+          ))}
+        </select>
+      </label>
       <div className="evidence-panel__charts">
         {charts.map((chart) => (
           <figure key={chart.id} className="evidence-panel__chart" data-chart={chart.id}>

@@ -1,6 +1,7 @@
 // Hallucination evidence of the captions made on this page: once a run has finished and its image's objects are
 // known, the full attention of each labelled word's step is fetched from the worker (the detail a click would
 // fetch) and the word's records are added to the session's; the summary is recomputed with the CLI's functions.
+// A compared method's words take the measures the worker sent with its tokens (run/method-evidence).
 import type { LensController } from './lens-controller';
 import { stepMeasures } from '../core/evidence/measures';
 import { objectCells } from '../core/evidence/object-cells';
@@ -16,7 +17,7 @@ import { summariseEvidence } from '../core/evidence/summary';
 import type { StepAttentionMeasures } from '../protocol/evidence';
 import { captionText, gridOf, processorPlanFor } from '../state/derive';
 import { evidenceComputed } from '../state/evidence-actions';
-import { captionLabels, groundTruthView } from '../state/labels-derive';
+import { captionLabels, groundTruthView, textLabels } from '../state/labels-derive';
 import { store, tokenKey, type LensState, type TokenRef } from '../state/store';
 
 const CAPTIONS = ['baseline', 'damro'] as const;
@@ -61,6 +62,15 @@ export function collectSessionEvidence(lens: Pick<LensController, 'ensureDetail'
           ]
         : [];
     });
+    const methodWords = (run.recipe?.methods ?? []).flatMap(({ method }) => {
+      const tokensOf = run.methodCaptions?.[method]?.tokens ?? [];
+      const measured = run.methodEvidence?.[method];
+      const text = captionText(tokensOf);
+      const labels = tokensOf.length && measured ? textLabels(state, text) : undefined;
+      return labels && measured
+        ? [{ method, labels: labels.labels, text, stepEnds: stepEndsOf(tokensOf.map((t) => t.text)), measured }]
+        : [];
+    });
     const refs: TokenRef[] = words.flatMap(({ caption, labels, stepEnds }) =>
       labels.flatMap((l) => {
         const step = stepAt(stepEnds, l.start);
@@ -87,6 +97,10 @@ export function collectSessionEvidence(lens: Pick<LensController, 'ensureDetail'
         ),
       );
     }
+    for (const { method, labels, text, stepEnds, measured } of methodWords) {
+      const spans = verdictSpans(labels).filter((l) => measured[stepAt(stepEnds, l.start) ?? -1] !== undefined);
+      tokens.push(...tokenRecordsAt(image.name, method, text, spans, stepEnds, (step) => measured[step]));
+    }
     const detection = groundTruthView(state)?.detection?.result;
     const boxes = detection?.detections.filter((d) => d.score >= state.labels.threshold).map((d) => d.box);
     const cells = boxes ? objectCells(processorPlanFor(model.info, image), gridOf(model.info), boxes) : undefined;
@@ -102,7 +116,7 @@ export function collectSessionEvidence(lens: Pick<LensController, 'ensureDetail'
         cells,
       ),
     );
-    captions += words.length;
+    captions += words.length + methodWords.length;
     evidenceComputed('session', {
       source: `${captions} captions made on this page since it opened (${images.length} runs)`,
       result: {

@@ -1,7 +1,7 @@
 // What a benchmark answer carries for the hallucination-evidence statistics: per generated token, per decoder
 // layer, three numbers about its attention over the image, and once per image the encoder's scores, the image
 // tokens' norms and the outliers. Plain arrays: these are written to records files as JSON.
-import type { CaptionKind, Grid } from './messages';
+import type { EvalPerMethod, Grid } from './messages';
 
 /** One generated token's image attention, head-averaged per decoder layer (index = layer). */
 export interface StepAttentionMeasures {
@@ -31,5 +31,6 @@ export interface ImageEvidence {
 
 export interface ItemEvidence {
   readonly image: ImageEvidence;
-  readonly captions: Readonly<Record<CaptionKind, CaptionEvidence>>;
+  /** Per caption and per compared method the answer holds, each measured on its own decoder row. */
+  readonly captions: EvalPerMethod<CaptionEvidence>;
 }

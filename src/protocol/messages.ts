@@ -2,7 +2,7 @@
 // method's params and result are tied together at compile time; replies carry the request's id, and
 // streamed events carry the run id. Typed arrays in messages are transferred, never copied.
 import type { WireError } from './errors';
-import type { ItemEvidence } from './evidence';
+import type { ItemEvidence, StepAttentionMeasures } from './evidence';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -356,6 +356,17 @@ export type WorkerEvent =
       readonly step: number;
       readonly tokenId: number;
       readonly text: string;
+    }
+  /**
+   * A compared method's token's attention over the image as the hallucination-evidence measures (per decoder layer),
+   * computed in the worker from the same batched decoder call that chose the token.
+   */
+  | {
+      readonly type: 'run/method-evidence';
+      readonly runId: number;
+      readonly method: ComparedMethodName;
+      readonly step: number;
+      readonly measures: StepAttentionMeasures;
     }
   | {
       readonly type: 'run/method-done';

@@ -72,3 +72,11 @@ export function captionLabels(state: LensState, caption: CaptionKind): CaptionLa
   captionCache.set(caption, { tokens, truth: view.truth, labels });
   return labels;
 }
+
+/** The labels of a compared method's caption text against the image's ground truth (not cached: read once a run). */
+export function textLabels(state: LensState, text: string): CaptionLabels | undefined {
+  const view = groundTruthView(state);
+  const { labeller } = state.labels;
+  if (!view || labeller.phase !== 'ready') return undefined;
+  return labeller.resources.matcher.label(text, view.truth);
+}

@@ -113,6 +113,18 @@ export function methodStepReceived(e: EventOf<'run/method-step'>): void {
   }));
 }
 
+export function methodEvidenceReceived(e: EventOf<'run/method-evidence'>): void {
+  forRun(e.runId, ({ run }) => ({
+    run: {
+      ...run,
+      methodEvidence: {
+        ...run.methodEvidence,
+        [e.method]: { ...run.methodEvidence?.[e.method], [e.step]: e.measures },
+      },
+    },
+  }));
+}
+
 export function methodDone(e: EventOf<'run/method-done'>): void {
   forRun(e.runId, ({ run }) => {
     const caption = run.methodCaptions?.[e.method] ?? { tokens: [] };

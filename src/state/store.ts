@@ -7,6 +7,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { AttentionStack } from '../core/attention/aggregate';
 import type { LabelResources } from '../core/labels/resources';
 import { DEFAULT_DETECTOR } from '../core/models/detectors';
+import type { StepAttentionMeasures } from '../protocol/evidence';
 import type { WireError } from '../protocol/errors';
 import type {
   AttentionSelection,
@@ -109,6 +110,10 @@ export interface RunSlice {
   readonly methodCaptions?: Readonly<Partial<Record<ComparedMethodName, CaptionState>>>;
   /** The compared methods' step diagnostics ('full': main branch, 'outlier': contrast branch). */
   readonly methodSteps?: Readonly<Partial<Record<ComparedMethodName, readonly StepRecord[]>>>;
+  /** The compared methods' tokens' hallucination-evidence measures, by method and step. */
+  readonly methodEvidence?: Readonly<
+    Partial<Record<ComparedMethodName, Readonly<Record<number, StepAttentionMeasures>>>>
+  >;
   readonly outliers?: OutlierRecord;
   readonly steps: readonly StepRecord[];
   readonly timings?: {

@@ -1,14 +1,15 @@
 // The hallucination-evidence charts as SVG markup built from d3 scales: per-layer distributions of a measure
 // for hallucinated vs grounded words (strongest layer highlighted), the per-layer difference with bootstrap
-// intervals for the baseline, DAMRO and both, and the baseline → DAMRO shift at the strongest layer. Every
-// panel states its sample sizes; each chart carries the CSV of what it draws.
+// intervals for the baseline, DAMRO, each compared method and all pooled, and each method's means at the strongest
+// layer. Every panel states its sample sizes; each chart carries the CSV of what it draws.
 import { max, min, quantileSorted, scaleBand, scaleLinear } from 'd3';
 import { comparisonsCsv, tokenRecordsCsv } from '../core/evidence/csv';
 import type { TokenRecord } from '../core/evidence/records';
+import { METHODS } from '../core/methods/registry';
 import {
   comparisonOf,
   layerValues,
-  METHOD_GROUPS,
+  summaryGroups,
   type EvidenceMeasure,
   type EvidenceSummary,
   type MethodGroup,
@@ -28,13 +29,23 @@ export const EVIDENCE_COLORS = {
   grounded: '#2471a3',
   baseline: '#7f7f7f',
   damro: '#1e8449',
+  vcd: '#e67e22',
+  m3id: '#b7950b',
+  avisc: '#17a589',
+  ablation: '#5d6d7e',
   all: '#6c3483',
   highlight: '#fcf3cf',
 } as const;
 
 const SIZE = { width: 640, height: 300 };
 const MARGIN = { top: 54, right: 16, bottom: 58, left: 56 };
-const METHOD_NAMES: Readonly<Record<MethodGroup, string>> = { baseline: 'baseline', damro: 'DAMRO', all: 'both' };
+
+/** A group's name as the charts and tables say it; the pooled group is "both" beside two methods. */
+export function methodGroupName(method: MethodGroup, groups: readonly MethodGroup[]): string {
+  if (method === 'all') return groups.length === 3 ? 'both' : 'all methods';
+  if (method === 'baseline') return 'baseline';
+  return METHODS[method].label;
+}
 
 const fmtP = (p: number | undefined) => (p === undefined ? 'n/a' : p < 1e-4 ? p.toExponential(1) : p.toFixed(4));
 const fmt = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3)) : 'n/a');
@@ -230,7 +241,8 @@ export function distributionChart(
   parts.push(xAxisTitle('decoder layer (n hallucinated/grounded, U-test p)'));
   if (!all.length) parts.push(emptyNote());
   const counts = summary.counts.find((c) => c.method === method)!;
-  const chartTitle = `${SHORT[measure]} per decoder layer: hallucinated vs grounded words (${METHOD_NAMES[method]})`;
+  const name = methodGroupName(method, summaryGroups(summary));
+  const chartTitle = `${SHORT[measure]} per decoder layer: hallucinated vs grounded words (${name})`;
   return chart(
     `distribution-${measure}-${method}`,
     chartTitle,
@@ -245,11 +257,13 @@ export function distributionChart(
 
 /** mean(hallucinated) − mean(grounded) per layer with 95% bootstrap intervals, one line per method group. */
 export function differenceChart(summary: EvidenceSummary, measure: EvidenceMeasure): EvidenceChart {
-  const comparisons = METHOD_GROUPS.map((method) => comparisonOf(summary, measure, method));
-  const layers = comparisons[0].layers.map((l) => l.layer);
+  const groups = summaryGroups(summary);
+  const comparisons = groups.map((method) => comparisonOf(summary, measure, method));
+  const pooled = comparisonOf(summary, measure, 'all');
+  const layers = pooled.layers.map((l) => l.layer);
   const { left, right, top, bottom } = plotBox();
   const x = scaleBand<number>().domain(layers).range([left, right]).padding(0.2);
-  const offset = scaleBand<MethodGroup>().domain(METHOD_GROUPS).range([0, x.bandwidth()]).padding(0.3);
+  const offset = scaleBand<MethodGroup>().domain(groups).range([0, x.bandwidth()]).padding(0.3);
   const bounds = comparisons
     .flatMap((c) => c.layers.flatMap((l) => [l.difference.low, l.difference.high, l.difference.estimate]))
     .filter(Number.isFinite);
@@ -261,7 +275,7 @@ export function differenceChart(summary: EvidenceSummary, measure: EvidenceMeasu
     yAxis(y, `difference (hallucinated − grounded)`),
     tag('line', { x1: left, x2: right, y1: y(0), y2: y(0), stroke: '#333', 'stroke-dasharray': '3 3' }),
   ];
-  const strongest = comparisonOf(summary, measure, 'all').strongestLayer;
+  const strongest = pooled.strongestLayer;
   if (strongest !== undefined) parts.push(strongestNote(x(strongest)! + x.bandwidth() / 2));
   for (const comparison of comparisons) {
     const color = EVIDENCE_COLORS[comparison.method];
@@ -296,29 +310,30 @@ export function differenceChart(summary: EvidenceSummary, measure: EvidenceMeasu
     }
   }
   for (const layer of layers) {
-    const all = comparisons[2].layers[layer];
+    const all = pooled.layers[layer];
     parts.push(...layerLabel(layer, x(layer)! + x.bandwidth() / 2, all.nHallucinated, all.nGrounded));
   }
-  parts.push(xAxisTitle('decoder layer (n hallucinated/grounded, both methods); filled: U-test p < 0.05'));
+  const pooledName = groups.length === 3 ? 'both methods' : 'all methods';
+  parts.push(xAxisTitle(`decoder layer (n hallucinated/grounded, ${pooledName}); filled: U-test p < 0.05`));
   if (!bounds.length) parts.push(emptyNote());
   const chartTitle = `${SHORT[measure]}: hallucinated − grounded per layer, 95% bootstrap CI`;
   const entries = comparisons.map((c) => {
     const counts = summary.counts.find((n) => n.method === c.method)!;
     return {
-      label: `${METHOD_NAMES[c.method]} (n ${counts.hallucinated}/${counts.grounded})`,
+      label: `${methodGroupName(c.method, groups)} (n ${counts.hallucinated}/${counts.grounded})`,
       color: EVIDENCE_COLORS[c.method],
     };
   });
   return chart(`difference-${measure}`, chartTitle, entries, parts, comparisonsCsv(summary, measure));
 }
 
-/** At the strongest layer (both methods): each method's mean for hallucinated and grounded words, with n. */
+/** At the pooled strongest layer: each method's mean for hallucinated and grounded words, with n. */
 export function methodShiftChart(summary: EvidenceSummary, measure: EvidenceMeasure): EvidenceChart {
   const layer = comparisonOf(summary, measure, 'all').strongestLayer ?? 0;
-  const rows = (['baseline', 'damro'] as const).map((method) => ({
-    method,
-    at: comparisonOf(summary, measure, method).layers[layer],
-  }));
+  const groups = summaryGroups(summary);
+  const rows = groups
+    .filter((method) => method !== 'all')
+    .map((method) => ({ method, at: comparisonOf(summary, measure, method).layers[layer] }));
   const { left, right, top, bottom } = plotBox();
   const x = scaleBand<string>()
     .domain(rows.map((r) => r.method))
@@ -337,10 +352,10 @@ export function methodShiftChart(summary: EvidenceSummary, measure: EvidenceMeas
   const parts: string[] = [yAxis(y, `mean at layer ${layer}`)];
   for (const { method, at } of rows) {
     const bx = x(method)!;
+    const cx = bx + x.bandwidth() / 2;
     if (at) {
       for (const label of ['hallucinated', 'grounded'] as const) {
         const value = label === 'hallucinated' ? at.meanHallucinated : at.meanGrounded;
-        const n = label === 'hallucinated' ? at.nHallucinated : at.nGrounded;
         if (!Number.isFinite(value)) continue;
         const w = inner.bandwidth();
         parts.push(
@@ -354,28 +369,26 @@ export function methodShiftChart(summary: EvidenceSummary, measure: EvidenceMeas
           }),
         );
         parts.push(
-          text(`${fmt(value)} (n ${n})`, {
+          text(fmt(value), {
             x: bx + inner(label)! + w / 2,
             y: y(value) - 4,
             'text-anchor': 'middle',
             fill: '#222',
-            'font-size': 10,
+            'font-size': 9,
           }),
         );
       }
     }
     parts.push(
-      text(`${METHOD_NAMES[method]}: p ${fmtP(at?.test?.p)}`, {
-        x: bx + x.bandwidth() / 2,
-        y: bottom + 16,
-        'text-anchor': 'middle',
-        fill: '#222',
-      }),
+      text(methodGroupName(method, groups), { x: cx, y: bottom + 14, 'text-anchor': 'middle', fill: '#222' }),
+      smallNote(`n ${at?.nHallucinated ?? 0}/${at?.nGrounded ?? 0}, p ${fmtP(at?.test?.p)}`, cx, bottom + 27),
     );
   }
   parts.push(tag('line', { x1: left, x2: right, y1: bottom, y2: bottom, stroke: '#333' }));
+  parts.push(xAxisTitle('method (n hallucinated/grounded, U-test p)'));
   if (!means.length) parts.push(emptyNote());
-  const chartTitle = `${SHORT[measure]}: baseline vs DAMRO at layer ${layer} (strongest separation)`;
+  const names = rows.map((r) => methodGroupName(r.method, groups)).join(' vs ');
+  const chartTitle = `${SHORT[measure]}: ${names} at layer ${layer} (strongest separation)`;
   const entries = [
     { label: 'hallucinated', color: EVIDENCE_COLORS.hallucinated },
     { label: 'grounded', color: EVIDENCE_COLORS.grounded },
@@ -383,14 +396,28 @@ export function methodShiftChart(summary: EvidenceSummary, measure: EvidenceMeas
   return chart(`methods-${measure}`, chartTitle, entries, parts, comparisonsCsv(summary, measure));
 }
 
-/** Every chart of the evidence view, in display order. */
-export function evidenceCharts(tokens: readonly TokenRecord[], summary: EvidenceSummary): EvidenceChart[] {
+/** Every chart of the evidence view, in display order; the distributions are of `method` (all pooled by default). */
+export function evidenceCharts(
+  tokens: readonly TokenRecord[],
+  summary: EvidenceSummary,
+  method: MethodGroup = 'all',
+): EvidenceChart[] {
   return [
-    distributionChart(tokens, summary, 'share', 'all'),
+    distributionChart(tokens, summary, 'share', method),
     differenceChart(summary, 'share'),
     methodShiftChart(summary, 'share'),
-    distributionChart(tokens, summary, 'overlap', 'all'),
+    distributionChart(tokens, summary, 'overlap', method),
     differenceChart(summary, 'overlap'),
     methodShiftChart(summary, 'overlap'),
   ];
+}
+
+/** Each method's own distributions (share and overlap), for the files a headless run writes beside the view's. */
+export function methodDistributionCharts(tokens: readonly TokenRecord[], summary: EvidenceSummary): EvidenceChart[] {
+  return summaryGroups(summary)
+    .filter((method) => method !== 'all')
+    .flatMap((method) => [
+      distributionChart(tokens, summary, 'share', method),
+      distributionChart(tokens, summary, 'overlap', method),
+    ]);
 }

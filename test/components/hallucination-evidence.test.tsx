@@ -4,7 +4,7 @@
 // answers the same run into a folder and `npm run eval -- evidence` writes its tables. Planted: the view reports
 // p < 0.01 for the outlier share; control: the Bonferroni-corrected p is above 0.05; in both, the view's CSV
 // equals the CLI's comparisons.csv byte for byte (the CLI runs as its own process: src/cli/data.ts locates the
-// repository from a file URL, which jsdom's URL does not give).
+// repository from a file URL, which jsdom's URL does not give); with compared methods, per method too.
 import { cleanup, render, screen, within } from '@testing-library/react';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -27,7 +27,8 @@ import { comparisonsCsv } from '../../src/core/evidence/csv';
 import { chairLabeller } from '../../src/core/evidence/run-evidence';
 import { groundTruthNodes } from '../../src/core/labels/ground-truth';
 import { answerImage } from '../../src/engine/eval/answer-image';
-import type { EvalImageParams } from '../../src/protocol/messages';
+import { withDefaults } from '../../src/core/methods/registry';
+import type { ComparedMethod, EvalImageParams } from '../../src/protocol/messages';
 import { evalFormChanged } from '../../src/state/eval-actions';
 import { resetStore, store } from '../../src/state/store';
 import { PlantedModel, readPlantedImage } from '../support/planted-model';
@@ -58,7 +59,7 @@ const answerWith = (model: PlantedModel) => (params: EvalImageParams) =>
   answerImage({ model, params, signal: new AbortController().signal, encode: () => model.encodeImage(params.image) });
 
 /** The benchmark panel's controller over a picked folder of 40 CHAIR images (each file holds its own name). */
-async function sitePath(planted: boolean): Promise<void> {
+async function sitePath(planted: boolean, methods: readonly ComparedMethod[] = []): Promise<void> {
   const answer = answerWith(new PlantedModel(GROUND_TRUTH, planted));
   const client = {
     call: (method: string, params: unknown) =>
@@ -79,7 +80,11 @@ async function sitePath(planted: boolean): Promise<void> {
     }),
     evidenceLabeller: () => chairLabeller(resources.extract, (image) => resources.coco.resolve({ fileName: image })),
   });
-  store.setState({ model: { phase: 'ready', files: [], info: { ...FAKE_INFO, id: 'synthetic-planted' } } });
+  store.setState({
+    model: { phase: 'ready', files: [], info: { ...FAKE_INFO, id: 'synthetic-planted' } },
+    // The methods chosen under the captions, as "Compare with" sets them.
+    settings: { ...store.getState().settings, methods: methods.map((m) => m.method) },
+  });
   evalFormChanged({ benchmark: 'chair', split: 'coco500', preset: 'custom', custom: SETTINGS, limit: LIMIT });
   controller.chooseFolder(
     'planted',
@@ -90,17 +95,18 @@ async function sitePath(planted: boolean): Promise<void> {
 }
 
 /** The CLI's path: the same run answered into a folder, then `npm run eval -- evidence`. */
-async function cliPath(planted: boolean): Promise<string> {
+async function cliPath(planted: boolean, methods: readonly ComparedMethod[] = []): Promise<string> {
   const model = new PlantedModel(GROUND_TRUTH, planted);
+  const settings: EvalSettings = { ...SETTINGS, ...(methods.length && { methods }) };
   const config = {
     benchmark: 'chair',
     split: 'coco500',
     modelId: 'synthetic-planted',
     dtype: 'fp32',
-    settings: SETTINGS,
+    settings,
     limit: LIMIT,
   } as const;
-  const dir = join(work, planted ? 'planted' : 'control');
+  const dir = join(work, `${planted ? 'planted' : 'control'}${methods.map((m) => `-${m.method}`).join('')}`);
   const items = ITEMS;
   const folder = await openShardFolder(dir, config, items);
   await driveEval(
@@ -108,7 +114,7 @@ async function cliPath(planted: boolean): Promise<string> {
       items,
       answered: new Set(),
       imagePaths: new Map(items.map((i) => [`/${i.image}`, i.image])),
-      settings: SETTINGS,
+      settings,
       jobId: 1,
       evidence: true,
     },
@@ -171,5 +177,23 @@ describe('hallucination evidence: site and CLI on the planted model', () => {
     await sitePath(false);
     expect(comparisonsCsv(store.getState().hallucinationEvidence!.benchmark!.result.summary)).toBe(cli);
     expect(shareRow().bonferroni).toBeGreaterThan(0.05);
+  }, 120_000);
+
+  it('with compared methods: a row per method in the view, and the same numbers as the CLI', async () => {
+    const methods = [withDefaults('vcd'), withDefaults('m3id')];
+    const cli = await cliPath(true, methods);
+    await sitePath(true, methods);
+    const { summary } = store.getState().hallucinationEvidence!.benchmark!.result;
+    expect(summary.counts.map((c) => c.method)).toEqual(['baseline', 'damro', 'vcd', 'm3id', 'all']);
+    expect(comparisonsCsv(summary)).toBe(cli);
+    expect(cli).toMatch(/^vcd,share,0,/m);
+    render(<HallucinationEvidence />);
+    const table = screen.getByRole('table', { name: 'Strongest-layer tests' });
+    for (const [method, name] of [
+      ['vcd', 'VCD'],
+      ['m3id', 'M3ID'],
+      ['all', 'all methods'],
+    ])
+      expect(table.querySelector(`[data-row="share-${method}"] td`)!.textContent).toBe(name);
   }, 120_000);
 });

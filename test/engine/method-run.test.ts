@@ -2,6 +2,7 @@
 // in the same run, at zero strength they equal the baseline, VCD adds one (uncached) vision pass, and bad choices are
 // refused before the run starts.
 import { describe, expect, it } from 'vitest';
+import { stepMeasures } from '../../src/core/evidence/measures';
 import { METHODS } from '../../src/core/methods/registry';
 import type { ComparedMethod, WorkerEvent } from '../../src/protocol/messages';
 import { runParams, runToEnd, tokensOf, useTinyEngine } from '../support/tiny-llava';
@@ -40,6 +41,36 @@ describe('a run with compared methods', () => {
     const done = run.find((e) => e.type === 'run/method-done' && e.method === 'avisc');
     expect(steps).toHaveLength(baseline.length + (done?.type === 'run/method-done' && done.reason === 'eos' ? 1 : 0));
     for (const s of steps) if (s.type === 'run/method-step') expect(s.changed).toBe(false);
+  });
+
+  it("sends each method token's evidence measures: at zero strength VCD's are the baseline's own", async () => {
+    const methods: ComparedMethod[] = [
+      { method: 'vcd', params: { ...METHODS.vcd.defaults, alpha: 0 } },
+      { method: 'ablation', params: { k: 3 } },
+    ];
+    const run = await runToEnd(tiny.engine, tiny.events, runParams({ methods }));
+    const outliers = run.find((e) => e.type === 'run/outliers');
+    if (outliers?.type !== 'run/outliers') throw new Error('no outliers');
+    const evidence = (method: string) =>
+      run.flatMap((e) => (e.type === 'run/method-evidence' && e.method === method ? [e] : []));
+    // One per token, in step order.
+    for (const { method } of methods)
+      expect(evidence(method).map((e) => e.step)).toEqual(methodTokens(run, method).map((_, step) => step));
+    // VCD at α 0 writes the baseline's tokens on the same full-prompt row: its measures are those of the baseline's
+    // stored attention at each step, taken by the same core function.
+    expect(methodTokens(run, 'vcd')).toEqual(tokensOf(run, 'baseline'));
+    for (const { step, measures } of evidence('vcd')) {
+      const detail = await tiny.engine['attn/detail']({ runId: outliers.runId, caption: 'baseline', step });
+      const [layers, heads] = detail.dims;
+      const expected = stepMeasures(detail.data, layers, heads, [...outliers.indices]);
+      for (const name of ['share', 'overlap', 'entropy'] as const)
+        measures[name].forEach((v, layer) =>
+          expect(v, `${name} ${step} ${layer}`).toBeCloseTo(expected[name][layer], 6),
+        );
+    }
+    // The ablation's row never held the outliers (its 3 include DAMRO's 2): no share on them at any layer.
+    expect(evidence('ablation').length).toBeGreaterThan(0);
+    for (const { measures } of evidence('ablation')) expect(measures.share).toEqual([0, 0]);
   });
 
   it('the ablation at the defaults decodes its own caption in the same run', async () => {

@@ -3,6 +3,7 @@
 import { aggregateAttention } from '../attention/aggregate';
 import { imageEntropy, topKOverlap } from '../attention/image-evidence';
 import { outlierShare } from '../attention/share';
+import { LensError } from '../../protocol/errors';
 import type { StepAttentionMeasures } from '../../protocol/evidence';
 
 export function stepMeasures(
@@ -31,4 +32,23 @@ export function rowNorms(matrix: Float32Array, tokens: number, width: number): n
     for (let d = 0; d < width; d++) sq += matrix[t * width + d] ** 2;
     return Math.sqrt(sq);
   });
+}
+
+/**
+ * A frame over some of the image tokens ([slices, held.length], `held` naming each column's image token) as a frame
+ * over all `imageTokens` of them, zero on the tokens the row did not hold: a row that never saw a token gave it no
+ * attention, so the measures of every method's row are taken over the same image grid.
+ */
+export function spreadOverImage(frame: Float32Array, held: ArrayLike<number>, imageTokens: number): Float32Array {
+  const width = held.length;
+  if (width === 0 || frame.length % width !== 0)
+    throw new LensError(
+      'internal',
+      `An attention frame of ${frame.length} values does not split into rows of the ${width} image tokens its row holds; please report this.`,
+    );
+  const slices = frame.length / width;
+  const spread = new Float32Array(slices * imageTokens);
+  for (let s = 0; s < slices; s++)
+    for (let j = 0; j < width; j++) spread[s * imageTokens + held[j]] = frame[s * width + j];
+  return spread;
 }

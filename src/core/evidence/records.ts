@@ -2,7 +2,7 @@
 // the step that wrote its first character; each image with how concentrated and where its outliers are.
 import { LensError } from '../../protocol/errors';
 import type { CaptionEvidence, ImageEvidence, StepAttentionMeasures } from '../../protocol/evidence';
-import type { CaptionKind } from '../../protocol/messages';
+import type { Method } from '../eval/benchmark';
 import { spearman } from '../stats/spearman';
 
 export type EvidenceLabel = 'grounded' | 'hallucinated' | 'unverifiable';
@@ -26,7 +26,8 @@ export function verdictSpans(
 
 export interface TokenRecord {
   readonly image: string;
-  readonly method: CaptionKind;
+  /** The caption (baseline, DAMRO) or compared method whose decoder row wrote the word. */
+  readonly method: Method;
   readonly step: number;
   readonly word: string;
   readonly label: EvidenceLabel;
@@ -54,7 +55,7 @@ export function stepAt(stepEnds: readonly number[], at: number): number | undefi
  */
 export function tokenRecordsAt(
   image: string,
-  method: CaptionKind,
+  method: Method,
   caption: string,
   labels: readonly LabelledSpan[],
   stepEnds: readonly number[],
@@ -73,7 +74,7 @@ export function tokenRecordsAt(
 /** tokenRecordsAt over a caption whose every step was measured (a benchmark answer's evidence). */
 export function tokenRecords(
   image: string,
-  method: CaptionKind,
+  method: Method,
   caption: string,
   labels: readonly LabelledSpan[],
   evidence: CaptionEvidence,

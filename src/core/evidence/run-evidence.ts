@@ -1,7 +1,7 @@
 // A run's answers and their evidence → token records, image records and the summary. The CLI (over shard
 // folders) and the site (over its captions) both call this, so their numbers are the same by construction.
 import type { ItemEvidence } from '../../protocol/evidence';
-import type { CaptionKind } from '../../protocol/messages';
+import { methodsOf, type PerMethod } from '../eval/benchmark';
 import type { ChairExtractor } from '../metrics/chair-mentions';
 import { labelCaption } from '../labels/label';
 import type { GroundTruth } from '../labels/ground-truth';
@@ -18,7 +18,7 @@ import { summariseEvidence, type EvidenceSummary } from './summary';
 
 export interface EvidenceItem {
   readonly image: string;
-  readonly outputs: Readonly<Partial<Record<CaptionKind, string>>>;
+  readonly outputs: PerMethod<string>;
   readonly evidence?: ItemEvidence;
   /** Image tokens covered by detected objects, when a detector ran on the image. */
   readonly objectCells?: ReadonlySet<number>;
@@ -51,15 +51,17 @@ export function runEvidence(
     }
     if (!images.has(item.image)) images.set(item.image, imageRecord(item.image, item.evidence.image, item.objectCells));
     let known = true;
-    for (const method of ['baseline', 'damro'] as const) {
-      const caption = item.outputs[method];
-      if (caption === undefined) continue;
+    for (const method of methodsOf(item.outputs)) {
+      const caption = item.outputs[method]!;
+      const measured = item.evidence.captions[method];
+      // A method answered without its attention measured (records written before methods were) adds no words.
+      if (!measured) continue;
       const labels = label(caption, item.image);
       if (!labels) {
         known = false;
         continue;
       }
-      tokens.push(...tokenRecords(item.image, method, caption, labels, item.evidence.captions[method]));
+      tokens.push(...tokenRecords(item.image, method, caption, labels, measured));
     }
     if (!known) noGroundTruth++;
   }

@@ -1,7 +1,8 @@
 // The paper's two claims as statistics over a run's records: per decoder layer, hallucinated vs grounded
 // object words on each measure (difference of means with a seeded bootstrap interval, the Mann–Whitney U test,
-// the rank-biserial effect), for the baseline, DAMRO and both together; and the per-image outlier facts.
-import type { CaptionKind } from '../../protocol/messages';
+// the rank-biserial effect), for the baseline, DAMRO, each compared method and all of them together; and the
+// per-image outlier facts.
+import { METHODS, methodsOf, type Method } from '../eval/benchmark';
 import {
   bootstrapMeanDifference,
   BOOTSTRAP_DEFAULTS,
@@ -20,8 +21,19 @@ export const EVIDENCE_MEASURES: readonly { readonly name: EvidenceMeasure; reado
   { name: 'entropy', label: 'Attention entropy over the image (nats)' },
 ];
 
-export type MethodGroup = CaptionKind | 'all';
-export const METHOD_GROUPS: readonly MethodGroup[] = ['baseline', 'damro', 'all'];
+export type MethodGroup = Method | 'all';
+
+/**
+ * The groups a summary splits the records by: baseline and DAMRO always, each compared method with records, in
+ * column order, then all of them pooled.
+ */
+export function methodGroups(tokens: readonly TokenRecord[]): MethodGroup[] {
+  const present = Object.fromEntries([...METHODS, ...tokens.map((r) => r.method)].map((m) => [m, true]));
+  return [...methodsOf(present), 'all'];
+}
+
+/** The groups of a summary, in its order. */
+export const summaryGroups = (summary: EvidenceSummary): MethodGroup[] => summary.counts.map((c) => c.method);
 
 export interface LayerComparison {
   readonly layer: number;
@@ -140,7 +152,8 @@ export function summariseEvidence(
   bootstrap: BootstrapOptions = BOOTSTRAP_DEFAULTS,
 ): EvidenceSummary {
   const layers = Math.max(0, ...tokens.map((r) => r.share.length));
-  const counts = METHOD_GROUPS.map((method) => {
+  const groups = methodGroups(tokens);
+  const counts = groups.map((method) => {
     const mine = tokens.filter(inGroup(method));
     const count = (label: TokenRecord['label']) => mine.filter((r) => r.label === label).length;
     return {
@@ -150,7 +163,7 @@ export function summariseEvidence(
       unverifiable: count('unverifiable'),
     };
   });
-  const comparisons = METHOD_GROUPS.flatMap((method) => {
+  const comparisons = groups.flatMap((method) => {
     const mine = tokens.filter(inGroup(method));
     return EVIDENCE_MEASURES.map(({ name }) => {
       const perLayer = Array.from({ length: layers }, (_, layer) => compareLayer(mine, name, layer, bootstrap));

@@ -33,6 +33,8 @@ export interface DecodePlan {
 export interface MethodLane {
   readonly choice: MethodChoice;
   readonly mainRow: RowSpec;
+  /** The image tokens the main row holds, in its order, when not every one (the ablation's). */
+  readonly mainTokens?: Int32Array;
   /** Absent for a method without a contrast branch (the ablation). */
   readonly contrastRow?: RowSpec;
 }
@@ -50,6 +52,13 @@ export type DecodeEvent =
   | ({ readonly type: 'step' } & StepDiagnostics<ScoredToken>)
   | { readonly type: 'done'; readonly caption: CaptionKind; readonly reason: StopReason; readonly tokens: number }
   | { readonly type: 'method-token'; readonly method: MethodName; readonly step: number; readonly tokenId: number }
+  /** A compared method's main row's attention over the image tokens that row holds (MethodLane.mainTokens). */
+  | {
+      readonly type: 'method-attention';
+      readonly method: MethodName;
+      readonly step: number;
+      readonly data: Float32Array;
+    }
   /** A compared method's step: `full` is its main branch, `outlier` its contrast branch (empty without one). */
   | ({ readonly type: 'method-step'; readonly method: MethodName } & StepDiagnostics<ScoredToken>)
   | { readonly type: 'method-done'; readonly method: MethodName; readonly reason: StopReason; readonly tokens: number };
@@ -194,11 +203,13 @@ export async function* decode(
       }
       caption.tokens += 1;
       yield tokenEvent(caption, step, token);
-      // Only the captions stream attention; a compared method's main row may not even hold every image token.
+      // A compared method's main row is read by the same batched call; it may not hold every image token.
       const attention = output.attention[caption.rows[0]];
       const text = output.text?.[caption.rows[0]];
-      if (!caption.lane && attention)
-        yield { type: 'attention', caption: caption.kind, step, data: attention, ...(text && { text }) };
+      if (attention)
+        yield caption.lane
+          ? { type: 'method-attention', method: caption.lane.choice.method, step, data: attention }
+          : { type: 'attention', caption: caption.kind, step, data: attention, ...(text && { text }) };
       if (caption.tokens >= plan.maxNewTokens) {
         caption.finished = true;
         yield doneEvent(caption, 'max-tokens');

@@ -1,11 +1,12 @@
 // Benchmark answering: every question about one image through the same pieces as an interactive run (the
 // cached vision pass, DAMRO's top-k outliers, the model's rows, the compared methods' lanes, the shared decode
 // loop), minus what only the visualiser reads: per token only its count is sent (eval/token), and decoder attention
-// is read back only when the caller asks for hallucination evidence, reduced here to 3 numbers per layer and token.
+// is read back only when the caller asks for hallucination evidence, reduced here to 3 numbers per layer and token,
+// for every caption's and compared method's main row alike (all read from the same batched decoder call).
 import { selectOutliers } from '../../core/attention/outliers';
-import { comparedChoices } from '../../core/eval/benchmark';
+import { comparedChoices, type Method } from '../../core/eval/benchmark';
 import { rowNorms, stepMeasures } from '../../core/evidence/measures';
-import type { CaptionEvidence, StepAttentionMeasures } from '../../protocol/evidence';
+import type { CaptionEvidence, ItemEvidence, StepAttentionMeasures } from '../../protocol/evidence';
 import type {
   CaptionKind,
   ComparedMethodName,
@@ -16,7 +17,7 @@ import type {
 } from '../../protocol/messages';
 import { decode, type MethodLane } from '../decode/loop';
 import type { RowSpec } from '../decode/runner';
-import { buildMethodLanes } from '../lab/method-lanes';
+import { buildMethodLanes, laneImageAttention } from '../lab/method-lanes';
 import type { EncodedImage, EncodeOptions, LoadedModel } from '../model';
 import { yieldToEventLoop } from '../decode/yield';
 
@@ -61,29 +62,36 @@ export async function answerImage(ctx: AnswerImageContext): Promise<EvalImageRes
   // settings for every item.
   let noised: Promise<EncodedImage> | undefined;
   const encodeWith = (options: EncodeOptions) => (noised ??= model.encodeImage(params.image, options));
-  const laneRows = (lane: MethodLane): MethodLane => ({
-    ...lane,
-    mainRow: withoutAttention(lane.mainRow),
-    contrastRow: lane.contrastRow && withoutAttention(lane.contrastRow),
-  });
   const answers: EvalItemAnswer[] = [];
   for (const item of params.items) {
     await yieldToEventLoop();
     if (signal.aborted) break;
     const rows = await model.buildRows(item.prompt, image, outliers);
+    const fullRow = keepRow(rows.full);
     const lanes = choices.length
       ? await buildMethodLanes({ model, prompt: item.prompt, image, fullRow: rows.full, encode: encodeWith }, choices)
       : undefined;
+    // A method's main row that is the full prompt stays that same row, so the runner prefills it once for all.
+    const laneRows = (lane: MethodLane): MethodLane => ({
+      ...lane,
+      mainRow: lane.mainRow === rows.full ? fullRow : keepRow(lane.mainRow),
+      contrastRow: lane.contrastRow && withoutAttention(lane.contrastRow),
+    });
+    const byMethod = new Map(lanes?.map((lane) => [lane.choice.method, lane]));
     const runner = model.createRunner();
     const ids: Record<CaptionKind, number[]> = { baseline: [], damro: [] };
     const methodIds = new Map<ComparedMethodName, number[]>(choices.map((c) => [c.method, []]));
-    const measures: Record<CaptionKind, StepAttentionMeasures[]> = { baseline: [], damro: [] };
+    const measures = new Map<Method, StepAttentionMeasures[]>(
+      [...CAPTIONS, ...choices.map((c) => c.method)].map((m) => [m, []]),
+    );
+    const { layers, heads } = model.info.decoder;
+    const measure = (frame: Float32Array) => stepMeasures(frame, layers, heads, outlierList);
     try {
       const events = decode(
         runner,
         {
           captions: CAPTIONS,
-          fullRow: keepRow(rows.full),
+          fullRow,
           outlierRow: rows.outlier && withoutAttention(rows.outlier),
           damro: params.damro,
           decoding:
@@ -109,10 +117,11 @@ export async function answerImage(ctx: AnswerImageContext): Promise<EvalImageRes
             tokens: ids[event.caption].length,
           });
         } else if (event.type === 'method-token') methodIds.get(event.method)!.push(event.tokenId);
-        else if (event.type === 'attention')
-          measures[event.caption].push(
-            stepMeasures(event.data, model.info.decoder.layers, model.info.decoder.heads, outlierList),
-          );
+        else if (event.type === 'attention') measures.get(event.caption)!.push(measure(event.data));
+        else if (event.type === 'method-attention')
+          measures
+            .get(event.method)!
+            .push(measure(laneImageAttention(byMethod.get(event.method)!, event.data, image.imageTokens)));
       }
     } finally {
       await runner.dispose();
@@ -135,10 +144,13 @@ export async function answerImage(ctx: AnswerImageContext): Promise<EvalImageRes
         evidence: {
           image: imageEvidence,
           captions: {
-            baseline: captionEvidence(model, ids.baseline, measures.baseline),
-            damro: captionEvidence(model, ids.damro, measures.damro),
+            baseline: captionEvidence(model, ids.baseline, measures.get('baseline')!),
+            damro: captionEvidence(model, ids.damro, measures.get('damro')!),
+            ...Object.fromEntries(
+              [...methodIds].map(([method, own]) => [method, captionEvidence(model, own, measures.get(method)!)]),
+            ),
           },
-        },
+        } satisfies ItemEvidence,
       }),
     });
   }

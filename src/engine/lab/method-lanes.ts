@@ -6,6 +6,7 @@ import { blindTokens } from '../../core/methods/avisc';
 import { METHODS, type MethodChoice, type MethodParams } from '../../core/methods/registry';
 import { addDiffusionNoise } from '../../core/methods/vcd';
 import { selectOutliers } from '../../core/attention/outliers';
+import { spreadOverImage } from '../../core/evidence/measures';
 import { LensError } from '../../protocol/errors';
 import type { MethodLane } from '../decode/loop';
 import type { RowSpec } from '../decode/runner';
@@ -82,14 +83,20 @@ const builders: {
   },
   async ablation(s, params) {
     const kept = tokensWithout(s.image.imageTokens, outliers(s.image, params.k, "The ablation's k"));
+    // Its main row records its attention over the tokens it kept, for the evidence (src/core/damro-spec.md §8.6).
     const mainRow = await s.model.buildRow(s.prompt, s.image, {
       embeds: gatherTokens(s.image, kept),
       count: kept.length,
-      record: false,
+      record: true,
     });
-    return { choice: { method: 'ablation', params }, mainRow };
+    return { choice: { method: 'ablation', params }, mainRow, mainTokens: kept };
   },
 };
+
+/** A lane's main-row attention frame over every image token ([layers, heads, imageTokens]). */
+export function laneImageAttention(lane: MethodLane, frame: Float32Array, imageTokens: number): Float32Array {
+  return lane.mainTokens ? spreadOverImage(frame, lane.mainTokens, imageTokens) : frame;
+}
 
 /** Checks every choice's parameters, then builds its rows; the full row is shared, not copied. */
 export async function buildMethodLanes(sources: LaneSources, choices: readonly MethodChoice[]): Promise<MethodLane[]> {

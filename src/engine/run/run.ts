@@ -1,12 +1,12 @@
 // One captioning run: the vision pass (cached per image), DAMRO's outlier selection, the compared methods' rows, the
 // shared decode loop, and the translation of its events into wire events for the UI.
-import { rowNorms } from '../../core/evidence/measures';
+import { rowNorms, stepMeasures } from '../../core/evidence/measures';
 import { selectOutliers } from '../../core/attention/outliers';
 import { methodChoice } from '../../core/methods/registry';
 import type { CaptionKind, ComparedMethodName, RunParams, WorkerEvent } from '../../protocol/messages';
 import { summariseFrame } from '../attention/extract';
 import { decode } from '../decode/loop';
-import { buildMethodLanes } from '../lab/method-lanes';
+import { buildMethodLanes, laneImageAttention } from '../lab/method-lanes';
 import type { EncodedImage, LoadedModel } from '../model';
 import type { AttentionStore } from './attention-store';
 
@@ -46,7 +46,8 @@ export async function executeRun(ctx: RunContext): Promise<void> {
   const visionMs = performance.now() - started;
 
   const wantsDamro = params.captions.includes('damro');
-  const outliers = Int32Array.from(selectOutliers(image.scores, params.damro.k));
+  const outlierList = selectOutliers(image.scores, params.damro.k);
+  const outliers = Int32Array.from(outlierList);
   const scores = image.scores.slice();
   // Token norms travel with the scores for the hallucination evidence (score–norm correlation).
   const norms = Float32Array.from(rowNorms(image.features, image.imageTokens, image.hidden));
@@ -180,6 +181,20 @@ export async function executeRun(ctx: RunContext): Promise<void> {
             text: extend(methodTexts.get(event.method)!, event.tokenId),
           });
           break;
+        case 'method-attention': {
+          // Only the evidence measures leave the worker: the full frames stay the captions' (the detail budget).
+          const lane = methods!.find((m) => m.choice.method === event.method)!;
+          const frame = laneImageAttention(lane, event.data, image.imageTokens);
+          const { layers, heads } = model.info.decoder;
+          emit({
+            type: 'run/method-evidence',
+            runId,
+            method: event.method,
+            step: event.step,
+            measures: stepMeasures(frame, layers, heads, outlierList),
+          });
+          break;
+        }
         case 'method-done':
           emit({ type: 'run/method-done', runId, method: event.method, reason: event.reason, tokens: event.tokens });
           break;

@@ -102,4 +102,79 @@ describe('collectSessionEvidence', () => {
       unverifiable: 0,
     });
   });
+
+  it("records a compared method's words with the measures the worker sent with its tokens", async () => {
+    const asked: TokenRef[] = [];
+    const stop = collectSessionEvidence({
+      ensureDetail: async (ref) => (asked.push(ref), detailReceived(1, ref, detail(ref))),
+    });
+    const measures = (share: number) => ({ share: [share, share / 2], overlap: [0.5, 0], entropy: [1, 2] });
+    store.setState({
+      model: { phase: 'ready', files: [], info: FAKE_INFO },
+      image: {
+        name: 'COCO_val2014_000000310196.jpg',
+        mime: 'image/png',
+        bytes: new ArrayBuffer(0),
+        width: 32,
+        height: 32,
+        url: 'blob:x',
+      },
+      labels: { ...initialState.labels, labeller: { phase: 'ready', resources } },
+      run: {
+        phase: 'finished',
+        runId: 1,
+        staleUpTo: 0,
+        steps: [],
+        recipe: {
+          modelId: 'm',
+          damro: { alpha: 1, beta: 0.1, k: 2 },
+          mode: 'greedy',
+          seed: 1,
+          maxNewTokens: 8,
+          prompt: 'p',
+          attention: { layerFrom: 0, layerTo: 2, head: 'mean' },
+          methods: [{ method: 'vcd', params: { alpha: 1, beta: 0.1, noiseStep: 500, noiseSeed: 42 } }],
+        },
+        captions: {
+          baseline: { tokens: tokens(['a', ' person']), done: 'eos' },
+          damro: { tokens: [], done: 'eos' },
+        },
+        // VCD's "a dog on skis": the steps end at 1, 5, 8, 13; "dog" (step 1) is hallucinated, "skis" (step 3) not.
+        methodCaptions: { vcd: { tokens: tokens(['a', ' dog', ' on', ' skis']), done: 'eos' } },
+        methodEvidence: { vcd: { 0: measures(0.1), 1: measures(0.9), 2: measures(0.2), 3: measures(0.3) } },
+        outliers: {
+          grid: GRID,
+          scores: SCORES,
+          indices: Int32Array.from([9, 2]),
+          scorer: FAKE_INFO.scorer,
+          norms: SCORES.map((s) => 2 * s),
+        },
+      },
+    });
+    await vi.waitFor(() => expect(store.getState().hallucinationEvidence?.session).toBeDefined());
+    stop();
+    const { result, source } = store.getState().hallucinationEvidence!.session!;
+    // The method's words need no detail from the worker: only the baseline's "person" was asked for.
+    expect(asked.map((r) => `${r.caption}:${r.step}`)).toEqual(['baseline:1']);
+    expect(source).toBe('2 captions made on this page since it opened (1 runs)');
+    expect(result.tokens.filter((t) => t.method === 'vcd')).toEqual([
+      {
+        image: 'COCO_val2014_000000310196.jpg',
+        method: 'vcd',
+        step: 1,
+        word: 'dog',
+        label: 'hallucinated',
+        ...measures(0.9),
+      },
+      {
+        image: 'COCO_val2014_000000310196.jpg',
+        method: 'vcd',
+        step: 3,
+        word: 'skis',
+        label: 'grounded',
+        ...measures(0.3),
+      },
+    ]);
+    expect(result.summary.counts.map((c) => c.method)).toEqual(['baseline', 'damro', 'vcd', 'all']);
+  });
 });
