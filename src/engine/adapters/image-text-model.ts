@@ -47,8 +47,10 @@ export interface FamilyPlan {
   preprocess(image: RawImage): Promise<Record<string, OrtTensor>>;
   /** One outlier score per LLM image token from the tap's per-patch scores. */
   tokenScores(patchScores: Float32Array): Float32Array;
-  /** The chat-templated prompt as token ids, with its image placeholders located. */
+  /** The prompt as token ids (from promptFormat's text, else the chat template's), its image placeholders located. */
   promptIds(text: string, imageTokens: number): PromptIds;
+  /** For a family prompted without a chat template: the text around the user's prompt (absent: the chat template). */
+  promptFormat?(prompt: string): string;
 }
 
 export interface FamilySpec {
@@ -253,10 +255,12 @@ class ImageTextModel implements LoadedModel {
     const key = `${imageTokens}\n${prompt}`;
     if (this.lastPrompt?.key === key) return this.lastPrompt.embedded;
     const embedded = (async () => {
-      const text = this.processor.apply_chat_template(
-        [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: prompt }] }],
-        { add_generation_prompt: true, tokenize: false },
-      ) as string;
+      const text =
+        this.plan.promptFormat?.(prompt) ??
+        (this.processor.apply_chat_template(
+          [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: prompt }] }],
+          { add_generation_prompt: true, tokenize: false },
+        ) as string);
       const ids = this.plan.promptIds(text, imageTokens);
       const output = await this.sessions.embed.run({
         input_ids: tensor('int64', BigInt64Array.from(ids.ids, BigInt), [1, ids.ids.length]),
