@@ -12,8 +12,12 @@ import { ADAPTED_SCORE_NOTICE } from '../../src/core/models/catalog';
 import { patchRectInImage } from '../../src/core/geometry/patches';
 import type { PatchIndex } from '../../src/core/geometry/spaces';
 import type { EngineApi } from '../../src/engine/engine';
-import { AutoProcessor, configureHub, Moondream1ForConditionalGeneration } from '../../src/engine/runtime/hf';
-import { loadProcessor } from '../../src/engine/runtime/hf';
+import {
+  AutoProcessor,
+  configureHub,
+  loadProcessor,
+  Moondream1ForConditionalGeneration,
+} from '../../src/engine/runtime/hf';
 import { ort } from '../../src/engine/runtime/ort';
 import { makeMoondreamModel, type MoondreamModel } from '../../src/factory/moondream/make-model';
 import { MOONDREAM_IDS } from '../../src/factory/moondream/vocabulary';
@@ -151,7 +155,7 @@ describe('engine on the tiny synthetic Moondream 2', () => {
     const start = ids.indexOf(MOONDREAM_IDS.image);
     embeds.set(features!.data as Float32Array, start * model.dims.text.hidden);
     const n = ids.length;
-    const { attention } = referencePhiDecoder(model.phi, {
+    const { attention, logits } = referencePhiDecoder(model.phi, {
       embeds,
       batch: 1,
       attentionMask: [ids.map(() => 1)],
@@ -166,6 +170,10 @@ describe('engine on the tiny synthetic Moondream 2', () => {
     expect(frame.values).toHaveLength(25);
     frame.values.forEach((value, j) => expect(Math.abs(value - expected[j]!)).toBeLessThan(1e-5));
     expect(Math.max(...frame.values) - Math.min(...frame.values)).toBeGreaterThan(1e-4);
+    // The reference's last-row logits (final LayerNorm, biased lm_head) pick the engine's first token.
+    const vocab = model.dims.text.vocabSize;
+    const last = Array.from(logits.subarray((n - 1) * vocab, n * vocab));
+    expect(tokensOf(run, 'baseline')[0]).toBe(last.indexOf(Math.max(...last)));
   });
 
   it('on a 48 × 40 image each token covers the 9.6 × 8 px region of its own patch', () => {
