@@ -24,9 +24,18 @@ import { MOONDREAM_IDS } from '../../src/factory/moondream/vocabulary';
 import { referencePhiDecoder, referencePhiEmbed } from '../../src/factory/reference/phi-decoder-forward';
 import { referenceSiglipVision } from '../../src/factory/reference/vision-forward';
 import { writeModelFolder } from '../../src/factory/write-folder';
+import { LensError } from '../../src/protocol/errors';
 import type { ModelInfo, WorkerEvent } from '../../src/protocol/messages';
 import { gridOf, processorPlanFor } from '../../src/state/derive';
-import { CAPTION_PROMPT, nodeEngine, runParams, runToEnd, testRawImage, tokensOf } from '../support/tiny-llava';
+import {
+  CAPTION_PROMPT,
+  nodeEngine,
+  nodeLoader,
+  runParams,
+  runToEnd,
+  testRawImage,
+  tokensOf,
+} from '../support/tiny-llava';
 
 const root = mkdtempSync(join(tmpdir(), 'damro-moondream-'));
 const modelId = 'tiny-moondream';
@@ -189,5 +198,28 @@ describe('engine on the tiny synthetic Moondream 2', () => {
     const last = patchRectInImage(plan, gridOf(info), 24 as PatchIndex);
     expect(last.x + last.width).toBeCloseTo(48, 9);
     expect(last.y + last.height).toBeCloseTo(40, 9);
+  });
+
+  it.each([
+    ['without phi_config', 'config.json', (json: Record<string, unknown>) => delete json.phi_config, /phi_config/],
+    [
+      'with a 70 × 56 image size',
+      'preprocessor_config.json',
+      (json: Record<string, unknown>) => (json.size = { height: 56, width: 70 }),
+      /preprocessor_config\.json's size .* is not one square of 14 px patches/,
+    ],
+  ])('refuses an export %s by name', async (_, file, edit, message) => {
+    const id = `bad-moondream-${file}`;
+    const files = new Map(model.files);
+    const json = JSON.parse(new TextDecoder().decode(files.get(file))) as Record<string, unknown>;
+    edit(json);
+    files.set(file, new TextEncoder().encode(JSON.stringify(json)));
+    await writeModelFolder(join(root, id), files);
+    const error = await nodeLoader(join(root, id))(id, 'fp32', () => undefined).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(LensError);
+    expect(error).toMatchObject({ code: 'unsupported-model', message: expect.stringMatching(message) });
   });
 });
