@@ -29,6 +29,7 @@ import type { ModelInfo, WorkerEvent } from '../../src/protocol/messages';
 import { gridOf, processorPlanFor } from '../../src/state/derive';
 import {
   CAPTION_PROMPT,
+  greedyGenerate,
   nodeEngine,
   nodeLoader,
   runParams,
@@ -70,19 +71,6 @@ async function oracleInputs(prompt: string) {
   return { ...text, ...vision };
 }
 
-/** transformers.js's own greedy generate(): the new tokens up to (without) the first <|endoftext|>. */
-async function oracleTokens(prompt: string): Promise<number[]> {
-  const inputs = await oracleInputs(prompt);
-  const reference = await Moondream1ForConditionalGeneration.from_pretrained(modelId);
-  const output = (await reference.generate({ ...inputs, max_new_tokens: 12, do_sample: false })) as {
-    tolist(): bigint[][];
-  };
-  await reference.dispose();
-  const fresh = output.tolist()[0]!.slice(inputs.input_ids.dims[1]).map(Number);
-  const end = fresh.indexOf(MOONDREAM_IDS.text);
-  return end < 0 ? fresh : fresh.slice(0, end);
-}
-
 describe('engine on the tiny synthetic Moondream 2', () => {
   it('loads as moondream1 from phi_config, the adapted score on the 5 × 5 patch grid, the image stretched to 70 px', () => {
     expect(info).toMatchObject({
@@ -112,7 +100,8 @@ describe('engine on the tiny synthetic Moondream 2', () => {
     ['an MME question', 'Is there a cat in this image? Please answer yes or no.'],
   ])('greedy baseline on %s is token-identical to transformers.js generate()', async (_, prompt) => {
     const run = await runToEnd(engine, events, runParams({ prompt, captions: ['baseline'] }));
-    const expected = await oracleTokens(prompt);
+    const reference = await Moondream1ForConditionalGeneration.from_pretrained(modelId);
+    const expected = await greedyGenerate(reference, await oracleInputs(prompt), MOONDREAM_IDS.text);
     expect(expected.length).toBeGreaterThan(2);
     expect(tokensOf(run, 'baseline')).toEqual(expected);
   });
@@ -207,6 +196,12 @@ describe('engine on the tiny synthetic Moondream 2', () => {
       'preprocessor_config.json',
       (json: Record<string, unknown>) => (json.size = { height: 56, width: 70 }),
       /preprocessor_config\.json's size .* is not one square of 14 px patches/,
+    ],
+    [
+      'with num_image_tokens other than the grid',
+      'config.json',
+      (json: Record<string, unknown>) => (json.num_image_tokens = 729),
+      /num_image_tokens \(729\) is not the 5 × 5 patches of a 70 px image/,
     ],
   ])('refuses an export %s by name', async (_, file, edit, message) => {
     const id = `bad-moondream-${file}`;

@@ -1,5 +1,6 @@
 // Moondream 2 exports (model_type "moondream1", transformers.js's Moondream1ForConditionalGeneration, a llava
-// subclass): config.json describes the Phi-1.5 decoder under phi_config and names no vision settings; the tower is
+// subclass): config.json describes the Phi-1.5 decoder under phi_config and names no vision settings but
+// num_image_tokens (729, checked against the grid); the tower is
 // SigLIP so400m/14 without CLS (so the outlier score is always the labelled adaptation), read at its last layer,
 // which the projector MLP maps one patch to one image token. preprocessor_config.json's SiglipImageProcessor
 // stretches the image to one square (378 px → 27 × 27 tokens), no crops or tiles. No chat template: the prompt is
@@ -32,6 +33,12 @@ export const moondreamAdapter = imageTextAdapter({
       );
     }
     const tokenSide = side / patch;
+    if (isInt(json.num_image_tokens) && json.num_image_tokens !== tokenSide ** 2) {
+      throw new LensError(
+        'unsupported-model',
+        `config.json's num_image_tokens (${json.num_image_tokens}) is not the ${tokenSide} × ${tokenSide} patches of a ${side} px image in ${patch} px patches; this moondream1 export is not understood.`,
+      );
+    }
     const tokenizer = processor.tokenizer!;
     return {
       text: parseTextConfig(rawConfig, generation, where, 'phi_config'),

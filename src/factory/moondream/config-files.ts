@@ -1,12 +1,12 @@
-// config.json, preprocessor_config.json, tokenizer.json and tokenizer_config.json in the layout of Xenova/moondream2
-// (model_type "moondream1"), as transformers.js's Moondream1ForConditionalGeneration, its AutoProcessor and
-// AutoTokenizer read them: the decoder is described under phi_config, there is no vision_config, no
-// generation_config.json and no chat template; preprocessor_config.json names a SiglipImageProcessor (378 px
-// stretched, no crop) under a processor class transformers.js does not have, so AutoProcessor gives the image
-// processor alone and the tokenizer is loaded beside it.
+// config.json, generation_config.json, preprocessor_config.json, tokenizer.json and tokenizer_config.json in the
+// layout of Xenova/moondream2 (model_type "moondream1"), as transformers.js's Moondream1ForConditionalGeneration, its
+// AutoProcessor and AutoTokenizer read them: the decoder is described under phi_config, the image token count is
+// num_image_tokens, there is no vision_config and no chat template; preprocessor_config.json names a
+// SiglipImageProcessor (378 px stretched, no crop) under a processor class transformers.js does not have, so
+// AutoProcessor gives the image processor alone and the tokenizer is loaded beside it.
 import { SYNTHETIC_NOTICE } from '../../core/models/catalog';
 import { tokenizerConfigJson as tokenizerConfig, wordLevelTokenizerJson } from '../word-level-tokenizer';
-import type { MoondreamDims } from './dims';
+import { imageTokens, type MoondreamDims } from './dims';
 import { MOONDREAM_IDS, MOONDREAM_IMAGE_ID, MOONDREAM_SPECIALS as S, MOONDREAM_VOCABULARY } from './vocabulary';
 
 export function configJson(d: MoondreamDims, seed: number): unknown {
@@ -34,9 +34,14 @@ export function configJson(d: MoondreamDims, seed: number): unknown {
       vocab_size: t.vocabSize,
     },
     image_token_index: MOONDREAM_IMAGE_ID,
+    num_image_tokens: imageTokens(d),
     'transformers.js_config': { dtype: 'fp32' },
     damro_lens_synthetic: { size: 'tiny', seed, notice: SYNTHETIC_NOTICE },
   };
+}
+
+export function generationConfigJson(): unknown {
+  return { bos_token_id: MOONDREAM_IDS.text, eos_token_id: MOONDREAM_IDS.text };
 }
 
 export function preprocessorConfigJson(d: MoondreamDims): unknown {

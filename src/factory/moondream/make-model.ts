@@ -13,7 +13,13 @@ import { GraphBuilder } from '../onnx/graph-builder';
 import { DataType } from '../onnx/schema';
 import { Rng } from '../rng';
 import { siglipTower } from '../siglip/tower';
-import { configJson, preprocessorConfigJson, tokenizerConfigJson, tokenizerJson } from './config-files';
+import {
+  configJson,
+  generationConfigJson,
+  preprocessorConfigJson,
+  tokenizerConfigJson,
+  tokenizerJson,
+} from './config-files';
 import { imageTokens, MOONDREAM_TINY, type MoondreamDims } from './dims';
 import { buildPhiDecoderGraph, geluNew } from './phi-decoder-graph';
 import { makePhiWeights, type PhiWeights } from './phi-weights';
@@ -86,6 +92,7 @@ export function makeMoondreamModel({
   const phi = makePhiWeights(dims.text, seed);
   const files = new Map<string, Uint8Array>([
     ['config.json', jsonFile(configJson(dims, seed))],
+    ['generation_config.json', jsonFile(generationConfigJson())],
     ['preprocessor_config.json', jsonFile(preprocessorConfigJson(dims))],
     ['tokenizer.json', jsonFile(tokenizerJson())],
     ['tokenizer_config.json', jsonFile(tokenizerConfigJson(dims.text.maxPositions))],
