@@ -1,9 +1,9 @@
 // Moondream 2 exports (model_type "moondream1", transformers.js's Moondream1ForConditionalGeneration, a llava
 // subclass): config.json describes the Phi-1.5 decoder under phi_config and names no vision settings but
-// num_image_tokens (729, checked against the grid); the tower is
-// SigLIP so400m/14 without CLS (so the outlier score is always the labelled adaptation), read at its last layer,
-// which the projector MLP maps one patch to one image token. preprocessor_config.json's SiglipImageProcessor
-// stretches the image to one square (378 px → 27 × 27 tokens), no crops or tiles. No chat template: the prompt is
+// num_image_tokens (729, checked against the grid); the tower is SigLIP so400m/14 without CLS (so the outlier score
+// is always the labelled adaptation), read at its last layer, which the projector MLP maps one patch to one image
+// token. preprocessor_config.json's SiglipImageProcessor stretches the image to one square (378 px → 27 × 27
+// tokens), no crops or tiles. No chat template: the prompt is
 // "<image>\n\nQuestion: {prompt}\n\nAnswer:" as the model's transformers.js example writes it, tokenized with the
 // tokenizer's own <|endoftext|> in front, and its <image> (id −200) expanded to one token per image feature, as
 // transformers.js's merge needs.
