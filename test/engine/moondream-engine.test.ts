@@ -64,11 +64,50 @@ const outliersOf = (run: WorkerEvent[]) => {
 const cardPrompt = (prompt: string) => `${'<image>'.repeat(25)}\n\nQuestion: ${prompt}\n\nAnswer:`;
 
 /** transformers.js's processed inputs: the tokenizer on the card's prompt, the image processor on testRawImage(). */
-async function oracleInputs(prompt: string) {
-  const processor = await loadProcessor(modelId);
+async function oracleInputs(prompt: string, id = modelId) {
+  const processor = await loadProcessor(id);
   const text = processor.tokenizer!(cardPrompt(prompt)) as { input_ids: { dims: number[]; tolist(): bigint[][] } };
   const vision = (await processor.image_processor!(testRawImage())) as { pixel_values: { ort_tensor: unknown } };
   return { ...text, ...vision };
+}
+
+/**
+ * The engine's first baseline attention frame equals the reference Phi decoder's on transformers.js's own ids and the
+ * untapped vision graph's features, and the reference's last-row logits pick the engine's first token.
+ */
+async function expectFirstFrameOfReference(on: EngineApi, log: WorkerEvent[]): Promise<void> {
+  const run = await runToEnd(on, log, runParams({ captions: ['baseline'], maxNewTokens: 1 }));
+  const frame = run.find((e) => e.type === 'run/attention' && e.step === 0);
+  if (frame?.type !== 'run/attention') throw new Error('no attention frame');
+  const inputs = await oracleInputs(CAPTION_PROMPT);
+  const ids = inputs.input_ids.tolist()[0]!.map(Number);
+  const vision = await ort.InferenceSession.create(model.files.get('onnx/vision_encoder.onnx')!);
+  const { image_features: features } = await vision.run({
+    pixel_values: inputs.pixel_values.ort_tensor as ort.Tensor,
+  });
+  await vision.release();
+  const embeds = referencePhiEmbed(model.phi, [ids]);
+  const start = ids.indexOf(MOONDREAM_IDS.image);
+  embeds.set(features!.data as Float32Array, start * model.dims.text.hidden);
+  const n = ids.length;
+  const { attention, logits } = referencePhiDecoder(model.phi, {
+    embeds,
+    batch: 1,
+    attentionMask: [ids.map(() => 1)],
+    positionIds: [ids.map((_, i) => i)],
+  });
+  // The frame is the mean over both layers and both heads of the last prompt row's attention to the image keys.
+  const expected = Array.from({ length: 25 }, (_, j) => {
+    let sum = 0;
+    for (const probs of attention) for (let h = 0; h < 2; h++) sum += probs[(h * n + n - 1) * n + start + j]!;
+    return sum / 4;
+  });
+  expect(frame.values).toHaveLength(25);
+  frame.values.forEach((value, j) => expect(Math.abs(value - expected[j]!)).toBeLessThan(1e-5));
+  expect(Math.max(...frame.values) - Math.min(...frame.values)).toBeGreaterThan(1e-4);
+  const vocab = model.dims.text.vocabSize;
+  const last = Array.from(logits.subarray((n - 1) * vocab, n * vocab));
+  expect(tokensOf(run, 'baseline')[0]).toBe(last.indexOf(Math.max(...last)));
 }
 
 describe('engine on the tiny synthetic Moondream 2', () => {
@@ -77,7 +116,7 @@ describe('engine on the tiny synthetic Moondream 2', () => {
       family: 'moondream1',
       tokenGrid: { rows: 5, cols: 5 },
       synthetic: true,
-      decoder: { layers: 2, heads: 4, vocabSize: 256, maxPositions: 128 },
+      decoder: { layers: 2, heads: 2, vocabSize: 256, maxPositions: 128 },
     });
     expect(info.processor).toEqual({ shortestEdge: 70, crop: { height: 70, width: 70 }, resize: 'stretch' });
     expect(info.scorer).toMatchObject({ name: 'mean-received-attention', faithful: false });
@@ -137,42 +176,8 @@ describe('engine on the tiny synthetic Moondream 2', () => {
     scores.forEach((score, t) => expect(Math.abs(score - expected[t]!)).toBeLessThan(1e-6));
   });
 
-  it('the first baseline attention frame equals the reference Phi decoder on transformers.js’s own ids', async () => {
-    const run = await runToEnd(engine, events, runParams({ captions: ['baseline'], maxNewTokens: 1 }));
-    const frame = run.find((e) => e.type === 'run/attention' && e.step === 0);
-    if (frame?.type !== 'run/attention') throw new Error('no attention frame');
-    const inputs = await oracleInputs(CAPTION_PROMPT);
-    const ids = inputs.input_ids.tolist()[0]!.map(Number);
-    // The untapped vision graph, run directly, gives the features transformers.js splices in.
-    const vision = await ort.InferenceSession.create(model.files.get('onnx/vision_encoder.onnx')!);
-    const { image_features: features } = await vision.run({
-      pixel_values: inputs.pixel_values.ort_tensor as ort.Tensor,
-    });
-    await vision.release();
-    const embeds = referencePhiEmbed(model.phi, [ids]);
-    const start = ids.indexOf(MOONDREAM_IDS.image);
-    embeds.set(features!.data as Float32Array, start * model.dims.text.hidden);
-    const n = ids.length;
-    const { attention, logits } = referencePhiDecoder(model.phi, {
-      embeds,
-      batch: 1,
-      attentionMask: [ids.map(() => 1)],
-      positionIds: [ids.map((_, i) => i)],
-    });
-    // The frame is the mean over both layers and all 4 heads of the last prompt row's attention to the image keys.
-    const expected = Array.from({ length: 25 }, (_, j) => {
-      let sum = 0;
-      for (const probs of attention) for (let h = 0; h < 4; h++) sum += probs[(h * n + n - 1) * n + start + j]!;
-      return sum / 8;
-    });
-    expect(frame.values).toHaveLength(25);
-    frame.values.forEach((value, j) => expect(Math.abs(value - expected[j]!)).toBeLessThan(1e-5));
-    expect(Math.max(...frame.values) - Math.min(...frame.values)).toBeGreaterThan(1e-4);
-    // The reference's last-row logits (final LayerNorm, biased lm_head) pick the engine's first token.
-    const vocab = model.dims.text.vocabSize;
-    const last = Array.from(logits.subarray((n - 1) * vocab, n * vocab));
-    expect(tokensOf(run, 'baseline')[0]).toBe(last.indexOf(Math.max(...last)));
-  });
+  it('the first baseline attention frame equals the reference Phi decoder on transformers.js’s own ids', () =>
+    expectFirstFrameOfReference(engine, events));
 
   it('on a 48 × 40 image each token covers the 9.6 × 8 px region of its own patch', () => {
     // The processor stretches 48 × 40 to 70 × 70: a 14 px patch is 14·48/70 = 9.6 image px wide and 14·40/70 = 8
@@ -216,5 +221,35 @@ describe('engine on the tiny synthetic Moondream 2', () => {
     );
     expect(error).toBeInstanceOf(LensError);
     expect(error).toMatchObject({ code: 'unsupported-model', message: expect.stringMatching(message) });
+  });
+});
+
+// The same weights with each decoder layer's attention fused into one GroupQueryAttention node, as the Hub repo's
+// ORT-optimised revision ships it: no position_ids, rotary inside the op on the first 16 of 32 channels.
+describe('engine on the tiny synthetic Moondream 2 with a GroupQueryAttention decoder', () => {
+  const gqaId = 'tiny-moondream-gqa';
+  let gqa: ReturnType<typeof nodeEngine>;
+
+  beforeAll(async () => {
+    await writeModelFolder(join(root, gqaId), makeMoondreamModel({ decoderAttention: 'gqa' }).files);
+    gqa = nodeEngine(join(root, gqaId));
+    await gqa.engine['model/load']({ modelId: gqaId, dtype: 'fp32' });
+  });
+
+  it('greedy baseline is token-identical to transformers.js generate()', async () => {
+    const run = await runToEnd(gqa.engine, gqa.events, runParams({ captions: ['baseline'] }));
+    const reference = await Moondream1ForConditionalGeneration.from_pretrained(gqaId);
+    const expected = await greedyGenerate(reference, await oracleInputs(CAPTION_PROMPT, gqaId), MOONDREAM_IDS.text);
+    expect(expected.length).toBeGreaterThan(2);
+    expect(tokensOf(run, 'baseline')).toEqual(expected);
+  });
+
+  it('the attention rows recomputed from the op, partial rotary included, equal the reference decoder', () =>
+    expectFirstFrameOfReference(gqa.engine, gqa.events));
+
+  it('runs DAMRO batched beside the baseline; α = 0 reproduces it', async () => {
+    const run = await runToEnd(gqa.engine, gqa.events, runParams({ damro: { alpha: 0, beta: 0.1, k: 2 } }));
+    expect(tokensOf(run, 'damro').length).toBeGreaterThan(0);
+    expect(tokensOf(run, 'damro')).toEqual(tokensOf(run, 'baseline'));
   });
 });

@@ -31,7 +31,9 @@ export const MOONDREAM_TINY: MoondreamDims = {
   vision: { ...SIZES.tiny.vision, imageSize: 5 * MOONDREAM_PATCH, patchSize: MOONDREAM_PATCH },
   text: {
     hidden: 64,
-    heads: 4,
+    // 32-channel heads, rotary on 16: ORT's GroupQueryAttention needs the rotary half-width (cos_cache's second
+    // dimension) to be a multiple of 8, as the real 64-channel heads with rotary on 32 give.
+    heads: 2,
     intermediate: 128,
     layers: 2,
     maxPositions: 128,

@@ -21,7 +21,7 @@ import {
   tokenizerJson,
 } from './config-files';
 import { imageTokens, MOONDREAM_TINY, type MoondreamDims } from './dims';
-import { buildPhiDecoderGraph, geluNew } from './phi-decoder-graph';
+import { buildPhiDecoderGraph, geluNew, type PhiAttention } from './phi-decoder-graph';
 import { makePhiWeights, type PhiWeights } from './phi-weights';
 
 export interface MoondreamModel {
@@ -79,7 +79,8 @@ function buildEmbedGraph(phi: PhiWeights): Uint8Array {
 export function makeMoondreamModel({
   seed = 42,
   dims = MOONDREAM_TINY,
-}: { seed?: number; dims?: MoondreamDims } = {}): MoondreamModel {
+  decoderAttention = 'eager',
+}: { seed?: number; dims?: MoondreamDims; decoderAttention?: PhiAttention } = {}): MoondreamModel {
   // The llava generator makes the tower and a projector into its text width, which is the Phi width here.
   const vision = makeWeights(
     {
@@ -98,7 +99,7 @@ export function makeMoondreamModel({
     ['tokenizer_config.json', jsonFile(tokenizerConfigJson(dims.text.maxPositions))],
     ['onnx/vision_encoder.onnx', buildVisionGraph(vision, postLayerNorm(dims, seed), dims)],
     ['onnx/embed_tokens.onnx', buildEmbedGraph(phi)],
-    ['onnx/decoder_model_merged.onnx', buildPhiDecoderGraph(phi)],
+    ['onnx/decoder_model_merged.onnx', buildPhiDecoderGraph(phi, decoderAttention)],
   ]);
   return { files, vision, phi, dims, outlierPatches: vision.outlierPatches };
 }
