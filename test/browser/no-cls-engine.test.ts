@@ -1,7 +1,8 @@
 // The production inference worker in Chromium (WebGPU) on the built-in synthetic models whose vision towers have no
-// CLS token and whose LLM tokens each stand for a block of patches (SmolVLM's pixel shuffle, Gemma 3's average pool
-// inside vision_encoder) or one patch (PaliGemma, whose decoder takes no attention_mask): both captions, adapted
-// per-token outliers and attention frames, matching the same engine on ORT's wasm backend in Node.
+// CLS token: LLM tokens that each stand for a block of patches (SmolVLM's pixel shuffle, Gemma 3's average pool
+// inside vision_encoder) or one patch (PaliGemma, whose decoder takes no attention_mask; Moondream 2, a Phi decoder
+// prompted without a chat template): both captions, adapted per-token outliers and attention frames, matching the same
+// engine on ORT's wasm backend in Node.
 import { describe, expect, inject, it } from 'vitest';
 import { ADAPTED_SCORE_NOTICE } from '../../src/core/models/catalog';
 import { runParams, testImage } from '../support/tiny-llava';
@@ -16,20 +17,29 @@ const MODELS = [
     modelId: 'synthetic-smolvlm-tiny',
     family: 'idefics3',
     side: 256,
+    grid: 4,
   },
-  { name: 'Gemma 3 (2 × 2 average pool)', modelId: 'synthetic-gemma3-tiny', family: 'gemma3', side: 64 },
+  { name: 'Gemma 3 (2 × 2 average pool)', modelId: 'synthetic-gemma3-tiny', family: 'gemma3', side: 64, grid: 4 },
+  {
+    name: 'Moondream 2 (one token per patch, Phi decoder, no chat template)',
+    modelId: 'synthetic-moondream-tiny',
+    family: 'moondream1',
+    side: 70,
+    grid: 5,
+  },
   {
     name: 'PaliGemma 2 (one token per patch, no attention_mask)',
     modelId: 'synthetic-paligemma-tiny',
     family: 'paligemma',
     side: 32,
+    grid: 4,
   },
 ] as const;
 
-describe.each(MODELS)('inference worker in Chromium on the synthetic $name', ({ modelId, family, side }) => {
+describe.each(MODELS)('inference worker in Chromium on the synthetic $name', ({ modelId, family, side, grid }) => {
   const chromium = useChromium();
 
-  it('streams both captions, adapted outliers on the 4 × 4 token grid and attention frames, matching Node', async () => {
+  it('streams both captions, adapted outliers on the token grid and attention frames, matching Node', async () => {
     const page = await chromium.browser.newPage();
     const errors = collectErrors(page);
     await page.goto(inject('baseUrl'));
@@ -37,7 +47,7 @@ describe.each(MODELS)('inference worker in Chromium on the synthetic $name', ({ 
     const result = await runInWorker(page, productionWorkerUrl(), { modelId, dtype: 'fp32' }, params);
 
     expect(result.backend).toBe('webgpu');
-    expect(result.info).toMatchObject({ family, tokenGrid: { rows: 4, cols: 4 }, scorer: { faithful: false } });
+    expect(result.info).toMatchObject({ family, tokenGrid: { rows: grid, cols: grid }, scorer: { faithful: false } });
     expect(result.info.scorer.label.startsWith(ADAPTED_SCORE_NOTICE)).toBe(true);
     await expectSameAsNode(result, { modelId, dtype: 'fp32' }, params);
     expect(errors).toEqual([]);

@@ -32,12 +32,6 @@ const vision = (model_type: string, extra: Record<string, unknown> = {}) => ({
  */
 const CASES: readonly [modelType: string, config: Record<string, unknown>, family: string, cause: string][] = [
   [
-    'moondream1',
-    { architectures: ['Moondream'], phi_config: text('phi'), vision_config: vision('siglip_vision_model') },
-    'Moondream 2',
-    'phi_config',
-  ],
-  [
     'florence2',
     {
       architectures: ['Florence2ForConditionalGeneration'],

@@ -1,7 +1,7 @@
 import type { Dtype } from '../../protocol/messages';
 
 /** The adapter (config.json model_type) a model loads through. */
-export type ModelFamily = 'llava' | 'llava_onevision' | 'idefics3' | 'smolvlm' | 'gemma3' | 'paligemma';
+export type ModelFamily = 'llava' | 'llava_onevision' | 'idefics3' | 'smolvlm' | 'gemma3' | 'paligemma' | 'moondream1';
 
 /** A download size in MB; `estimated` when the sources gave only part of the files. */
 export interface DownloadSize {
@@ -91,6 +91,16 @@ export const MODEL_CATALOG: readonly CatalogEntry[] = [
     synthetic: true,
     notice: SYNTHETIC_NOTICE,
     family: 'paligemma',
+    hasCls: false,
+  },
+  {
+    id: 'synthetic-moondream-tiny',
+    label: 'Synthetic Moondream 2, tiny (built in, random weights, no CLS, Phi decoder, no chat template)',
+    location: 'site',
+    dtypes: ['fp32'],
+    synthetic: true,
+    notice: SYNTHETIC_NOTICE,
+    family: 'moondream1',
     hasCls: false,
   },
   {

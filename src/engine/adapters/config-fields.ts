@@ -59,11 +59,18 @@ export interface TextConfig {
   readonly maxPositions?: number;
 }
 
-export function parseTextConfig(config: ModelConfig, generation: Json | undefined, family: string): TextConfig {
+/** `key`: where config.json describes the language model (text_config; Moondream 2's phi_config). */
+export function parseTextConfig(
+  config: ModelConfig,
+  generation: Json | undefined,
+  family: string,
+  key = 'text_config',
+): TextConfig {
   const json = config as Json;
-  const text = field(json, 'text_config', '', isObject, family);
-  const heads = field(text, 'num_attention_heads', 'text_config.', isInt, family);
-  const hidden = field(text, 'hidden_size', 'text_config.', isInt, family);
+  const text = field(json, key, '', isObject, family);
+  const where = `${key}.`;
+  const heads = field(text, 'num_attention_heads', where, isInt, family);
+  const hidden = field(text, 'hidden_size', where, isInt, family);
   const eos = generation?.eos_token_id ?? text.eos_token_id ?? json.eos_token_id;
   const eosTokenIds = (Array.isArray(eos) ? eos : [eos]).filter(isInt);
   if (eosTokenIds.length === 0)
@@ -77,8 +84,8 @@ export function parseTextConfig(config: ModelConfig, generation: Json | undefine
     heads,
     kvHeads: isInt(text.num_key_value_heads) ? text.num_key_value_heads : heads,
     headDim: isInt(text.head_dim) ? text.head_dim : hidden / heads,
-    layers: field(text, 'num_hidden_layers', 'text_config.', isInt, family),
-    vocabSize: field(text, 'vocab_size', 'text_config.', isInt, family),
+    layers: field(text, 'num_hidden_layers', where, isInt, family),
+    vocabSize: field(text, 'vocab_size', where, isInt, family),
     eosTokenIds,
     padTokenId: isInt(pad) ? pad : eosTokenIds[0],
     ...(isInt(text.max_position_embeddings) && text.max_position_embeddings > 0

@@ -2,6 +2,7 @@ import type { ModelAdapter } from './adapter';
 import { gemma3Adapter } from './gemma3';
 import { idefics3Adapter, smolvlmAdapter } from './idefics3';
 import { llavaAdapter, llavaOnevisionAdapter } from './llava';
+import { moondreamAdapter } from './moondream';
 import { paligemmaAdapter } from './paligemma';
 
 /** Model families by config.json `model_type`; one small adapter file each. The rest are refused by name with their
@@ -13,4 +14,5 @@ export const ADAPTERS: Readonly<Record<string, ModelAdapter>> = {
   smolvlm: smolvlmAdapter,
   gemma3: gemma3Adapter,
   paligemma: paligemmaAdapter,
+  moondream1: moondreamAdapter,
 };

@@ -23,11 +23,6 @@ const HYBRID_CONV = (decoder: string) =>
 
 /** By config.json `model_type`, exactly as transformers.js 4.3.2 registers it. */
 export const UNSUPPORTED_FAMILIES: Readonly<Record<string, UnsupportedFamily>> = {
-  moondream1: {
-    name: 'Moondream 2',
-    reason:
-      'its config.json describes the language model under phi_config (a Phi-1.5 decoder) instead of text_config, and it is prompted with raw "Question: … Answer:" text instead of a chat template, the two things DAMRO Lens builds a model’s shapes and prompts from.',
-  },
   florence2: {
     name: 'Florence-2',
     reason:

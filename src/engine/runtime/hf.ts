@@ -4,10 +4,11 @@ import './ort';
 import {
   AutoModelForObjectDetection,
   AutoProcessor,
+  AutoTokenizer,
   env,
   ObjectDetectionPipeline,
+  Processor,
   RawImage,
-  type Processor,
 } from '@huggingface/transformers';
 
 export const transformersVersion: string = env.version;
@@ -61,13 +62,18 @@ export function hubFolderUrl(modelId: string, revision = 'main'): string {
 
 export const hubCacheName = (): string => env.cacheKey;
 
-export function loadProcessor(modelId: string): Promise<Processor> {
-  return AutoProcessor.from_pretrained(modelId);
+export async function loadProcessor(modelId: string): Promise<Processor> {
+  const processor = await AutoProcessor.from_pretrained(modelId);
+  if (processor.tokenizer) return processor;
+  // An image processor alone (Moondream 2 names a SiglipProcessor, which transformers.js does not have): the
+  // tokenizer is loaded beside it, as that model's own example does.
+  const tokenizer = await AutoTokenizer.from_pretrained(modelId);
+  return new Processor(processor.config, { ...processor.components, tokenizer }, null);
 }
 
 // The model classes, for loading a model folder in Node tests and tools (model_type "llava", "llava_onevision",
-// "idefics3", "gemma3", "paligemma"), and the auto classes whose mappings list every image-text family transformers.js
-// runs.
+// "idefics3", "gemma3", "paligemma", "moondream1"), and the auto classes whose mappings list every image-text family
+// transformers.js runs.
 export {
   AutoModelForImageTextToText,
   AutoModelForVision2Seq,
@@ -76,6 +82,7 @@ export {
   Idefics3ForConditionalGeneration,
   LlavaForConditionalGeneration,
   LlavaOnevisionForConditionalGeneration,
+  Moondream1ForConditionalGeneration,
   PaliGemmaForConditionalGeneration,
 } from '@huggingface/transformers';
 

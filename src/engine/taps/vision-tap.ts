@@ -12,7 +12,7 @@ import type { TapNodes } from '../onnx/tap-nodes';
 import { editForTaps, float32Of, type TapEdit, type TapTensor } from './edit';
 
 export interface VisionTapRequest {
-  /** Absolute encoder layer (num_hidden_layers + vision_feature_layer for LLaVA). */
+  /** Encoder layer (num_hidden_layers + vision_feature_layer for LLaVA); a negative one counts from the last. */
   readonly layer: number;
   readonly scorers: readonly OutlierScorerName[];
 }
@@ -132,7 +132,8 @@ export function tapVisionEncoder(bytes: Uint8Array, request: VisionTapRequest): 
     throw new LensError('bad-request', 'A vision tap needs at least one outlier scorer.');
   for (const name of request.scorers) outlierScorer(name);
   return editForTaps(bytes, 'vision encoder', `vision/layer${request.layer}`, (sites, nodes) => {
-    const site = sites[request.layer];
+    const layer = request.layer < 0 ? sites.length + request.layer : request.layer;
+    const site = sites[layer];
     if (!Number.isInteger(request.layer) || !site) {
       throw new LensError(
         'bad-request',
@@ -146,7 +147,7 @@ export function tapVisionEncoder(bytes: Uint8Array, request: VisionTapRequest): 
       : {};
     return {
       outputs: Object.values(reads).flat(),
-      tap: { layer: request.layer, outputs: Object.values(reads).flat(), reads, ...fused },
+      tap: { layer, outputs: Object.values(reads).flat(), reads, ...fused },
     };
   });
 }

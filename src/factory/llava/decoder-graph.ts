@@ -42,7 +42,7 @@ export function rmsNorm(
 }
 
 /** [batch, 1, seq, total] additive mask: 0 where a query may attend to a key, MASK_MIN elsewhere. */
-function attentionMask(g: GraphBuilder, embeds: string, mask2d: string): string {
+export function attentionMask(g: GraphBuilder, embeds: string, mask2d: string): string {
   const s = `${MODEL}/mask`;
   const scalar = (shapeOf: string, axis: number) =>
     g.op(s, 'Gather', [g.op(s, 'Shape', [shapeOf]), g.constI64([axis], [])]);

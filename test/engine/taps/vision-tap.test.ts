@@ -105,6 +105,20 @@ describe('tapVisionEncoder on the tiny LLaVA (ORT wasm)', () => {
     expect(maxAbsDiff(readVisionScores(tap, b)['head-mean']!, headMean(ref.layers[0]!, ref.tokens))).toBeLessThan(1e-5);
   });
 
+  it('counts a negative layer from the last one the graph runs (layer −1 = layer 1 of 0..1)', async () => {
+    const { bytes, tap } = tapVisionEncoder(original, { layer: -1, scorers: ['head-mean'] });
+    expect(tap.layer).toBe(1);
+    const session = await ort.InferenceSession.create(bytes);
+    const outputs = await session.run({
+      pixel_values: new ort.Tensor('float32', pixels(2.9), [1, 3, v.imageSize, v.imageSize]),
+    });
+    await session.release();
+    const ref = referenceVision(model.weights, pixels(2.9));
+    expect(maxAbsDiff(readVisionScores(tap, outputs)['head-mean']!, headMean(ref.layers[1]!, ref.tokens))).toBeLessThan(
+      1e-5,
+    );
+  });
+
   it('refuses a layer the graph does not run', () => {
     expect(() => tapVisionEncoder(original, { layer: v.layers - 1, scorers: ['head-mean'] })).toThrow(/layers 0\.\.1/);
   });
