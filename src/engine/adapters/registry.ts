@@ -1,6 +1,7 @@
 import type { ModelAdapter } from './adapter';
 import { gemma3Adapter } from './gemma3';
 import { idefics3Adapter, smolvlmAdapter } from './idefics3';
+import { lfm2vlAdapter } from './lfm2vl';
 import { llavaAdapter, llavaOnevisionAdapter } from './llava';
 
 /** Model families by config.json `model_type`; one small adapter file each. The rest are refused by name with their
@@ -11,4 +12,5 @@ export const ADAPTERS: Readonly<Record<string, ModelAdapter>> = {
   idefics3: idefics3Adapter,
   smolvlm: smolvlmAdapter,
   gemma3: gemma3Adapter,
+  lfm2_vl: lfm2vlAdapter,
 };

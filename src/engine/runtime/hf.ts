@@ -66,13 +66,15 @@ export function loadProcessor(modelId: string): Promise<Processor> {
 }
 
 // The model classes, for loading a model folder in Node tests and tools (model_type "llava", "llava_onevision",
-// "idefics3", "gemma3"), and the auto classes whose mappings list every image-text family transformers.js runs.
+// "idefics3", "gemma3", "lfm2_vl"), and the auto classes whose mappings list every image-text family
+// transformers.js runs.
 export {
   AutoModelForImageTextToText,
   AutoModelForVision2Seq,
   AutoProcessor,
   Gemma3ForConditionalGeneration,
   Idefics3ForConditionalGeneration,
+  Lfm2VlForConditionalGeneration,
   LlavaForConditionalGeneration,
   LlavaOnevisionForConditionalGeneration,
 } from '@huggingface/transformers';

@@ -38,7 +38,7 @@ export function rmsNorm(
 }
 
 /** [batch, 1, seq, total] additive mask: 0 where a query may attend to a key, MASK_MIN elsewhere. */
-function attentionMask(g: GraphBuilder, embeds: string, mask2d: string): string {
+export function attentionMask(g: GraphBuilder, embeds: string, mask2d: string): string {
   const s = `${MODEL}/mask`;
   const scalar = (shapeOf: string, axis: number) =>
     g.op(s, 'Gather', [g.op(s, 'Shape', [shapeOf]), g.constI64([axis], [])]);
@@ -54,7 +54,7 @@ function attentionMask(g: GraphBuilder, embeds: string, mask2d: string): string 
 }
 
 /** Rotary embedding with precomputed tables: x·cos + rotate_half(x)·sin. */
-function rotary(g: GraphBuilder, scope: string, x: string, cos: string, sin: string, dim: number): string {
+export function rotary(g: GraphBuilder, scope: string, x: string, cos: string, sin: string, dim: number): string {
   const half = dim / 2;
   const slice = (start: number, end: number) =>
     g.op(scope, 'Slice', [x, g.constI64([start]), g.constI64([end]), g.constI64([3])]);
