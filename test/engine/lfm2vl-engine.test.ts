@@ -1,19 +1,25 @@
 // The real engine on the synthetic LFM2-VL (a hybrid decoder of gated short convolutions carrying past_conv state
 // and attention layers; a SigLIP2 NaFlex-like tower with padded patches masked and a 2 × 2 pixel-unshuffle
 // projector) in Node, against independent oracles: transformers.js's own Lfm2VlForConditionalGeneration.generate(),
-// and the fixture's graphs run directly without any cache.
+// the fixture's graphs run directly without any cache, and the factory's float64 references of the tower and the
+// hybrid decoder.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADAPTED_SCORE_NOTICE } from '../../src/core/models/catalog';
+import { patchRectInImage } from '../../src/core/geometry/patches';
+import type { PatchIndex } from '../../src/core/geometry/spaces';
 import type { EngineApi } from '../../src/engine/engine';
 import { AutoProcessor, configureHub, Lfm2VlForConditionalGeneration, RawImage } from '../../src/engine/runtime/hf';
 import { ort } from '../../src/engine/runtime/ort';
 import { makeLfm2VlModel, type Lfm2VlModel } from '../../src/factory/lfm2vl/make-model';
+import { referenceEmbed } from '../../src/factory/reference/decoder-forward';
+import { referenceLfm2Decoder, referenceNaflexTower } from '../../src/factory/reference/lfm2vl-forward';
 import { LFM2VL_IDS } from '../../src/factory/lfm2vl/vocabulary';
 import { writeModelFolder } from '../../src/factory/write-folder';
 import type { ModelInfo, WorkerEvent } from '../../src/protocol/messages';
+import { gridOf, processorPlanFor } from '../../src/state/derive';
 import {
   captionChat,
   greedyGenerate,
@@ -45,8 +51,17 @@ beforeAll(async () => {
   configureHub({ localModelPath: `${root}/`, allowRemoteModels: false });
   ({ engine, events } = nodeEngine(join(root, modelId)));
   info = await engine['model/load']({ modelId, dtype: 'fp32' });
-});
+}, 60_000);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** The image token that packs patch p of the 8 × 8 patch grid (2 × 2 blocks → 4 × 4 tokens). */
+const tokenOfPatch = (p: number) => Math.floor(Math.floor(p / 8) / 2) * 4 + Math.floor((p % 8) / 2);
+
+const outliersOf = (run: WorkerEvent[]) => {
+  const event = run.find((e) => e.type === 'run/outliers');
+  if (event?.type !== 'run/outliers') throw new Error('no outliers event');
+  return event;
+};
 
 /** Greedy decoding by re-running the whole sequence through the decoder with an empty cache at every step. */
 async function greedyWithoutCache(ids: number[], features: Float32Array, steps: number): Promise<number[]> {
@@ -156,5 +171,108 @@ describe('engine on the tiny synthetic LFM2-VL', () => {
       runParams({ image: tileImage(), damro: { alpha: 0, beta: 0.1, k: 2 } }),
     );
     expect(tokensOf(same, 'damro')).toEqual(tokensOf(same, 'baseline'));
+  });
+
+  it('each token’s score is the maximum over its 2 × 2 block of the reference tower’s mean received attention', async () => {
+    const run = await runToEnd(
+      engine,
+      events,
+      runParams({ image: tileImage(), captions: ['baseline'], maxNewTokens: 1 }),
+    );
+    const processor = await AutoProcessor.from_pretrained(modelId);
+    const { pixel_values: pixels } = (await processor.image_processor!(tileRawImage())) as {
+      pixel_values: { data: Float32Array };
+    };
+    // The projector reads the last layer: mean over 2 heads × 64 queries of the attention each patch receives.
+    const { attention } = referenceNaflexTower(model, pixels.data, { rows: 8, cols: 8 }).at(-1)!;
+    const received = new Float64Array(64);
+    for (let row = 0; row < 2 * 64; row++) for (let j = 0; j < 64; j++) received[j] += attention[row * 64 + j]! / 128;
+    const expected = new Float64Array(16).fill(-Infinity);
+    received.forEach((score, p) => (expected[tokenOfPatch(p)] = Math.max(expected[tokenOfPatch(p)]!, score)));
+    const { scores, grid } = outliersOf(run);
+    expect(grid).toEqual({ rows: 4, cols: 4 });
+    expect(scores).toHaveLength(16);
+    scores.forEach((score, t) => expect(Math.abs(score - expected[t]!)).toBeLessThan(1e-6));
+    expect(Math.max(...scores) - Math.min(...scores)).toBeGreaterThan(1e-3);
+  });
+
+  it('the first attention frame is the reference decoder’s, averaged over its two attention layers only', async () => {
+    const run = await runToEnd(
+      engine,
+      events,
+      runParams({ image: tileImage(), captions: ['baseline'], maxNewTokens: 1 }),
+    );
+    const frame = run.find((e) => e.type === 'run/attention' && e.step === 0);
+    if (frame?.type !== 'run/attention') throw new Error('no attention frame');
+    const processor = await AutoProcessor.from_pretrained(modelId);
+    const inputs = await processor(tileRawImage(), captionChat(processor));
+    const ids = (inputs.input_ids.tolist()[0] as bigint[]).map(Number);
+    const vision = await ort.InferenceSession.create(model.files.get('onnx/vision_encoder.onnx')!);
+    const { image_features: features } = await vision.run({
+      pixel_values: inputs.pixel_values.ort_tensor,
+      pixel_attention_mask: inputs.pixel_attention_mask.ort_tensor,
+      spatial_shapes: inputs.spatial_shapes.ort_tensor,
+    });
+    await vision.release();
+    const hidden = model.dims.base.text.hidden;
+    const embeds = referenceEmbed(model.weights, [ids]);
+    const start = ids.indexOf(LFM2VL_IDS.image);
+    embeds.set(features!.data as Float32Array, start * hidden);
+    const n = ids.length;
+    const { logits, attention } = referenceLfm2Decoder(model, embeds);
+    // Layers 1 and 3 are the attention layers; the conv layers 0 and 2 shape their input but have no frame.
+    expect(attention).toHaveLength(2);
+    const expected = Array.from({ length: 16 }, (_, j) => {
+      let sum = 0;
+      for (const probs of attention) for (let h = 0; h < 4; h++) sum += probs[(h * n + n - 1) * n + start + j]!;
+      return sum / 8;
+    });
+    expect(frame.values).toHaveLength(16);
+    frame.values.forEach((value, j) => expect(Math.abs(value - expected[j]!)).toBeLessThan(1e-5));
+    expect(Math.max(...frame.values) - Math.min(...frame.values)).toBeGreaterThan(1e-4);
+    // The reference's next token is the engine's first token.
+    const vocab = model.dims.base.text.vocabSize;
+    const last = Array.from(logits.subarray((n - 1) * vocab, n * vocab));
+    expect(tokensOf(run, 'baseline')[0]).toBe(last.indexOf(Math.max(...last)));
+  });
+
+  it('a 48 × 40 image is stretched to the tile: its scores are the tower’s on the stretched tile, each token a 12 × 10 px region', async () => {
+    const run = await runToEnd(engine, events, runParams({ captions: ['baseline'], maxNewTokens: 1 }));
+    const image = testImage();
+    if (image.kind !== 'rgba') throw new Error('unreachable');
+    const raw = new RawImage(new Uint8ClampedArray(image.data), 48, 40, 4).rgb();
+    const processor = await AutoProcessor.from_pretrained(modelId);
+    const { pixel_values: pixels, spatial_shapes: shapes } = (await processor.image_processor!(
+      await raw.resize(32, 32),
+    )) as { pixel_values: { data: Float32Array }; spatial_shapes: { tolist(): bigint[][] } };
+    expect(shapes.tolist()).toEqual([[8n, 8n]]);
+    const { attention } = referenceNaflexTower(model, pixels.data, { rows: 8, cols: 8 }).at(-1)!;
+    const received = new Float64Array(64);
+    for (let row = 0; row < 2 * 64; row++) for (let j = 0; j < 64; j++) received[j] += attention[row * 64 + j]! / 128;
+    const { scores } = outliersOf(run);
+    scores.forEach((score, t) => {
+      const block = Array.from(received).filter((_, p) => tokenOfPatch(p) === t);
+      expect(Math.abs(score - Math.max(...block))).toBeLessThan(1e-6);
+    });
+
+    // Stretched 48 × 40 → 32 × 32: a token is 2 × 2 patches of 4 px = 8 × 8 model px = 12 × 10 image px, so token
+    // (row 1, col 2) = index 6 starts at (2·12, 1·10) = (24, 10).
+    const plan = processorPlanFor(info, { width: 48, height: 40 });
+    const tokens = gridOf(info);
+    const tokenRect = patchRectInImage(plan, tokens, 6 as PatchIndex);
+    expect(tokenRect.x).toBeCloseTo(24, 9);
+    expect(tokenRect.y).toBeCloseTo(10, 9);
+    expect(tokenRect.width).toBeCloseTo(12, 9);
+    expect(tokenRect.height).toBeCloseTo(10, 9);
+    // Every patch of the 8 × 8 tower grid lies inside the region of the token that packs it.
+    const patches = { rows: 8, cols: 8 };
+    for (let p = 0; p < 64; p++) {
+      const patch = patchRectInImage(plan, patches, p as PatchIndex);
+      const token = patchRectInImage(plan, tokens, tokenOfPatch(p) as PatchIndex);
+      expect(patch.x).toBeGreaterThanOrEqual(token.x - 1e-9);
+      expect(patch.y).toBeGreaterThanOrEqual(token.y - 1e-9);
+      expect(patch.x + patch.width).toBeLessThanOrEqual(token.x + token.width + 1e-9);
+      expect(patch.y + patch.height).toBeLessThanOrEqual(token.y + token.height + 1e-9);
+    }
   });
 });
