@@ -1,7 +1,7 @@
 // The production inference worker in Chromium (WebGPU) on the built-in synthetic models whose vision towers have no
 // CLS token and whose LLM tokens each stand for a block of patches (SmolVLM's pixel shuffle, Gemma 3's average pool
-// inside vision_encoder): both captions, adapted per-token outliers and attention frames, matching the same engine on
-// ORT's wasm backend in Node.
+// inside vision_encoder, LFM2-VL's pixel unshuffle, its decoder's convolution state carried on the device): both
+// captions, adapted per-token outliers and attention frames, matching the same engine on ORT's wasm backend in Node.
 import { describe, expect, inject, it } from 'vitest';
 import { ADAPTED_SCORE_NOTICE } from '../../src/core/models/catalog';
 import { runParams, testImage } from '../support/tiny-llava';
@@ -18,6 +18,13 @@ const MODELS = [
     side: 256,
   },
   { name: 'Gemma 3 (2 × 2 average pool)', modelId: 'synthetic-gemma3-tiny', family: 'gemma3', side: 64 },
+  // The adapter stretches the image to the 32 px tile; a 32 px image is not resampled.
+  {
+    name: 'LFM2-VL (hybrid convolution decoder, 2 × 2 pixel unshuffle)',
+    modelId: 'synthetic-lfm2vl-tiny',
+    family: 'lfm2_vl',
+    side: 32,
+  },
 ] as const;
 
 describe.each(MODELS)('inference worker in Chromium on the synthetic $name', ({ modelId, family, side }) => {

@@ -151,6 +151,37 @@ describe('engine on the tiny synthetic LFM2-VL', () => {
     expect(generated).toEqual(await greedyWithoutCache(ids, features!.data as Float32Array, generated.length));
   });
 
+  it('the fixture’s tower ignores padded patches: transformers.js’s 48 × 40 path pads 6 × 8 patches to 64', async () => {
+    const processor = await AutoProcessor.from_pretrained(modelId);
+    const image = testImage();
+    if (image.kind !== 'rgba') throw new Error('unreachable');
+    const inputs = await processor(
+      new RawImage(new Uint8ClampedArray(image.data), 48, 40, 4).rgb(),
+      captionChat(processor),
+    );
+    // 48 × 40 shrinks to 32 × 24 px for the 16-token budget: 6 × 8 patches of 4 px, 3 × 4 = 12 tokens.
+    expect(inputs.spatial_shapes.tolist()).toEqual([[6n, 8n]]);
+    expect((inputs.input_ids.tolist()[0] as bigint[]).filter((id) => Number(id) === LFM2VL_IDS.image)).toHaveLength(12);
+    const vision = await ort.InferenceSession.create(model.files.get('onnx/vision_encoder.onnx')!);
+    const run = async (pixels: Float32Array) =>
+      (
+        await vision.run({
+          pixel_values: new ort.Tensor('float32', pixels, [1, 64, 48]),
+          pixel_attention_mask: inputs.pixel_attention_mask.ort_tensor,
+          spatial_shapes: inputs.spatial_shapes.ort_tensor,
+        })
+      ).image_features!;
+    const pixels = inputs.pixel_values.data as Float32Array;
+    const features = await run(pixels);
+    expect(features.dims).toEqual([12, model.dims.base.text.hidden]);
+    const noisy = pixels.slice();
+    for (let i = 48 * 48; i < noisy.length; i++) noisy[i] = Math.sin(i) * 3;
+    expect(Array.from((await run(noisy)).data as Float32Array)).toEqual(Array.from(features.data as Float32Array));
+    noisy[0] += 1;
+    expect(Array.from((await run(noisy)).data as Float32Array)).not.toEqual(Array.from(features.data as Float32Array));
+    await vision.release();
+  });
+
   it('greedy baseline is token-identical to transformers.js Lfm2VlForConditionalGeneration.generate()', async () => {
     const run = await runToEnd(engine, events, runParams({ image: tileImage(), captions: ['baseline'] }));
     const processor = await AutoProcessor.from_pretrained(modelId);

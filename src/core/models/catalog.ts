@@ -84,6 +84,16 @@ export const MODEL_CATALOG: readonly CatalogEntry[] = [
     hasCls: false,
   },
   {
+    id: 'synthetic-lfm2vl-tiny',
+    label: 'Synthetic LFM2-VL, tiny (built in, random weights, no CLS, hybrid convolution decoder)',
+    location: 'site',
+    dtypes: ['fp32'],
+    synthetic: true,
+    notice: SYNTHETIC_NOTICE,
+    family: 'lfm2_vl',
+    hasCls: false,
+  },
+  {
     id: 'HuggingFaceTB/SmolVLM-256M-Instruct',
     label: 'SmolVLM 256M Instruct (Hub, smallest real model)',
     location: 'hub',

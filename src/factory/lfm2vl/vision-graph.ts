@@ -2,13 +2,16 @@
 // patches flattened in raster order, channels innermost, zero-padded to max_num_patches), pixel_attention_mask
 // [batch_size, max_num_patches] int64 (1 on real patches) and spatial_shapes [batch_size, 2] int64 (the tile's
 // patch rows and columns) → image_features [image tokens, text hidden].
-// A SigLIP2 NaFlex-like tower: a linear patch embedding, the learned side × side position grid resized (bilinear,
-// antialiased, as Siglip2VisionEmbeddings does) to the tile's own patch grid and added to its real patches, encoder
+// A SigLIP2 NaFlex-like tower: a linear patch embedding, the learned side × side position grid resized (bilinear) to
+// the tile's own patch grid and added to its real patches, encoder
 // layers whose attention ignores padded patches, post-LayerNorm; then LFM2-VL's projector: the real patches as
 // their rows × cols grid, pixel-unshuffled so image token (i, j) holds patches (2i + a, 2j + b), a, b < 2 (channels
 // in (a, b, channel) order), LayerNorm, linear, GELU, linear. Tokens come out in raster order over the token grid.
 // The graph takes ONE tile (the processor's single-tile path for images up to its token budget), as DAMRO Lens
 // feeds it; a real export loops over tiles of different shapes.
+// Siglip2VisionEmbeddings resizes with antialiasing, which changes nothing when the grid grows (a full tile's grid is
+// larger than the position grid, in the real models as here); the Resize here has no antialias attribute, since ORT's
+// WebGPU Resize refuses it.
 import { GraphBuilder } from '../onnx/graph-builder';
 import { DataType } from '../onnx/schema';
 import { emitLinear } from '../llava/linear-node';
@@ -99,7 +102,7 @@ export function buildLfm2VlVisionGraph(weights: LlavaWeights, extras: Lfm2VlVisi
     emb,
     'Resize',
     [table, '', '', g.op(emb, 'Concat', [g.constI64([1, h]), grid], { axis: { i: 0 } })],
-    { mode: { s: 'linear' }, antialias: { i: 1 }, coordinate_transformation_mode: { s: 'half_pixel' } },
+    { mode: { s: 'linear' }, coordinate_transformation_mode: { s: 'half_pixel' } },
   );
   const flat = g.op(emb, 'Transpose', [g.op(emb, 'Reshape', [resized, g.constI64([1, h, -1])])], {
     perm: { ints: [0, 2, 1] },
@@ -154,9 +157,5 @@ export function buildLfm2VlVisionGraph(weights: LlavaWeights, extras: Lfm2VlVisi
   );
   g.node(PROJECTOR, 'Reshape', [projected, g.constI64([-1, d.base.text.hidden])], { outputNames: ['image_features'] });
   g.output('image_features', DataType.FLOAT, ['num_image_tokens', d.base.text.hidden]);
-  // Opset 18: Resize's antialias attribute.
-  return g.encode([
-    { domain: '', version: 18 },
-    { domain: 'com.microsoft', version: 1 },
-  ]);
+  return g.encode();
 }

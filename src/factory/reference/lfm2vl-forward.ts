@@ -21,7 +21,7 @@ function bilinear(inSize: number, outSize: number): number[][] {
 
 /**
  * patches [rows·cols, 3·p²] (pixel_values[0] without padding) → every tower layer, tokens = patches. The position
- * grid is upsampled (rows, cols ≥ its side), where the graph's antialiased resize is plain bilinear.
+ * grid is upsampled (rows, cols ≥ its side), where antialiasing would change nothing.
  */
 export function referenceNaflexTower(
   model: Lfm2VlModel,
