@@ -1,7 +1,7 @@
 import type { Dtype } from '../../protocol/messages';
 
 /** The adapter (config.json model_type) a model loads through. */
-export type ModelFamily = 'llava' | 'llava_onevision' | 'idefics3' | 'smolvlm' | 'gemma3';
+export type ModelFamily = 'llava' | 'llava_onevision' | 'idefics3' | 'smolvlm' | 'gemma3' | 'lfm2_vl';
 
 /** A download size in MB; `estimated` when the sources gave only part of the files. */
 export interface DownloadSize {
