@@ -13,6 +13,8 @@ import type { PatchIndex } from '../../src/core/geometry/spaces';
 import type { EngineApi } from '../../src/engine/engine';
 import { AutoProcessor, configureHub, Lfm2VlForConditionalGeneration, RawImage } from '../../src/engine/runtime/hf';
 import { ort } from '../../src/engine/runtime/ort';
+import { topK } from '../../src/core/tensor/topk';
+import type { DecoderRunner, RowSpec, StepOutput } from '../../src/engine/decode/runner';
 import { makeLfm2VlModel, type Lfm2VlModel } from '../../src/factory/lfm2vl/make-model';
 import { referenceEmbed } from '../../src/factory/reference/decoder-forward';
 import { referenceLfm2Decoder, referenceNaflexTower } from '../../src/factory/reference/lfm2vl-forward';
@@ -24,6 +26,7 @@ import {
   captionChat,
   greedyGenerate,
   nodeEngine,
+  nodeLoader,
   runParams,
   runToEnd,
   testImage,
@@ -305,5 +308,43 @@ describe('engine on the tiny synthetic LFM2-VL', () => {
       expect(patch.x + patch.width).toBeLessThanOrEqual(token.x + token.width + 1e-9);
       expect(patch.y + patch.height).toBeLessThanOrEqual(token.y + token.height + 1e-9);
     }
+  });
+
+  it('one batched step of the three rows gives each row the logits and attention it gets alone (1e-4)', async () => {
+    const loaded = await nodeLoader(join(root, modelId))(modelId, 'fp32', () => {});
+    const image = await loaded.encodeImage(tileImage());
+    const built = await loaded.buildRows('Describe the image.', image, Int32Array.from(topK(image.scores, 3)));
+    // The outlier row is shorter: left-padded keys in the attention layers, its own unpadded convolution state.
+    const rows: RowSpec[] = [
+      built.full,
+      built.full,
+      { ...built.outlier!, imageSpan: { start: built.full.imageSpan!.start, length: 3 } },
+    ];
+    expect(rows[2]!.length).toBeLessThan(rows[0]!.length);
+    const tokens = [
+      [20, 21, 21],
+      [30, 40, 40],
+      [25, 25, 26],
+    ];
+    const drive = async (runner: DecoderRunner, prefill: RowSpec[], steps: number[][]): Promise<StepOutput[]> => {
+      const outputs = [await runner.prefill(prefill)];
+      for (const step of steps) outputs.push(await runner.step(step));
+      await runner.dispose();
+      return outputs;
+    };
+    const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
+    const batched = await drive(loaded.createRunner(), rows, tokens);
+    for (let r = 0; r < rows.length; r++) {
+      const alone = await drive(
+        loaded.createRunner(),
+        [rows[r]!],
+        tokens.map((step) => [step[r]!]),
+      );
+      alone.forEach((output, step) => {
+        expect(maxDiff(batched[step]!.logits[r]!, output.logits[0]!), `row ${r} step ${step}`).toBeLessThan(1e-4);
+        expect(maxDiff(batched[step]!.attention[r]!, output.attention[0]!), `row ${r} step ${step}`).toBeLessThan(1e-5);
+      });
+    }
+    await loaded.dispose();
   });
 });
