@@ -347,4 +347,19 @@ describe('engine on the tiny synthetic LFM2-VL', () => {
     }
     await loaded.dispose();
   });
+
+  it('checks config.json against the first attention layer’s keys, not the convolution layer 0', async () => {
+    const config = JSON.parse(new TextDecoder().decode(model.files.get('config.json')!)) as {
+      text_config: Record<string, unknown>;
+    };
+    config.text_config.num_key_value_heads = 2;
+    const files = new Map(model.files).set('config.json', new TextEncoder().encode(JSON.stringify(config)));
+    const dir = join(root, 'wrong-kv-heads');
+    await writeModelFolder(dir, files);
+    const error = await nodeLoader(dir)('wrong-kv-heads', 'fp32', () => {}).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'bad-model-config' });
+    expect((error as Error).message).toMatch(
+      /num_key_value_heads gives 2, but the graph's 'past_key_values\.1\.key' has 4/,
+    );
+  });
 });
