@@ -1,5 +1,5 @@
 // npm run models:make -- --size tiny|bench --dtype fp32|q4|q4f16[,…] --out DIR [--seed N] [--family
-// llava|idefics3|llava-gqa|gemma3|paligemma|moondream|llava-if-merged|llava-cls-rules]
+// llava|idefics3|llava-gqa|gemma3|paligemma|moondream|lfm2vl|llava-if-merged|llava-cls-rules]
 import { parseArgs } from 'node:util';
 import { makeClsRulesLlavaModel } from './cls-rules/make-model';
 import { makeGemma3Model } from './gemma3/make-model';
@@ -7,6 +7,7 @@ import { makeGqaLlavaModel } from './gqa/make-model';
 import { makePaliGemmaModel } from './paligemma/make-model';
 import { makeIdefics3Model } from './idefics3/make-model';
 import { makeIfMergedLlavaModel } from './if-merged/make-model';
+import { makeLfm2VlModel } from './lfm2vl/make-model';
 import { parameterCount, SIZES, type ModelSize } from './llava/dims';
 import type { WeightFormat } from './llava/linear-node';
 import { DEFAULT_SEED, makeLlavaModel } from './llava/make-model';
@@ -19,7 +20,7 @@ const FORMATS: readonly Dtype[] = ['fp32', 'q4', 'q4f16'];
 
 function fail(message: string): never {
   console.error(
-    `models:make: ${message}\nusage: npm run models:make -- --size tiny|bench --dtype fp32|q4|q4f16[,…] --out DIR [--seed N] [--family llava|idefics3|llava-gqa|gemma3|paligemma|moondream|llava-if-merged|llava-cls-rules]`,
+    `models:make: ${message}\nusage: npm run models:make -- --size tiny|bench --dtype fp32|q4|q4f16[,…] --out DIR [--seed N] [--family llava|idefics3|llava-gqa|gemma3|paligemma|moondream|lfm2vl|llava-if-merged|llava-cls-rules]`,
   );
   process.exit(2);
 }
@@ -45,14 +46,15 @@ const seed = values.seed === undefined ? DEFAULT_SEED : Number(values.seed);
 if (!Number.isInteger(seed)) fail(`--seed must be an integer, got "${values.seed}"`);
 
 const started = performance.now();
-// The SmolVLM-layout, GroupQueryAttention, Gemma 3, PaliGemma, Moondream 2, If-merged and CLS-rules fixtures exist
-// and dtype: tiny, fp32.
+// The SmolVLM-layout, GroupQueryAttention, Gemma 3, PaliGemma, Moondream 2, LFM2-VL, If-merged and CLS-rules fixtures
+// exist in one size and dtype: tiny, fp32.
 const FIXTURES: Record<string, () => Map<string, Uint8Array>> = {
   idefics3: () => makeIdefics3Model({ seed }).files,
   'llava-gqa': () => makeGqaLlavaModel({ seed }),
   gemma3: () => makeGemma3Model({ seed }).files,
   paligemma: () => makePaliGemmaModel({ seed }).files,
   moondream: () => makeMoondreamModel({ seed }).files,
+  lfm2vl: () => makeLfm2VlModel({ seed }).files,
   'llava-if-merged': () => makeIfMergedLlavaModel({ seed }),
   'llava-cls-rules': () => makeClsRulesLlavaModel({ seed }),
 };

@@ -1,8 +1,9 @@
 // The production inference worker in Chromium (WebGPU) on the built-in synthetic models whose vision towers have no
 // CLS token: LLM tokens that each stand for a block of patches (SmolVLM's pixel shuffle, Gemma 3's average pool
-// inside vision_encoder) or one patch (PaliGemma, whose decoder takes no attention_mask; Moondream 2, a Phi decoder
-// prompted without a chat template): both captions, adapted per-token outliers and attention frames, matching the same
-// engine on ORT's wasm backend in Node.
+// inside vision_encoder, LFM2-VL's pixel unshuffle, its decoder's convolution state carried on the device) or one
+// patch (PaliGemma, whose decoder takes no attention_mask; Moondream 2, a Phi decoder prompted without a chat
+// template): both captions, adapted per-token outliers and attention frames, matching the same engine on ORT's wasm
+// backend in Node.
 import { describe, expect, inject, it } from 'vitest';
 import { ADAPTED_SCORE_NOTICE } from '../../src/core/models/catalog';
 import { runParams, testImage } from '../support/tiny-llava';
@@ -31,6 +32,14 @@ const MODELS = [
     name: 'PaliGemma 2 (one token per patch, no attention_mask)',
     modelId: 'synthetic-paligemma-tiny',
     family: 'paligemma',
+    side: 32,
+    grid: 4,
+  },
+  // The adapter stretches the image to the 32 px tile; a 32 px image is not resampled.
+  {
+    name: 'LFM2-VL (hybrid convolution decoder, 2 × 2 pixel unshuffle)',
+    modelId: 'synthetic-lfm2vl-tiny',
+    family: 'lfm2_vl',
     side: 32,
     grid: 4,
   },

@@ -110,17 +110,6 @@ const CASES: readonly [modelType: string, config: Record<string, unknown>, famil
     'Gated DeltaNet',
   ],
   [
-    'lfm2_vl',
-    {
-      architectures: ['Lfm2VlForConditionalGeneration'],
-      downsample_factor: 2,
-      text_config: text('lfm2', { layer_types: ['conv', 'conv', 'full_attention'] }),
-      vision_config: vision('siglip2_vision_model', { num_patches: 256 }),
-    },
-    'LFM2-VL',
-    'past_conv',
-  ],
-  [
     'lfm3_vl',
     {
       architectures: ['Lfm3VlForConditionalGeneration'],

@@ -1,7 +1,8 @@
 import type { Dtype } from '../../protocol/messages';
 
 /** The adapter (config.json model_type) a model loads through. */
-export type ModelFamily = 'llava' | 'llava_onevision' | 'idefics3' | 'smolvlm' | 'gemma3' | 'paligemma' | 'moondream1';
+export type ModelFamily =
+  'llava' | 'llava_onevision' | 'idefics3' | 'smolvlm' | 'gemma3' | 'paligemma' | 'moondream1' | 'lfm2_vl';
 
 /** A download size in MB; `estimated` when the sources gave only part of the files. */
 export interface DownloadSize {
@@ -101,6 +102,16 @@ export const MODEL_CATALOG: readonly CatalogEntry[] = [
     synthetic: true,
     notice: SYNTHETIC_NOTICE,
     family: 'moondream1',
+    hasCls: false,
+  },
+  {
+    id: 'synthetic-lfm2vl-tiny',
+    label: 'Synthetic LFM2-VL, tiny (built in, random weights, no CLS, hybrid convolution decoder)',
+    location: 'site',
+    dtypes: ['fp32'],
+    synthetic: true,
+    notice: SYNTHETIC_NOTICE,
+    family: 'lfm2_vl',
     hasCls: false,
   },
   {

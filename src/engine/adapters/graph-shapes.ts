@@ -36,6 +36,8 @@ function fixedDim(graph: GraphMetadata, name: string, axis: number): number | un
   return typeof dim === 'number' && dim > 0 ? dim : undefined;
 }
 
+type Check = [keyof GraphFiles<unknown>, string, number, number, string];
+
 /** Throws a 'bad-model-config' error naming the setting and the file when a fixed graph dimension disagrees. */
 export function checkGraphShapes(
   graphs: GraphFiles<GraphMetadata>,
@@ -43,18 +45,20 @@ export function checkGraphShapes(
   expected: ShapeExpectations,
 ): void {
   const { text, tokenGrid, crop } = expected;
-  const checks: [keyof GraphFiles<unknown>, string, number, number, string][] = [
+  // A hybrid decoder's first layers may carry a convolution state instead of keys: check the first key cache there is,
+  // and the states' channels.
+  const inputs = graphs.decoder.inputMetadata.map((v) => v.name);
+  const firstKey = inputs.find((name) => /^past_key_values\.\d+\.key$/.test(name)) ?? 'past_key_values.0.key';
+  const firstState = inputs.find((name) => name.startsWith('past_conv.'));
+  const checks: Check[] = [
     ['embed', 'inputs_embeds', -1, text.hidden, 'config.json text_config.hidden_size'],
     ['decoder', 'inputs_embeds', -1, text.hidden, 'config.json text_config.hidden_size'],
     ['decoder', 'logits', -1, text.vocabSize, 'config.json text_config.vocab_size'],
-    ['decoder', 'past_key_values.0.key', 1, text.kvHeads, 'config.json text_config.num_key_value_heads'],
-    [
-      'decoder',
-      'past_key_values.0.key',
-      3,
-      text.headDim,
-      'config.json text_config.head_dim (or hidden_size / num_attention_heads)',
-    ],
+    ['decoder', firstKey, 1, text.kvHeads, 'config.json text_config.num_key_value_heads'],
+    ['decoder', firstKey, 3, text.headDim, 'config.json text_config.head_dim (or hidden_size / num_attention_heads)'],
+    ...(firstState
+      ? [['decoder', firstState, 1, text.hidden, 'config.json text_config.hidden_size'] satisfies Check]
+      : []),
     ['vision', 'image_features', -1, text.hidden, 'config.json text_config.hidden_size'],
     [
       'vision',

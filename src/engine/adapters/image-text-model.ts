@@ -8,7 +8,7 @@ import { LensError } from '../../protocol/errors';
 import type { Dtype, Grid, ImageInput, ModelInfo } from '../../protocol/messages';
 import { CacheAssembler } from '../decode/cache-assembler';
 import { LengthGroupedRunner } from '../decode/length-groups';
-import { kvCacheType, OrtDecoderRunner, type DecoderLayout } from '../decode/ort-runner';
+import { cacheNames, kvCacheType, OrtDecoderRunner, stateIndices, type DecoderLayout } from '../decode/ort-runner';
 import type { DecoderTapReader } from '../taps/edit';
 import type { DecoderRunner, RowSpec } from '../decode/runner';
 import { decodeImage } from '../load/image';
@@ -44,6 +44,16 @@ export interface FamilyPlan {
   readonly processorGeometry: ModelInfo['processor'];
   /** Graph inputs of vision_encoder, as transformers.js feeds them. */
   readonly visionInputs: readonly string[];
+  /**
+   * The last two dimensions of pixel_values where they are not the processor's crop height and width (a NaFlex tower
+   * takes [patches, 3·patch²]).
+   */
+  readonly pixelValuesTail?: { readonly height: number; readonly width: number };
+  /**
+   * Decoder layers that carry a convolution state (past_conv.{i}) instead of keys and values (a hybrid decoder): they
+   * have no attention to tap, so the attention frames span the other layers only.
+   */
+  readonly convLayers?: readonly number[];
   /** The vision encoder's inputs for one image. */
   preprocess(image: RawImage): Promise<Record<string, OrtTensor>>;
   /** One outlier score per LLM image token from the tap's per-patch scores. */
@@ -337,16 +347,16 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
       const decoderTapped = inModelFile(decoder.file, () =>
         fused ? fusedDecoderTap(decoder.bytes) : unfusedDecoderTap(decoder.bytes),
       );
-      if (decoderTapped.tap.layers !== text.layers) {
+      const cacheLayout = { layers: text.layers, convLayers: plan.convLayers };
+      const attentionLayers = text.layers - (plan.convLayers?.length ?? 0);
+      if (decoderTapped.tap.layers !== attentionLayers) {
         throw new LensError(
           'attention-unavailable',
-          `Found attention in ${decoderTapped.tap.layers} decoder layers of ${decoder.file} but config.json says ${text.layers} ` +
-            `(num_hidden_layers); the export's layout is not understood. Check that config.json belongs to these ONNX ` +
+          `Found attention in ${decoderTapped.tap.layers} decoder layers of ${decoder.file} but config.json says ${attentionLayers} ` +
+            `(num_hidden_layers${plan.convLayers ? ' less its convolution layers' : ''}); the export's layout is not understood. Check that config.json belongs to these ONNX ` +
             `files, or report this model.`,
         );
       }
-      const layerNames = (kind: string) =>
-        Array.from({ length: text.layers }, (_, l) => [`${kind}.${l}.key`, `${kind}.${l}.value`]).flat();
       const label = (name: string, file: OnnxFile) => `${ctx.modelId} ${name} (${file.dtype})`;
       const created = await createSessions(
         {
@@ -363,7 +373,7 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
           decoder: () =>
             createSession(decoderTapped.bytes, label('decoder', decoder), {
               backend: ctx.backend,
-              gpuOutputs: layerNames('present'),
+              gpuOutputs: cacheNames(cacheLayout, 'present'),
               externalData: decoder.externalData,
             }),
         },
@@ -375,24 +385,28 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
           requireNames(
             made.decoder,
             'decoder_model_merged',
-            ['inputs_embeds', ...layerNames('past_key_values')],
-            ['logits', ...layerNames('present')],
+            ['inputs_embeds', ...cacheNames(cacheLayout, 'past')],
+            ['logits', ...cacheNames(cacheLayout, 'present')],
             ctx.families,
           );
           checkGraphShapes(
             made,
             { vision: vision.file, embed: embed.file, decoder: decoder.file },
-            { text, tokenGrid: plan.tokenGrid, crop: plan.processorGeometry.crop },
+            { text, tokenGrid: plan.tokenGrid, crop: plan.pixelValuesTail ?? plan.processorGeometry.crop },
           );
         },
       );
       const sessions: Sessions = {
         ...created,
-        cacheAssembly: new CacheAssembler(2 * text.layers, kvCacheType(created.decoder), (bytes, outputs) =>
-          createSession(bytes, label('cache assembly', decoder), {
-            backend: ctx.backend,
-            gpuOutputs: outputs,
-          }),
+        cacheAssembly: new CacheAssembler(
+          cacheNames(cacheLayout, 'past').length,
+          kvCacheType(created.decoder),
+          (bytes, outputs) =>
+            createSession(bytes, label('cache assembly', decoder), {
+              backend: ctx.backend,
+              gpuOutputs: outputs,
+            }),
+          stateIndices(cacheLayout),
         ),
       };
 
@@ -406,8 +420,9 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
         processor: plan.processorGeometry,
         tokenGrid: plan.tokenGrid,
         scorer: { name: scorer, faithful: OUTLIER_SCORERS[scorer].faithful, label: OUTLIER_SCORERS[scorer].label },
+        // The attention frames' layers: a hybrid decoder's attention layers only.
         decoder: {
-          layers: text.layers,
+          layers: attentionLayers,
           heads: text.heads,
           vocabSize: text.vocabSize,
           ...(text.maxPositions ? { maxPositions: text.maxPositions } : {}),
@@ -420,6 +435,7 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
         hidden: text.hidden,
         vocabSize: text.vocabSize,
         padTokenId: text.padTokenId,
+        ...(plan.convLayers ? { convLayers: plan.convLayers } : {}),
       };
       const batched = () =>
         new OrtDecoderRunner({

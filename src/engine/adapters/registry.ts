@@ -1,6 +1,7 @@
 import type { ModelAdapter } from './adapter';
 import { gemma3Adapter } from './gemma3';
 import { idefics3Adapter, smolvlmAdapter } from './idefics3';
+import { lfm2vlAdapter } from './lfm2vl';
 import { llavaAdapter, llavaOnevisionAdapter } from './llava';
 import { moondreamAdapter } from './moondream';
 import { paligemmaAdapter } from './paligemma';
@@ -15,4 +16,5 @@ export const ADAPTERS: Readonly<Record<string, ModelAdapter>> = {
   gemma3: gemma3Adapter,
   paligemma: paligemmaAdapter,
   moondream1: moondreamAdapter,
+  lfm2_vl: lfm2vlAdapter,
 };

@@ -46,10 +46,6 @@ export const UNSUPPORTED_FAMILIES: Readonly<Record<string, UnsupportedFamily>> =
     name: 'Qwen3.5 MoE',
     reason: `${GATED_DELTANET}; and ${MROPE}.`,
   },
-  lfm2_vl: {
-    name: 'LFM2-VL',
-    reason: `${HYBRID_CONV('LFM2')}; and its SigLIP2 NaFlex tower takes each image at its own aspect ratio, tiled, with padded patches masked (pixel_attention_mask, spatial_shapes).`,
-  },
   lfm3_vl: {
     name: 'LFM3-VL',
     reason: `${HYBRID_CONV('LFM3')}; and ${PER_IMAGE_GRID}.`,

@@ -18,17 +18,21 @@ const int64 = (values: readonly number[]) =>
 export class CacheAssembler {
   private readonly sessions = new Map<number, Promise<Session>>();
 
-  /** `open` makes a session whose named outputs stay on the device (GPU buffers under WebGPU). */
+  /**
+   * `open` makes a session whose named outputs stay on the device (GPU buffers under WebGPU). `states` are the
+   * indices of state tensors, [1, channels, taps] without a key axis (a hybrid decoder's convolution state).
+   */
   constructor(
     private readonly tensors: number,
     private readonly elementType: 'float32' | 'float16',
     private readonly open: (bytes: Uint8Array, outputs: readonly string[]) => Promise<Session>,
+    private readonly states: ReadonlySet<number> = new Set(),
   ) {}
 
   /**
    * caches[p] holds prompt p's cache tensors, [1, heads, lengths[p], headDim]; the result holds, per tensor,
    * [rows.length, heads, max length, headDim] with row r taken from prompt rows[r], padded on `side` (the padded
-   * slots repeat an edge key; the attention mask hides them).
+   * slots repeat an edge key; the attention mask hides them). A state tensor comes out [rows.length, channels, taps].
    */
   async assemble(
     caches: readonly (readonly Tensor[])[],
@@ -39,7 +43,7 @@ export class CacheAssembler {
     let session = this.sessions.get(caches.length);
     if (!session) {
       const outputs = Array.from({ length: this.tensors }, (_, i) => assemblyOutput(i));
-      session = this.open(cacheAssemblyModel(caches.length, this.tensors, this.elementType), outputs);
+      session = this.open(cacheAssemblyModel(caches.length, this.tensors, this.elementType, this.states), outputs);
       this.sessions.set(caches.length, session);
     }
     const width = Math.max(...lengths);

@@ -4,7 +4,11 @@
 // without position_ids (GroupQueryAttention) take each row's keys as a prefix (seqlens_k = mask sum − 1 is also the
 // rotary position), so their rows are right-padded instead. The prefill runs each distinct prompt once, unpadded (the
 // baseline and DAMRO's full row are one prompt; the outlier row is short), and the batched cache is assembled from
-// them on the device.
+// them on the device. A hybrid decoder's convolution layers carry a fixed-size state (past_conv.{i} → present_conv.{i},
+// [batch, channels, taps]) instead of keys and values: it starts at zeros, as transformers.js starts it, and is
+// carried and assembled along the batch axis like the cache; a row's state never sees another row's padding, since
+// the prefill is unpadded and each step feeds every row one token.
+import { LensError } from '../../protocol/errors';
 import { CACHE_BRANCH_INPUT } from '../onnx/if-node';
 import { splitKeys } from '../../core/attention/split-keys';
 import { ort } from '../runtime/ort';
@@ -23,6 +27,24 @@ export interface DecoderLayout {
   readonly vocabSize: number;
   /** Token id fed to finished rows; their outputs are never read. */
   readonly padTokenId: number;
+  /** Layers that carry a convolution state (past_conv.{i}) instead of keys and values; none in a plain decoder. */
+  readonly convLayers?: readonly number[];
+}
+
+/** The decoder's cache inputs (`past`) or outputs (`present`) in layer order, and which of them are states. */
+export function cacheNames(layout: Pick<DecoderLayout, 'layers' | 'convLayers'>, kind: 'past' | 'present'): string[] {
+  const conv = new Set(layout.convLayers ?? []);
+  return Array.from({ length: layout.layers }, (_, l) => {
+    if (conv.has(l)) return [`${kind}_conv.${l}`];
+    const prefix = kind === 'past' ? 'past_key_values' : 'present';
+    return [`${prefix}.${l}.key`, `${prefix}.${l}.value`];
+  }).flat();
+}
+
+/** The positions in cacheNames() of the convolution states. */
+export function stateIndices(layout: Pick<DecoderLayout, 'layers' | 'convLayers'>): Set<number> {
+  const names = cacheNames(layout, 'past');
+  return new Set(names.flatMap((name, i) => (name.startsWith('past_conv.') ? [i] : [])));
 }
 
 export interface OrtRunnerParts {
@@ -39,7 +61,8 @@ export interface OrtRunnerParts {
 export function kvCacheType(
   decoder: Pick<ort.InferenceSession, 'inputNames' | 'inputMetadata'>,
 ): 'float32' | 'float16' {
-  const metadata = decoder.inputMetadata[decoder.inputNames.indexOf('past_key_values.0.key')];
+  const first = decoder.inputNames.findIndex((name) => /^past_key_values\.\d+\.key$/.test(name));
+  const metadata = decoder.inputMetadata[first];
   return metadata?.isTensor && metadata.type === 'float16' ? 'float16' : 'float32';
 }
 
@@ -61,6 +84,7 @@ export class OrtDecoderRunner implements DecoderRunner {
   private rows: readonly RowSpec[] = [];
   private readonly pastNames: readonly string[];
   private readonly presentNames: readonly string[];
+  private readonly presentSet: ReadonlySet<string>;
   private readonly fetches: readonly string[];
   private readonly takesPositions: boolean;
   /** PaliGemma's exports take no attention_mask: they attend to every key (rows then share a length, no padding). */
@@ -70,10 +94,9 @@ export class OrtDecoderRunner implements DecoderRunner {
   private readonly side: 'left' | 'right';
 
   constructor(private readonly parts: OrtRunnerParts) {
-    const names = (kind: string) =>
-      Array.from({ length: parts.layout.layers }, (_, l) => [`${kind}.${l}.key`, `${kind}.${l}.value`]).flat();
-    this.pastNames = names('past_key_values');
-    this.presentNames = names('present');
+    this.pastNames = cacheNames(parts.layout, 'past');
+    this.presentNames = cacheNames(parts.layout, 'present');
+    this.presentSet = new Set(this.presentNames);
     this.fetches = [...this.presentNames, ...parts.tap.outputs];
     // GroupQueryAttention decoders derive positions from the mask and take no position_ids.
     this.takesPositions = parts.decoder.inputNames.includes('position_ids');
@@ -87,10 +110,12 @@ export class OrtDecoderRunner implements DecoderRunner {
     // The same RowSpec given twice is the same prompt: it is run once, and its cache row copied.
     const prompts = [...new Set(rows)];
     const kvType = kvCacheType(this.parts.decoder);
-    const empty = () =>
-      kvType === 'float16'
+    const empty = (name: string) => {
+      if (name.startsWith('past_conv.')) return this.zeroState(name);
+      return kvType === 'float16'
         ? new ort.Tensor('float16', new Uint16Array(0), [1, kvHeads, 0, headDim])
         : new ort.Tensor('float32', new Float32Array(0), [1, kvHeads, 0, headDim]);
+    };
     const outputs: StepOutput[] = [];
     const caches: Tensor[][] = [];
     // One prompt at a time and unpadded: a short outlier row costs its own length, not the full row's.
@@ -99,7 +124,7 @@ export class OrtDecoderRunner implements DecoderRunner {
       this.padding = [0];
       this.held = [prompt.length];
       this.keyLength = prompt.length;
-      this.past = this.pastNames.map(empty);
+      this.past = this.pastNames.map((name) => empty(name));
       const positions = Array.from({ length: prompt.length }, (_, t) => t);
       outputs.push(
         await this.run(
@@ -152,6 +177,23 @@ export class OrtDecoderRunner implements DecoderRunner {
     }
   }
 
+  /** A convolution state before the first token: zeros of the graph's fixed [channels, taps] for one row. */
+  private zeroState(name: string): Tensor {
+    const metadata = this.parts.decoder.inputMetadata[this.parts.decoder.inputNames.indexOf(name)];
+    const dims = metadata?.isTensor ? metadata.shape.slice(1) : [];
+    if (dims.length !== 2 || !dims.every((d) => typeof d === 'number' && d > 0)) {
+      throw new LensError(
+        'unsupported-model',
+        `The decoder's '${name}' input has shape [${metadata?.isTensor ? metadata.shape.join(', ') : '?'}]; DAMRO Lens reads convolution states shaped [batch, channels, taps] with fixed channels and taps.`,
+      );
+    }
+    const size = (dims[0] as number) * (dims[1] as number);
+    const shape = [1, ...(dims as number[])];
+    return metadata?.isTensor && metadata.type === 'float16'
+      ? new ort.Tensor('float16', new Uint16Array(size), shape)
+      : new ort.Tensor('float32', new Float32Array(size), shape);
+  }
+
   /** [batch, keys] written into a buffer reused across steps: 1 over each row's keys, 0 over its padding. */
   private attentionMask(): Tensor {
     const batch = this.padding.length;
@@ -190,7 +232,7 @@ export class OrtDecoderRunner implements DecoderRunner {
       const whole = this.parts.tap.read(outputs, r, this.padding[r], keys);
       return splitKeys(whole, whole.length / keys, keys, row.imageSpan);
     });
-    for (const [name, tensor] of Object.entries(outputs)) if (!name.startsWith('present.')) tensor.dispose();
+    for (const [name, tensor] of Object.entries(outputs)) if (!this.presentSet.has(name)) tensor.dispose();
     return { logits, attention: split.map((s) => s?.image), text: split.map((s) => s?.text) };
   }
 

@@ -2,7 +2,8 @@
 // prompt's cache is padded to the common width by a Gather along the key axis (on the left, or on the right for
 // GroupQueryAttention; padded slots repeat an edge key, which the attention mask hides), the prompts are stacked
 // along the batch axis, and a Gather along the batch axis places them into rows, copying a prompt that several rows
-// share (the baseline and DAMRO's full row).
+// share (the baseline and DAMRO's full row). A state tensor (a short convolution's carried state, [1, channels,
+// taps]) has no key axis: it is stacked and placed into rows unpadded.
 // Under WebGPU its inputs and outputs are GPU buffers, so the cache never leaves the device; under wasm it stays
 // in ORT's heap. Gather and Concat take every cache type (float32, float16).
 import { encodeNode } from './splice';
@@ -28,7 +29,13 @@ function valueInfo(w: WireWriter, name: string, elementType: number): void {
   );
 }
 
-export function cacheAssemblyModel(prompts: number, tensors: number, elementType: 'float32' | 'float16'): Uint8Array {
+/** `states`: the indices of state tensors (no key axis to pad). */
+export function cacheAssemblyModel(
+  prompts: number,
+  tensors: number,
+  elementType: 'float32' | 'float16',
+  states: ReadonlySet<number> = new Set(),
+): Uint8Array {
   const w = new WireWriter();
   // IR version 8 with opset 13: Gather and Concat are unchanged since 13, and every ORT build reads both.
   w.varintField(MODEL.irVersion, 8).stringField(MODEL.producerName, 'damro-lens');
@@ -42,7 +49,9 @@ export function cacheAssemblyModel(prompts: number, tensors: number, elementType
     };
     for (let i = 0; i < tensors; i++) {
       const padded = Array.from({ length: prompts }, (_, p) =>
-        node(`pad_${p}_${i}`, 'Gather', [assemblyInput(p, i), assemblyKeys(p)], 2),
+        states.has(i)
+          ? assemblyInput(p, i)
+          : node(`pad_${p}_${i}`, 'Gather', [assemblyInput(p, i), assemblyKeys(p)], 2),
       );
       const stacked = prompts === 1 ? padded[0]! : node(`stack_${i}`, 'Concat', padded, 0);
       graph.bytesField(

@@ -72,14 +72,15 @@ export async function loadProcessor(modelId: string): Promise<Processor> {
 }
 
 // The model classes, for loading a model folder in Node tests and tools (model_type "llava", "llava_onevision",
-// "idefics3", "gemma3", "paligemma", "moondream1"), and the auto classes whose mappings list every image-text family
-// transformers.js runs.
+// "idefics3", "gemma3", "paligemma", "moondream1", "lfm2_vl"), and the auto classes whose mappings list every
+// image-text family transformers.js runs.
 export {
   AutoModelForImageTextToText,
   AutoModelForVision2Seq,
   AutoProcessor,
   Gemma3ForConditionalGeneration,
   Idefics3ForConditionalGeneration,
+  Lfm2VlForConditionalGeneration,
   LlavaForConditionalGeneration,
   LlavaOnevisionForConditionalGeneration,
   Moondream1ForConditionalGeneration,

@@ -58,7 +58,7 @@ export function attentionMask(g: GraphBuilder, embeds: string, mask2d: string): 
 }
 
 /** Rotary embedding with precomputed tables: x·cos + rotate_half(x)·sin. */
-function rotary(g: GraphBuilder, scope: string, x: string, cos: string, sin: string, dim: number): string {
+export function rotary(g: GraphBuilder, scope: string, x: string, cos: string, sin: string, dim: number): string {
   const half = dim / 2;
   const slice = (start: number, end: number) =>
     g.op(scope, 'Slice', [x, g.constI64([start]), g.constI64([end]), g.constI64([3])]);

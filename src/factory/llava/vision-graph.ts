@@ -80,7 +80,8 @@ function packedQkv(w: VisionLayerWeights): Linear {
 
 /**
  * `scale` multiplies q·kᵀ before the softmax; 1/√headDim unless a test needs another. `packed`: one projection
- * makes q|k|v and a Split on the last axis separates them.
+ * makes q|k|v and a Split on the last axis separates them. `keyBias`: an additive [batch, 1, 1, tokens] mask on the
+ * scores (padded patches of a NaFlex tower).
  */
 export function encoderLayer(
   g: GraphBuilder,
@@ -91,6 +92,7 @@ export function encoderLayer(
   format: WeightFormat,
   scale?: number,
   packed = false,
+  keyBias?: string,
 ): string {
   const v = weights.dims.vision;
   const d = headDim(v.hidden, v.heads);
@@ -116,7 +118,8 @@ export function encoderLayer(
   const qh = splitHeads(g, attn, scaled, v.heads, d, [0, 2, 1, 3]);
   const kt = splitHeads(g, attn, k, v.heads, d, [0, 2, 3, 1]);
   const vh = splitHeads(g, attn, val, v.heads, d, [0, 2, 1, 3]);
-  const probs = g.op(attn, 'Softmax', [g.op(attn, 'MatMul', [qh, kt])], { axis: { i: -1 } });
+  const scores = g.op(attn, 'MatMul', [qh, kt]);
+  const probs = g.op(attn, 'Softmax', [keyBias ? g.op(attn, 'Add', [scores, keyBias]) : scores], { axis: { i: -1 } });
   const context = g.op(attn, 'MatMul', [probs, vh]);
   const merged = g.op(attn, 'Reshape', [
     g.op(attn, 'Transpose', [context], { perm: { ints: [0, 2, 1, 3] } }),

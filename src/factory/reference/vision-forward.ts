@@ -49,7 +49,8 @@ function patchTokens(w: LlavaWeights, pixels: Float32Array): Float64Array {
   return addInPlace(tokens, Float64Array.from(w.vision.positionEmbedding));
 }
 
-function encoderLayer(w: LlavaWeights, x: Float64Array, layer: VisionLayerWeights): VisionLayerReference {
+/** One encoder layer over all tokens (no mask). */
+export function encoderLayer(w: LlavaWeights, x: Float64Array, layer: VisionLayerWeights): VisionLayerReference {
   const v = w.dims.vision;
   const n = x.length / v.hidden;
   const d = headDim(v.hidden, v.heads);

@@ -179,7 +179,7 @@ describe('graphs whose attention cannot be read give a clear error', () => {
     expect(() => tapDecoder(toyAttentionModel([]))).toThrow(/it has no Softmax node/);
   });
 
-  it('refuses layer names that contradict the graph order', () => {
+  it('refuses layer names that contradict the graph order, and accepts layers skipped in order', () => {
     expect(
       findAttentionSites(scanModel(toyAttentionModel(['/m/layers.0/attn', '/m/layers.1/attn'])), 'decoder').map(
         (s) => s.layer,
@@ -187,7 +187,13 @@ describe('graphs whose attention cannot be read give a clear error', () => {
     ).toEqual([0, 1]);
     expect(() =>
       findAttentionSites(scanModel(toyAttentionModel(['/m/layers.1/attn', '/m/layers.0/attn'])), 'decoder'),
-    ).toThrow(/site 0 in node order is '\/m\/layers\.1\/attn\/Softmax' \(layer 1 by name\)/);
+    ).toThrow(/site 1 in node order is '\/m\/layers\.0\/attn\/Softmax' \(layer 0 by name\) after a site of layer 1/);
+    // A hybrid decoder's convolution layers have no site: names may skip layers, in order.
+    expect(
+      findAttentionSites(scanModel(toyAttentionModel(['/m/layers.1/attn', '/m/layers.3/attn'])), 'decoder').map(
+        (s) => s.layer,
+      ),
+    ).toEqual([0, 1]);
   });
 
   it('says which scorer needs what when a projection cannot be traced', () => {

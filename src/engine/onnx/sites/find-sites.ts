@@ -68,16 +68,23 @@ function refuseFusedAttention(nodes: readonly ScannedNode[], what: string): void
   );
 }
 
+/**
+ * Layer numbers in node names must grow with the node order. They may skip numbers: a hybrid decoder's convolution
+ * layers have no attention site (the layer count is checked against the configuration).
+ */
 function checkNameHints(sites: readonly AttentionSite[], what: string): void {
+  let previous = -1;
   for (const site of sites) {
     const hint = LAYER_HINT.exec(site.node.name)?.[1];
-    if (hint !== undefined && Number(hint) !== site.layer) {
+    if (hint === undefined) continue;
+    if (Number(hint) <= previous) {
       throw new LensError(
         'attention-unavailable',
         `The ${what} graph's attention sites do not line up with its layer names: site ${site.layer} in node order is '${site.node.name}' ` +
-          `(layer ${hint} by name), so layers cannot be numbered reliably. Please report this model.`,
+          `(layer ${hint} by name) after a site of layer ${previous} by name, so layers cannot be numbered reliably. Please report this model.`,
       );
     }
+    previous = Number(hint);
   }
 }
 

@@ -18,6 +18,7 @@ describe('the model catalogue', () => {
       'synthetic-gemma3-tiny',
       'synthetic-paligemma-tiny',
       'synthetic-moondream-tiny',
+      'synthetic-lfm2vl-tiny',
       'HuggingFaceTB/SmolVLM-256M-Instruct',
       'HuggingFaceTB/SmolVLM-500M-Instruct',
       'llava-hf/llava-interleave-qwen-0.5b-hf',

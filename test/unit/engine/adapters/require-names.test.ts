@@ -5,8 +5,17 @@ import { ADAPTERS } from '../../../../src/engine/adapters/registry';
 describe('load-time checks of an export’s graphs', () => {
   const families = Object.keys(ADAPTERS);
 
-  it('registers llava, llava_onevision, idefics3, smolvlm, gemma3, paligemma and moondream1', () => {
-    expect(families).toEqual(['llava', 'llava_onevision', 'idefics3', 'smolvlm', 'gemma3', 'paligemma', 'moondream1']);
+  it('registers llava, llava_onevision, idefics3, smolvlm, gemma3, paligemma, moondream1 and lfm2_vl', () => {
+    expect(families).toEqual([
+      'llava',
+      'llava_onevision',
+      'idefics3',
+      'smolvlm',
+      'gemma3',
+      'paligemma',
+      'moondream1',
+      'lfm2_vl',
+    ]);
   });
 
   it('passes a graph with every expected name', () => {
@@ -31,7 +40,7 @@ describe('load-time checks of an export’s graphs', () => {
         families,
       ),
     ).toThrow(
-      "The vision_encoder graph has no input 'pixel_attention_mask', output 'image_features' (it has inputs pixel_values; outputs last_hidden_state). DAMRO Lens supports transformers.js image-text-to-text exports of the llava, llava_onevision, idefics3, smolvlm, gemma3, paligemma, moondream1 families.",
+      "The vision_encoder graph has no input 'pixel_attention_mask', output 'image_features' (it has inputs pixel_values; outputs last_hidden_state). DAMRO Lens supports transformers.js image-text-to-text exports of the llava, llava_onevision, idefics3, smolvlm, gemma3, paligemma, moondream1, lfm2_vl families.",
     );
   });
 });
