@@ -66,7 +66,7 @@ export function loadProcessor(modelId: string): Promise<Processor> {
 }
 
 // The model classes, for loading a model folder in Node tests and tools (model_type "llava", "llava_onevision",
-// "idefics3", "gemma3"), and the auto classes whose mappings list every image-text family transformers.js runs.
+// "idefics3", "gemma3", "qwen2_vl"), and the auto classes whose mappings list every image-text family transformers.js runs.
 export {
   AutoModelForImageTextToText,
   AutoModelForVision2Seq,
@@ -75,6 +75,7 @@ export {
   Idefics3ForConditionalGeneration,
   LlavaForConditionalGeneration,
   LlavaOnevisionForConditionalGeneration,
+  Qwen2VLForConditionalGeneration,
 } from '@huggingface/transformers';
 
 /** One detection as the object-detection pipeline reports it, with the box as fractions of the image. */
