@@ -9,7 +9,7 @@ import type { Dtype, Grid, ImageInput, ModelInfo } from '../../protocol/messages
 import { CacheAssembler } from '../decode/cache-assembler';
 import { kvCacheType, OrtDecoderRunner, type DecoderLayout } from '../decode/ort-runner';
 import type { DecoderTapReader } from '../taps/edit';
-import type { DecoderRunner, RowSpec } from '../decode/runner';
+import type { DecoderRunner, RowPositions, RowSpec } from '../decode/runner';
 import { decodeImage } from '../load/image';
 import { gatherTokens } from '../lab/image-tokens';
 import type { EncodedImage, EncodeOptions, ImageRowContent, LoadedModel, PromptText } from '../model';
@@ -33,13 +33,28 @@ export interface PromptIds {
   readonly count: number;
 }
 
+/**
+ * A family whose processor sizes the token grid to each image and whose decoder places image tokens by their grid
+ * position (Qwen2-VL: image_grid_thw, M-RoPE).
+ */
+export interface PerImageGrid {
+  /** This image's token grid, from the vision encoder's inputs. */
+  grid(feeds: Readonly<Record<string, OrtTensor>>): Grid;
+  /**
+   * The M-RoPE positions of a row whose image span, at `start` of the prompt `ids` where `count` placeholders were,
+   * holds the given grid tokens (in row order).
+   */
+  positions(ids: PromptIds, grid: Grid, tokens: ArrayLike<number>): RowPositions;
+}
+
 export interface FamilyPlan {
   readonly text: TextConfig;
   /** Encoder layer whose attention (or output) the outlier score reads. */
   readonly scoreLayer: number;
   readonly hasCls: boolean;
-  /** The grid of LLM image tokens. */
+  /** The grid of LLM image tokens (with perImage: the grid of a square image, which sets DAMRO's default k). */
   readonly tokenGrid: Grid;
+  readonly perImage?: PerImageGrid;
   readonly processorGeometry: ModelInfo['processor'];
   /** Graph inputs of vision_encoder, as transformers.js feeds them. */
   readonly visionInputs: readonly string[];
@@ -194,6 +209,7 @@ class ImageTextModel implements LoadedModel {
         `The image processor could not prepare this ${image.width}×${image.height} image (${error instanceof Error ? error.message : String(error)}). Try another image, or save it as PNG or JPEG.`,
       );
     }
+    const grid = this.plan.perImage?.grid(feeds);
     const outputs = await this.sessions.vision.run(feeds);
     try {
       const features = float32Output(outputs, 'image_features');
@@ -207,7 +223,13 @@ class ImageTextModel implements LoadedModel {
           `The vision tap gave ${scores?.length ?? 0} outlier scores for ${imageTokens} image tokens; this export's vision layout is not supported.`,
         );
       }
-      return { features: features.data.slice(), imageTokens, hidden, scores };
+      if (grid && grid.rows * grid.cols !== imageTokens) {
+        throw new LensError(
+          'unsupported-model',
+          `The vision encoder gave ${imageTokens} image tokens for a ${grid.rows} × ${grid.cols} token grid; this export's vision layout is not supported.`,
+        );
+      }
+      return { features: features.data.slice(), imageTokens, hidden, scores, ...(grid && { grid }) };
     } finally {
       for (const value of Object.values(outputs)) value.dispose();
     }
@@ -227,6 +249,7 @@ class ImageTextModel implements LoadedModel {
       embeds: gatherTokens(image, outliers),
       count: outliers.length,
       record: false,
+      tokens: outliers,
     });
     return { full, outlier, text };
   }
@@ -245,7 +268,26 @@ class ImageTextModel implements LoadedModel {
     embeds.set(textEmbeds.subarray(0, start * hidden), 0);
     embeds.set(content.embeds.subarray(0, content.count * hidden), start * hidden);
     embeds.set(textEmbeds.subarray((start + count) * hidden), (start + content.count) * hidden);
-    return content.record ? { embeds, length, imageSpan: { start, length: content.count } } : { embeds, length };
+    const positions = this.rowPositions({ ids, start, count }, image, content);
+    const row = { embeds, length, ...(positions && { positions }) };
+    return content.record ? { ...row, imageSpan: { start, length: content.count } } : row;
+  }
+
+  /** M-RoPE positions where the family has them: every kept token at its own grid position. */
+  private rowPositions(ids: PromptIds, image: EncodedImage, content: ImageRowContent): RowPositions | undefined {
+    const { perImage } = this.plan;
+    if (!perImage) return undefined;
+    const grid = image.grid ?? this.info.tokenGrid;
+    const tokens = content.tokens ?? (content.count === 0 ? [] : Array.from({ length: content.count }, (_, i) => i));
+    if (
+      tokens.length !== content.count ||
+      (!content.tokens && content.count !== 0 && content.count !== image.imageTokens)
+    )
+      throw new LensError(
+        'internal',
+        `A decoder row holds ${content.count} image embeddings but names ${tokens.length} of the ${image.imageTokens} grid tokens; please report this.`,
+      );
+    return perImage.positions(ids, grid, tokens);
   }
 
   /** The templated prompt's token embeddings; the last prompt's are kept, as every row of a run shares them. */
@@ -376,7 +418,10 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
           checkGraphShapes(
             made,
             { vision: vision.file, embed: embed.file, decoder: decoder.file },
-            { text, tokenGrid: plan.tokenGrid, crop: plan.processorGeometry.crop },
+            {
+              text,
+              ...(!plan.perImage && { image: { tokenGrid: plan.tokenGrid, crop: plan.processorGeometry.crop } }),
+            },
           );
         },
       );

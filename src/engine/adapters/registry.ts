@@ -2,6 +2,7 @@ import type { ModelAdapter } from './adapter';
 import { gemma3Adapter } from './gemma3';
 import { idefics3Adapter, smolvlmAdapter } from './idefics3';
 import { llavaAdapter, llavaOnevisionAdapter } from './llava';
+import { qwen2vlAdapter } from './qwen2vl';
 
 /** Model families by config.json `model_type`; one small adapter file each. The rest are refused by name with their
  * reason (unsupported-families.ts). */
@@ -11,4 +12,5 @@ export const ADAPTERS: Readonly<Record<string, ModelAdapter>> = {
   idefics3: idefics3Adapter,
   smolvlm: smolvlmAdapter,
   gemma3: gemma3Adapter,
+  qwen2_vl: qwen2vlAdapter,
 };

@@ -33,7 +33,6 @@ export const UNSUPPORTED_FAMILIES: Readonly<Record<string, UnsupportedFamily>> =
     reason:
       'it is an encoder–decoder model: the image tokens enter a text encoder together with the task prompt, and the decoder reaches them only through cross-attention to the mixed encoder states, so there is no decoder attention to image tokens to tap and no image span to cut down to the outliers.',
   },
-  qwen2_vl: { name: 'Qwen2-VL', reason: `${MROPE}; and ${PER_IMAGE_GRID}.` },
   qwen2_5_vl: {
     name: 'Qwen2.5-VL',
     reason: `${MROPE}; ${PER_IMAGE_GRID}; and all but four of its tower layers attend only within 8×8-patch windows (the tower reorders its tokens by window), so only those four layers’ attention spans the whole image.`,

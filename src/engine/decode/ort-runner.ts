@@ -4,9 +4,12 @@
 // without position_ids (GroupQueryAttention) take each row's keys as a prefix (seqlens_k = mask sum − 1 is also the
 // rotary position), so their rows are right-padded instead. The prefill runs each distinct prompt once, unpadded (the
 // baseline and DAMRO's full row are one prompt; the outlier row is short), and the batched cache is assembled from
-// them on the device.
+// them on the device. A decoder whose position_ids are [3, batch, sequence] (M-RoPE) is fed each row's own positions
+// (RowSpec.positions) in the prefill, and each row's next position on all three axes at every step, as transformers.js
+// feeds Qwen2-VL.
 import { CACHE_BRANCH_INPUT } from '../onnx/if-node';
 import { splitKeys } from '../../core/attention/split-keys';
+import { LensError } from '../../protocol/errors';
 import { ort } from '../runtime/ort';
 import type { CacheAssembler } from './cache-assembler';
 import type { DecoderRunner, RowSpec, StepOutput } from './runner';
@@ -63,6 +66,8 @@ export class OrtDecoderRunner implements DecoderRunner {
   private readonly presentNames: readonly string[];
   private readonly fetches: readonly string[];
   private readonly takesPositions: boolean;
+  /** 3 for M-RoPE decoders (position_ids [3, batch, sequence]), else 1. */
+  private readonly positionAxes: 1 | 3;
   /** Optimum merged decoders pick their with-past or without-past branch by this input. */
   private readonly takesCacheBranch: boolean;
   private readonly side: 'left' | 'right';
@@ -75,6 +80,8 @@ export class OrtDecoderRunner implements DecoderRunner {
     this.fetches = [...this.presentNames, ...parts.tap.outputs];
     // GroupQueryAttention decoders derive positions from the mask and take no position_ids.
     this.takesPositions = parts.decoder.inputNames.includes('position_ids');
+    const positionMetadata = parts.decoder.inputMetadata[parts.decoder.inputNames.indexOf('position_ids')];
+    this.positionAxes = positionMetadata?.isTensor && positionMetadata.shape.length === 3 ? 3 : 1;
     this.takesCacheBranch = parts.decoder.inputNames.includes(CACHE_BRANCH_INPUT);
     this.side = this.takesPositions ? 'left' : 'right';
   }
@@ -97,11 +104,10 @@ export class OrtDecoderRunner implements DecoderRunner {
       this.held = [prompt.length];
       this.keyLength = prompt.length;
       this.past = this.pastNames.map(empty);
-      const positions = Array.from({ length: prompt.length }, (_, t) => t);
       outputs.push(
         await this.run(
           new ort.Tensor('float32', prompt.embeds.subarray(0, prompt.length * hidden), [1, prompt.length, hidden]),
-          int64(positions, [1, prompt.length]),
+          this.promptPositions(prompt),
           false,
         ),
       );
@@ -113,7 +119,7 @@ export class OrtDecoderRunner implements DecoderRunner {
     this.padding = rows.map((row) => (this.side === 'left' ? width - row.length : 0));
     this.held = rows.map((row) => row.length);
     this.keyLength = width;
-    this.nextPosition = rows.map((row) => row.length);
+    this.nextPosition = rows.map((row) => row.positions?.next ?? row.length);
     if (rows.length === 1) {
       this.past = caches[0]!;
     } else {
@@ -143,10 +149,30 @@ export class OrtDecoderRunner implements DecoderRunner {
     const positions = this.nextPosition;
     this.nextPosition = positions.map((p) => p + 1);
     try {
-      return await this.run(embeds, int64(positions, [ids.length, 1]), true);
+      const axes = this.positionAxes;
+      const dims = axes === 3 ? [3, ids.length, 1] : [ids.length, 1];
+      return await this.run(embeds, int64(Array<number[]>(axes).fill(positions).flat(), dims), true);
     } finally {
       embeds.dispose();
     }
+  }
+
+  /** A prompt's position_ids, [1, length] or [3, 1, length]: its own M-RoPE positions, or 0 … length − 1. */
+  private promptPositions(prompt: RowSpec): Tensor {
+    const { length, positions } = prompt;
+    if (this.positionAxes === 1) {
+      if (positions)
+        throw new LensError(
+          'internal',
+          'A decoder row carries M-RoPE positions but the decoder takes one position per token; please report this.',
+        );
+      return int64(
+        Array.from({ length }, (_, t) => t),
+        [1, length],
+      );
+    }
+    const ids = positions?.ids ?? Int32Array.from({ length: 3 * length }, (_, i) => i % length);
+    return int64(ids, [3, 1, length]);
   }
 
   /** [batch, keys] written into a buffer reused across steps: 1 over each row's keys, 0 over its padding. */

@@ -48,6 +48,7 @@ const builders: {
       embeds: gatherTokens(s.image, tokens),
       count: tokens.length,
       record: false,
+      tokens,
     });
     return { choice: { method: 'damro', params }, mainRow: s.fullRow, contrastRow };
   },
@@ -86,6 +87,7 @@ const builders: {
       embeds: gatherTokens(s.image, kept),
       count: kept.length,
       record: false,
+      tokens: kept,
     });
     return { choice: { method: 'ablation', params }, mainRow };
   },

@@ -66,7 +66,8 @@ export function loadProcessor(modelId: string): Promise<Processor> {
 }
 
 // The model classes, for loading a model folder in Node tests and tools (model_type "llava", "llava_onevision",
-// "idefics3", "gemma3", "qwen2_vl"), and the auto classes whose mappings list every image-text family transformers.js runs.
+// "idefics3", "gemma3", "qwen2_vl"), and the auto classes whose mappings list every image-text family transformers.js
+// runs.
 export {
   AutoModelForImageTextToText,
   AutoModelForVision2Seq,

@@ -245,9 +245,14 @@ export function buildDecoderGraph(
   const bands = mropeSection && mropeBandMask(mropeSection, d);
   const gathered = (table: string) =>
     bands
-      ? g.op(rope, 'ReduceSum', [g.op(rope, 'Mul', [g.op(rope, 'Gather', [table, positions]), bands(g)]), g.constI64([0])], {
-          keepdims: { i: 0 },
-        })
+      ? g.op(
+          rope,
+          'ReduceSum',
+          [g.op(rope, 'Mul', [g.op(rope, 'Gather', [table, positions]), bands(g)]), g.constI64([0])],
+          {
+            keepdims: { i: 0 },
+          },
+        )
       : g.op(rope, 'Gather', [table, positions]);
   const table = (name: string, data: Float32Array) =>
     g.op(rope, 'Unsqueeze', [

@@ -108,4 +108,3 @@ export function tokenizerConfigJson(maxLength: number): unknown {
     chatTemplate: QWEN2VL_CHAT_TEMPLATE,
   });
 }
-

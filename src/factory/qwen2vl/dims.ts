@@ -39,4 +39,5 @@ export const towerLayers = (d: Qwen2VLDims): number => d.base.vision.layers - 1;
 /** Values per flattened patch: channels × temporal copies × patch × patch. */
 export const patchValues = (d: Qwen2VLDims): number => 3 * d.temporalPatchSize * d.patchSize ** 2;
 /** The largest patch-grid side the rotary tables cover. */
-export const maxPatchSide = (d: Qwen2VLDims): number => Math.floor(d.maxPixels / (d.patchSize * d.mergeSize) ** 2) * d.mergeSize;
+export const maxPatchSide = (d: Qwen2VLDims): number =>
+  Math.floor(d.maxPixels / (d.patchSize * d.mergeSize) ** 2) * d.mergeSize;

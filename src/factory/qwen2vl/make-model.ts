@@ -58,7 +58,10 @@ export function makeQwen2VLModel({
     ['tokenizer_config.json', jsonFile(tokenizerConfigJson(dims.base.text.maxPositions))],
     ['onnx/vision_encoder.onnx', buildVisionGraph(weights, tower, dims)],
     ['onnx/embed_tokens.onnx', buildEmbedGraph(weights)],
-    ['onnx/decoder_model_merged.onnx', buildDecoderGraph(weights, 'fp32', 'eager', { mropeSection: dims.mropeSection })],
+    [
+      'onnx/decoder_model_merged.onnx',
+      buildDecoderGraph(weights, 'fp32', 'eager', { mropeSection: dims.mropeSection }),
+    ],
   ]);
   return { files, weights, tower, dims };
 }

@@ -1,10 +1,10 @@
-// onnx/vision_encoder.onnx as Qwen2-VL exports it: pixel_values [patches, 3 · temporal · patch · patch] (the processor's
-// flattened patches, already in 2 × 2-merge order) and grid_thw [1, 3] → image_features [patches / 4, text hidden].
-// Patch embedding is one linear map of each flattened patch (the export's Conv3d with kernel = stride); the blocks are
-// pre-LayerNorm ViT blocks with full attention over the image and 2-D rotary positions (a patch's row drives the first
-// half of each head's frequency pairs, its column the second half), no CLS; the merger LayerNorms every patch, joins
-// each run of four consecutive patches (one 2 × 2 block) and projects them through a GELU MLP. The tower runs batched
-// as [1, patches, hidden] inside, so its attention is [1, heads, patches, patches].
+// onnx/vision_encoder.onnx as Qwen2-VL exports it: pixel_values [patches, 3 · temporal · patch · patch] (the
+// processor's flattened patches, already in 2 × 2-merge order) and grid_thw [1, 3] → image_features [patches / 4,
+// text hidden]. Patch embedding is one linear map of each flattened patch (the export's Conv3d with kernel = stride);
+// the blocks are pre-LayerNorm ViT blocks with full attention over the image and 2-D rotary positions (a patch's row
+// drives the first half of each head's frequency pairs, its column the second half), no CLS; the merger LayerNorms
+// every patch, joins each run of four consecutive patches (one 2 × 2 block) and projects them through a GELU MLP. The
+// tower runs batched as [1, patches, hidden] inside, so its attention is [1, heads, patches, patches].
 import { gelu, afterAttention, layerNorm } from '../llava/vision-graph';
 import { emitLinear } from '../llava/linear-node';
 import { headDim } from '../llava/dims';
@@ -50,7 +50,11 @@ function patchRowsCols(g: GraphBuilder, grid: string, m: number): { rows: string
       g.op(s, 'Reshape', [g.op(s, 'Range', [g.constI64([0], []), side(axis), g.constI64([1], [])]), g.constI64(shape)]),
       g.constI64([m], []),
     ]);
-  const inner = (shape: number[]) => g.constI64(Array.from({ length: m }, (_, i) => i), shape);
+  const inner = (shape: number[]) =>
+    g.constI64(
+      Array.from({ length: m }, (_, i) => i),
+      shape,
+    );
   // Merge order: (block row, block column, row in block, column in block).
   const row = g.op(s, 'Add', [blocks(1, [-1, 1, 1, 1]), inner([1, 1, m, 1])]);
   const col = g.op(s, 'Add', [blocks(2, [1, -1, 1, 1]), inner([1, 1, 1, m])]);
@@ -60,13 +64,21 @@ function patchRowsCols(g: GraphBuilder, grid: string, m: number): { rows: string
 }
 
 /** cos or sin of every patch's rotary angles, [1, 1, patches, d]. */
-function rotaryTable(g: GraphBuilder, d: Qwen2VLDims, f: (x: number) => number, name: string, at: { rows: string; cols: string }) {
+function rotaryTable(
+  g: GraphBuilder,
+  d: Qwen2VLDims,
+  f: (x: number) => number,
+  name: string,
+  at: { rows: string; cols: string },
+) {
   const s = `${TOWER}/rot_pos_emb`;
   const hd = headDim(d.base.vision.hidden, d.base.vision.heads);
   const side = maxPatchSide(d);
   const table = g.initializer(
     `${W}.rotary_pos_emb.${name}_cached`,
-    Float32Array.from({ length: side * hd }, (_, i) => f(visionRotaryAngle(Math.floor(i / hd), i % hd, hd, d.visionTheta))),
+    Float32Array.from({ length: side * hd }, (_, i) =>
+      f(visionRotaryAngle(Math.floor(i / hd), i % hd, hd, d.visionTheta)),
+    ),
     [side, hd],
   );
   const rowMask = g.constF(Array.from({ length: hd }, (_, e) => (followsRow(e, hd) ? 1 : 0)));
@@ -86,7 +98,15 @@ function rotate(g: GraphBuilder, scope: string, x: string, cos: string, sin: str
   return g.op(scope, 'Add', [g.op(scope, 'Mul', [x, cos]), g.op(scope, 'Mul', [rotated, sin])]);
 }
 
-function block(g: GraphBuilder, x: string, l: number, w: VisionLayerWeights, weights: LlavaWeights, cos: string, sin: string) {
+function block(
+  g: GraphBuilder,
+  x: string,
+  l: number,
+  w: VisionLayerWeights,
+  weights: LlavaWeights,
+  cos: string,
+  sin: string,
+) {
   const v = weights.dims.vision;
   const d = headDim(v.hidden, v.heads);
   const scope = `${TOWER}/blocks.${l}`;
@@ -121,13 +141,24 @@ export function buildVisionGraph(weights: LlavaWeights, tower: Qwen2VLVisionWeig
   const at = patchRowsCols(g, grid, m);
   const cos = rotaryTable(g, d, Math.cos, 'cos', at);
   const sin = rotaryTable(g, d, Math.sin, 'sin', at);
-  const embedded = emitLinear(g, `${TOWER}/patch_embed/proj`, pixels, tower.patchEmbed, `${W}.patch_embed.proj`, 'fp32');
+  const embedded = emitLinear(
+    g,
+    `${TOWER}/patch_embed/proj`,
+    pixels,
+    tower.patchEmbed,
+    `${W}.patch_embed.proj`,
+    'fp32',
+  );
   let x = g.op(`${TOWER}/patch_embed`, 'Unsqueeze', [embedded, g.constI64([0])]);
   weights.vision.layers.forEach((w, l) => (x = block(g, x, l, w, weights, cos, sin)));
   const merger = `${TOWER}/merger`;
   const normed = layerNorm(g, `${merger}/ln_q`, x, tower.lnQ, `${W}.merger.ln_q`, 1e-6);
   const joined = g.op(merger, 'Reshape', [normed, g.constI64([-1, m * m * v.hidden])]);
-  const hidden = gelu(g, `${merger}/mlp.1`, emitLinear(g, `${merger}/mlp.0`, joined, tower.mlp0, `${W}.merger.mlp.0`, 'fp32'));
+  const hidden = gelu(
+    g,
+    `${merger}/mlp.1`,
+    emitLinear(g, `${merger}/mlp.0`, joined, tower.mlp0, `${W}.merger.mlp.0`, 'fp32'),
+  );
   const out = emitLinear(g, `${merger}/mlp.2`, hidden, tower.mlp2, `${W}.merger.mlp.2`, 'fp32');
   g.node(merger, 'Identity', [out], { outputNames: ['image_features'] });
   g.output('image_features', DataType.FLOAT, ['num_image_tokens', d.base.text.hidden]);

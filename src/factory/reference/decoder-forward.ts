@@ -55,7 +55,13 @@ interface Shape {
 }
 
 /** [batch*seq, hidden] → [batch, heads, seq, d], rotated when tables are given. */
-function toHeads(x: Float64Array, s: Shape, input: DecoderReferenceInput, w: LlavaWeights, rotate: boolean): Float64Array {
+function toHeads(
+  x: Float64Array,
+  s: Shape,
+  input: DecoderReferenceInput,
+  w: LlavaWeights,
+  rotate: boolean,
+): Float64Array {
   const { batch, seq, heads, d, hidden } = s;
   const half = d / 2;
   const axes = input.mrope && mropeAxes(input.mrope.section, d);
