@@ -1,7 +1,8 @@
 // The real engine on the synthetic Qwen2-VL (flattened patches in 2 × 2-merge order with grid_thw, a tower without
-// CLS, a per-image token grid, M-RoPE position_ids [3, batch, seq]) in Node, against independent oracles:
-// transformers.js's own Qwen2VLForConditionalGeneration (generate() and its get_rope_index positions), the factory's
-// float64 references of the tower and the decoder, and the processor's own patches for an image twice as wide as tall.
+// CLS and without a batch axis, a per-image token grid, M-RoPE position_ids [3, batch, seq]) in Node, against
+// independent oracles: transformers.js's own Qwen2VLForConditionalGeneration (generate() and its get_rope_index
+// positions), the factory's float64 references of the tower and the decoder, and the processor's own patches for an
+// image twice as wide as tall.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -165,6 +166,26 @@ describe('engine on the tiny synthetic Qwen2-VL', () => {
     expect(scores).toHaveLength(30);
     scores.forEach((score, t) => expect(Math.abs(score - expected[t]!)).toBeLessThan(1e-6));
     expect(Math.max(...expected) - Math.min(...expected)).toBeGreaterThan(1e-4);
+  });
+
+  it('with the token-norm score, each token’s is the largest L2 norm of its 4 patches in the reference’s last block', async () => {
+    const { engine: normEngine, events: normEvents } = nodeEngine(join(root, modelId));
+    const loaded = await normEngine['model/load']({ modelId, dtype: 'fp32', noClsScorer: 'token-norm' });
+    expect(loaded.scorer).toMatchObject({ name: 'token-norm', faithful: false });
+    const run = await runToEnd(normEngine, normEvents, runParams({ captions: ['baseline'], maxNewTokens: 1 }));
+    const inputs = await processed();
+    const { lastHidden } = referenceQwen2VLVision(model.weights, model.tower, model.dims, inputs.pixel_values.data, {
+      rows: 10,
+      cols: 12,
+    });
+    const h = model.dims.base.vision.hidden;
+    const norms = Array.from({ length: 120 }, (_, p) => Math.hypot(...lastHidden.subarray(p * h, (p + 1) * h)));
+    const { scores } = outliersOf(run);
+    expect(scores).toHaveLength(30);
+    scores.forEach((score, t) => {
+      const expected = Math.max(...norms.slice(4 * t, 4 * t + 4));
+      expect(Math.abs(score - expected)).toBeLessThan(1e-4 * expected);
+    });
   });
 
   it('the image features equal the reference tower and merger', async () => {

@@ -362,7 +362,11 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
 
       const vision = await readOnnx(ctx, 'vision_encoder');
       const visionTapped = inModelFile(vision.file, () =>
-        tapVisionEncoder(vision.bytes, { layer: plan.scoreLayer, scorers: [scorer] }),
+        tapVisionEncoder(vision.bytes, {
+          layer: plan.scoreLayer,
+          scorers: [scorer],
+          ...(plan.perImage && { oneImage: true }),
+        }),
       );
       const embed = await readOnnx(ctx, 'embed_tokens');
       // Not tapped, but scanned all the same, so that a damaged file is refused by name rather than by ONNX Runtime.

@@ -3,8 +3,9 @@
 // text hidden]. Patch embedding is one linear map of each flattened patch (the export's Conv3d with kernel = stride);
 // the blocks are pre-LayerNorm ViT blocks with full attention over the image and 2-D rotary positions (a patch's row
 // drives the first half of each head's frequency pairs, its column the second half), no CLS; the merger LayerNorms
-// every patch, joins each run of four consecutive patches (one 2 × 2 block) and projects them through a GELU MLP. The
-// tower runs batched as [1, patches, hidden] inside, so its attention is [1, heads, patches, patches].
+// every patch, joins each run of four consecutive patches (one 2 × 2 block) and projects them through a GELU MLP. As in
+// Hugging Face's eager Qwen2-VL vision attention the export was traced from, the tower keeps no batch axis: hidden
+// states [patches, hidden], attention probabilities [heads, patches, patches].
 import { gelu, afterAttention, layerNorm } from '../llava/vision-graph';
 import { emitLinear } from '../llava/linear-node';
 import { headDim } from '../llava/dims';
@@ -63,7 +64,7 @@ function patchRowsCols(g: GraphBuilder, grid: string, m: number): { rows: string
   return { rows: flat(g.op(s, 'Add', [row, zero(col)])), cols: flat(g.op(s, 'Add', [col, zero(row)])) };
 }
 
-/** cos or sin of every patch's rotary angles, [1, 1, patches, d]. */
+/** cos or sin of every patch's rotary angles, [1, patches, d]. */
 function rotaryTable(
   g: GraphBuilder,
   d: Qwen2VLDims,
@@ -87,13 +88,13 @@ function rotaryTable(
     g.op(s, 'Mul', [g.op(s, 'Gather', [table, at.rows]), rowMask]),
     g.op(s, 'Mul', [g.op(s, 'Gather', [table, at.cols]), colMask]),
   ]);
-  return g.op(s, 'Unsqueeze', [both, g.constI64([0, 1])]);
+  return g.op(s, 'Unsqueeze', [both, g.constI64([0])]);
 }
 
 function rotate(g: GraphBuilder, scope: string, x: string, cos: string, sin: string, dim: number): string {
   const half = dim / 2;
   const slice = (start: number, end: number) =>
-    g.op(scope, 'Slice', [x, g.constI64([start]), g.constI64([end]), g.constI64([3])]);
+    g.op(scope, 'Slice', [x, g.constI64([start]), g.constI64([end]), g.constI64([-1])]);
   const rotated = g.op(scope, 'Concat', [g.op(scope, 'Neg', [slice(half, dim)]), slice(0, half)], { axis: { i: -1 } });
   return g.op(scope, 'Add', [g.op(scope, 'Mul', [x, cos]), g.op(scope, 'Mul', [rotated, sin])]);
 }
@@ -114,20 +115,20 @@ function block(
   const attn = `${scope}/attn`;
   const normed = layerNorm(g, `${scope}/norm1`, x, w.layerNorm1, `${name}.norm1`, v.layerNormEps);
   const heads = (y: string) =>
-    g.op(attn, 'Transpose', [g.op(attn, 'Reshape', [y, g.constI64([0, -1, v.heads, d])])], {
-      perm: { ints: [0, 2, 1, 3] },
+    g.op(attn, 'Transpose', [g.op(attn, 'Reshape', [y, g.constI64([-1, v.heads, d])])], {
+      perm: { ints: [1, 0, 2] },
     });
   const q = rotate(g, attn, heads(emitLinear(g, `${attn}/q`, normed, w.q, `${name}.attn.q`, 'fp32')), cos, sin, d);
   const k = rotate(g, attn, heads(emitLinear(g, `${attn}/k`, normed, w.k, `${name}.attn.k`, 'fp32')), cos, sin, d);
   const val = heads(emitLinear(g, `${attn}/v`, normed, w.v, `${name}.attn.v`, 'fp32'));
   const scores = g.op(attn, 'Mul', [
-    g.op(attn, 'MatMul', [q, g.op(attn, 'Transpose', [k], { perm: { ints: [0, 1, 3, 2] } })]),
+    g.op(attn, 'MatMul', [q, g.op(attn, 'Transpose', [k], { perm: { ints: [0, 2, 1] } })]),
     g.constF([1 / Math.sqrt(d)], []),
   ]);
   const probs = g.op(attn, 'Softmax', [scores], { axis: { i: -1 } });
   const context = g.op(attn, 'Reshape', [
-    g.op(attn, 'Transpose', [g.op(attn, 'MatMul', [probs, val])], { perm: { ints: [0, 2, 1, 3] } }),
-    g.constI64([0, -1, v.hidden]),
+    g.op(attn, 'Transpose', [g.op(attn, 'MatMul', [probs, val])], { perm: { ints: [1, 0, 2] } }),
+    g.constI64([-1, v.hidden]),
   ]);
   return afterAttention(g, scope, name, x, context, w, v.layerNormEps, 'fp32');
 }
@@ -149,7 +150,7 @@ export function buildVisionGraph(weights: LlavaWeights, tower: Qwen2VLVisionWeig
     `${W}.patch_embed.proj`,
     'fp32',
   );
-  let x = g.op(`${TOWER}/patch_embed`, 'Unsqueeze', [embedded, g.constI64([0])]);
+  let x = embedded;
   weights.vision.layers.forEach((w, l) => (x = block(g, x, l, w, weights, cos, sin)));
   const merger = `${TOWER}/merger`;
   const normed = layerNorm(g, `${merger}/ln_q`, x, tower.lnQ, `${W}.merger.ln_q`, 1e-6);

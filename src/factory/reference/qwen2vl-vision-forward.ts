@@ -10,6 +10,8 @@ import { addInPlace, erf, layerNorm, linear, map, sigmoid, softmaxInPlace } from
 export interface Qwen2VLVisionReference {
   /** Per block: attention probabilities [heads, patches, patches]. */
   readonly attention: Float64Array[];
+  /** The last block's output hidden states [patches, hidden], which the merger reads. */
+  readonly lastHidden: Float64Array;
   /** [patches / merge², text hidden] */
   readonly imageFeatures: Float64Array;
 }
@@ -95,5 +97,5 @@ export function referenceQwen2VLVision(
   // Each run of merge² patches, LayerNormed, side by side is one token's input.
   const joined = layerNorm(x, n, tower.lnQ, 1e-6);
   const hidden = map(linear(joined, tokens, tower.mlp0), (z) => 0.5 * z * (1 + erf(z / Math.SQRT2)));
-  return { attention, imageFeatures: linear(hidden, tokens, tower.mlp2) };
+  return { attention, lastHidden: x, imageFeatures: linear(hidden, tokens, tower.mlp2) };
 }
