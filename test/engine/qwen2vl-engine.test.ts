@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADAPTED_SCORE_NOTICE } from '../../src/core/models/catalog';
+import { METHODS } from '../../src/core/methods/registry';
 import { patchRectInImage } from '../../src/core/geometry/patches';
 import type { PatchIndex } from '../../src/core/geometry/spaces';
 import { mropePositions } from '../../src/engine/adapters/qwen2vl';
@@ -20,7 +21,7 @@ import { QWEN2VL_IDS } from '../../src/factory/qwen2vl/vocabulary';
 import { referenceDecoder, referenceEmbed } from '../../src/factory/reference/decoder-forward';
 import { referenceQwen2VLVision } from '../../src/factory/reference/qwen2vl-vision-forward';
 import { writeModelFolder } from '../../src/factory/write-folder';
-import type { ModelInfo, WorkerEvent } from '../../src/protocol/messages';
+import type { ComparedMethod, ModelInfo, WorkerEvent } from '../../src/protocol/messages';
 import { processorPlanFor } from '../../src/state/derive';
 import {
   CAPTION_PROMPT,
@@ -272,6 +273,25 @@ describe('engine on the tiny synthetic Qwen2-VL', () => {
     } finally {
       await loaded.dispose();
     }
+  });
+
+  it('compared methods run with their rows’ positions: at zero strength each equals the baseline, DAMRO the caption', async () => {
+    const damro = { alpha: 1, beta: 0.1, k: 3 };
+    const methods: ComparedMethod[] = [
+      { method: 'vcd', params: { ...METHODS.vcd.defaults, alpha: 0 } },
+      { method: 'm3id', params: { ...METHODS.m3id.defaults, lambda: 0 } },
+      { method: 'avisc', params: { ...METHODS.avisc.defaults, alpha: 0 } },
+      { method: 'damro', params: { ...METHODS.damro.defaults, ...damro } },
+      { method: 'ablation', params: { k: 3 } },
+    ];
+    const run = await runToEnd(engine, events, runParams({ damro, methods }));
+    const methodTokens = (method: string) =>
+      run.flatMap((e) => (e.type === 'run/method-token' && e.method === method ? [e.tokenId] : []));
+    const baseline = tokensOf(run, 'baseline');
+    for (const method of ['vcd', 'm3id', 'avisc']) expect(methodTokens(method), method).toEqual(baseline);
+    // The compared DAMRO builds its outlier row through the same path as the caption's.
+    expect(methodTokens('damro')).toEqual(tokensOf(run, 'damro'));
+    expect(methodTokens('ablation').length).toBeGreaterThan(0);
   });
 
   it('on a 128 × 64 image the token grid is the processor’s 4 × 8, and each token covers its own 16 × 16 px', async () => {
