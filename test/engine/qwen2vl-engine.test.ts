@@ -73,13 +73,16 @@ async function processed() {
 
 /** transformers.js's own M-RoPE positions for the processed prompt, [3][seq]. */
 async function transformersPositions(inputs: Awaited<ReturnType<typeof processed>>): Promise<number[][]> {
-  const reference = await Qwen2VLForConditionalGeneration.from_pretrained(modelId);
+  // from_pretrained is typed as the base class; the instance is Qwen2VLForConditionalGeneration.
+  const reference = (await Qwen2VLForConditionalGeneration.from_pretrained(
+    modelId,
+  )) as unknown as Qwen2VLForConditionalGeneration;
   const [positions] = reference.get_rope_index(
-    inputs.input_ids,
-    inputs.image_grid_thw,
-    null,
-    inputs.attention_mask,
-  ) as [Tensorish];
+    inputs.input_ids as never,
+    inputs.image_grid_thw as never,
+    null as never,
+    inputs.attention_mask as never,
+  );
   await reference.dispose();
   return (positions.tolist() as bigint[][][]).map((axis) => axis[0]!.map(Number));
 }
