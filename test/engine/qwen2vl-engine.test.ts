@@ -89,7 +89,12 @@ async function transformersPositions(inputs: Awaited<ReturnType<typeof processed
 
 describe('engine on the tiny synthetic Qwen2-VL', () => {
   it('loads as qwen2_vl with the adapted score; the model grid is a square image’s at max_pixels (6 × 6)', () => {
-    expect(info).toMatchObject({ family: 'qwen2_vl', tokenGrid: { rows: 6, cols: 6 }, synthetic: true });
+    expect(info).toMatchObject({
+      family: 'qwen2_vl',
+      tokenGrid: { rows: 6, cols: 6 },
+      gridPerImage: true,
+      synthetic: true,
+    });
     expect(info.decoder).toMatchObject({ layers: 2, heads: 4 });
     expect(info.scorer).toMatchObject({ name: 'mean-received-attention', faithful: false });
     expect(info.scorer.label.startsWith(ADAPTED_SCORE_NOTICE)).toBe(true);

@@ -448,6 +448,7 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
         family: spec.family,
         processor: plan.processorGeometry,
         tokenGrid: plan.tokenGrid,
+        ...(plan.perImage && { gridPerImage: true as const }),
         scorer: { name: scorer, faithful: OUTLIER_SCORERS[scorer].faithful, label: OUTLIER_SCORERS[scorer].label },
         decoder: {
           layers: text.layers,
