@@ -10,10 +10,9 @@ export interface UnsupportedFamily {
   readonly reason: string;
 }
 
-const MROPE =
-  'its decoder places tokens with multimodal rotary positions (M-RoPE: position ids of shape [3, batch, sequence], image tokens at their time, row and column), while DAMRO Lens feeds one position per token';
-const PER_IMAGE_GRID =
-  'its processor sizes the token grid to each image’s aspect ratio (image_grid_thw) and passes the tower a flat list of patches in 2×2-merge order, while DAMRO Lens needs one token grid per model';
+// M-RoPE and per-image grids are read as Qwen2-VL exports them (qwen2vl.ts); the families below differ beyond that.
+const QWEN2VL_ONLY =
+  'DAMRO Lens reads multimodal rotary positions (M-RoPE) and per-image token grids only as Qwen2-VL exports them';
 const PIXTRAL =
   'its Pixtral tower sizes the token grid to each image’s aspect ratio, and the processor ends every row of image tokens with [IMG_BREAK] (the last with [IMG_END]), so the image tokens are not the one contiguous span that the outlier branch and the overlays cut and map';
 const GATED_DELTANET =
@@ -35,28 +34,25 @@ export const UNSUPPORTED_FAMILIES: Readonly<Record<string, UnsupportedFamily>> =
   },
   qwen2_5_vl: {
     name: 'Qwen2.5-VL',
-    reason: `${MROPE}; ${PER_IMAGE_GRID}; and all but four of its tower layers attend only within 8×8-patch windows (the tower reorders its tokens by window), so only those four layers’ attention spans the whole image.`,
+    reason: `all but four of its tower layers attend only within 8×8-patch windows and the tower reorders its tokens by window, so the outlier score would have to be read at one of those four full-attention layers and mapped back from window order; ${QWEN2VL_ONLY}, whose tower has no windows.`,
   },
-  qwen3_vl: { name: 'Qwen3-VL', reason: `${MROPE}; and ${PER_IMAGE_GRID}.` },
+  qwen3_vl: {
+    name: 'Qwen3-VL',
+    reason: `its decoder interleaves the M-RoPE axes (mrope_interleaved) and its tower adds DeepStack features from intermediate layers; ${QWEN2VL_ONLY}, and this family's export has not been checked against that reading.`,
+  },
   qwen3_vl_moe: {
     name: 'Qwen3-VL MoE',
-    reason: `${MROPE}; ${PER_IMAGE_GRID}; and its mixture-of-experts decoders (30B parameters and up) do not fit a browser.`,
+    reason: `its mixture-of-experts decoders (30B parameters and up) do not fit a browser; and it is read no more than Qwen3-VL (interleaved M-RoPE, DeepStack features).`,
   },
-  qwen3_5: {
-    name: 'Qwen3.5',
-    reason: `${GATED_DELTANET}; and ${MROPE}.`,
-  },
-  qwen3_5_moe: {
-    name: 'Qwen3.5 MoE',
-    reason: `${GATED_DELTANET}; and ${MROPE}.`,
-  },
+  qwen3_5: { name: 'Qwen3.5', reason: `${GATED_DELTANET}.` },
+  qwen3_5_moe: { name: 'Qwen3.5 MoE', reason: `${GATED_DELTANET}.` },
   lfm2_vl: {
     name: 'LFM2-VL',
     reason: `${HYBRID_CONV('LFM2')}; and its SigLIP2 NaFlex tower takes each image at its own aspect ratio, tiled, with padded patches masked (pixel_attention_mask, spatial_shapes).`,
   },
   lfm3_vl: {
     name: 'LFM3-VL',
-    reason: `${HYBRID_CONV('LFM3')}; and ${PER_IMAGE_GRID}.`,
+    reason: `${HYBRID_CONV('LFM3')}.`,
   },
   paligemma: {
     name: 'PaliGemma',
@@ -85,7 +81,7 @@ export const UNSUPPORTED_FAMILIES: Readonly<Record<string, UnsupportedFamily>> =
   },
   glm_ocr: {
     name: 'GLM-OCR',
-    reason: `${MROPE}; ${PER_IMAGE_GRID}; and it is trained to transcribe documents, not to describe images.`,
+    reason: `its tower (Qwen2.5-VL's, with its own vision positions) differs from Qwen2-VL's, and ${QWEN2VL_ONLY}; and it is trained to transcribe documents, not to describe images.`,
   },
   'vision-encoder-decoder': {
     name: 'VisionEncoderDecoder',
