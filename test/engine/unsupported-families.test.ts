@@ -49,16 +49,6 @@ const CASES: readonly [modelType: string, config: Record<string, unknown>, famil
     'cross-attention',
   ],
   [
-    'qwen2_5_vl',
-    {
-      architectures: ['Qwen2_5_VLForConditionalGeneration'],
-      text_config: text('qwen2_5_vl_text', { rope_scaling: { type: 'mrope', mrope_section: [16, 24, 24] } }),
-      vision_config: vision('qwen2_5_vl', { window_size: 112, fullatt_block_indexes: [7, 15, 23, 31] }),
-    },
-    'Qwen2.5-VL',
-    '8×8-patch windows',
-  ],
-  [
     'qwen3_vl',
     {
       architectures: ['Qwen3VLForConditionalGeneration'],

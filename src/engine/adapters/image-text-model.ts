@@ -60,8 +60,8 @@ export interface FamilyPlan {
   readonly visionInputs: readonly string[];
   /** The vision encoder's inputs for one image. */
   preprocess(image: RawImage): Promise<Record<string, OrtTensor>>;
-  /** One outlier score per LLM image token from the tap's per-patch scores. */
-  tokenScores(patchScores: Float32Array): Float32Array;
+  /** One outlier score per LLM image token from the tap's per-patch scores (and the image's grid, where it has one). */
+  tokenScores(patchScores: Float32Array, grid?: Grid): Float32Array;
   /** The chat-templated prompt as token ids, with its image placeholders located. */
   promptIds(text: string, imageTokens: number): PromptIds;
 }
@@ -216,7 +216,7 @@ class ImageTextModel implements LoadedModel {
       const hidden = features.dims[features.dims.length - 1]!;
       const imageTokens = features.data.length / hidden;
       const patchScores = readVisionScores(this.visionTap, outputs)[this.scorer];
-      const scores = patchScores && this.plan.tokenScores(patchScores);
+      const scores = patchScores && this.plan.tokenScores(patchScores, grid);
       if (!scores || scores.length !== imageTokens) {
         throw new LensError(
           'attention-unavailable',

@@ -12,7 +12,7 @@ import { LensError } from '../../protocol/errors';
 import type { Grid } from '../../protocol/messages';
 import { tensor } from '../runtime/sessions';
 import { field, isInt, isObject, parseTextConfig, type Json } from './config-fields';
-import { imageTextAdapter, type FamilyPlan, type PromptIds } from './image-text-model';
+import { imageTextAdapter, type FamilyPlan, type FamilySpec, type PromptIds } from './image-text-model';
 
 /** Qwen2VLProcessor's placeholder, repeated once per image token. */
 const IMAGE_PAD = '<|image_pad|>';
@@ -37,11 +37,43 @@ export function mropePositions({ ids, start, count }: PromptIds, grid: Grid, tok
   return { ids: positions, next: textFrom + after };
 }
 
-export const qwen2vlAdapter = imageTextAdapter({
-  family: 'qwen2_vl',
+/**
+ * Qwen2.5-VL's window order: windows of `ws` × `ws` tokens, row of windows by row of windows, each read row by row;
+ * the token (raster index on the grid) at each place.
+ */
+export function windowOrder(grid: Grid, ws: number): number[] {
+  const order: number[] = [];
+  for (let top = 0; top < grid.rows; top += ws)
+    for (let left = 0; left < grid.cols; left += ws)
+      for (let r = top; r < Math.min(top + ws, grid.rows); r++)
+        for (let c = left; c < Math.min(left + ws, grid.cols); c++) order.push(r * grid.cols + c);
+  return order;
+}
+
+/** Qwen2.5-VL's windowed tower: window side in tokens and the blocks with full attention. */
+interface Windows {
+  readonly tokens: number;
+  readonly fullBlocks: readonly number[];
+}
+
+function windowsOf(vision: Json, patchSize: number, merge: number, where: string): Windows {
+  const size = field(vision, 'window_size', 'vision_config.', isInt, where);
+  const full = vision.fullatt_block_indexes;
+  const tokens = size / (patchSize * merge);
+  if (!Number.isInteger(tokens) || !Array.isArray(full) || full.length === 0 || !full.every(isInt)) {
+    throw new LensError(
+      'unsupported-model',
+      `config.json's vision_config.window_size (${size}) is not a whole number of ${patchSize * merge}-pixel tokens, or its fullatt_block_indexes (${JSON.stringify(full)}) name no full-attention block; ${where} export is not understood.`,
+    );
+  }
+  return { tokens, fullBlocks: full };
+}
+
+const spec = (family: 'qwen2_vl' | 'qwen2_5_vl'): FamilySpec => ({
+  family,
   plan(rawConfig, generation, processor): FamilyPlan {
     const json = rawConfig as Json;
-    const where = 'this qwen2_vl';
+    const where = `this ${family}`;
     const vision = field(json, 'vision_config', '', isObject, where);
     const layers = field(vision, 'depth', 'vision_config.', isInt, where);
     const merge = field(vision, 'spatial_merge_size', 'vision_config.', isInt, where);
@@ -53,16 +85,20 @@ export const qwen2vlAdapter = imageTextAdapter({
     if (!(factor > 0) || !(maxPixels >= factor * factor)) {
       throw new LensError(
         'unsupported-model',
-        `preprocessor_config.json's patch_size (${pixels.patch_size}) and max_pixels (${pixels.max_pixels}) do not describe a Qwen2-VL patch grid; this qwen2_vl export is not understood.`,
+        `preprocessor_config.json's patch_size (${pixels.patch_size}) and max_pixels (${pixels.max_pixels}) do not describe a Qwen2-VL patch grid; ${where} export is not understood.`,
       );
     }
+    const windows = family === 'qwen2_5_vl' ? windowsOf(vision, pixels.patch_size!, merge, where) : undefined;
+    // Qwen2.5-VL exports name the grid input image_grid_thw (transformers.js's image_grid_thw_name).
+    const gridInput = family === 'qwen2_5_vl' ? 'image_grid_thw' : 'grid_thw';
     // The grid of a square image at max_pixels; each image gets its own (perImage.grid).
     const side = Math.floor(Math.sqrt(maxPixels) / factor);
     const tokenizer = processor.tokenizer!;
     return {
       // The language model's shape sits at the top level of a qwen2_vl config.json.
       text: parseTextConfig({ ...json, text_config: json.text_config ?? json }, generation, where),
-      scoreLayer: layers - 1,
+      // Qwen2-VL: the last block, which the merger reads. Qwen2.5-VL: the last block whose attention spans the image.
+      scoreLayer: windows ? Math.max(...windows.fullBlocks) : layers - 1,
       hasCls: false,
       tokenGrid: { rows: side, cols: side },
       // The whole image is resized (aspect kept up to rounding) and covered by its grid: a stretch onto it.
@@ -71,7 +107,7 @@ export const qwen2vlAdapter = imageTextAdapter({
         crop: { height: side * factor, width: side * factor },
         resize: 'stretch',
       },
-      visionInputs: ['pixel_values', 'grid_thw'],
+      visionInputs: ['pixel_values', gridInput],
       async preprocess(input) {
         const out = (await imageProcessor(input)) as Record<
           'pixel_values' | 'image_grid_thw',
@@ -80,25 +116,33 @@ export const qwen2vlAdapter = imageTextAdapter({
         const { pixel_values: values, image_grid_thw: grid } = out;
         return {
           pixel_values: tensor('float32', values.data as Float32Array, values.dims),
-          grid_thw: tensor('int64', grid.data as BigInt64Array, grid.dims),
+          [gridInput]: tensor('int64', grid.data as BigInt64Array, grid.dims),
         };
       },
       perImage: {
         grid(feeds) {
-          const [t, h, w] = Array.from(feeds.grid_thw!.data as BigInt64Array, Number);
+          const [t, h, w] = Array.from(feeds[gridInput]!.data as BigInt64Array, Number);
           if (t !== 1 || h! % merge !== 0 || w! % merge !== 0)
             throw new LensError(
               'unsupported-model',
-              `The image processor gave a ${t} × ${h} × ${w} patch grid, not one frame of ${merge} × ${merge} blocks; this qwen2_vl export is not understood.`,
+              `The image processor gave a ${t} × ${h} × ${w} patch grid, not one frame of ${merge} × ${merge} blocks; ${where} export is not understood.`,
             );
           return { rows: h! / merge, cols: w! / merge };
         },
         positions: mropePositions,
       },
-      tokenScores(patchScores) {
+      tokenScores(patchScores, grid) {
         const block = merge * merge;
         const out = new Float32Array(patchScores.length / block);
-        for (let t = 0; t < out.length; t++) out[t] = Math.max(...patchScores.subarray(t * block, (t + 1) * block));
+        // A windowed tower holds its tokens in window order: place k holds token order[k].
+        const order = windows && grid ? windowOrder(grid, windows.tokens) : undefined;
+        if (windows && order?.length !== out.length)
+          throw new LensError(
+            'attention-unavailable',
+            `The vision tap gave ${out.length} token scores for a grid of ${order?.length ?? 'unknown'} tokens; ${where} export's vision layout is not supported.`,
+          );
+        for (let k = 0; k < out.length; k++)
+          out[order?.[k] ?? k] = Math.max(...patchScores.subarray(k * block, (k + 1) * block));
         return out;
       },
       promptIds(text, imageTokens) {
@@ -114,7 +158,7 @@ export const qwen2vlAdapter = imageTextAdapter({
         if (start < 0 || count !== imageTokens || ids.slice(start, start + count).some((id) => id !== imageTokenId)) {
           throw new LensError(
             'unsupported-model',
-            `The tokenizer did not keep ${imageTokens} consecutive ${IMAGE_PAD} tokens (id ${imageTokenId}); this qwen2_vl export's tokenizer is not understood.`,
+            `The tokenizer did not keep ${imageTokens} consecutive ${IMAGE_PAD} tokens (id ${imageTokenId}); ${where} export's tokenizer is not understood.`,
           );
         }
         return { ids, start, count };
@@ -122,3 +166,7 @@ export const qwen2vlAdapter = imageTextAdapter({
     };
   },
 });
+
+export const qwen2vlAdapter = imageTextAdapter(spec('qwen2_vl'));
+/** Qwen2.5-VL: as Qwen2-VL, with a windowed tower (scored at its last full-attention block) and image_grid_thw. */
+export const qwen25vlAdapter = imageTextAdapter(spec('qwen2_5_vl'));

@@ -2,7 +2,7 @@ import type { ModelAdapter } from './adapter';
 import { gemma3Adapter } from './gemma3';
 import { idefics3Adapter, smolvlmAdapter } from './idefics3';
 import { llavaAdapter, llavaOnevisionAdapter } from './llava';
-import { qwen2vlAdapter } from './qwen2vl';
+import { qwen25vlAdapter, qwen2vlAdapter } from './qwen2vl';
 
 /** Model families by config.json `model_type`; one small adapter file each. The rest are refused by name with their
  * reason (unsupported-families.ts). */
@@ -13,4 +13,5 @@ export const ADAPTERS: Readonly<Record<string, ModelAdapter>> = {
   smolvlm: smolvlmAdapter,
   gemma3: gemma3Adapter,
   qwen2_vl: qwen2vlAdapter,
+  qwen2_5_vl: qwen25vlAdapter,
 };

@@ -32,10 +32,6 @@ export const UNSUPPORTED_FAMILIES: Readonly<Record<string, UnsupportedFamily>> =
     reason:
       'it is an encoder–decoder model: the image tokens enter a text encoder together with the task prompt, and the decoder reaches them only through cross-attention to the mixed encoder states, so there is no decoder attention to image tokens to tap and no image span to cut down to the outliers.',
   },
-  qwen2_5_vl: {
-    name: 'Qwen2.5-VL',
-    reason: `all but four of its tower layers attend only within 8×8-patch windows and the tower reorders its tokens by window, so the outlier score would have to be read at one of those four full-attention layers and mapped back from window order; ${QWEN2VL_ONLY}, whose tower has no windows.`,
-  },
   qwen3_vl: {
     name: 'Qwen3-VL',
     reason: `its decoder interleaves the M-RoPE axes (mrope_interleaved) and its tower adds DeepStack features from intermediate layers; ${QWEN2VL_ONLY}, and this family's export has not been checked against that reading.`,

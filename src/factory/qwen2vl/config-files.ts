@@ -48,6 +48,59 @@ export function configJson(d: Qwen2VLDims, seed: number): unknown {
   };
 }
 
+/**
+ * Qwen2.5-VL's config.json (model_type "qwen2_5_vl"): transformers.js normalises it from text_config; the tower's
+ * width is vision_config.hidden_size, the merger's out_hidden_size, and window_size (pixels) with
+ * fullatt_block_indexes describe its windows.
+ */
+export function qwen25vlConfigJson(d: Qwen2VLDims, seed: number): unknown {
+  const { vision: v, text: t } = d.base;
+  const qwen2 = configJson(d, seed) as Record<string, unknown>;
+  const text = Object.fromEntries(
+    [
+      'hidden_size',
+      'intermediate_size',
+      'num_attention_heads',
+      'num_key_value_heads',
+      'num_hidden_layers',
+      'max_position_embeddings',
+      'rms_norm_eps',
+      'rope_theta',
+      'rope_scaling',
+      'vocab_size',
+      'hidden_act',
+      'bos_token_id',
+      'eos_token_id',
+    ].map((key) => [key, qwen2[key]]),
+  );
+  return {
+    architectures: ['Qwen2_5_VLForConditionalGeneration'],
+    model_type: 'qwen2_5_vl',
+    tie_word_embeddings: false,
+    image_token_id: qwen2.image_token_id,
+    video_token_id: qwen2.video_token_id,
+    vision_start_token_id: qwen2.vision_start_token_id,
+    vision_end_token_id: qwen2.vision_end_token_id,
+    text_config: { ...text, model_type: 'qwen2_5_vl_text' },
+    vision_config: {
+      depth: towerLayers(d),
+      hidden_size: v.hidden,
+      out_hidden_size: t.hidden,
+      intermediate_size: v.intermediate,
+      hidden_act: 'silu',
+      num_heads: v.heads,
+      in_chans: 3,
+      patch_size: d.patchSize,
+      spatial_merge_size: d.mergeSize,
+      temporal_patch_size: d.temporalPatchSize,
+      window_size: (d.windows?.tokens ?? 1) * d.mergeSize * d.patchSize,
+      fullatt_block_indexes: [...(d.windows?.fullBlocks ?? [])],
+    },
+    'transformers.js_config': { dtype: 'fp32' },
+    damro_lens_synthetic: { size: 'tiny', seed, notice: SYNTHETIC_NOTICE },
+  };
+}
+
 export function generationConfigJson(): unknown {
   return {
     bos_token_id: QWEN2VL_IDS.endOfText,
@@ -57,9 +110,12 @@ export function generationConfigJson(): unknown {
   };
 }
 
+/** Both families' processors: Qwen2.5-VL names its own processor class around the same image processor. */
+const processorClass = (d: Qwen2VLDims) => (d.windows ? 'Qwen2_5_VLProcessor' : 'Qwen2VLProcessor');
+
 export function preprocessorConfigJson(d: Qwen2VLDims): unknown {
   return {
-    processor_class: 'Qwen2VLProcessor',
+    processor_class: processorClass(d),
     image_processor_type: 'Qwen2VLImageProcessor',
     do_convert_rgb: true,
     do_resize: true,
@@ -94,9 +150,9 @@ export const QWEN2VL_CHAT_TEMPLATE =
 // Qwen2's tokenizer adds nothing around the text: the chat template writes every special token.
 export const tokenizerJson = (): unknown => wordLevelTokenizerJson(QWEN2VL_VOCABULARY, Object.values(S), S.unk, null);
 
-export function tokenizerConfigJson(maxLength: number): unknown {
+export function tokenizerConfigJson(d: Qwen2VLDims): unknown {
   return tokenizerConfig({
-    processorClass: 'Qwen2VLProcessor',
+    processorClass: processorClass(d),
     vocabulary: QWEN2VL_VOCABULARY,
     specials: Object.values(S),
     bos: S.endOfText,
@@ -104,7 +160,7 @@ export function tokenizerConfigJson(maxLength: number): unknown {
     unk: S.unk,
     pad: S.endOfText,
     addBosToken: false,
-    maxLength,
+    maxLength: d.base.text.maxPositions,
     chatTemplate: QWEN2VL_CHAT_TEMPLATE,
   });
 }

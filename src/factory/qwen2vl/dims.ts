@@ -17,6 +17,13 @@ export interface Qwen2VLDims {
   readonly mropeSection: readonly [number, number, number];
   /** The vision rotary's base. */
   readonly visionTheta: number;
+  /** vision_encoder's grid input: grid_thw (Qwen2-VL) or image_grid_thw (Qwen2.5-VL). */
+  readonly gridInput: 'grid_thw' | 'image_grid_thw';
+  /**
+   * Qwen2.5-VL's windowed tower: blocks not in `fullBlocks` attend only within windows of `tokens` × `tokens` image
+   * tokens, and the tower runs on the tokens reordered window by window.
+   */
+  readonly windows?: { readonly tokens: number; readonly fullBlocks: readonly number[] };
 }
 
 export const QWEN2VL_TINY: Qwen2VLDims = {
@@ -32,6 +39,15 @@ export const QWEN2VL_TINY: Qwen2VLDims = {
   maxPixels: 48 * 48,
   mropeSection: [2, 3, 3],
   visionTheta: 10000,
+  gridInput: 'grid_thw',
+};
+
+/** Qwen2.5-VL: three tower blocks, the middle one with full attention, the others in 2 × 2-token windows. */
+export const QWEN25VL_TINY: Qwen2VLDims = {
+  ...QWEN2VL_TINY,
+  base: { ...QWEN2VL_TINY.base, vision: { ...QWEN2VL_TINY.base.vision, layers: 4 } },
+  gridInput: 'image_grid_thw',
+  windows: { tokens: 2, fullBlocks: [1] },
 };
 
 /** Encoder layers in config.json: all of them run, the merger reads the last. */

@@ -1,6 +1,6 @@
-// The model folder transformers.js loads for `model_type: "qwen2_vl"`, as in-memory files: the synthetic llava's
-// weight generator for the tower's blocks and the decoder, a vision_encoder laid out as Qwen2-VL exports it
-// (vision-graph.ts) and the decoder with M-RoPE position_ids [3, batch, sequence].
+// The model folder transformers.js loads for `model_type: "qwen2_vl"` (or, with windows, "qwen2_5_vl"), as in-memory
+// files: the synthetic llava's weight generator for the tower's blocks and the decoder, a vision_encoder laid out as
+// the family exports it (vision-graph.ts) and the decoder with M-RoPE position_ids [3, batch, sequence].
 import { buildDecoderGraph } from '../llava/decoder-graph';
 import { buildEmbedGraph } from '../llava/embed-graph';
 import { makeWeights, type LlavaWeights } from '../llava/weights';
@@ -10,6 +10,7 @@ import {
   configJson,
   generationConfigJson,
   preprocessorConfigJson,
+  qwen25vlConfigJson,
   tokenizerConfigJson,
   tokenizerJson,
 } from './config-files';
@@ -51,11 +52,11 @@ export function makeQwen2VLModel({
   const weights = makeWeights(dims.base, seed);
   const tower = makeTower(dims, seed);
   const files = new Map<string, Uint8Array>([
-    ['config.json', jsonFile(configJson(dims, seed))],
+    ['config.json', jsonFile(dims.windows ? qwen25vlConfigJson(dims, seed) : configJson(dims, seed))],
     ['generation_config.json', jsonFile(generationConfigJson())],
     ['preprocessor_config.json', jsonFile(preprocessorConfigJson(dims))],
     ['tokenizer.json', jsonFile(tokenizerJson())],
-    ['tokenizer_config.json', jsonFile(tokenizerConfigJson(dims.base.text.maxPositions))],
+    ['tokenizer_config.json', jsonFile(tokenizerConfigJson(dims))],
     ['onnx/vision_encoder.onnx', buildVisionGraph(weights, tower, dims)],
     ['onnx/embed_tokens.onnx', buildEmbedGraph(weights)],
     [

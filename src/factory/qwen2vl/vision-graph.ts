@@ -8,6 +8,7 @@
 // states [patches, hidden], attention probabilities [heads, patches, patches].
 import { gelu, afterAttention, layerNorm } from '../llava/vision-graph';
 import { emitLinear } from '../llava/linear-node';
+import { MASK_MIN } from '../llava/decoder-graph';
 import { headDim } from '../llava/dims';
 import type { LayerNormWeights, Linear, LlavaWeights, VisionLayerWeights } from '../llava/weights';
 import { GraphBuilder } from '../onnx/graph-builder';
@@ -107,6 +108,7 @@ function block(
   weights: LlavaWeights,
   cos: string,
   sin: string,
+  mask?: string,
 ) {
   const v = weights.dims.vision;
   const d = headDim(v.hidden, v.heads);
@@ -125,7 +127,7 @@ function block(
     g.op(attn, 'MatMul', [q, g.op(attn, 'Transpose', [k], { perm: { ints: [0, 2, 1] } })]),
     g.constF([1 / Math.sqrt(d)], []),
   ]);
-  const probs = g.op(attn, 'Softmax', [scores], { axis: { i: -1 } });
+  const probs = g.op(attn, 'Softmax', [mask ? g.op(attn, 'Add', [scores, mask]) : scores], { axis: { i: -1 } });
   const context = g.op(attn, 'Reshape', [
     g.op(attn, 'Transpose', [g.op(attn, 'MatMul', [probs, val])], { perm: { ints: [1, 0, 2] } }),
     g.constI64([-1, v.hidden]),
@@ -133,15 +135,101 @@ function block(
   return afterAttention(g, scope, name, x, context, w, v.layerNormEps, 'fp32');
 }
 
+interface WindowOrder {
+  /** Token indices (raster on the token grid) in window order, [tokens]. */
+  readonly order: string;
+  /** [patches, patches] additive mask: 0 within a window, MASK_MIN across windows (window order). */
+  readonly mask: string;
+}
+
+/**
+ * Qwen2.5-VL's window order from grid_thw: the token grid padded with -100 to whole windows plus one, cut into
+ * windows row by window row, each read row by row, the padding dropped.
+ */
+function windowOrder(g: GraphBuilder, grid: string, m: number, ws: number): WindowOrder {
+  const s = `${TOWER}/get_window_index`;
+  const c = (values: number[], dims?: number[]) => g.constI64(values, dims);
+  const scalar = (axis: number) =>
+    g.op(s, 'Div', [
+      g.op(s, 'Reshape', [g.op(s, 'Slice', [grid, c([0, axis]), c([1, axis + 1]), c([0, 1])]), c([])]),
+      c([m], []),
+    ]);
+  const one = (x: string) => g.op(s, 'Unsqueeze', [x, c([0])]);
+  const rows = scalar(1);
+  const cols = scalar(2);
+  const pad = (n: string) => g.op(s, 'Sub', [c([ws], []), g.op(s, 'Mod', [n, c([ws], [])])]);
+  const [padRows, padCols] = [pad(rows), pad(cols)];
+  const index = g.op(s, 'Reshape', [
+    g.op(s, 'Range', [c([0], []), g.op(s, 'Mul', [rows, cols]), c([1], [])]),
+    g.op(s, 'Concat', [one(rows), one(cols)], { axis: { i: 0 } }),
+  ]);
+  const pads = g.op(s, 'Concat', [c([0, 0]), one(padRows), one(padCols)], { axis: { i: 0 } });
+  const padded = g.op(s, 'Pad', [index, pads, c([-100], [])]);
+  const windowsDown = g.op(s, 'Div', [g.op(s, 'Add', [rows, padRows]), c([ws], [])]);
+  const windowsAcross = g.op(s, 'Div', [g.op(s, 'Add', [cols, padCols]), c([ws], [])]);
+  const split = g.op(s, 'Concat', [one(windowsDown), c([ws]), one(windowsAcross), c([ws])], { axis: { i: 0 } });
+  const flat = g.op(s, 'Reshape', [
+    g.op(s, 'Transpose', [g.op(s, 'Reshape', [padded, split])], { perm: { ints: [0, 2, 1, 3] } }),
+    c([-1]),
+  ]);
+  const keep = g.op(s, 'Not', [g.op(s, 'Equal', [flat, c([-100], [])])]);
+  const order = g.op(s, 'Compress', [flat, keep], { axis: { i: 0 } });
+  // Each padded slot's window, dropped alike; then each token's window repeated for its merge² patches.
+  const windows = g.op(s, 'Range', [c([0], []), g.op(s, 'Mul', [windowsDown, windowsAcross]), c([1], [])]);
+  const slots = g.op(s, 'Concat', [one(windowsDown), one(windowsAcross), c([ws, ws])], { axis: { i: 0 } });
+  const windowOfSlot = g.op(s, 'Expand', [
+    g.op(s, 'Reshape', [
+      windows,
+      g.op(s, 'Concat', [one(windowsDown), one(windowsAcross), c([1, 1])], { axis: { i: 0 } }),
+    ]),
+    slots,
+  ]);
+  const windowOfToken = g.op(s, 'Compress', [g.op(s, 'Reshape', [windowOfSlot, c([-1])]), keep], { axis: { i: 0 } });
+  const windowOfPatch = g.op(s, 'Reshape', [
+    g.op(s, 'Expand', [g.op(s, 'Unsqueeze', [windowOfToken, c([1])]), c([1, m * m])]),
+    c([-1]),
+  ]);
+  const same = g.op(s, 'Equal', [
+    g.op(s, 'Unsqueeze', [windowOfPatch, c([1])]),
+    g.op(s, 'Unsqueeze', [windowOfPatch, c([0])]),
+  ]);
+  const mask = g.op(s, 'Where', [same, g.constF([0], []), g.constF([MASK_MIN], [])]);
+  return { order, mask };
+}
+
+/** Rows [patches, width] regrouped merge² patches at a time into the order of `order` (token indices). */
+function inWindowOrder(g: GraphBuilder, x: string, order: string, m: number, width: number): string {
+  const s = `${TOWER}/window_order`;
+  const groups = g.op(s, 'Reshape', [x, g.constI64([-1, m * m * width])]);
+  return g.op(s, 'Reshape', [g.op(s, 'Gather', [groups, order], { axis: { i: 0 } }), g.constI64([-1, width])]);
+}
+
+/** The inverse permutation of `order`: inverse[order[i]] = i. */
+function reverseOrder(g: GraphBuilder, order: string): string {
+  const s = `${TOWER}/reverse_indices`;
+  const count = g.op(s, 'Reshape', [g.op(s, 'Shape', [order]), g.constI64([])]);
+  const positions = g.op(s, 'Range', [g.constI64([0], []), count, g.constI64([1], [])]);
+  return g.op(s, 'ScatterElements', [order, order, positions], { axis: { i: 0 } });
+}
+
 export function buildVisionGraph(weights: LlavaWeights, tower: Qwen2VLVisionWeights, d: Qwen2VLDims): Uint8Array {
   const v = weights.dims.vision;
   const m = d.mergeSize;
   const g = new GraphBuilder('main_graph');
   const pixels = g.input('pixel_values', DataType.FLOAT, ['num_patches', patchValues(d)]);
-  const grid = g.input('grid_thw', DataType.INT64, ['num_images', 3]);
+  const grid = g.input(d.gridInput, DataType.INT64, ['num_images', 3]);
   const at = patchRowsCols(g, grid, m);
-  const cos = rotaryTable(g, d, Math.cos, 'cos', at);
-  const sin = rotaryTable(g, d, Math.sin, 'sin', at);
+  const hd = headDim(v.hidden, v.heads);
+  const windows = d.windows && windowOrder(g, grid, m, d.windows.tokens);
+  // The windowed tower runs on the patches (and their rotary angles) in window order.
+  const table = (f: (x: number) => number, name: string) => {
+    const rows = rotaryTable(g, d, f, name, at);
+    if (!windows) return rows;
+    const flat = g.op(`${TOWER}/window_order`, 'Reshape', [rows, g.constI64([-1, hd])]);
+    return g.op(`${TOWER}/window_order`, 'Unsqueeze', [inWindowOrder(g, flat, windows.order, m, hd), g.constI64([0])]);
+  };
+  const cos = table(Math.cos, 'cos');
+  const sin = table(Math.sin, 'sin');
   const embedded = emitLinear(
     g,
     `${TOWER}/patch_embed/proj`,
@@ -150,8 +238,11 @@ export function buildVisionGraph(weights: LlavaWeights, tower: Qwen2VLVisionWeig
     `${W}.patch_embed.proj`,
     'fp32',
   );
-  let x = embedded;
-  weights.vision.layers.forEach((w, l) => (x = block(g, x, l, w, weights, cos, sin)));
+  let x = windows ? inWindowOrder(g, embedded, windows.order, m, v.hidden) : embedded;
+  const windowed = (l: number) => windows && !d.windows!.fullBlocks.includes(l);
+  weights.vision.layers.forEach(
+    (w, l) => (x = block(g, x, l, w, weights, cos, sin, windowed(l) ? windows!.mask : undefined)),
+  );
   const merger = `${TOWER}/merger`;
   const normed = layerNorm(g, `${merger}/ln_q`, x, tower.lnQ, `${W}.merger.ln_q`, 1e-6);
   const joined = g.op(merger, 'Reshape', [normed, g.constI64([-1, m * m * v.hidden])]);
@@ -160,7 +251,9 @@ export function buildVisionGraph(weights: LlavaWeights, tower: Qwen2VLVisionWeig
     `${merger}/mlp.1`,
     emitLinear(g, `${merger}/mlp.0`, joined, tower.mlp0, `${W}.merger.mlp.0`, 'fp32'),
   );
-  const out = emitLinear(g, `${merger}/mlp.2`, hidden, tower.mlp2, `${W}.merger.mlp.2`, 'fp32');
+  const merged = emitLinear(g, `${merger}/mlp.2`, hidden, tower.mlp2, `${W}.merger.mlp.2`, 'fp32');
+  // Back from window order: token order[i] is row i, so row order[i] of the output takes it.
+  const out = windows ? g.op(merger, 'Gather', [merged, reverseOrder(g, windows.order)], { axis: { i: 0 } }) : merged;
   g.node(merger, 'Identity', [out], { outputNames: ['image_features'] });
   g.output('image_features', DataType.FLOAT, ['num_image_tokens', d.base.text.hidden]);
   return g.encode();

@@ -8,9 +8,11 @@ import { followsRow, visionRotaryAngle, type Qwen2VLVisionWeights } from '../qwe
 import { addInPlace, erf, layerNorm, linear, map, sigmoid, softmaxInPlace } from './math';
 
 export interface Qwen2VLVisionReference {
-  /** Per block: attention probabilities [heads, patches, patches]. */
+  /** Per block: attention probabilities [heads, patches, patches], rows and columns in `patchOrder`. */
   readonly attention: Float64Array[];
-  /** The last block's output hidden states [patches, hidden], which the merger reads. */
+  /** The merge-order index of each patch as the blocks see them (window order for Qwen2.5-VL, else 0, 1, …). */
+  readonly patchOrder: readonly number[];
+  /** The last block's output hidden states [patches, hidden] (rows in `patchOrder`), which the merger reads. */
   readonly lastHidden: Float64Array;
   /** [patches / merge², text hidden] */
   readonly imageFeatures: Float64Array;
@@ -27,12 +29,28 @@ export function mergeOrderPosition(n: number, cols: number, merge: number): { ro
   };
 }
 
+/**
+ * Qwen2.5-VL's windows, worked out token by token: windows of `ws` × `ws` tokens, row of windows by row of windows,
+ * each read row by row (a window cut by the grid's edge keeps what is inside). Each token's window, in that order.
+ */
+export function windowTokens(grid: { rows: number; cols: number }, ws: number): { token: number; window: number }[] {
+  const out: { token: number; window: number }[] = [];
+  const across = Math.ceil(grid.cols / ws);
+  for (let wr = 0; wr * ws < grid.rows; wr++)
+    for (let wc = 0; wc < across; wc++)
+      for (let r = wr * ws; r < Math.min((wr + 1) * ws, grid.rows); r++)
+        for (let c = wc * ws; c < Math.min((wc + 1) * ws, grid.cols); c++)
+          out.push({ token: r * grid.cols + c, window: wr * across + wc });
+  return out;
+}
+
 function block(
   w: LlavaWeights,
   d: Qwen2VLDims,
   x: Float64Array,
   layer: VisionLayerWeights,
   at: { row: number; col: number }[],
+  windowOf: readonly number[] | undefined,
 ) {
   const v = w.dims.vision;
   const n = at.length;
@@ -61,7 +79,7 @@ function block(
       for (let j = 0; j < n; j++) {
         let dot = 0;
         for (let e = 0; e < hd; e++) dot += q[i * v.hidden + h * hd + e]! * k[j * v.hidden + h * hd + e]!;
-        attention[row + j] = dot / Math.sqrt(hd);
+        attention[row + j] = !windowOf || windowOf[i] === windowOf[j] ? dot / Math.sqrt(hd) : -Infinity;
       }
       softmaxInPlace(attention, row, n);
       for (let j = 0; j < n; j++)
@@ -85,17 +103,36 @@ export function referenceQwen2VLVision(
   grid: { rows: number; cols: number },
 ): Qwen2VLVisionReference {
   const n = pixels.length / patchValues(d);
-  const at = Array.from({ length: n }, (_, i) => mergeOrderPosition(i, grid.cols, d.mergeSize));
-  let x = linear(Float64Array.from(pixels), n, tower.patchEmbed);
+  const group = d.mergeSize ** 2;
+  const tokens = n / group;
+  const tokenGrid = { rows: grid.rows / d.mergeSize, cols: grid.cols / d.mergeSize };
+  const windows = d.windows && windowTokens(tokenGrid, d.windows.tokens);
+  // Each token's merge² patches stay together; the windowed tower takes the tokens in window order.
+  const patchOrder = Array.from({ length: n }, (_, i) =>
+    windows ? windows[Math.floor(i / group)]!.token * group + (i % group) : i,
+  );
+  const windowOf = windows && patchOrder.map((_, i) => windows[Math.floor(i / group)]!.window);
+  const at = patchOrder.map((p) => mergeOrderPosition(p, grid.cols, d.mergeSize));
+  const embedded = linear(Float64Array.from(pixels), n, tower.patchEmbed);
+  const h = w.dims.vision.hidden;
+  let x: Float64Array = new Float64Array(n * h);
+  patchOrder.forEach((p, i) => x.set(embedded.subarray(p * h, (p + 1) * h), i * h));
   const attention: Float64Array[] = [];
-  for (const layer of w.vision.layers) {
-    const result = block(w, d, x, layer, at);
+  w.vision.layers.forEach((layer, l) => {
+    const full = !d.windows || d.windows.fullBlocks.includes(l);
+    const result = block(w, d, x, layer, at, full ? undefined : windowOf);
     attention.push(result.attention);
     x = result.output;
-  }
-  const tokens = n / d.mergeSize ** 2;
+  });
   // Each run of merge² patches, LayerNormed, side by side is one token's input.
   const joined = layerNorm(x, n, tower.lnQ, 1e-6);
   const hidden = map(linear(joined, tokens, tower.mlp0), (z) => 0.5 * z * (1 + erf(z / Math.SQRT2)));
-  return { attention, lastHidden: x, imageFeatures: linear(hidden, tokens, tower.mlp2) };
+  const ordered = linear(hidden, tokens, tower.mlp2);
+  const out = d.base.text.hidden;
+  const imageFeatures = new Float64Array(ordered.length);
+  for (let i = 0; i < tokens; i++) {
+    const token = windows ? windows[i]!.token : i;
+    imageFeatures.set(ordered.subarray(i * out, (i + 1) * out), token * out);
+  }
+  return { attention, patchOrder, lastHidden: x, imageFeatures };
 }
