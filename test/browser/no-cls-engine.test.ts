@@ -1,7 +1,7 @@
 // The production inference worker in Chromium (WebGPU) on the built-in synthetic models whose vision towers have no
 // CLS token and whose LLM tokens each stand for a block of patches (SmolVLM's pixel shuffle, Gemma 3's average pool
-// inside vision_encoder, Qwen2-VL's 2 × 2 merger with a per-image grid and M-RoPE): both captions, adapted per-token
-// outliers and attention frames, matching the same engine on ORT's wasm backend in Node.
+// inside vision_encoder, Qwen2-VL's and Qwen2.5-VL's 2 × 2 merger with a per-image grid and M-RoPE): both captions,
+// adapted per-token outliers and attention frames, matching the same engine on ORT's wasm backend in Node.
 import { describe, expect, inject, it } from 'vitest';
 import { ADAPTED_SCORE_NOTICE } from '../../src/core/models/catalog';
 import { runParams, testImage } from '../support/tiny-llava';
@@ -30,6 +30,13 @@ const MODELS = [
     name: 'Qwen2-VL (2 × 2 merger, per-image grid, M-RoPE)',
     modelId: 'synthetic-qwen2vl-tiny',
     family: 'qwen2_vl',
+    side: 32,
+    tokenGrid: { rows: 6, cols: 6 },
+  },
+  {
+    name: 'Qwen2.5-VL (windowed tower, per-image grid, M-RoPE)',
+    modelId: 'synthetic-qwen25vl-tiny',
+    family: 'qwen2_5_vl',
     side: 32,
     tokenGrid: { rows: 6, cols: 6 },
   },

@@ -10,9 +10,10 @@ export interface UnsupportedFamily {
   readonly reason: string;
 }
 
-// M-RoPE and per-image grids are read as Qwen2-VL exports them (qwen2vl.ts); the families below differ beyond that.
+// M-RoPE and per-image grids are read as Qwen2-VL and Qwen2.5-VL export them (qwen2vl.ts); the families below differ
+// beyond that.
 const QWEN2VL_ONLY =
-  'DAMRO Lens reads multimodal rotary positions (M-RoPE) and per-image token grids only as Qwen2-VL exports them';
+  'DAMRO Lens reads multimodal rotary positions (M-RoPE) and per-image token grids only as Qwen2-VL and Qwen2.5-VL export them';
 const PIXTRAL =
   'its Pixtral tower sizes the token grid to each image’s aspect ratio, and the processor ends every row of image tokens with [IMG_BREAK] (the last with [IMG_END]), so the image tokens are not the one contiguous span that the outlier branch and the overlays cut and map';
 const GATED_DELTANET =

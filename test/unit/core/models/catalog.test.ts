@@ -17,6 +17,7 @@ describe('the model catalogue', () => {
       'synthetic-llava-gqa-tiny',
       'synthetic-gemma3-tiny',
       'synthetic-qwen2vl-tiny',
+      'synthetic-qwen25vl-tiny',
       'HuggingFaceTB/SmolVLM-256M-Instruct',
       'HuggingFaceTB/SmolVLM-500M-Instruct',
       'llava-hf/llava-interleave-qwen-0.5b-hf',
