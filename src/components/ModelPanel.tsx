@@ -206,7 +206,9 @@ export function ModelPanel() {
       {model.phase === 'ready' && model.info && (
         <p className="panel__status" role="status" data-testid="model-status">
           Loaded {model.info.id} ({loadedDtypeLabel(model.info.dtype, model.info.sessionDtypes)}, {model.info.backend})
-          · {model.info.tokenGrid.rows}×{model.info.tokenGrid.cols} image tokens
+          · {model.info.gridPerImage ? 'up to ' : ''}
+          {`${model.info.tokenGrid.rows}×${model.info.tokenGrid.cols} image tokens`}
+          {model.info.gridPerImage ? ' (sized to each image)' : ''}
         </p>
       )}
       {model.phase === 'ready' && model.info && !model.info.scorer.faithful && (

@@ -108,10 +108,10 @@ export function TokenAttentionView() {
               onPick={(layer, head) => updateSettings({ layerFrom: layer, layerTo: layer + 1, head })}
             />
           )}
-          {text && info && (
+          {text && geometry && (
             <TextAttentionView
               view={text}
-              imageTokens={info.tokenGrid.rows * info.tokenGrid.cols}
+              imageTokens={geometry.grid.rows * geometry.grid.cols}
               colormap={settings.colormap as ColormapName}
               normalize={settings.normalize}
             />

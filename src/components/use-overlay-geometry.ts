@@ -13,9 +13,13 @@ export interface OverlayGeometry {
 export function useOverlayGeometry(): OverlayGeometry | undefined {
   const info = useLens((s) => s.model.info);
   const image = useLens((s) => s.image);
+  // A run's outliers name the grid of its image, which some families size per image (Qwen2-VL).
+  const runGrid = useLens((s) => s.run.outliers?.grid);
   return useMemo(
     () =>
-      info && image ? { plan: processorPlanFor(info, image), grid: gridOf(info), imageUrl: image.url } : undefined,
-    [info, image],
+      info && image
+        ? { plan: processorPlanFor(info, image), grid: runGrid ?? gridOf(info), imageUrl: image.url }
+        : undefined,
+    [info, image, runGrid],
   );
 }

@@ -3,6 +3,7 @@ import type {
   Dtype,
   FileLoadProgress,
   FolderFile,
+  Grid,
   ImageInput,
   ModelInfo,
   NoClsScorer,
@@ -17,6 +18,8 @@ export interface EncodedImage {
   readonly hidden: number;
   /** Outlier score per image token (for a CLS encoder: the CLS attention it receives). */
   readonly scores: Float32Array;
+  /** This image's token grid, where the processor sizes it to each image (Qwen2-VL); else the model's tokenGrid. */
+  readonly grid?: Grid;
 }
 
 export interface EncodeOptions {
@@ -30,6 +33,12 @@ export interface ImageRowContent {
   readonly count: number;
   /** Whether the row records its decoder attention over these tokens. */
   readonly record: boolean;
+  /**
+   * Which image tokens (indices on the token grid) the embeddings hold, in order, where they are a selection; absent
+   * when they stand for every token in grid order (or for none, count 0). Families whose positions follow the token
+   * grid (M-RoPE) place each kept token at its own grid position.
+   */
+  readonly tokens?: ArrayLike<number>;
 }
 
 /** The prompt's text positions (every one outside the image span) as the tokenizer spells each token. */

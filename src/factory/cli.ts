@@ -1,5 +1,5 @@
 // npm run models:make -- --size tiny|bench --dtype fp32|q4|q4f16[,…] --out DIR [--seed N] [--family
-// llava|idefics3|llava-gqa|gemma3|paligemma|moondream|lfm2vl|llava-if-merged|llava-cls-rules]
+// llava|idefics3|llava-gqa|gemma3|paligemma|moondream|lfm2vl|qwen2vl|qwen25vl|llava-if-merged|llava-cls-rules]
 import { parseArgs } from 'node:util';
 import { makeClsRulesLlavaModel } from './cls-rules/make-model';
 import { makeGemma3Model } from './gemma3/make-model';
@@ -13,6 +13,8 @@ import type { WeightFormat } from './llava/linear-node';
 import { DEFAULT_SEED, makeLlavaModel } from './llava/make-model';
 import { makeMoondreamModel } from './moondream/make-model';
 import { makeQ4f16LlavaModel } from './q4f16/make-model';
+import { QWEN25VL_TINY } from './qwen2vl/dims';
+import { makeQwen2VLModel } from './qwen2vl/make-model';
 import { writeModelFolder } from './write-folder';
 
 type Dtype = WeightFormat | 'q4f16';
@@ -20,7 +22,7 @@ const FORMATS: readonly Dtype[] = ['fp32', 'q4', 'q4f16'];
 
 function fail(message: string): never {
   console.error(
-    `models:make: ${message}\nusage: npm run models:make -- --size tiny|bench --dtype fp32|q4|q4f16[,…] --out DIR [--seed N] [--family llava|idefics3|llava-gqa|gemma3|paligemma|moondream|lfm2vl|llava-if-merged|llava-cls-rules]`,
+    `models:make: ${message}\nusage: npm run models:make -- --size tiny|bench --dtype fp32|q4|q4f16[,…] --out DIR [--seed N] [--family llava|idefics3|llava-gqa|gemma3|paligemma|moondream|lfm2vl|qwen2vl|qwen25vl|llava-if-merged|llava-cls-rules]`,
   );
   process.exit(2);
 }
@@ -46,8 +48,8 @@ const seed = values.seed === undefined ? DEFAULT_SEED : Number(values.seed);
 if (!Number.isInteger(seed)) fail(`--seed must be an integer, got "${values.seed}"`);
 
 const started = performance.now();
-// The SmolVLM-layout, GroupQueryAttention, Gemma 3, PaliGemma, Moondream 2, LFM2-VL, If-merged and CLS-rules fixtures
-// exist in one size and dtype: tiny, fp32.
+// The SmolVLM-layout, GroupQueryAttention, Gemma 3, PaliGemma, Moondream 2, LFM2-VL, Qwen2-VL, Qwen2.5-VL, If-merged
+// and CLS-rules fixtures exist in one size and dtype: tiny, fp32.
 const FIXTURES: Record<string, () => Map<string, Uint8Array>> = {
   idefics3: () => makeIdefics3Model({ seed }).files,
   'llava-gqa': () => makeGqaLlavaModel({ seed }),
@@ -55,6 +57,8 @@ const FIXTURES: Record<string, () => Map<string, Uint8Array>> = {
   paligemma: () => makePaliGemmaModel({ seed }).files,
   moondream: () => makeMoondreamModel({ seed }).files,
   lfm2vl: () => makeLfm2VlModel({ seed }).files,
+  qwen2vl: () => makeQwen2VLModel({ seed }).files,
+  qwen25vl: () => makeQwen2VLModel({ seed, dims: QWEN25VL_TINY }).files,
   'llava-if-merged': () => makeIfMergedLlavaModel({ seed }),
   'llava-cls-rules': () => makeClsRulesLlavaModel({ seed }),
 };

@@ -81,6 +81,11 @@ export interface ModelInfo {
   };
   /** The grid of LLM image tokens; decoder attention and outliers live on it. */
   readonly tokenGrid: Grid;
+  /**
+   * The processor sizes the grid to each image (Qwen2-VL): tokenGrid is then a square image's at the largest size,
+   * and each run's events carry its image's own grid.
+   */
+  readonly gridPerImage?: true;
   readonly scorer: OutlierScorerInfo;
   /**
    * maxPositions: the decoder's position limit (config.json max_position_embeddings); absent when the config does not

@@ -92,7 +92,7 @@ export function buildRunExport(state: LensState): RunExportV1 | undefined {
       backend: info.backend,
       family: info.family,
       synthetic: info.synthetic,
-      tokenGrid: { rows: info.tokenGrid.rows, cols: info.tokenGrid.cols },
+      tokenGrid: { rows: run.outliers.grid.rows, cols: run.outliers.grid.cols },
       decoder: { layers: info.decoder.layers, heads: info.decoder.heads },
       processor: info.processor,
     },

@@ -70,6 +70,8 @@ describe('the model panel’s registry', () => {
     expect(store.getState().settings).toMatchObject({ modelId: 'synthetic-llava-tiny', dtype: 'q4' });
     expect(store.getState().model.phase).toBe('ready');
     expect(screen.queryByTestId('demo-fallback')).toBeNull();
+    // One grid per model: no "up to", no per-image note.
+    expect(screen.getByTestId('model-status').textContent).toMatch(/ · 4×4 image tokens$/);
   });
 
   it('picks q4f16 for SmolVLM-256M on a shader-f16 GPU, shows sizes and the adapted-score notice, and offers the no-CLS scorers', () => {

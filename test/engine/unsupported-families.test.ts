@@ -43,29 +43,6 @@ const CASES: readonly [modelType: string, config: Record<string, unknown>, famil
     'cross-attention',
   ],
   [
-    'qwen2_vl',
-    {
-      architectures: ['Qwen2VLForConditionalGeneration'],
-      ...text('qwen2_vl'),
-      rope_scaling: { type: 'mrope', mrope_section: [16, 24, 24] },
-      vision_config: { depth: 2, embed_dim: 32, patch_size: 14, spatial_merge_size: 2, temporal_patch_size: 2 },
-      vision_start_token_id: 151652,
-      image_token_id: 151655,
-    },
-    'Qwen2-VL',
-    'M-RoPE',
-  ],
-  [
-    'qwen2_5_vl',
-    {
-      architectures: ['Qwen2_5_VLForConditionalGeneration'],
-      text_config: text('qwen2_5_vl_text', { rope_scaling: { type: 'mrope', mrope_section: [16, 24, 24] } }),
-      vision_config: vision('qwen2_5_vl', { window_size: 112, fullatt_block_indexes: [7, 15, 23, 31] }),
-    },
-    'Qwen2.5-VL',
-    '8×8-patch windows',
-  ],
-  [
     'qwen3_vl',
     {
       architectures: ['Qwen3VLForConditionalGeneration'],
@@ -117,7 +94,7 @@ const CASES: readonly [modelType: string, config: Record<string, unknown>, famil
       vision_config: vision('lfm3_vl_vision'),
     },
     'LFM3-VL',
-    'past_conv',
+    'one position per token',
   ],
   [
     'llava_qwen2',

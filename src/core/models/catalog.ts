@@ -2,7 +2,16 @@ import type { Dtype } from '../../protocol/messages';
 
 /** The adapter (config.json model_type) a model loads through. */
 export type ModelFamily =
-  'llava' | 'llava_onevision' | 'idefics3' | 'smolvlm' | 'gemma3' | 'paligemma' | 'moondream1' | 'lfm2_vl';
+  | 'llava'
+  | 'llava_onevision'
+  | 'idefics3'
+  | 'smolvlm'
+  | 'gemma3'
+  | 'paligemma'
+  | 'moondream1'
+  | 'lfm2_vl'
+  | 'qwen2_vl'
+  | 'qwen2_5_vl';
 
 /** A download size in MB; `estimated` when the sources gave only part of the files. */
 export interface DownloadSize {
@@ -112,6 +121,26 @@ export const MODEL_CATALOG: readonly CatalogEntry[] = [
     synthetic: true,
     notice: SYNTHETIC_NOTICE,
     family: 'lfm2_vl',
+    hasCls: false,
+  },
+  {
+    id: 'synthetic-qwen2vl-tiny',
+    label: 'Synthetic Qwen2-VL, tiny (built in, random weights, no CLS, token grid sized per image, M-RoPE)',
+    location: 'site',
+    dtypes: ['fp32'],
+    synthetic: true,
+    notice: SYNTHETIC_NOTICE,
+    family: 'qwen2_vl',
+    hasCls: false,
+  },
+  {
+    id: 'synthetic-qwen25vl-tiny',
+    label: 'Synthetic Qwen2.5-VL, tiny (built in, random weights, no CLS, windowed tower, token grid sized per image)',
+    location: 'site',
+    dtypes: ['fp32'],
+    synthetic: true,
+    notice: SYNTHETIC_NOTICE,
+    family: 'qwen2_5_vl',
     hasCls: false,
   },
   {

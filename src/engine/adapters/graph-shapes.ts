@@ -17,9 +17,12 @@ type ValueMetadata =
 
 export interface ShapeExpectations {
   readonly text: TextConfig;
-  readonly tokenGrid: Grid;
-  /** The size of the images the processor hands the vision encoder. */
-  readonly crop: { readonly height: number; readonly width: number };
+  /** The vision encoder's fixed image geometry; absent where the processor sizes the grid to each image. */
+  readonly image?: {
+    readonly tokenGrid: Grid;
+    /** The size of the images the processor hands the vision encoder. */
+    readonly crop: { readonly height: number; readonly width: number };
+  };
 }
 
 export interface GraphFiles<T> {
@@ -27,6 +30,9 @@ export interface GraphFiles<T> {
   readonly embed: T;
   readonly decoder: T;
 }
+
+/** Graph, value, axis, wanted size, and the setting that fixes it. */
+type Check = [keyof GraphFiles<unknown>, string, number, number, string];
 
 /** Dimension `axis` (negative counts from the end) of a graph value, when the graph fixes it. */
 function fixedDim(graph: GraphMetadata, name: string, axis: number): number | undefined {
@@ -36,30 +42,9 @@ function fixedDim(graph: GraphMetadata, name: string, axis: number): number | un
   return typeof dim === 'number' && dim > 0 ? dim : undefined;
 }
 
-type Check = [keyof GraphFiles<unknown>, string, number, number, string];
-
-/** Throws a 'bad-model-config' error naming the setting and the file when a fixed graph dimension disagrees. */
-export function checkGraphShapes(
-  graphs: GraphFiles<GraphMetadata>,
-  files: GraphFiles<string>,
-  expected: ShapeExpectations,
-): void {
-  const { text, tokenGrid, crop } = expected;
-  // A hybrid decoder's first layers may carry a convolution state instead of keys: check the first key cache there is,
-  // and the states' channels.
-  const inputs = graphs.decoder.inputMetadata.map((v) => v.name);
-  const firstKey = inputs.find((name) => /^past_key_values\.\d+\.key$/.test(name)) ?? 'past_key_values.0.key';
-  const firstState = inputs.find((name) => name.startsWith('past_conv.'));
-  const checks: Check[] = [
-    ['embed', 'inputs_embeds', -1, text.hidden, 'config.json text_config.hidden_size'],
-    ['decoder', 'inputs_embeds', -1, text.hidden, 'config.json text_config.hidden_size'],
-    ['decoder', 'logits', -1, text.vocabSize, 'config.json text_config.vocab_size'],
-    ['decoder', firstKey, 1, text.kvHeads, 'config.json text_config.num_key_value_heads'],
-    ['decoder', firstKey, 3, text.headDim, 'config.json text_config.head_dim (or hidden_size / num_attention_heads)'],
-    ...(firstState
-      ? [['decoder', firstState, 1, text.hidden, 'config.json text_config.hidden_size'] satisfies Check]
-      : []),
-    ['vision', 'image_features', -1, text.hidden, 'config.json text_config.hidden_size'],
+/** The vision encoder's image checks: the token count and the pixel size it fixes. */
+function imageChecks({ tokenGrid, crop }: NonNullable<ShapeExpectations['image']>): Check[] {
+  return [
     [
       'vision',
       'image_features',
@@ -82,6 +67,32 @@ export function checkGraphShapes(
       'the image size of preprocessor_config.json and config.json vision_config',
     ],
   ];
+}
+
+/** Throws a 'bad-model-config' error naming the setting and the file when a fixed graph dimension disagrees. */
+export function checkGraphShapes(
+  graphs: GraphFiles<GraphMetadata>,
+  files: GraphFiles<string>,
+  expected: ShapeExpectations,
+): void {
+  const { text, image } = expected;
+  // A hybrid decoder's first layers may carry a convolution state instead of keys: check the first key cache there is,
+  // and the states' channels.
+  const inputs = graphs.decoder.inputMetadata.map((v) => v.name);
+  const firstKey = inputs.find((name) => /^past_key_values\.\d+\.key$/.test(name)) ?? 'past_key_values.0.key';
+  const firstState = inputs.find((name) => name.startsWith('past_conv.'));
+  const checks: Check[] = [
+    ['embed', 'inputs_embeds', -1, text.hidden, 'config.json text_config.hidden_size'],
+    ['decoder', 'inputs_embeds', -1, text.hidden, 'config.json text_config.hidden_size'],
+    ['decoder', 'logits', -1, text.vocabSize, 'config.json text_config.vocab_size'],
+    ['decoder', firstKey, 1, text.kvHeads, 'config.json text_config.num_key_value_heads'],
+    ['decoder', firstKey, 3, text.headDim, 'config.json text_config.head_dim (or hidden_size / num_attention_heads)'],
+    ...(firstState
+      ? [['decoder', firstState, 1, text.hidden, 'config.json text_config.hidden_size'] satisfies Check]
+      : []),
+    ['vision', 'image_features', -1, text.hidden, 'config.json text_config.hidden_size'],
+  ];
+  if (image) imageChecks(image).forEach((check) => checks.push(check));
   for (const [graph, value, axis, wanted, field] of checks) {
     const actual = fixedDim(graphs[graph], value, axis);
     if (actual !== undefined && actual !== wanted) {

@@ -10,7 +10,7 @@ import { CacheAssembler } from '../decode/cache-assembler';
 import { LengthGroupedRunner } from '../decode/length-groups';
 import { cacheNames, kvCacheType, OrtDecoderRunner, stateIndices, type DecoderLayout } from '../decode/ort-runner';
 import type { DecoderTapReader } from '../taps/edit';
-import type { DecoderRunner, RowSpec } from '../decode/runner';
+import type { DecoderRunner, RowPositions, RowSpec } from '../decode/runner';
 import { decodeImage } from '../load/image';
 import { gatherTokens } from '../lab/image-tokens';
 import type { EncodedImage, EncodeOptions, ImageRowContent, LoadedModel, PromptText } from '../model';
@@ -34,13 +34,28 @@ export interface PromptIds {
   readonly count: number;
 }
 
+/**
+ * A family whose processor sizes the token grid to each image and whose decoder places image tokens by their grid
+ * position (Qwen2-VL: image_grid_thw, M-RoPE).
+ */
+export interface PerImageGrid {
+  /** This image's token grid, from the vision encoder's inputs. */
+  grid(feeds: Readonly<Record<string, OrtTensor>>): Grid;
+  /**
+   * The M-RoPE positions of a row whose image span, at `start` of the prompt `ids` where `count` placeholders were,
+   * holds the given grid tokens (in row order).
+   */
+  positions(ids: PromptIds, grid: Grid, tokens: ArrayLike<number>): RowPositions;
+}
+
 export interface FamilyPlan {
   readonly text: TextConfig;
   /** Encoder layer whose attention (or output) the outlier score reads. */
   readonly scoreLayer: number;
   readonly hasCls: boolean;
-  /** The grid of LLM image tokens. */
+  /** The grid of LLM image tokens (with perImage: the grid of a square image, which sets DAMRO's default k). */
   readonly tokenGrid: Grid;
+  readonly perImage?: PerImageGrid;
   readonly processorGeometry: ModelInfo['processor'];
   /** Graph inputs of vision_encoder, as transformers.js feeds them. */
   readonly visionInputs: readonly string[];
@@ -56,8 +71,8 @@ export interface FamilyPlan {
   readonly convLayers?: readonly number[];
   /** The vision encoder's inputs for one image. */
   preprocess(image: RawImage): Promise<Record<string, OrtTensor>>;
-  /** One outlier score per LLM image token from the tap's per-patch scores. */
-  tokenScores(patchScores: Float32Array): Float32Array;
+  /** One outlier score per LLM image token from the tap's per-patch scores (and the image's grid, where it has one). */
+  tokenScores(patchScores: Float32Array, grid?: Grid): Float32Array;
   /** The prompt text for the person's prompt, for families without a chat template; absent: the chat template. */
   promptText?(prompt: string): string;
   /** The prompt text (chat-templated, or promptText's) as token ids, with its image placeholders located. */
@@ -207,20 +222,27 @@ class ImageTextModel implements LoadedModel {
         `The image processor could not prepare this ${image.width}×${image.height} image (${error instanceof Error ? error.message : String(error)}). Try another image, or save it as PNG or JPEG.`,
       );
     }
+    const grid = this.plan.perImage?.grid(feeds);
     const outputs = await this.sessions.vision.run(feeds);
     try {
       const features = float32Output(outputs, 'image_features');
       const hidden = features.dims[features.dims.length - 1]!;
       const imageTokens = features.data.length / hidden;
       const patchScores = readVisionScores(this.visionTap, outputs)[this.scorer];
-      const scores = patchScores && this.plan.tokenScores(patchScores);
+      const scores = patchScores && this.plan.tokenScores(patchScores, grid);
       if (!scores || scores.length !== imageTokens) {
         throw new LensError(
           'attention-unavailable',
           `The vision tap gave ${scores?.length ?? 0} outlier scores for ${imageTokens} image tokens; this export's vision layout is not supported.`,
         );
       }
-      return { features: features.data.slice(), imageTokens, hidden, scores };
+      if (grid && grid.rows * grid.cols !== imageTokens) {
+        throw new LensError(
+          'unsupported-model',
+          `The vision encoder gave ${imageTokens} image tokens for a ${grid.rows} × ${grid.cols} token grid; this export's vision layout is not supported.`,
+        );
+      }
+      return { features: features.data.slice(), imageTokens, hidden, scores, ...(grid && { grid }) };
     } finally {
       for (const value of Object.values(outputs)) value.dispose();
     }
@@ -240,6 +262,7 @@ class ImageTextModel implements LoadedModel {
       embeds: gatherTokens(image, outliers),
       count: outliers.length,
       record: false,
+      tokens: outliers,
     });
     return { full, outlier, text };
   }
@@ -258,7 +281,26 @@ class ImageTextModel implements LoadedModel {
     embeds.set(textEmbeds.subarray(0, start * hidden), 0);
     embeds.set(content.embeds.subarray(0, content.count * hidden), start * hidden);
     embeds.set(textEmbeds.subarray((start + count) * hidden), (start + content.count) * hidden);
-    return content.record ? { embeds, length, imageSpan: { start, length: content.count } } : { embeds, length };
+    const positions = this.rowPositions({ ids, start, count }, image, content);
+    const row = { embeds, length, ...(positions && { positions }) };
+    return content.record ? { ...row, imageSpan: { start, length: content.count } } : row;
+  }
+
+  /** M-RoPE positions where the family has them: every kept token at its own grid position. */
+  private rowPositions(ids: PromptIds, image: EncodedImage, content: ImageRowContent): RowPositions | undefined {
+    const { perImage } = this.plan;
+    if (!perImage) return undefined;
+    const grid = image.grid ?? this.info.tokenGrid;
+    const tokens = content.tokens ?? (content.count === 0 ? [] : Array.from({ length: content.count }, (_, i) => i));
+    if (
+      tokens.length !== content.count ||
+      (!content.tokens && content.count !== 0 && content.count !== image.imageTokens)
+    )
+      throw new LensError(
+        'internal',
+        `A decoder row holds ${content.count} image embeddings but names ${tokens.length} of the ${image.imageTokens} grid tokens; please report this.`,
+      );
+    return perImage.positions(ids, grid, tokens);
   }
 
   /** The templated prompt's token embeddings; the last prompt's are kept, as every row of a run shares them. */
@@ -335,7 +377,11 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
 
       const vision = await readOnnx(ctx, 'vision_encoder');
       const visionTapped = inModelFile(vision.file, () =>
-        tapVisionEncoder(vision.bytes, { layer: plan.scoreLayer, scorers: [scorer] }),
+        tapVisionEncoder(vision.bytes, {
+          layer: plan.scoreLayer,
+          scorers: [scorer],
+          ...(plan.perImage && { oneImage: true }),
+        }),
       );
       const embed = await readOnnx(ctx, 'embed_tokens');
       // Not tapped, but scanned all the same, so that a damaged file is refused by name rather than by ONNX Runtime.
@@ -392,7 +438,12 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
           checkGraphShapes(
             made,
             { vision: vision.file, embed: embed.file, decoder: decoder.file },
-            { text, tokenGrid: plan.tokenGrid, crop: plan.pixelValuesTail ?? plan.processorGeometry.crop },
+            {
+              text,
+              ...(!plan.perImage && {
+                image: { tokenGrid: plan.tokenGrid, crop: plan.pixelValuesTail ?? plan.processorGeometry.crop },
+              }),
+            },
           );
         },
       );
@@ -419,6 +470,7 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
         family: spec.family,
         processor: plan.processorGeometry,
         tokenGrid: plan.tokenGrid,
+        ...(plan.perImage && { gridPerImage: true as const }),
         scorer: { name: scorer, faithful: OUTLIER_SCORERS[scorer].faithful, label: OUTLIER_SCORERS[scorer].label },
         // The attention frames' layers: a hybrid decoder's attention layers only.
         decoder: {

@@ -5,6 +5,7 @@ import { lfm2vlAdapter } from './lfm2vl';
 import { llavaAdapter, llavaOnevisionAdapter } from './llava';
 import { moondreamAdapter } from './moondream';
 import { paligemmaAdapter } from './paligemma';
+import { qwen25vlAdapter, qwen2vlAdapter } from './qwen2vl';
 
 /** Model families by config.json `model_type`; one small adapter file each. The rest are refused by name with their
  * reason (unsupported-families.ts). */
@@ -17,4 +18,6 @@ export const ADAPTERS: Readonly<Record<string, ModelAdapter>> = {
   paligemma: paligemmaAdapter,
   moondream1: moondreamAdapter,
   lfm2_vl: lfm2vlAdapter,
+  qwen2_vl: qwen2vlAdapter,
+  qwen2_5_vl: qwen25vlAdapter,
 };

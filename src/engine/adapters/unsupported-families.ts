@@ -10,16 +10,14 @@ export interface UnsupportedFamily {
   readonly reason: string;
 }
 
-const MROPE =
-  'its decoder places tokens with multimodal rotary positions (M-RoPE: position ids of shape [3, batch, sequence], image tokens at their time, row and column), while DAMRO Lens feeds one position per token';
-const PER_IMAGE_GRID =
-  'its processor sizes the token grid to each image’s aspect ratio (image_grid_thw) and passes the tower a flat list of patches in 2×2-merge order, while DAMRO Lens needs one token grid per model';
+// M-RoPE and per-image grids are read as Qwen2-VL and Qwen2.5-VL export them (qwen2vl.ts); the families below differ
+// beyond that.
+const QWEN2VL_ONLY =
+  'DAMRO Lens reads multimodal rotary positions (M-RoPE) and per-image token grids only as Qwen2-VL and Qwen2.5-VL export them';
 const PIXTRAL =
   'its Pixtral tower sizes the token grid to each image’s aspect ratio, and the processor ends every row of image tokens with [IMG_BREAK] (the last with [IMG_END]), so the image tokens are not the one contiguous span that the outlier branch and the overlays cut and map';
 const GATED_DELTANET =
-  'three of every four decoder layers are Gated DeltaNet linear attention carrying recurrent and convolution state (past_recurrent, past_conv) instead of keys and values, so they have no attention rows to tap and no cache the batched decode can assemble';
-const HYBRID_CONV = (decoder: string) =>
-  `its ${decoder} decoder is a hybrid: most layers are gated short convolutions carrying past_conv state instead of keys and values, so they have no attention rows to tap and no cache the batched decode can assemble`;
+  'three of every four decoder layers are Gated DeltaNet linear attention carrying a recurrent state (past_recurrent) that the decode loop does not carry (it carries keys and values, and LFM2-VL’s convolution state), and it places tokens with Qwen3-VL’s interleaved M-RoPE';
 
 /** By config.json `model_type`, exactly as transformers.js 4.3.2 registers it. */
 export const UNSUPPORTED_FAMILIES: Readonly<Record<string, UnsupportedFamily>> = {
@@ -28,27 +26,20 @@ export const UNSUPPORTED_FAMILIES: Readonly<Record<string, UnsupportedFamily>> =
     reason:
       'it is an encoder–decoder model: the image tokens enter a text encoder together with the task prompt, and the decoder reaches them only through cross-attention to the mixed encoder states, so there is no decoder attention to image tokens to tap and no image span to cut down to the outliers.',
   },
-  qwen2_vl: { name: 'Qwen2-VL', reason: `${MROPE}; and ${PER_IMAGE_GRID}.` },
-  qwen2_5_vl: {
-    name: 'Qwen2.5-VL',
-    reason: `${MROPE}; ${PER_IMAGE_GRID}; and all but four of its tower layers attend only within 8×8-patch windows (the tower reorders its tokens by window), so only those four layers’ attention spans the whole image.`,
+  qwen3_vl: {
+    name: 'Qwen3-VL',
+    reason: `its decoder interleaves the M-RoPE axes (mrope_interleaved) and its tower adds DeepStack features from intermediate layers; ${QWEN2VL_ONLY}, and this family's export has not been checked against that reading.`,
   },
-  qwen3_vl: { name: 'Qwen3-VL', reason: `${MROPE}; and ${PER_IMAGE_GRID}.` },
   qwen3_vl_moe: {
     name: 'Qwen3-VL MoE',
-    reason: `${MROPE}; ${PER_IMAGE_GRID}; and its mixture-of-experts decoders (30B parameters and up) do not fit a browser.`,
+    reason: `its mixture-of-experts decoders (30B parameters and up) do not fit a browser; and it is read no more than Qwen3-VL (interleaved M-RoPE, DeepStack features).`,
   },
-  qwen3_5: {
-    name: 'Qwen3.5',
-    reason: `${GATED_DELTANET}; and ${MROPE}.`,
-  },
-  qwen3_5_moe: {
-    name: 'Qwen3.5 MoE',
-    reason: `${GATED_DELTANET}; and ${MROPE}.`,
-  },
+  qwen3_5: { name: 'Qwen3.5', reason: `${GATED_DELTANET}.` },
+  qwen3_5_moe: { name: 'Qwen3.5 MoE', reason: `${GATED_DELTANET}.` },
   lfm3_vl: {
     name: 'LFM3-VL',
-    reason: `${HYBRID_CONV('LFM3')}; and ${PER_IMAGE_GRID}.`,
+    reason:
+      'its tower takes Qwen2-VL-style flat patches with image_grid_thw, sized to each image, but its decoder places them with one position per token and carries LFM3’s convolution state; DAMRO Lens reads per-image grids only with Qwen2-VL’s M-RoPE positions and convolution state only as LFM2-VL’s export lays it out, and no LFM3-VL export was at hand to check a reading of this pairing against.',
   },
   llava_qwen2: {
     name: 'FastVLM',
@@ -72,7 +63,7 @@ export const UNSUPPORTED_FAMILIES: Readonly<Record<string, UnsupportedFamily>> =
   },
   glm_ocr: {
     name: 'GLM-OCR',
-    reason: `${MROPE}; ${PER_IMAGE_GRID}; and it is trained to transcribe documents, not to describe images.`,
+    reason: `its tower (Qwen2.5-VL's, with its own vision positions) differs from Qwen2-VL's, and ${QWEN2VL_ONLY}; and it is trained to transcribe documents, not to describe images.`,
   },
   'vision-encoder-decoder': {
     name: 'VisionEncoderDecoder',

@@ -7,7 +7,9 @@
 // them on the device. A hybrid decoder's convolution layers carry a fixed-size state (past_conv.{i} → present_conv.{i},
 // [batch, channels, taps]) instead of keys and values: it starts at zeros, as transformers.js starts it, and is
 // carried and assembled along the batch axis like the cache; a row's state never sees another row's padding, since
-// the prefill is unpadded and each step feeds every row one token.
+// the prefill is unpadded and each step feeds every row one token. A decoder whose position_ids are
+// [3, batch, sequence] (M-RoPE) is fed each row's own positions (RowSpec.positions) in the prefill, and each row's next
+// position on all three axes at every step, as transformers.js feeds Qwen2-VL.
 import { LensError } from '../../protocol/errors';
 import { CACHE_BRANCH_INPUT } from '../onnx/if-node';
 import { splitKeys } from '../../core/attention/split-keys';
@@ -89,6 +91,8 @@ export class OrtDecoderRunner implements DecoderRunner {
   private readonly takesPositions: boolean;
   /** PaliGemma's exports take no attention_mask: they attend to every key (rows then share a length, no padding). */
   private readonly takesMask: boolean;
+  /** 3 for M-RoPE decoders (position_ids [3, batch, sequence]), else 1. */
+  private readonly positionAxes: 1 | 3;
   /** Optimum merged decoders pick their with-past or without-past branch by this input. */
   private readonly takesCacheBranch: boolean;
   private readonly side: 'left' | 'right';
@@ -101,6 +105,8 @@ export class OrtDecoderRunner implements DecoderRunner {
     // GroupQueryAttention decoders derive positions from the mask and take no position_ids.
     this.takesPositions = parts.decoder.inputNames.includes('position_ids');
     this.takesMask = parts.decoder.inputNames.includes('attention_mask');
+    const positionMetadata = parts.decoder.inputMetadata[parts.decoder.inputNames.indexOf('position_ids')];
+    this.positionAxes = positionMetadata?.isTensor && positionMetadata.shape.length === 3 ? 3 : 1;
     this.takesCacheBranch = parts.decoder.inputNames.includes(CACHE_BRANCH_INPUT);
     this.side = this.takesPositions ? 'left' : 'right';
   }
@@ -124,12 +130,11 @@ export class OrtDecoderRunner implements DecoderRunner {
       this.padding = [0];
       this.held = [prompt.length];
       this.keyLength = prompt.length;
-      this.past = this.pastNames.map((name) => empty(name));
-      const positions = Array.from({ length: prompt.length }, (_, t) => t);
+      this.past = this.pastNames.map(empty);
       outputs.push(
         await this.run(
           new ort.Tensor('float32', prompt.embeds.subarray(0, prompt.length * hidden), [1, prompt.length, hidden]),
-          int64(positions, [1, prompt.length]),
+          this.promptPositions(prompt),
           false,
         ),
       );
@@ -141,7 +146,7 @@ export class OrtDecoderRunner implements DecoderRunner {
     this.padding = rows.map((row) => (this.side === 'left' ? width - row.length : 0));
     this.held = rows.map((row) => row.length);
     this.keyLength = width;
-    this.nextPosition = rows.map((row) => row.length);
+    this.nextPosition = rows.map((row) => row.positions?.next ?? row.length);
     if (rows.length === 1) {
       this.past = caches[0]!;
     } else {
@@ -171,7 +176,9 @@ export class OrtDecoderRunner implements DecoderRunner {
     const positions = this.nextPosition;
     this.nextPosition = positions.map((p) => p + 1);
     try {
-      return await this.run(embeds, int64(positions, [ids.length, 1]), true);
+      const axes = this.positionAxes;
+      const dims = axes === 3 ? [3, ids.length, 1] : [ids.length, 1];
+      return await this.run(embeds, int64(Array<number[]>(axes).fill(positions).flat(), dims), true);
     } finally {
       embeds.dispose();
     }
@@ -192,6 +199,24 @@ export class OrtDecoderRunner implements DecoderRunner {
     return metadata?.isTensor && metadata.type === 'float16'
       ? new ort.Tensor('float16', new Uint16Array(size), shape)
       : new ort.Tensor('float32', new Float32Array(size), shape);
+  }
+
+  /** A prompt's position_ids, [1, length] or [3, 1, length]: its own M-RoPE positions, or 0 … length − 1. */
+  private promptPositions(prompt: RowSpec): Tensor {
+    const { length, positions } = prompt;
+    if (this.positionAxes === 1) {
+      if (positions)
+        throw new LensError(
+          'internal',
+          'A decoder row carries M-RoPE positions but the decoder takes one position per token; please report this.',
+        );
+      return int64(
+        Array.from({ length }, (_, t) => t),
+        [1, length],
+      );
+    }
+    const ids = positions?.ids ?? Int32Array.from({ length: 3 * length }, (_, i) => i % length);
+    return int64(ids, [3, 1, length]);
   }
 
   /** [batch, keys] written into a buffer reused across steps: 1 over each row's keys, 0 over its padding. */

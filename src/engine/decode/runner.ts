@@ -1,7 +1,19 @@
+/**
+ * Multimodal rotary positions (M-RoPE, Qwen2-VL): each token's (time, height, width) position, and the position every
+ * axis gives the first generated token (the next after it count on by one).
+ */
+export interface RowPositions {
+  /** [3, length], axis-major: time positions, then height, then width. */
+  readonly ids: Int32Array;
+  readonly next: number;
+}
+
 /** One decoder input row: an embedding sequence [length, hidden] and where its image tokens sit. */
 export interface RowSpec {
   readonly embeds: Float32Array;
   readonly length: number;
+  /** M-RoPE positions; absent: token t is at position t (on every axis, for a decoder that takes three). */
+  readonly positions?: RowPositions;
   /** Image-token positions whose decoder attention is recorded; absent for rows nobody looks at. */
   readonly imageSpan?: { readonly start: number; readonly length: number };
 }

@@ -51,7 +51,7 @@ export async function answerImage(ctx: AnswerImageContext): Promise<EvalImageRes
   const outlierList = Array.from(outliers);
   const imageEvidence = params.evidence
     ? {
-        grid: model.info.tokenGrid,
+        grid: image.grid ?? model.info.tokenGrid,
         scores: Array.from(image.scores),
         norms: rowNorms(image.features, image.imageTokens, image.hidden),
         outliers: outlierList,

@@ -49,6 +49,7 @@ const builders: {
       embeds: gatherTokens(s.image, tokens),
       count: tokens.length,
       record: false,
+      tokens,
     });
     return { choice: { method: 'damro', params }, mainRow: s.fullRow, contrastRow };
   },
@@ -88,6 +89,7 @@ const builders: {
       embeds: gatherTokens(s.image, kept),
       count: kept.length,
       record: true,
+      tokens: kept,
     });
     return { choice: { method: 'ablation', params }, mainRow, mainTokens: kept };
   },

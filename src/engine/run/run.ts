@@ -32,7 +32,6 @@ interface CaptionText {
 
 export async function executeRun(ctx: RunContext): Promise<void> {
   const { runId, model, params, emit } = ctx;
-  const { tokenGrid } = model.info;
   // Cancelled while it waited for the ORT lane: it ends the way a cancelled run ends, without touching the model.
   if (ctx.signal.aborted) {
     for (const caption of params.captions) emit({ type: 'run/done', runId, caption, reason: 'cancelled', tokens: 0 });
@@ -44,6 +43,8 @@ export async function executeRun(ctx: RunContext): Promise<void> {
   const started = performance.now();
   const image = await ctx.encode();
   const visionMs = performance.now() - started;
+  // The grid this image's tokens lie on: the model's, or the image's own where the processor sizes it per image.
+  const tokenGrid = image.grid ?? model.info.tokenGrid;
 
   const wantsDamro = params.captions.includes('damro');
   const outlierList = selectOutliers(image.scores, params.damro.k);

@@ -72,8 +72,8 @@ export async function loadProcessor(modelId: string): Promise<Processor> {
 }
 
 // The model classes, for loading a model folder in Node tests and tools (model_type "llava", "llava_onevision",
-// "idefics3", "gemma3", "paligemma", "moondream1", "lfm2_vl"), and the auto classes whose mappings list every
-// image-text family transformers.js runs.
+// "idefics3", "gemma3", "paligemma", "moondream1", "lfm2_vl", "qwen2_vl", "qwen2_5_vl"), and the auto classes whose
+// mappings list every image-text family transformers.js runs.
 export {
   AutoModelForImageTextToText,
   AutoModelForVision2Seq,
@@ -85,6 +85,8 @@ export {
   LlavaOnevisionForConditionalGeneration,
   Moondream1ForConditionalGeneration,
   PaliGemmaForConditionalGeneration,
+  Qwen2VLForConditionalGeneration,
+  Qwen2_5_VLForConditionalGeneration,
 } from '@huggingface/transformers';
 
 /** One detection as the object-detection pipeline reports it, with the box as fractions of the image. */

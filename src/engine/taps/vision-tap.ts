@@ -15,6 +15,11 @@ export interface VisionTapRequest {
   /** Encoder layer (num_hidden_layers + vision_feature_layer for LLaVA); a negative one counts from the last. */
   readonly layer: number;
   readonly scorers: readonly OutlierScorerName[];
+  /**
+   * The tower encodes one image per pass and may keep no batch axis (Qwen2-VL's exports: probabilities [heads, T, T],
+   * hidden states [T, hidden]); the exposed tensors are then given a batch axis of one, whatever the export's rank.
+   */
+  readonly oneImage?: boolean;
 }
 
 export interface VisionTap {
@@ -37,7 +42,7 @@ type Exposed = { data: Float32Array; dims: readonly number[] };
 export type VisionScores = Partial<Record<OutlierScorerName, Float32Array>>;
 
 interface ScorerTap {
-  expose(site: AttentionSite, nodes: TapNodes): string[];
+  expose(site: AttentionSite, nodes: TapNodes, oneImage: boolean): string[];
   /** Rank each exposed output must have, where the reduction depends on the [batch, heads, T, T] layout. */
   readonly ranks?: readonly number[];
   /** Scores of one image from the exposed tensors ([batch, …] each). */
@@ -108,9 +113,13 @@ const SCORER_TAPS: Record<OutlierScorerName, ScorerTap> = {
         : imageRows(tensors[0]!, image).slice(1),
   },
   'mean-received-attention': {
-    // probs [B, H, T, T] → mean over heads and queries [B, T].
-    expose: (site, nodes) =>
-      probsOrQk(site, nodes, 'mean-received-attention', (probs) => nodes.reduceMean(probs, [1, 2], false)),
+    // probs [B, H, T, T] → mean over heads and queries [B, T]; one image's [(1,) H, T, T] → [1, T].
+    expose: (site, nodes, oneImage) =>
+      probsOrQk(site, nodes, 'mean-received-attention', (probs) =>
+        oneImage
+          ? nodes.op('Reshape', [nodes.reduceMean(probs, [-3, -2], false), nodes.ints([1, -1])])
+          : nodes.reduceMean(probs, [1, 2], false),
+      ),
     ranks: [2],
     read: (tensors, image, fused) =>
       fused
@@ -118,7 +127,13 @@ const SCORER_TAPS: Record<OutlierScorerName, ScorerTap> = {
         : imageRows(tensors[0]!, image).slice(),
   },
   'token-norm': {
-    expose: (site, nodes) => [nodes.float32(need(site, site.layerOutput, 'the output hidden states', 'token-norm'))],
+    expose: (site, nodes, oneImage) => {
+      const hidden = nodes.float32(need(site, site.layerOutput, 'the output hidden states', 'token-norm'));
+      if (!oneImage) return [hidden];
+      // [(1,) T, hidden] → [1, T, hidden].
+      const width = nodes.slice(nodes.op('Shape', [hidden]), 0, -1);
+      return [nodes.op('Reshape', [hidden, nodes.concat([nodes.ints([1, -1]), width], 0)])];
+    },
     read: ([hidden], image) => {
       const [tokens, dModel] = lastTwo(hidden!.dims);
       return scoreOutliers('token-norm', { kind: 'hidden', hidden: imageRows(hidden!, image), tokens, dModel });
@@ -141,7 +156,8 @@ export function tapVisionEncoder(bytes: Uint8Array, request: VisionTapRequest): 
       );
     }
     const reads: Partial<Record<OutlierScorerName, string[]>> = {};
-    for (const name of new Set(request.scorers)) reads[name] = SCORER_TAPS[name].expose(site, nodes);
+    for (const name of new Set(request.scorers))
+      reads[name] = SCORER_TAPS[name].expose(site, nodes, request.oneImage ?? false);
     const fused = site.fused
       ? { fused: { heads: site.fused.heads, ...(site.fused.scale !== undefined && { scale: site.fused.scale }) } }
       : {};

@@ -216,6 +216,23 @@ function fusedAttention(c: LayerContext, attn: string, layer: number, q: string,
 }
 
 /**
+ * Which of the three position axes drives each of the head's `d` rotary dimensions: the frequency pair j (dimensions j
+ * and j + d/2) belongs to the axis whose mrope_section band holds j. As a [3, 1, 1, d] one-hot constant.
+ */
+export function mropeAxes(section: readonly number[], d: number): number[] {
+  const ends = section.map((_, a) => section.slice(0, a + 1).reduce((x, y) => x + y, 0));
+  if (ends.at(-1) !== d / 2) throw new Error(`mrope_section ${section.join('+')} must sum to headDim / 2 = ${d / 2}`);
+  return Array.from({ length: d }, (_, e) => ends.findIndex((end) => e % (d / 2) < end));
+}
+
+function mropeBandMask(section: readonly number[], d: number): (g: GraphBuilder) => string {
+  const axes = mropeAxes(section, d);
+  const mask = Array.from({ length: 3 * d }, (_, i) => (axes[i % d] === Math.floor(i / d) ? 1 : 0));
+  let name: string | undefined;
+  return (g) => (name ??= g.constF(mask, [3, 1, 1, d]));
+}
+
+/**
  * `withPast: false` builds the without-past graph of an Optimum decoder pair (eager attention only): no
  * past_key_values inputs, present = this call's keys and values; src/factory/if-merged merges the two.
  */
@@ -227,7 +244,8 @@ export function buildDecoderGraph(
     withPast = true,
     mask = 'causal-padded',
     softcap,
-  }: { withPast?: boolean; mask?: DecoderMask; softcap?: Softcap } = {},
+    mropeSection,
+  }: { withPast?: boolean; mask?: DecoderMask; softcap?: Softcap; mropeSection?: readonly number[] } = {},
 ): Uint8Array {
   if ((!withPast || softcap) && attention !== 'eager')
     throw new Error('buildDecoderGraph: a without-past or soft-capped graph is eager only.');
@@ -237,16 +255,34 @@ export function buildDecoderGraph(
   const embeds = g.input(T.inputsEmbeds, DataType.FLOAT, ['batch_size', 'sequence_length', t.hidden]);
   const mask2d =
     mask === 'causal-padded' ? g.input(T.attentionMask, DataType.INT64, ['batch_size', 'total_sequence_length']) : '';
-  const positions = g.input(T.positionIds, DataType.INT64, ['batch_size', 'sequence_length']);
+  const positions = g.input(
+    T.positionIds,
+    DataType.INT64,
+    mropeSection ? [3, 'batch_size', 'sequence_length'] : ['batch_size', 'sequence_length'],
+  );
   for (let l = 0; l < t.layers && withPast; l++) {
     g.input(T.pastKey(l), DataType.FLOAT, ['batch_size', t.heads, 'past_sequence_length', d]);
     g.input(T.pastValue(l), DataType.FLOAT, ['batch_size', t.heads, 'past_sequence_length', d]);
   }
 
   const rope = `${MODEL}/rotary_emb`;
+  // M-RoPE: each rotary frequency pair follows one axis's position ([3, batch, seq]: time, height, width), so every
+  // axis's row is gathered and a one-hot band mask keeps each pair's own.
+  const bands = mropeSection && mropeBandMask(mropeSection, d);
+  const gathered = (table: string) =>
+    bands
+      ? g.op(
+          rope,
+          'ReduceSum',
+          [g.op(rope, 'Mul', [g.op(rope, 'Gather', [table, positions]), bands(g)]), g.constI64([0])],
+          {
+            keepdims: { i: 0 },
+          },
+        )
+      : g.op(rope, 'Gather', [table, positions]);
   const table = (name: string, data: Float32Array) =>
     g.op(rope, 'Unsqueeze', [
-      g.op(rope, 'Gather', [g.initializer(`${W}.rotary_emb.${name}_cached`, data, [t.maxPositions, d]), positions]),
+      gathered(g.initializer(`${W}.rotary_emb.${name}_cached`, data, [t.maxPositions, d])),
       g.constI64([1]),
     ]);
   const context: LayerContext = {

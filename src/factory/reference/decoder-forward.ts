@@ -1,6 +1,6 @@
 // Reference forward pass of embed_tokens.onnx and decoder_model_merged.onnx, in float64 with plain loops,
 // for any batch, left padding and past.
-import { MASK_MIN, type Softcap } from '../llava/decoder-graph';
+import { MASK_MIN, mropeAxes, type Softcap } from '../llava/decoder-graph';
 import { headDim } from '../llava/dims';
 import type { LlavaWeights, TextLayerWeights } from '../llava/weights';
 import { addInPlace, linear, map, rmsNorm, sigmoid, softmaxInPlace } from './math';
@@ -17,8 +17,10 @@ export interface DecoderReferenceInput {
   batch: number;
   /** [batch][total = past + seq], 1 = attend, 0 = padding. */
   attentionMask: number[][];
-  /** [batch][seq] */
+  /** [batch][seq]; with M-RoPE, the height axis's (any axis gives the sequence length). */
   positionIds: number[][];
+  /** M-RoPE: positions [3][batch][seq] (time, height, width) and the frequency pairs per axis. */
+  mrope?: { positions: number[][][]; section: readonly number[] };
   /** One entry per layer; omitted = empty past. */
   past?: KeyValue[];
   /** Every query attends to every unmasked key of the call (the 'whole-call' decoder mask), not only earlier ones. */
@@ -57,13 +59,21 @@ interface Shape {
 }
 
 /** [batch*seq, hidden] → [batch, heads, seq, d], rotated when tables are given. */
-function toHeads(x: Float64Array, s: Shape, positions: number[][], w: LlavaWeights, rotate: boolean): Float64Array {
+function toHeads(
+  x: Float64Array,
+  s: Shape,
+  input: DecoderReferenceInput,
+  w: LlavaWeights,
+  rotate: boolean,
+): Float64Array {
   const { batch, seq, heads, d, hidden } = s;
   const half = d / 2;
+  const axes = input.mrope && mropeAxes(input.mrope.section, d);
+  const positionOf = (b: number, t: number, e: number) =>
+    axes ? input.mrope!.positions[axes[e]!]![b]![t]! : input.positionIds[b]![t]!;
   const out = new Float64Array(batch * heads * seq * d);
   for (let b = 0; b < batch; b++) {
     for (let t = 0; t < seq; t++) {
-      const pos = positions[b]![t]!;
       for (let hd = 0; hd < heads; hd++) {
         const src = (b * seq + t) * hidden + hd * d;
         const dst = ((b * heads + hd) * seq + t) * d;
@@ -73,6 +83,7 @@ function toHeads(x: Float64Array, s: Shape, positions: number[][], w: LlavaWeigh
             continue;
           }
           const rotated = e < half ? -x[src + e + half]! : x[src + e - half]!;
+          const pos = positionOf(b, t, e);
           out[dst + e] = x[src + e]! * w.text.ropeCos[pos * d + e]! + rotated * w.text.ropeSin[pos * d + e]!;
         }
       }
@@ -102,9 +113,9 @@ function decoderLayer(
   const t = w.dims.text;
   const rows = s.batch * s.seq;
   const normed = rmsNorm(x, rows, layer.inputNorm, t.rmsNormEps);
-  const q = toHeads(linear(normed, rows, layer.q), s, input.positionIds, w, true);
-  const key = grow(past?.key, toHeads(linear(normed, rows, layer.k), s, input.positionIds, w, true), s);
-  const value = grow(past?.value, toHeads(linear(normed, rows, layer.v), s, input.positionIds, w, false), s);
+  const q = toHeads(linear(normed, rows, layer.q), s, input, w, true);
+  const key = grow(past?.key, toHeads(linear(normed, rows, layer.k), s, input, w, true), s);
+  const value = grow(past?.value, toHeads(linear(normed, rows, layer.v), s, input, w, false), s);
   const attention = new Float64Array(s.batch * s.heads * s.seq * s.total);
   const context = new Float64Array(rows * s.hidden);
   const scale = 1 / Math.sqrt(s.d);

@@ -190,3 +190,24 @@ describe('exports that fold heads into the batch ([batch·heads, T, T])', () => 
     expect(() => readDecoderAttention(decoder.tap, decoderOutputs, 0, 0, 3)).toThrow(/not rank 4/);
   });
 });
+
+describe('one-image towers (Qwen2-VL), with or without a batch axis', () => {
+  it('read the same received attention from [1, heads, T, T] as the batched tap, and from [T, T] rows of one head', async () => {
+    // The same numbers as [1, 1, 3, 4] (batch and one head) and as [1, 3, 4] (no batch axis, one head).
+    const values = Float32Array.from({ length: 12 }, (_, i) => Math.cos(i * 0.9));
+    const read = async (folded: boolean, oneImage: boolean) => {
+      const toy = toyAttentionModel(['/enc/layers.0/attn'], { foldedHeads: folded });
+      const { bytes, tap } = tapVisionEncoder(toy, { layer: 0, scorers: ['mean-received-attention'], oneImage });
+      const session = await ort.InferenceSession.create(bytes);
+      const outputs = await session.run({ x: new ort.Tensor('float32', values, folded ? [1, 3, 4] : [1, 1, 3, 4]) });
+      await session.release();
+      return readVisionScores(tap, outputs)['mean-received-attention']!;
+    };
+    const batched = await read(false, false);
+    expect(batched).toHaveLength(3);
+    expect(Array.from(await read(false, true))).toEqual(Array.from(batched));
+    // Without a batch axis the probabilities are [heads = 1, 3, 3]: the same softmax rows, the same means.
+    const unbatched = await read(true, true);
+    unbatched.forEach((score, j) => expect(Math.abs(score - batched[j]!)).toBeLessThan(1e-6));
+  });
+});

@@ -19,6 +19,8 @@ describe('the model catalogue', () => {
       'synthetic-paligemma-tiny',
       'synthetic-moondream-tiny',
       'synthetic-lfm2vl-tiny',
+      'synthetic-qwen2vl-tiny',
+      'synthetic-qwen25vl-tiny',
       'HuggingFaceTB/SmolVLM-256M-Instruct',
       'HuggingFaceTB/SmolVLM-500M-Instruct',
       'llava-hf/llava-interleave-qwen-0.5b-hf',

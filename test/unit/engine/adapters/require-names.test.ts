@@ -5,7 +5,7 @@ import { ADAPTERS } from '../../../../src/engine/adapters/registry';
 describe('load-time checks of an export’s graphs', () => {
   const families = Object.keys(ADAPTERS);
 
-  it('registers llava, llava_onevision, idefics3, smolvlm, gemma3, paligemma, moondream1 and lfm2_vl', () => {
+  it('registers llava, llava_onevision, idefics3, smolvlm, gemma3, paligemma, moondream1, lfm2_vl, qwen2_vl and qwen2_5_vl', () => {
     expect(families).toEqual([
       'llava',
       'llava_onevision',
@@ -15,6 +15,8 @@ describe('load-time checks of an export’s graphs', () => {
       'paligemma',
       'moondream1',
       'lfm2_vl',
+      'qwen2_vl',
+      'qwen2_5_vl',
     ]);
   });
 
@@ -40,7 +42,7 @@ describe('load-time checks of an export’s graphs', () => {
         families,
       ),
     ).toThrow(
-      "The vision_encoder graph has no input 'pixel_attention_mask', output 'image_features' (it has inputs pixel_values; outputs last_hidden_state). DAMRO Lens supports transformers.js image-text-to-text exports of the llava, llava_onevision, idefics3, smolvlm, gemma3, paligemma, moondream1, lfm2_vl families.",
+      "The vision_encoder graph has no input 'pixel_attention_mask', output 'image_features' (it has inputs pixel_values; outputs last_hidden_state). DAMRO Lens supports transformers.js image-text-to-text exports of the llava, llava_onevision, idefics3, smolvlm, gemma3, paligemma, moondream1, lfm2_vl, qwen2_vl, qwen2_5_vl families.",
     );
   });
 });
