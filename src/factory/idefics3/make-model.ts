@@ -3,8 +3,7 @@
 // pixel-shuffle connector, and SmolVLM's processor files.
 import { buildDecoderGraph } from '../llava/decoder-graph';
 import { buildEmbedGraph } from '../llava/embed-graph';
-import { makeWeights, type LlavaWeights } from '../llava/weights';
-import { Rng } from '../rng';
+import { makeWeights, WeightSource, type LlavaWeights } from '../llava/weights';
 import {
   configJson,
   generationConfigJson,
@@ -37,7 +36,7 @@ export function makeIdefics3Model({
   visionScale,
 }: { seed?: number; dims?: Idefics3Dims; visionAttention?: TowerAttention; visionScale?: number } = {}): Idefics3Model {
   const weights = makeWeights(dims.base, seed);
-  const extras = makeVisionExtras(dims, (stream) => new Rng(seed, stream));
+  const extras = makeVisionExtras(dims, new WeightSource(seed));
   const files = new Map<string, Uint8Array>([
     ['config.json', jsonFile(configJson(dims, seed))],
     ['generation_config.json', jsonFile(generationConfigJson())],
