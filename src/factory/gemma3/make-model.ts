@@ -9,6 +9,7 @@ import { buildEmbedGraph } from '../llava/embed-graph';
 import { emitLinear } from '../llava/linear-node';
 import { makeWeights, WeightSource, type Linear, type LlavaWeights } from '../llava/weights';
 import { GraphBuilder } from '../onnx/graph-builder';
+import type { SiglipFamilyModel } from '../siglip/family-model';
 import { imageFeaturesOutput, normedSquareTower } from '../siglip/vision-encoder';
 import {
   configJson,
@@ -22,13 +23,7 @@ import {
 import { GEMMA3_TINY, imageSeqLen, patchSide, type Gemma3Dims } from './dims';
 import { jsonFile } from '../json-file';
 
-export interface Gemma3Model {
-  readonly files: Map<string, Uint8Array>;
-  readonly weights: LlavaWeights;
-  readonly dims: Gemma3Dims;
-  /** Patches (raster order on the patch grid) built to be high-norm outliers. */
-  readonly outlierPatches: readonly number[];
-}
+export type Gemma3Model = SiglipFamilyModel<Gemma3Dims>;
 
 interface ProjectorWeights {
   readonly postLayerNorm: { gamma: Float32Array; beta: Float32Array };

@@ -3,7 +3,7 @@
 // pixel-shuffle connector, and SmolVLM's processor files.
 import { buildDecoderGraph } from '../llava/decoder-graph';
 import { buildEmbedGraph } from '../llava/embed-graph';
-import { makeWeights, WeightSource, type LlavaWeights } from '../llava/weights';
+import { makeWeights, WeightSource } from '../llava/weights';
 import {
   configJson,
   generationConfigJson,
@@ -13,17 +13,12 @@ import {
   tokenizerJson,
 } from './config-files';
 import { IDEFICS3_TINY, patchSide, type Idefics3Dims } from './dims';
+import type { SiglipFamilyModel } from '../siglip/family-model';
 import type { TowerAttention } from '../siglip/tower';
 import { buildIdefics3VisionGraph, makeVisionExtras } from './vision-graph';
 import { jsonFile } from '../json-file';
 
-export interface Idefics3Model {
-  readonly files: Map<string, Uint8Array>;
-  readonly weights: LlavaWeights;
-  readonly dims: Idefics3Dims;
-  /** Patches (raster order on the patch grid) built to be high-norm outliers. */
-  readonly outlierPatches: readonly number[];
-}
+export type Idefics3Model = SiglipFamilyModel<Idefics3Dims>;
 
 /**
  * `visionAttention: 'fused'` writes the tower as ORT's optimiser leaves it (com.microsoft MultiHeadAttention);

@@ -9,6 +9,7 @@ import { buildEmbedGraph } from '../llava/embed-graph';
 import { emitLinear } from '../llava/linear-node';
 import { makeWeights, WeightSource, type Linear, type LlavaWeights } from '../llava/weights';
 import { GraphBuilder } from '../onnx/graph-builder';
+import type { SiglipFamilyModel } from '../siglip/family-model';
 import { imageFeaturesOutput, normedSquareTower } from '../siglip/vision-encoder';
 import { jsonFile } from '../json-file';
 import {
@@ -20,13 +21,7 @@ import {
 } from './config-files';
 import { imageSeqLen, PALIGEMMA_SOFTCAP, PALIGEMMA_TINY } from './dims';
 
-export interface PaliGemmaModel {
-  readonly files: Map<string, Uint8Array>;
-  readonly weights: LlavaWeights;
-  readonly dims: LlavaDims;
-  /** Patches (raster order on the patch grid, which is the token grid) built to be high-norm outliers. */
-  readonly outlierPatches: readonly number[];
-}
+export type PaliGemmaModel = SiglipFamilyModel<LlavaDims>;
 
 interface ProjectorWeights {
   readonly postLayerNorm: { gamma: Float32Array; beta: Float32Array };
