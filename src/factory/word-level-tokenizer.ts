@@ -74,3 +74,28 @@ export function tokenizerConfigJson(c: TokenizerConfig): unknown {
     ...(c.chatTemplate !== undefined && { chat_template: c.chatTemplate }),
   };
 }
+
+/** A family whose processor or chat template writes the start token itself, so nothing is added around the text. */
+export interface TemplatedTokenizer {
+  readonly processorClass: string;
+  readonly vocabulary: readonly string[];
+  /** The special tokens by role, all of them added tokens in this order; `unk` and `pad` are the tokenizer's. */
+  readonly specials: Readonly<Record<string, string>> & { readonly unk: string; readonly pad: string };
+  readonly bos: string;
+  readonly eos: string;
+  readonly namedTokens?: TokenizerConfig['namedTokens'];
+  readonly chatTemplate?: string;
+}
+
+export const templatedTokenizerJson = (t: TemplatedTokenizer): unknown =>
+  wordLevelTokenizerJson(t.vocabulary, Object.values(t.specials), t.specials.unk, null);
+
+export const templatedTokenizerConfigJson = (t: TemplatedTokenizer, maxLength: number): unknown =>
+  tokenizerConfigJson({
+    ...t,
+    specials: Object.values(t.specials),
+    unk: t.specials.unk,
+    pad: t.specials.pad,
+    addBosToken: false,
+    maxLength,
+  });

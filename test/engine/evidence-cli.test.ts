@@ -9,14 +9,13 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/eval';
 import { chairCaptionLabeller, DEFAULT_DATA_DIR, loadItems } from '../../src/cli/data';
-import { openShardFolder, readFolderAnswers, readFolderEvidence } from '../../src/cli/shard-folder';
-import { driveEval } from '../../src/core/eval/driver';
+import { readFolderAnswers, readFolderEvidence } from '../../src/cli/shard-folder';
 import type { EvalRunConfig } from '../../src/core/eval/run-config';
 import { comparisonsCsv } from '../../src/core/evidence/csv';
 import { runEvidence } from '../../src/core/evidence/run-evidence';
 import type { EvidenceSummary } from '../../src/core/evidence/summary';
-import { answerImage } from '../../src/engine/eval/answer-image';
-import { PLANTED_LAYERS, PlantedModel, readPlantedImage } from '../support/planted-model';
+import { PLANTED_LAYERS, PlantedModel } from '../support/planted-model';
+import { answerPlantedRun } from '../support/planted-run';
 import { repoData } from '../support/repo-data';
 
 const GROUND_TRUTH = JSON.parse(repoData('coder-gx__DAMRO/derived/chair_gt_objects_500.json')) as Record<
@@ -40,37 +39,8 @@ const config = (shard: 0 | 1): EvalRunConfig => ({
 async function answerRun(name: string, planted: boolean): Promise<string[]> {
   const dirs: string[] = [];
   for (const shard of [0, 1] as const) {
-    const model = new PlantedModel(GROUND_TRUTH, planted);
     const dir = join(work, `${name}-${shard}`);
-    const items = (await loadItems(config(shard), DEFAULT_DATA_DIR)).mine;
-    const folder = await openShardFolder(dir, config(shard), items);
-    const outcome = await driveEval(
-      {
-        items,
-        answered: new Set(),
-        imagePaths: new Map(items.map((i) => [`/${i.image}`, i.image])),
-        settings: config(shard).settings,
-        jobId: 1,
-        evidence: true,
-      },
-      {
-        engine: {
-          answerImage: (params) =>
-            answerImage({
-              model,
-              params,
-              signal: new AbortController().signal,
-              encode: () => model.encodeImage(params.image),
-            }),
-          cancel: async () => ({ cancelled: false }),
-        },
-        readImage: readPlantedImage,
-        save: (answers) => folder.append(answers),
-        now: () => 0,
-      },
-      { shouldPause: () => false, isCancelled: () => false },
-    );
-    expect(outcome).toBe('complete');
+    await answerPlantedRun(dir, config(shard), new PlantedModel(GROUND_TRUTH, planted));
     dirs.push(dir);
   }
   return dirs;

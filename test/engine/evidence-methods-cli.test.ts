@@ -8,16 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/eval';
-import { DEFAULT_DATA_DIR, loadItems } from '../../src/cli/data';
-import { openShardFolder } from '../../src/cli/shard-folder';
 import type { Method } from '../../src/core/eval/benchmark';
-import { driveEval } from '../../src/core/eval/driver';
 import type { EvalRunConfig } from '../../src/core/eval/run-config';
 import type { EvidenceSummary } from '../../src/core/evidence/summary';
 import { METHODS } from '../../src/core/methods/registry';
-import { answerImage } from '../../src/engine/eval/answer-image';
 import type { ItemEvidence } from '../../src/protocol/evidence';
-import { PLANTED_LAYERS, PlantedModel, readPlantedImage } from '../support/planted-model';
+import { PLANTED_LAYERS, PlantedModel } from '../support/planted-model';
+import { answerPlantedRun } from '../support/planted-run';
 import { repoData } from '../support/repo-data';
 
 const GROUND_TRUTH = JSON.parse(repoData('coder-gx__DAMRO/derived/chair_gt_objects_500.json')) as Record<
@@ -46,39 +43,6 @@ const config: EvalRunConfig = {
   limit: IMAGES,
 };
 
-async function answerRun(dir: string): Promise<void> {
-  const model = new PlantedModel(GROUND_TRUTH, true);
-  const items = (await loadItems(config, DEFAULT_DATA_DIR)).mine;
-  const folder = await openShardFolder(dir, config, items);
-  const outcome = await driveEval(
-    {
-      items,
-      answered: new Set(),
-      imagePaths: new Map(items.map((i) => [`/${i.image}`, i.image])),
-      settings: config.settings,
-      jobId: 1,
-      evidence: true,
-    },
-    {
-      engine: {
-        answerImage: (params) =>
-          answerImage({
-            model,
-            params,
-            signal: new AbortController().signal,
-            encode: () => model.encodeImage(params.image),
-          }),
-        cancel: async () => ({ cancelled: false }),
-      },
-      readImage: readPlantedImage,
-      save: (answers) => folder.append(answers),
-      now: () => 0,
-    },
-    { shouldPause: () => false, isCancelled: () => false },
-  );
-  expect(outcome).toBe('complete');
-}
-
 /** A CSV the evidence command wrote (no quoted cells: words and image names hold no commas), as records. */
 function readCsv(path: string): Record<string, string>[] {
   const [header, ...rows] = readFileSync(path, 'utf8').trimEnd().split('\n');
@@ -93,7 +57,7 @@ describe('npm run eval -- evidence over a run with --methods', () => {
   it('writes per-method token rows, comparisons, summary counts and charts, equal to values from the records', async () => {
     const dir = join(work, 'run');
     const out = join(work, 'evidence');
-    await answerRun(dir);
+    await answerPlantedRun(dir, config, new PlantedModel(GROUND_TRUTH, true));
     const lines: string[] = [];
     const code = await main(['evidence', '--run', dir, '--out', out], {
       out: (l) => lines.push(l),

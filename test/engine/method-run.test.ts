@@ -5,12 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { stepMeasures } from '../../src/core/evidence/measures';
 import { METHODS } from '../../src/core/methods/registry';
 import type { ComparedMethod, WorkerEvent } from '../../src/protocol/messages';
-import { runParams, runToEnd, tokensOf, useTinyEngine } from '../support/tiny-llava';
+import { methodTokensOf, runParams, runToEnd, tokensOf, useTinyEngine } from '../support/tiny-llava';
 
 const tiny = useTinyEngine();
 
-const methodTokens = (events: WorkerEvent[], method: string) =>
-  events.flatMap((e) => (e.type === 'run/method-token' && e.method === method ? [e.tokenId] : []));
 const methodText = (events: WorkerEvent[], method: string) =>
   events.flatMap((e) => (e.type === 'run/method-token' && e.method === method ? [e.text] : [])).join('');
 
@@ -28,7 +26,7 @@ describe('a run with compared methods', () => {
     const baseline = tokensOf(run, 'baseline');
     expect(baseline.length).toBeGreaterThan(0);
     for (const { method } of methods) {
-      expect(methodTokens(run, method), method).toEqual(baseline);
+      expect(methodTokensOf(run, method), method).toEqual(baseline);
       expect(run.filter((e) => e.type === 'run/method-done' && e.method === method)).toHaveLength(1);
     }
     const baselineText = run
@@ -55,10 +53,10 @@ describe('a run with compared methods', () => {
       run.flatMap((e) => (e.type === 'run/method-evidence' && e.method === method ? [e] : []));
     // One per token, in step order.
     for (const { method } of methods)
-      expect(evidence(method).map((e) => e.step)).toEqual(methodTokens(run, method).map((_, step) => step));
+      expect(evidence(method).map((e) => e.step)).toEqual(methodTokensOf(run, method).map((_, step) => step));
     // VCD at α 0 writes the baseline's tokens on the same full-prompt row: its measures are those of the baseline's
     // stored attention at each step, taken by the same core function.
-    expect(methodTokens(run, 'vcd')).toEqual(tokensOf(run, 'baseline'));
+    expect(methodTokensOf(run, 'vcd')).toEqual(tokensOf(run, 'baseline'));
     for (const { step, measures } of evidence('vcd')) {
       const detail = await tiny.engine['attn/detail']({ runId: outliers.runId, caption: 'baseline', step });
       const [layers, heads] = detail.dims;
@@ -79,7 +77,7 @@ describe('a run with compared methods', () => {
       tiny.events,
       runParams({ captions: ['baseline'], methods: [{ method: 'ablation', params: { k: 3 } }] }),
     );
-    expect(methodTokens(run, 'ablation').length).toBeGreaterThan(0);
+    expect(methodTokensOf(run, 'ablation').length).toBeGreaterThan(0);
     expect(run.at(-1)?.type).toBe('run/finished');
   });
 

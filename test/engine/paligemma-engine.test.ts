@@ -3,55 +3,38 @@
 // attends to every key of a call) in Node, against independent oracles: transformers.js's own
 // PaliGemmaForConditionalGeneration.generate(), the factory's float64 references of the tower and the decoder, the
 // outlier patches it planted, and the token ↔ image-region mapping worked out by hand for an image wider than tall.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { METHODS } from '../../src/core/methods/registry';
-import { ADAPTED_SCORE_NOTICE } from '../../src/core/models/catalog';
 import { patchRectInImage } from '../../src/core/geometry/patches';
 import type { PatchIndex } from '../../src/core/geometry/spaces';
-import type { EngineApi } from '../../src/engine/engine';
-import { AutoProcessor, configureHub, PaliGemmaForConditionalGeneration } from '../../src/engine/runtime/hf';
-import { ort } from '../../src/engine/runtime/ort';
+import { AutoProcessor, PaliGemmaForConditionalGeneration } from '../../src/engine/runtime/hf';
 import { PALIGEMMA_SOFTCAP } from '../../src/factory/paligemma/dims';
-import { makePaliGemmaModel, type PaliGemmaModel } from '../../src/factory/paligemma/make-model';
+import { makePaliGemmaModel } from '../../src/factory/paligemma/make-model';
 import { PALIGEMMA_IDS, PALIGEMMA_VOCABULARY } from '../../src/factory/paligemma/vocabulary';
 import { referenceDecoder, referenceEmbed } from '../../src/factory/reference/decoder-forward';
 import { referenceSiglipVision } from '../../src/factory/reference/vision-forward';
-import { writeModelFolder } from '../../src/factory/write-folder';
-import type { ComparedMethod, ModelInfo, WorkerEvent } from '../../src/protocol/messages';
+import type { ComparedMethod } from '../../src/protocol/messages';
 import { gridOf, processorPlanFor } from '../../src/state/derive';
-import { greedyGenerate, nodeEngine, runParams, runToEnd, testRawImage, tokensOf } from '../support/tiny-llava';
+import {
+  expectAdaptedLoad,
+  expectOutliersOnGrid,
+  firstFrameOf,
+  lastRowImageAttention,
+  meanReceivedAttention,
+  outliersOf,
+  useFamilyEngine,
+  visionFeatures,
+} from '../support/family-engine';
+import { greedyGenerate, methodTokensOf, runParams, testRawImage, tokensOf } from '../support/tiny-llava';
 
-const root = mkdtempSync(join(tmpdir(), 'damro-paligemma-'));
-const modelId = 'tiny-paligemma';
-let model: PaliGemmaModel;
-let engine: EngineApi;
-let events: WorkerEvent[];
-let info: ModelInfo;
+const paligemma = useFamilyEngine('tiny-paligemma', makePaliGemmaModel);
 
 /** runParams()'s caption prompt as PaliGemmaProcessor is asked it: the task prefix alone, its <image> in front. */
 const CAPTION_TASK = '<image>caption en';
 
-beforeAll(async () => {
-  model = makePaliGemmaModel();
-  await writeModelFolder(join(root, modelId), model.files);
-  configureHub({ localModelPath: `${root}/`, allowRemoteModels: false });
-  ({ engine, events } = nodeEngine(join(root, modelId)));
-  info = await engine['model/load']({ modelId, dtype: 'fp32' });
-});
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-const outliersOf = (run: WorkerEvent[]) => {
-  const event = run.find((e) => e.type === 'run/outliers');
-  if (event?.type !== 'run/outliers') throw new Error('no outliers event');
-  return event;
-};
-
 /** transformers.js's own processing of the caption task and testImage(): input ids, pixels, and its image features. */
 async function transformersInputs() {
-  const processor = await AutoProcessor.from_pretrained(modelId);
+  const processor = await AutoProcessor.from_pretrained(paligemma.modelId);
   const inputs = await processor(testRawImage(), CAPTION_TASK);
   const ids = (inputs.input_ids.tolist()[0] as bigint[]).map(Number);
   return { processor, inputs, ids };
@@ -59,19 +42,17 @@ async function transformersInputs() {
 
 describe('engine on the tiny synthetic PaliGemma', () => {
   it('loads as paligemma with the adapted score on the 4 × 4 patch grid, the image stretched to 32 px', () => {
-    expect(info).toMatchObject({
+    expectAdaptedLoad(paligemma.info, {
       family: 'paligemma',
       tokenGrid: { rows: 4, cols: 4 },
-      synthetic: true,
       decoder: { layers: 2, heads: 4 },
+      stretchedTo: 32,
+      scorer: 'mean-received-attention',
     });
-    expect(info.processor).toEqual({ shortestEdge: 32, crop: { height: 32, width: 32 }, resize: 'stretch' });
-    expect(info.scorer).toMatchObject({ name: 'mean-received-attention', faithful: false });
-    expect(info.scorer.label.startsWith(ADAPTED_SCORE_NOTICE)).toBe(true);
   });
 
   it('greedy baseline is token-identical to transformers.js PaliGemmaForConditionalGeneration.generate()', async () => {
-    const run = await runToEnd(engine, events, runParams({ captions: ['baseline'] }));
+    const run = await paligemma.run(runParams({ captions: ['baseline'] }));
     const { inputs, ids } = await transformersInputs();
     // <image>×16 <bos> caption en: the processor's layout, with no chat template and no <bos> in front.
     const word = (w: string) => PALIGEMMA_VOCABULARY.indexOf(w);
@@ -81,25 +62,19 @@ describe('engine on the tiny synthetic PaliGemma', () => {
       word('caption'),
       word('en'),
     ]);
-    const reference = await PaliGemmaForConditionalGeneration.from_pretrained(modelId);
+    const reference = await PaliGemmaForConditionalGeneration.from_pretrained(paligemma.modelId);
     const expected = await greedyGenerate(reference, inputs, PALIGEMMA_IDS.eos);
     expect(expected.length).toBeGreaterThan(3);
     expect(tokensOf(run, 'baseline')).toEqual(expected);
   });
 
   it('the outliers are the planted outlier patches themselves, one token each, with frames on the token grid', async () => {
-    const run = await runToEnd(engine, events, runParams({ damro: { alpha: 1, beta: 0.1, k: 2 } }));
-    const outliers = outliersOf(run);
-    expect(outliers.grid).toEqual({ rows: 4, cols: 4 });
-    expect(outliers.scores).toHaveLength(16);
-    expect(outliers.scorer.faithful).toBe(false);
-    expect(new Set(Array.from(outliers.indices))).toEqual(new Set(model.outlierPatches));
-    const frames = run.filter((e) => e.type === 'run/attention');
-    expect(frames.length).toBe(run.filter((e) => e.type === 'run/token').length);
-    for (const frame of frames) if (frame.type === 'run/attention') expect(frame.values).toHaveLength(16);
+    const run = await paligemma.run(runParams({ damro: { alpha: 1, beta: 0.1, k: 2 } }));
+    const outliers = expectOutliersOnGrid(run, { rows: 4, cols: 4 });
+    expect(new Set(Array.from(outliers.indices))).toEqual(new Set(paligemma.model.outlierPatches));
     expect(tokensOf(run, 'damro').length).toBeGreaterThan(0);
     // α = 0 reproduces the baseline: the outlier row, run in its own group, leaves the full row's logits alone.
-    const same = await runToEnd(engine, events, runParams({ damro: { alpha: 0, beta: 0.1, k: 2 } }));
+    const same = await paligemma.run(runParams({ damro: { alpha: 0, beta: 0.1, k: 2 } }));
     expect(tokensOf(same, 'damro')).toEqual(tokensOf(same, 'baseline'));
   });
 
@@ -110,46 +85,38 @@ describe('engine on the tiny synthetic PaliGemma', () => {
       { method: 'm3id', params: { ...METHODS.m3id.defaults, lambda: 0 } },
       { method: 'avisc', params: { ...METHODS.avisc.defaults, alpha: 0 } },
     ];
-    const run = await runToEnd(engine, events, runParams({ methods, damro: { alpha: 0, beta: 0.1, k: 2 } }));
+    const run = await paligemma.run(runParams({ methods, damro: { alpha: 0, beta: 0.1, k: 2 } }));
     const baseline = tokensOf(run, 'baseline');
     expect(baseline.length).toBeGreaterThan(3);
     expect(tokensOf(run, 'damro')).toEqual(baseline);
-    for (const { method } of methods) {
-      const tokens = run.flatMap((e) => (e.type === 'run/method-token' && e.method === method ? [e.tokenId] : []));
-      expect(tokens, method).toEqual(baseline);
-    }
+    for (const { method } of methods) expect(methodTokensOf(run, method), method).toEqual(baseline);
   });
 
   it('each token’s score is its own patch’s mean received attention in the reference tower’s last layer', async () => {
-    const run = await runToEnd(engine, events, runParams({ captions: ['baseline'], maxNewTokens: 1 }));
-    const processor = await AutoProcessor.from_pretrained(modelId);
+    const run = await paligemma.run(runParams({ captions: ['baseline'], maxNewTokens: 1 }));
+    const processor = await AutoProcessor.from_pretrained(paligemma.modelId);
     const { pixel_values: pixels } = (await processor.image_processor!(testRawImage())) as {
       pixel_values: { data: Float32Array };
     };
     // Mean over 2 heads × 16 queries of the attention each patch receives.
-    const { attention } = referenceSiglipVision(model.weights, pixels.data).at(-1)!;
-    const expected = new Float64Array(16);
-    for (let row = 0; row < 2 * 16; row++) for (let j = 0; j < 16; j++) expected[j] += attention[row * 16 + j]! / 32;
+    const { attention } = referenceSiglipVision(paligemma.model.weights, pixels.data).at(-1)!;
+    const expected = meanReceivedAttention(attention, 2, 16);
     const { scores } = outliersOf(run);
     expect(scores).toHaveLength(16);
     scores.forEach((score, t) => expect(Math.abs(score - expected[t]!)).toBeLessThan(1e-6));
   });
 
   it('the first attention frame equals the reference decoder attending over the whole prompt, not causally', async () => {
-    const run = await runToEnd(engine, events, runParams({ captions: ['baseline'], maxNewTokens: 1 }));
-    const frame = run.find((e) => e.type === 'run/attention' && e.step === 0);
-    if (frame?.type !== 'run/attention') throw new Error('no attention frame');
+    const run = await paligemma.run(runParams({ captions: ['baseline'], maxNewTokens: 1 }));
+    const frame = firstFrameOf(run);
     const { inputs, ids } = await transformersInputs();
-    // The untapped vision graph, run directly, gives the features transformers.js splices in.
-    const vision = await ort.InferenceSession.create(model.files.get('onnx/vision_encoder.onnx')!);
-    const { image_features: features } = await vision.run({ pixel_values: inputs.pixel_values.ort_tensor });
-    await vision.release();
-    const embeds = referenceEmbed(model.weights, [ids]);
-    embeds.set(features!.data as Float32Array, 0);
+    const features = await visionFeatures(paligemma.model.files, { pixel_values: inputs.pixel_values.ort_tensor });
+    const embeds = referenceEmbed(paligemma.model.weights, [ids]);
+    embeds.set(features.data as Float32Array, 0);
     const n = ids.length;
     // The frame is the mean over both layers and all 4 heads of the last prompt row's attention to the 16 image keys.
     const frameOf = (wholeCall: boolean) => {
-      const { attention } = referenceDecoder(model.weights, {
+      const { attention } = referenceDecoder(paligemma.model.weights, {
         embeds,
         batch: 1,
         attentionMask: [ids.map(() => 1)],
@@ -157,11 +124,7 @@ describe('engine on the tiny synthetic PaliGemma', () => {
         wholeCall,
         softcap: PALIGEMMA_SOFTCAP,
       });
-      return Array.from({ length: 16 }, (_, j) => {
-        let sum = 0;
-        for (const probs of attention) for (let h = 0; h < 4; h++) sum += probs[(h * n + n - 1) * n + j]!;
-        return sum / 8;
-      });
+      return lastRowImageAttention(attention, { heads: 4, n, start: 0, tokens: 16 });
     };
     const expected = frameOf(true);
     expect(frame.values).toHaveLength(16);
@@ -176,8 +139,8 @@ describe('engine on the tiny synthetic PaliGemma', () => {
   it('on a 48 × 40 image each token covers a 12 × 10 px region, the stretched patch grid', () => {
     // The processor stretches 48 × 40 to 32 × 32: x scales by 32/48, y by 32/40. A token is one 8 px patch
     // = 12 × 10 image px, so token (row 1, col 2) = index 6 starts at (2·12, 1·10) = (24, 10).
-    const plan = processorPlanFor(info, { width: 48, height: 40 });
-    const tokens = gridOf(info);
+    const plan = processorPlanFor(paligemma.info, { width: 48, height: 40 });
+    const tokens = gridOf(paligemma.info);
     const rect = patchRectInImage(plan, tokens, 6 as PatchIndex);
     expect(rect.x).toBeCloseTo(24, 9);
     expect(rect.y).toBeCloseTo(10, 9);

@@ -1,30 +1,6 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { makeIdefics3Model, type Idefics3Model } from '../../src/factory/idefics3/make-model';
-import { writeModelFolder } from '../../src/factory/write-folder';
 import { AutoProcessor, configureHub, Idefics3ForConditionalGeneration } from '../../src/engine/runtime/hf';
 import { IDEFICS3_IDS } from '../../src/factory/idefics3/vocabulary';
 import { captionChat, greedyGenerate, testRawImage } from './tiny-llava';
-
-/**
- * Writes the seed-42 tiny synthetic Idefics3 (SmolVLM layout) to a temp folder that transformers.js and our loader
- * read.
- */
-export async function tinyIdefics3Folder(): Promise<{
-  root: string;
-  modelId: string;
-  dir: string;
-  model: Idefics3Model;
-}> {
-  const root = mkdtempSync(join(tmpdir(), 'damro-idefics3-'));
-  const modelId = 'tiny-idefics3';
-  const dir = join(root, modelId);
-  const model = makeIdefics3Model();
-  await writeModelFolder(dir, model.files);
-  configureHub({ localModelPath: `${root}/`, allowRemoteModels: false });
-  return { root, modelId, dir, model };
-}
 
 /**
  * The oracle: transformers.js's own Idefics3ForConditionalGeneration greedy generate() on the folder `root/name`,

@@ -96,6 +96,9 @@ export async function runToEnd(engine: EngineApi, events: WorkerEvent[], params:
 export const tokensOf = (events: WorkerEvent[], caption: 'baseline' | 'damro'): number[] =>
   events.flatMap((e) => (e.type === 'run/token' && e.caption === caption ? [e.tokenId] : []));
 
+export const methodTokensOf = (events: WorkerEvent[], method: string): number[] =>
+  events.flatMap((e) => (e.type === 'run/method-token' && e.method === method ? [e.tokenId] : []));
+
 export interface TinyEngine {
   readonly folder: Awaited<ReturnType<typeof tinyLlavaFolder>>;
   readonly engine: EngineApi;

@@ -9,9 +9,10 @@
 // directions (Hugging Face builds that mask from token_type_ids, which transformers.js does not feed); and with
 // positions from 0 where transformers.js counts from 1, which rotary attention cannot tell apart.
 import { LensError } from '../../protocol/errors';
-import { tensor } from '../runtime/sessions';
 import { field, isInt, isObject, parseTextConfig, type Json } from './config-fields';
 import { imageTextAdapter, type FamilyPlan } from './image-text-model';
+import { pixelValuesOnly } from './pixel-values';
+import { expandImagePlaceholder, locateImageTokens } from './prompt-image';
 import { tokenScoresFromPatches } from './pixel-shuffle';
 
 const isString = (value: unknown): value is string => typeof value === 'string';
@@ -52,30 +53,13 @@ export const gemma3Adapter = imageTextAdapter({
       tokenGrid: { rows: tokenSide, cols: tokenSide },
       processorGeometry: { shortestEdge: Math.min(crop.height, crop.width), crop, resize: 'stretch' },
       visionInputs: ['pixel_values'],
-      async preprocess(input) {
-        const { pixel_values: pixels } = (await processor.image_processor!(input)) as {
-          pixel_values: { data: Float32Array; dims: number[] };
-        };
-        return { pixel_values: tensor('float32', pixels.data, pixels.dims) };
-      },
+      preprocess: pixelValuesOnly(processor),
       tokenScores: (patchScores) => tokenScoresFromPatches(patchScores, patchSide, pool),
       promptIds(text, imageTokens) {
-        const parts = text.split(boi);
-        if (parts.length !== 2)
-          throw new LensError(
-            'unsupported-model',
-            `The chat template must place exactly one ${boi} in the prompt; it placed ${parts.length - 1}.`,
-          );
-        const ids = tokenizer.encode(parts.join(`\n\n${boi}${image.repeat(imageTokens)}${eoi}\n\n`));
-        const start = ids.indexOf(imageTokenId);
-        const count = ids.lastIndexOf(imageTokenId) - start + 1;
-        if (start < 0 || count !== imageTokens || ids.slice(start, start + count).some((id) => id !== imageTokenId)) {
-          throw new LensError(
-            'unsupported-model',
-            `The tokenizer did not keep ${imageTokens} consecutive ${image} tokens (id ${imageTokenId}); this gemma3 export's tokenizer is not understood.`,
-          );
-        }
-        return { ids, start, count };
+        const ids = tokenizer.encode(
+          expandImagePlaceholder(text, boi, `\n\n${boi}${image.repeat(imageTokens)}${eoi}\n\n`),
+        );
+        return locateImageTokens(ids, imageTokenId, imageTokens, { token: image, family: 'gemma3' });
       },
     };
   },

@@ -6,6 +6,7 @@ import { LensError } from '../../protocol/errors';
 import { tensor } from '../runtime/sessions';
 import { field, isInt, isObject, parseTextConfig, type Json } from './config-fields';
 import { imageTextAdapter, type FamilyPlan, type FamilySpec } from './image-text-model';
+import { expandImagePlaceholder, locateImageTokens } from './prompt-image';
 import { tokenScoresFromPatches } from './pixel-shuffle';
 
 /** The processor's expansion of one unsplit image (Idefics3Processor with rows = cols = 0). */
@@ -56,22 +57,10 @@ const spec = (family: string): FamilySpec => ({
       },
       tokenScores: (patchScores) => tokenScoresFromPatches(patchScores, patchSide, scale),
       promptIds(text, imageTokens) {
-        const parts = text.split(IMAGE);
-        if (parts.length !== 2)
-          throw new LensError(
-            'unsupported-model',
-            `The chat template must place exactly one ${IMAGE} in the prompt; it placed ${parts.length - 1}.`,
-          );
-        const ids = processor.tokenizer!.encode(parts.join(`${FAKE}${GLOBAL}${IMAGE.repeat(imageTokens)}${FAKE}`));
-        const start = ids.indexOf(imageTokenId);
-        const count = ids.lastIndexOf(imageTokenId) - start + 1;
-        if (start < 0 || count !== imageTokens || ids.slice(start, start + count).some((id) => id !== imageTokenId)) {
-          throw new LensError(
-            'unsupported-model',
-            `The tokenizer did not keep ${imageTokens} consecutive ${IMAGE} tokens (id ${imageTokenId}); this ${family} export's tokenizer is not understood.`,
-          );
-        }
-        return { ids, start, count };
+        const ids = processor.tokenizer!.encode(
+          expandImagePlaceholder(text, IMAGE, `${FAKE}${GLOBAL}${IMAGE.repeat(imageTokens)}${FAKE}`),
+        );
+        return locateImageTokens(ids, imageTokenId, imageTokens, { token: IMAGE, family });
       },
     };
   },

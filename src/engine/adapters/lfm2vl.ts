@@ -14,6 +14,7 @@ import { LensError } from '../../protocol/errors';
 import { tensor } from '../runtime/sessions';
 import { field, isInt, isObject, parseTextConfig, type Json } from './config-fields';
 import { imageTextAdapter, type FamilyPlan } from './image-text-model';
+import { expandImagePlaceholder, locateImageTokens } from './prompt-image';
 import { tokenScoresFromPatches } from './pixel-shuffle';
 
 const LAYER_TYPES = new Set(['conv', 'full_attention']);
@@ -107,22 +108,10 @@ export const lfm2vlAdapter = imageTextAdapter({
       },
       tokenScores: (patchScores) => tokenScoresFromPatches(patchScores, patchSide, downsample),
       promptIds(prompt, imageTokens) {
-        const parts = prompt.split(image);
-        if (parts.length !== 2)
-          throw new LensError(
-            'unsupported-model',
-            `The chat template must place exactly one ${image} in the prompt; it placed ${parts.length - 1}.`,
-          );
-        const ids = tokenizer.encode(parts.join(`${imageStart}${image.repeat(imageTokens)}${imageEnd}`));
-        const start = ids.indexOf(imageTokenId);
-        const count = ids.lastIndexOf(imageTokenId) - start + 1;
-        if (start < 0 || count !== imageTokens || ids.slice(start, start + count).some((id) => id !== imageTokenId)) {
-          throw new LensError(
-            'unsupported-model',
-            `The tokenizer did not keep ${imageTokens} consecutive ${image} tokens (id ${imageTokenId}); this lfm2_vl export's tokenizer is not understood.`,
-          );
-        }
-        return { ids, start, count };
+        const ids = tokenizer.encode(
+          expandImagePlaceholder(prompt, image, `${imageStart}${image.repeat(imageTokens)}${imageEnd}`),
+        );
+        return locateImageTokens(ids, imageTokenId, imageTokens, { token: image, family: 'lfm2_vl' });
       },
     };
   },

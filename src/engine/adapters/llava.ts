@@ -4,9 +4,9 @@
 // transformers.js runs it: its image processor has no anyres tiling, so only the base crop (the whole image at
 // the tower's size) is encoded, and the outliers come from that crop, as DAMRO selects them for LLaVA-NeXT.
 import { LensError } from '../../protocol/errors';
-import { tensor } from '../runtime/sessions';
 import { parseLlavaConfig } from './llava-config';
 import { imageTextAdapter, type FamilyPlan, type FamilySpec } from './image-text-model';
+import { pixelValuesOnly } from './pixel-values';
 
 const spec = (family: string): FamilySpec => ({
   family,
@@ -37,12 +37,7 @@ const spec = (family: string): FamilySpec => ({
             crop: imageConfig.crop_size ?? { height: config.vision.imageSize, width: config.vision.imageSize },
           },
       visionInputs: ['pixel_values'],
-      async preprocess(image) {
-        const { pixel_values: pixels } = (await processor.image_processor!(image)) as {
-          pixel_values: { data: Float32Array; dims: number[] };
-        };
-        return { pixel_values: tensor('float32', pixels.data, pixels.dims) };
-      },
+      preprocess: pixelValuesOnly(processor),
       tokenScores: (patchScores) => patchScores,
       promptIds(text) {
         const ids = processor.tokenizer!.encode(text);

@@ -8,9 +8,10 @@
 // tokenizer's own <|endoftext|> in front, and its <image> (id −200) expanded to one token per image feature, as
 // transformers.js's merge needs.
 import { LensError } from '../../protocol/errors';
-import { tensor } from '../runtime/sessions';
 import { field, isInt, isObject, parseTextConfig, type Json } from './config-fields';
 import { imageTextAdapter, type FamilyPlan } from './image-text-model';
+import { pixelValuesOnly } from './pixel-values';
+import { locateImageTokens } from './prompt-image';
 
 /** SigLIP so400m/14's patch, for exports whose config.json has no vision_config (Xenova/moondream2 has none). */
 const SIGLIP_PATCH = 14;
@@ -48,26 +49,17 @@ export const moondreamAdapter = imageTextAdapter({
       tokenGrid: { rows: tokenSide, cols: tokenSide },
       processorGeometry: { shortestEdge: side, crop: { height: side, width: side }, resize: 'stretch' },
       visionInputs: ['pixel_values'],
-      async preprocess(input) {
-        const { pixel_values: pixels } = (await processor.image_processor!(input)) as {
-          pixel_values: { data: Float32Array; dims: number[] };
-        };
-        return { pixel_values: tensor('float32', pixels.data, pixels.dims) };
-      },
+      preprocess: pixelValuesOnly(processor),
       // One image token per patch.
       tokenScores: (patchScores) => patchScores,
       promptText: (prompt) => `${IMAGE}\n\nQuestion: ${prompt}\n\nAnswer:`,
       promptIds(text, imageTokens) {
         const ids = tokenizer.encode(text.replace(IMAGE, IMAGE.repeat(imageTokens)));
-        const start = ids.indexOf(imageTokenId);
-        const count = ids.lastIndexOf(imageTokenId) - start + 1;
-        if (start < 0 || count !== imageTokens || ids.slice(start, start + count).some((id) => id !== imageTokenId)) {
-          throw new LensError(
-            'unsupported-model',
-            `The tokenizer did not keep ${imageTokens} consecutive ${IMAGE} tokens (config.json's image_token_index ${imageTokenId}); this moondream1 export's tokenizer is not understood.`,
-          );
-        }
-        return { ids, start, count };
+        return locateImageTokens(ids, imageTokenId, imageTokens, {
+          token: IMAGE,
+          family: 'moondream1',
+          idSource: "config.json's image_token_index",
+        });
       },
     };
   },

@@ -11,9 +11,10 @@
 // transformers.js counts from 1, which rotary attention cannot tell apart.
 import { taskPrompt } from '../../core/eval/task-prompt';
 import { LensError } from '../../protocol/errors';
-import { tensor } from '../runtime/sessions';
 import { field, isInt, isObject, parseTextConfig, type Json } from './config-fields';
 import { imageTextAdapter, type FamilyPlan } from './image-text-model';
+import { pixelValuesOnly } from './pixel-values';
+import { locateImageTokens } from './prompt-image';
 
 /** The placeholder PaliGemmaProcessor expands (it is not in the tokenizer config). */
 const IMAGE_TOKEN = '<image>';
@@ -57,25 +58,16 @@ export const paligemmaAdapter = imageTextAdapter({
       tokenGrid: { rows: side, cols: side },
       processorGeometry: { shortestEdge: height, crop, resize: 'stretch' },
       visionInputs: ['pixel_values'],
-      async preprocess(input) {
-        const { pixel_values: pixels } = (await processor.image_processor!(input)) as {
-          pixel_values: { data: Float32Array; dims: number[] };
-        };
-        return { pixel_values: tensor('float32', pixels.data, pixels.dims) };
-      },
+      preprocess: pixelValuesOnly(processor),
       tokenScores: (patchScores) => patchScores,
       promptText: taskPrompt,
       promptIds(text, imageTokens) {
         const ids = tokenizer.encode(`${IMAGE_TOKEN.repeat(imageTokens)}${bos}${text}\n`);
-        const start = ids.indexOf(imageTokenId);
-        const count = ids.lastIndexOf(imageTokenId) - start + 1;
-        if (start < 0 || count !== imageTokens || ids.slice(start, start + count).some((id) => id !== imageTokenId)) {
-          throw new LensError(
-            'unsupported-model',
-            `The tokenizer did not keep ${imageTokens} consecutive ${IMAGE_TOKEN} tokens (config.json image_token_index ${imageTokenId}); this paligemma export's tokenizer is not understood.`,
-          );
-        }
-        return { ids, start, count };
+        return locateImageTokens(ids, imageTokenId, imageTokens, {
+          token: IMAGE_TOKEN,
+          family: 'paligemma',
+          idSource: 'config.json image_token_index',
+        });
       },
     };
   },

@@ -5,7 +5,8 @@
 // from chat_template.jinja.
 import { SYNTHETIC_NOTICE } from '../../core/models/catalog';
 import { llamaTextConfig } from '../llava/config-files';
-import { tokenizerConfigJson as tokenizerConfig, wordLevelTokenizerJson } from '../word-level-tokenizer';
+import { SIGNED_PIXEL_SCALING } from '../pixel-scaling';
+import { templatedTokenizerConfigJson, templatedTokenizerJson, type TemplatedTokenizer } from '../word-level-tokenizer';
 import { imageSeqLen, towerLayers, type Gemma3Dims } from './dims';
 import { GEMMA3_IDS, GEMMA3_SPECIALS as S, GEMMA3_VOCABULARY } from './vocabulary';
 
@@ -57,11 +58,7 @@ export function preprocessorConfigJson(d: Gemma3Dims): unknown {
     do_resize: true,
     size: { height: s, width: s },
     resample: 2,
-    do_rescale: true,
-    rescale_factor: 1 / 255,
-    do_normalize: true,
-    image_mean: [0.5, 0.5, 0.5],
-    image_std: [0.5, 0.5, 0.5],
+    ...SIGNED_PIXEL_SCALING,
     do_pan_and_scan: false,
     image_seq_length: imageSeqLen(d),
   };
@@ -83,20 +80,14 @@ export const GEMMA3_CHAT_TEMPLATE =
   '{%- endfor -%}' +
   `{%- if add_generation_prompt -%}{{ '${S.start}' }}{{ 'model\\n' }}{%- endif -%}`;
 
-// The chat template writes <bos> itself, so nothing is added around the text.
-export const tokenizerJson = (): unknown => wordLevelTokenizerJson(GEMMA3_VOCABULARY, Object.values(S), S.unk, null);
-
-export function tokenizerConfigJson(maxLength: number): unknown {
-  return tokenizerConfig({
-    processorClass: 'Gemma3Processor',
-    vocabulary: GEMMA3_VOCABULARY,
-    specials: Object.values(S),
-    bos: S.bos,
-    eos: S.eos,
-    unk: S.unk,
-    pad: S.pad,
-    namedTokens: { boi_token: S.boi, eoi_token: S.eoi, image_token: S.image },
-    addBosToken: false,
-    maxLength,
-  });
-}
+// The chat template writes <bos> itself.
+const TOKENIZER: TemplatedTokenizer = {
+  processorClass: 'Gemma3Processor',
+  vocabulary: GEMMA3_VOCABULARY,
+  specials: S,
+  bos: S.bos,
+  eos: S.eos,
+  namedTokens: { boi_token: S.boi, eoi_token: S.eoi, image_token: S.image },
+};
+export const tokenizerJson = (): unknown => templatedTokenizerJson(TOKENIZER);
+export const tokenizerConfigJson = (maxLength: number): unknown => templatedTokenizerConfigJson(TOKENIZER, maxLength);

@@ -7,12 +7,10 @@ import { buildDecoderGraph } from '../llava/decoder-graph';
 import { rmsNorm } from '../llava/decoder-graph';
 import { buildEmbedGraph } from '../llava/embed-graph';
 import { emitLinear } from '../llava/linear-node';
-import { layerNorm } from '../llava/vision-graph';
-import { makeWeights, type Linear, type LlavaWeights } from '../llava/weights';
+import { makeWeights, WeightSource, type Linear, type LlavaWeights } from '../llava/weights';
 import { GraphBuilder } from '../onnx/graph-builder';
-import { DataType } from '../onnx/schema';
-import { Rng } from '../rng';
-import { siglipTower } from '../siglip/tower';
+import type { SiglipFamilyModel } from '../siglip/family-model';
+import { imageFeaturesOutput, normedSquareTower } from '../siglip/vision-encoder';
 import {
   configJson,
   GEMMA3_CHAT_TEMPLATE,
@@ -25,13 +23,7 @@ import {
 import { GEMMA3_TINY, imageSeqLen, patchSide, type Gemma3Dims } from './dims';
 import { jsonFile } from '../json-file';
 
-export interface Gemma3Model {
-  readonly files: Map<string, Uint8Array>;
-  readonly weights: LlavaWeights;
-  readonly dims: Gemma3Dims;
-  /** Patches (raster order on the patch grid) built to be high-norm outliers. */
-  readonly outlierPatches: readonly number[];
-}
+export type Gemma3Model = SiglipFamilyModel<Gemma3Dims>;
 
 interface ProjectorWeights {
   readonly postLayerNorm: { gamma: Float32Array; beta: Float32Array };
@@ -43,22 +35,11 @@ interface ProjectorWeights {
 
 function makeProjector(d: Gemma3Dims, seed: number): ProjectorWeights {
   const h = d.base.vision.hidden;
-  const normal = (stream: string, size: number, std: number, mean = 0) => {
-    const r = new Rng(seed, stream);
-    return Float32Array.from({ length: size }, () => mean + std * r.normal());
-  };
+  const src = new WeightSource(seed);
   return {
-    postLayerNorm: {
-      gamma: normal('vision.post_layernorm.weight', h, 0.1, 1),
-      beta: normal('vision.post_layernorm.bias', h, 0.1),
-    },
-    softEmbNorm: normal('multi_modal_projector.mm_soft_emb_norm', h, 0.1, 1),
-    projection: {
-      weight: normal('multi_modal_projector.mm_input_projection', h * d.base.text.hidden, 1 / Math.sqrt(h)),
-      bias: null,
-      inDim: h,
-      outDim: d.base.text.hidden,
-    },
+    postLayerNorm: src.layerNorm('vision.post_layernorm', h),
+    softEmbNorm: src.normal('multi_modal_projector.mm_soft_emb_norm', h, 0.1, 1),
+    projection: src.projection('multi_modal_projector.mm_input_projection', h, d.base.text.hidden),
   };
 }
 
@@ -69,16 +50,7 @@ function buildVisionGraph(weights: LlavaWeights, projector: ProjectorWeights, d:
   const v = d.base.vision;
   const side = patchSide(d);
   const g = new GraphBuilder('main_graph');
-  const pixels = g.input('pixel_values', DataType.FLOAT, ['batch_size', 3, v.imageSize, v.imageSize]);
-  let x = siglipTower(g, pixels, weights, 'fp32', TOWER);
-  x = layerNorm(
-    g,
-    `${TOWER}/post_layernorm`,
-    x,
-    projector.postLayerNorm,
-    'vision_tower.vision_model.post_layernorm',
-    v.layerNormEps,
-  );
+  const x = normedSquareTower(g, weights, TOWER, projector.postLayerNorm);
   // [B, patches, h] → [B, h, side, side] → average pool → [B, tokens, h].
   const grid = g.op(PROJECTOR, 'Reshape', [
     g.op(PROJECTOR, 'Transpose', [x], { perm: { ints: [0, 2, 1] } }),
@@ -107,9 +79,7 @@ function buildVisionGraph(weights: LlavaWeights, projector: ProjectorWeights, d:
     'multi_modal_projector.mm_input_projection',
     'fp32',
   );
-  g.node(PROJECTOR, 'Identity', [projected], { outputNames: ['image_features'] });
-  g.output('image_features', DataType.FLOAT, ['batch_size', imageSeqLen(d), d.base.text.hidden]);
-  return g.encode();
+  return imageFeaturesOutput(g, PROJECTOR, projected, imageSeqLen(d), d.base.text.hidden);
 }
 
 export function makeGemma3Model({

@@ -4,7 +4,8 @@
 // processor splits images by default; DAMRO Lens turns splitting off per call.
 import { SYNTHETIC_NOTICE } from '../../core/models/catalog';
 import { llamaTextConfig } from '../llava/config-files';
-import { tokenizerConfigJson as tokenizerConfig, wordLevelTokenizerJson } from '../word-level-tokenizer';
+import { SIGNED_PIXEL_SCALING } from '../pixel-scaling';
+import { templatedTokenizerConfigJson, templatedTokenizerJson, type TemplatedTokenizer } from '../word-level-tokenizer';
 import { imageSeqLen, towerLayers, type Idefics3Dims } from './dims';
 import { IDEFICS3_IDS, IDEFICS3_SPECIALS as S, IDEFICS3_VOCABULARY } from './vocabulary';
 
@@ -55,11 +56,7 @@ export function preprocessorConfigJson(d: Idefics3Dims): unknown {
     max_image_size: { longest_edge: s },
     do_image_splitting: true,
     resample: 1,
-    do_rescale: true,
-    rescale_factor: 1 / 255,
-    do_normalize: true,
-    image_mean: [0.5, 0.5, 0.5],
-    image_std: [0.5, 0.5, 0.5],
+    ...SIGNED_PIXEL_SCALING,
     do_pad: true,
   };
 }
@@ -80,20 +77,14 @@ export const IDEFICS3_CHAT_TEMPLATE =
   '{%- endfor -%}' +
   "{%- if add_generation_prompt -%}{{ 'Assistant:' }}{%- endif -%}";
 
-// The chat template writes <|im_start|> itself, so nothing is added around the text.
-export const tokenizerJson = (): unknown => wordLevelTokenizerJson(IDEFICS3_VOCABULARY, Object.values(S), S.unk, null);
-
-export function tokenizerConfigJson(maxLength: number): unknown {
-  return tokenizerConfig({
-    processorClass: 'Idefics3Processor',
-    vocabulary: IDEFICS3_VOCABULARY,
-    specials: Object.values(S),
-    bos: S.start,
-    eos: S.end,
-    unk: S.unk,
-    pad: S.pad,
-    addBosToken: false,
-    maxLength,
-    chatTemplate: IDEFICS3_CHAT_TEMPLATE,
-  });
-}
+// The chat template writes <|im_start|> itself.
+const TOKENIZER: TemplatedTokenizer = {
+  processorClass: 'Idefics3Processor',
+  vocabulary: IDEFICS3_VOCABULARY,
+  specials: S,
+  bos: S.start,
+  eos: S.end,
+  chatTemplate: IDEFICS3_CHAT_TEMPLATE,
+};
+export const tokenizerJson = (): unknown => templatedTokenizerJson(TOKENIZER);
+export const tokenizerConfigJson = (maxLength: number): unknown => templatedTokenizerConfigJson(TOKENIZER, maxLength);

@@ -3,8 +3,7 @@
 // pixel-shuffle connector, and SmolVLM's processor files.
 import { buildDecoderGraph } from '../llava/decoder-graph';
 import { buildEmbedGraph } from '../llava/embed-graph';
-import { makeWeights, type LlavaWeights } from '../llava/weights';
-import { Rng } from '../rng';
+import { makeWeights, WeightSource } from '../llava/weights';
 import {
   configJson,
   generationConfigJson,
@@ -14,17 +13,12 @@ import {
   tokenizerJson,
 } from './config-files';
 import { IDEFICS3_TINY, patchSide, type Idefics3Dims } from './dims';
+import type { SiglipFamilyModel } from '../siglip/family-model';
 import type { TowerAttention } from '../siglip/tower';
 import { buildIdefics3VisionGraph, makeVisionExtras } from './vision-graph';
 import { jsonFile } from '../json-file';
 
-export interface Idefics3Model {
-  readonly files: Map<string, Uint8Array>;
-  readonly weights: LlavaWeights;
-  readonly dims: Idefics3Dims;
-  /** Patches (raster order on the patch grid) built to be high-norm outliers. */
-  readonly outlierPatches: readonly number[];
-}
+export type Idefics3Model = SiglipFamilyModel<Idefics3Dims>;
 
 /**
  * `visionAttention: 'fused'` writes the tower as ORT's optimiser leaves it (com.microsoft MultiHeadAttention);
@@ -37,7 +31,7 @@ export function makeIdefics3Model({
   visionScale,
 }: { seed?: number; dims?: Idefics3Dims; visionAttention?: TowerAttention; visionScale?: number } = {}): Idefics3Model {
   const weights = makeWeights(dims.base, seed);
-  const extras = makeVisionExtras(dims, (stream) => new Rng(seed, stream));
+  const extras = makeVisionExtras(dims, new WeightSource(seed));
   const files = new Map<string, Uint8Array>([
     ['config.json', jsonFile(configJson(dims, seed))],
     ['generation_config.json', jsonFile(generationConfigJson())],

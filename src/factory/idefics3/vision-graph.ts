@@ -7,13 +7,12 @@
 // pixel_attention_mask marks padded pixels when images of different tile counts share a batch; DAMRO Lens sends
 // one unsplit image, where it is all true, so the graph declares it (transformers.js feeds it by name) without
 // reading it.
-import type { Rng } from '../rng';
 import { GraphBuilder } from '../onnx/graph-builder';
 import { DataType } from '../onnx/schema';
 import { emitLinear, type WeightFormat } from '../llava/linear-node';
-import { layerNorm } from '../llava/vision-graph';
 import { siglipTower, type TowerAttention } from '../siglip/tower';
-import type { Linear, LlavaWeights } from '../llava/weights';
+import { imageFeaturesOutput, towerNorm } from '../siglip/vision-encoder';
+import type { Linear, LlavaWeights, WeightSource } from '../llava/weights';
 import { imageSeqLen, patchSide, type Idefics3Dims } from './dims';
 
 const TOWER = '/model/vision_model';
@@ -24,24 +23,11 @@ export interface Idefics3VisionExtras {
   readonly postLayerNorm: { gamma: Float32Array; beta: Float32Array };
 }
 
-export function makeVisionExtras(d: Idefics3Dims, rng: (stream: string) => Rng): Idefics3VisionExtras {
+export function makeVisionExtras(d: Idefics3Dims, src: WeightSource): Idefics3VisionExtras {
   const h = d.base.vision.hidden;
-  const inDim = h * d.scaleFactor ** 2;
-  const normal = (stream: string, size: number, std: number, mean = 0) => {
-    const r = rng(stream);
-    return Float32Array.from({ length: size }, () => mean + std * r.normal());
-  };
   return {
-    projection: {
-      weight: normal('connector.modality_projection', inDim * d.base.text.hidden, 1 / Math.sqrt(inDim)),
-      bias: null,
-      inDim,
-      outDim: d.base.text.hidden,
-    },
-    postLayerNorm: {
-      gamma: normal('vision.post_layernorm.weight', h, 0.1, 1),
-      beta: normal('vision.post_layernorm.bias', h, 0.1),
-    },
+    projection: src.projection('connector.modality_projection', h * d.scaleFactor ** 2, d.base.text.hidden),
+    postLayerNorm: src.layerNorm('vision.post_layernorm', h),
   };
 }
 
@@ -71,15 +57,8 @@ export function buildIdefics3VisionGraph(
   g.input('pixel_attention_mask', DataType.BOOL, ['batch_size', 'num_images', v.imageSize, v.imageSize]);
 
   const images = g.op(`${TOWER}/embeddings`, 'Reshape', [pixels, g.constI64([-1, 3, v.imageSize, v.imageSize])]);
-  let x = siglipTower(g, images, weights, format, TOWER, attention, scale);
-  x = layerNorm(
-    g,
-    `${TOWER}/post_layernorm`,
-    x,
-    extras.postLayerNorm,
-    'model.vision_model.post_layernorm',
-    v.layerNormEps,
-  );
+  const tower = siglipTower(g, images, weights, format, TOWER, attention, scale);
+  const x = towerNorm(g, TOWER, tower, extras.postLayerNorm, v.layerNormEps);
   const projected = emitLinear(
     g,
     '/model/connector/modality_projection/proj',
@@ -88,7 +67,5 @@ export function buildIdefics3VisionGraph(
     'model.connector.modality_projection.proj',
     format,
   );
-  g.node('/model/connector', 'Identity', [projected], { outputNames: ['image_features'] });
-  g.output('image_features', DataType.FLOAT, ['batch_size', imageSeqLen(d), d.base.text.hidden]);
-  return g.encode();
+  return imageFeaturesOutput(g, '/model/connector', projected, imageSeqLen(d), d.base.text.hidden);
 }

@@ -6,7 +6,8 @@
 // (<image>, <|image_start|>, <|image_end|>) and the tokenizer's chat template.
 import { SYNTHETIC_NOTICE } from '../../core/models/catalog';
 import { headDim } from '../llava/dims';
-import { tokenizerConfigJson as tokenizerConfig, wordLevelTokenizerJson } from '../word-level-tokenizer';
+import { SIGNED_PIXEL_SCALING } from '../pixel-scaling';
+import { templatedTokenizerConfigJson, templatedTokenizerJson, type TemplatedTokenizer } from '../word-level-tokenizer';
 import { maxPatches, tileSize, towerLayers, type Lfm2VlDims } from './dims';
 import { LFM2VL_IDS, LFM2VL_SPECIALS as S, LFM2VL_VOCABULARY } from './vocabulary';
 
@@ -68,11 +69,7 @@ export function preprocessorConfigJson(d: Lfm2VlDims): unknown {
     image_processor_type: 'Lfm2VlImageProcessor',
     do_convert_rgb: true,
     do_resize: false,
-    do_rescale: true,
-    rescale_factor: 1 / 255,
-    do_normalize: true,
-    image_mean: [0.5, 0.5, 0.5],
-    image_std: [0.5, 0.5, 0.5],
+    ...SIGNED_PIXEL_SCALING,
     resample: 2,
     encoder_patch_size: d.base.vision.patchSize,
     downsample_factor: d.downsample,
@@ -101,20 +98,14 @@ export const LFM2VL_CHAT_TEMPLATE =
   '{%- endfor -%}' +
   `{%- if add_generation_prompt -%}{{ '${S.start}' + 'assistant\\n' }}{%- endif -%}`;
 
-// The chat template writes <|startoftext|> itself, so nothing is added around the text.
-export const tokenizerJson = (): unknown => wordLevelTokenizerJson(LFM2VL_VOCABULARY, Object.values(S), S.unk, null);
-
-export function tokenizerConfigJson(maxLength: number): unknown {
-  return tokenizerConfig({
-    processorClass: 'Lfm2VlProcessor',
-    vocabulary: LFM2VL_VOCABULARY,
-    specials: Object.values(S),
-    bos: S.bos,
-    eos: S.eos,
-    unk: S.unk,
-    pad: S.pad,
-    addBosToken: false,
-    maxLength,
-    chatTemplate: LFM2VL_CHAT_TEMPLATE,
-  });
-}
+// The chat template writes <|startoftext|> itself.
+const TOKENIZER: TemplatedTokenizer = {
+  processorClass: 'Lfm2VlProcessor',
+  vocabulary: LFM2VL_VOCABULARY,
+  specials: S,
+  bos: S.bos,
+  eos: S.eos,
+  chatTemplate: LFM2VL_CHAT_TEMPLATE,
+};
+export const tokenizerJson = (): unknown => templatedTokenizerJson(TOKENIZER);
+export const tokenizerConfigJson = (maxLength: number): unknown => templatedTokenizerConfigJson(TOKENIZER, maxLength);

@@ -14,8 +14,7 @@ import { headDim } from '../llava/dims';
 import { attentionMask, feedForward, rmsNorm, rotary } from '../llava/decoder-graph';
 import { emitLinear } from '../llava/linear-node';
 import { DECODER_TENSORS as T, TEXT_LAYER_SCOPE } from '../llava/tensor-names';
-import type { Linear, LlavaWeights } from '../llava/weights';
-import type { Rng } from '../rng';
+import type { Linear, LlavaWeights, WeightSource } from '../llava/weights';
 import type { Lfm2VlDims } from './dims';
 
 const MODEL = '/language_model/model';
@@ -44,30 +43,20 @@ export interface Lfm2DecoderExtras {
 
 export const isConvLayer = (w: ConvLayerWeights | AttentionNormWeights): w is ConvLayerWeights => 'conv' in w;
 
-export function makeDecoderExtras(d: Lfm2VlDims, rng: (stream: string) => Rng): Lfm2DecoderExtras {
+export function makeDecoderExtras(d: Lfm2VlDims, src: WeightSource): Lfm2DecoderExtras {
   const t = d.base.text;
   const h = t.hidden;
-  const normal = (stream: string, size: number, std: number, mean = 0) => {
-    const r = rng(stream);
-    return Float32Array.from({ length: size }, () => mean + std * r.normal());
-  };
-  const linear = (stream: string, inDim: number, outDim: number): Linear => ({
-    weight: normal(stream, inDim * outDim, 1 / Math.sqrt(inDim)),
-    bias: null,
-    inDim,
-    outDim,
-  });
   return {
     layers: d.layerTypes.map((type, l) =>
       type === 'conv'
         ? {
-            inProj: linear(`text.layers.${l}.conv.in_proj`, h, 3 * h),
-            conv: normal(`text.layers.${l}.conv.conv`, h * d.convLCache, 1 / Math.sqrt(d.convLCache)),
-            outProj: linear(`text.layers.${l}.conv.out_proj`, h, h),
+            inProj: src.projection(`text.layers.${l}.conv.in_proj`, h, 3 * h),
+            conv: src.normal(`text.layers.${l}.conv.conv`, h * d.convLCache, 1 / Math.sqrt(d.convLCache)),
+            outProj: src.projection(`text.layers.${l}.conv.out_proj`, h, h),
           }
         : {
-            q: normal(`text.layers.${l}.self_attn.q_layernorm`, headDim(h, t.heads), 0.1, 1),
-            k: normal(`text.layers.${l}.self_attn.k_layernorm`, headDim(h, t.heads), 0.1, 1),
+            q: src.normal(`text.layers.${l}.self_attn.q_layernorm`, headDim(h, t.heads), 0.1, 1),
+            k: src.normal(`text.layers.${l}.self_attn.k_layernorm`, headDim(h, t.heads), 0.1, 1),
           },
     ),
   };

@@ -2,9 +2,8 @@
 // weight generator for the tower's layers, position table and the decoder's attention and feed-forward weights,
 // plus LFM2-VL's own parts (linear patch embedding, pixel-unshuffle projector, short-convolution layers, q/k norms).
 import { buildEmbedGraph } from '../llava/embed-graph';
-import { makeWeights, type LlavaWeights } from '../llava/weights';
+import { makeWeights, WeightSource, type LlavaWeights } from '../llava/weights';
 import { jsonFile } from '../json-file';
-import { Rng } from '../rng';
 import {
   configJson,
   generationConfigJson,
@@ -32,9 +31,9 @@ export function makeLfm2VlModel({
   if (dims.base.vision.imageSize / dims.base.vision.patchSize !== dims.positionSide)
     throw new Error('the llava generator must make exactly the side × side position table');
   const weights = makeWeights(dims.base, seed);
-  const rng = (stream: string) => new Rng(seed, `lfm2vl.${stream}`);
-  const vision = makeVisionExtras(dims, rng);
-  const decoder = makeDecoderExtras(dims, rng);
+  const src = new WeightSource(seed, 'lfm2vl.');
+  const vision = makeVisionExtras(dims, src);
+  const decoder = makeDecoderExtras(dims, src);
   const files = new Map<string, Uint8Array>([
     ['config.json', jsonFile(configJson(dims, seed))],
     ['generation_config.json', jsonFile(generationConfigJson())],

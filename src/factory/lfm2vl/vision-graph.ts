@@ -16,9 +16,9 @@ import { GraphBuilder } from '../onnx/graph-builder';
 import { DataType } from '../onnx/schema';
 import { emitLinear } from '../llava/linear-node';
 import { encoderLayer, gelu, layerNorm } from '../llava/vision-graph';
-import type { Linear, LlavaWeights } from '../llava/weights';
+import type { Linear, LlavaWeights, WeightSource } from '../llava/weights';
 import { MASK_MIN } from '../llava/decoder-graph';
-import type { Rng } from '../rng';
+import { towerNorm } from '../siglip/vision-encoder';
 import { maxPatches, patchDim, type Lfm2VlDims } from './dims';
 
 const TOWER = '/vision_tower/vision_model';
@@ -34,30 +34,16 @@ export interface Lfm2VlVisionExtras {
   readonly projector2: Linear;
 }
 
-export function makeVisionExtras(d: Lfm2VlDims, rng: (stream: string) => Rng): Lfm2VlVisionExtras {
+export function makeVisionExtras(d: Lfm2VlDims, src: WeightSource): Lfm2VlVisionExtras {
   const h = d.base.vision.hidden;
   const t = d.base.text.hidden;
   const unshuffled = h * d.downsample ** 2;
-  const normal = (stream: string, size: number, std: number, mean = 0) => {
-    const r = rng(stream);
-    return Float32Array.from({ length: size }, () => mean + std * r.normal());
-  };
-  const linear = (stream: string, inDim: number, outDim: number): Linear => ({
-    weight: normal(`${stream}.weight`, inDim * outDim, 1 / Math.sqrt(inDim)),
-    bias: normal(`${stream}.bias`, outDim, 0.1),
-    inDim,
-    outDim,
-  });
-  const norm = (stream: string, dim: number) => ({
-    gamma: normal(`${stream}.weight`, dim, 0.1, 1),
-    beta: normal(`${stream}.bias`, dim, 0.1),
-  });
   return {
-    patchEmbedding: linear('vision.patch_embedding', patchDim(d), h),
-    postLayerNorm: norm('vision.post_layernorm', h),
-    projectorNorm: norm('multi_modal_projector.layer_norm', unshuffled),
-    projector1: linear('multi_modal_projector.linear_1', unshuffled, t),
-    projector2: linear('multi_modal_projector.linear_2', t, t),
+    patchEmbedding: src.linear('vision.patch_embedding', patchDim(d), h, true),
+    postLayerNorm: src.layerNorm('vision.post_layernorm', h),
+    projectorNorm: src.layerNorm('multi_modal_projector.layer_norm', unshuffled),
+    projector1: src.linear('multi_modal_projector.linear_1', unshuffled, t, true),
+    projector2: src.linear('multi_modal_projector.linear_2', t, t, true),
   };
 }
 
@@ -120,7 +106,7 @@ export function buildLfm2VlVisionGraph(weights: LlavaWeights, extras: Lfm2VlVisi
   weights.vision.layers.forEach(
     (layer, l) => (x = encoderLayer(g, x, l, layer, weights, 'fp32', undefined, false, keyBias)),
   );
-  x = layerNorm(g, `${TOWER}/post_layernorm`, x, extras.postLayerNorm, `${W}.post_layernorm`, v.layerNormEps);
+  x = towerNorm(g, TOWER, x, extras.postLayerNorm, v.layerNormEps);
 
   // The real patches as [1, rows/s, s, cols/s, s, h] → tokens [1, rows/s · cols/s, s·s·h].
   const kept = g.op(PROJECTOR, 'Slice', [x, g.constI64([0]), real, g.constI64([1])]);

@@ -84,23 +84,35 @@ export interface LlavaWeights {
 // roughly 60–90% of the CLS attention at layer L-2 (checked by the factory tests).
 const OUTLIER = { positionGain: 4, mlpRead: 2.5, mlpThreshold: 7, mlpWrite: 12, keyGain: 1, queryBias: 5.5 };
 
-class WeightSource {
-  constructor(private readonly seed: number) {}
+/**
+ * Seeded tensors, each from its own stream: the stream of tensor `name` is `${prefix}${name}`, so a family's own
+ * tensors (prefix "phi.", "lfm2vl.") never share a stream with the llava generator's.
+ */
+export class WeightSource {
+  constructor(
+    private readonly seed: number,
+    private readonly prefix = '',
+  ) {}
 
   normal(name: string, size: number, std: number, mean = 0): Float32Array {
-    const rng = new Rng(this.seed, name);
+    const rng = new Rng(this.seed, `${this.prefix}${name}`);
     const out = new Float32Array(size);
     for (let i = 0; i < size; i++) out[i] = mean + std * rng.normal();
     return out;
   }
 
-  linear(name: string, inDim: number, outDim: number, bias: boolean): Linear {
+  linear(name: string, inDim: number, outDim: number, bias: boolean, std = 1 / Math.sqrt(inDim)): Linear {
     return {
-      weight: this.normal(`${name}.weight`, inDim * outDim, 1 / Math.sqrt(inDim)),
+      weight: this.normal(`${name}.weight`, inDim * outDim, std),
       bias: bias ? this.normal(`${name}.bias`, outDim, 0.1) : null,
       inDim,
       outDim,
     };
+  }
+
+  /** A linear layer without bias whose weight's stream is `name` itself (no ".weight"), as the projectors use. */
+  projection(name: string, inDim: number, outDim: number): Linear {
+    return { weight: this.normal(name, inDim * outDim, 1 / Math.sqrt(inDim)), bias: null, inDim, outDim };
   }
 
   layerNorm(name: string, dim: number): LayerNormWeights {
@@ -169,9 +181,11 @@ function visionWeights(src: WeightSource, d: LlavaDims, outliers: number[]): Vis
   };
 }
 
-function rotaryTables(d: LlavaDims): { cos: Float32Array; sin: Float32Array } {
-  const t = d.text;
-  const dim = headDim(t.hidden, t.heads);
+/** Rotary tables [maxPositions, dim]: cos and sin of position · θ^(−2i/dim), each half repeated, for `dim` channels. */
+export function rotaryTables(
+  dim: number,
+  t: { readonly maxPositions: number; readonly ropeTheta: number },
+): { cos: Float32Array; sin: Float32Array } {
   const half = dim / 2;
   const cos = new Float32Array(t.maxPositions * dim);
   const sin = new Float32Array(t.maxPositions * dim);
@@ -202,7 +216,7 @@ function textWeights(src: WeightSource, d: LlavaDims): TextWeights {
       down: src.linear(`${name}.down_proj`, t.intermediate, h, false),
     };
   });
-  const { cos, sin } = rotaryTables(d);
+  const { cos, sin } = rotaryTables(headDim(t.hidden, t.heads), t);
   return {
     embedTokens: src.normal('text.embed_tokens', t.vocabSize * h, 1),
     layers,

@@ -6,13 +6,11 @@
 import { SIZES } from '../llava/dims';
 import { emitLinear } from '../llava/linear-node';
 import { EMBED_TENSORS } from '../llava/tensor-names';
-import { layerNorm } from '../llava/vision-graph';
-import { makeWeights, type LayerNormWeights, type LlavaWeights } from '../llava/weights';
+import { makeWeights, WeightSource, type LayerNormWeights, type LlavaWeights } from '../llava/weights';
 import { jsonFile } from '../json-file';
 import { GraphBuilder } from '../onnx/graph-builder';
 import { DataType } from '../onnx/schema';
-import { Rng } from '../rng';
-import { siglipTower } from '../siglip/tower';
+import { imageFeaturesOutput, normedSquareTower } from '../siglip/vision-encoder';
 import {
   configJson,
   generationConfigJson,
@@ -37,20 +35,9 @@ export interface MoondreamModel {
 const TOWER = '/vision_encoder/encoder/model/visual';
 const PROJECTOR = '/vision_encoder/projection/mlp';
 
-function postLayerNorm(d: MoondreamDims, seed: number): LayerNormWeights {
-  const normal = (stream: string, std: number, mean = 0) => {
-    const r = new Rng(seed, stream);
-    return Float32Array.from({ length: d.vision.hidden }, () => mean + std * r.normal());
-  };
-  return { gamma: normal('vision.norm.weight', 0.1, 1), beta: normal('vision.norm.bias', 0.1) };
-}
-
 function buildVisionGraph(weights: LlavaWeights, norm: LayerNormWeights, d: MoondreamDims): Uint8Array {
-  const v = d.vision;
   const g = new GraphBuilder('main_graph');
-  const pixels = g.input('pixel_values', DataType.FLOAT, ['batch_size', 3, v.imageSize, v.imageSize]);
-  const tower = siglipTower(g, pixels, weights, 'fp32', TOWER);
-  const x = layerNorm(g, `${TOWER}/norm`, tower, norm, 'vision_encoder.encoder.model.visual.norm', v.layerNormEps);
+  const x = normedSquareTower(g, weights, TOWER, norm, 'norm');
   const w = weights.vision;
   const hidden = emitLinear(g, `${PROJECTOR}/fc1`, x, w.projector1, 'vision_encoder.projection.mlp.fc1', 'fp32');
   const projected = emitLinear(
@@ -61,9 +48,7 @@ function buildVisionGraph(weights: LlavaWeights, norm: LayerNormWeights, d: Moon
     'vision_encoder.projection.mlp.fc2',
     'fp32',
   );
-  g.node(PROJECTOR, 'Identity', [projected], { outputNames: ['image_features'] });
-  g.output('image_features', DataType.FLOAT, ['batch_size', imageTokens(d), d.text.hidden]);
-  return g.encode();
+  return imageFeaturesOutput(g, PROJECTOR, projected, imageTokens(d), d.text.hidden);
 }
 
 function buildEmbedGraph(phi: PhiWeights): Uint8Array {
@@ -97,7 +82,10 @@ export function makeMoondreamModel({
     ['preprocessor_config.json', jsonFile(preprocessorConfigJson(dims))],
     ['tokenizer.json', jsonFile(tokenizerJson())],
     ['tokenizer_config.json', jsonFile(tokenizerConfigJson(dims.text.maxPositions))],
-    ['onnx/vision_encoder.onnx', buildVisionGraph(vision, postLayerNorm(dims, seed), dims)],
+    [
+      'onnx/vision_encoder.onnx',
+      buildVisionGraph(vision, new WeightSource(seed).layerNorm('vision.norm', dims.vision.hidden), dims),
+    ],
     ['onnx/embed_tokens.onnx', buildEmbedGraph(phi)],
     ['onnx/decoder_model_merged.onnx', buildPhiDecoderGraph(phi, decoderAttention)],
   ]);

@@ -5,7 +5,8 @@
 import { SYNTHETIC_NOTICE } from '../../core/models/catalog';
 import { llamaTextConfig } from '../llava/config-files';
 import type { LlavaDims } from '../llava/dims';
-import { tokenizerConfigJson as tokenizerConfig, wordLevelTokenizerJson } from '../word-level-tokenizer';
+import { SIGNED_PIXEL_SCALING } from '../pixel-scaling';
+import { templatedTokenizerConfigJson, templatedTokenizerJson, type TemplatedTokenizer } from '../word-level-tokenizer';
 import { imageSeqLen, PALIGEMMA_SOFTCAP, towerLayers } from './dims';
 import { PALIGEMMA_IDS, PALIGEMMA_SPECIALS as S, PALIGEMMA_VOCABULARY } from './vocabulary';
 
@@ -63,28 +64,18 @@ export function preprocessorConfigJson(d: LlavaDims): unknown {
     do_resize: true,
     size: { height: s, width: s },
     resample: 3,
-    do_rescale: true,
-    rescale_factor: 1 / 255,
-    do_normalize: true,
-    image_mean: [0.5, 0.5, 0.5],
-    image_std: [0.5, 0.5, 0.5],
+    ...SIGNED_PIXEL_SCALING,
     image_seq_length: imageSeqLen(d),
   };
 }
 
-// The processor writes <bos> itself, so the tokenizer adds nothing around the text.
-export const tokenizerJson = (): unknown => wordLevelTokenizerJson(PALIGEMMA_VOCABULARY, Object.values(S), S.unk, null);
-
-export function tokenizerConfigJson(maxLength: number): unknown {
-  return tokenizerConfig({
-    processorClass: 'PaliGemmaProcessor',
-    vocabulary: PALIGEMMA_VOCABULARY,
-    specials: Object.values(S),
-    bos: S.bos,
-    eos: S.eos,
-    unk: S.unk,
-    pad: S.pad,
-    addBosToken: false,
-    maxLength,
-  });
-}
+// The processor writes <bos> itself.
+const TOKENIZER: TemplatedTokenizer = {
+  processorClass: 'PaliGemmaProcessor',
+  vocabulary: PALIGEMMA_VOCABULARY,
+  specials: S,
+  bos: S.bos,
+  eos: S.eos,
+};
+export const tokenizerJson = (): unknown => templatedTokenizerJson(TOKENIZER);
+export const tokenizerConfigJson = (maxLength: number): unknown => templatedTokenizerConfigJson(TOKENIZER, maxLength);

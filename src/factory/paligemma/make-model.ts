@@ -7,12 +7,10 @@ import { buildDecoderGraph } from '../llava/decoder-graph';
 import type { LlavaDims } from '../llava/dims';
 import { buildEmbedGraph } from '../llava/embed-graph';
 import { emitLinear } from '../llava/linear-node';
-import { layerNorm } from '../llava/vision-graph';
-import { makeWeights, type Linear, type LlavaWeights } from '../llava/weights';
+import { makeWeights, WeightSource, type Linear, type LlavaWeights } from '../llava/weights';
 import { GraphBuilder } from '../onnx/graph-builder';
-import { DataType } from '../onnx/schema';
-import { Rng } from '../rng';
-import { siglipTower } from '../siglip/tower';
+import type { SiglipFamilyModel } from '../siglip/family-model';
+import { imageFeaturesOutput, normedSquareTower } from '../siglip/vision-encoder';
 import { jsonFile } from '../json-file';
 import {
   configJson,
@@ -23,13 +21,7 @@ import {
 } from './config-files';
 import { imageSeqLen, PALIGEMMA_SOFTCAP, PALIGEMMA_TINY } from './dims';
 
-export interface PaliGemmaModel {
-  readonly files: Map<string, Uint8Array>;
-  readonly weights: LlavaWeights;
-  readonly dims: LlavaDims;
-  /** Patches (raster order on the patch grid, which is the token grid) built to be high-norm outliers. */
-  readonly outlierPatches: readonly number[];
-}
+export type PaliGemmaModel = SiglipFamilyModel<LlavaDims>;
 
 interface ProjectorWeights {
   readonly postLayerNorm: { gamma: Float32Array; beta: Float32Array };
@@ -38,22 +30,10 @@ interface ProjectorWeights {
 }
 
 function makeProjector(d: LlavaDims, seed: number): ProjectorWeights {
-  const h = d.vision.hidden;
-  const normal = (stream: string, size: number, std: number, mean = 0) => {
-    const r = new Rng(seed, stream);
-    return Float32Array.from({ length: size }, () => mean + std * r.normal());
-  };
+  const src = new WeightSource(seed);
   return {
-    postLayerNorm: {
-      gamma: normal('vision.post_layernorm.weight', h, 0.1, 1),
-      beta: normal('vision.post_layernorm.bias', h, 0.1),
-    },
-    linear: {
-      weight: normal('multi_modal_projector.linear.weight', h * d.text.hidden, 1 / Math.sqrt(h)),
-      bias: normal('multi_modal_projector.linear.bias', d.text.hidden, 0.1),
-      inDim: h,
-      outDim: d.text.hidden,
-    },
+    postLayerNorm: src.layerNorm('vision.post_layernorm', d.vision.hidden),
+    linear: src.linear('multi_modal_projector.linear', d.vision.hidden, d.text.hidden, true),
   };
 }
 
@@ -61,24 +41,12 @@ const TOWER = '/vision_tower/vision_model';
 const PROJECTOR = '/multi_modal_projector';
 
 function buildVisionGraph(weights: LlavaWeights, projector: ProjectorWeights, d: LlavaDims): Uint8Array {
-  const v = d.vision;
   const g = new GraphBuilder('main_graph');
-  const pixels = g.input('pixel_values', DataType.FLOAT, ['batch_size', 3, v.imageSize, v.imageSize]);
-  let x = siglipTower(g, pixels, weights, 'fp32', TOWER);
-  x = layerNorm(
-    g,
-    `${TOWER}/post_layernorm`,
-    x,
-    projector.postLayerNorm,
-    'vision_tower.vision_model.post_layernorm',
-    v.layerNormEps,
-  );
+  const x = normedSquareTower(g, weights, TOWER, projector.postLayerNorm);
   const projected = emitLinear(g, `${PROJECTOR}/linear`, x, projector.linear, 'multi_modal_projector.linear', 'fp32');
   // PaliGemma scales the image features by 1/√(text hidden size) before they join the prompt.
   const scaled = g.op(PROJECTOR, 'Mul', [projected, g.constF([1 / Math.sqrt(d.text.hidden)], [])]);
-  g.node(PROJECTOR, 'Identity', [scaled], { outputNames: ['image_features'] });
-  g.output('image_features', DataType.FLOAT, ['batch_size', imageSeqLen(d), d.text.hidden]);
-  return g.encode();
+  return imageFeaturesOutput(g, PROJECTOR, scaled, imageSeqLen(d), d.text.hidden);
 }
 
 export function makePaliGemmaModel({

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { collectSessionEvidence } from '../../../src/controllers/session-evidence';
 import { detailReceived } from '../../../src/state/run-actions';
-import { initialState, resetStore, store, type TokenRef } from '../../../src/state/store';
+import { initialState, resetStore, store, type RunSlice, type TokenRef } from '../../../src/state/store';
 import { FAKE_INFO, GRID, SCORES } from '../../components/fake-engine';
 import { shippedLabelResources } from '../../support/label-resources';
 
@@ -22,45 +22,55 @@ function detail(ref: TokenRef) {
 
 afterEach(resetStore);
 
+/**
+ * Collects session evidence while a finished run on the COCO image, with `run`'s captions and outliers 9 and 2, reaches
+ * the store; returns what the controller recorded and the token details it asked the worker for.
+ */
+async function collectFinishedRun(run: Pick<RunSlice, 'captions'> & Partial<RunSlice>) {
+  const asked: TokenRef[] = [];
+  const stop = collectSessionEvidence({
+    ensureDetail: async (ref) => (asked.push(ref), detailReceived(1, ref, detail(ref))),
+  });
+  store.setState({
+    model: { phase: 'ready', files: [], info: FAKE_INFO },
+    image: {
+      name: 'COCO_val2014_000000310196.jpg',
+      mime: 'image/png',
+      bytes: new ArrayBuffer(0),
+      width: 32,
+      height: 32,
+      url: 'blob:x',
+    },
+    labels: { ...initialState.labels, labeller: { phase: 'ready', resources } },
+    run: {
+      phase: 'finished',
+      runId: 1,
+      staleUpTo: 0,
+      steps: [],
+      outliers: {
+        grid: GRID,
+        scores: SCORES,
+        indices: Int32Array.from([9, 2]),
+        scorer: FAKE_INFO.scorer,
+        norms: SCORES.map((s) => 2 * s),
+      },
+      ...run,
+    },
+  });
+  await vi.waitFor(() => expect(store.getState().hallucinationEvidence?.session).toBeDefined());
+  stop();
+  return { asked, ...store.getState().hallucinationEvidence!.session! };
+}
+
 describe('collectSessionEvidence', () => {
   it('records each labelled word of a finished run at the step that began it, and the image', async () => {
-    const asked: TokenRef[] = [];
-    const stop = collectSessionEvidence({
-      ensureDetail: async (ref) => (asked.push(ref), detailReceived(1, ref, detail(ref))),
-    });
-    store.setState({
-      model: { phase: 'ready', files: [], info: FAKE_INFO },
-      image: {
-        name: 'COCO_val2014_000000310196.jpg',
-        mime: 'image/png',
-        bytes: new ArrayBuffer(0),
-        width: 32,
-        height: 32,
-        url: 'blob:x',
-      },
-      labels: { ...initialState.labels, labeller: { phase: 'ready', resources } },
-      run: {
-        phase: 'finished',
-        runId: 1,
-        staleUpTo: 0,
-        steps: [],
-        // "a person on skis with a dog": the steps end at 1, 8, 11, 16, 21, 23, 27.
-        captions: {
-          baseline: { tokens: tokens(['a', ' person', ' on', ' skis', ' with', ' a', ' dog']), done: 'eos' },
-          damro: { tokens: tokens(['a', ' person', ' on', ' skis']), done: 'eos' },
-        },
-        outliers: {
-          grid: GRID,
-          scores: SCORES,
-          indices: Int32Array.from([9, 2]),
-          scorer: FAKE_INFO.scorer,
-          norms: SCORES.map((s) => 2 * s),
-        },
+    const { asked, result, source } = await collectFinishedRun({
+      // "a person on skis with a dog": the steps end at 1, 8, 11, 16, 21, 23, 27.
+      captions: {
+        baseline: { tokens: tokens(['a', ' person', ' on', ' skis', ' with', ' a', ' dog']), done: 'eos' },
+        damro: { tokens: tokens(['a', ' person', ' on', ' skis']), done: 'eos' },
       },
     });
-    await vi.waitFor(() => expect(store.getState().hallucinationEvidence?.session).toBeDefined());
-    stop();
-    const { result, source } = store.getState().hallucinationEvidence!.session!;
     expect(source).toBe('2 captions made on this page since it opened (1 runs)');
     expect(asked.map((r) => `${r.caption}:${r.step}`).sort()).toEqual([
       'baseline:1',
@@ -104,56 +114,26 @@ describe('collectSessionEvidence', () => {
   });
 
   it("records a compared method's words with the measures the worker sent with its tokens", async () => {
-    const asked: TokenRef[] = [];
-    const stop = collectSessionEvidence({
-      ensureDetail: async (ref) => (asked.push(ref), detailReceived(1, ref, detail(ref))),
-    });
     const measures = (share: number) => ({ share: [share, share / 2], overlap: [0.5, 0], entropy: [1, 2] });
-    store.setState({
-      model: { phase: 'ready', files: [], info: FAKE_INFO },
-      image: {
-        name: 'COCO_val2014_000000310196.jpg',
-        mime: 'image/png',
-        bytes: new ArrayBuffer(0),
-        width: 32,
-        height: 32,
-        url: 'blob:x',
+    const { asked, result, source } = await collectFinishedRun({
+      recipe: {
+        modelId: 'm',
+        damro: { alpha: 1, beta: 0.1, k: 2 },
+        mode: 'greedy',
+        seed: 1,
+        maxNewTokens: 8,
+        prompt: 'p',
+        attention: { layerFrom: 0, layerTo: 2, head: 'mean' },
+        methods: [{ method: 'vcd', params: { alpha: 1, beta: 0.1, noiseStep: 500, noiseSeed: 42 } }],
       },
-      labels: { ...initialState.labels, labeller: { phase: 'ready', resources } },
-      run: {
-        phase: 'finished',
-        runId: 1,
-        staleUpTo: 0,
-        steps: [],
-        recipe: {
-          modelId: 'm',
-          damro: { alpha: 1, beta: 0.1, k: 2 },
-          mode: 'greedy',
-          seed: 1,
-          maxNewTokens: 8,
-          prompt: 'p',
-          attention: { layerFrom: 0, layerTo: 2, head: 'mean' },
-          methods: [{ method: 'vcd', params: { alpha: 1, beta: 0.1, noiseStep: 500, noiseSeed: 42 } }],
-        },
-        captions: {
-          baseline: { tokens: tokens(['a', ' person']), done: 'eos' },
-          damro: { tokens: [], done: 'eos' },
-        },
-        // VCD's "a dog on skis": the steps end at 1, 5, 8, 13; "dog" (step 1) is hallucinated, "skis" (step 3) not.
-        methodCaptions: { vcd: { tokens: tokens(['a', ' dog', ' on', ' skis']), done: 'eos' } },
-        methodEvidence: { vcd: { 0: measures(0.1), 1: measures(0.9), 2: measures(0.2), 3: measures(0.3) } },
-        outliers: {
-          grid: GRID,
-          scores: SCORES,
-          indices: Int32Array.from([9, 2]),
-          scorer: FAKE_INFO.scorer,
-          norms: SCORES.map((s) => 2 * s),
-        },
+      captions: {
+        baseline: { tokens: tokens(['a', ' person']), done: 'eos' },
+        damro: { tokens: [], done: 'eos' },
       },
+      // VCD's "a dog on skis": the steps end at 1, 5, 8, 13; "dog" (step 1) is hallucinated, "skis" (step 3) not.
+      methodCaptions: { vcd: { tokens: tokens(['a', ' dog', ' on', ' skis']), done: 'eos' } },
+      methodEvidence: { vcd: { 0: measures(0.1), 1: measures(0.9), 2: measures(0.2), 3: measures(0.3) } },
     });
-    await vi.waitFor(() => expect(store.getState().hallucinationEvidence?.session).toBeDefined());
-    stop();
-    const { result, source } = store.getState().hallucinationEvidence!.session!;
     // The method's words need no detail from the worker: only the baseline's "person" was asked for.
     expect(asked.map((r) => `${r.caption}:${r.step}`)).toEqual(['baseline:1']);
     expect(source).toBe('2 captions made on this page since it opened (1 runs)');
