@@ -45,6 +45,7 @@ export const ADAPTED_SCORE_NOTICE = 'adapted outlier score: this encoder has no 
 
 // The listings are recorded in src/engine/browser-stack.md §1.3.
 const SIZES_SOURCE = 'the Hub file listings of 2026-11-28; "≈" sums include estimated files';
+const SIZES_SOURCE_DEC_06 = 'the Hub file listings of 2026-12-06; "≈" sums include estimated files';
 const exact = (mb: number): DownloadSize => ({ mb, estimated: false });
 const about = (mb: number): DownloadSize => ({ mb, estimated: true });
 
@@ -190,6 +191,22 @@ export const MODEL_CATALOG: readonly CatalogEntry[] = [
     // Decoder q4f16 287 / q4 327 / fp16 997, embed fp16 272 / fp32 545; vision ≈ 400M parameters, size not listed.
     download: { q4f16: about(900), q4: about(1000), fp16: about(2000) },
     sizesSource: SIZES_SOURCE,
+  },
+  {
+    id: 'Xenova/moondream2',
+    label: 'Moondream 2 (Hub, SigLIP, adapted score read at the last tower layer)',
+    location: 'hub',
+    dtypes: ['q4f16', 'q4', 'fp16'],
+    synthetic: false,
+    family: 'moondream1',
+    hasCls: false,
+    // Files of the "Upload optimized vision/embedding models" commit (ef551da), in MB. q4f16: decoder 740 +
+    // embed_tokens 210 + vision 255 (the same files in the GQA revision refs/pr/9). q4: decoder 823 + embed 419 +
+    // vision ≈ 280 (its size at the earlier commit 47d7781; ef551da re-uploaded it, size not seen). fp16: decoder
+    // 555 + external data 2070 + embed 210 + vision 898 = 3733, but the GQA revision lists its decoder as 547 + 2080
+    // and which one main serves was not confirmed. fp32 (decoder data alone 5.25 GB) is left out.
+    download: { q4f16: exact(1205), q4: about(1520), fp16: about(3730) },
+    sizesSource: SIZES_SOURCE_DEC_06,
   },
 ];
 

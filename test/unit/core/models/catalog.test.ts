@@ -25,13 +25,14 @@ describe('the model catalogue', () => {
       'HuggingFaceTB/SmolVLM-500M-Instruct',
       'llava-hf/llava-interleave-qwen-0.5b-hf',
       'llava-hf/llava-onevision-qwen2-0.5b-ov-hf',
+      'Xenova/moondream2',
     ]);
     for (const entry of MODEL_CATALOG.filter((m) => m.location === 'hub')) {
       expect(entry.hasCls).toBe(false);
       expect(entry.synthetic).toBe(false);
       // Every dtype offered has a size, and every size is for an offered dtype.
       expect(Object.keys(entry.download ?? {}).sort()).toEqual([...entry.dtypes].sort());
-      expect(entry.sizesSource).toMatch(/Hub file listings of 2026-11-28/);
+      expect(entry.sizesSource).toMatch(/Hub file listings of 2026-(11-28|12-06)/);
     }
   });
 
@@ -44,6 +45,16 @@ describe('the model catalogue', () => {
     // 77.4 (decoder) + 56.8 (embed fp16) + 55 (vision) MB from the doc's listing.
     expect(catalogEntry(DEFAULT_REAL_MODEL)!.download!.q4f16).toEqual({ mb: 190, estimated: false });
     expect(catalogEntry(DEFAULT_REAL_MODEL)!.family).toBe('idefics3');
+  });
+
+  it('sizes Moondream 2 from its listed files, and offers it without shader-f16 in 4-bit fp32 compute', () => {
+    const moondream = catalogEntry('Xenova/moondream2')!;
+    expect(moondream.family).toBe('moondream1');
+    // 740 (decoder q4f16) + 210 (embed_tokens q4f16) + 255 (vision_encoder q4f16) MB from the listing.
+    expect(moondream.download!.q4f16).toEqual({ mb: 1205, estimated: false });
+    // 823 + 419 + ≈ 280: the vision file's size is from an earlier commit, so the sum is an estimate.
+    expect(moondream.download!.q4).toEqual({ mb: 1520, estimated: true });
+    expect(pickDtype(moondream.dtypes, { backend: 'webgpu', shaderF16: false }).dtype).toBe('q4');
   });
 
   it('formats sizes, marking estimates', () => {
