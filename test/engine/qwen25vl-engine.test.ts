@@ -3,52 +3,20 @@
 // whole image) in Node, against independent oracles: transformers.js's own
 // Qwen2_5_VLForConditionalGeneration.generate(), and the factory's float64 reference tower, which follows every patch
 // through the window order by its own loops.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ADAPTED_SCORE_NOTICE } from '../../src/core/models/catalog';
 import { windowOrder } from '../../src/engine/adapters/qwen2vl';
-import type { EngineApi } from '../../src/engine/engine';
-import { AutoProcessor, configureHub, Qwen2_5_VLForConditionalGeneration } from '../../src/engine/runtime/hf';
+import { AutoProcessor, Qwen2_5_VLForConditionalGeneration } from '../../src/engine/runtime/hf';
 import { ort } from '../../src/engine/runtime/ort';
 import { QWEN25VL_TINY } from '../../src/factory/qwen2vl/dims';
-import { makeQwen2VLModel, type Qwen2VLModel } from '../../src/factory/qwen2vl/make-model';
+import { makeQwen2VLModel } from '../../src/factory/qwen2vl/make-model';
 import { QWEN2VL_IDS } from '../../src/factory/qwen2vl/vocabulary';
 import { referenceQwen2VLVision } from '../../src/factory/reference/qwen2vl-vision-forward';
-import { writeModelFolder } from '../../src/factory/write-folder';
-import type { ModelInfo, WorkerEvent } from '../../src/protocol/messages';
-import {
-  captionChat,
-  greedyGenerate,
-  nodeEngine,
-  runParams,
-  runToEnd,
-  testRawImage,
-  tokensOf,
-} from '../support/tiny-llava';
+import { captionChat, greedyGenerate, runParams, testRawImage, tokensOf } from '../support/tiny-llava';
+import { outliersOf, useFamilyEngine } from '../support/family-engine';
 
-const root = mkdtempSync(join(tmpdir(), 'damro-qwen25vl-'));
-const modelId = 'tiny-qwen25vl';
-let model: Qwen2VLModel;
-let engine: EngineApi;
-let events: WorkerEvent[];
-let info: ModelInfo;
-
-beforeAll(async () => {
-  model = makeQwen2VLModel({ dims: QWEN25VL_TINY });
-  await writeModelFolder(join(root, modelId), model.files);
-  configureHub({ localModelPath: `${root}/`, allowRemoteModels: false });
-  ({ engine, events } = nodeEngine(join(root, modelId)));
-  info = await engine['model/load']({ modelId, dtype: 'fp32' });
-});
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-const outliersOf = (run: WorkerEvent[]) => {
-  const event = run.find((e) => e.type === 'run/outliers');
-  if (event?.type !== 'run/outliers') throw new Error('no outliers event');
-  return event;
-};
+const qwen25vl = useFamilyEngine('tiny-qwen25vl', () => makeQwen2VLModel({ dims: QWEN25VL_TINY }));
+const { modelId } = qwen25vl;
 
 type Processed = Record<
   'input_ids' | 'pixel_values' | 'image_grid_thw',
@@ -62,13 +30,13 @@ async function processed(): Promise<Processed> {
 
 describe('engine on the tiny synthetic Qwen2.5-VL', () => {
   it('loads as qwen2_5_vl with the adapted score and a grid per image', () => {
-    expect(info).toMatchObject({ family: 'qwen2_5_vl', tokenGrid: { rows: 6, cols: 6 }, gridPerImage: true });
-    expect(info.scorer).toMatchObject({ name: 'mean-received-attention', faithful: false });
-    expect(info.scorer.label.startsWith(ADAPTED_SCORE_NOTICE)).toBe(true);
+    expect(qwen25vl.info).toMatchObject({ family: 'qwen2_5_vl', tokenGrid: { rows: 6, cols: 6 }, gridPerImage: true });
+    expect(qwen25vl.info.scorer).toMatchObject({ name: 'mean-received-attention', faithful: false });
+    expect(qwen25vl.info.scorer.label.startsWith(ADAPTED_SCORE_NOTICE)).toBe(true);
   });
 
   it('greedy baseline is token-identical to transformers.js Qwen2_5_VLForConditionalGeneration.generate()', async () => {
-    const run = await runToEnd(engine, events, runParams({ captions: ['baseline'] }));
+    const run = await qwen25vl.run(runParams({ captions: ['baseline'] }));
     const inputs = await processed();
     const reference = await Qwen2_5_VLForConditionalGeneration.from_pretrained(modelId);
     const expected = await greedyGenerate(reference, inputs as never, [QWEN2VL_IDS.end, QWEN2VL_IDS.endOfText]);
@@ -79,16 +47,16 @@ describe('engine on the tiny synthetic Qwen2.5-VL', () => {
   it('the windowed tower’s image features, back in grid order, equal the reference', async () => {
     const inputs = await processed();
     expect((inputs.image_grid_thw.tolist() as bigint[][])[0]!.map(Number)).toEqual([1, 10, 12]);
-    const vision = await ort.InferenceSession.create(model.files.get('onnx/vision_encoder.onnx')!);
+    const vision = await ort.InferenceSession.create(qwen25vl.model.files.get('onnx/vision_encoder.onnx')!);
     const { image_features: features } = await vision.run({
       pixel_values: inputs.pixel_values.ort_tensor,
       image_grid_thw: inputs.image_grid_thw.ort_tensor,
     });
     await vision.release();
     const { imageFeatures, attention, patchOrder } = referenceQwen2VLVision(
-      model.weights,
-      model.tower,
-      model.dims,
+      qwen25vl.model.weights,
+      qwen25vl.model.tower,
+      qwen25vl.model.dims,
       inputs.pixel_values.data,
       { rows: 10, cols: 12 },
     );
@@ -103,12 +71,12 @@ describe('engine on the tiny synthetic Qwen2.5-VL', () => {
   });
 
   it('each token’s score is its 4 patches’ maximum received attention in the full-attention block, mapped back from window order', async () => {
-    const run = await runToEnd(engine, events, runParams({ captions: ['baseline'], maxNewTokens: 1 }));
+    const run = await qwen25vl.run(runParams({ captions: ['baseline'], maxNewTokens: 1 }));
     const inputs = await processed();
     const { attention, patchOrder } = referenceQwen2VLVision(
-      model.weights,
-      model.tower,
-      model.dims,
+      qwen25vl.model.weights,
+      qwen25vl.model.tower,
+      qwen25vl.model.dims,
       inputs.pixel_values.data,
       { rows: 10, cols: 12 },
     );
@@ -128,10 +96,10 @@ describe('engine on the tiny synthetic Qwen2.5-VL', () => {
   });
 
   it('DAMRO runs on the per-image grid, and α = 0 reproduces the baseline', async () => {
-    const run = await runToEnd(engine, events, runParams({ damro: { alpha: 1, beta: 0.1, k: 3 } }));
+    const run = await qwen25vl.run(runParams({ damro: { alpha: 1, beta: 0.1, k: 3 } }));
     expect(outliersOf(run).scores).toHaveLength(30);
     expect(tokensOf(run, 'damro').length).toBeGreaterThan(0);
-    const same = await runToEnd(engine, events, runParams({ damro: { alpha: 0, beta: 0.1, k: 3 } }));
+    const same = await qwen25vl.run(runParams({ damro: { alpha: 0, beta: 0.1, k: 3 } }));
     expect(tokensOf(same, 'damro')).toEqual(tokensOf(same, 'baseline'));
   });
 });

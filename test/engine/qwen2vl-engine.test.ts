@@ -3,25 +3,21 @@
 // independent oracles: transformers.js's own Qwen2VLForConditionalGeneration (generate() and its get_rope_index
 // positions), the factory's float64 references of the tower and the decoder, and the processor's own patches for an
 // image twice as wide as tall.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ADAPTED_SCORE_NOTICE } from '../../src/core/models/catalog';
 import { METHODS } from '../../src/core/methods/registry';
 import { patchRectInImage } from '../../src/core/geometry/patches';
 import type { PatchIndex } from '../../src/core/geometry/spaces';
 import { mropePositions } from '../../src/engine/adapters/qwen2vl';
-import type { EngineApi } from '../../src/engine/engine';
 import type { LoadedModel } from '../../src/engine/model';
-import { AutoProcessor, configureHub, Qwen2VLForConditionalGeneration, RawImage } from '../../src/engine/runtime/hf';
+import { AutoProcessor, Qwen2VLForConditionalGeneration, RawImage } from '../../src/engine/runtime/hf';
 import { ort } from '../../src/engine/runtime/ort';
-import { makeQwen2VLModel, type Qwen2VLModel } from '../../src/factory/qwen2vl/make-model';
+import { makeQwen2VLModel } from '../../src/factory/qwen2vl/make-model';
 import { QWEN2VL_IDS } from '../../src/factory/qwen2vl/vocabulary';
 import { referenceDecoder, referenceEmbed } from '../../src/factory/reference/decoder-forward';
 import { referenceQwen2VLVision } from '../../src/factory/reference/qwen2vl-vision-forward';
-import { writeModelFolder } from '../../src/factory/write-folder';
-import type { ComparedMethod, ModelInfo, WorkerEvent } from '../../src/protocol/messages';
+import type { ComparedMethod } from '../../src/protocol/messages';
 import { processorPlanFor } from '../../src/state/derive';
 import {
   CAPTION_PROMPT,
@@ -35,29 +31,11 @@ import {
   testRawImage,
   tokensOf,
 } from '../support/tiny-llava';
+import { outliersOf, useFamilyEngine } from '../support/family-engine';
 
-const root = mkdtempSync(join(tmpdir(), 'damro-qwen2vl-'));
-const modelId = 'tiny-qwen2vl';
+const qwen2vl = useFamilyEngine('tiny-qwen2vl', () => makeQwen2VLModel());
+const { root, modelId } = qwen2vl;
 const STOPS = [QWEN2VL_IDS.end, QWEN2VL_IDS.endOfText];
-let model: Qwen2VLModel;
-let engine: EngineApi;
-let events: WorkerEvent[];
-let info: ModelInfo;
-
-beforeAll(async () => {
-  model = makeQwen2VLModel();
-  await writeModelFolder(join(root, modelId), model.files);
-  configureHub({ localModelPath: `${root}/`, allowRemoteModels: false });
-  ({ engine, events } = nodeEngine(join(root, modelId)));
-  info = await engine['model/load']({ modelId, dtype: 'fp32' });
-});
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-const outliersOf = (run: WorkerEvent[]) => {
-  const event = run.find((e) => e.type === 'run/outliers');
-  if (event?.type !== 'run/outliers') throw new Error('no outliers event');
-  return event;
-};
 
 type Tensorish = { tolist(): unknown; dims: readonly number[] };
 const numbers = (t: Tensorish) => (t.tolist() as bigint[][])[0]!.map(Number);
@@ -89,19 +67,19 @@ async function transformersPositions(inputs: Awaited<ReturnType<typeof processed
 
 describe('engine on the tiny synthetic Qwen2-VL', () => {
   it('loads as qwen2_vl with the adapted score; the model grid is a square image’s at max_pixels (6 × 6)', () => {
-    expect(info).toMatchObject({
+    expect(qwen2vl.info).toMatchObject({
       family: 'qwen2_vl',
       tokenGrid: { rows: 6, cols: 6 },
       gridPerImage: true,
       synthetic: true,
     });
-    expect(info.decoder).toMatchObject({ layers: 2, heads: 4 });
-    expect(info.scorer).toMatchObject({ name: 'mean-received-attention', faithful: false });
-    expect(info.scorer.label.startsWith(ADAPTED_SCORE_NOTICE)).toBe(true);
+    expect(qwen2vl.info.decoder).toMatchObject({ layers: 2, heads: 4 });
+    expect(qwen2vl.info.scorer).toMatchObject({ name: 'mean-received-attention', faithful: false });
+    expect(qwen2vl.info.scorer.label.startsWith(ADAPTED_SCORE_NOTICE)).toBe(true);
   });
 
   it('greedy baseline is token-identical to transformers.js Qwen2VLForConditionalGeneration.generate()', async () => {
-    const run = await runToEnd(engine, events, runParams({ captions: ['baseline'] }));
+    const run = await qwen2vl.run(runParams({ captions: ['baseline'] }));
     const inputs = await processed();
     // 48 × 40 is already a multiple of 8 px under max_pixels: 12 × 10 patches, 6 × 5 tokens.
     expect(numbers(inputs.image_grid_thw)).toEqual([1, 10, 12]);
@@ -143,7 +121,7 @@ describe('engine on the tiny synthetic Qwen2-VL', () => {
   });
 
   it('per-image grid in the events; DAMRO runs, and α = 0 reproduces the baseline', async () => {
-    const run = await runToEnd(engine, events, runParams({ damro: { alpha: 1, beta: 0.1, k: 3 } }));
+    const run = await qwen2vl.run(runParams({ damro: { alpha: 1, beta: 0.1, k: 3 } }));
     const outliers = outliersOf(run);
     expect(outliers.grid).toEqual({ rows: 5, cols: 6 });
     expect(outliers.scores).toHaveLength(30);
@@ -155,17 +133,23 @@ describe('engine on the tiny synthetic Qwen2-VL', () => {
         expect(frame.values).toHaveLength(30);
       }
     expect(tokensOf(run, 'damro').length).toBeGreaterThan(0);
-    const same = await runToEnd(engine, events, runParams({ damro: { alpha: 0, beta: 0.1, k: 3 } }));
+    const same = await qwen2vl.run(runParams({ damro: { alpha: 0, beta: 0.1, k: 3 } }));
     expect(tokensOf(same, 'damro')).toEqual(tokensOf(same, 'baseline'));
   });
 
   it('each token’s score is the maximum over its 4 merged patches of the reference tower’s mean received attention', async () => {
-    const run = await runToEnd(engine, events, runParams({ captions: ['baseline'], maxNewTokens: 1 }));
+    const run = await qwen2vl.run(runParams({ captions: ['baseline'], maxNewTokens: 1 }));
     const inputs = await processed();
-    const { attention } = referenceQwen2VLVision(model.weights, model.tower, model.dims, inputs.pixel_values.data, {
-      rows: 10,
-      cols: 12,
-    });
+    const { attention } = referenceQwen2VLVision(
+      qwen2vl.model.weights,
+      qwen2vl.model.tower,
+      qwen2vl.model.dims,
+      inputs.pixel_values.data,
+      {
+        rows: 10,
+        cols: 12,
+      },
+    );
     // The merger reads the last block: mean over 2 heads × 120 queries of the attention each patch receives.
     const last = attention.at(-1)!;
     const received = new Float64Array(120);
@@ -183,11 +167,17 @@ describe('engine on the tiny synthetic Qwen2-VL', () => {
     expect(loaded.scorer).toMatchObject({ name: 'token-norm', faithful: false });
     const run = await runToEnd(normEngine, normEvents, runParams({ captions: ['baseline'], maxNewTokens: 1 }));
     const inputs = await processed();
-    const { lastHidden } = referenceQwen2VLVision(model.weights, model.tower, model.dims, inputs.pixel_values.data, {
-      rows: 10,
-      cols: 12,
-    });
-    const h = model.dims.base.vision.hidden;
+    const { lastHidden } = referenceQwen2VLVision(
+      qwen2vl.model.weights,
+      qwen2vl.model.tower,
+      qwen2vl.model.dims,
+      inputs.pixel_values.data,
+      {
+        rows: 10,
+        cols: 12,
+      },
+    );
+    const h = qwen2vl.model.dims.base.vision.hidden;
     const norms = Array.from({ length: 120 }, (_, p) => Math.hypot(...lastHidden.subarray(p * h, (p + 1) * h)));
     const { scores } = outliersOf(run);
     expect(scores).toHaveLength(30);
@@ -199,46 +189,52 @@ describe('engine on the tiny synthetic Qwen2-VL', () => {
 
   it('the image features equal the reference tower and merger', async () => {
     const inputs = await processed();
-    const vision = await ort.InferenceSession.create(model.files.get('onnx/vision_encoder.onnx')!);
+    const vision = await ort.InferenceSession.create(qwen2vl.model.files.get('onnx/vision_encoder.onnx')!);
     const { image_features: features } = await vision.run({
       pixel_values: inputs.pixel_values.ort_tensor,
       grid_thw: inputs.image_grid_thw.ort_tensor,
     });
     await vision.release();
-    const { imageFeatures } = referenceQwen2VLVision(model.weights, model.tower, model.dims, inputs.pixel_values.data, {
-      rows: 10,
-      cols: 12,
-    });
-    expect(features!.dims).toEqual([30, model.dims.base.text.hidden]);
+    const { imageFeatures } = referenceQwen2VLVision(
+      qwen2vl.model.weights,
+      qwen2vl.model.tower,
+      qwen2vl.model.dims,
+      inputs.pixel_values.data,
+      {
+        rows: 10,
+        cols: 12,
+      },
+    );
+    expect(features!.dims).toEqual([30, qwen2vl.model.dims.base.text.hidden]);
     (features!.data as Float32Array).forEach((value, i) =>
       expect(Math.abs(value - imageFeatures[i]!)).toBeLessThan(1e-4),
     );
   });
 
   it('the first baseline attention frame equals the reference decoder at transformers.js’s M-RoPE positions', async () => {
-    const run = await runToEnd(engine, events, runParams({ captions: ['baseline'], maxNewTokens: 1 }));
+    const run = await qwen2vl.run(runParams({ captions: ['baseline'], maxNewTokens: 1 }));
     const frame = run.find((e) => e.type === 'run/attention' && e.step === 0);
     if (frame?.type !== 'run/attention') throw new Error('no attention frame');
     const inputs = await processed();
     const ids = numbers(inputs.input_ids);
     const positions = await transformersPositions(inputs);
-    const vision = await ort.InferenceSession.create(model.files.get('onnx/vision_encoder.onnx')!);
+    const vision = await ort.InferenceSession.create(qwen2vl.model.files.get('onnx/vision_encoder.onnx')!);
     const { image_features: features } = await vision.run({
       pixel_values: inputs.pixel_values.ort_tensor,
       grid_thw: inputs.image_grid_thw.ort_tensor,
     });
     await vision.release();
-    const hidden = model.dims.base.text.hidden;
-    const embeds = referenceEmbed(model.weights, [ids]);
+    const hidden = qwen2vl.model.dims.base.text.hidden;
+    const embeds = referenceEmbed(qwen2vl.model.weights, [ids]);
     const start = ids.indexOf(QWEN2VL_IDS.image);
     embeds.set(features!.data as Float32Array, start * hidden);
     const n = ids.length;
-    const { attention } = referenceDecoder(model.weights, {
+    const { attention } = referenceDecoder(qwen2vl.model.weights, {
       embeds,
       batch: 1,
       attentionMask: [ids.map(() => 1)],
       positionIds: [positions[1]!],
-      mrope: { positions: positions.map((axis) => [axis]), section: model.dims.mropeSection },
+      mrope: { positions: positions.map((axis) => [axis]), section: qwen2vl.model.dims.mropeSection },
     });
     const expected = Array.from({ length: 30 }, (_, j) => {
       let sum = 0;
@@ -292,7 +288,7 @@ describe('engine on the tiny synthetic Qwen2-VL', () => {
       { method: 'damro', params: { ...METHODS.damro.defaults, ...damro } },
       { method: 'ablation', params: { k: 3 } },
     ];
-    const run = await runToEnd(engine, events, runParams({ damro, methods }));
+    const run = await qwen2vl.run(runParams({ damro, methods }));
     const methodTokens = (method: string) =>
       run.flatMap((e) => (e.type === 'run/method-token' && e.method === method ? [e.tokenId] : []));
     const baseline = tokensOf(run, 'baseline');
@@ -312,9 +308,7 @@ describe('engine on the tiny synthetic Qwen2-VL', () => {
         const white = x >= 80 && x < 96 && y >= 16 && y < 32;
         data.set([white ? 255 : 0, white ? 255 : 0, white ? 255 : 0, 255], (y * width + x) * 4);
       }
-    const run = await runToEnd(
-      engine,
-      events,
+    const run = await qwen2vl.run(
       runParams({ image: { kind: 'rgba', width, height, data }, captions: ['baseline'], maxNewTokens: 1 }),
     );
     const grid = outliersOf(run).grid;
@@ -328,7 +322,7 @@ describe('engine on the tiny synthetic Qwen2-VL', () => {
     // smart_resize: 8192 px > 2304, so both sides shrink by √(8192 / 2304) and floor to 8 px: 32 × 64, 4 × 8 tokens.
     expect(numbers(out.image_grid_thw)).toEqual([1, 8, 16]);
     expect(grid).toEqual({ rows: 4, cols: 8 });
-    const plan = processorPlanFor(info, { width, height });
+    const plan = processorPlanFor(qwen2vl.info, { width, height });
     const rect = patchRectInImage(plan, grid, 13 as PatchIndex);
     expect([rect.x, rect.y, rect.width, rect.height].map((v) => Math.round(v * 1e9) / 1e9)).toEqual([80, 16, 16, 16]);
     // The processor's own patches: the tokens whose 4 merged patches differ from black are exactly token 13.
