@@ -49,6 +49,13 @@ async function processed() {
   >;
 }
 
+/** The factory's float64 tower on the processed testImage(): its 10 × 12 patch grid (5 × 6 merged tokens). */
+const referenceTower = (inputs: Awaited<ReturnType<typeof processed>>) =>
+  referenceQwen2VLVision(qwen2vl.model.weights, qwen2vl.model.tower, qwen2vl.model.dims, inputs.pixel_values.data, {
+    rows: 10,
+    cols: 12,
+  });
+
 /** transformers.js's own M-RoPE positions for the processed prompt, [3][seq]. */
 async function transformersPositions(inputs: Awaited<ReturnType<typeof processed>>): Promise<number[][]> {
   // from_pretrained is typed as the base class; the instance is Qwen2VLForConditionalGeneration.
@@ -140,16 +147,7 @@ describe('engine on the tiny synthetic Qwen2-VL', () => {
   it('each token’s score is the maximum over its 4 merged patches of the reference tower’s mean received attention', async () => {
     const run = await qwen2vl.run(runParams({ captions: ['baseline'], maxNewTokens: 1 }));
     const inputs = await processed();
-    const { attention } = referenceQwen2VLVision(
-      qwen2vl.model.weights,
-      qwen2vl.model.tower,
-      qwen2vl.model.dims,
-      inputs.pixel_values.data,
-      {
-        rows: 10,
-        cols: 12,
-      },
-    );
+    const { attention } = referenceTower(inputs);
     // The merger reads the last block: mean over 2 heads × 120 queries of the attention each patch receives.
     const last = attention.at(-1)!;
     const received = new Float64Array(120);
@@ -167,16 +165,7 @@ describe('engine on the tiny synthetic Qwen2-VL', () => {
     expect(loaded.scorer).toMatchObject({ name: 'token-norm', faithful: false });
     const run = await runToEnd(normEngine, normEvents, runParams({ captions: ['baseline'], maxNewTokens: 1 }));
     const inputs = await processed();
-    const { lastHidden } = referenceQwen2VLVision(
-      qwen2vl.model.weights,
-      qwen2vl.model.tower,
-      qwen2vl.model.dims,
-      inputs.pixel_values.data,
-      {
-        rows: 10,
-        cols: 12,
-      },
-    );
+    const { lastHidden } = referenceTower(inputs);
     const h = qwen2vl.model.dims.base.vision.hidden;
     const norms = Array.from({ length: 120 }, (_, p) => Math.hypot(...lastHidden.subarray(p * h, (p + 1) * h)));
     const { scores } = outliersOf(run);
@@ -195,16 +184,7 @@ describe('engine on the tiny synthetic Qwen2-VL', () => {
       grid_thw: inputs.image_grid_thw.ort_tensor,
     });
     await vision.release();
-    const { imageFeatures } = referenceQwen2VLVision(
-      qwen2vl.model.weights,
-      qwen2vl.model.tower,
-      qwen2vl.model.dims,
-      inputs.pixel_values.data,
-      {
-        rows: 10,
-        cols: 12,
-      },
-    );
+    const { imageFeatures } = referenceTower(inputs);
     expect(features!.dims).toEqual([30, qwen2vl.model.dims.base.text.hidden]);
     (features!.data as Float32Array).forEach((value, i) =>
       expect(Math.abs(value - imageFeatures[i]!)).toBeLessThan(1e-4),
