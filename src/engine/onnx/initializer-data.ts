@@ -3,7 +3,7 @@
 // length} (https://github.com/onnx/onnx/blob/main/onnx/onnx.proto).
 import { LensError } from '../../protocol/errors';
 import { externalDataEntries } from './external-data';
-import type { ScannedModel } from './scan';
+import type { ScannedInitializer, ScannedModel } from './scan';
 import { WireReader, WireType } from './wire';
 
 const TENSOR = { floatData: 4, rawData: 9 } as const;
@@ -37,6 +37,56 @@ function decode(bytes: Uint8Array, dataType: number, count: number, name: string
   );
 }
 
+/**
+ * Where an initializer's raw bytes are: its raw_data inside the model bytes, or its range of an external-data file.
+ * Undefined when it holds typed fields (float_data, int32_data, …) instead. A view, never a copy.
+ */
+export function initializerRawBytes(
+  bytes: Uint8Array,
+  init: ScannedInitializer,
+  external: readonly ExternalFile[],
+  byteLength: number,
+): Uint8Array | undefined {
+  if (init.external) {
+    const location = externalDataEntries(bytes, init);
+    const file = external.find((f) => f.path === location.location);
+    if (!file)
+      throw new LensError(
+        'unsupported-model',
+        `Initializer '${init.name}' lives in external file '${location.location}', which was not loaded.`,
+      );
+    const offset = Number(location.offset ?? 0);
+    return file.data.subarray(offset, offset + Number(location.length ?? byteLength));
+  }
+  const r = new WireReader(bytes, init.span.start, init.span.end);
+  while (!r.done) {
+    const { field, wireType } = r.tag();
+    if (field !== TENSOR.rawData || wireType !== WireType.LEN) {
+      r.skip(wireType);
+      continue;
+    }
+    const { start, end } = r.span();
+    return bytes.subarray(start, end);
+  }
+  return undefined;
+}
+
+function floatDataField(bytes: Uint8Array, init: ScannedInitializer): number[] {
+  const floats: number[] = [];
+  const r = new WireReader(bytes, init.span.start, init.span.end);
+  while (!r.done) {
+    const { field, wireType } = r.tag();
+    if (field === TENSOR.floatData && wireType === WireType.LEN) {
+      const { start, end } = r.span();
+      const view = new DataView(bytes.buffer, bytes.byteOffset + start, end - start);
+      for (let at = 0; at < end - start; at += 4) floats.push(view.getFloat32(at, true));
+    } else {
+      r.skip(wireType);
+    }
+  }
+  return floats;
+}
+
 export function readFloatInitializer(
   bytes: Uint8Array,
   model: ScannedModel,
@@ -55,34 +105,9 @@ export function readFloatInitializer(
       `Initializer '${name}' has ONNX data type ${init.dataType}; float32 or float16 was expected.`,
     );
   const count = init.dims.reduce((a, b) => a * b, 1);
-  const floats: number[] = [];
-  const r = new WireReader(bytes, init.span.start, init.span.end);
-  while (!r.done) {
-    const { field, wireType } = r.tag();
-    if (field === TENSOR.rawData && wireType === WireType.LEN) {
-      const { start, end } = r.span();
-      return { data: decode(bytes.subarray(start, end), init.dataType, count, name), dims: init.dims };
-    }
-    if (field === TENSOR.floatData && wireType === WireType.LEN) {
-      const { start, end } = r.span();
-      const view = new DataView(bytes.buffer, bytes.byteOffset + start, end - start);
-      for (let at = 0; at < end - start; at += 4) floats.push(view.getFloat32(at, true));
-    } else {
-      r.skip(wireType);
-    }
-  }
-  if (init.external) {
-    const location = externalDataEntries(bytes, init);
-    const file = external.find((f) => f.path === location.location);
-    if (!file)
-      throw new LensError(
-        'unsupported-model',
-        `Initializer '${name}' lives in external file '${location.location}', which was not loaded.`,
-      );
-    const offset = Number(location.offset ?? 0);
-    const length = Number(location.length ?? count * (init.dataType === FLOAT ? 4 : 2));
-    return { data: decode(file.data.subarray(offset, offset + length), init.dataType, count, name), dims: init.dims };
-  }
+  const raw = initializerRawBytes(bytes, init, external, count * (init.dataType === FLOAT ? 4 : 2));
+  if (raw) return { data: decode(raw, init.dataType, count, name), dims: init.dims };
+  const floats = floatDataField(bytes, init);
   if (floats.length === count) return { data: Float32Array.from(floats), dims: init.dims };
   throw new LensError('unsupported-model', `Initializer '${name}' has no data DAMRO Lens can read.`);
 }
