@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import { ADAPTED_SCORE_NOTICE, catalogEntry, DEMO_MODEL, formatDownload, MODEL_CATALOG } from '../core/models/catalog';
+import { cpuWeightsNote } from '../core/models/cpu-weights';
 import { loadedDtypeLabel } from '../core/models/loaded-dtype';
 import { dtypeRuns, pickDtype, type DeviceFeatures } from '../core/models/pick-dtype';
 import { droppedFolder, pickedFolder } from '../client/folder-files';
@@ -209,6 +210,11 @@ export function ModelPanel() {
           · {model.info.gridPerImage ? 'up to ' : ''}
           {`${model.info.tokenGrid.rows}×${model.info.tokenGrid.cols} image tokens`}
           {model.info.gridPerImage ? ' (sized to each image)' : ''}
+        </p>
+      )}
+      {model.phase === 'ready' && model.info?.cpuWeights && (
+        <p className="panel__status" role="note" data-testid="model-cpu-weights">
+          {cpuWeightsNote(model.info.cpuWeights)}
         </p>
       )}
       {model.phase === 'ready' && model.info && !model.info.scorer.faithful && (

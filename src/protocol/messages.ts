@@ -97,6 +97,16 @@ export interface ModelInfo {
     readonly vocabSize: number;
     readonly maxPositions?: number;
   };
+  /**
+   * On the CPU (wasm) backend, the decoder's n-bit (MatMulNBits) weights expanded once to fp32 at load, which ONNX
+   * Runtime's wasm kernel would otherwise do on every call: how many, the memory it added, and why any were kept.
+   * Absent on WebGPU and for decoders without n-bit weights.
+   */
+  readonly cpuWeights?: {
+    readonly expandedMatMuls: number;
+    readonly addedBytes: number;
+    readonly kept: readonly string[];
+  };
 }
 
 export type ImageInput =

@@ -95,6 +95,7 @@ export function buildRunExport(state: LensState): RunExportV1 | undefined {
       tokenGrid: { rows: run.outliers.grid.rows, cols: run.outliers.grid.cols },
       decoder: { layers: info.decoder.layers, heads: info.decoder.heads },
       processor: info.processor,
+      ...(info.cpuWeights && { cpuWeights: info.cpuWeights }),
     },
     scorer: run.outliers.scorer,
     settings: {

@@ -96,7 +96,8 @@ function report(result: BenchResult): void {
   console.log(
     `milliseconds, median (IQR) over ${options.rounds} rounds; first tokens and totals include the vision pass`,
   );
-  console.log('(ours also include image preprocessing, which generate() gets done once beforehand)\n');
+  console.log('(ours also include image preprocessing, which generate() gets done once beforehand)');
+  console.log(`${cpuWeightsLine(result.cpuWeights)}\n`);
   table([
     ['configuration', ...Object.keys(columns)],
     ...configs.map(([name, samples]) => [name, ...Object.values(columns).map((pick) => cell(of(samples, pick)))]),
@@ -174,6 +175,15 @@ function report(result: BenchResult): void {
   const agree = theirs.slice(0, ours.length).every((id, i) => id === ours[i]);
   console.log(
     `\ngreedy tokens ${agree ? 'agree' : 'DIFFER'}: ours ${ours.join(' ')} | transformers.js ${theirs.join(' ')}`,
+  );
+}
+
+function cpuWeightsLine(weights: BenchResult['cpuWeights']): string {
+  if (!weights) return 'decoder weights: as in the files (no n-bit MatMuls, or not on the CPU backend)';
+  if (weights.expandedMatMuls === 0) return `decoder weights: n-bit, kept packed (${weights.kept.join('; ')})`;
+  return (
+    `decoder weights: our runs expand ${weights.expandedMatMuls} n-bit MatMuls to fp32 at load ` +
+    `(+${(weights.addedBytes / 2 ** 20).toFixed(0)} MiB); generate() runs them packed`
   );
 }
 

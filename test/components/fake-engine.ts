@@ -84,6 +84,8 @@ export interface FakeEngine {
   readonly runs: RunParams[];
   /** Fail the next model/load with this error. */
   failNextLoad?: LensError;
+  /** Answer model/load with this instead of FAKE_INFO. */
+  loadInfo?: ModelInfo;
   /** Detector calls wait until the returned function is called. */
   holdDetections(): () => void;
   /** Benchmark answers wait until the returned function is called. */
@@ -102,6 +104,7 @@ export function fakeEngine(): FakeEngine {
   const state: {
     runs: RunParams[];
     failNextLoad?: LensError;
+    loadInfo?: ModelInfo;
     detectionsHeld?: Promise<void>;
     answersHeld?: Promise<void>;
   } = { runs: [] };
@@ -127,7 +130,7 @@ export function fakeEngine(): FakeEngine {
       emit({ type: 'load/progress', file: 'config.json', loaded: 300, total: 300, cached: true });
       emit({ type: 'load/progress', file: 'onnx/decoder_model.onnx', loaded: 1572864, total: 3145728, cached: false });
       emit({ type: 'load/progress', file: 'onnx/decoder_model.onnx', loaded: 3145728, total: 3145728, cached: false });
-      return FAKE_INFO;
+      return state.loadInfo ?? FAKE_INFO;
     },
     async 'run/start'(params) {
       state.runs.push(params);
@@ -274,6 +277,9 @@ export function fakeEngine(): FakeEngine {
     },
     set failNextLoad(error: LensError | undefined) {
       state.failNextLoad = error;
+    },
+    set loadInfo(info: ModelInfo | undefined) {
+      state.loadInfo = info;
     },
     holdAnswers() {
       let release!: () => void;

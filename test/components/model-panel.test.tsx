@@ -8,7 +8,7 @@ import { engineReady } from '../../src/state/actions';
 import { LensError } from '../../src/protocol/errors';
 import { settingsFromUrl } from '../../src/state/view-actions';
 import { resetStore, store } from '../../src/state/store';
-import { fakeEngine, TEST_READER } from './fake-engine';
+import { FAKE_INFO, fakeEngine, TEST_READER } from './fake-engine';
 import { installJsdomGaps } from './jsdom-gaps';
 
 const gpu = (shaderF16: boolean) => ({
@@ -72,6 +72,38 @@ describe('the model panel’s registry', () => {
     expect(screen.queryByTestId('demo-fallback')).toBeNull();
     // One grid per model: no "up to", no per-image note.
     expect(screen.getByTestId('model-status').textContent).toMatch(/ · 4×4 image tokens$/);
+  });
+
+  it('says what expanding the quantized decoder weights on the CPU cost, or why they stayed packed', async () => {
+    for (const [cpuWeights, expected] of [
+      [
+        { expandedMatMuls: 211, addedBytes: 499_122_176, kept: [] },
+        /^On the CPU, the decoder’s 211 quantized matrix products run on weights expanded to fp32 once at load \(\+476 MiB of memory\)/,
+      ],
+      [
+        {
+          expandedMatMuls: 0,
+          addedBytes: 0,
+          kept: ['the 300 n-bit MatMuls would take 1400 MiB as fp32, over the 1024 MiB allowed'],
+        },
+        /stay packed, so every step expands them again \(slower\): the 300 n-bit MatMuls would take 1400 MiB/,
+      ],
+    ] as const) {
+      const engine = fakeEngine();
+      engine.loadInfo = { ...FAKE_INFO, dtype: 'q4', cpuWeights };
+      const lens = createLensController(engine.client, TEST_READER);
+      engineReady(gpu(false));
+      render(<App lens={lens} />);
+      fireEvent.click(screen.getByRole('button', { name: 'Load model' }));
+      expect((await screen.findByTestId('model-cpu-weights')).textContent).toMatch(expected);
+      cleanup();
+      resetStore();
+    }
+    // A model without n-bit weights (FAKE_INFO): nothing to say.
+    renderWith(gpu(false));
+    fireEvent.click(screen.getByRole('button', { name: 'Load model' }));
+    await screen.findByTestId('model-status');
+    expect(screen.queryByTestId('model-cpu-weights')).toBeNull();
   });
 
   it('picks q4f16 for SmolVLM-256M on a shader-f16 GPU, shows sizes and the adapted-score notice, and offers the no-CLS scorers', () => {

@@ -167,7 +167,7 @@ export async function greedyGenerate(
 export async function transformersGreedyTokens(
   root: string,
   name: string,
-  { modelClass = LlavaForConditionalGeneration, dtype }: { modelClass?: LlavaClass; dtype?: 'q4f16' } = {},
+  { modelClass = LlavaForConditionalGeneration, dtype }: { modelClass?: LlavaClass; dtype?: 'q4' | 'q4f16' } = {},
 ): Promise<number[]> {
   configureHub({ localModelPath: `${root}/`, allowRemoteModels: false });
   const processor = await AutoProcessor.from_pretrained(name);

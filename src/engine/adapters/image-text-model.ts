@@ -16,6 +16,7 @@ import { gatherTokens } from '../lab/image-tokens';
 import type { EncodedImage, EncodeOptions, ImageRowContent, LoadedModel, PromptText } from '../model';
 import { loadProcessor, type Processor, type RawImage } from '../runtime/hf';
 import { createSession, createSessions, tensor, type OrtSession, type OrtTensor } from '../runtime/sessions';
+import { expandNBitsMatMuls } from '../onnx/expand-nbits';
 import { externalDataFiles } from '../onnx/external-data';
 import { inModelFile } from '../onnx/model-file-error';
 import { scanModel } from '../onnx/scan';
@@ -393,6 +394,14 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
       const decoderTapped = inModelFile(decoder.file, () =>
         fused ? fusedDecoderTap(decoder.bytes) : unfusedDecoderTap(decoder.bytes),
       );
+      // On the CPU the decoder's n-bit weights are expanded once here rather than by ONNX Runtime on every call.
+      const cpuWeights =
+        ctx.backend === 'wasm'
+          ? inModelFile(decoder.file, () =>
+              expandNBitsMatMuls(decoderTapped.bytes, scanModel(decoderTapped.bytes), decoder.externalData),
+            )
+          : undefined;
+      const decoderBytes = cpuWeights?.bytes ?? decoderTapped.bytes;
       const cacheLayout = { layers: text.layers, convLayers: plan.convLayers };
       const attentionLayers = text.layers - (plan.convLayers?.length ?? 0);
       if (decoderTapped.tap.layers !== attentionLayers) {
@@ -417,7 +426,7 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
               externalData: embed.externalData,
             }),
           decoder: () =>
-            createSession(decoderTapped.bytes, label('decoder', decoder), {
+            createSession(decoderBytes, label('decoder', decoder), {
               backend: ctx.backend,
               gpuOutputs: cacheNames(cacheLayout, 'present'),
               externalData: decoder.externalData,
@@ -479,6 +488,14 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
           vocabSize: text.vocabSize,
           ...(text.maxPositions ? { maxPositions: text.maxPositions } : {}),
         },
+        ...(cpuWeights &&
+          (cpuWeights.expandedNodes > 0 || cpuWeights.kept.length > 0) && {
+            cpuWeights: {
+              expandedMatMuls: cpuWeights.expandedNodes,
+              addedBytes: cpuWeights.addedBytes,
+              kept: cpuWeights.kept,
+            },
+          }),
       };
       const layout: DecoderLayout = {
         layers: text.layers,

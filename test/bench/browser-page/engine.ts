@@ -22,6 +22,7 @@ import type {
   ComparedMethodName,
   DamroSettings,
   Dtype,
+  ModelInfo,
   RunParams,
   WorkerEvent,
 } from '../../../src/protocol/messages';
@@ -72,6 +73,8 @@ export interface BenchResult {
   readonly imageTokens: number;
   readonly promptTokens: number;
   readonly vocabSize: number;
+  /** What the CPU backend did with the decoder's n-bit weights (our runs only; generate() runs them packed). */
+  readonly cpuWeights?: ModelInfo['cpuWeights'];
   readonly samples: {
     readonly baselineOnly: RunSample[];
     readonly bothCaptions: RunSample[];
@@ -324,6 +327,7 @@ export async function benchEngine(options: BenchOptions): Promise<BenchResult> {
     imageTokens: encoded.imageTokens,
     promptTokens: rows.full.length,
     vocabSize: model.info.decoder.vocabSize,
+    ...(model.info.cpuWeights && { cpuWeights: model.info.cpuWeights }),
     samples: {
       baselineOnly: samples.baselineOnly!,
       bothCaptions: samples.bothCaptions!,
