@@ -119,7 +119,10 @@ describe('expandNBitsMatMuls against ONNX Runtime’s MatMulNBits', () => {
     expect(opTypes(expanded.bytes)).toEqual(['MatMul', 'Relu']);
     const inits = scanModel(expanded.bytes).graph.initializers;
     expect(inits.map((i) => [i.name, i.dataType, i.dims])).toEqual([['proj.weight_Q_fp32', 1, [layout.k, layout.n]]]);
-    expectClose(await run(expanded.bytes, layout.k), await run(bytes, layout.k), 1e-5);
+    // The fp32 weights travel as one external-data file, [K, N] in the order MatMul reads them.
+    expect(expanded.weightsFile).toMatchObject({ path: 'cpu-expanded-weights.bin' });
+    expect(expanded.weightsFile!.data.byteLength).toBe(layout.k * layout.n * 4);
+    expectClose(await run(expanded.bytes, layout.k, [expanded.weightsFile!]), await run(bytes, layout.k), 1e-5);
   });
 
   it('reads weights and scales from external-data files, and keeps a packed tensor another node still reads', async () => {
@@ -133,7 +136,11 @@ describe('expandNBitsMatMuls against ONNX Runtime’s MatMulNBits', () => {
     expect(expanded.expandedNodes).toBe(1);
     const names = scanModel(expanded.bytes).graph.initializers.map((i) => i.name);
     expect(names).toEqual(['proj.weight_Q', 'proj.weight_Q_fp32']);
-    expectClose(await run(expanded.bytes, layout.k, external), await run(split.model, layout.k, external), 1e-5);
+    expectClose(
+      await run(expanded.bytes, layout.k, [...external, expanded.weightsFile!]),
+      await run(split.model, layout.k, external),
+      1e-5,
+    );
   });
 
   it('expands the tiny q4 decoder: logits and present keys within 1e-4 of the MatMulNBits graph', async () => {
@@ -148,7 +155,9 @@ describe('expandNBitsMatMuls against ONNX Runtime’s MatMulNBits', () => {
       const rng = new Rng(3, 'prefill');
       const f: Record<string, ort.Tensor> = {};
       const length = 9;
-      for (const { name, shape } of session.inputMetadata as { name: string; shape: (number | string)[] }[]) {
+      for (const input of session.inputMetadata) {
+        if (!input.isTensor) continue;
+        const { name, shape } = input;
         if (name === 'inputs_embeds') {
           const hidden = shape[2] as number;
           f[name] = new ort.Tensor(
@@ -168,13 +177,16 @@ describe('expandNBitsMatMuls against ONNX Runtime’s MatMulNBits', () => {
       }
       return f;
     };
-    const outputs = async (model: Uint8Array) => {
-      const session = await ort.InferenceSession.create(model, { executionProviders: ['wasm'] });
+    const outputs = async (model: Uint8Array, external: readonly ExternalFile[] = []) => {
+      const session = await ort.InferenceSession.create(model, {
+        executionProviders: ['wasm'],
+        externalData: external.map(({ path, data }) => ({ path, data })),
+      });
       const out = await session.run(await feeds(session));
       await session.release();
       return { logits: out.logits!.data as Float32Array, key: out['present.1.key']!.data as Float32Array };
     };
-    const [reference, rewritten] = [await outputs(bytes), await outputs(expanded.bytes)];
+    const [reference, rewritten] = [await outputs(bytes), await outputs(expanded.bytes, [expanded.weightsFile!])];
     expectClose(rewritten.logits, reference.logits, 1e-4);
     expectClose(rewritten.key, reference.key, 1e-4);
   });

@@ -5,7 +5,7 @@
 // and where the image tokens sit in its prompt.
 import { OUTLIER_SCORERS, type OutlierScorerName } from '../../core/attention/outliers';
 import { LensError } from '../../protocol/errors';
-import type { Dtype, Grid, ImageInput, ModelInfo } from '../../protocol/messages';
+import type { Backend, Dtype, Grid, ImageInput, ModelInfo } from '../../protocol/messages';
 import { CacheAssembler } from '../decode/cache-assembler';
 import { LengthGroupedRunner } from '../decode/length-groups';
 import { cacheNames, kvCacheType, OrtDecoderRunner, stateIndices, type DecoderLayout } from '../decode/ort-runner';
@@ -18,6 +18,7 @@ import { loadProcessor, type Processor, type RawImage } from '../runtime/hf';
 import { createSession, createSessions, tensor, type OrtSession, type OrtTensor } from '../runtime/sessions';
 import { expandNBitsMatMuls } from '../onnx/expand-nbits';
 import { externalDataFiles } from '../onnx/external-data';
+import type { ExternalFile } from '../onnx/initializer-data';
 import { inModelFile } from '../onnx/model-file-error';
 import { scanModel } from '../onnx/scan';
 import { hasFusedDecoderAttention } from '../onnx/sites/fused-decoder';
@@ -341,6 +342,28 @@ class ImageTextModel implements LoadedModel {
   }
 }
 
+/**
+ * The decoder session's bytes and external data for the backend: on the CPU, with its n-bit weights expanded once here
+ * rather than by ONNX Runtime on every call. The expanded buffers live only as long as this call's result, so that once
+ * ORT holds them nothing in the adapter keeps a second copy.
+ */
+function decoderForBackend(
+  backend: Backend,
+  decoder: OnnxFile,
+  tapped: Uint8Array,
+): { bytes: Uint8Array; externalData?: ExternalFile[]; summary?: ModelInfo['cpuWeights'] } {
+  if (backend !== 'wasm') return { bytes: tapped, externalData: decoder.externalData };
+  const expansion = inModelFile(decoder.file, () =>
+    expandNBitsMatMuls(tapped, scanModel(tapped), decoder.externalData),
+  );
+  const { weightsFile, expandedNodes, addedBytes, kept } = expansion;
+  return {
+    bytes: expansion.bytes,
+    externalData: [...(decoder.externalData ?? []), ...(weightsFile ? [weightsFile] : [])],
+    ...((expandedNodes > 0 || kept.length > 0) && { summary: { expandedMatMuls: expandedNodes, addedBytes, kept } }),
+  };
+}
+
 interface TappedDecoder {
   readonly bytes: Uint8Array;
   readonly tap: { readonly layers: number };
@@ -394,14 +417,7 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
       const decoderTapped = inModelFile(decoder.file, () =>
         fused ? fusedDecoderTap(decoder.bytes) : unfusedDecoderTap(decoder.bytes),
       );
-      // On the CPU the decoder's n-bit weights are expanded once here rather than by ONNX Runtime on every call.
-      const cpuWeights =
-        ctx.backend === 'wasm'
-          ? inModelFile(decoder.file, () =>
-              expandNBitsMatMuls(decoderTapped.bytes, scanModel(decoderTapped.bytes), decoder.externalData),
-            )
-          : undefined;
-      const decoderBytes = cpuWeights?.bytes ?? decoderTapped.bytes;
+      let cpuWeights: ModelInfo['cpuWeights'];
       const cacheLayout = { layers: text.layers, convLayers: plan.convLayers };
       const attentionLayers = text.layers - (plan.convLayers?.length ?? 0);
       if (decoderTapped.tap.layers !== attentionLayers) {
@@ -425,12 +441,15 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
               backend: ctx.backend,
               externalData: embed.externalData,
             }),
-          decoder: () =>
-            createSession(decoderBytes, label('decoder', decoder), {
+          decoder: async () => {
+            const { bytes, externalData, summary } = decoderForBackend(ctx.backend, decoder, decoderTapped.bytes);
+            cpuWeights = summary;
+            return createSession(bytes, label('decoder', decoder), {
               backend: ctx.backend,
               gpuOutputs: cacheNames(cacheLayout, 'present'),
-              externalData: decoder.externalData,
-            }),
+              externalData,
+            });
+          },
         },
         (made) => {
           requireNames(made.vision, 'vision_encoder', plan.visionInputs, ['image_features'], ctx.families);
@@ -488,14 +507,7 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
           vocabSize: text.vocabSize,
           ...(text.maxPositions ? { maxPositions: text.maxPositions } : {}),
         },
-        ...(cpuWeights &&
-          (cpuWeights.expandedNodes > 0 || cpuWeights.kept.length > 0) && {
-            cpuWeights: {
-              expandedMatMuls: cpuWeights.expandedNodes,
-              addedBytes: cpuWeights.addedBytes,
-              kept: cpuWeights.kept,
-            },
-          }),
+        ...(cpuWeights && { cpuWeights }),
       };
       const layout: DecoderLayout = {
         layers: text.layers,

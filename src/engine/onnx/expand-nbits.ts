@@ -4,7 +4,9 @@
 // (measured: about 10× a plain MatMul on the same weights; the README's benchmark section has the numbers). A MatMul
 // over a constant fp32 initializer is packed once when the session is created. The expanded weights hold exactly the
 // values the kernel computes, (q − zero point) · scale, so the graph's results are unchanged up to summation order.
-// The price is memory: 4 bytes per weight instead of about half a byte, so expansion has a budget.
+// The price is memory: 4 bytes per weight instead of about half a byte, so expansion has a budget. The expanded
+// weights go to ORT as one external-data file rather than inside the model bytes: ORT copies model bytes into its heap
+// before it builds the initializers, so inline weights would be held twice there.
 import { cacheBranchIfNode, readCacheBranchIf } from './if-node';
 import type { ExternalFile } from './initializer-data';
 import { initializerRawBytes } from './initializer-data';
@@ -16,7 +18,10 @@ import { putVarint, varintSize, WireReader, WireType, WireWriter } from './wire'
 export const CPU_EXPANSION_BUDGET_BYTES = 1024 ** 3;
 
 const GRAPH = { node: 1, initializer: 5 } as const;
-const TENSOR = { dims: 1, dataType: 2, name: 8, rawData: 9 } as const;
+const TENSOR = { dims: 1, dataType: 2, name: 8, externalData: 13, dataLocation: 14 } as const;
+const ENTRY = { key: 1, value: 2 } as const;
+const EXTERNAL = 1;
+const WEIGHTS_FILE = 'cpu-expanded-weights.bin';
 const FLOAT = 1;
 const FLOAT16 = 10;
 const UINT8 = 2;
@@ -25,8 +30,10 @@ const MS_DOMAIN = 'com.microsoft';
 export interface NBitsExpansion {
   /** The rewritten model, or the input itself when nothing was expanded. */
   readonly bytes: Uint8Array;
+  /** The fp32 weights the rewritten model reads as external data; absent when nothing was expanded. */
+  readonly weightsFile?: ExternalFile;
   readonly expandedNodes: number;
-  /** Bytes the model grew by: the fp32 weights written less the packed weights, scales and zero points dropped. */
+  /** Bytes the weights grew by: the fp32 file less the packed weights, scales and zero points the model dropped. */
   readonly addedBytes: number;
   /** Why MatMulNBits nodes were left as they are (none, when every node was expanded). */
   readonly kept: readonly string[];
@@ -94,7 +101,8 @@ const fp32Bytes = (plan: Plan): number => plan.k * plan.n * 4;
 const COLUMN_TILE = 64;
 
 /** W[k, n] = (q[n, k] − zero[n, block]) · scale[n, block], written [K, N] row-major as MatMul reads it. */
-function dequantize(plan: Plan, quantized: Uint8Array, scaleBytes: Uint8Array, zeroBytes?: Uint8Array): Float32Array {
+function dequantize(plan: ReadyPlan, out: Float32Array): void {
+  const { quantized, scaleBytes, zeroBytes } = plan;
   const { k: K, n: N, bits, blockSize } = plan;
   const blocks = Math.ceil(K / blockSize);
   const rowBytes = (blocks * blockSize * bits) / 8;
@@ -111,7 +119,6 @@ function dequantize(plan: Plan, quantized: Uint8Array, scaleBytes: Uint8Array, z
       const zero = zeroBytes ? (zeroBytes[col * zeroRowBytes + (bit >> 3)]! >> (bit & 7)) & mask : 1 << (bits - 1);
       offsets[col * blocks + block] = zero;
     }
-  const out = new Float32Array(K * N);
   for (let tile = 0; tile < N; tile += COLUMN_TILE) {
     const tileEnd = Math.min(N, tile + COLUMN_TILE);
     for (let k = 0; k < K; k++) {
@@ -127,14 +134,15 @@ function dequantize(plan: Plan, quantized: Uint8Array, scaleBytes: Uint8Array, z
       }
     }
   }
-  return out;
 }
 
-function readPlanData(
-  bytes: Uint8Array,
-  plan: Plan,
-  external: readonly ExternalFile[],
-): { quantized: Uint8Array; scales: Uint8Array; zeros?: Uint8Array } | string {
+interface ReadyPlan extends Plan {
+  readonly quantized: Uint8Array;
+  readonly scaleBytes: Uint8Array;
+  readonly zeroBytes?: Uint8Array;
+}
+
+function readPlanData(bytes: Uint8Array, plan: Plan, external: readonly ExternalFile[]): ReadyPlan | string {
   const blocks = Math.ceil(plan.k / plan.blockSize);
   const expected = {
     quantized: (plan.n * blocks * plan.blockSize * plan.bits) / 8,
@@ -142,23 +150,30 @@ function readPlanData(
     zeros: plan.n * Math.ceil((blocks * plan.bits) / 8),
   };
   const quantized = initializerRawBytes(bytes, plan.weights, external, expected.quantized);
-  const scales = initializerRawBytes(bytes, plan.scales, external, expected.scales);
-  const zeros = plan.zeroPoints && initializerRawBytes(bytes, plan.zeroPoints, external, expected.zeros);
+  const scaleBytes = initializerRawBytes(bytes, plan.scales, external, expected.scales);
+  const zeroBytes = plan.zeroPoints && initializerRawBytes(bytes, plan.zeroPoints, external, expected.zeros);
   const sized = (data: Uint8Array | undefined, length: number) => data?.byteLength === length;
   if (
     !sized(quantized, expected.quantized) ||
-    !sized(scales, expected.scales) ||
-    (plan.zeroPoints && !sized(zeros, expected.zeros))
+    !sized(scaleBytes, expected.scales) ||
+    (plan.zeroPoints && !sized(zeroBytes, expected.zeros))
   )
     return `weights, scales or zero points of another size than K=${plan.k}, N=${plan.n} need`;
-  return { quantized: quantized!, scales: scales!, ...(zeros && { zeros }) };
+  return { ...plan, quantized: quantized!, scaleBytes: scaleBytes!, ...(zeroBytes && { zeroBytes }) };
 }
 
-function tensorHeader(name: string, dims: readonly number[], dataBytes: number): Uint8Array {
+/** An fp32 [K, N] initializer whose values lie at `offset` in the weights file. */
+function externalTensor(name: string, dims: readonly number[], location: string, offset: number, length: number) {
   const w = new WireWriter();
   for (const d of dims) w.varintField(TENSOR.dims, d);
   w.varintField(TENSOR.dataType, FLOAT).stringField(TENSOR.name, name);
-  w.tag(TENSOR.rawData, WireType.LEN).varint(dataBytes);
+  for (const [key, value] of [
+    ['location', location],
+    ['offset', String(offset)],
+    ['length', String(length)],
+  ])
+    w.messageField(TENSOR.externalData, (entry) => entry.stringField(ENTRY.key, key).stringField(ENTRY.value, value));
+  w.varintField(TENSOR.dataLocation, EXTERNAL);
   return w.finish();
 }
 
@@ -210,15 +225,35 @@ export function expandNBitsMatMuls(
       `the ${plans.length} n-bit MatMuls would take ${(total / 2 ** 20).toFixed(0)} MiB as fp32, over the ${(budgetBytes / 2 ** 20).toFixed(0)} MiB allowed`,
     ]);
 
-  const data = new Map<Plan, ReturnType<typeof readPlanData>>(plans.map((p) => [p, readPlanData(bytes, p, external)]));
-  const ready = plans.filter((plan) => {
-    const read = data.get(plan)!;
+  const ready: ReadyPlan[] = [];
+  for (const plan of plans) {
+    const read = readPlanData(bytes, plan, external);
     if (typeof read === 'string') kept.add(read, plan.node);
-    return typeof read !== 'string';
-  });
+    else ready.push(read);
+  }
   if (ready.length === 0) return unchanged(kept.list());
+  const location = uniqueName(WEIGHTS_FILE, new Set(external.map((file) => file.path)));
+  const { model: rewritten, weights } = rewrite(bytes, model, ready, location);
+  return {
+    bytes: rewritten,
+    weightsFile: { path: location, data: new Uint8Array(weights.buffer) },
+    expandedNodes: ready.length,
+    addedBytes: weights.byteLength + rewritten.length - bytes.length,
+    kept: kept.list(),
+  };
+}
 
-  // Packed weights, scales and zero points that no remaining node reads are dropped with their nodes.
+/**
+ * The model with each planned node swapped in place for a MatMul (the order stays topological), the packed tensors no
+ * other node reads dropped, and an external fp32 initializer per node appended; and the weights file they point into.
+ */
+function rewrite(
+  bytes: Uint8Array,
+  model: ScannedModel,
+  ready: readonly ReadyPlan[],
+  location: string,
+): { model: Uint8Array; weights: Float32Array } {
+  const { graph } = model;
   const rewritten = new Set(ready.map((plan) => plan.node.index));
   const stillRead = new Set(graph.nodes.filter((node) => !rewritten.has(node.index)).flatMap((node) => node.inputs));
   const dropped = new Set(
@@ -230,79 +265,48 @@ export function expandNBitsMatMuls(
       .map((init) => init.span.start),
   );
   const taken = new Set([...graph.initializers.map((i) => i.name), ...graph.nodes.flatMap((node) => node.outputs)]);
-  const weightName = new Map(ready.map((plan) => [plan, uniqueName(`${plan.weights.name}_fp32`, taken)]));
-  const nodeBytes = new Map(
-    ready.map((plan) => [
-      plan.node.index,
-      encodeNode({
-        name: plan.node.name,
-        opType: 'MatMul',
-        inputs: [plan.node.inputs[0]!, weightName.get(plan)!],
-        outputs: [plan.output],
-      }),
-    ]),
-  );
-  const headers = new Map(
-    ready.map((plan) => [plan, tensorHeader(weightName.get(plan)!, [plan.k, plan.n], fp32Bytes(plan))]),
-  );
+  const weights = new Float32Array(ready.reduce((sum, plan) => sum + plan.k * plan.n, 0));
+  const nodes = new Map<number, Uint8Array>();
+  const initializers = new WireWriter();
+  let offset = 0;
+  for (const plan of ready) {
+    const name = uniqueName(`${plan.weights.name}_fp32`, taken);
+    const count = plan.k * plan.n;
+    dequantize(plan, weights.subarray(offset, offset + count));
+    const inputs = [plan.node.inputs[0]!, name];
+    nodes.set(plan.node.index, encodeNode({ name: plan.node.name, opType: 'MatMul', inputs, outputs: [plan.output] }));
+    initializers.bytesField(GRAPH.initializer, externalTensor(name, [plan.k, plan.n], location, offset * 4, count * 4));
+    offset += count;
+  }
 
-  // Graph fields kept as they are, nodes swapped in place (the order stays topological), new initializers last.
-  const fieldBytes = (payloadLength: number) => varintSize(payloadLength) + payloadLength + 1;
-  const parts: Array<Uint8Array | { readonly field: number; readonly payload: Uint8Array }> = [];
+  const graphFields = new WireWriter();
   const r = new WireReader(bytes, model.graphField.payload.start, model.graphField.payload.end);
   let nodeIndex = 0;
   while (!r.done) {
     const start = r.pos;
     const { field, wireType } = r.tag();
-    if (wireType !== WireType.LEN) {
-      r.skip(wireType);
-      parts.push(bytes.subarray(start, r.pos));
-      continue;
-    }
-    const span = r.span();
-    if (field === GRAPH.node) {
-      const replacement = nodeBytes.get(nodeIndex++);
+    if (wireType !== WireType.LEN) r.skip(wireType);
+    else {
+      const span = r.span();
+      const replacement = field === GRAPH.node ? nodes.get(nodeIndex++) : undefined;
       if (replacement) {
-        parts.push({ field: GRAPH.node, payload: replacement });
+        graphFields.bytesField(GRAPH.node, replacement);
         continue;
       }
-    } else if (field === GRAPH.initializer && dropped.has(span.start)) continue;
-    parts.push(bytes.subarray(start, r.pos));
+      if (field === GRAPH.initializer && dropped.has(span.start)) continue;
+    }
+    graphFields.raw(bytes.subarray(start, r.pos));
   }
-  let graphLength = parts.reduce(
-    (sum, p) => sum + (p instanceof Uint8Array ? p.length : fieldBytes(p.payload.length)),
-    0,
-  );
-  for (const plan of ready) graphLength += fieldBytes(headers.get(plan)!.length + fp32Bytes(plan));
+  graphFields.raw(initializers.finish());
+  const graphBytes = graphFields.finish();
 
   const { lengthStart, payload } = model.graphField;
-  const out = new Uint8Array(lengthStart + varintSize(graphLength) + graphLength + (bytes.length - payload.end));
+  const out = new Uint8Array(
+    lengthStart + varintSize(graphBytes.length) + graphBytes.length + bytes.length - payload.end,
+  );
   out.set(bytes.subarray(0, lengthStart));
-  let at = putVarint(out, lengthStart, graphLength);
-  const writeField = (field: number, length: number) => {
-    out[at++] = (field << 3) | WireType.LEN;
-    at = putVarint(out, at, length);
-  };
-  for (const part of parts) {
-    if (part instanceof Uint8Array) {
-      out.set(part, at);
-      at += part.length;
-    } else {
-      writeField(part.field, part.payload.length);
-      out.set(part.payload, at);
-      at += part.payload.length;
-    }
-  }
-  for (const plan of ready) {
-    const read = data.get(plan) as Exclude<ReturnType<typeof readPlanData>, string>;
-    const header = headers.get(plan)!;
-    writeField(GRAPH.initializer, header.length + fp32Bytes(plan));
-    out.set(header, at);
-    at += header.length;
-    const weights = dequantize(plan, read.quantized, read.scales, read.zeros);
-    out.set(new Uint8Array(weights.buffer), at);
-    at += weights.byteLength;
-  }
-  out.set(bytes.subarray(payload.end), at);
-  return { bytes: out, expandedNodes: ready.length, addedBytes: out.length - bytes.length, kept: kept.list() };
+  const at = putVarint(out, lengthStart, graphBytes.length);
+  out.set(graphBytes, at);
+  out.set(bytes.subarray(payload.end), at + graphBytes.length);
+  return { model: out, weights };
 }

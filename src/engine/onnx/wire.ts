@@ -167,7 +167,7 @@ export function putVarint(out: Uint8Array, at: number, value: number): number {
 
 const utf8Encoder = new TextEncoder();
 
-/** An append-only encoder for the small messages a splice adds (nodes, value infos). */
+/** An append-only encoder: the messages a splice adds (nodes, value infos), and graphs rewritten field by field. */
 export class WireWriter {
   private buffer = new Uint8Array(256);
   private length = 0;
@@ -208,7 +208,11 @@ export class WireWriter {
   }
 
   bytesField(field: number, bytes: Uint8Array): this {
-    this.tag(field, WireType.LEN).varint(bytes.length);
+    return this.tag(field, WireType.LEN).varint(bytes.length).raw(bytes);
+  }
+
+  /** Bytes already encoded (whole fields copied from another message). */
+  raw(bytes: Uint8Array): this {
     this.reserve(bytes.length);
     this.buffer.set(bytes, this.length);
     this.length += bytes.length;
