@@ -342,6 +342,28 @@ class ImageTextModel implements LoadedModel {
   }
 }
 
+// The two functions below make the closures a loaded model keeps. They live outside `load` on purpose: closures made
+// inside it would share its scope, and with it every model file read there, for as long as the model is loaded.
+
+function cacheAssemblySessions(backend: Backend, label: string) {
+  return (bytes: Uint8Array, outputs: readonly string[]) =>
+    createSession(bytes, label, { backend, gpuOutputs: outputs });
+}
+
+function decoderRunners(sessions: Sessions, layout: DecoderLayout, tap: DecoderTapReader): () => DecoderRunner {
+  const batched = () =>
+    new OrtDecoderRunner({
+      decoder: sessions.decoder,
+      embed: sessions.embed,
+      layout,
+      tap,
+      assembler: sessions.cacheAssembly,
+    });
+  // PaliGemma's exports have no attention mask: rows of different lengths cannot share a call.
+  const masked = sessions.decoder.inputNames.includes('attention_mask');
+  return masked ? batched : () => new LengthGroupedRunner(batched);
+}
+
 /**
  * The decoder session's bytes and external data for the backend: on the CPU, with its n-bit weights expanded once here
  * rather than by ONNX Runtime on every call. The expanded buffers live only as long as this call's result, so that once
@@ -480,11 +502,7 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
         cacheAssembly: new CacheAssembler(
           cacheNames(cacheLayout, 'past').length,
           kvCacheType(created.decoder),
-          (bytes, outputs) =>
-            createSession(bytes, label('cache assembly', decoder), {
-              backend: ctx.backend,
-              gpuOutputs: outputs,
-            }),
+          cacheAssemblySessions(ctx.backend, label('cache assembly', decoder)),
           stateIndices(cacheLayout),
         ),
       };
@@ -518,16 +536,7 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
         padTokenId: text.padTokenId,
         ...(plan.convLayers ? { convLayers: plan.convLayers } : {}),
       };
-      const batched = () =>
-        new OrtDecoderRunner({
-          decoder: sessions.decoder,
-          embed: sessions.embed,
-          layout,
-          tap: decoderTapped.reader,
-          assembler: sessions.cacheAssembly,
-        });
-      const masked = sessions.decoder.inputNames.includes('attention_mask');
-      const runner = masked ? batched : () => new LengthGroupedRunner(batched);
+      const runner = decoderRunners(sessions, layout, decoderTapped.reader);
       return new ImageTextModel(info, plan, processor, sessions, scorer, visionTapped.tap, runner);
     },
   };

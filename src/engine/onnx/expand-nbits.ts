@@ -12,12 +12,13 @@ import type { ExternalFile } from './initializer-data';
 import { initializerRawBytes } from './initializer-data';
 import type { ScannedInitializer, ScannedModel, ScannedNode } from './scan';
 import { encodeNode } from './splice';
-import { putVarint, varintSize, WireReader, WireType, WireWriter } from './wire';
+import { rewriteGraph } from './rewrite';
+import { WireWriter } from './wire';
 
 /** fp32 bytes of expanded weights a model may gain: the wasm heap is 4 GiB, shared with activations and the cache. */
 export const CPU_EXPANSION_BUDGET_BYTES = 1024 ** 3;
 
-const GRAPH = { node: 1, initializer: 5 } as const;
+const GRAPH_INITIALIZER = 5;
 const TENSOR = { dims: 1, dataType: 2, name: 8, externalData: 13, dataLocation: 14 } as const;
 const ENTRY = { key: 1, value: 2 } as const;
 const EXTERNAL = 1;
@@ -244,8 +245,8 @@ export function expandNBitsMatMuls(
 }
 
 /**
- * The model with each planned node swapped in place for a MatMul (the order stays topological), the packed tensors no
- * other node reads dropped, and an external fp32 initializer per node appended; and the weights file they point into.
+ * The model with each planned node swapped for a MatMul, the packed tensors no other node reads dropped, and an
+ * external fp32 initializer per node appended; and the weights file they point into.
  */
 function rewrite(
   bytes: Uint8Array,
@@ -266,7 +267,7 @@ function rewrite(
   );
   const taken = new Set([...graph.initializers.map((i) => i.name), ...graph.nodes.flatMap((node) => node.outputs)]);
   const weights = new Float32Array(ready.reduce((sum, plan) => sum + plan.k * plan.n, 0));
-  const nodes = new Map<number, Uint8Array>();
+  const nodes = new Map<number, () => Uint8Array[]>();
   const initializers = new WireWriter();
   let offset = 0;
   for (const plan of ready) {
@@ -274,39 +275,12 @@ function rewrite(
     const count = plan.k * plan.n;
     dequantize(plan, weights.subarray(offset, offset + count));
     const inputs = [plan.node.inputs[0]!, name];
-    nodes.set(plan.node.index, encodeNode({ name: plan.node.name, opType: 'MatMul', inputs, outputs: [plan.output] }));
-    initializers.bytesField(GRAPH.initializer, externalTensor(name, [plan.k, plan.n], location, offset * 4, count * 4));
+    const matMul = encodeNode({ name: plan.node.name, opType: 'MatMul', inputs, outputs: [plan.output] });
+    nodes.set(plan.node.index, () => [matMul]);
+    initializers.bytesField(GRAPH_INITIALIZER, externalTensor(name, [plan.k, plan.n], location, offset * 4, count * 4));
     offset += count;
   }
 
-  const graphFields = new WireWriter();
-  const r = new WireReader(bytes, model.graphField.payload.start, model.graphField.payload.end);
-  let nodeIndex = 0;
-  while (!r.done) {
-    const start = r.pos;
-    const { field, wireType } = r.tag();
-    if (wireType !== WireType.LEN) r.skip(wireType);
-    else {
-      const span = r.span();
-      const replacement = field === GRAPH.node ? nodes.get(nodeIndex++) : undefined;
-      if (replacement) {
-        graphFields.bytesField(GRAPH.node, replacement);
-        continue;
-      }
-      if (field === GRAPH.initializer && dropped.has(span.start)) continue;
-    }
-    graphFields.raw(bytes.subarray(start, r.pos));
-  }
-  graphFields.raw(initializers.finish());
-  const graphBytes = graphFields.finish();
-
-  const { lengthStart, payload } = model.graphField;
-  const out = new Uint8Array(
-    lengthStart + varintSize(graphBytes.length) + graphBytes.length + bytes.length - payload.end,
-  );
-  out.set(bytes.subarray(0, lengthStart));
-  const at = putVarint(out, lengthStart, graphBytes.length);
-  out.set(graphBytes, at);
-  out.set(bytes.subarray(payload.end), at + graphBytes.length);
+  const out = rewriteGraph(bytes, model, { nodes, dropInitializers: dropped, append: initializers.finish() });
   return { model: out, weights };
 }
