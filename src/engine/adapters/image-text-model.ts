@@ -19,6 +19,7 @@ import { createSession, createSessions, tensor, type OrtSession, type OrtTensor 
 import { expandNBitsMatMuls } from '../onnx/expand-nbits';
 import { externalDataFiles } from '../onnx/external-data';
 import type { ExternalFile } from '../onnx/initializer-data';
+import { headOnLastPosition } from '../onnx/last-position-head';
 import { inModelFile } from '../onnx/model-file-error';
 import { scanModel } from '../onnx/scan';
 import { hasFusedDecoderAttention } from '../onnx/sites/fused-decoder';
@@ -436,9 +437,11 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
       // Fused decoders (GroupQueryAttention with rotary inside and no position_ids, or MultiHeadAttention) get their
       // rows recomputed in the graph from the op's query and present keys; GQA rows are batched right-padded.
       const fused = inModelFile(decoder.file, () => hasFusedDecoderAttention(scanModel(decoder.bytes)));
-      const decoderTapped = inModelFile(decoder.file, () =>
-        fused ? fusedDecoderTap(decoder.bytes) : unfusedDecoderTap(decoder.bytes),
-      );
+      const decoderTapped = inModelFile(decoder.file, () => {
+        // Only the last position's logits are ever read, so the LM head computes only that row.
+        const { bytes } = headOnLastPosition(decoder.bytes, scanModel(decoder.bytes));
+        return fused ? fusedDecoderTap(bytes) : unfusedDecoderTap(bytes);
+      });
       let cpuWeights: ModelInfo['cpuWeights'];
       const cacheLayout = { layers: text.layers, convLayers: plan.convLayers };
       const attentionLayers = text.layers - (plan.convLayers?.length ?? 0);
