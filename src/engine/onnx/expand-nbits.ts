@@ -64,7 +64,7 @@ function planNode(node: ScannedNode, initializers: ReadonlyMap<string, ScannedIn
   const bits = attr(node, 'bits') ?? 4;
   const blockSize = attr(node, 'block_size');
   if (!k || !n || !blockSize) return 'no K, N or block_size attribute';
-  if (![2, 4, 8].includes(bits)) return `${bits}-bit weights`;
+  if (bits !== 4 && bits !== 8) return `${bits}-bit weights`;
   if (gIdx || bias) return `a ${gIdx ? 'g_idx' : 'bias'} input`;
   const weights = initializers.get(b ?? '');
   const scales = initializers.get(s ?? '');
@@ -112,13 +112,13 @@ function dequantize(plan: ReadyPlan, out: Float32Array): void {
   // Copied, since a raw_data view need not be 4-byte aligned.
   const scales = new Float32Array(scaleBytes.byteLength / 4);
   new Uint8Array(scales.buffer).set(scaleBytes);
-  // The zero point folded into an offset per (column, block): w = q · scale − zero · scale.
-  const offsets = new Float32Array(N * blocks);
+  // Each (column, block)'s zero point, unpacked once rather than per weight.
+  const zeros = new Uint8Array(N * blocks);
   for (let col = 0; col < N; col++)
     for (let block = 0; block < blocks; block++) {
       const bit = block * bits;
       const zero = zeroBytes ? (zeroBytes[col * zeroRowBytes + (bit >> 3)]! >> (bit & 7)) & mask : 1 << (bits - 1);
-      offsets[col * blocks + block] = zero;
+      zeros[col * blocks + block] = zero;
     }
   for (let tile = 0; tile < N; tile += COLUMN_TILE) {
     const tileEnd = Math.min(N, tile + COLUMN_TILE);
@@ -131,7 +131,7 @@ function dequantize(plan: ReadyPlan, out: Float32Array): void {
       for (let col = tile; col < tileEnd; col++) {
         const q = (quantized[col * rowBytes + byteInRow]! >> shift) & mask;
         const at = col * blocks + block;
-        out[row + col] = (q - offsets[at]!) * scales[at]!;
+        out[row + col] = (q - zeros[at]!) * scales[at]!;
       }
     }
   }
