@@ -13,7 +13,7 @@ import { addGroundTruth, chooseK, updateSettings } from '../../src/state/view-ac
 import { buildRunExport } from '../../src/state/run-export';
 import { validateRunExport } from '../../src/core/export/run-export';
 import { installJsdomGaps, lastDraw } from './jsdom-gaps';
-import { detailOf, fakeEngine, HEADS, LAYERS, TEST_READER } from './fake-engine';
+import { detailOf, FAKE_INFO, fakeEngine, HEADS, LAYERS, TEST_READER } from './fake-engine';
 
 const labelResources = shippedLabelResources();
 
@@ -213,6 +213,15 @@ describe('the visualizer against a scripted engine', () => {
     expect(screen.getByTestId('gt-source').textContent).toBe('labelling… (loading the CHAIR tagger)');
     act(() => labellerReady(labelResources));
     await waitFor(() => expect(screen.getByTestId('gt-source').textContent).toBe('Detector synthetic-detr-tiny: dog'));
+  });
+
+  it('exports what the CPU backend did with the decoder’s n-bit weights, in a run the schema accepts', async () => {
+    const cpuWeights = { expandedMatMuls: 211, addedBytes: 498_632_806, kept: [] };
+    renderApp().loadInfo = { ...FAKE_INFO, dtype: 'q4', cpuWeights };
+    await loadAndRun();
+    const run = buildRunExport(store.getState())!;
+    expect(run.model.cpuWeights).toEqual(cpuWeights);
+    expect(validateRunExport(JSON.parse(JSON.stringify(run)))).toEqual([]);
   });
 
   it('exports each caption’s labels with spans and evidence, its CHAIR values and the ground truth used', async () => {

@@ -111,6 +111,8 @@ export interface RunExportV1 {
     readonly tokenGrid: { readonly rows: number; readonly cols: number };
     readonly decoder: { readonly layers: number; readonly heads: number };
     readonly processor: ModelInfo['processor'];
+    /** The CPU backend's expansion of n-bit decoder weights (absent on WebGPU, without them, and in older exports). */
+    readonly cpuWeights?: ModelInfo['cpuWeights'];
   };
   /** faithful false means an adapted outlier score, not the paper's. */
   readonly scorer: OutlierScorerInfo;
@@ -271,6 +273,7 @@ const schema = object({
       crop: object({ height: integer(1), width: integer(1) }),
       resize: optional(literal('stretch')),
     }),
+    cpuWeights: optional(object({ expandedMatMuls: integer(0), addedBytes: finite, kept: array(text) })),
   }),
   scorer: object({ name: nonEmpty, faithful: bool, label: nonEmpty }),
   settings: object({

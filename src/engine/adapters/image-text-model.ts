@@ -436,11 +436,11 @@ export function imageTextAdapter(spec: FamilySpec): ModelAdapter {
       const decoder = await readOnnx(ctx, 'decoder_model_merged');
       // Fused decoders (GroupQueryAttention with rotary inside and no position_ids, or MultiHeadAttention) get their
       // rows recomputed in the graph from the op's query and present keys; GQA rows are batched right-padded.
-      const fused = inModelFile(decoder.file, () => hasFusedDecoderAttention(scanModel(decoder.bytes)));
       const decoderTapped = inModelFile(decoder.file, () => {
+        const scanned = scanModel(decoder.bytes);
         // Only the last position's logits are ever read, so the LM head computes only that row.
-        const { bytes } = headOnLastPosition(decoder.bytes, scanModel(decoder.bytes));
-        return fused ? fusedDecoderTap(bytes) : unfusedDecoderTap(bytes);
+        const { bytes } = headOnLastPosition(decoder.bytes, scanned);
+        return hasFusedDecoderAttention(scanned) ? fusedDecoderTap(bytes) : unfusedDecoderTap(bytes);
       });
       let cpuWeights: ModelInfo['cpuWeights'];
       const cacheLayout = { layers: text.layers, convLayers: plan.convLayers };

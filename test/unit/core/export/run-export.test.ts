@@ -106,6 +106,15 @@ describe('the version-1 run export schema', () => {
     expect(validateRunExport(minimalRun())).toEqual([]);
   });
 
+  it('accepts a run on the CPU backend with its expanded n-bit weights, and checks their shape', () => {
+    const run = minimalRun();
+    const cpuWeights = { expandedMatMuls: 211, addedBytes: 498_632_806, kept: [] };
+    expect(validateRunExport({ ...run, model: { ...run.model, cpuWeights } })).toEqual([]);
+    expect(validateRunExport({ ...run, model: { ...run.model, cpuWeights: { ...cpuWeights, kept: 'none' } } })).toEqual(
+      ['$.model.cpuWeights.kept: expected an array, got string'],
+    );
+  });
+
   it('accepts β = 0, whose −∞ cutoff JSON writes as null', () => {
     const run = minimalRun();
     const written = JSON.parse(
