@@ -49,7 +49,6 @@ interface Plan {
   readonly weights: ScannedInitializer;
   readonly scales: ScannedInitializer;
   readonly zeroPoints?: ScannedInitializer;
-  readonly output: string;
 }
 
 const isNBits = (node: ScannedNode): boolean => node.opType === 'MatMulNBits' && node.domain === MS_DOMAIN;
@@ -74,7 +73,7 @@ function planNode(node: ScannedNode, initializers: ReadonlyMap<string, ScannedIn
   if (scales.dataType !== FLOAT)
     return scales.dataType === FLOAT16 ? 'fp16 scales (a q4f16 model)' : `ONNX type ${scales.dataType} scales`;
   if (zeroPoints && zeroPoints.dataType !== UINT8) return 'unpacked zero points';
-  return { node, k, n, bits, blockSize, weights, scales, zeroPoints, output: node.outputs[0]! };
+  return { node, k, n, bits, blockSize, weights, scales, zeroPoints };
 }
 
 /** Nodes left packed, grouped by reason so that a q4f16 decoder's hundreds of nodes make one line. */
@@ -275,7 +274,7 @@ function rewrite(
     const count = plan.k * plan.n;
     dequantize(plan, weights.subarray(offset, offset + count));
     const inputs = [plan.node.inputs[0]!, name];
-    const matMul = encodeNode({ name: plan.node.name, opType: 'MatMul', inputs, outputs: [plan.output] });
+    const matMul = encodeNode({ name: plan.node.name, opType: 'MatMul', inputs, outputs: plan.node.outputs });
     nodes.set(plan.node.index, () => [matMul]);
     initializers.bytesField(GRAPH_INITIALIZER, externalTensor(name, [plan.k, plan.n], location, offset * 4, count * 4));
     offset += count;

@@ -1,6 +1,6 @@
 // Rewrites a model's main graph field by field: chosen nodes are swapped for others in place (so the node list stays
 // in topological order, as ONNX requires), chosen initializers are dropped, and new fields are appended. Every other
-// byte is copied as it is; the result is written once into a buffer of its final size.
+// byte is copied as it is, once, into a buffer of the result's final size.
 import type { ScannedModel } from './scan';
 import { putVarint, varintSize, WireReader, WireType, WireWriter } from './wire';
 
@@ -16,7 +16,8 @@ export interface GraphRewrite {
 }
 
 export function rewriteGraph(bytes: Uint8Array, model: ScannedModel, edit: GraphRewrite): Uint8Array {
-  const graph = new WireWriter();
+  // Views of the fields kept and the few new ones, so the weights are copied once, into the result.
+  const parts: Uint8Array[] = [];
   const r = new WireReader(bytes, model.graphField.payload.start, model.graphField.payload.end);
   let nodeIndex = 0;
   while (!r.done) {
@@ -27,23 +28,26 @@ export function rewriteGraph(bytes: Uint8Array, model: ScannedModel, edit: Graph
       const span = r.span();
       const replace = field === GRAPH.node ? edit.nodes?.get(nodeIndex++) : undefined;
       if (replace) {
-        for (const node of replace(bytes.subarray(span.start, span.end))) graph.bytesField(GRAPH.node, node);
+        const nodes = new WireWriter();
+        for (const node of replace(bytes.subarray(span.start, span.end))) nodes.bytesField(GRAPH.node, node);
+        parts.push(nodes.finish());
         continue;
       }
       if (field === GRAPH.initializer && edit.dropInitializers?.has(span.start)) continue;
     }
-    graph.raw(bytes.subarray(start, r.pos));
+    parts.push(bytes.subarray(start, r.pos));
   }
-  if (edit.append) graph.raw(edit.append);
-  const graphBytes = graph.finish();
+  if (edit.append) parts.push(edit.append);
+  const graphLength = parts.reduce((sum, part) => sum + part.length, 0);
 
   const { lengthStart, payload } = model.graphField;
-  const out = new Uint8Array(
-    lengthStart + varintSize(graphBytes.length) + graphBytes.length + bytes.length - payload.end,
-  );
+  const out = new Uint8Array(lengthStart + varintSize(graphLength) + graphLength + bytes.length - payload.end);
   out.set(bytes.subarray(0, lengthStart));
-  const at = putVarint(out, lengthStart, graphBytes.length);
-  out.set(graphBytes, at);
-  out.set(bytes.subarray(payload.end), at + graphBytes.length);
+  let at = putVarint(out, lengthStart, graphLength);
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  out.set(bytes.subarray(payload.end), at);
   return out;
 }
